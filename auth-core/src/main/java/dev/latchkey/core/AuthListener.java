@@ -1,0 +1,34 @@
+package dev.latchkey.core;
+
+/**
+ * Receives {@link AuthEvent}s, synchronously on the thread that caused them. A listener that throws
+ * is ignored (the exception is logged without the event's contents); it cannot change an outcome.
+ * Implementations must be safe for concurrent use and should return quickly.
+ */
+@FunctionalInterface
+public interface AuthListener {
+  void onEvent(AuthEvent event);
+
+  /** A listener that does nothing. */
+  static AuthListener none() {
+    return event -> {};
+  }
+
+  /**
+   * {@code delegate}, made unable to disturb the caller: an exception it throws is logged (its
+   * class only, never the event or the message) and swallowed. Builders wrap listeners with this.
+   */
+  static AuthListener guarded(AuthListener delegate) {
+    java.util.Objects.requireNonNull(delegate, "listener");
+    return event -> {
+      try {
+        delegate.onEvent(event);
+      } catch (RuntimeException e) {
+        System.getLogger(AuthListener.class.getName())
+            .log(
+                System.Logger.Level.WARNING,
+                "auth listener threw " + e.getClass().getName() + "; event ignored");
+      }
+    };
+  }
+}

@@ -1,0 +1,90 @@
+package dev.latchkey.core;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sessions live: in memory ({@code auth-session}) or in Redis ({@code auth-redis}). A dumb
+ * store: ids arrive hashed, and timeouts, rotation and the cap policy are decided by the session
+ * manager. What a store must do itself is what only it can do atomically: enforce the per-subject
+ * cap while creating, renew while reading, change one attribute without rewriting the others, and
+ * forget a record at its {@link SessionRecord#retainUntil()} without a cleanup job.
+ *
+ * <p>Every method throws {@link StoreUnavailableException} when the backend cannot be reached or
+ * does not answer in time, and nothing else for a backend fault. Implementations must be safe for
+ * concurrent use, also by several processes sharing one backend.
+ */
+public interface SessionStore {
+
+  /** What {@link #create} does when the subject already holds the most sessions it may. */
+  enum CapPolicy {
+    /** Refuse the new session; existing ones stay. */
+    REFUSE_NEW,
+    /** End the subject's live session with the earliest {@code createdAt}, then create. */
+    END_OLDEST
+  }
+
+  /**
+   * The outcome of {@link #create}.
+   *
+   * @param created whether the session was stored
+   * @param ended sessions ended to make room (with {@link CapPolicy#END_OLDEST}); never null
+   */
+  record CreateResult(boolean created, List<HashedId> ended) {
+    public CreateResult {
+      ended = List.copyOf(ended);
+    }
+  }
+
+  /**
+   * Stores a new session and indexes it under its subject, as one atomic step: of two concurrent
+   * creates for one subject at its cap, at most one succeeds under {@link CapPolicy#REFUSE_NEW}.
+   * Only sessions live at {@code session.createdAt()} count toward the cap.
+   *
+   * @param maxPerSubject the most live sessions the subject may hold, at least 1
+   */
+  CreateResult create(SessionRecord session, int maxPerSubject, CapPolicy policy);
+
+  /**
+   * Reads a session and applies {@code touch} to it in the same step (one round trip for a remote
+   * store), writing only when {@link SessionTouch#renews} says so. Returns the record as stored
+   * after the touch; empty when the store does not hold it (never created, deleted, or past its
+   * {@code retainUntil}). A stored entry that cannot be decoded is answered as empty.
+   */
+  Optional<SessionRecord> read(HashedId id, SessionTouch touch);
+
+  /**
+   * Sets one attribute of a live session, leaving every other attribute as it is in the store (two
+   * writers of different attributes both keep their write). A {@code null} value removes the
+   * attribute.
+   *
+   * @return false when the session is not held or not live at {@code now}
+   */
+  boolean setAttribute(HashedId id, String name, String value, Instant now);
+
+  /**
+   * Moves a live session to a new id atomically: afterwards the old id reads as empty and the new
+   * one reads as the same session. Both ids have the same shard.
+   *
+   * @return false when the old session is not held or not live at {@code now}
+   */
+  boolean changeId(HashedId from, HashedId to, Instant now);
+
+  /**
+   * Deletes a session and its index entry.
+   *
+   * @return whether it was held
+   */
+  boolean delete(HashedId id);
+
+  /** The subject's sessions live at {@code now}, oldest first. Bounded by the cap. */
+  List<SessionRecord> listBySubject(String subject, Instant now);
+
+  /**
+   * Deletes every session of a subject.
+   *
+   * @return how many were deleted
+   */
+  int deleteBySubject(String subject);
+}

@@ -1,0 +1,2 @@
+/** Latchkey's redis module. */
+package dev.latchkey.redis;

@@ -1,0 +1,2 @@
+/** Latchkey's session module. */
+package dev.latchkey.session;

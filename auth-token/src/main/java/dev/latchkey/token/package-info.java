@@ -1,0 +1,2 @@
+/** Latchkey's token module. */
+package dev.latchkey.token;
