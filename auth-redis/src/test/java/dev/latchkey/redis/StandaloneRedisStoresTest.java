@@ -1,0 +1,73 @@
+package dev.latchkey.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.core.SessionRecord;
+import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.SessionStore.CapPolicy;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The store behaviour on a standalone server, plus what is measured there (commands per op). */
+class StandaloneRedisStoresTest extends RedisStoresBehaviour {
+  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+
+  @Override
+  protected UnifiedJedis newClient() {
+    return RedisClient.builder()
+        .hostAndPort(REDIS.hostAndPort())
+        .clientConfig(DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(1000).socketTimeoutMillis(1000).build())
+        .build();
+  }
+
+  @Test
+  void sessionReadAndTouchIsExactlyOneScriptCall() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    // Warm the script cache so that the count below is the steady state.
+    store.read(s.id(), touch(Duration.ZERO));
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    int reads = 10;
+    for (int i = 0; i < reads; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(store.read(s.id(), touch(Duration.ZERO))).isPresent();
+    }
+    Map<String, Long> calls = REDIS.commandCalls();
+    // Each read renewed (minInterval zero): still one EVALSHA, and nothing else from the client.
+    assertThat(calls.get("evalsha")).isEqualTo(reads);
+    assertThat(calls.getOrDefault("eval", 0L)).isZero();
+    long otherClientCommands = calls.entrySet().stream()
+        .filter(e -> !e.getKey().equals("evalsha") && !e.getKey().equals("info")
+            && !e.getKey().equals("config|resetstat") && !e.getKey().startsWith("hset")
+            && !e.getKey().startsWith("hgetall") && !e.getKey().startsWith("pexpire")
+            && !e.getKey().startsWith("zadd") && !e.getKey().startsWith("zrange")
+            && !e.getKey().equals("ping"))
+        .mapToLong(Map.Entry::getValue).sum();
+    assertThat(otherClientCommands).as("commands besides the script and its body: %s", calls)
+        .isZero();
+  }
+
+  @Test
+  void sessionWriteIsExactlyOneScriptCall() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord warm = session(subject());
+    store.create(warm, 3, CapPolicy.REFUSE_NEW);
+    store.setAttribute(warm.id(), "a", "b", clock.instant());
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    store.setAttribute(s.id(), "a", "b", clock.instant());
+    assertThat(REDIS.commandCalls().get("evalsha")).isEqualTo(2);
+  }
+}
