@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Memory.</b> A counter is forgotten once both its window and its lock have ended. Expired
  * counters are pruned while writing, and each of the two maps (names, addresses) holds at most
- * {@link Builder#maxEntries} counters: when a flood of distinct keys fills one, the counters that
- * would end soonest are dropped first, so memory stays bounded whatever clients send.
+ * {@link Builder#maxEntries} counters (give or take one per concurrent writer): when a flood of
+ * distinct keys fills one, the tenth of its counters that would end soonest is dropped, so memory
+ * stays bounded whatever clients send, and long locks are the last to go.
  *
  * <p>Safe for concurrent use; each count is updated atomically. Never throws {@link
  * StoreUnavailableException}.
