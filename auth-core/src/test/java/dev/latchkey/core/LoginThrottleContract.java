@@ -13,6 +13,9 @@ import org.junit.jupiter.api.Test;
  * by the given clock. Names and addresses are unique per test, so a backend shared between tests
  * needs no cleaning; the clock starts at the real current time (millisecond precision), so a
  * backend that also sets real expiry times never sees them in the past.
+ *
+ * <p>Times are half-open, as {@link ThrottlePolicy} computes them: a key locked until {@code T} is
+ * free at {@code T}, and a window that starts at {@code S} no longer counts at {@code S + window}.
  */
 public abstract class LoginThrottleContract {
   private static final Duration WINDOW = Duration.ofMinutes(15);
