@@ -36,6 +36,7 @@ import redis.clients.jedis.Jedis;
  */
 final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+  private static final Set<RedisServerFixture> STARTED = ConcurrentHashMap.newKeySet();
 
   static {
     Runtime.getRuntime()
@@ -46,6 +47,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
                     signal(p, "CONT");
                     p.destroyForcibly();
                   }
+                  STARTED.forEach(RedisServerFixture::stop);
                 },
                 "redis-fixture-cleanup"));
   }
@@ -108,6 +110,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a temp dir for redis-server", e);
     }
+    STARTED.add(this);
     for (int attempt = 0; attempt < 5; attempt++) {
       port = freePort(clusterPort);
       if (launch()) {
@@ -150,6 +153,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
   /** Stops the server and deletes its directory. */
   synchronized void stop() {
     kill();
+    STARTED.remove(this);
     if (dir != null) {
       try (Stream<Path> files = Files.walk(dir)) {
         files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
