@@ -15,6 +15,7 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
@@ -219,8 +220,11 @@ public final class RedisStores implements AutoCloseable {
               .connectionTimeoutMillis(ms)
               .socketTimeoutMillis(ms)
               .blockingSocketTimeoutMillis(ms)
-              .ssl(url.tls())
               .database(url.database());
+      if (url.tls()) {
+        // The JDK's trust store and hostname verification.
+        config.sslOptions(SslOptions.defaults());
+      }
       if (url.user() != null) {
         config.user(url.user());
       }
