@@ -457,6 +457,11 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     @Override
     public void onSubscribe(String subscribedChannel, int subscribedChannels) {
       lastPong = System.nanoTime();
+      if (closed) {
+        // close() ran before this subscription existed and could not end it.
+        unsubscribe();
+        return;
+      }
       try {
         // Subscribed first, then resynced: nothing published in between is missed.
         resync();
