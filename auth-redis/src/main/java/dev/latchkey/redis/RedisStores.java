@@ -89,6 +89,19 @@ public final class RedisStores implements AutoCloseable {
   /**
    * The revocation list, with its in-process replica (one subscriber thread and one heartbeat
    * thread, started on the first call and stopped by {@link #close}). Always the same instance.
+   *
+   * <p>A check answered by the replica costs no Redis round trip. The replica is fed by Redis
+   * pub/sub, bootstrapped by a SCAN of the revocation keys, and resynced (as a union: entries Redis
+   * lost are written back) after every reconnection. While it is not known to be current (starting,
+   * disconnected, or silent for three {@linkplain Builder#revocationHeartbeat heartbeats}) a check
+   * asks Redis directly and throws {@link StoreUnavailableException} when it cannot.
+   *
+   * <p><b>Propagation bound.</b> A revocation made through one node is enforced by every other
+   * node within the pub/sub delivery time (milliseconds; measured in the tests) while their
+   * subscriptions are healthy. A subscription that breaks is noticed at once when the connection
+   * closes, and within three heartbeats (1.5 s by default) when it goes silent; from then until it
+   * is resubscribed and resynced, checks go to Redis. So a node can miss a revocation for at most
+   * that detection time.
    */
   public synchronized RevocationList revocationList() {
     if (closed) {

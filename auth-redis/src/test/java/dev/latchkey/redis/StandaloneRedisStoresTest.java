@@ -2,10 +2,12 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.RevocationList;
 import dev.latchkey.core.SessionRecord;
 import dev.latchkey.core.SessionStore;
 import dev.latchkey.core.SessionStore.CapPolicy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,5 +71,60 @@ class StandaloneRedisStoresTest extends RedisStoresBehaviour {
     store.create(s, 3, CapPolicy.REFUSE_NEW);
     store.setAttribute(s.id(), "a", "b", clock.instant());
     assertThat(REDIS.commandCalls().get("evalsha")).isEqualTo(2);
+  }
+
+  @Test
+  void revocationCheckThroughACurrentReplicaCostsNoRoundTrip() {
+    RevocationList list = nodeA.revocationList();
+    awaitCurrent(list);
+    String subject = subject();
+    list.revokeToken("iss", "gone", subject, clock.instant().plusSeconds(600));
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    for (int i = 0; i < 100; i++) {
+      assertThat(list.isRevoked("iss", "gone", subject, clock.instant())).isTrue();
+      assertThat(list.isRevoked("iss", "live-" + i, subject, clock.instant())).isFalse();
+    }
+    Map<String, Long> calls = REDIS.commandCalls();
+    assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)
+        + calls.getOrDefault("get", 0L)).as("%s", calls).isZero();
+  }
+
+  @Test
+  void droppedSubscriptionIsResyncedAndMissesNoRevocation() {
+    RevocationList a = nodeA.revocationList();
+    RedisRevocationList b = (RedisRevocationList) nodeB.revocationList();
+    awaitCurrent(a);
+    awaitCurrent(b);
+    String subject = subject();
+    Instant iat = clock.instant();
+    try (var admin = REDIS.admin()) {
+      // Drop every subscriber connection, then revoke before they are back: the message is lost
+      // for them, so only the resync (or a direct read meanwhile) can tell B.
+      admin.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+          .type(redis.clients.jedis.args.ClientType.PUBSUB));
+    }
+    a.revokeToken("iss", "while-down", subject, clock.instant().plusSeconds(600));
+    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND,
+        () -> b.isRevoked("iss", "while-down", subject, iat))).isTrue();
+    awaitCurrent(b);
+    assertThat(b.isRevoked("iss", "while-down", subject, iat)).isTrue();
+  }
+
+  @Test
+  void flushedScriptCacheIsRefilledWithoutAFailure() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    try (var admin = REDIS.admin()) {
+      admin.scriptFlush();
+    }
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+    assertThat(REDIS.commandCalls().get("evalsha")).isEqualTo(1);
   }
 }
