@@ -2,6 +2,10 @@ package dev.latchkey.redis;
 
 import dev.latchkey.core.HashedId;
 import dev.latchkey.core.OpaqueIds;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -10,6 +14,25 @@ import java.util.Objects;
  * id, token or login name.
  */
 final class Keys {
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(
+          () -> {
+            try {
+              return MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+              throw new IllegalStateException("every Java platform must provide SHA-256", e);
+            }
+          });
+  /**
+   * Whether a subject's shard is the start of its hash, as {@link OpaqueIds#shardOf} documents:
+   * then one digest gives both (the revocation check runs on every request).
+   */
+  private static final boolean SHARD_IS_HASH_PREFIX =
+      OpaqueIds.hash("latchkey").equals(hash("latchkey"))
+          && OpaqueIds.shardOf("latchkey")
+              .equals(hash("latchkey").substring(0, OpaqueIds.SHARD_CHARS));
+
   private final String prefix;
 
   Keys(String prefix) {
@@ -49,6 +72,18 @@ final class Keys {
     return slot(OpaqueIds.shardOf(subject)) + "rs:" + OpaqueIds.hash(subject);
   }
 
+  /** Both revocation keys of one check, {token key, subject key}, with as few digests as may be. */
+  String[] revocationKeys(String issuer, String tokenId, String subject) {
+    if (!SHARD_IS_HASH_PREFIX) {
+      return new String[] {
+        revokedToken(subject, tokenHash(issuer, tokenId)), revokedSubject(subject)
+      };
+    }
+    String subjectHash = hash(subject);
+    String slot = slot(subjectHash.substring(0, OpaqueIds.SHARD_CHARS));
+    return new String[] {slot + "rt:" + tokenHash(issuer, tokenId), slot + "rs:" + subjectHash};
+  }
+
   String revocationChannel() {
     return prefix + "revocations";
   }
@@ -72,6 +107,12 @@ final class Keys {
   /** The token half of a revocation key: SHA-256 of {@code iss|jti}, lengths first so that no two
    * pairs collide. */
   static String tokenHash(String issuer, String tokenId) {
-    return OpaqueIds.hash(issuer.length() + ":" + issuer + "|" + tokenId);
+    return hash(issuer.length() + ":" + issuer + "|" + tokenId);
+  }
+
+  /** Base64url SHA-256, as {@link OpaqueIds#hash}, without a digest lookup per call. */
+  static String hash(String value) {
+    MessageDigest digest = SHA256.get();
+    return B64.encodeToString(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
   }
 }

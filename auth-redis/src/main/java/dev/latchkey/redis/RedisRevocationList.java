@@ -173,8 +173,9 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     Objects.requireNonNull(tokenId, "tokenId");
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(issuedAt, "issuedAt");
-    String tokenKey = keys.revokedToken(subject, Keys.tokenHash(issuer, tokenId));
-    String subjectKey = keys.revokedSubject(subject);
+    String[] both = keys.revocationKeys(issuer, tokenId, subject);
+    String tokenKey = both[0];
+    String subjectKey = both[1];
     long now = clock.millis();
     if (locallyRevoked(tokenKey, subjectKey, issuedAt.toEpochMilli(), now)) {
       // A local entry is authoritative for "revoked" whatever the replica's state: fail closed.
@@ -404,14 +405,20 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   private void subscribeLoop() {
     long backoff = 50;
     while (!closed) {
-      Listener l = new Listener();
-      listener = l;
+      Listener l = null;
       try {
+        l = new Listener();
+        listener = l;
         // Blocks while subscribed. Reads are bounded by the client's socket timeout, and the
         // heartbeat PINGs keep a healthy subscription from reaching it.
         redis.jedis().subscribe(l, channel);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "revocation subscription dropped: {0}", e.getClass());
+      }
+      if (l == null) {
+        // Cannot even build a listener: stay not current, so every check asks Redis.
+        LOG.log(System.Logger.Level.WARNING, "revocation replica disabled; checks go to Redis");
+        return;
       }
       l.current = false;
       if (l.synced) {
