@@ -1,0 +1,149 @@
+package dev.latchkey.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The signature layer: a JWS in compact serialization, split, its header parsed and checked, its
+ * signature verified with one {@link SigningKey}. Claims are not looked at here (see {@link
+ * JwtTokenService}); the payload is decoded only after the signature holds, so unauthenticated
+ * JSON beyond the small header is never parsed.
+ *
+ * <p>Header rules: {@code alg} must be exactly the key's algorithm (so never {@code none}, and
+ * never HMAC with an RSA key's bytes); {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} are
+ * refused outright (a key from the token itself proves nothing), as is any {@code crit}.
+ */
+final class CompactJws {
+  private static final Base64.Decoder B64 = Base64.getUrlDecoder();
+  private static final String[] FORBIDDEN_HEADERS = {"jwk", "jku", "x5u", "x5c"};
+
+  final String token;
+  final int firstDot;
+  final int secondDot;
+  final Map<String, Object> header;
+
+  private CompactJws(String token, int firstDot, int secondDot, Map<String, Object> header) {
+    this.token = token;
+    this.firstDot = firstDot;
+    this.secondDot = secondDot;
+    this.header = header;
+  }
+
+  /**
+   * Splits a compact JWS and parses its header.
+   *
+   * @throws Refusal MALFORMED for oversize input, a wrong shape, bad base64url or bad header JSON
+   */
+  static CompactJws parse(String token, int maxLength) throws Refusal {
+    if (token == null || token.isEmpty()) {
+      throw Refusal.malformed("empty token");
+    }
+    int length = token.length();
+    if (length > maxLength) {
+      throw Refusal.malformed("token too long");
+    }
+    int first = -1;
+    int second = -1;
+    for (int i = 0; i < length; i++) {
+      char c = token.charAt(i);
+      if (c == '.') {
+        if (first < 0) {
+          first = i;
+        } else if (second < 0) {
+          second = i;
+        } else {
+          throw Refusal.malformed("not a compact JWS");
+        }
+      } else if (!isBase64Url(c)) {
+        throw Refusal.malformed("bad base64url");
+      }
+    }
+    if (second < 0 || first == 0 || second == first + 1) {
+      // An empty signature is let through to be refused by the key check: an unsecured
+      // ("alg":"none") token is an attack, not a typo, and is answered as such.
+      throw Refusal.malformed("not a compact JWS");
+    }
+    Map<String, Object> header = parseJson(token, 0, first, "bad header");
+    return new CompactJws(token, first, second, header);
+  }
+
+  /** The {@code kid} header, or null when absent or not a string. */
+  String kid() {
+    Object kid = header.get("kid");
+    return kid instanceof String s ? s : null;
+  }
+
+  /** The {@code typ} header, or null when absent or not a string. */
+  String typ() {
+    Object typ = header.get("typ");
+    return typ instanceof String s ? s : null;
+  }
+
+  /**
+   * Checks the header against {@code key} and verifies the signature with it.
+   *
+   * @throws Refusal INVALID_CREDENTIALS for a refused header or a bad signature
+   */
+  void verifyWith(SigningKey key) throws Refusal {
+    Object alg = header.get("alg");
+    if (!(alg instanceof String)) {
+      throw Refusal.malformed("missing alg");
+    }
+    if (!key.algorithm().jwsName().equals(alg)) {
+      throw Refusal.invalid("alg does not match the key");
+    }
+    for (String name : FORBIDDEN_HEADERS) {
+      if (header.containsKey(name)) {
+        throw Refusal.invalid("refused header: " + name);
+      }
+    }
+    if (header.containsKey("crit")) {
+      throw Refusal.invalid("refused header: crit");
+    }
+    byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.ISO_8859_1);
+    Base64URL signature = new Base64URL(token.substring(secondDot + 1));
+    boolean ok;
+    try {
+      ok = key.verifier().verify(key.verifyHeader(), signingInput, signature);
+    } catch (JOSEException | RuntimeException e) {
+      // A signature of the wrong length or shape: not a valid signature, whatever the cause.
+      ok = false;
+    }
+    if (!ok) {
+      throw Refusal.invalid("bad signature");
+    }
+  }
+
+  /** The payload JSON object; call only after {@link #verifyWith}. */
+  Map<String, Object> payload() throws Refusal {
+    return parseJson(token, firstDot + 1, secondDot, "bad payload");
+  }
+
+  private static Map<String, Object> parseJson(String token, int from, int to, String what)
+      throws Refusal {
+    byte[] json;
+    try {
+      json = B64.decode(token.substring(from, to));
+    } catch (IllegalArgumentException e) {
+      throw Refusal.malformed(what + " base64url");
+    }
+    try {
+      return JSONObjectUtils.parse(new String(json, StandardCharsets.UTF_8));
+    } catch (ParseException | RuntimeException | StackOverflowError e) {
+      throw Refusal.malformed(what + " JSON");
+    }
+  }
+
+  private static boolean isBase64Url(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '_';
+  }
+}
