@@ -482,6 +482,21 @@ public final class SigningKey {
     }
   }
 
+  /** The JCA public key (RSA, EC), or null for HMAC and Ed25519 (whose JWK form is the key). */
+  PublicKey javaPublicKey() {
+    try {
+      if (publicJwk instanceof RSAKey rsa) {
+        return rsa.toPublicKey();
+      }
+      if (publicJwk instanceof ECKey ec) {
+        return ec.toPublicKey();
+      }
+    } catch (JOSEException e) {
+      throw new IllegalStateException("cannot convert key " + kid, e);
+    }
+    return null;
+  }
+
   JWSSigner signer() {
     if (signer == null) {
       throw new IllegalStateException("key " + kid + " is verify-only");
