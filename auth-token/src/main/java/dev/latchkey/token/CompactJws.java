@@ -1,7 +1,5 @@
 package dev.latchkey.token;
 
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
@@ -40,6 +38,21 @@ final class CompactJws {
    * @throws Refusal MALFORMED for oversize input, a wrong shape, bad base64url or bad header JSON
    */
   static CompactJws parse(String token, int maxLength) throws Refusal {
+    return split(token, maxLength).withParsedHeader();
+  }
+
+  /** This token with its header parsed. */
+  CompactJws withParsedHeader() throws Refusal {
+    return new CompactJws(token, firstDot, secondDot, parseJson(token, 0, firstDot, "bad header"));
+  }
+
+  /**
+   * Splits a compact JWS without parsing its header ({@link #header} is null): for a caller that
+   * recognises the header segment as one it has already checked.
+   *
+   * @throws Refusal MALFORMED for oversize input, a wrong shape or characters outside base64url
+   */
+  static CompactJws split(String token, int maxLength) throws Refusal {
     if (token == null || token.isEmpty()) {
       throw Refusal.malformed("empty token");
     }
@@ -68,8 +81,7 @@ final class CompactJws {
       // ("alg":"none") token is an attack, not a typo, and is answered as such.
       throw Refusal.malformed("not a compact JWS");
     }
-    Map<String, Object> header = parseJson(token, 0, first, "bad header");
-    return new CompactJws(token, first, second, header);
+    return new CompactJws(token, first, second, null);
   }
 
   /** The {@code kid} header, or null when absent or not a string. */
@@ -90,6 +102,17 @@ final class CompactJws {
    * @throws Refusal INVALID_CREDENTIALS for a refused header or a bad signature
    */
   void verifyWith(SigningKey key) throws Refusal {
+    checkHeader(key);
+    verifySignature(key);
+  }
+
+  /**
+   * Checks the header against {@code key}: {@code alg} exactly the key's, no key-carrying header,
+   * no {@code crit}.
+   *
+   * @throws Refusal INVALID_CREDENTIALS for a refused header, MALFORMED for a missing {@code alg}
+   */
+  void checkHeader(SigningKey key) throws Refusal {
     Object alg = header.get("alg");
     if (!(alg instanceof String)) {
       throw Refusal.malformed("missing alg");
@@ -105,21 +128,27 @@ final class CompactJws {
     if (header.containsKey("crit")) {
       throw Refusal.invalid("refused header: crit");
     }
+  }
+
+  /**
+   * Verifies the signature with {@code key}, whatever the header says: call {@link #checkHeader}
+   * first, or know the header segment to have passed it.
+   *
+   * @throws Refusal INVALID_CREDENTIALS for a bad signature
+   */
+  void verifySignature(SigningKey key) throws Refusal {
     byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.ISO_8859_1);
-    Base64URL signature = new Base64URL(token.substring(secondDot + 1));
-    boolean ok;
-    try {
-      ok = key.verifier().verify(key.verifyHeader(), signingInput, signature);
-    } catch (JOSEException | RuntimeException e) {
-      // A signature of the wrong length or shape: not a valid signature, whatever the cause.
-      ok = false;
-    }
-    if (!ok) {
+    if (!key.verify(signingInput, token.substring(secondDot + 1))) {
       throw Refusal.invalid("bad signature");
     }
   }
 
-  /** The payload JSON object; call only after {@link #verifyWith}. */
+  /** The header segment, base64url as received. */
+  String headerSegment() {
+    return token.substring(0, firstDot);
+  }
+
+  /** The payload JSON object; call only after the signature has been verified. */
   Map<String, Object> payload() throws Refusal {
     return parseJson(token, firstDot + 1, secondDot, "bad payload");
   }

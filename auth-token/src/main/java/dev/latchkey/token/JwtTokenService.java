@@ -70,6 +70,7 @@ public final class JwtTokenService implements TokenService {
 
   private static final Set<String> RESERVED =
       Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs");
+  private static final int MAX_KNOWN_HEADERS = 16;
   private static final long MAX_EPOCH_SECONDS = 253_402_300_799L; // 9999-12-31T23:59:59Z
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -87,6 +88,7 @@ public final class JwtTokenService implements TokenService {
   private final long cacheSize;
   private final Cache<String, VerifiedClaims> cache;
   private final String headerPrefix; // base64url header of the signing key, and the dot
+  private volatile KnownHeader[] knownHeaders;
 
   private JwtTokenService(Builder b, KeyRing keys) {
     this.keys = keys;
@@ -111,6 +113,11 @@ public final class JwtTokenService implements TokenService {
     this.headerPrefix =
         B64.encodeToString(JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
             + '.';
+    // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
+    this.knownHeaders =
+        new KnownHeader[] {
+          new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
+        };
   }
 
   /**
@@ -300,20 +307,61 @@ public final class JwtTokenService implements TokenService {
   }
 
   private VerifiedClaims verifySignatureAndClaims(String token) throws Refusal {
-    CompactJws jws = CompactJws.parse(token, maxTokenLength);
-    String kid = jws.kid();
-    SigningKey key = kid == null ? null : keys.keyOrNull(kid);
-    if (key == null) {
-      throw Refusal.invalid(kid == null ? "missing kid" : "unknown kid");
-    }
-    jws.verifyWith(key);
-    String typ = jws.typ();
-    if (typ == null
-        || !(typ.equalsIgnoreCase(TOKEN_TYPE) || typ.equalsIgnoreCase("application/at+jwt"))) {
-      throw Refusal.invalid("wrong typ");
+    CompactJws jws = CompactJws.split(token, maxTokenLength);
+    SigningKey key = knownHeaderKey(token, jws.firstDot);
+    if (key != null) {
+      // The very header segment passed every header rule before, for this key.
+      jws.verifySignature(key);
+    } else {
+      jws = jws.withParsedHeader();
+      String kid = jws.kid();
+      key = kid == null ? null : keys.keyOrNull(kid);
+      if (key == null) {
+        throw Refusal.invalid(kid == null ? "missing kid" : "unknown kid");
+      }
+      jws.checkHeader(key);
+      String typ = jws.typ();
+      if (typ == null
+          || !(typ.equalsIgnoreCase(TOKEN_TYPE) || typ.equalsIgnoreCase("application/at+jwt"))) {
+        throw Refusal.invalid("wrong typ");
+      }
+      jws.verifySignature(key);
+      rememberHeader(jws.headerSegment(), key);
     }
     return readClaims(jws.payload(), issuer, audience);
   }
+
+  /** The key of a header segment known to pass the header rules, or null. */
+  private SigningKey knownHeaderKey(String token, int headerLength) {
+    for (KnownHeader h : knownHeaders) {
+      if (h.segment().length() == headerLength && token.startsWith(h.segment())) {
+        return h.key();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Remembers a header segment that passed the header rules and came with a valid signature, so
+   * that the next token with the same header skips decoding and parsing it. Only signed headers
+   * are remembered, and only a few, so forged headers cannot fill the list.
+   */
+  private void rememberHeader(String segment, SigningKey key) {
+    KnownHeader[] current = knownHeaders;
+    if (current.length >= MAX_KNOWN_HEADERS) {
+      return;
+    }
+    for (KnownHeader h : current) {
+      if (h.segment().equals(segment)) {
+        return;
+      }
+    }
+    KnownHeader[] next = java.util.Arrays.copyOf(current, current.length + 1);
+    next[current.length] = new KnownHeader(segment, key);
+    knownHeaders = next; // a lost race only loses one cache entry
+  }
+
+  private record KnownHeader(String segment, SigningKey key) {}
 
   /** Reads and checks the time-independent claims of a signature-verified payload. */
   static VerifiedClaims readClaims(Map<String, Object> claims, String issuer, String audience)
