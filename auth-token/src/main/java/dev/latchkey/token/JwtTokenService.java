@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.HashMap;
@@ -28,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -59,7 +61,8 @@ import java.util.TreeSet;
  *
  * <p><b>Cache.</b> With {@link Builder#verifiedTokenCacheSize} above zero, tokens that passed the
  * signature and claims checks are kept (keyed by the exact token string), and a repeated verify
- * skips parsing and the signature but still checks expiry, {@code nbf} and revocation.
+ * skips parsing and the signature but still checks expiry, {@code nbf} and revocation. It is off
+ * by default: it holds live bearer tokens in the heap, where a heap dump would show them.
  *
  * <p>Built once by {@link #builder}; immutable and thread-safe. Rotate keys with {@link
  * #withKeyRing}.
@@ -189,9 +192,7 @@ public final class JwtTokenService implements TokenService {
     claims.put("jti", newTokenId());
     claims.put("roles", new ArrayList<>(new TreeSet<>(principal.roles())));
     if (!principal.attributes().isEmpty()) {
-      claims.put("attrs", new TreeSet<>(principal.attributes().keySet()).stream()
-          .collect(LinkedHashMap::new, (m, k) -> m.put(k, principal.attributes().get(k)),
-              Map::putAll));
+      claims.put("attrs", new TreeMap<>(principal.attributes()));
     }
     claims.putAll(extraClaims);
     String signingInput =
@@ -356,7 +357,7 @@ public final class JwtTokenService implements TokenService {
         return;
       }
     }
-    KnownHeader[] next = java.util.Arrays.copyOf(current, current.length + 1);
+    KnownHeader[] next = Arrays.copyOf(current, current.length + 1);
     next[current.length] = new KnownHeader(segment, key);
     knownHeaders = next; // a lost race only loses one cache entry
   }

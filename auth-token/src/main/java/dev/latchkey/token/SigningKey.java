@@ -33,6 +33,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECPrivateKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
@@ -43,8 +44,11 @@ import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -384,8 +388,8 @@ public final class SigningKey {
     byte[] d = null;
     if (privateDer != null) {
       KeyFactory kf = KeyFactory.getInstance("Ed25519");
-      java.security.interfaces.EdECPrivateKey priv =
-          (java.security.interfaces.EdECPrivateKey)
+      EdECPrivateKey priv =
+          (EdECPrivateKey)
               kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
       d = priv.getBytes().orElseThrow(() -> new GeneralSecurityException("no Ed25519 seed"));
       x = Ed25519Sign.KeyPair.newKeyPairFromSeed(d).getPublicKey();
@@ -480,9 +484,9 @@ public final class SigningKey {
   }
 
   /** The public JWK JSON with {@code kid}, {@code alg} and {@code use}; empty for HMAC keys. */
-  public java.util.Optional<String> publicJwkJson() {
+  public Optional<String> publicJwkJson() {
     JWK jwk = exportable();
-    return jwk == null ? java.util.Optional.empty() : java.util.Optional.of(jwk.toJSONString());
+    return jwk == null ? Optional.empty() : Optional.of(jwk.toJSONString());
   }
 
   /** The public JWK to publish, or null for a secret key. */
@@ -490,10 +494,8 @@ public final class SigningKey {
     if (publicJwk == null) {
       return null;
     }
-    Object json = publicJwk.toJSONObject();
     try {
-      @SuppressWarnings("unchecked")
-      java.util.Map<String, Object> map = new java.util.LinkedHashMap<>((java.util.Map<String, Object>) json);
+      Map<String, Object> map = new LinkedHashMap<>(publicJwk.toJSONObject());
       map.put("kid", kid);
       map.put("alg", algorithm.jwsName());
       map.put("use", "sig");
