@@ -235,7 +235,9 @@ public final class JwtTokenService implements TokenService {
    * {@inheritDoc}
    *
    * @return false when the token is malformed, not signed by a key of the ring, not for this
-   *     issuer and audience, or expired
+   *     issuer and audience, or expired; true also for a token revoked before (revoking is
+   *     idempotent, and the list is not read first)
+   * @throws StoreUnavailableException when the revocation list cannot be written
    */
   @Override
   public boolean revoke(String token) {

@@ -172,7 +172,9 @@ public final class RefreshTokens {
   }
 
   /**
-   * Ends every family of {@code subject} and refuses every access token issued to it so far.
+   * Ends every family of {@code subject} and refuses every access token issued to it so far
+   * ({@link TokenService#revokeAll}; with {@link JwtTokenService}, access tokens issued in the
+   * rest of the current second are refused too, as {@code iat} has whole seconds).
    *
    * @return how many families were ended
    * @throws StoreUnavailableException when the store or the revocation list cannot be reached

@@ -229,6 +229,35 @@ class JwtTokenServiceTest {
     refused(rotated.verify(token), Reason.REVOKED);
   }
 
+  @Test
+  void rememberedHeaderOfAVerifyOnlyKeyStillNeedsAValidSignature() {
+    SigningKey other = SigningKey.generateEc("other");
+    JwtTokenService otherIssuer = builder(KeyRing.of(other)).build();
+    JwtTokenService s = builder(KeyRing.of(hmac, other.publicOnly())).build();
+    String first = otherIssuer.issue(ALICE).value();
+    String second = otherIssuer.issue(Principal.of("bob")).value();
+    assertThat(s.verify(first).succeeded()).isTrue();
+
+    // Same header segment, bob's payload under alice's signature.
+    String spliced = second.substring(0, second.lastIndexOf('.'))
+        + first.substring(first.lastIndexOf('.'));
+
+    assertThat(s.verify(second)).isEqualTo(AuthResult.success(Principal.of("bob")));
+    refused(s.verify(spliced), Reason.INVALID_CREDENTIALS);
+  }
+
+  @Test
+  void manyDistinctForgedHeadersAreAllRefused() {
+    for (int i = 0; i < 40; i++) {
+      String header = "{\"alg\":\"HS256\",\"kid\":\"k1\",\"typ\":\"at+jwt\",\"n\":" + i + "}";
+      String forged = Forge.hs256(new byte[] {
+        9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+        9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9}, header, "{}");
+      refused(service.verify(forged), Reason.INVALID_CREDENTIALS);
+    }
+    assertThat(service.verify(service.issue(ALICE).value()).succeeded()).isTrue();
+  }
+
   // Revocation
 
   @Test
