@@ -173,6 +173,13 @@ public final class InMemoryRevocationList implements RevocationList {
     }
   }
 
+  /** How many entries are held after removing expired ones; for tests and monitoring. */
+  long size() {
+    tokens.cleanUp();
+    subjects.cleanUp();
+    return tokens.estimatedSize() + subjects.estimatedSize();
+  }
+
   @Override
   public String toString() {
     return "InMemoryRevocationList[maximumEntries=" + maximumEntries + "]";

@@ -29,6 +29,29 @@ class InMemoryRevocationListTest extends RevocationListContract {
   }
 
   @Test
+  void expiredEntriesAreRemovedNotJustHidden() {
+    InMemoryRevocationList list = InMemoryRevocationList.create(clock);
+    list.revokeToken(ISS, "a", "alice", clock.instant().plusSeconds(60));
+    list.revokeSubject("bob", clock.instant(), clock.instant().plusSeconds(120));
+    assertThat(list.size()).isEqualTo(2);
+
+    clock.advance(Duration.ofSeconds(61));
+    assertThat(list.size()).isEqualTo(1);
+
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(list.size()).isZero();
+  }
+
+  @Test
+  void alreadyExpiredRevocationIsNotStored() {
+    InMemoryRevocationList list = InMemoryRevocationList.create(clock);
+
+    list.revokeToken(ISS, "a", "alice", clock.instant());
+
+    assertThat(list.size()).isZero();
+  }
+
+  @Test
   void expiredEntriesMakeRoomAgain() {
     InMemoryRevocationList small = InMemoryRevocationList.create(clock, 1);
     small.revokeToken(ISS, "a", "alice", clock.instant().plusSeconds(60));
