@@ -228,6 +228,9 @@ public final class JwtTokenService implements TokenService {
       return AuthResult.success(claims.principal());
     } catch (Refusal r) {
       return r.toFailure();
+    } catch (RuntimeException e) {
+      // Every known path answers with a Refusal; anything else is a bug, and a bug refuses.
+      return AuthResult.failure(AuthResult.Reason.MALFORMED, "token could not be checked");
     }
   }
 
@@ -244,7 +247,7 @@ public final class JwtTokenService implements TokenService {
     VerifiedClaims claims;
     try {
       claims = check(token, false);
-    } catch (Refusal r) {
+    } catch (Refusal | RuntimeException r) {
       return false;
     }
     Instant until = Instant.ofEpochMilli(claims.expiresAtMillis()).plus(clockSkew);
