@@ -137,6 +137,11 @@ final class CompactJws {
    * @throws Refusal INVALID_CREDENTIALS for a bad signature
    */
   void verifySignature(SigningKey key) throws Refusal {
+    if (!isCanonicalBase64Url(token, secondDot + 1, token.length())) {
+      // Spare bits set in the last character would give a second spelling of one valid
+      // signature: refuse it, so that one token has exactly one string.
+      throw Refusal.invalid("bad signature");
+    }
     byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.ISO_8859_1);
     if (!key.verify(signingInput, token.substring(secondDot + 1))) {
       throw Refusal.invalid("bad signature");
@@ -166,6 +171,36 @@ final class CompactJws {
     } catch (ParseException | RuntimeException | StackOverflowError e) {
       throw Refusal.malformed(what + " JSON");
     }
+  }
+
+  /** Whether the base64url text in [from, to) has a valid length and no spare bits set. */
+  static boolean isCanonicalBase64Url(String s, int from, int to) {
+    int length = to - from;
+    if (length == 0) {
+      return true;
+    }
+    int spareBits =
+        switch (length % 4) {
+          case 2 -> 4;
+          case 3 -> 2;
+          case 0 -> 0;
+          default -> -1; // one character alone encodes no whole byte
+        };
+    if (spareBits < 0) {
+      return false;
+    }
+    return (sextet(s.charAt(to - 1)) & ((1 << spareBits) - 1)) == 0;
+  }
+
+  private static int sextet(char c) {
+    if (c >= 'A' && c <= 'Z') {
+      return c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      return c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      return c - '0' + 52;
+    }
+    return c == '-' ? 62 : 63;
   }
 
   private static boolean isBase64Url(char c) {

@@ -408,6 +408,44 @@ class HostileTokenTest {
   }
 
   @Test
+  void secondSpellingOfAValidSignatureIsRefused() {
+    String good = signed(HMAC, header(HMAC), claims());
+    // 32 signature bytes are 43 characters; the last one carries 2 spare bits, zero in the
+    // canonical spelling. Setting one gives the same bytes under another string.
+    char last = good.charAt(good.length() - 1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    char twin = alphabet.charAt(alphabet.indexOf(last) | 1);
+    String respelled = good.substring(0, good.length() - 1) + twin;
+
+    assertThat(hmacService.verify(good).succeeded()).isTrue();
+    refused(hmacService.verify(respelled), Reason.INVALID_CREDENTIALS);
+  }
+
+  @Test
+  void randomMutationsAreRefusedWithoutThrowing() {
+    String good = signed(HMAC, header(HMAC), claims());
+    String alphabet = "ABCabc019-_.=+/ {}\"\u00e9\u0000";
+    java.util.Random random = new java.util.Random(42);
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder t = new StringBuilder(good);
+      int edits = 1 + random.nextInt(3);
+      for (int e = 0; e < edits; e++) {
+        int at = random.nextInt(t.length());
+        switch (random.nextInt(3)) {
+          case 0 -> t.setCharAt(at, alphabet.charAt(random.nextInt(alphabet.length())));
+          case 1 -> t.deleteCharAt(at);
+          default -> t.insert(at, alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+      }
+      String mutated = t.toString();
+      AuthResult r = hmacService.verify(mutated);
+      if (!mutated.equals(good)) {
+        assertThat(r.succeeded()).as("mutation %s", i).isFalse();
+      }
+    }
+  }
+
+  @Test
   void tokenExpiredBeyondSkewAfterTimePassesIsRefused() {
     String token = signed(HMAC, header(HMAC), claims());
 
