@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -234,6 +235,42 @@ public abstract class RefreshTokenStoreContract {
     assertThat(rotate(second, newId("alice"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
     assertThat(store.revokeFamily(second)).isFalse();
+  }
+
+  @Test
+  void successorCarriesThePrincipalWithRolesAndAttributes() {
+    Principal carol =
+        new Principal("carol", Set.of("admin", "user"), Map.of("tenant", "acme"));
+    HashedId id = newId("carol");
+    Instant now = clock.instant();
+    store.create(
+        new RefreshRecord(
+            id, OpaqueIds.randomToken(), carol, now, now.plus(LIFETIME), now.plus(FAMILY)));
+
+    RefreshRecord successor = rotated(rotate(id, newId("carol"), NO_GRACE));
+
+    assertThat(successor.principal()).isEqualTo(carol);
+  }
+
+  @Test
+  void revokeFamilyThroughAConsumedTokenEndsTheFamily() {
+    HashedId first = login("alice");
+    HashedId second = newId("alice");
+    rotated(rotate(first, second, NO_GRACE));
+
+    assertThat(store.revokeFamily(first)).isTrue();
+
+    assertThat(rotate(second, newId("alice"), NO_GRACE))
+        .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
+  }
+
+  @Test
+  void revokeSubjectCountsOnlyLiveFamilies() {
+    HashedId ended = login("alice");
+    login("alice");
+    store.revokeFamily(ended);
+
+    assertThat(store.revokeSubject("alice")).isEqualTo(1);
   }
 
   @Test
