@@ -403,10 +403,11 @@ public abstract class SessionStoreContract {
   @Test
   void capRefuseNewKeepsTheExistingSessions() {
     SessionRecord a1 = session("alice");
-    SessionRecord a2 = session("alice");
-    SessionRecord a3 = session("alice");
     assertThat(store.create(a1, 2, CapPolicy.REFUSE_NEW).created()).isTrue();
+    clock.advance(Duration.ofSeconds(1));
+    SessionRecord a2 = session("alice");
     assertThat(store.create(a2, 2, CapPolicy.REFUSE_NEW).created()).isTrue();
+    SessionRecord a3 = session("alice");
 
     CreateResult third = store.create(a3, 2, CapPolicy.REFUSE_NEW);
 
