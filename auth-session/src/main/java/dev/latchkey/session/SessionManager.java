@@ -284,6 +284,29 @@ public final class SessionManager {
    *     or absolute timeout, {@code UNAVAILABLE} when the store failed
    */
   public SessionCheck check(SessionCookie cookie) {
+    Object verified = verify(cookie);
+    if (verified instanceof SessionRecord record) {
+      return new SessionCheck.Active(record.principal(), info(record));
+    }
+    return new SessionCheck.Rejected((AuthResult.Failure) verified);
+  }
+
+  /**
+   * {@link #check}, answered as the strategy API does.
+   *
+   * @return success with the principal, or a failure as described at {@link #check}
+   */
+  public AuthResult authenticate(SessionCookie cookie) {
+    // The hot path: no SessionInfo is built when only the principal is wanted.
+    Object verified = verify(cookie);
+    if (verified instanceof SessionRecord record) {
+      return AuthResult.success(record.principal());
+    }
+    return (AuthResult.Failure) verified;
+  }
+
+  /** The live record for the cookie, or the failure to answer; emits the event either way. */
+  private Object verify(SessionCookie cookie) {
     Objects.requireNonNull(cookie, "cookie");
     Optional<HashedId> id = OpaqueIds.parse(cookie.value());
     Instant now = clock.instant();
@@ -292,7 +315,8 @@ public final class SessionManager {
     }
     Optional<SessionRecord> found;
     try {
-      found = store.read(id.get(), new SessionTouch(now, idleTimeout, renewalInterval, expiredNotice));
+      found =
+          store.read(id.get(), new SessionTouch(now, idleTimeout, renewalInterval, expiredNotice));
     } catch (RuntimeException e) {
       // Fail closed on anything the store throws, not only StoreUnavailableException: a check
       // that could not be made is never a success.
@@ -305,18 +329,8 @@ public final class SessionManager {
     if (!record.isLiveAt(now)) {
       return reject(now, Reason.EXPIRED, "the session has expired");
     }
-    Principal principal = record.principal();
-    listener.onEvent(new AuthEvent.Succeeded(now, principal.subject(), METHOD));
-    return new SessionCheck.Active(principal, info(record));
-  }
-
-  /**
-   * {@link #check}, answered as the strategy API does.
-   *
-   * @return success with the principal, or a failure as described at {@link #check}
-   */
-  public AuthResult authenticate(SessionCookie cookie) {
-    return check(cookie).result();
+    listener.onEvent(new AuthEvent.Succeeded(now, record.principal().subject(), METHOD));
+    return record;
   }
 
   /** The session-cookie strategy, for an authenticator chain. Answers as {@link #authenticate}. */
@@ -469,9 +483,9 @@ public final class SessionManager {
         + "]";
   }
 
-  private SessionCheck reject(Instant now, Reason reason, String detail) {
+  private AuthResult.Failure reject(Instant now, Reason reason, String detail) {
     listener.onEvent(new AuthEvent.Failed(now, null, METHOD, reason));
-    return new SessionCheck.Rejected(AuthResult.failure(reason, detail));
+    return AuthResult.failure(reason, detail);
   }
 
   private Optional<SessionRecord> readLive(String rawId) {
