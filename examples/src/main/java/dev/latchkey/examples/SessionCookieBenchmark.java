@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class SessionCookieBenchmark {
   private static final int SESSIONS = 10_000;
-  private static final int SUBJECTS = 100_000;
+  private static final int SUBJECTS = 10_000;
 
   private SessionManager manager;
   private SessionCookie[] cookies;
