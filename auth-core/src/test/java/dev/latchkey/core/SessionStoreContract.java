@@ -227,6 +227,16 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void readAtRetainUntilIsEmptyEvenBeforeTheBackendForgets() {
+    // The clock that drives the backend's own expiry is not moved: the store must still honour
+    // the `now` it is given.
+    SessionRecord s = created(session("alice"));
+
+    assertThat(store.read(s.id(), touchAt(s.retainUntil()))).isEmpty();
+    assertThat(store.read(s.id(), touchAt(s.retainUntil().minusMillis(1)))).contains(s);
+  }
+
+  @Test
   void renewalMovesRetainUntil() {
     SessionRecord s = created(session("alice"));
     clock.advance(IDLE.minusMinutes(1));

@@ -9,9 +9,11 @@ import java.util.Objects;
  * {@link dev.latchkey.core.SessionStore.CapPolicy#REFUSE_NEW}.
  *
  * <pre>{@code
- * switch (manager.login(principal, Map.of("user-agent", ua))) {
- *   case LoginOutcome.Created c -> response.setCookie(c.id());
- *   case LoginOutcome.Refused r -> response.status(409, r.detail());
+ * LoginOutcome outcome = manager.login(principal, Map.of("user-agent", userAgent));
+ * if (outcome instanceof LoginOutcome.Created created) {
+ *   response.addCookie(created.id());
+ * } else if (outcome instanceof LoginOutcome.Refused refused) {
+ *   response.sendError(409, refused.detail());
  * }
  * }</pre>
  */

@@ -246,7 +246,9 @@ public final class SessionManager {
     Objects.requireNonNull(attributes, "attributes");
     // Never take an id from the client: a fresh one on every login is what defeats fixation.
     String rawId = OpaqueIds.generate(principal.subject());
-    HashedId id = new HashedId(OpaqueIds.shardOf(principal.subject()), OpaqueIds.hash(rawId));
+    // The shard is the id's tail: no second SHA-256 of the subject.
+    HashedId id =
+        new HashedId(rawId.substring(OpaqueIds.RANDOM_CHARS + 1), OpaqueIds.hash(rawId));
     Instant now = clock.instant();
     Instant absoluteEnd = now.plus(absoluteTimeout);
     Instant idleEnd = now.plus(idleTimeout);
