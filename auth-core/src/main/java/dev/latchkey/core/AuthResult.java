@@ -7,13 +7,13 @@ import java.util.Optional;
 /**
  * The outcome of an authentication: a {@link Success} with the principal, or a {@link Failure}
  * with a {@link Reason}. Strategies answer with this value on every path and never throw for a
- * rejected client, so callers can map it exhaustively:
+ * rejected client, so callers branch on it, not on a {@code catch}:
  *
  * <pre>{@code
- * int status = switch (result) {
- *   case AuthResult.Success s -> 200;
- *   case AuthResult.Failure f -> f.reason() == Reason.UNAVAILABLE ? 503 : 401;
- * };
+ * if (result instanceof AuthResult.Failure failure) {
+ *   return failure.reason() == Reason.UNAVAILABLE ? 503 : 401;
+ * }
+ * Principal principal = ((AuthResult.Success) result).principal();
  * }</pre>
  */
 public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failure {

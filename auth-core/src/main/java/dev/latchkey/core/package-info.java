@@ -11,6 +11,15 @@
  * dev.latchkey.core.StoreUnavailableException}, which every strategy turns into {@link
  * dev.latchkey.core.AuthResult.Reason#UNAVAILABLE}: the library fails closed.
  *
+ * <p>Password login is {@link dev.latchkey.core.PasswordAuthenticator}: users come from a {@link
+ * dev.latchkey.core.UserDirectory}, passwords are checked by {@link
+ * dev.latchkey.core.BcryptPasswordHasher}, and failed attempts are limited by a {@link
+ * dev.latchkey.core.LoginThrottle} ({@link dev.latchkey.core.InMemoryLoginThrottle} here). The HTTP
+ * helpers need no web framework: {@link dev.latchkey.core.SetCookie} and {@link
+ * dev.latchkey.core.Cookies} write and read cookies, {@link dev.latchkey.core.BearerHeader} parses
+ * {@code Authorization: Bearer}, {@link dev.latchkey.core.CsrfTokens} and {@link
+ * dev.latchkey.core.OriginCheck} guard state-changing requests.
+ *
  * <p>Every time-dependent type takes a {@link java.time.Clock}. Raw secrets (passwords, session
  * ids, tokens) never appear in {@code toString()}, events, logs or exception messages.
  */

@@ -1,0 +1,135 @@
+package dev.latchkey.core;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What an {@code Authorization} header says about a bearer token (RFC 6750 §2.1): a {@link Token},
+ * {@link Missing}, or {@link Malformed}. Parsing never throws; the result is a value to branch on:
+ *
+ * <pre>{@code
+ * BearerHeader header = BearerHeader.parse(request.getHeader("Authorization"));
+ * AuthResult result;
+ * if (header instanceof BearerHeader.Token t) {
+ *   result = chain.authenticate(t.bearerToken());
+ * } else if (header instanceof BearerHeader.Malformed m) {
+ *   result = m.failure(); // MALFORMED
+ * } else {
+ *   result = AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "no bearer token");
+ * }
+ * }</pre>
+ *
+ * <p>The rules: the scheme {@code Bearer} in any ASCII case, exactly one space, then a {@code
+ * b64token} — one or more of {@code A-Z a-z 0-9 - . _ ~ + /} followed by any number of {@code =} —
+ * and nothing else (no surrounding or trailing whitespace, no second space, no non-ASCII), at most
+ * {@value #MAX_TOKEN_LENGTH} characters. A header with another scheme ({@code Basic ...}) is
+ * {@link Missing}: it carries no bearer token. Anything starting with the word {@code Bearer} that
+ * breaks a rule is {@link Malformed}, whose detail never holds the input.
+ */
+public sealed interface BearerHeader
+    permits BearerHeader.Token, BearerHeader.Missing, BearerHeader.Malformed {
+
+  /** The longest token accepted, in characters. */
+  int MAX_TOKEN_LENGTH = 8 * 1024;
+
+  /**
+   * Parses an {@code Authorization} header value.
+   *
+   * @param authorizationHeader the header value, or {@code null} when the request has none
+   */
+  static BearerHeader parse(String authorizationHeader) {
+    String h = authorizationHeader;
+    if (h == null || h.isEmpty()) {
+      return Missing.INSTANCE;
+    }
+    String scheme = "bearer";
+    if (h.length() < scheme.length()) {
+      return Missing.INSTANCE;
+    }
+    for (int i = 0; i < scheme.length(); i++) {
+      char c = h.charAt(i);
+      // ASCII case folding only: no locale-dependent or Unicode folding of attacker input.
+      char lower = c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : c;
+      if (lower != scheme.charAt(i)) {
+        return Missing.INSTANCE;
+      }
+    }
+    if (h.length() > scheme.length() && SetCookie.isTokenChar(h.charAt(scheme.length()))) {
+      return Missing.INSTANCE; // a longer scheme name, e.g. "BearerX"
+    }
+    if (h.length() <= scheme.length() + 1) {
+      return new Malformed("bearer scheme without a token");
+    }
+    if (h.charAt(scheme.length()) != ' ') {
+      return new Malformed("bearer scheme must be followed by exactly one space");
+    }
+    if (h.length() - scheme.length() - 1 > MAX_TOKEN_LENGTH) {
+      return new Malformed("bearer token too long");
+    }
+    String token = h.substring(scheme.length() + 1);
+    int i = 0;
+    while (i < token.length() && isB64TokenChar(token.charAt(i))) {
+      i++;
+    }
+    if (i == 0) {
+      return new Malformed("bearer token does not start with a token character");
+    }
+    while (i < token.length() && token.charAt(i) == '=') {
+      i++;
+    }
+    if (i != token.length()) {
+      return new Malformed("bearer token holds a character outside b64token");
+    }
+    return new Token(new BearerToken(token));
+  }
+
+  /** The token, when the header holds a well-formed one. */
+  default Optional<BearerToken> token() {
+    return Optional.empty();
+  }
+
+  private static boolean isB64TokenChar(char c) {
+    return (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (c >= '0' && c <= '9')
+        || c == '-'
+        || c == '.'
+        || c == '_'
+        || c == '~'
+        || c == '+'
+        || c == '/';
+  }
+
+  /** A well-formed bearer token; its {@code toString()} hides the value. */
+  record Token(BearerToken bearerToken) implements BearerHeader {
+    public Token {
+      Objects.requireNonNull(bearerToken, "bearerToken");
+    }
+
+    @Override
+    public Optional<BearerToken> token() {
+      return Optional.of(bearerToken);
+    }
+  }
+
+  /** No bearer token: no header, an empty one, or another scheme. */
+  record Missing() implements BearerHeader {
+    static final Missing INSTANCE = new Missing();
+  }
+
+  /**
+   * A header that claims the {@code Bearer} scheme and breaks its syntax.
+   *
+   * @param detail why, safe to log: it never holds the input
+   */
+  record Malformed(String detail) implements BearerHeader {
+    public Malformed {
+      Objects.requireNonNull(detail, "detail");
+    }
+
+    /** The matching {@link AuthResult.Reason#MALFORMED} failure. */
+    public AuthResult.Failure failure() {
+      return AuthResult.failure(AuthResult.Reason.MALFORMED, detail);
+    }
+  }
+}
