@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.latchkey.core.HashedId;
 import dev.latchkey.core.SessionRecord;
@@ -39,8 +40,8 @@ import java.util.concurrent.ConcurrentMap;
  * by a lock striped by subject, which makes the cap atomic; attribute writes and renewals are
  * atomic per entry. Keys are the hashes of session ids: the store never sees a raw id.
  *
- * <p>Thread-safe. Never throws {@link dev.latchkey.core.StoreUnavailableException}: memory is always
- * reachable.
+ * <p>Thread-safe. Never throws {@link dev.latchkey.core.StoreUnavailableException}: memory is
+ * always reachable.
  */
 public final class InMemorySessionStore implements SessionStore {
   // A power of two, so a stripe is chosen with a mask. 64 locks serialize only subjects that
@@ -68,6 +69,9 @@ public final class InMemorySessionStore implements SessionStore {
             // Run removal callbacks on the thread that caused them: the index is then clean when
             // the call that removed the entry returns, and tests need no waiting.
             .executor(Runnable::run)
+            // Expired entries are otherwise dropped only when the cache is next used: the JVM's
+            // shared scheduler also frees them (and their index entries) in a quiet period.
+            .scheduler(Scheduler.systemScheduler())
             .removalListener(this::onRemoval)
             .build();
   }

@@ -55,7 +55,8 @@ class InMemorySessionStoreTest extends SessionStoreContract {
 
   @Test
   void sizeEvictionRemovesEvictedSessionsFromTheIndex() {
-    InMemorySessionStore small = InMemorySessionStore.builder().clock(clock).maximumSize(20).build();
+    InMemorySessionStore small =
+        InMemorySessionStore.builder().clock(clock).maximumSize(20).build();
     for (int i = 0; i < 200; i++) {
       small.create(session("user" + (i % 7)), 100, CapPolicy.REFUSE_NEW);
     }

@@ -336,14 +336,16 @@ class SessionManagerTest {
     sessions.sessionsOf("alice");
 
     assertThat(counting.renewals.get()).isZero();
-    assertThat(sessions.find(id).orElseThrow().lastSeenAt()).isEqualTo(clock.instant().minus(RENEWAL.multipliedBy(2)));
+    assertThat(sessions.find(id).orElseThrow().lastSeenAt())
+        .isEqualTo(clock.instant().minus(RENEWAL.multipliedBy(2)));
   }
 
   // --- ids ------------------------------------------------------------------------------------
 
   @Test
   void idsAre256BitAndDistinctOverALargeSample() {
-    SessionManager many = manager(InMemorySessionStore.builder().clock(clock).build(), 1, CapPolicy.END_OLDEST);
+    SessionManager many =
+        manager(InMemorySessionStore.builder().clock(clock).build(), 1, CapPolicy.END_OLDEST);
     Set<String> ids = new HashSet<>();
     Set<String> randomParts = new HashSet<>();
     int sample = 20_000;
@@ -473,7 +475,8 @@ class SessionManagerTest {
 
   @Test
   void sessionsOfListsLiveSessionsOldestFirstWithTheirData() {
-    String first = sessions.login(ALICE, Map.of("user-agent", "phone")) instanceof LoginOutcome.Created c ? c.id() : null;
+    LoginOutcome phone = sessions.login(ALICE, Map.of("user-agent", "phone"));
+    String first = ((LoginOutcome.Created) phone).id();
     clock.advance(Duration.ofMinutes(1));
     sessions.login(ALICE, Map.of("user-agent", "laptop"));
     clock.advance(Duration.ofMinutes(6));
@@ -482,7 +485,9 @@ class SessionManagerTest {
 
     List<SessionInfo> listed = sessions.sessionsOf("alice");
 
-    assertThat(listed).extracting(s -> s.attributes().get("user-agent")).containsExactly("phone", "laptop");
+    assertThat(listed)
+        .extracting(s -> s.attributes().get("user-agent"))
+        .containsExactly("phone", "laptop");
     assertThat(listed.get(0).lastSeenAt()).isEqualTo(clock.instant());
     assertThat(listed.get(1).lastSeenAt()).isEqualTo(listed.get(1).createdAt());
     assertThat(listed).extracting(SessionInfo::subject).containsOnly("alice");
@@ -513,7 +518,8 @@ class SessionManagerTest {
 
     LoginOutcome third = strict.login(ALICE, Map.of());
 
-    assertThat(third).isEqualTo(new LoginOutcome.Refused(2, "the subject already holds 2 sessions"));
+    assertThat(third)
+        .isEqualTo(new LoginOutcome.Refused(2, "the subject already holds 2 sessions"));
     assertThat(third.created()).isFalse();
     assertThat(strict.authenticate(new SessionCookie(a1)).succeeded()).isTrue();
     assertThat(strict.authenticate(new SessionCookie(a2)).succeeded()).isTrue();
@@ -534,7 +540,8 @@ class SessionManagerTest {
 
     assertThat(third).isInstanceOfSatisfying(
         LoginOutcome.Created.class, c -> assertThat(c.endedHandles()).containsExactly(handle1));
-    assertThat(reason(capped.authenticate(new SessionCookie(a1)))).isEqualTo(Reason.INVALID_CREDENTIALS);
+    assertThat(reason(capped.authenticate(new SessionCookie(a1))))
+        .isEqualTo(Reason.INVALID_CREDENTIALS);
     assertThat(capped.authenticate(new SessionCookie(a2)).succeeded()).isTrue();
     assertThat(capped.sessionsOf("alice")).hasSize(2);
   }
@@ -605,9 +612,11 @@ class SessionManagerTest {
     AuthResult result = manager.authenticate(new SessionCookie(OpaqueIds.generate("alice")));
 
     assertThat(reason(result)).isEqualTo(Reason.UNAVAILABLE);
-    assertThat(manager.authenticator().authenticate(new SessionCookie(OpaqueIds.generate("a"))).succeeded())
-        .isFalse();
-    assertThat(events).last().isEqualTo(new AuthEvent.Failed(clock.instant(), null, "session", Reason.UNAVAILABLE));
+    SessionCookie another = new SessionCookie(OpaqueIds.generate("a"));
+    assertThat(manager.authenticator().authenticate(another).succeeded()).isFalse();
+    assertThat(events)
+        .last()
+        .isEqualTo(new AuthEvent.Failed(clock.instant(), null, "session", Reason.UNAVAILABLE));
   }
 
   @Test
