@@ -45,7 +45,11 @@ public abstract class SessionStoreContract {
   protected SessionStore store;
   private final List<ExecutorService> pools = new ArrayList<>();
 
-  /** A fresh, empty store whose own notion of time (if any) follows {@code clock}. */
+  /**
+   * A fresh, empty store whose own notion of time (if any) follows {@code clock}. Tests use fixed
+   * subjects ({@code "alice"}, {@code "bob"}), so a store on a shared backend needs its own key
+   * space per test, e.g. a unique key prefix.
+   */
   protected abstract SessionStore createStore(TestClock clock);
 
   /** Releases what {@link #createStore} acquired; called after each test. */
