@@ -724,6 +724,21 @@ class SessionManagerTest {
   }
 
   @Test
+  void classJavadocExampleBuildsAWorkingManager() {
+    // The example in SessionManager's Javadoc, verbatim.
+    SessionManager sessions = SessionManager.builder(InMemorySessionStore.builder().build())
+        .idleTimeout(Duration.ofMinutes(30))
+        .absoluteTimeout(Duration.ofHours(12))
+        .maxSessionsPerSubject(5, SessionStore.CapPolicy.END_OLDEST)
+        .build();
+
+    String id = login(sessions, ALICE);
+
+    assertThat(sessions.authenticate(new SessionCookie(id))).isEqualTo(AuthResult.success(ALICE));
+    assertThat(sessions.toString()).contains("idleTimeout=PT30M").doesNotContain(id);
+  }
+
+  @Test
   void defaultRenewalIntervalFitsAShortIdleTimeout() {
     SessionManager shortIdle =
         SessionManager.builder(counting).idleTimeout(Duration.ofSeconds(20)).clock(clock).build();
