@@ -1,0 +1,45 @@
+package dev.latchkey.session;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What an application may show or use of one session, e.g. on a "your active sessions" page.
+ * Holds no secret: the raw session id is not here, and the {@code handle} cannot be presented as a
+ * cookie. Immutable; the collections are copied.
+ *
+ * @param handle a stable, non-secret name of the session for listings; pass it to {@link
+ *     SessionManager#endSession} to end this session. It is the stored hash of the session id,
+ *     which no client can turn back into a cookie
+ * @param subject who is logged in
+ * @param roles the roles the session was created with
+ * @param createdAt when the session was created (login)
+ * @param lastSeenAt the last sliding renewal; renewals are rate-limited, so this may lag the last
+ *     request by up to the manager's renewal interval
+ * @param expiresAt when the session ends unless renewed
+ * @param absoluteExpiresAt when the session ends however active it is
+ * @param attributes application attributes (user agent, client address...)
+ */
+public record SessionInfo(
+    String handle,
+    String subject,
+    Set<String> roles,
+    Instant createdAt,
+    Instant lastSeenAt,
+    Instant expiresAt,
+    Instant absoluteExpiresAt,
+    Map<String, String> attributes) {
+
+  public SessionInfo {
+    Objects.requireNonNull(handle, "handle");
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(createdAt, "createdAt");
+    Objects.requireNonNull(lastSeenAt, "lastSeenAt");
+    Objects.requireNonNull(expiresAt, "expiresAt");
+    Objects.requireNonNull(absoluteExpiresAt, "absoluteExpiresAt");
+    roles = Set.copyOf(roles);
+    attributes = Map.copyOf(attributes);
+  }
+}

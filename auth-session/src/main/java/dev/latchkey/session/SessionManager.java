@@ -1,0 +1,527 @@
+package dev.latchkey.session;
+
+import dev.latchkey.core.AuthEvent;
+import dev.latchkey.core.AuthListener;
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.AuthResult.Reason;
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.HashedId;
+import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionCookie;
+import dev.latchkey.core.SessionRecord;
+import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.SessionStore.CapPolicy;
+import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.StoreUnavailableException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The whole session lifecycle on a {@link SessionStore}: login with a fresh id, the cookie check
+ * with idle and absolute timeouts and rate-limited sliding renewal, attributes, rotation, logout,
+ * "log out everywhere" and a cap on sessions per subject. The store stays dumb; every policy is
+ * here.
+ *
+ * <pre>{@code
+ * SessionManager sessions = SessionManager.builder(InMemorySessionStore.builder().build())
+ *     .idleTimeout(Duration.ofMinutes(30))
+ *     .absoluteTimeout(Duration.ofHours(12))
+ *     .maxSessionsPerSubject(5, SessionStore.CapPolicy.END_OLDEST)
+ *     .build();
+ * }</pre>
+ *
+ * <p><b>Ids.</b> Every session id is made here ({@link OpaqueIds#generate}: 256 bits from {@link
+ * java.security.SecureRandom}), on every login and every {@link #rotate}: an id a client brings is
+ * never adopted, so session fixation is impossible. The raw id is returned exactly once and the
+ * store only ever receives its SHA-256.
+ *
+ * <p><b>Time.</b> A session dies {@code idleTimeout} after its last renewal or {@code
+ * absoluteTimeout} after login, whichever is first. A successful check renews it, but writes to the
+ * store at most once per {@code renewalInterval}, so a busy client does not cost a write per
+ * request; a dead session stays known for {@code expiredNotice}, so its client is told {@code
+ * EXPIRED} rather than {@code INVALID_CREDENTIALS}. Time comes from the builder's {@link Clock}.
+ *
+ * <p><b>Failures.</b> {@link #check} and {@link #authenticate} never throw for a client's input or
+ * a store fault: a store that throws any {@link RuntimeException} is answered {@link
+ * Reason#UNAVAILABLE}, never success. The management operations ({@link #login}, {@link #find},
+ * {@link #attribute}, {@link #setAttribute}, {@link #rotate}, {@link #logout}, {@link
+ * #logoutEverywhere}, {@link #sessionsOf}, {@link #endSession}) let the store's {@link
+ * StoreUnavailableException} propagate: the caller answers 503. They treat a malformed or unknown
+ * raw id like a session that does not exist (empty or false), never as an exception.
+ *
+ * <p><b>Events.</b> Every check emits {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed}
+ * (method {@code "session"}); {@link #logout}, {@link #endSession} and {@link #logoutEverywhere}
+ * emit {@link AuthEvent.LoggedOut}. Events never carry an id.
+ *
+ * <p>Thread-safe.
+ */
+public final class SessionManager {
+  /** The method name in events. */
+  static final String METHOD = "session";
+
+  // A touch with this interval never renews: management reads must not slide a session.
+  private static final Duration NEVER = Duration.ofSeconds(Long.MAX_VALUE);
+
+  private final SessionStore store;
+  private final Duration idleTimeout;
+  private final Duration absoluteTimeout;
+  private final Duration renewalInterval;
+  private final Duration expiredNotice;
+  private final int maxSessionsPerSubject;
+  private final CapPolicy capPolicy;
+  private final Clock clock;
+  private final AuthListener listener;
+  private final Authenticator<SessionCookie> authenticator;
+
+  private SessionManager(Builder b) {
+    this.store = b.store;
+    this.idleTimeout = b.idleTimeout;
+    this.absoluteTimeout = b.absoluteTimeout;
+    this.renewalInterval =
+        b.renewalInterval != null ? b.renewalInterval : defaultRenewalInterval(b.idleTimeout);
+    this.expiredNotice = b.expiredNotice;
+    this.maxSessionsPerSubject = b.maxSessionsPerSubject;
+    this.capPolicy = b.capPolicy;
+    this.clock = b.clock;
+    this.listener = AuthListener.guarded(b.listener);
+    this.authenticator = new SessionAuthenticator(this);
+  }
+
+  /**
+   * A builder for a manager on {@code store}, with defaults: idle timeout 30 minutes, absolute
+   * timeout 12 hours, renewal interval a tenth of the idle timeout capped at one minute, expired
+   * notice 15 minutes, at most 16 sessions per subject ending the oldest past that, the system UTC
+   * clock and no listener.
+   */
+  public static Builder builder(SessionStore store) {
+    return new Builder(store);
+  }
+
+  /** Builds a {@link SessionManager}. Setters check their value; {@link #build} checks the mix. */
+  public static final class Builder {
+    private final SessionStore store;
+    private Duration idleTimeout = Duration.ofMinutes(30);
+    private Duration absoluteTimeout = Duration.ofHours(12);
+    private Duration renewalInterval;
+    private Duration expiredNotice = Duration.ofMinutes(15);
+    private int maxSessionsPerSubject = 16;
+    private CapPolicy capPolicy = CapPolicy.END_OLDEST;
+    private Clock clock = Clock.systemUTC();
+    private AuthListener listener = AuthListener.none();
+
+    private Builder(SessionStore store) {
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /**
+     * How long a session lives without a request.
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder idleTimeout(Duration idleTimeout) {
+      this.idleTimeout = requirePositive(idleTimeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * How long a session lives after login however active it is; at least the idle timeout.
+     *
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder absoluteTimeout(Duration absoluteTimeout) {
+      this.absoluteTimeout = requirePositive(absoluteTimeout, "absoluteTimeout");
+      return this;
+    }
+
+    /**
+     * The least time between two sliding-renewal writes of one session; less than the idle
+     * timeout. Zero writes on every check.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder renewalInterval(Duration renewalInterval) {
+      this.renewalInterval = requireNonNegative(renewalInterval, "renewalInterval");
+      return this;
+    }
+
+    /**
+     * How long a dead session stays known, so that its client is told {@code EXPIRED} rather
+     * than {@code INVALID_CREDENTIALS}. Zero forgets it at once.
+     *
+     * @throws IllegalArgumentException when negative
+     */
+    public Builder expiredNotice(Duration expiredNotice) {
+      this.expiredNotice = requireNonNegative(expiredNotice, "expiredNotice");
+      return this;
+    }
+
+    /**
+     * The most live sessions one subject may hold, and what a login past that does.
+     *
+     * @throws IllegalArgumentException when {@code max} is less than 1
+     */
+    public Builder maxSessionsPerSubject(int max, CapPolicy policy) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxSessionsPerSubject must be at least 1: " + max);
+      }
+      this.maxSessionsPerSubject = max;
+      this.capPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Receives events; wrapped with {@link AuthListener#guarded} so it cannot disturb a check. */
+    public Builder listener(AuthListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * The manager.
+     *
+     * @throws IllegalStateException when the idle timeout exceeds the absolute timeout, or the
+     *     renewal interval is not less than the idle timeout
+     */
+    public SessionManager build() {
+      if (idleTimeout.compareTo(absoluteTimeout) > 0) {
+        throw new IllegalStateException(
+            "idleTimeout ("
+                + idleTimeout
+                + ") cannot exceed absoluteTimeout ("
+                + absoluteTimeout
+                + "): raise absoluteTimeout or lower idleTimeout");
+      }
+      if (renewalInterval != null && renewalInterval.compareTo(idleTimeout) >= 0) {
+        throw new IllegalStateException(
+            "renewalInterval ("
+                + renewalInterval
+                + ") must be less than idleTimeout ("
+                + idleTimeout
+                + "), or an active session would time out between renewals");
+      }
+      return new SessionManager(this);
+    }
+
+    private static Duration requirePositive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+
+    private static Duration requireNonNegative(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative()) {
+        throw new IllegalArgumentException(name + " cannot be negative: " + d);
+      }
+      return d;
+    }
+  }
+
+  /**
+   * Creates a session for {@code principal}, who the application has just authenticated (e.g.
+   * with the password strategy), under a fresh id. Call it on every login, also when the client
+   * already presents a session: the new id replaces whatever the client held.
+   *
+   * @param attributes application attributes to store with the session (user agent, client
+   *     address...); copied
+   * @return {@link LoginOutcome.Created} with the raw id, or {@link LoginOutcome.Refused} when the
+   *     subject is at its cap and the policy is {@link CapPolicy#REFUSE_NEW}
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public LoginOutcome login(Principal principal, Map<String, String> attributes) {
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(attributes, "attributes");
+    // Never take an id from the client: a fresh one on every login is what defeats fixation.
+    String rawId = OpaqueIds.generate(principal.subject());
+    // The shard is the id's tail: no second SHA-256 of the subject.
+    HashedId id =
+        new HashedId(rawId.substring(OpaqueIds.RANDOM_CHARS + 1), OpaqueIds.hash(rawId));
+    Instant now = clock.instant();
+    Instant absoluteEnd = now.plus(absoluteTimeout);
+    Instant idleEnd = now.plus(idleTimeout);
+    Instant expiresAt = idleEnd.isBefore(absoluteEnd) ? idleEnd : absoluteEnd;
+    SessionRecord record =
+        new SessionRecord(
+            id,
+            principal,
+            now,
+            now,
+            expiresAt,
+            absoluteEnd,
+            expiresAt.plus(expiredNotice),
+            attributes);
+    SessionStore.CreateResult created = store.create(record, maxSessionsPerSubject, capPolicy);
+    if (!created.created()) {
+      return new LoginOutcome.Refused(
+          maxSessionsPerSubject,
+          "the subject already holds " + maxSessionsPerSubject + " sessions");
+    }
+    List<String> ended = new ArrayList<>(created.ended().size());
+    for (HashedId e : created.ended()) {
+      ended.add(e.hash());
+    }
+    return new LoginOutcome.Created(rawId, info(record), ended);
+  }
+
+  /**
+   * Checks a session cookie and renews the session (at most once per renewal interval), in one
+   * store read. Never throws for the cookie's content or a store fault.
+   *
+   * @return {@link SessionCheck.Active} for a live session; {@link SessionCheck.Rejected} with
+   *     {@code MALFORMED} for a value that is not a session id (the store is not asked), {@code
+   *     INVALID_CREDENTIALS} for an unknown or ended session, {@code EXPIRED} for one past its idle
+   *     or absolute timeout, {@code UNAVAILABLE} when the store failed
+   */
+  public SessionCheck check(SessionCookie cookie) {
+    Object verified = verify(cookie);
+    if (verified instanceof SessionRecord record) {
+      return new SessionCheck.Active(record.principal(), info(record));
+    }
+    return new SessionCheck.Rejected((AuthResult.Failure) verified);
+  }
+
+  /**
+   * {@link #check}, answered as the strategy API does.
+   *
+   * @return success with the principal, or a failure as described at {@link #check}
+   */
+  public AuthResult authenticate(SessionCookie cookie) {
+    // The hot path: no SessionInfo is built when only the principal is wanted.
+    Object verified = verify(cookie);
+    if (verified instanceof SessionRecord record) {
+      return AuthResult.success(record.principal());
+    }
+    return (AuthResult.Failure) verified;
+  }
+
+  /** The live record for the cookie, or the failure to answer; emits the event either way. */
+  private Object verify(SessionCookie cookie) {
+    Objects.requireNonNull(cookie, "cookie");
+    Optional<HashedId> id = OpaqueIds.parse(cookie.value());
+    Instant now = clock.instant();
+    if (id.isEmpty()) {
+      return reject(now, Reason.MALFORMED, "the session cookie is not a session id");
+    }
+    Optional<SessionRecord> found;
+    try {
+      found =
+          store.read(id.get(), new SessionTouch(now, idleTimeout, renewalInterval, expiredNotice));
+    } catch (RuntimeException e) {
+      // Fail closed on anything the store throws, not only StoreUnavailableException: a check
+      // that could not be made is never a success.
+      return reject(now, Reason.UNAVAILABLE, "the session store is unavailable");
+    }
+    if (found.isEmpty()) {
+      return reject(now, Reason.INVALID_CREDENTIALS, "unknown session");
+    }
+    SessionRecord record = found.get();
+    if (!record.isLiveAt(now)) {
+      return reject(now, Reason.EXPIRED, "the session has expired");
+    }
+    listener.onEvent(new AuthEvent.Succeeded(now, record.principal().subject(), METHOD));
+    return record;
+  }
+
+  /** The session-cookie strategy, for an authenticator chain. Answers as {@link #authenticate}. */
+  public Authenticator<SessionCookie> authenticator() {
+    return authenticator;
+  }
+
+  /**
+   * The live session with this raw id, without renewing it.
+   *
+   * @return empty when the id is malformed, unknown, or its session is dead
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public Optional<SessionInfo> find(String rawId) {
+    return readLive(rawId).map(SessionManager::info);
+  }
+
+  /**
+   * One attribute of the live session with this raw id, without renewing it.
+   *
+   * @return empty when the session is not live or has no such attribute
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public Optional<String> attribute(String rawId, String name) {
+    Objects.requireNonNull(name, "name");
+    return readLive(rawId).map(r -> r.attributes().get(name));
+  }
+
+  /**
+   * Sets one attribute of the live session with this raw id, leaving the others as they are in
+   * the store: two concurrent writers of different attributes both keep their write.
+   *
+   * @param value the new value; {@code null} removes the attribute
+   * @return false when the id is malformed, unknown, or its session is dead
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public boolean setAttribute(String rawId, String name, String value) {
+    Objects.requireNonNull(name, "name");
+    Optional<HashedId> id = parse(rawId);
+    return id.isPresent() && store.setAttribute(id.get(), name, value, clock.instant());
+  }
+
+  /**
+   * Moves the live session with this raw id to a fresh id, keeping its data: call it on every
+   * privilege change (step-up, role change) so that an id seen before the change is worthless
+   * after it. The old id is refused from the moment this returns.
+   *
+   * @return the new raw id, for the cookie, returned only here; empty when the old id is
+   *     malformed, unknown, or its session is dead
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public Optional<String> rotate(String rawId) {
+    Optional<HashedId> from = parse(rawId);
+    if (from.isEmpty()) {
+      return Optional.empty();
+    }
+    // The shard travels in the old id, so the new one lands on the same shard without a read.
+    String newRaw = OpaqueIds.randomToken() + '.' + from.get().shard();
+    HashedId to = new HashedId(from.get().shard(), OpaqueIds.hash(newRaw));
+    return store.changeId(from.get(), to, clock.instant()) ? Optional.of(newRaw) : Optional.empty();
+  }
+
+  /**
+   * Ends the session with this raw id: it is refused from the moment this returns.
+   *
+   * @return whether a session was ended
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public boolean logout(String rawId) {
+    Optional<HashedId> id = parse(rawId);
+    if (id.isEmpty()) {
+      return false;
+    }
+    // Read first only to name the subject in the event; the delete is what ends the session.
+    Optional<SessionRecord> record = store.read(id.get(), noRenewal(clock.instant()));
+    boolean deleted = store.delete(id.get());
+    if (deleted && record.isPresent()) {
+      listener.onEvent(
+          new AuthEvent.LoggedOut(
+              clock.instant(), record.get().principal().subject(), METHOD, false));
+    }
+    return deleted;
+  }
+
+  /**
+   * Ends every session of {@code subject} ("log out everywhere", or after a password change).
+   *
+   * @return how many sessions were ended
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public int logoutEverywhere(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    int ended = store.deleteBySubject(subject);
+    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, true));
+    return ended;
+  }
+
+  /**
+   * The live sessions of {@code subject}, oldest first, for a "your active sessions" page.
+   *
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public List<SessionInfo> sessionsOf(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    List<SessionRecord> records = store.listBySubject(subject, clock.instant());
+    List<SessionInfo> infos = new ArrayList<>(records.size());
+    for (SessionRecord r : records) {
+      infos.add(info(r));
+    }
+    return List.copyOf(infos);
+  }
+
+  /**
+   * Ends one session of {@code subject} by its {@linkplain SessionInfo#handle() handle}, e.g. from
+   * a "your active sessions" page. A handle of another subject's session ends nothing, so a user
+   * can end only their own sessions.
+   *
+   * @return whether a session was ended
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public boolean endSession(String subject, String handle) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(handle, "handle");
+    for (SessionRecord r : store.listBySubject(subject, clock.instant())) {
+      if (OpaqueIds.constantTimeEquals(r.id().hash(), handle)) {
+        boolean deleted = store.delete(r.id());
+        if (deleted) {
+          listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, false));
+        }
+        return deleted;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return "SessionManager[idleTimeout="
+        + idleTimeout
+        + ", absoluteTimeout="
+        + absoluteTimeout
+        + ", renewalInterval="
+        + renewalInterval
+        + ", expiredNotice="
+        + expiredNotice
+        + ", maxSessionsPerSubject="
+        + maxSessionsPerSubject
+        + ", capPolicy="
+        + capPolicy
+        + "]";
+  }
+
+  private AuthResult.Failure reject(Instant now, Reason reason, String detail) {
+    listener.onEvent(new AuthEvent.Failed(now, null, METHOD, reason));
+    return AuthResult.failure(reason, detail);
+  }
+
+  private Optional<SessionRecord> readLive(String rawId) {
+    Optional<HashedId> id = parse(rawId);
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    Instant now = clock.instant();
+    return store.read(id.get(), noRenewal(now)).filter(r -> r.isLiveAt(now));
+  }
+
+  private SessionTouch noRenewal(Instant now) {
+    return new SessionTouch(now, idleTimeout, NEVER, expiredNotice);
+  }
+
+  private static Optional<HashedId> parse(String rawId) {
+    return rawId == null ? Optional.empty() : OpaqueIds.parse(rawId);
+  }
+
+  private static Duration defaultRenewalInterval(Duration idleTimeout) {
+    Duration tenth = idleTimeout.dividedBy(10);
+    Duration minute = Duration.ofMinutes(1);
+    return tenth.compareTo(minute) < 0 ? tenth : minute;
+  }
+
+  private static SessionInfo info(SessionRecord r) {
+    return new SessionInfo(
+        r.id().hash(),
+        r.principal().subject(),
+        r.principal().roles(),
+        r.createdAt(),
+        r.lastSeenAt(),
+        r.expiresAt(),
+        r.absoluteExpiresAt(),
+        r.attributes());
+  }
+}

@@ -1,0 +1,50 @@
+package dev.latchkey.token;
+
+import dev.latchkey.core.AuthEvent;
+import dev.latchkey.core.AuthListener;
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.BearerToken;
+import java.time.Clock;
+
+/**
+ * The bearer strategy: an {@code Authorization: Bearer} token checked by {@link
+ * JwtTokenService#verify}, with a {@code "bearer"} event for each outcome. Thread-safe.
+ */
+final class BearerAuthenticator implements Authenticator<BearerToken> {
+  static final String METHOD = "bearer";
+
+  private final JwtTokenService tokens;
+  private final AuthListener listener;
+  private final Clock clock;
+
+  BearerAuthenticator(JwtTokenService tokens, AuthListener listener, Clock clock) {
+    this.tokens = tokens;
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  @Override
+  public Class<BearerToken> credentialType() {
+    return BearerToken.class;
+  }
+
+  @Override
+  public AuthResult authenticate(BearerToken credentials) {
+    if (credentials == null) {
+      return AuthResult.failure(AuthResult.Reason.MALFORMED, "no bearer token");
+    }
+    AuthResult result = tokens.verify(credentials.value());
+    if (result instanceof AuthResult.Success s) {
+      listener.onEvent(new AuthEvent.Succeeded(clock.instant(), s.principal().subject(), METHOD));
+    } else if (result instanceof AuthResult.Failure f) {
+      listener.onEvent(new AuthEvent.Failed(clock.instant(), null, METHOD, f.reason()));
+    }
+    return result;
+  }
+
+  @Override
+  public String toString() {
+    return "BearerAuthenticator[" + tokens + "]";
+  }
+}

@@ -1,0 +1,650 @@
+package dev.latchkey.token;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.latchkey.core.AuthEvent;
+import dev.latchkey.core.AuthListener;
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.BearerToken;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.TokenService;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A {@link TokenService} issuing and verifying JWT access tokens (RFC 9068 profile) signed with a
+ * {@link KeyRing}.
+ *
+ * <p><b>Issue.</b> Header: {@code alg} of the signing key, its {@code kid}, {@code typ: at+jwt}.
+ * Claims: {@code iss}, {@code sub}, {@code aud}, {@code iat}, {@code exp}, {@code jti} (128 random
+ * bits), {@code roles} (array), {@code attrs} (the principal's attributes, when any), then the
+ * caller's extra claims, which may not reuse any of those names nor {@code nbf}.
+ *
+ * <p><b>Verify</b> never throws and refuses, in this order: input longer than {@code
+ * maxTokenLength}, not three base64url parts, bad header JSON (MALFORMED); unknown or missing
+ * {@code kid}, an {@code alg} other than that key's (so {@code none} and HMAC-with-a-public-key),
+ * {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code crit} headers, a bad signature, a {@code
+ * typ} other than {@code at+jwt} or {@code application/at+jwt} (case-insensitive)
+ * (INVALID_CREDENTIALS); bad payload JSON or a missing or mistyped {@code iss}, {@code sub}, {@code
+ * aud}, {@code exp}, {@code iat} or {@code jti} (MALFORMED); a wrong issuer or audience
+ * (INVALID_CREDENTIALS); {@code exp} at or before now minus the skew (EXPIRED); {@code nbf} or
+ * {@code iat} after now plus the skew (INVALID_CREDENTIALS); a revoked token (REVOKED); a
+ * revocation list that cannot answer (UNAVAILABLE). The success carries the principal as issued:
+ * subject, roles and attributes. Every time check uses the injected clock.
+ *
+ * <p><b>Revocation.</b> {@link #revoke} lists the token's ({@code iss}, {@code jti}) until its
+ * {@code exp} plus the clock skew (as long as it could be accepted). {@link #revokeAll} refuses
+ * every token of the subject whose {@code iat} is at or before the current second: {@code iat}
+ * has one-second resolution, so a token issued in the same second as the call is refused too
+ * (fail-safe), and one issued from the next second on is accepted.
+ *
+ * <p><b>Cache.</b> With {@link Builder#verifiedTokenCacheSize} above zero, tokens that passed the
+ * signature and claims checks are kept (keyed by the exact token string), and a repeated verify
+ * skips parsing and the signature but still checks expiry, {@code nbf} and revocation. It is off
+ * by default: it holds live bearer tokens in the heap, where a heap dump would show them.
+ *
+ * <p>Built once by {@link #builder}; immutable and thread-safe. Rotate keys with {@link
+ * #withKeyRing}.
+ */
+public final class JwtTokenService implements TokenService {
+  /** The {@code typ} header of every token issued (RFC 9068). */
+  public static final String TOKEN_TYPE = "at+jwt";
+
+  private static final Set<String> RESERVED =
+      Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs");
+  private static final int MAX_KNOWN_HEADERS = 16;
+  private static final long MAX_EPOCH_SECONDS = 253_402_300_799L; // 9999-12-31T23:59:59Z
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+  private final KeyRing keys;
+  private final String issuer;
+  private final String audience;
+  private final Duration accessTokenLifetime;
+  private final Duration clockSkew;
+  private final long skewMillis;
+  private final Clock clock;
+  private final RevocationList revocations;
+  private final int maxTokenLength;
+  private final AuthListener listener;
+  private final long cacheSize;
+  private final Cache<String, VerifiedClaims> cache;
+  private final String headerPrefix; // base64url header of the signing key, and the dot
+  private volatile KnownHeader[] knownHeaders;
+
+  private JwtTokenService(Builder b, KeyRing keys) {
+    this.keys = keys;
+    this.issuer = b.issuer;
+    this.audience = b.audience;
+    this.accessTokenLifetime = b.accessTokenLifetime;
+    this.clockSkew = b.clockSkew;
+    this.skewMillis = b.clockSkew.toMillis();
+    this.clock = b.clock;
+    this.revocations = b.revocationList;
+    this.maxTokenLength = b.maxTokenLength;
+    this.listener = b.listener;
+    this.cacheSize = b.cacheSize;
+    // A fresh cache per key ring: a token cached under a key that a new ring dropped must not
+    // outlive the key.
+    this.cache = cacheSize == 0 ? null : Caffeine.newBuilder().maximumSize(cacheSize).build();
+    SigningKey signer = keys.signingKey();
+    Map<String, Object> header = new LinkedHashMap<>();
+    header.put("alg", signer.algorithm().jwsName());
+    header.put("kid", signer.kid());
+    header.put("typ", TOKEN_TYPE);
+    this.headerPrefix =
+        B64.encodeToString(JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
+            + '.';
+    // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
+    this.knownHeaders =
+        new KnownHeader[] {
+          new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
+        };
+  }
+
+  /**
+   * A builder for a service signing with {@code keys}, naming itself {@code issuer} and accepting
+   * only tokens whose {@code aud} contains {@code audience}.
+   */
+  public static Builder builder(KeyRing keys, String issuer, String audience) {
+    return new Builder(keys, issuer, audience);
+  }
+
+  /**
+   * The same service (issuer, audience, lifetimes, revocation list, listener) with another key
+   * ring: the rotation step. Tokens signed by keys missing from {@code newKeys} are refused by the
+   * new service; its verified-token cache starts empty.
+   */
+  public JwtTokenService withKeyRing(KeyRing newKeys) {
+    Builder b = new Builder(newKeys, issuer, audience);
+    b.accessTokenLifetime = accessTokenLifetime;
+    b.clockSkew = clockSkew;
+    b.clock = clock;
+    b.revocationList = revocations;
+    b.maxTokenLength = maxTokenLength;
+    b.listener = listener;
+    b.cacheSize = cacheSize;
+    return new JwtTokenService(b, newKeys);
+  }
+
+  /** The key ring. */
+  public KeyRing keyRing() {
+    return keys;
+  }
+
+  /** How long issued access tokens live. */
+  public Duration accessTokenLifetime() {
+    return accessTokenLifetime;
+  }
+
+  /** The bearer strategy on this service: {@link #verify} with a {@code "bearer"} event. */
+  public Authenticator<BearerToken> authenticator() {
+    return new BearerAuthenticator(this, listener, clock);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalArgumentException when an extra claim reuses a registered name ({@code iss},
+   *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
+   *     roles}, {@code attrs}), holds a value other than a string, number, boolean, list or map
+   *     of those, or the token would exceed {@code maxTokenLength}
+   */
+  @Override
+  public IssuedToken issue(Principal principal, Map<String, Object> extraClaims) {
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(extraClaims, "extraClaims");
+    for (Map.Entry<String, Object> e : extraClaims.entrySet()) {
+      if (RESERVED.contains(e.getKey())) {
+        throw new IllegalArgumentException("extra claims cannot set registered claim " + e.getKey());
+      }
+      checkJsonValue(e.getKey(), e.getValue());
+    }
+    long now = Math.floorDiv(clock.millis(), 1000L);
+    long exp = now + accessTokenLifetime.getSeconds();
+    Map<String, Object> claims = new LinkedHashMap<>();
+    claims.put("iss", issuer);
+    claims.put("sub", principal.subject());
+    claims.put("aud", audience);
+    claims.put("iat", now);
+    claims.put("exp", exp);
+    claims.put("jti", newTokenId());
+    claims.put("roles", new ArrayList<>(new TreeSet<>(principal.roles())));
+    if (!principal.attributes().isEmpty()) {
+      claims.put("attrs", new TreeMap<>(principal.attributes()));
+    }
+    claims.putAll(extraClaims);
+    String signingInput =
+        headerPrefix
+            + B64.encodeToString(
+                JSONObjectUtils.toJSONString(claims).getBytes(StandardCharsets.UTF_8));
+    SigningKey key = keys.signingKey();
+    Base64URL signature;
+    try {
+      signature =
+          key.signer().sign(key.verifyHeader(), signingInput.getBytes(StandardCharsets.ISO_8859_1));
+    } catch (JOSEException e) {
+      throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
+    }
+    String token = signingInput + '.' + signature;
+    if (token.length() > maxTokenLength) {
+      throw new IllegalArgumentException(
+          "the token would be " + token.length() + " characters, over maxTokenLength "
+              + maxTokenLength + ": fewer claims or a larger maxTokenLength");
+    }
+    return new IssuedToken(token, Instant.ofEpochSecond(exp));
+  }
+
+  /** {@link #issue(Principal, Map)} without extra claims. */
+  public IssuedToken issue(Principal principal) {
+    return issue(principal, Map.of());
+  }
+
+  @Override
+  public AuthResult verify(String token) {
+    try {
+      VerifiedClaims claims = check(token, true);
+      return AuthResult.success(claims.principal());
+    } catch (Refusal r) {
+      return r.toFailure();
+    } catch (RuntimeException e) {
+      // Every known path answers with a Refusal; anything else is a bug, and a bug refuses.
+      return AuthResult.failure(AuthResult.Reason.MALFORMED, "token could not be checked");
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @return false when the token is malformed, not signed by a key of the ring, not for this
+   *     issuer and audience, or expired; true also for a token revoked before (revoking is
+   *     idempotent, and the list is not read first)
+   * @throws StoreUnavailableException when the revocation list cannot be written
+   */
+  @Override
+  public boolean revoke(String token) {
+    VerifiedClaims claims;
+    try {
+      claims = check(token, false);
+    } catch (Refusal | RuntimeException r) {
+      return false;
+    }
+    Instant until = Instant.ofEpochMilli(claims.expiresAtMillis()).plus(clockSkew);
+    revocations.revokeToken(
+        claims.issuer(), claims.tokenId(), claims.principal().subject(), until);
+    listener.onEvent(
+        new AuthEvent.Revoked(clock.instant(), claims.principal().subject(), "access token"));
+    return true;
+  }
+
+  /**
+   * {@inheritDoc} Tokens whose {@code iat} is at or before the current second are refused from
+   * now on (see the class documentation); the cut-off is kept for one token lifetime plus the
+   * skew, after which every token it refuses has expired anyway.
+   */
+  @Override
+  public void revokeAll(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    Instant now = clock.instant();
+    Instant issuedBefore = Instant.ofEpochSecond(now.getEpochSecond() + 1);
+    revocations.revokeSubject(
+        subject, issuedBefore, issuedBefore.plus(accessTokenLifetime).plus(clockSkew));
+    listener.onEvent(new AuthEvent.Revoked(now, subject, "all access tokens"));
+  }
+
+  /** Every check of {@link #verify}; the revocation list is asked only when {@code revocation}. */
+  VerifiedClaims check(String token, boolean revocation) throws Refusal {
+    if (token == null || token.isEmpty()) {
+      throw Refusal.malformed("empty token");
+    }
+    if (token.length() > maxTokenLength) {
+      throw Refusal.malformed("token too long");
+    }
+    long now = clock.millis();
+    VerifiedClaims claims = cache == null ? null : cache.getIfPresent(token);
+    if (claims == null) {
+      claims = verifySignatureAndClaims(token);
+      checkTime(claims, now, skewMillis);
+      if (cache != null) {
+        cache.put(token, claims);
+      }
+    } else {
+      checkTime(claims, now, skewMillis);
+    }
+    if (revocation) {
+      boolean revoked;
+      try {
+        revoked =
+            revocations.isRevoked(
+                claims.issuer(), claims.tokenId(), claims.principal().subject(),
+                claims.issuedAt());
+      } catch (StoreUnavailableException e) {
+        throw new Refusal(AuthResult.Reason.UNAVAILABLE, "revocation list unavailable");
+      } catch (RuntimeException e) {
+        // A faulty list is an unchecked list: fail closed.
+        throw new Refusal(AuthResult.Reason.UNAVAILABLE, "revocation list failed");
+      }
+      if (revoked) {
+        throw new Refusal(AuthResult.Reason.REVOKED, "token revoked");
+      }
+    }
+    return claims;
+  }
+
+  private VerifiedClaims verifySignatureAndClaims(String token) throws Refusal {
+    CompactJws jws = CompactJws.split(token, maxTokenLength);
+    SigningKey key = knownHeaderKey(token, jws.firstDot);
+    if (key != null) {
+      // The very header segment passed every header rule before, for this key.
+      jws.verifySignature(key);
+    } else {
+      jws = jws.withParsedHeader();
+      String kid = jws.kid();
+      key = kid == null ? null : keys.keyOrNull(kid);
+      if (key == null) {
+        throw Refusal.invalid(kid == null ? "missing kid" : "unknown kid");
+      }
+      jws.checkHeader(key);
+      String typ = jws.typ();
+      if (typ == null
+          || !(typ.equalsIgnoreCase(TOKEN_TYPE) || typ.equalsIgnoreCase("application/at+jwt"))) {
+        throw Refusal.invalid("wrong typ");
+      }
+      jws.verifySignature(key);
+      rememberHeader(jws.headerSegment(), key);
+    }
+    return readClaims(jws.payload(), issuer, audience);
+  }
+
+  /** The key of a header segment known to pass the header rules, or null. */
+  private SigningKey knownHeaderKey(String token, int headerLength) {
+    for (KnownHeader h : knownHeaders) {
+      if (h.segment().length() == headerLength && token.startsWith(h.segment())) {
+        return h.key();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Remembers a header segment that passed the header rules and came with a valid signature, so
+   * that the next token with the same header skips decoding and parsing it. Only signed headers
+   * are remembered, and only a few, so forged headers cannot fill the list.
+   */
+  private void rememberHeader(String segment, SigningKey key) {
+    KnownHeader[] current = knownHeaders;
+    if (current.length >= MAX_KNOWN_HEADERS) {
+      return;
+    }
+    for (KnownHeader h : current) {
+      if (h.segment().equals(segment)) {
+        return;
+      }
+    }
+    KnownHeader[] next = Arrays.copyOf(current, current.length + 1);
+    next[current.length] = new KnownHeader(segment, key);
+    knownHeaders = next; // a lost race only loses one cache entry
+  }
+
+  private record KnownHeader(String segment, SigningKey key) {}
+
+  /** Reads and checks the time-independent claims of a signature-verified payload. */
+  static VerifiedClaims readClaims(Map<String, Object> claims, String issuer, String audience)
+      throws Refusal {
+    String iss = requiredString(claims, "iss");
+    if (!iss.equals(issuer)) {
+      throw Refusal.invalid("wrong issuer");
+    }
+    Object aud = claims.get("aud");
+    if (aud == null) {
+      throw Refusal.malformed("missing claim: aud");
+    }
+    if (!audienceContains(aud, audience)) {
+      throw Refusal.invalid("wrong audience");
+    }
+    String sub = requiredString(claims, "sub");
+    if (sub.isBlank()) {
+      throw Refusal.malformed("blank sub");
+    }
+    String jti = requiredString(claims, "jti");
+    if (jti.isEmpty()) {
+      throw Refusal.malformed("empty jti");
+    }
+    long exp = epochMillis(claims, "exp", true);
+    long iat = epochMillis(claims, "iat", true);
+    long nbf = epochMillis(claims, "nbf", false);
+    Principal principal = new Principal(sub, roles(claims.get("roles")), attrs(claims.get("attrs")));
+    return new VerifiedClaims(
+        principal, iss, jti, Instant.ofEpochMilli(iat), iat, exp, nbf);
+  }
+
+  static void checkTime(VerifiedClaims c, long nowMillis, long skewMillis) throws Refusal {
+    if (nowMillis - skewMillis >= c.expiresAtMillis()) {
+      throw new Refusal(AuthResult.Reason.EXPIRED, "token expired");
+    }
+    if (c.notBeforeMillis() > nowMillis + skewMillis) {
+      throw Refusal.invalid("token not yet valid");
+    }
+    if (c.issuedAtMillis() > nowMillis + skewMillis) {
+      throw Refusal.invalid("token issued in the future");
+    }
+  }
+
+  private static String requiredString(Map<String, Object> claims, String name) throws Refusal {
+    Object v = claims.get(name);
+    if (v == null) {
+      throw Refusal.malformed("missing claim: " + name);
+    }
+    if (!(v instanceof String s)) {
+      throw Refusal.malformed("claim is not a string: " + name);
+    }
+    return s;
+  }
+
+  private static boolean audienceContains(Object aud, String audience) throws Refusal {
+    if (aud instanceof String s) {
+      return s.equals(audience);
+    }
+    if (aud instanceof List<?> list) {
+      boolean found = false;
+      for (Object o : list) {
+        if (!(o instanceof String)) {
+          throw Refusal.malformed("claim is not a string array: aud");
+        }
+        found |= audience.equals(o);
+      }
+      return found;
+    }
+    throw Refusal.malformed("claim is not a string or array: aud");
+  }
+
+  /** A NumericDate claim in epoch milliseconds; {@link Long#MIN_VALUE} when absent and optional. */
+  private static long epochMillis(Map<String, Object> claims, String name, boolean required)
+      throws Refusal {
+    Object v = claims.get(name);
+    if (v == null) {
+      if (required) {
+        throw Refusal.malformed("missing claim: " + name);
+      }
+      return Long.MIN_VALUE;
+    }
+    if (v instanceof Long l) {
+      if (l < 0 || l > MAX_EPOCH_SECONDS) {
+        throw Refusal.malformed("claim out of range: " + name);
+      }
+      return l * 1000L;
+    }
+    if (v instanceof Number n) {
+      double d = n.doubleValue();
+      // NaN fails both comparisons and lands here too.
+      if (!(d >= 0 && d <= MAX_EPOCH_SECONDS)) {
+        throw Refusal.malformed("claim out of range: " + name);
+      }
+      return (long) Math.floor(d * 1000.0);
+    }
+    throw Refusal.malformed("claim is not a number: " + name);
+  }
+
+  private static Set<String> roles(Object v) throws Refusal {
+    if (v == null) {
+      return Set.of();
+    }
+    if (!(v instanceof List<?> list)) {
+      throw Refusal.malformed("claim is not an array: roles");
+    }
+    String[] roles = new String[list.size()];
+    for (int i = 0; i < roles.length; i++) {
+      if (!(list.get(i) instanceof String s)) {
+        throw Refusal.malformed("claim is not a string array: roles");
+      }
+      roles[i] = s;
+    }
+    try {
+      return Set.of(roles);
+    } catch (IllegalArgumentException duplicate) {
+      return Set.copyOf(List.of(roles));
+    }
+  }
+
+  private static Map<String, String> attrs(Object v) throws Refusal {
+    if (v == null) {
+      return Map.of();
+    }
+    if (!(v instanceof Map<?, ?> map)) {
+      throw Refusal.malformed("claim is not an object: attrs");
+    }
+    Map<String, String> out = new HashMap<>();
+    for (Map.Entry<?, ?> e : map.entrySet()) {
+      if (!(e.getValue() instanceof String s)) {
+        throw Refusal.malformed("claim is not a string map: attrs");
+      }
+      out.put((String) e.getKey(), s);
+    }
+    return out;
+  }
+
+  private static void checkJsonValue(String claim, Object v) {
+    if (v instanceof String || v instanceof Boolean) {
+      return;
+    }
+    if (v instanceof Number n) {
+      if ((v instanceof Double || v instanceof Float) && !Double.isFinite(n.doubleValue())) {
+        throw new IllegalArgumentException("claim " + claim + " is not a finite number");
+      }
+      return;
+    }
+    if (v instanceof Collection<?> c) {
+      for (Object o : c) {
+        checkJsonValue(claim, o);
+      }
+      return;
+    }
+    if (v instanceof Map<?, ?> m) {
+      for (Map.Entry<?, ?> e : m.entrySet()) {
+        if (!(e.getKey() instanceof String)) {
+          throw new IllegalArgumentException("claim " + claim + " has a non-string key");
+        }
+        checkJsonValue(claim, e.getValue());
+      }
+      return;
+    }
+    throw new IllegalArgumentException(
+        "claim " + claim + " must be a string, number, boolean, list or map, not "
+            + (v == null ? "null" : v.getClass().getName()));
+  }
+
+  private static String newTokenId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return B64.encodeToString(bytes);
+  }
+
+  @Override
+  public String toString() {
+    return "JwtTokenService[issuer=" + issuer + ", audience=" + audience + ", keys=" + keys + "]";
+  }
+
+  /** Builds a {@link JwtTokenService}. Not thread-safe. */
+  public static final class Builder {
+    private final KeyRing keys;
+    private final String issuer;
+    private final String audience;
+    private Duration accessTokenLifetime = Duration.ofMinutes(15);
+    private Duration clockSkew = Duration.ofSeconds(60);
+    private Clock clock = Clock.systemUTC();
+    private RevocationList revocationList;
+    private int maxTokenLength = 8 * 1024;
+    private AuthListener listener = AuthListener.none();
+    private long cacheSize;
+
+    private Builder(KeyRing keys, String issuer, String audience) {
+      this.keys = Objects.requireNonNull(keys, "keys");
+      this.issuer = requireText(issuer, "issuer");
+      this.audience = requireText(audience, "audience");
+    }
+
+    /** How long access tokens live: whole seconds, 1 second to 24 hours; default 15 minutes. */
+    public Builder accessTokenLifetime(Duration lifetime) {
+      Objects.requireNonNull(lifetime, "lifetime");
+      if (lifetime.getSeconds() < 1 || lifetime.getNano() != 0
+          || lifetime.compareTo(Duration.ofHours(24)) > 0) {
+        throw new IllegalArgumentException(
+            "accessTokenLifetime must be whole seconds from 1s to 24h: " + lifetime);
+      }
+      this.accessTokenLifetime = lifetime;
+      return this;
+    }
+
+    /**
+     * How far clocks may disagree: {@code exp} is honoured until this much after it, {@code nbf}
+     * and {@code iat} from this much before. 0 to 5 minutes; default 60 seconds.
+     */
+    public Builder clockSkew(Duration skew) {
+      Objects.requireNonNull(skew, "skew");
+      if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("clockSkew must be from 0 to 5 minutes: " + skew);
+      }
+      this.clockSkew = skew;
+      return this;
+    }
+
+    /** The clock of every time check and of {@code iat}/{@code exp}; default the system UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Where revocations are kept; default a new {@link InMemoryRevocationList} on the clock (fine
+     * for one node, not shared across nodes).
+     */
+    public Builder revocationList(RevocationList list) {
+      this.revocationList = Objects.requireNonNull(list, "list");
+      return this;
+    }
+
+    /** The longest token accepted, in characters: 512 to 1 MiB; default 8 KiB. */
+    public Builder maxTokenLength(int chars) {
+      if (chars < 512 || chars > 1 << 20) {
+        throw new IllegalArgumentException("maxTokenLength must be from 512 to 1048576: " + chars);
+      }
+      this.maxTokenLength = chars;
+      return this;
+    }
+
+    /** Receives revocation events and the bearer strategy's events; wrapped to be unable to throw. */
+    public Builder listener(AuthListener listener) {
+      this.listener = AuthListener.guarded(listener);
+      return this;
+    }
+
+    /**
+     * How many verified tokens to keep so that a repeated verify skips parsing and the signature
+     * (expiry and revocation are still checked on every call); 0, the default, keeps none.
+     */
+    public Builder verifiedTokenCacheSize(long size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("verifiedTokenCacheSize cannot be negative: " + size);
+      }
+      this.cacheSize = size;
+      return this;
+    }
+
+    /** The service. */
+    public JwtTokenService build() {
+      if (revocationList == null) {
+        revocationList = InMemoryRevocationList.create(clock);
+      }
+      return new JwtTokenService(this, keys);
+    }
+
+    private static String requireText(String value, String name) {
+      Objects.requireNonNull(value, name);
+      if (value.isBlank()) {
+        throw new IllegalArgumentException(name + " cannot be blank");
+      }
+      return value;
+    }
+  }
+}

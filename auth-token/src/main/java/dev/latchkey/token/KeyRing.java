@@ -1,0 +1,158 @@
+package dev.latchkey.token;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The keys of a token service: one that signs new tokens and any number that still verify (keys
+ * being rotated out, or other issuers' public keys). Every key has a distinct {@code kid}; a token
+ * is verified only with the key its {@code kid} names, and only with that key's algorithm.
+ *
+ * <p>Immutable: rotation builds a new ring, e.g. {@code ring.rotate(newKey)} (the new key signs,
+ * the old signer still verifies), then later {@code ring.without(oldKid)}; give the new ring to
+ * {@link JwtTokenService#withKeyRing}. Thread-safe.
+ */
+public final class KeyRing {
+  private final SigningKey signingKey;
+  private final Map<String, SigningKey> byKid;
+
+  private KeyRing(SigningKey signingKey, Collection<SigningKey> verifyAlso) {
+    Objects.requireNonNull(signingKey, "signingKey");
+    if (!signingKey.canSign()) {
+      throw new IllegalArgumentException(
+          "the signing key must hold its private part: " + signingKey.kid());
+    }
+    Map<String, SigningKey> map = new LinkedHashMap<>();
+    map.put(signingKey.kid(), signingKey);
+    for (SigningKey k : verifyAlso) {
+      Objects.requireNonNull(k, "verifyAlso key");
+      if (map.putIfAbsent(k.kid(), k) != null) {
+        throw new IllegalArgumentException("duplicate kid in key ring: " + k.kid());
+      }
+    }
+    this.signingKey = signingKey;
+    this.byKid = Map.copyOf(map);
+  }
+
+  /** A ring where {@code signWith} signs and verifies and {@code verifyAlso} only verify. */
+  public static KeyRing of(SigningKey signWith, SigningKey... verifyAlso) {
+    return new KeyRing(signWith, Arrays.asList(verifyAlso));
+  }
+
+  /** A builder; {@link Builder#signWith} is required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * A new ring in which {@code newKey} signs and every key of this ring, the current signer
+   * included, still verifies.
+   *
+   * @throws IllegalArgumentException when {@code newKey}'s kid is already in the ring
+   */
+  public KeyRing rotate(SigningKey newKey) {
+    return new KeyRing(newKey, byKid.values());
+  }
+
+  /**
+   * A new ring without the key {@code kid}: tokens it signed are refused from then on.
+   *
+   * @throws IllegalArgumentException when {@code kid} is the signing key's
+   */
+  public KeyRing without(String kid) {
+    if (signingKey.kid().equals(kid)) {
+      throw new IllegalArgumentException("cannot remove the signing key: " + kid);
+    }
+    List<SigningKey> rest = new ArrayList<>();
+    for (SigningKey k : byKid.values()) {
+      if (!k.kid().equals(kid) && k != signingKey) {
+        rest.add(k);
+      }
+    }
+    return new KeyRing(signingKey, rest);
+  }
+
+  /** The key new tokens are signed with. */
+  public SigningKey signingKey() {
+    return signingKey;
+  }
+
+  /** The key with this {@code kid}, signing or verify-only. */
+  public Optional<SigningKey> key(String kid) {
+    return Optional.ofNullable(byKid.get(kid));
+  }
+
+  /** Every key, the signing key included. */
+  public Collection<SigningKey> keys() {
+    return byKid.values();
+  }
+
+  SigningKey keyOrNull(String kid) {
+    return byKid.get(kid);
+  }
+
+  /**
+   * The public parts of the asymmetric keys as a JWK Set (RFC 7517), for other services to verify
+   * with, e.g. served at {@code /.well-known/jwks.json}. HMAC keys are never included, and no key
+   * carries a private member ({@code d}, {@code p}, {@code q}, {@code dp}, {@code dq}, {@code qi},
+   * {@code k}).
+   */
+  public String publicJwkSetJson() {
+    List<JWK> jwks = new ArrayList<>();
+    for (SigningKey k : byKid.values()) {
+      JWK jwk = k.exportable();
+      if (jwk != null) {
+        jwks.add(jwk);
+      }
+    }
+    return new JWKSet(jwks).toString(true);
+  }
+
+  @Override
+  public String toString() {
+    return "KeyRing[signing=" + signingKey.kid() + ", kids=" + byKid.keySet() + "]";
+  }
+
+  /** Builds a {@link KeyRing}. Not thread-safe. */
+  public static final class Builder {
+    private SigningKey signWith;
+    private final List<SigningKey> verifyAlso = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The key that signs new tokens (and verifies them). Required. */
+    public Builder signWith(SigningKey key) {
+      this.signWith = Objects.requireNonNull(key, "key");
+      return this;
+    }
+
+    /** Keys that only verify, e.g. the previous signing key during rotation. */
+    public Builder verifyAlso(SigningKey... keys) {
+      for (SigningKey k : keys) {
+        verifyAlso.add(Objects.requireNonNull(k, "key"));
+      }
+      return this;
+    }
+
+    /**
+     * The ring.
+     *
+     * @throws IllegalStateException when no signing key was given
+     * @throws IllegalArgumentException when two keys share a kid
+     */
+    public KeyRing build() {
+      if (signWith == null) {
+        throw new IllegalStateException("signWith(key) is required");
+      }
+      return new KeyRing(signWith, verifyAlso);
+    }
+  }
+}

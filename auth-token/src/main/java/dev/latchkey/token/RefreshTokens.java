@@ -1,0 +1,275 @@
+package dev.latchkey.token;
+
+import dev.latchkey.core.AuthEvent;
+import dev.latchkey.core.AuthListener;
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.HashedId;
+import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.RefreshRecord;
+import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.TokenService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Login with a pair of tokens, and refresh-token rotation with reuse detection (OAuth 2.0 Security
+ * BCP): each login starts a family; each {@link #refresh} consumes the refresh token presented and
+ * returns a new access token and a new refresh token; presenting a consumed refresh token again is
+ * taken as theft and ends the whole family (an {@link AuthEvent.Revoked} is emitted). A family
+ * ends at its absolute lifetime however often it rotates. With a grace period, a client whose
+ * refresh response was lost may retry the same refresh token once within it.
+ *
+ * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
+ * hash. Built by {@link #builder}; thread-safe.
+ */
+public final class RefreshTokens {
+
+  /**
+   * An access token and a refresh token, as a login or refresh returns them. {@code toString()}
+   * never shows either token.
+   *
+   * @param accessToken the JWT to send as {@code Authorization: Bearer}
+   * @param accessTokenExpiresAt its {@code exp}
+   * @param refreshToken the opaque refresh token, to present once to {@link #refresh}
+   * @param refreshTokenExpiresAt when the refresh token stops being usable
+   */
+  public record TokenPair(
+      String accessToken,
+      Instant accessTokenExpiresAt,
+      String refreshToken,
+      Instant refreshTokenExpiresAt) {
+    public TokenPair {
+      Objects.requireNonNull(accessToken, "accessToken");
+      Objects.requireNonNull(accessTokenExpiresAt, "accessTokenExpiresAt");
+      Objects.requireNonNull(refreshToken, "refreshToken");
+      Objects.requireNonNull(refreshTokenExpiresAt, "refreshTokenExpiresAt");
+    }
+
+    /** Seconds until the access token expires, for an OAuth {@code expires_in}. */
+    public long expiresIn(Clock clock) {
+      return Math.max(0, Duration.between(clock.instant(), accessTokenExpiresAt).getSeconds());
+    }
+
+    @Override
+    public String toString() {
+      return "TokenPair[accessToken=<redacted>, accessTokenExpiresAt=" + accessTokenExpiresAt
+          + ", refreshToken=<redacted>, refreshTokenExpiresAt=" + refreshTokenExpiresAt + "]";
+    }
+  }
+
+  /** The outcome of {@link #refresh}: a new pair, or a refusal. */
+  public sealed interface Result {
+    /** The refresh token was consumed; these replace it. */
+    record Refreshed(TokenPair tokens) implements Result {
+      public Refreshed {
+        Objects.requireNonNull(tokens, "tokens");
+      }
+    }
+
+    /**
+     * The refresh was refused: MALFORMED (not shaped like a refresh token), INVALID_CREDENTIALS
+     * (unknown, expired, or its family ended or expired), REVOKED (a reused token: its family is
+     * now ended), UNAVAILABLE (the store could not be reached).
+     *
+     * @param detail a short text safe to log; never the token
+     */
+    record Refused(AuthResult.Reason reason, String detail) implements Result {
+      public Refused {
+        Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(detail, "detail");
+      }
+    }
+  }
+
+  private final TokenService accessTokens;
+  private final RefreshTokenStore store;
+  private final Duration refreshTokenLifetime;
+  private final Duration familyLifetime;
+  private final Duration grace;
+  private final Clock clock;
+  private final AuthListener listener;
+
+  private RefreshTokens(Builder b) {
+    this.accessTokens = b.accessTokens;
+    this.store = b.store;
+    this.refreshTokenLifetime = b.refreshTokenLifetime;
+    this.familyLifetime = b.familyLifetime;
+    this.grace = b.grace;
+    this.clock = b.clock;
+    this.listener = b.listener;
+  }
+
+  /** A builder issuing access tokens with {@code accessTokens} and keeping families in {@code store}. */
+  public static Builder builder(TokenService accessTokens, RefreshTokenStore store) {
+    return new Builder(accessTokens, store);
+  }
+
+  /**
+   * Starts a family for {@code principal}: a fresh refresh token and an access token.
+   *
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public TokenPair login(Principal principal) {
+    Objects.requireNonNull(principal, "principal");
+    Instant now = clock.instant();
+    String raw = OpaqueIds.generate(principal.subject());
+    HashedId id = OpaqueIds.parse(raw).orElseThrow();
+    Instant familyEnd = now.plus(familyLifetime);
+    Instant end = now.plus(refreshTokenLifetime);
+    RefreshRecord record =
+        new RefreshRecord(
+            id, OpaqueIds.randomToken(), principal, now,
+            end.isBefore(familyEnd) ? end : familyEnd, familyEnd);
+    store.create(record);
+    return pair(principal, raw, record.expiresAt());
+  }
+
+  /** Rotates a refresh token. Never throws for bad input or an unreachable store. */
+  public Result refresh(String rawRefreshToken) {
+    Optional<HashedId> presented = OpaqueIds.parse(rawRefreshToken);
+    if (presented.isEmpty()) {
+      return new Result.Refused(AuthResult.Reason.MALFORMED, "not a refresh token");
+    }
+    Instant now = clock.instant();
+    // The successor keeps the shard: a clustered store keeps a family in one slot.
+    String successorRaw = OpaqueIds.randomToken() + '.' + presented.get().shard();
+    HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
+    RefreshTokenStore.Rotation rotation;
+    try {
+      rotation = store.rotate(presented.get(), successorId, now, refreshTokenLifetime, grace);
+    } catch (StoreUnavailableException e) {
+      return new Result.Refused(AuthResult.Reason.UNAVAILABLE, "refresh store unavailable");
+    }
+    if (rotation instanceof RefreshTokenStore.Rotation.Rotated r) {
+      RefreshRecord successor = r.successor();
+      return new Result.Refreshed(pair(successor.principal(), successorRaw, successor.expiresAt()));
+    }
+    if (rotation instanceof RefreshTokenStore.Rotation.Reused reused) {
+      if (reused.subject() != null) {
+        listener.onEvent(new AuthEvent.Revoked(now, reused.subject(), "refresh token reuse"));
+      }
+      return new Result.Refused(AuthResult.Reason.REVOKED, "refresh token reused: family ended");
+    }
+    return new Result.Refused(AuthResult.Reason.INVALID_CREDENTIALS, "refresh token not valid");
+  }
+
+  /**
+   * Ends the family of a refresh token (logout). Access tokens already issued stay valid until
+   * they expire unless revoked through the token service.
+   *
+   * @return whether a live family was ended
+   * @throws StoreUnavailableException when the store cannot be reached
+   */
+  public boolean logout(String rawRefreshToken) {
+    Optional<HashedId> id = OpaqueIds.parse(rawRefreshToken);
+    return id.isPresent() && store.revokeFamily(id.get());
+  }
+
+  /**
+   * Ends every family of {@code subject} and refuses every access token issued to it so far
+   * ({@link TokenService#revokeAll}; with {@link JwtTokenService}, access tokens issued in the
+   * rest of the current second are refused too, as {@code iat} has whole seconds).
+   *
+   * @return how many families were ended
+   * @throws StoreUnavailableException when the store or the revocation list cannot be reached
+   */
+  public int logoutEverywhere(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    int ended = store.revokeSubject(subject);
+    accessTokens.revokeAll(subject);
+    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, "refresh", true));
+    return ended;
+  }
+
+  private TokenPair pair(Principal principal, String refreshRaw, Instant refreshExpiresAt) {
+    TokenService.IssuedToken access = accessTokens.issue(principal, Map.of());
+    return new TokenPair(access.value(), access.expiresAt(), refreshRaw, refreshExpiresAt);
+  }
+
+  @Override
+  public String toString() {
+    return "RefreshTokens[refreshTokenLifetime=" + refreshTokenLifetime + ", familyLifetime="
+        + familyLifetime + ", grace=" + grace + "]";
+  }
+
+  /** Builds {@link RefreshTokens}. Not thread-safe. */
+  public static final class Builder {
+    private final TokenService accessTokens;
+    private final RefreshTokenStore store;
+    private Duration refreshTokenLifetime = Duration.ofDays(14);
+    private Duration familyLifetime = Duration.ofDays(30);
+    private Duration grace = Duration.ZERO;
+    private Clock clock = Clock.systemUTC();
+    private AuthListener listener = AuthListener.none();
+
+    private Builder(TokenService accessTokens, RefreshTokenStore store) {
+      this.accessTokens = Objects.requireNonNull(accessTokens, "accessTokens");
+      this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** How long each refresh token is usable (capped by the family's end); default 14 days. */
+    public Builder refreshTokenLifetime(Duration lifetime) {
+      this.refreshTokenLifetime = requirePositive(lifetime, "refreshTokenLifetime");
+      return this;
+    }
+
+    /** The absolute lifetime of a family from its login; default 30 days. */
+    public Builder familyLifetime(Duration lifetime) {
+      this.familyLifetime = requirePositive(lifetime, "familyLifetime");
+      return this;
+    }
+
+    /**
+     * How long after a refresh the same refresh token may be retried once without ending the
+     * family (a lost response); 0 to 1 minute, default 0 (every second use is reuse).
+     */
+    public Builder grace(Duration grace) {
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative() || grace.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("grace must be from 0 to 1 minute: " + grace);
+      }
+      this.grace = grace;
+      return this;
+    }
+
+    /** The clock of issue and rotation times; default the system UTC. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Receives reuse and logout events; wrapped to be unable to throw. */
+    public Builder listener(AuthListener listener) {
+      this.listener = AuthListener.guarded(listener);
+      return this;
+    }
+
+    /**
+     * The service.
+     *
+     * @throws IllegalArgumentException when the refresh-token lifetime exceeds the family's
+     */
+    public RefreshTokens build() {
+      if (refreshTokenLifetime.compareTo(familyLifetime) > 0) {
+        throw new IllegalArgumentException(
+            "refreshTokenLifetime cannot exceed familyLifetime: " + refreshTokenLifetime + " > "
+                + familyLifetime);
+      }
+      return new RefreshTokens(this);
+    }
+
+    private static Duration requirePositive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package dev.latchkey.token;
+
+/**
+ * The JWS algorithms Latchkey signs and verifies with. A {@link SigningKey} is bound to exactly one
+ * of them, and a token is accepted only when its header names the algorithm of the key its {@code
+ * kid} selects: no {@code none}, no HMAC/RSA confusion.
+ */
+public enum SigningAlgorithm {
+  /** HMAC with SHA-256; the secret has at least 32 bytes. */
+  HS256("HS256", 32),
+  /** HMAC with SHA-384; the secret has at least 48 bytes. */
+  HS384("HS384", 48),
+  /** HMAC with SHA-512; the secret has at least 64 bytes. */
+  HS512("HS512", 64),
+  /** RSASSA-PKCS1-v1_5 with SHA-256; RSA keys of at least 2048 bits. */
+  RS256("RS256", 0),
+  /** RSASSA-PSS with SHA-256; RSA keys of at least 2048 bits. */
+  PS256("PS256", 0),
+  /** ECDSA on P-256 with SHA-256. */
+  ES256("ES256", 0),
+  /** EdDSA on Ed25519 (RFC 8037). */
+  EDDSA("EdDSA", 0);
+
+  private final String jwsName;
+  private final int minSecretBytes;
+
+  SigningAlgorithm(String jwsName, int minSecretBytes) {
+    this.jwsName = jwsName;
+    this.minSecretBytes = minSecretBytes;
+  }
+
+  /** The name in a JWS {@code alg} header, e.g. {@code "HS256"}, {@code "EdDSA"}. */
+  public String jwsName() {
+    return jwsName;
+  }
+
+  /** Whether this is an HMAC algorithm (a shared secret, never exported). */
+  public boolean isHmac() {
+    return minSecretBytes > 0;
+  }
+
+  /** Whether this is RS256 or PS256. */
+  boolean isRsa() {
+    return this == RS256 || this == PS256;
+  }
+
+  /** The shortest HMAC secret allowed, in bytes; 0 for the asymmetric algorithms. */
+  int minSecretBytes() {
+    return minSecretBytes;
+  }
+
+  /**
+   * The algorithm with this JWS name, exactly as spelled in a header.
+   *
+   * @throws IllegalArgumentException when Latchkey does not support it
+   */
+  public static SigningAlgorithm fromJwsName(String name) {
+    for (SigningAlgorithm a : values()) {
+      if (a.jwsName.equals(name)) {
+        return a;
+      }
+    }
+    throw new IllegalArgumentException(
+        "unsupported JWS algorithm: " + name + " (use HS256, HS384, HS512, RS256, PS256, ES256 or EdDSA)");
+  }
+}

@@ -1,0 +1,238 @@
+package dev.latchkey.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import dev.latchkey.core.AuthEvent;
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.AuthResult.Reason;
+import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class RefreshTokensTest {
+  static final Principal ALICE = Principal.of("alice", Set.of("user"));
+
+  TestClock clock;
+  JwtTokenService access;
+  InMemoryRefreshTokenStore store;
+  List<AuthEvent> events;
+  RefreshTokens refresh;
+
+  @BeforeEach
+  void setUp() {
+    clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
+    access = JwtTokenService.builder(
+            KeyRing.of(SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256)), "iss", "aud")
+        .clock(clock)
+        .build();
+    store = InMemoryRefreshTokenStore.create(clock);
+    events = new CopyOnWriteArrayList<>();
+    refresh = builder().build();
+  }
+
+  RefreshTokens.Builder builder() {
+    return RefreshTokens.builder(access, store)
+        .clock(clock)
+        .refreshTokenLifetime(Duration.ofDays(1))
+        .familyLifetime(Duration.ofDays(7))
+        .listener(events::add);
+  }
+
+  static RefreshTokens.TokenPair refreshed(RefreshTokens.Result r) {
+    assertThat(r).isInstanceOf(RefreshTokens.Result.Refreshed.class);
+    return ((RefreshTokens.Result.Refreshed) r).tokens();
+  }
+
+  static void refused(RefreshTokens.Result r, Reason reason) {
+    assertThat(r).isInstanceOf(RefreshTokens.Result.Refused.class);
+    assertThat(((RefreshTokens.Result.Refused) r).reason()).isEqualTo(reason);
+  }
+
+  @Test
+  void loginGivesAVerifiableAccessTokenAndAnOpaqueRefreshToken() {
+    RefreshTokens.TokenPair pair = refresh.login(ALICE);
+
+    assertThat(access.verify(pair.accessToken())).isEqualTo(AuthResult.success(ALICE));
+    assertThat(OpaqueIds.parse(pair.refreshToken())).isPresent();
+    assertThat(pair.refreshTokenExpiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(1)));
+    assertThat(pair.expiresIn(clock)).isEqualTo(15 * 60);
+    assertThat(pair.toString()).doesNotContain(pair.refreshToken(), pair.accessToken());
+  }
+
+  @Test
+  void refreshRotatesTheRefreshToken() {
+    RefreshTokens.TokenPair first = refresh.login(ALICE);
+    clock.advance(Duration.ofMinutes(20));
+
+    RefreshTokens.TokenPair second = refreshed(refresh.refresh(first.refreshToken()));
+
+    assertThat(second.refreshToken()).isNotEqualTo(first.refreshToken());
+    assertThat(access.verify(second.accessToken())).isEqualTo(AuthResult.success(ALICE));
+    // The successor keeps the shard of the subject: a clustered store keeps a family together.
+    assertThat(OpaqueIds.parse(second.refreshToken()).orElseThrow().shard())
+        .isEqualTo(OpaqueIds.shardOf("alice"));
+    assertThat(refreshed(refresh.refresh(second.refreshToken())).refreshToken())
+        .isNotEqualTo(second.refreshToken());
+  }
+
+  @Test
+  void reuseOfAConsumedRefreshTokenKillsTheFamily() {
+    RefreshTokens.TokenPair first = refresh.login(ALICE);
+    RefreshTokens.TokenPair second = refreshed(refresh.refresh(first.refreshToken()));
+
+    refused(refresh.refresh(first.refreshToken()), Reason.REVOKED);
+
+    refused(refresh.refresh(second.refreshToken()), Reason.INVALID_CREDENTIALS);
+    assertThat(events).singleElement().isInstanceOfSatisfying(AuthEvent.Revoked.class,
+        e -> assertThat(e.subject()).isEqualTo("alice"));
+  }
+
+  @Test
+  void familyEndsAtItsAbsoluteLifetime() {
+    RefreshTokens.TokenPair pair = refresh.login(ALICE);
+    for (int day = 1; day < 7; day++) {
+      clock.advance(Duration.ofHours(20));
+      pair = refreshed(refresh.refresh(pair.refreshToken()));
+    }
+    // 6 * 20 h = 120 h; the family ends at 168 h.
+    clock.set(Instant.parse("2026-01-08T00:00:00Z"));
+
+    refused(refresh.refresh(pair.refreshToken()), Reason.INVALID_CREDENTIALS);
+  }
+
+  @Test
+  void lastRefreshTokenOfAFamilyExpiresWithTheFamily() {
+    RefreshTokens.TokenPair pair = refresh.login(ALICE);
+    // Every 12 hours for 6.5 days: the last refresh is 12 hours before the family's end.
+    for (int i = 0; i < 13; i++) {
+      clock.advance(Duration.ofHours(12));
+      pair = refreshed(refresh.refresh(pair.refreshToken()));
+    }
+
+    assertThat(pair.refreshTokenExpiresAt()).isEqualTo(Instant.parse("2026-01-08T00:00:00Z"));
+  }
+
+  @Test
+  void expiredRefreshTokenIsRefused() {
+    RefreshTokens.TokenPair pair = refresh.login(ALICE);
+    clock.advance(Duration.ofDays(1));
+
+    refused(refresh.refresh(pair.refreshToken()), Reason.INVALID_CREDENTIALS);
+  }
+
+  @Test
+  void graceLetsALostResponseBeRetriedOnce() {
+    RefreshTokens withGrace = builder().grace(Duration.ofSeconds(10)).build();
+    RefreshTokens.TokenPair first = withGrace.login(ALICE);
+    RefreshTokens.TokenPair lost = refreshed(withGrace.refresh(first.refreshToken()));
+    clock.advance(Duration.ofSeconds(2));
+
+    RefreshTokens.TokenPair retried = refreshed(withGrace.refresh(first.refreshToken()));
+
+    refused(withGrace.refresh(lost.refreshToken()), Reason.INVALID_CREDENTIALS);
+    refused(withGrace.refresh(first.refreshToken()), Reason.REVOKED);
+    refused(withGrace.refresh(retried.refreshToken()), Reason.INVALID_CREDENTIALS);
+  }
+
+  @Test
+  void retryAfterTheGraceIsReuse() {
+    RefreshTokens withGrace = builder().grace(Duration.ofSeconds(10)).build();
+    RefreshTokens.TokenPair first = withGrace.login(ALICE);
+    refreshed(withGrace.refresh(first.refreshToken()));
+    clock.advance(Duration.ofSeconds(11));
+
+    refused(withGrace.refresh(first.refreshToken()), Reason.REVOKED);
+  }
+
+  @Test
+  void concurrentUseOfOneRefreshTokenYieldsExactlyOneNewPair() throws Exception {
+    for (int threads : new int[] {2, 8}) {
+      RefreshTokens.TokenPair first = refresh.login(ALICE);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<RefreshTokens.Result>> results = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          results.add(pool.submit(() -> {
+            go.await();
+            return refresh.refresh(first.refreshToken());
+          }));
+        }
+        go.countDown();
+        int pairs = 0;
+        for (Future<RefreshTokens.Result> f : results) {
+          if (f.get(30, TimeUnit.SECONDS) instanceof RefreshTokens.Result.Refreshed) {
+            pairs++;
+          }
+        }
+        assertThat(pairs).as("threads=%d", threads).isEqualTo(1);
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  @Test
+  void logoutEndsTheFamily() {
+    RefreshTokens.TokenPair pair = refresh.login(ALICE);
+
+    assertThat(refresh.logout(pair.refreshToken())).isTrue();
+
+    refused(refresh.refresh(pair.refreshToken()), Reason.INVALID_CREDENTIALS);
+    assertThat(refresh.logout(pair.refreshToken())).isFalse();
+    assertThat(refresh.logout("junk")).isFalse();
+  }
+
+  @Test
+  void logoutEverywhereEndsFamiliesAndAccessTokens() {
+    RefreshTokens.TokenPair phone = refresh.login(ALICE);
+    RefreshTokens.TokenPair laptop = refresh.login(ALICE);
+
+    assertThat(refresh.logoutEverywhere("alice")).isEqualTo(2);
+
+    refused(refresh.refresh(phone.refreshToken()), Reason.INVALID_CREDENTIALS);
+    refused(refresh.refresh(laptop.refreshToken()), Reason.INVALID_CREDENTIALS);
+    assertThat(((AuthResult.Failure) access.verify(phone.accessToken())).reason())
+        .isEqualTo(Reason.REVOKED);
+  }
+
+  @Test
+  void malformedRefreshTokenIsRefusedBeforeTheStore() {
+    refused(refresh.refresh(""), Reason.MALFORMED);
+    refused(refresh.refresh(null), Reason.MALFORMED);
+    refused(refresh.refresh("x".repeat(50)), Reason.MALFORMED);
+  }
+
+  @Test
+  void unknownRefreshTokenIsInvalid() {
+    refused(refresh.refresh(OpaqueIds.generate("alice")), Reason.INVALID_CREDENTIALS);
+  }
+
+  @Test
+  void unreachableStoreIsUnavailable() {
+    RefreshTokenStore down = mock(RefreshTokenStore.class);
+    when(down.rotate(any(), any(), any(), any(), any()))
+        .thenThrow(new StoreUnavailableException("down"));
+    RefreshTokens r = RefreshTokens.builder(access, down).clock(clock).build();
+
+    refused(r.refresh(OpaqueIds.generate("alice")), Reason.UNAVAILABLE);
+  }
+}
