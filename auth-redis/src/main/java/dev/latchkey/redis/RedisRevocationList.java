@@ -213,7 +213,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     Listener l = listener;
     if (l != null) {
       try {
-        l.unsubscribe();
+        l.end();
       } catch (RuntimeException e) {
         // The connection is already gone; the subscriber thread ends on its own.
       }
@@ -445,9 +445,9 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         return;
       }
       Listener l = listener;
-      if (l != null && l.isSubscribed()) {
+      if (l != null) {
         try {
-          l.ping();
+          l.heartbeat();
         } catch (RuntimeException e) {
           // The subscriber thread sees the same failure and resubscribes.
         }
@@ -456,26 +456,61 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     }
   }
 
+  /**
+   * The subscription. Its connection goes back to the client's pool when the subscription ends, so
+   * nothing may be left unread on it: exactly one UNSUBSCRIBE is ever sent, and only once the
+   * SUBSCRIBE is confirmed; no PING is sent after it; and no callback throws (the loop would end
+   * with the connection still subscribed). The lock orders these writes.
+   */
   private final class Listener extends JedisPubSub {
     volatile boolean current;
     volatile boolean synced;
     volatile long lastPong = System.nanoTime();
+    private boolean confirmed;
+    private boolean ending;
+    private boolean unsubscribeSent;
+
+    /** Ends the subscription as soon as it is confirmed; safe to call at any time, repeatedly. */
+    synchronized void end() {
+      ending = true;
+      current = false;
+      sendUnsubscribeIfDue();
+    }
+
+    synchronized void heartbeat() {
+      if (confirmed && !unsubscribeSent) {
+        ping();
+      }
+    }
+
+    private void sendUnsubscribeIfDue() {
+      if (ending && confirmed && !unsubscribeSent) {
+        unsubscribeSent = true;
+        unsubscribe();
+      }
+    }
 
     @Override
     public void onSubscribe(String subscribedChannel, int subscribedChannels) {
       lastPong = System.nanoTime();
-      if (closed) {
-        // close() ran before this subscription existed and could not end it.
-        unsubscribe();
-        return;
+      synchronized (this) {
+        confirmed = true;
+        if (closed) {
+          ending = true;
+        }
+        sendUnsubscribeIfDue();
+        if (ending) {
+          return;
+        }
       }
       try {
         // Subscribed first, then resynced: nothing published in between is missed.
         resync();
         synced = true;
         current = true;
-      } catch (StoreUnavailableException | JedisException e) {
-        unsubscribe();
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.DEBUG, "revocation resync failed: {0}", e.getClass());
+        end();
       }
     }
 

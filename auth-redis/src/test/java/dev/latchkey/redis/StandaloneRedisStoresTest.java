@@ -127,4 +127,25 @@ class StandaloneRedisStoresTest extends RedisStoresBehaviour {
     assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
     assertThat(REDIS.commandCalls().get("evalsha")).isEqualTo(1);
   }
+
+  @Test
+  void startingAndClosingReplicasLeavesTheSharedClientsConnectionsClean() {
+    // A subscription's connection returns to the client's pool: a reply left unread on it (a
+    // second UNSUBSCRIBE, a late PONG) would answer some later, unrelated command.
+    SessionStore sessions = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    sessions.create(s, 3, CapPolicy.REFUSE_NEW);
+    for (int i = 0; i < 40; i++) {
+      RedisStores node = stores();
+      RevocationList list = node.revocationList();
+      if (i % 2 == 0) {
+        awaitCurrent(list);
+      }
+      node.close();
+      for (int j = 0; j < 5; j++) {
+        assertThat(sessions.read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+        assertThat(client.ping()).isEqualTo("PONG");
+      }
+    }
+  }
 }
