@@ -126,7 +126,8 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
     redis.eval(
         "refresh create",
         CREATE,
-        List.of(keys.refreshToken(id), slot + "rff:" + familyHash, keys.refreshSubjectIndex(subject)),
+        List.of(
+            keys.refreshToken(id), slot + "rff:" + familyHash, keys.refreshSubjectIndex(subject)),
         List.of(
             Long.toString(clock.millis()),
             ms(record.familyExpiresAt()),

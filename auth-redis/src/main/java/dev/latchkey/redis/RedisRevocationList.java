@@ -193,7 +193,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     return RedisCalls.num(reply) == 1;
   }
 
-  /** Whether the replica is known to hold every live entry (subscribed, bootstrapped, answering). */
+  /** Whether the replica is known to hold every live entry: subscribed, synced, answering. */
   boolean isCurrent() {
     Listener l = listener;
     return l != null

@@ -36,7 +36,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * </ul>
  *
  * <pre>{@code
- * try (RedisStores redis = RedisStores.fromUrl("redis://localhost:6379").keyPrefix("app:").build()) {
+ * try (RedisStores redis =
+ *     RedisStores.fromUrl("redis://localhost:6379").keyPrefix("app:").build()) {
  *   SessionStore sessions = redis.sessionStore();
  *   RevocationList revocations = redis.revocationList();
  * }

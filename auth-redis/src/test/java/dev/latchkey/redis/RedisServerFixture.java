@@ -70,7 +70,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
     return new RedisServerFixture(false, null, List.of());
   }
 
-  /** A server started with extra arguments; {@code clusterPort} picks a port whose +10000 is free. */
+  /** A server with extra arguments; {@code clusterPort} picks a port whose +10000 is free. */
   static RedisServerFixture withArgs(boolean clusterPort, String... args) {
     return new RedisServerFixture(clusterPort, null, List.of(args));
   }

@@ -207,7 +207,8 @@ abstract class RedisStoresBehaviour {
     SessionRecord s = session(subject());
     nodeA.sessionStore().create(s, 3, CapPolicy.REFUSE_NEW);
     assertThat(nodeA.sessionStore().setAttribute(s.id(), "step-up", "2", clock.instant())).isTrue();
-    assertThat(nodeB.sessionStore().setAttribute(s.id(), "theme", "dark", clock.instant())).isTrue();
+    assertThat(nodeB.sessionStore().setAttribute(s.id(), "theme", "dark", clock.instant()))
+        .isTrue();
     assertThat(nodeB.sessionStore().setAttribute(s.id(), "ua", null, clock.instant())).isTrue();
     assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1))).orElseThrow()
             .attributes())
@@ -372,7 +373,8 @@ abstract class RedisStoresBehaviour {
   RefreshRecord refresh(String subject, Duration lifetime) {
     Instant now = clock.instant();
     return new RefreshRecord(newId(subject), UUID.randomUUID().toString(),
-        Principal.of(subject, Set.of("user")), now, now.plus(lifetime), now.plus(Duration.ofDays(1)));
+        Principal.of(subject, Set.of("user")), now, now.plus(lifetime),
+        now.plus(Duration.ofDays(1)));
   }
 
   @Test
@@ -383,7 +385,8 @@ abstract class RedisStoresBehaviour {
     store.create(first);
     clock.advance(Duration.ofMinutes(5));
     HashedId next = newId(subject);
-    Rotation r = store.rotate(first.id(), next, clock.instant(), Duration.ofHours(1), Duration.ZERO);
+    Rotation r =
+        store.rotate(first.id(), next, clock.instant(), Duration.ofHours(1), Duration.ZERO);
     assertThat(r).isEqualTo(new Rotation.Rotated(new RefreshRecord(next, first.familyId(),
         first.principal(), clock.instant(), clock.instant().plus(Duration.ofHours(1)),
         first.familyExpiresAt())));

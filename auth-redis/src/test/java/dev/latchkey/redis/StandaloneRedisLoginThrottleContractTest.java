@@ -9,6 +9,7 @@ import dev.latchkey.core.ThrottlePolicy;
 class StandaloneRedisLoginThrottleContractTest extends LoginThrottleContract {
   @Override
   protected LoginThrottle createThrottle(ThrottlePolicy policy, TestClock clock) {
-    return RedisStores.builder(SharedRedis.standaloneClient()).clock(clock).build().loginThrottle(policy);
+    return RedisStores.builder(SharedRedis.standaloneClient()).clock(clock).build()
+        .loginThrottle(policy);
   }
 }

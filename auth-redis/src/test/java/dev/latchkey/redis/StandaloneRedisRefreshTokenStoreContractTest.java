@@ -5,7 +5,7 @@ import dev.latchkey.core.RefreshTokenStoreContract;
 import dev.latchkey.core.TestClock;
 import java.util.UUID;
 
-/** The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, on a standalone server. */
+/** The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, standalone. */
 class StandaloneRedisRefreshTokenStoreContractTest extends RefreshTokenStoreContract {
   @Override
   protected RefreshTokenStore createStore(TestClock clock) {

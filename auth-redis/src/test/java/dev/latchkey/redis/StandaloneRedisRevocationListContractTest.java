@@ -7,8 +7,8 @@ import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 
 /**
- * The shared {@link RevocationListContract} on RedisRevocationList, on a standalone server: each test's list
- * has its own key prefix and channel, and its replica threads are stopped after the test.
+ * The shared {@link RevocationListContract} on RedisRevocationList, on a standalone server: each
+ * test's list has its own key prefix and channel, and its replica threads stop after the test.
  */
 class StandaloneRedisRevocationListContractTest extends RevocationListContract {
   private RedisStores stores;
