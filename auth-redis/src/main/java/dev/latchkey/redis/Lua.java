@@ -17,9 +17,11 @@ final class Lua {
         return m
       end
       local function ms(x) return string.format('%.0f', x) end
+      -- A TTL in ms, at most 100 years: "never" durations must not overflow Redis's expiry.
+      local function ttl(d) return ms(math.min(d, 3153600000000)) end
       -- Keep a key until 'at' (caller's clock); one that is already past is deleted.
       local function keepuntil(key, at, now)
-        if at > now then redis.call('PEXPIRE', key, ms(at - now)) else redis.call('DEL', key) end
+        if at > now then redis.call('PEXPIRE', key, ttl(at - now)) else redis.call('DEL', key) end
       end
       -- A sorted set lives as long as its highest score.
       local function keepindex(idx, now)

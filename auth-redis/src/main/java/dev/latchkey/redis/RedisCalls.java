@@ -82,6 +82,22 @@ final class RedisCalls {
     return o.toString();
   }
 
+  /**
+   * A duration in milliseconds for a script, saturated at {@link Long#MAX_VALUE}: callers pass
+   * huge durations to mean "never" (a touch that must not renew), and the scripts compare them as
+   * numbers.
+   */
+  static String millis(java.time.Duration d) {
+    if (d.isNegative()) {
+      return "0";
+    }
+    try {
+      return Long.toString(d.toMillis());
+    } catch (ArithmeticException e) {
+      return Long.toString(Long.MAX_VALUE);
+    }
+  }
+
   /** A Lua reply element as a long. */
   static long num(Object o) {
     if (o instanceof Long l) {

@@ -102,10 +102,10 @@ final class RedisLoginThrottle implements LoginThrottle {
             List.of(key),
             List.of(
                 Long.toString(now.toEpochMilli()),
-                Long.toString(policy.window().toMillis()),
+                RedisCalls.millis(policy.window()),
                 Integer.toString(limit),
-                Long.toString(policy.lockout().toMillis()),
-                Long.toString(policy.maxLockout().toMillis())));
+                RedisCalls.millis(policy.lockout()),
+                RedisCalls.millis(policy.maxLockout())));
     // The script applies the same rule to set the key's lifetime; the answer comes from the policy.
     return policy.lockedUntil(RedisCalls.num(reply), limit, now);
   }

@@ -162,8 +162,8 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
                 List.of(keys.refreshToken(presented), keys.refreshToken(successorId)),
                 List.of(
                     ms(now),
-                    Long.toString(lifetime.toMillis()),
-                    Long.toString(grace.toMillis()),
+                    RedisCalls.millis(lifetime),
+                    RedisCalls.millis(grace),
                     keys.slot(presented.shard()),
                     successorId.hash()));
     String kind = RedisCalls.str(out.get(0));

@@ -67,7 +67,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
           local old = tonumber(redis.call('GET', KEYS[1]))
           if old and old > exp then exp = old end
           if exp <= now then return 0 end
-          redis.call('SET', KEYS[1], ms(exp), 'PX', ms(exp - now))
+          redis.call('SET', KEYS[1], ms(exp), 'PX', ttl(exp - now))
           redis.call('PUBLISH', ARGV[3], 't ' .. ms(exp) .. ' ' .. KEYS[1])
           return 1
           """);
@@ -85,7 +85,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
           end
           if keep <= now then return 0 end
           local v = ms(nbf) .. ':' .. ms(keep)
-          redis.call('SET', KEYS[1], v, 'PX', ms(keep - now))
+          redis.call('SET', KEYS[1], v, 'PX', ttl(keep - now))
           redis.call('PUBLISH', ARGV[4], 's ' .. v .. ' ' .. KEYS[1])
           return 1
           """);

@@ -218,9 +218,9 @@ final class RedisSessionStore implements SessionStore {
             List.of(keys.session(id)),
             List.of(
                 ms(touch.now()),
-                Long.toString(touch.idleTimeout().toMillis()),
-                Long.toString(touch.minInterval().toMillis()),
-                Long.toString(touch.expiredNotice().toMillis()),
+                RedisCalls.millis(touch.idleTimeout()),
+                RedisCalls.millis(touch.minInterval()),
+                RedisCalls.millis(touch.expiredNotice()),
                 keys.sessionIndexPrefix(id.shard()),
                 id.hash()));
     if (!(reply instanceof List<?> fields)) {

@@ -128,6 +128,17 @@ abstract class RedisStoresBehaviour {
   }
 
   @Test
+  void touchThatMustNeverRenewReadsWithoutWriting() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMinutes(10));
+    Duration never = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThat(store.read(s.id(), new SessionTouch(clock.instant(), IDLE, never, NOTICE)))
+        .contains(s);
+  }
+
+  @Test
   void deadSessionIsKnownUntilRetainUntilThenGone() {
     SessionStore store = nodeA.sessionStore();
     SessionRecord s = session(subject());
