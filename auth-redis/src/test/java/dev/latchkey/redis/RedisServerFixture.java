@@ -150,8 +150,17 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
     signal(process, "CONT");
   }
 
-  /** Stops the server and deletes its directory. */
+  /** Stops the server politely (SIGTERM, then SIGKILL after 5 s) and deletes its directory. */
   synchronized void stop() {
+    if (process != null && process.isAlive()) {
+      signal(process, "CONT");
+      process.destroy();
+      try {
+        process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     kill();
     STARTED.remove(this);
     if (dir != null) {
