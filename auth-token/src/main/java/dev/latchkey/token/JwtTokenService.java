@@ -108,19 +108,24 @@ public final class JwtTokenService implements TokenService {
     // A fresh cache per key ring: a token cached under a key that a new ring dropped must not
     // outlive the key.
     this.cache = cacheSize == 0 ? null : Caffeine.newBuilder().maximumSize(cacheSize).build();
-    SigningKey signer = keys.signingKey();
-    Map<String, Object> header = new LinkedHashMap<>();
-    header.put("alg", signer.algorithm().jwsName());
-    header.put("kid", signer.kid());
-    header.put("typ", TOKEN_TYPE);
-    this.headerPrefix =
-        B64.encodeToString(JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
-            + '.';
-    // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
-    this.knownHeaders =
-        new KnownHeader[] {
-          new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
-        };
+    if (keys.canSign()) {
+      SigningKey signer = keys.signingKey();
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("alg", signer.algorithm().jwsName());
+      header.put("kid", signer.kid());
+      header.put("typ", TOKEN_TYPE);
+      this.headerPrefix =
+          B64.encodeToString(JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
+              + '.';
+      // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
+      this.knownHeaders =
+          new KnownHeader[] {
+            new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
+          };
+    } else {
+      this.headerPrefix = null;
+      this.knownHeaders = new KnownHeader[0];
+    }
   }
 
   /**
@@ -170,9 +175,14 @@ public final class JwtTokenService implements TokenService {
    *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
    *     roles}, {@code attrs}), holds a value other than a string, number, boolean, list or map
    *     of those, or the token would exceed {@code maxTokenLength}
+   * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
   public IssuedToken issue(Principal principal, Map<String, Object> extraClaims) {
+    if (headerPrefix == null) {
+      throw new IllegalStateException(
+          "this service only verifies: its key ring has no signing key (KeyRing.verifyOnly)");
+    }
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(extraClaims, "extraClaims");
     for (Map.Entry<String, Object> e : extraClaims.entrySet()) {
