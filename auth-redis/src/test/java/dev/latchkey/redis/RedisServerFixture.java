@@ -245,7 +245,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
             + "install it with `apt-get install redis-server` (or your platform's package)");
   }
 
-  /** Whether a raw PING on a fresh socket answers +PONG within half a second. */
+  /** Whether a raw PING on a fresh socket is answered (+PONG, or -NOAUTH) within half a second. */
   static boolean answersPing(int port) {
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
@@ -256,7 +256,9 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
       InputStream in = s.getInputStream();
       byte[] buf = new byte[7];
       int n = in.readNBytes(buf, 0, 7);
-      return n == 7 && new String(buf, StandardCharsets.US_ASCII).equals("+PONG\r\n");
+      String reply = new String(buf, 0, n, StandardCharsets.US_ASCII);
+      // A server with a password answers -NOAUTH: it is up all the same.
+      return reply.equals("+PONG\r\n") || reply.startsWith("-NOAUTH");
     } catch (IOException e) {
       return false;
     }
