@@ -22,6 +22,7 @@ final class RedisSentinelFixture implements BeforeAllCallback, AfterAllCallback 
   private final RedisServerFixture primary = RedisServerFixture.standalone();
   private RedisServerFixture replica;
   private RedisServerFixture sentinel;
+  private Path confDir;
 
   @Override
   public void beforeAll(ExtensionContext context) {
@@ -47,7 +48,8 @@ final class RedisSentinelFixture implements BeforeAllCallback, AfterAllCallback 
     }), "the replica did not sync with the primary in 15 s");
     Path conf;
     try {
-      conf = Files.createTempDirectory("latchkey-sentinel-").resolve("sentinel.conf");
+      confDir = Files.createTempDirectory("latchkey-sentinel-");
+      conf = confDir.resolve("sentinel.conf");
       Files.writeString(conf, String.join("\n",
           "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 1",
           "sentinel down-after-milliseconds " + MASTER + " 1000",
@@ -77,6 +79,15 @@ final class RedisSentinelFixture implements BeforeAllCallback, AfterAllCallback 
       replica.stop();
     }
     primary.stop();
+    if (confDir != null) {
+      try {
+        // The sentinel rewrites its config file; nothing else lives here.
+        Files.deleteIfExists(confDir.resolve("sentinel.conf"));
+        Files.deleteIfExists(confDir);
+      } catch (IOException e) {
+        // A temp dir left behind is harmless.
+      }
+    }
   }
 
   int sentinelPort() {
