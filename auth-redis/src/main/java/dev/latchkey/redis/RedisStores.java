@@ -124,6 +124,18 @@ public final class RedisStores implements AutoCloseable {
     return new RedisLoginThrottle(redis, keys, clock, Objects.requireNonNull(policy, "policy"));
   }
 
+  /**
+   * Whether Redis answers a {@code PING} now, within the client's timeouts: for a health check.
+   * Never throws for an unreachable server.
+   */
+  public boolean isReachable() {
+    try {
+      return "PONG".equalsIgnoreCase(redis.call("ping", UnifiedJedis::ping));
+    } catch (StoreUnavailableException e) {
+      return false;
+    }
+  }
+
   /** Stops the revocation replica's threads and closes the client if this object built it. */
   @Override
   public synchronized void close() {

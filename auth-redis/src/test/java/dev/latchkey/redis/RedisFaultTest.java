@@ -228,4 +228,17 @@ class RedisFaultTest {
         .hasMessage("redis unavailable: session read")
         .message().doesNotContain(id.hash());
   }
+
+  @Test
+  void isReachableFollowsTheServerWithoutThrowing() {
+    assertThat(stores.isReachable()).isTrue();
+
+    REDIS.kill();
+    long start = System.nanoTime();
+    assertThat(stores.isReachable()).isFalse();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAIL_BOUND);
+
+    REDIS.restart();
+    assertThat(stores.isReachable()).isTrue();
+  }
 }
