@@ -34,7 +34,7 @@ import redis.clients.jedis.Jedis;
  * stopped, killed (SIGKILL), restarted empty on the same port, and paused (SIGSTOP/SIGCONT). Every
  * process is also killed by a shutdown hook, so none outlives the test JVM. Never uses port 6379.
  */
-final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
+public final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
   private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
   private static final Set<RedisServerFixture> STARTED = ConcurrentHashMap.newKeySet();
 
@@ -66,7 +66,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** A plain standalone server. */
-  static RedisServerFixture standalone() {
+  public static RedisServerFixture standalone() {
     return new RedisServerFixture(false, null, List.of());
   }
 
@@ -90,7 +90,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
     stop();
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
@@ -121,7 +121,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** Kills (SIGKILL) the server if it runs and starts a new, empty one on the same port. */
-  synchronized void restart() {
+  public synchronized void restart() {
     kill();
     if (!launch()) {
       throw new IllegalStateException(
@@ -130,7 +130,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** SIGKILL: the server vanishes at once, without closing connections politely. */
-  synchronized void kill() {
+  public synchronized void kill() {
     if (process != null) {
       signal(process, "CONT");
       process.destroyForcibly();
@@ -141,12 +141,12 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** SIGSTOP: the server keeps its connections open and answers nothing. */
-  synchronized void pause() {
+  public synchronized void pause() {
     signal(process, "STOP");
   }
 
   /** SIGCONT after {@link #pause}. */
-  synchronized void resume() {
+  public synchronized void resume() {
     signal(process, "CONT");
   }
 
@@ -172,7 +172,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
     }
   }
 
-  boolean isRunning() {
+  public boolean isRunning() {
     return process != null && process.isAlive();
   }
 
@@ -188,7 +188,7 @@ final class RedisServerFixture implements BeforeAllCallback, AfterAllCallback {
   }
 
   /** Calls per command since the last {@code CONFIG RESETSTAT}, from {@code INFO commandstats}. */
-  Map<String, Long> commandCalls() {
+  public Map<String, Long> commandCalls() {
     Map<String, Long> calls = new HashMap<>();
     try (Jedis j = admin()) {
       for (String line : j.info("commandstats").split("\r?\n")) {
