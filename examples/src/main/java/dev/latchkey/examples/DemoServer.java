@@ -521,12 +521,12 @@ public final class DemoServer implements AutoCloseable {
 
   private Response health() {
     Map<String, Object> body = new LinkedHashMap<>();
+    boolean reachable = stores.reachable();
+    body.put("status", reachable ? "ok" : "unavailable");
     body.put("store", stores.name());
-    if (stores.reachable()) {
-      body.put("status", "ok");
+    if (reachable) {
       return Response.json(200, body);
     }
-    body.put("status", "unavailable");
     body.put("error", "unavailable");
     return Response.json(503, body);
   }
