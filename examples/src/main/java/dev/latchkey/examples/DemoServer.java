@@ -319,20 +319,42 @@ public final class DemoServer implements AutoCloseable {
   }
 
   private Response sessionLogout(HttpExchange ex) {
+    SessionGate gate = csrfProtectedSession(ex);
+    if (gate.refusal != null) {
+      return gate.refusal;
+    }
+    sessions.logout(gate.sid);
+    return Response.json(200, Map.of("status", "logged out"))
+        .header("Set-Cookie", sessionCookie("").deletion().toHeaderValue());
+  }
+
+  /** A live session whose request carries its CSRF token, or the answer to refuse it with. */
+  private static final class SessionGate {
+    final String sid;
+    final Principal principal;
+    final Response refusal;
+
+    private SessionGate(String sid, Principal principal, Response refusal) {
+      this.sid = sid;
+      this.principal = principal;
+      this.refusal = refusal;
+    }
+  }
+
+  /** For state-changing session routes: 401 without a live session, 403 without its CSRF token. */
+  private SessionGate csrfProtectedSession(HttpExchange ex) {
     Optional<String> sid = sessionId(ex);
     if (sid.isEmpty()) {
-      return Response.error(401, "not logged in");
+      return new SessionGate(null, null, Response.error(401, "not logged in"));
     }
     SessionCheck check = sessions.check(new SessionCookie(sid.get()));
     if (check instanceof SessionCheck.Rejected rejected) {
-      return sessionFailure(rejected.failure());
+      return new SessionGate(null, null, sessionFailure(rejected.failure()));
     }
     if (!csrfValid(ex, sid.get())) {
-      return Response.error(403, "missing or invalid CSRF token");
+      return new SessionGate(null, null, Response.error(403, "missing or invalid CSRF token"));
     }
-    sessions.logout(sid.get());
-    return Response.json(200, Map.of("status", "logged out"))
-        .header("Set-Cookie", sessionCookie("").deletion().toHeaderValue());
+    return new SessionGate(sid.get(), ((SessionCheck.Active) check).principal(), null);
   }
 
   private boolean csrfValid(HttpExchange ex, String sid) {
@@ -414,11 +436,8 @@ public final class DemoServer implements AutoCloseable {
   private Response tokenLogout(HttpExchange ex) throws IOException {
     Optional<BearerHeaderValue> header = bearerValue(ex);
     AuthResult result = bearer(ex);
-    if (!(result instanceof AuthResult.Success) || header.isEmpty()) {
-      return bearerFailure(
-          result instanceof AuthResult.Failure f
-              ? f
-              : AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "no token"));
+    if (result instanceof AuthResult.Failure failure) {
+      return bearerFailure(failure);
     }
     String raw = readBody(ex);
     if (raw == null) {
@@ -429,10 +448,10 @@ public final class DemoServer implements AutoCloseable {
       if (body.isEmpty()) {
         return Response.error(400, "body must be a JSON object");
       }
-      Optional<String> refreshToken = Json.string(body.get(), "refresh_token");
-      refreshToken.ifPresent(refresh::logout);
+      Json.string(body.get(), "refresh_token").ifPresent(refresh::logout);
     }
-    tokens.revoke(header.get().value);
+    // A success means the header held a bearer token.
+    tokens.revoke(header.orElseThrow().value);
     return Response.json(200, Map.of("status", "logged out"));
   }
 
@@ -446,18 +465,11 @@ public final class DemoServer implements AutoCloseable {
       }
       subject = success.principal().subject();
     } else {
-      Optional<String> sid = sessionId(ex);
-      if (sid.isEmpty()) {
-        return Response.error(401, "not logged in");
+      SessionGate gate = csrfProtectedSession(ex);
+      if (gate.refusal != null) {
+        return gate.refusal;
       }
-      SessionCheck check = sessions.check(new SessionCookie(sid.get()));
-      if (check instanceof SessionCheck.Rejected rejected) {
-        return sessionFailure(rejected.failure());
-      }
-      if (!csrfValid(ex, sid.get())) {
-        return Response.error(403, "missing or invalid CSRF token");
-      }
-      subject = ((SessionCheck.Active) check).principal().subject();
+      subject = gate.principal.subject();
     }
     int ended = sessions.logoutEverywhere(subject);
     tokens.revokeAll(subject);
