@@ -1,0 +1,197 @@
+package dev.latchkey.core;
+
+import static org.junit.jupiter.api.Assertions.assertTimeout;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import org.junit.jupiter.api.function.ThrowingSupplier;
+
+/**
+ * Generators of attacker input for the property tests (the {@code *PropertiesTest} classes), and
+ * the bound every parser call must finish within.
+ *
+ * <p>Four families: arbitrary strings over the whole UTF-16 range (unpaired surrogates included),
+ * control characters, strings up to a megabyte, and mutations of a valid value (a flipped, deleted
+ * or inserted character, a truncation, an extension, a case change), because a near miss of a
+ * valid token reaches deeper into a parser than noise does.
+ */
+final class HostileInput {
+  /**
+   * Generous on purpose: the cheapest parser answers in microseconds, a megabyte in a few
+   * milliseconds, one bCrypt verification at cost 4 in about one; the bound is there to catch a
+   * hang or a quadratic blow-up, not to benchmark (GC pauses and a shared 2-core machine).
+   */
+  static final Duration BOUND = Duration.ofSeconds(2);
+
+  /** Base64url, the alphabet of opaque ids and CSRF tokens. */
+  static final String BASE64URL =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+  private HostileInput() {}
+
+  /** Runs {@code call} and fails when it throws or takes longer than {@link #BOUND}. */
+  static <T> T bounded(ThrowingSupplier<T> call) {
+    return assertTimeout(BOUND, call);
+  }
+
+  /** Any single UTF-16 code unit, weighted towards the ones parsers trip on. */
+  static Arbitrary<Character> hostileChars() {
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, Arbitraries.chars().range(' ', '~')),
+        net.jqwik.api.Tuple.of(2, Arbitraries.chars().with(BASE64URL.toCharArray())),
+        net.jqwik.api.Tuple.of(
+            2, Arbitraries.chars().with('\r', '\n', '\t', '\0', ';', ',', '"', '\\', '=', ' ', '.')),
+        net.jqwik.api.Tuple.of(1, Arbitraries.chars().range('\u0000', '\u001f')),
+        net.jqwik.api.Tuple.of(1, Arbitraries.chars().with('\u007f', '\u0085', '\u00a0', '\u2028')),
+        // Letters whose Unicode case folding lands in ASCII: the Kelvin sign, the dotless i.
+        net.jqwik.api.Tuple.of(1, Arbitraries.chars().with('\u212a', '\u0131', '\u0130', '\u017f')),
+        net.jqwik.api.Tuple.of(1, Arbitraries.chars().range('\ud800', '\udfff')),
+        net.jqwik.api.Tuple.of(2, Arbitraries.chars().all()));
+  }
+
+  /** Strings of up to {@code maxLength} hostile characters. */
+  static Arbitrary<String> hostileStrings(int maxLength) {
+    return Arbitraries.oneOf(
+        Arbitraries.strings().withChars(' ', '~').ofMaxLength(maxLength),
+        Arbitraries.strings().all().ofMaxLength(maxLength),
+        hostileChars().list().ofMaxSize(maxLength).map(HostileInput::join));
+  }
+
+  /**
+   * Strings from 100 KB to 1 MB: a short random chunk repeated, so that a megabyte costs one copy
+   * rather than a million draws. With {@code prefix} in front, e.g. {@code "Bearer "}.
+   */
+  static Arbitrary<String> hugeStrings(String prefix) {
+    return Arbitraries.randomValue(
+        (Random random) -> {
+          int length = 100_000 + random.nextInt(900_001);
+          StringBuilder chunk = new StringBuilder();
+          int chunkLength = 1 + random.nextInt(16);
+          for (int i = 0; i < chunkLength; i++) {
+            chunk.append(
+                random.nextInt(4) == 0
+                    ? (char) random.nextInt(0x10000)
+                    : BASE64URL.charAt(random.nextInt(BASE64URL.length())));
+          }
+          StringBuilder out = new StringBuilder(prefix.length() + length + chunkLength);
+          out.append(prefix);
+          while (out.length() < prefix.length() + length) {
+            out.append(chunk);
+          }
+          return out.toString();
+        });
+  }
+
+  /** A value and a mutation of it, which may by chance be the value itself. */
+  record Mutated(String original, String mutated) {
+    boolean changed() {
+      return !original.equals(mutated);
+    }
+
+    @Override
+    public String toString() {
+      // jqwik prints failing samples: show the edit, escaped, so a control character is visible.
+      return "Mutated[original=" + escape(original) + ", mutated=" + escape(mutated) + "]";
+    }
+  }
+
+  /**
+   * Mutations of a value drawn from {@code valid}: half of them one character replaced or inserted
+   * with any visible ASCII or hostile character (near misses that test each character class of a
+   * grammar), half one to three random edits.
+   */
+  static Arbitrary<Mutated> mutationsOf(Arbitrary<String> valid) {
+    Arbitrary<Character> nearMiss =
+        Arbitraries.oneOf(Arbitraries.chars().range(' ', '~'), hostileChars());
+    Arbitrary<Mutated> oneOff =
+        Combinators.combine(valid, Arbitraries.doubles().between(0, 1), nearMiss, Arbitraries.of(0, 2))
+            .as((value, where, c, kind) -> new Mutated(value, new Edit(kind, where, c, "").apply(value)));
+    return Arbitraries.oneOf(oneOff, edits(valid));
+  }
+
+  /** One to three edits of a value drawn from {@code valid}. */
+  private static Arbitrary<Mutated> edits(Arbitrary<String> valid) {
+    Arbitrary<Edit> edit =
+        Combinators.combine(
+                Arbitraries.integers().between(0, Edit.KINDS - 1),
+                Arbitraries.doubles().between(0, 1),
+                hostileChars(),
+                hostileStrings(8))
+            .as(Edit::new);
+    return Combinators.combine(valid, edit.list().ofMinSize(1).ofMaxSize(3))
+        .as(
+            (value, edits) -> {
+              String out = value;
+              for (Edit e : edits) {
+                out = e.apply(out);
+              }
+              return new Mutated(value, out);
+            });
+  }
+
+  /** One edit at a relative position of the value. */
+  record Edit(int kind, double where, char c, String text) {
+    static final int KINDS = 8;
+
+    String apply(String s) {
+      int at = (int) Math.min(s.length(), Math.floor(where * (s.length() + 1)));
+      int in = Math.min(at, Math.max(0, s.length() - 1)); // an index inside a non-empty s
+      switch (kind) {
+        case 0: // flip one character
+          return s.isEmpty() ? s : s.substring(0, in) + c + s.substring(in + 1);
+        case 1: // delete one character
+          return s.isEmpty() ? s : s.substring(0, in) + s.substring(in + 1);
+        case 2: // insert one character
+          return s.substring(0, at) + c + s.substring(at);
+        case 3: // truncate
+          return s.substring(0, at);
+        case 4: // extend
+          return s + text;
+        case 5: // change the case of one letter
+          if (s.isEmpty()) {
+            return s;
+          }
+          char old = s.charAt(in);
+          char flipped =
+              Character.isUpperCase(old) ? Character.toLowerCase(old) : Character.toUpperCase(old);
+          return s.substring(0, in) + flipped + s.substring(in + 1);
+        case 6: // swap two neighbours
+          if (s.length() < 2 || in + 1 >= s.length()) {
+            return s;
+          }
+          return s.substring(0, in) + s.charAt(in + 1) + s.charAt(in) + s.substring(in + 2);
+        default: // prepend
+          return text + s;
+      }
+    }
+  }
+
+  static String escape(String s) {
+    StringBuilder out = new StringBuilder();
+    int shown = Math.min(s.length(), 200);
+    for (int i = 0; i < shown; i++) {
+      char c = s.charAt(i);
+      if (c >= ' ' && c <= '~') {
+        out.append(c);
+      } else {
+        out.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    if (s.length() > shown) {
+      out.append("...(").append(s.length()).append(" chars)");
+    }
+    return out.toString();
+  }
+
+  private static String join(List<Character> chars) {
+    StringBuilder out = new StringBuilder(chars.size());
+    for (char c : chars) {
+      out.append(c);
+    }
+    return out.toString();
+  }
+}
