@@ -62,4 +62,20 @@ class BearerHeaderBoundaryTest {
       }
     }
   }
+
+  @Test
+  void everyAsciiCaseOfTheSchemeIsAccepted() {
+    for (int mask = 0; mask < 64; mask++) {
+      StringBuilder scheme = new StringBuilder();
+      for (int i = 0; i < 6; i++) {
+        char c = "bearer".charAt(i);
+        scheme.append((mask & (1 << i)) != 0 ? Character.toUpperCase(c) : c);
+      }
+
+      assertThat(BearerHeader.parse(scheme + " abc").token())
+          .as(scheme.toString())
+          .map(BearerToken::value)
+          .contains("abc");
+    }
+  }
 }
