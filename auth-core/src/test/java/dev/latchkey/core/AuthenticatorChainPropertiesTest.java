@@ -1,16 +1,14 @@
 package dev.latchkey.core;
 
 import static dev.latchkey.core.HostileInput.bounded;
+import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Optional;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterProperty;
-import net.jqwik.api.lifecycle.BeforeProperty;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link AuthenticatorChain} with arbitrary credentials of registered, unregistered and null types,
@@ -82,41 +80,45 @@ class AuthenticatorChainPropertiesTest {
   private final AuthenticatorChain chain =
       AuthenticatorChain.builder().add(SESSIONS).add(FAULTY).build();
 
-  @BeforeProperty
+  @BeforeEach
   void quietTheChainsLog() {
     CHAIN_LOG.setLevel(java.util.logging.Level.OFF);
   }
 
-  @AfterProperty
+  @AfterEach
   void restoreTheChainsLog() {
     CHAIN_LOG.setLevel(null);
   }
 
-  @Property(tries = 1000)
-  void everyCredentialGetsATypedAnswerAndOnlyTheLiveSessionSucceeds(
-      @ForAll("credentials") Credentials credentials) {
-    AuthResult result = bounded(() -> chain.authenticate(credentials));
+  @Test
+  void everyCredentialGetsATypedAnswerAndOnlyTheLiveSessionSucceeds() {
+    forAll(
+        1000,
+        credentials(),
+        credentials -> {
+          AuthResult result = bounded(() -> chain.authenticate(credentials));
 
-    assertThat(result).isNotNull();
-    if (credentials == null) {
-      assertThat(reason(result)).isEqualTo(AuthResult.Reason.MALFORMED);
-    } else if (credentials instanceof SessionCookie cookie) {
-      assertThat(result.succeeded()).isEqualTo(cookie.value().equals(LIVE_SESSION));
-    } else if (credentials instanceof BearerToken token) {
-      String v = token.value();
-      int kind = (v.isEmpty() ? ' ' : v.charAt(0)) % 6;
-      assertThat(reason(result))
-          .isEqualTo(
-              kind <= 3
-                  ? AuthResult.Reason.UNAVAILABLE
-                  : kind == 4 ? AuthResult.Reason.REVOKED : AuthResult.Reason.INVALID_CREDENTIALS);
-      // Fail closed without echoing input: the detail is the chain's own.
-      if (kind <= 3 && v.length() >= 4) {
-        assertThat(((AuthResult.Failure) result).detail()).doesNotContain(v);
-      }
-    } else {
-      assertThat(reason(result)).isEqualTo(AuthResult.Reason.UNSUPPORTED);
-    }
+          assertThat(result).isNotNull();
+          if (credentials == null) {
+            assertThat(reason(result)).isEqualTo(AuthResult.Reason.MALFORMED);
+          } else if (credentials instanceof SessionCookie cookie) {
+            assertThat(result.succeeded()).isEqualTo(cookie.value().equals(LIVE_SESSION));
+          } else if (credentials instanceof BearerToken token) {
+            String v = token.value();
+            int kind = (v.isEmpty() ? ' ' : v.charAt(0)) % 6;
+            assertThat(reason(result))
+                .isEqualTo(
+                    kind <= 3
+                        ? AuthResult.Reason.UNAVAILABLE
+                        : kind == 4 ? AuthResult.Reason.REVOKED : AuthResult.Reason.INVALID_CREDENTIALS);
+            // Fail closed without echoing input: the detail is the chain's own.
+            if (kind <= 3 && v.length() >= 4) {
+              assertThat(((AuthResult.Failure) result).detail()).doesNotContain(v);
+            }
+          } else {
+            assertThat(reason(result)).isEqualTo(AuthResult.Reason.UNSUPPORTED);
+          }
+        });
   }
 
   private static AuthResult.Reason reason(AuthResult result) {
@@ -124,20 +126,19 @@ class AuthenticatorChainPropertiesTest {
     return ((AuthResult.Failure) result).reason();
   }
 
-  @Provide
-  Arbitrary<Credentials> credentials() {
-    Arbitrary<String> sessionValues =
-        Arbitraries.oneOf(
-            Arbitraries.just(LIVE_SESSION),
-            HostileInput.mutationsOf(Arbitraries.just(LIVE_SESSION)).map(HostileInput.Mutated::mutated),
+  Gen<Credentials> credentials() {
+    Gen<String> sessionValues =
+        Gen.oneOf(
+            Gen.just(LIVE_SESSION),
+            HostileInput.mutationsOf(Gen.just(LIVE_SESSION)).map(HostileInput.Mutated::mutated),
             OpaqueIdsPropertiesTest.validIds(),
             HostileInput.hostileStrings(60));
-    return Arbitraries.oneOf(
+    return Gen.oneOf(
         sessionValues.map(SessionCookie::new),
         HostileInput.hostileStrings(60).map(BearerToken::new),
         HostileInput.hostileStrings(20).map(ApiKey::new),
         HostileInput.hostileStrings(20)
             .map(name -> PasswordCredentials.of(name, "pw".toCharArray())),
-        Arbitraries.just((Credentials) null));
+        Gen.just((Credentials) null));
   }
 }

@@ -1,14 +1,12 @@
 package dev.latchkey.core;
 
 import static dev.latchkey.core.HostileInput.bounded;
+import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link BearerHeader#parse} against attacker headers: it always answers with a value, within a
@@ -26,39 +24,58 @@ class BearerHeaderPropertiesTest {
   private static final String B64TOKEN =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/";
 
-  @Property(tries = 1000)
-  void anyHeaderGetsTheAnswerTheGrammarGives(@ForAll("headers") String header) {
-    BearerHeader parsed = bounded(() -> BearerHeader.parse(header));
+  @Test
+  void anyHeaderGetsTheAnswerTheGrammarGives() {
+    forAll(
+        1000,
+        headers(),
+        header -> {
+          BearerHeader parsed = bounded(() -> BearerHeader.parse(header));
 
-    assertMatchesGrammar(header, parsed);
+          assertMatchesGrammar(header, parsed);
+        });
   }
 
-  @Property(tries = 1000)
-  void mutatedValidHeaderGetsTheAnswerTheGrammarGives(
-      @ForAll("mutatedHeaders") HostileInput.Mutated header) {
-    BearerHeader parsed = bounded(() -> BearerHeader.parse(header.mutated()));
+  @Test
+  void mutatedValidHeaderGetsTheAnswerTheGrammarGives() {
+    forAll(
+        1000,
+        mutatedHeaders(),
+        header -> {
+          BearerHeader parsed = bounded(() -> BearerHeader.parse(header.mutated()));
 
-    assertMatchesGrammar(header.mutated(), parsed);
+          assertMatchesGrammar(header.mutated(), parsed);
+        });
   }
 
-  @Property(tries = 30)
-  void tokenIsAcceptedUpToTheLimitAndMalformedBeyondIt(@ForAll("tokenLengths") int length) {
-    String header = "Bearer " + "a".repeat(length);
+  @Test
+  void tokenIsAcceptedUpToTheLimitAndMalformedBeyondIt() {
+    forAll(
+        30,
+        tokenLengths(),
+        length -> {
+          String header = "Bearer " + "a".repeat(length);
 
-    BearerHeader parsed = bounded(() -> BearerHeader.parse(header));
+          BearerHeader parsed = bounded(() -> BearerHeader.parse(header));
 
-    if (length <= BearerHeader.MAX_TOKEN_LENGTH) {
-      assertThat(parsed).isInstanceOf(BearerHeader.Token.class);
-    } else {
-      assertThat(parsed).isEqualTo(new BearerHeader.Malformed("bearer token too long"));
-    }
+          if (length <= BearerHeader.MAX_TOKEN_LENGTH) {
+            assertThat(parsed).isInstanceOf(BearerHeader.Token.class);
+          } else {
+            assertThat(parsed).isEqualTo(new BearerHeader.Malformed("bearer token too long"));
+          }
+        });
   }
 
-  @Property(tries = 5)
-  void megabyteHeadersAreRefusedInBoundedTime(@ForAll("hugeHeaders") String header) {
-    BearerHeader parsed = bounded(() -> BearerHeader.parse(header));
+  @Test
+  void megabyteHeadersAreRefusedInBoundedTime() {
+    forAll(
+        5,
+        hugeHeaders(),
+        header -> {
+          BearerHeader parsed = bounded(() -> BearerHeader.parse(header));
 
-    assertThat(parsed).isNotInstanceOf(BearerHeader.Token.class);
+          assertThat(parsed).isNotInstanceOf(BearerHeader.Token.class);
+        });
   }
 
   private static void assertMatchesGrammar(String header, BearerHeader parsed) {
@@ -85,20 +102,18 @@ class BearerHeaderPropertiesTest {
     }
   }
 
-  @Provide
-  Arbitrary<String> headers() {
-    Arbitrary<String> schemes =
-        Arbitraries.of("Bearer", "bearer", "BEARER", "bEaReR", "Basic", "Bearer\t", "Bearer ", "")
-            .injectDuplicates(0.1);
+  Gen<String> headers() {
+    Gen<String> schemes =
+        Gen.of("Bearer", "bearer", "BEARER", "bEaReR", "Basic", "Bearer\t", "Bearer ", "");
     // A token of valid characters with one arbitrary character somewhere: probes the alphabet.
-    Arbitrary<String> nearTokens =
-        net.jqwik.api.Combinators.combine(
-                Arbitraries.strings().withChars(B64TOKEN).ofMaxLength(20),
-                Arbitraries.oneOf(Arbitraries.chars().range(' ', '~'), HostileInput.hostileChars()),
-                Arbitraries.strings().withChars(B64TOKEN).ofMaxLength(20),
-                Arbitraries.of("", "=", "=="))
-            .as((a, c, b, pad) -> "Bearer " + a + c + b + pad);
-    return Arbitraries.oneOf(
+    Gen<String> nearTokens =
+        random ->
+            "Bearer "
+                + Gen.strings(Gen.charsOf(B64TOKEN), 0, 20).next(random)
+                + Gen.oneOf(Gen.charRange(' ', '~'), HostileInput.hostileChars()).next(random)
+                + Gen.strings(Gen.charsOf(B64TOKEN), 0, 20).next(random)
+                + Gen.of("", "=", "==").next(random);
+    return Gen.oneOf(
         HostileInput.hostileStrings(80),
         nearTokens,
         nearTokens,
@@ -106,35 +121,29 @@ class BearerHeaderPropertiesTest {
             scheme -> HostileInput.hostileStrings(60).map(rest -> scheme + rest)),
         schemes.flatMap(
             scheme -> HostileInput.hostileStrings(60).map(rest -> scheme + " " + rest)),
-        Arbitraries.just((String) null));
+        Gen.just((String) null));
   }
 
-  @Provide
-  Arbitrary<HostileInput.Mutated> mutatedHeaders() {
-    Arbitrary<String> valid =
-        Arbitraries.strings()
-            .withChars(B64TOKEN)
-            .ofMinLength(1)
-            .ofMaxLength(120)
+  Gen<HostileInput.Mutated> mutatedHeaders() {
+    Gen<String> valid =
+        Gen.strings(Gen.charsOf(B64TOKEN), 1, 120)
             .flatMap(
                 token ->
-                    Arbitraries.of("", "=", "==")
+                    Gen.of("", "=", "==")
                         .flatMap(
                             pad ->
-                                Arbitraries.of("Bearer ", "bearer ", "BEARER ")
+                                Gen.of("Bearer ", "bearer ", "BEARER ")
                                     .map(scheme -> scheme + token + pad)));
     return HostileInput.mutationsOf(valid);
   }
 
-  @Provide
-  Arbitrary<Integer> tokenLengths() {
+  Gen<Integer> tokenLengths() {
     int max = BearerHeader.MAX_TOKEN_LENGTH;
-    return Arbitraries.oneOf(
-        Arbitraries.of(1, max - 1, max, max + 1), Arbitraries.integers().between(1, 4 * max));
+    return Gen.oneOf(
+        Gen.of(1, max - 1, max, max + 1), Gen.ints(1, 4 * max));
   }
 
-  @Provide
-  Arbitrary<String> hugeHeaders() {
-    return Arbitraries.of("Bearer ", "bearer ", "", "Bearer  ").flatMap(HostileInput::hugeStrings);
+  Gen<String> hugeHeaders() {
+    return Gen.of("Bearer ", "bearer ", "", "Bearer  ").flatMap(HostileInput::hugeStrings);
   }
 }

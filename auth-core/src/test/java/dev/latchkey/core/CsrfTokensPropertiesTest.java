@@ -1,14 +1,12 @@
 package dev.latchkey.core;
 
 import static dev.latchkey.core.HostileInput.bounded;
+import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link CsrfTokens#verify} against attacker tokens: false or true, never an exception, within a
@@ -24,67 +22,81 @@ class CsrfTokensPropertiesTest {
   private static final HashedId OTHER_SESSION =
       OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow();
 
-  @Property(tries = 1000)
-  void noiseNeverVerifies(@ForAll("noise") String token) {
-    assertThat(bounded(() -> CSRF.verify(SESSION, token))).isFalse();
+  @Test
+  void noiseNeverVerifies() {
+    forAll(
+        1000,
+        noise(),
+        token -> {
+          assertThat(bounded(() -> CSRF.verify(SESSION, token))).isFalse();
+        });
   }
 
-  @Property(tries = 1000)
-  void changedTokenNeverVerifies(@ForAll("mutatedTokens") HostileInput.Mutated token) {
-    boolean verified = bounded(() -> CSRF.verify(SESSION, token.mutated()));
+  @Test
+  void changedTokenNeverVerifies() {
+    forAll(
+        1000,
+        mutatedTokens(),
+        token -> {
+          boolean verified = bounded(() -> CSRF.verify(SESSION, token.mutated()));
 
-    assertThat(verified).isEqualTo(!token.changed());
+          assertThat(verified).isEqualTo(!token.changed());
+        });
   }
 
-  @Property(tries = 200)
-  void issuedTokenVerifiesOnlyForItsSessionAndKey(@ForAll("sessions") HashedId session) {
-    String token = CSRF.issue(session);
+  @Test
+  void issuedTokenVerifiesOnlyForItsSessionAndKey() {
+    forAll(
+        200,
+        sessions(),
+        session -> {
+          String token = CSRF.issue(session);
 
-    assertThat(CSRF.verify(session, token)).isTrue();
-    assertThat(CSRF.verify(session.equals(SESSION) ? OTHER_SESSION : SESSION, token)).isFalse();
-    assertThat(OTHER_KEY.verify(session, token)).isFalse();
+          assertThat(CSRF.verify(session, token)).isTrue();
+          assertThat(CSRF.verify(session.equals(SESSION) ? OTHER_SESSION : SESSION, token)).isFalse();
+          assertThat(OTHER_KEY.verify(session, token)).isFalse();
+        });
   }
 
-  @Property(tries = 5)
-  void megabyteTokensAreRefusedInBoundedTime(@ForAll("hugeTokens") String token) {
-    assertThat(bounded(() -> CSRF.verify(SESSION, token))).isFalse();
+  @Test
+  void megabyteTokensAreRefusedInBoundedTime() {
+    forAll(
+        5,
+        hugeTokens(),
+        token -> {
+          assertThat(bounded(() -> CSRF.verify(SESSION, token))).isFalse();
+        });
   }
 
-  @Provide
-  Arbitrary<String> noise() {
-    return Arbitraries.oneOf(
+  Gen<String> noise() {
+    return Gen.oneOf(
         HostileInput.hostileStrings(80),
         // The right length with the dot in place: reaches the MAC comparison.
-        Arbitraries.strings()
-            .withChars(HostileInput.BASE64URL + "=+/\u00e9")
-            .ofLength(22)
+        Gen.strings(Gen.charsOf(HostileInput.BASE64URL + "=+/\u00e9"), 22, 22)
             .flatMap(
                 nonce ->
-                    Arbitraries.oneOf(
-                            Arbitraries.strings().withChars(HostileInput.BASE64URL).ofLength(43),
-                            Arbitraries.strings().withCharRange('\u0000', '\u007f').ofLength(43),
-                            Arbitraries.strings().all().ofLength(43))
+                    Gen.oneOf(
+                            Gen.strings(Gen.charsOf(HostileInput.BASE64URL), 43, 43),
+                            Gen.strings(Gen.charRange('\u0000', '\u007f'), 43, 43),
+                            Gen.strings(Gen.anyChar(), 43, 43))
                         .map(mac -> nonce + '.' + mac)),
-        Arbitraries.just((String) null));
+        Gen.just((String) null));
   }
 
-  @Provide
-  Arbitrary<HostileInput.Mutated> mutatedTokens() {
-    // Issued tokens are random; jqwik draws the edits, and a failure prints the token itself.
+  Gen<HostileInput.Mutated> mutatedTokens() {
+    // Issued tokens are random; the harness draws the edits, and a failure prints the token itself.
     String[] issued = new String[64];
     for (int i = 0; i < issued.length; i++) {
       issued[i] = CSRF.issue(SESSION);
     }
-    return HostileInput.mutationsOf(Arbitraries.of(issued));
+    return HostileInput.mutationsOf(Gen.of(issued));
   }
 
-  @Provide
-  Arbitrary<HashedId> sessions() {
+  Gen<HashedId> sessions() {
     return OpaqueIdsPropertiesTest.validIds().map(raw -> OpaqueIds.parse(raw).orElseThrow());
   }
 
-  @Provide
-  Arbitrary<String> hugeTokens() {
-    return Arbitraries.of("", CSRF.issue(SESSION)).flatMap(HostileInput::hugeStrings);
+  Gen<String> hugeTokens() {
+    return Gen.of("", CSRF.issue(SESSION)).flatMap(HostileInput::hugeStrings);
   }
 }

@@ -4,10 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Random;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 
 /**
@@ -55,51 +51,49 @@ final class HostileInput {
   }
 
   /** Any single UTF-16 code unit, weighted towards the ones parsers trip on. */
-  static Arbitrary<Character> hostileChars() {
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, Arbitraries.chars().range(' ', '~')),
-        net.jqwik.api.Tuple.of(2, Arbitraries.chars().with(BASE64URL.toCharArray())),
-        net.jqwik.api.Tuple.of(
-            2, Arbitraries.chars().with('\r', '\n', '\t', '\0', ';', ',', '"', '\\', '=', ' ', '.')),
-        net.jqwik.api.Tuple.of(1, Arbitraries.chars().range('\u0000', '\u001f')),
-        net.jqwik.api.Tuple.of(1, Arbitraries.chars().with('\u007f', '\u0085', '\u00a0', '\u2028')),
+  static Gen<Character> hostileChars() {
+    return Gen.frequency(
+        Gen.weight(3, Gen.charRange(' ', '~')),
+        Gen.weight(2, Gen.charsOf(BASE64URL)),
+        Gen.weight(2, Gen.charsOf("\r\n\t\0;,\"\\= .")),
+        Gen.weight(1, Gen.charRange('\u0000', '\u001f')),
+        Gen.weight(1, Gen.charsOf("\u007f\u0085\u00a0\u2028")),
         // Letters whose Unicode case folding lands in ASCII: the Kelvin sign, the dotless i.
-        net.jqwik.api.Tuple.of(1, Arbitraries.chars().with('\u212a', '\u0131', '\u0130', '\u017f')),
-        net.jqwik.api.Tuple.of(1, Arbitraries.chars().range('\ud800', '\udfff')),
-        net.jqwik.api.Tuple.of(2, Arbitraries.chars().all()));
+        Gen.weight(1, Gen.charsOf("\u212a\u0131\u0130\u017f")),
+        Gen.weight(1, Gen.charRange('\ud800', '\udfff')),
+        Gen.weight(2, Gen.anyChar()));
   }
 
   /** Strings of up to {@code maxLength} hostile characters. */
-  static Arbitrary<String> hostileStrings(int maxLength) {
-    return Arbitraries.oneOf(
-        Arbitraries.strings().withChars(' ', '~').ofMaxLength(maxLength),
-        Arbitraries.strings().all().ofMaxLength(maxLength),
-        hostileChars().list().ofMaxSize(maxLength).map(HostileInput::join));
+  static Gen<String> hostileStrings(int maxLength) {
+    return Gen.oneOf(
+        Gen.strings(Gen.charRange(' ', '~'), 0, maxLength),
+        Gen.strings(Gen.anyChar(), 0, maxLength),
+        Gen.strings(hostileChars(), 0, maxLength));
   }
 
   /**
    * Strings from 100 KB to 1 MB: a short random chunk repeated, so that a megabyte costs one copy
    * rather than a million draws. With {@code prefix} in front, e.g. {@code "Bearer "}.
    */
-  static Arbitrary<String> hugeStrings(String prefix) {
-    return Arbitraries.randomValue(
-        (Random random) -> {
-          int length = 100_000 + random.nextInt(900_001);
-          StringBuilder chunk = new StringBuilder();
-          int chunkLength = 1 + random.nextInt(16);
-          for (int i = 0; i < chunkLength; i++) {
-            chunk.append(
-                random.nextInt(4) == 0
-                    ? (char) random.nextInt(0x10000)
-                    : BASE64URL.charAt(random.nextInt(BASE64URL.length())));
-          }
-          StringBuilder out = new StringBuilder(prefix.length() + length + chunkLength);
-          out.append(prefix);
-          while (out.length() < prefix.length() + length) {
-            out.append(chunk);
-          }
-          return out.toString();
-        });
+  static Gen<String> hugeStrings(String prefix) {
+    return random -> {
+      int length = 100_000 + random.nextInt(900_001);
+      StringBuilder chunk = new StringBuilder();
+      int chunkLength = 1 + random.nextInt(16);
+      for (int i = 0; i < chunkLength; i++) {
+        chunk.append(
+            random.nextInt(4) == 0
+                ? (char) random.nextInt(0x10000)
+                : BASE64URL.charAt(random.nextInt(BASE64URL.length())));
+      }
+      StringBuilder out = new StringBuilder(prefix.length() + length + chunkLength);
+      out.append(prefix);
+      while (out.length() < prefix.length() + length) {
+        out.append(chunk);
+      }
+      return out.toString();
+    };
   }
 
   /** A value and a mutation of it, which may by chance be the value itself. */
@@ -110,7 +104,7 @@ final class HostileInput {
 
     @Override
     public String toString() {
-      // jqwik prints failing samples: show the edit, escaped, so a control character is visible.
+      // Properties prints failing inputs: show the edit, escaped, so a control character is visible.
       return "Mutated[original=" + escape(original) + ", mutated=" + escape(mutated) + "]";
     }
   }
@@ -120,33 +114,37 @@ final class HostileInput {
    * with any visible ASCII or hostile character (near misses that test each character class of a
    * grammar), half one to three random edits.
    */
-  static Arbitrary<Mutated> mutationsOf(Arbitrary<String> valid) {
-    Arbitrary<Character> nearMiss =
-        Arbitraries.oneOf(Arbitraries.chars().range(' ', '~'), hostileChars());
-    Arbitrary<Mutated> oneOff =
-        Combinators.combine(valid, Arbitraries.doubles().between(0, 1), nearMiss, Arbitraries.of(0, 2))
-            .as((value, where, c, kind) -> new Mutated(value, new Edit(kind, where, c, "").apply(value)));
-    return Arbitraries.oneOf(oneOff, edits(valid));
+  static Gen<Mutated> mutationsOf(Gen<String> valid) {
+    Gen<Character> nearMiss = Gen.oneOf(Gen.charRange(' ', '~'), hostileChars());
+    Gen<Mutated> oneOff =
+        random -> {
+          String value = valid.next(random);
+          double where = random.nextDouble();
+          char c = nearMiss.next(random);
+          int kind = random.nextBoolean() ? 0 : 2; // flip or insert
+          return new Mutated(value, new Edit(kind, where, c, "").apply(value));
+        };
+    return Gen.oneOf(oneOff, edits(valid));
   }
 
   /** One to three edits of a value drawn from {@code valid}. */
-  private static Arbitrary<Mutated> edits(Arbitrary<String> valid) {
-    Arbitrary<Edit> edit =
-        Combinators.combine(
-                Arbitraries.integers().between(0, Edit.KINDS - 1),
-                Arbitraries.doubles().between(0, 1),
-                hostileChars(),
-                hostileStrings(8))
-            .as(Edit::new);
-    return Combinators.combine(valid, edit.list().ofMinSize(1).ofMaxSize(3))
-        .as(
-            (value, edits) -> {
-              String out = value;
-              for (Edit e : edits) {
-                out = e.apply(out);
-              }
-              return new Mutated(value, out);
-            });
+  private static Gen<Mutated> edits(Gen<String> valid) {
+    Gen<Edit> edit =
+        random ->
+            new Edit(
+                random.nextInt(Edit.KINDS),
+                random.nextDouble(),
+                hostileChars().next(random),
+                hostileStrings(8).next(random));
+    Gen<List<Edit>> editLists = edit.list(1, 3);
+    return random -> {
+      String value = valid.next(random);
+      String out = value;
+      for (Edit e : editLists.next(random)) {
+        out = e.apply(out);
+      }
+      return new Mutated(value, out);
+    };
   }
 
   /** One edit at a relative position of the value. */
@@ -187,27 +185,6 @@ final class HostileInput {
   }
 
   static String escape(String s) {
-    StringBuilder out = new StringBuilder();
-    int shown = Math.min(s.length(), 200);
-    for (int i = 0; i < shown; i++) {
-      char c = s.charAt(i);
-      if (c >= ' ' && c <= '~') {
-        out.append(c);
-      } else {
-        out.append(String.format("\\u%04x", (int) c));
-      }
-    }
-    if (s.length() > shown) {
-      out.append("...(").append(s.length()).append(" chars)");
-    }
-    return out.toString();
-  }
-
-  private static String join(List<Character> chars) {
-    StringBuilder out = new StringBuilder(chars.size());
-    for (char c : chars) {
-      out.append(c);
-    }
-    return out.toString();
+    return Properties.escape(s);
   }
 }

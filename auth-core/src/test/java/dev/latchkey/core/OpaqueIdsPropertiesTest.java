@@ -1,16 +1,14 @@
 package dev.latchkey.core;
 
 import static dev.latchkey.core.HostileInput.bounded;
+import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link OpaqueIds#parse}, which every session id and refresh token from a client goes through
@@ -25,90 +23,101 @@ class OpaqueIdsPropertiesTest {
   private static final Pattern SHAPE =
       Pattern.compile("[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]\\.[A-Za-z0-9_-]{6}", Pattern.DOTALL);
 
-  @Property(tries = 1000)
-  void anyStringParsesExactlyWhenItHasTheShape(@ForAll("candidates") String raw) {
-    Optional<HashedId> parsed = bounded(() -> OpaqueIds.parse(raw));
+  @Test
+  void anyStringParsesExactlyWhenItHasTheShape() {
+    forAll(
+        1000,
+        candidates(),
+        raw -> {
+          Optional<HashedId> parsed = bounded(() -> OpaqueIds.parse(raw));
 
-    boolean shaped = raw != null && SHAPE.matcher(raw).matches();
-    assertThat(parsed.isPresent()).as(String.valueOf(raw)).isEqualTo(shaped);
-    parsed.ifPresent(
+          boolean shaped = raw != null && SHAPE.matcher(raw).matches();
+          assertThat(parsed.isPresent()).as(String.valueOf(raw)).isEqualTo(shaped);
+          parsed.ifPresent(
+              id -> {
+                assertThat(id.hash()).isEqualTo(OpaqueIds.hash(raw));
+                assertThat(id.shard()).isEqualTo(raw.substring(OpaqueIds.RANDOM_CHARS + 1));
+              });
+        });
+  }
+
+  @Test
+  void changedIdNeverParsesToTheOriginalsHash() {
+    forAll(
+        1000,
+        mutatedIds(),
         id -> {
-          assertThat(id.hash()).isEqualTo(OpaqueIds.hash(raw));
-          assertThat(id.shard()).isEqualTo(raw.substring(OpaqueIds.RANDOM_CHARS + 1));
+          HashedId original = OpaqueIds.parse(id.original()).orElseThrow();
+
+          Optional<HashedId> parsed = bounded(() -> OpaqueIds.parse(id.mutated()));
+
+          if (id.changed()) {
+            parsed.ifPresent(p -> assertThat(p.hash()).isNotEqualTo(original.hash()));
+          } else {
+            assertThat(parsed).contains(original);
+          }
         });
   }
 
-  @Property(tries = 1000)
-  void changedIdNeverParsesToTheOriginalsHash(@ForAll("mutatedIds") HostileInput.Mutated id) {
-    HashedId original = OpaqueIds.parse(id.original()).orElseThrow();
+  @Test
+  void everyAcceptedIdIsTheCanonicalEncodingOfItsBytes() {
+    forAll(
+        1000,
+        mutatedIds(),
+        id -> {
+          Optional<HashedId> parsed = OpaqueIds.parse(id.mutated());
 
-    Optional<HashedId> parsed = bounded(() -> OpaqueIds.parse(id.mutated()));
-
-    if (id.changed()) {
-      parsed.ifPresent(p -> assertThat(p.hash()).isNotEqualTo(original.hash()));
-    } else {
-      assertThat(parsed).contains(original);
-    }
-  }
-
-  @Property(tries = 1000)
-  void everyAcceptedIdIsTheCanonicalEncodingOfItsBytes(@ForAll("mutatedIds") HostileInput.Mutated id) {
-    Optional<HashedId> parsed = OpaqueIds.parse(id.mutated());
-
-    parsed.ifPresent(
-        p -> {
-          // One 256-bit value, one string: otherwise two cookies would be one session.
-          String random = id.mutated().substring(0, OpaqueIds.RANDOM_CHARS);
-          byte[] bytes = Base64.getUrlDecoder().decode(random);
-          assertThat(bytes).hasSize(OpaqueIds.RANDOM_BYTES);
-          assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)).isEqualTo(random);
+          parsed.ifPresent(
+              p -> {
+                // One 256-bit value, one string: otherwise two cookies would be one session.
+                String random = id.mutated().substring(0, OpaqueIds.RANDOM_CHARS);
+                byte[] bytes = Base64.getUrlDecoder().decode(random);
+                assertThat(bytes).hasSize(OpaqueIds.RANDOM_BYTES);
+                assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)).isEqualTo(random);
+              });
         });
   }
 
-  @Property(tries = 5)
-  void megabyteInputIsRefusedInBoundedTime(@ForAll("hugeInputs") String raw) {
-    assertThat(bounded(() -> OpaqueIds.parse(raw))).isEmpty();
+  @Test
+  void megabyteInputIsRefusedInBoundedTime() {
+    forAll(
+        5,
+        hugeInputs(),
+        raw -> {
+          assertThat(bounded(() -> OpaqueIds.parse(raw))).isEmpty();
+        });
   }
 
-  @Provide
-  Arbitrary<String> candidates() {
-    return Arbitraries.oneOf(
+  Gen<String> candidates() {
+    return Gen.oneOf(
         HostileInput.hostileStrings(60),
         // Right length and dot, base64url characters: reaches the spare-bits check, which a
         // quarter of these pass.
-        Arbitraries.strings()
-            .withChars(HostileInput.BASE64URL)
-            .ofLength(OpaqueIds.RANDOM_CHARS)
+        Gen.strings(Gen.charsOf(HostileInput.BASE64URL), OpaqueIds.RANDOM_CHARS, OpaqueIds.RANDOM_CHARS)
             .flatMap(
                 random ->
-                    Arbitraries.strings()
-                        .withChars(HostileInput.BASE64URL + "=.")
-                        .ofLength(OpaqueIds.SHARD_CHARS)
+                    Gen.strings(Gen.charsOf(HostileInput.BASE64URL + "=."), OpaqueIds.SHARD_CHARS, OpaqueIds.SHARD_CHARS)
                         .map(shard -> random + '.' + shard)),
         validIds(),
         HostileInput.mutationsOf(validIds()).map(HostileInput.Mutated::mutated),
-        Arbitraries.just((String) null));
+        Gen.just((String) null));
   }
 
-  @Provide
-  Arbitrary<HostileInput.Mutated> mutatedIds() {
+  Gen<HostileInput.Mutated> mutatedIds() {
     return HostileInput.mutationsOf(validIds());
   }
 
-  @Provide
-  Arbitrary<String> hugeInputs() {
-    return Arbitraries.of("", OpaqueIds.generate("user-1")).flatMap(HostileInput::hugeStrings);
+  Gen<String> hugeInputs() {
+    return Gen.of("", OpaqueIds.generate("user-1")).flatMap(HostileInput::hugeStrings);
   }
 
   /** Ids as {@link OpaqueIds#generate} makes them, from drawn bytes so a failure replays. */
-  static Arbitrary<String> validIds() {
-    return net.jqwik.api.Combinators.combine(
-            Arbitraries.bytes().array(byte[].class).ofSize(OpaqueIds.RANDOM_BYTES),
-            Arbitraries.strings().ofMinLength(1).ofMaxLength(20))
-        .as(
-            (bytes, subject) ->
-                Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)
-                    + '.'
-                    + OpaqueIds.shardOf(subject));
+  static Gen<String> validIds() {
+    return random ->
+        Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Gen.bytes(OpaqueIds.RANDOM_BYTES).next(random))
+            + '.'
+            + OpaqueIds.shardOf(Gen.strings(Gen.anyChar(), 1, 20).next(random));
   }
 }

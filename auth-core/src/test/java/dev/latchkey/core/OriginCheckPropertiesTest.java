@@ -1,15 +1,13 @@
 package dev.latchkey.core;
 
 import static dev.latchkey.core.HostileInput.bounded;
+import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link OriginCheck#allows} with attacker-chosen methods, {@code Sec-Fetch-Site} and {@code
@@ -28,23 +26,34 @@ class OriginCheckPropertiesTest {
   private final OriginCheck strict = OriginCheck.builder(ALLOWED).build();
   private final OriginCheck lenient = OriginCheck.builder(ALLOWED).allowMissingHeaders(true).build();
 
-  @Property(tries = 2000)
-  void answersExactlyAsTheDocumentedRules(
-      @ForAll("methods") String method,
-      @ForAll("fetchSites") String fetchSite,
-      @ForAll("origins") String origin,
-      @ForAll boolean allowMissing) {
-    OriginCheck check = allowMissing ? lenient : strict;
+  @Test
+  void answersExactlyAsTheDocumentedRules() {
+    record Case(String method, String fetchSite, String origin, boolean allowMissing) {}
+    forAll(
+        2000,
+        random -> new Case(methods().next(random), fetchSites().next(random), origins().next(random), Gen.booleans().next(random)),
+        c -> {
+          String method = c.method();
+          String fetchSite = c.fetchSite();
+          String origin = c.origin();
+          boolean allowMissing = c.allowMissing();
+          OriginCheck check = allowMissing ? lenient : strict;
 
-    boolean allowed = bounded(() -> check.allows(method, fetchSite, origin));
+          boolean allowed = bounded(() -> check.allows(method, fetchSite, origin));
 
-    assertThat(allowed).isEqualTo(expected(method, fetchSite, origin, allowMissing));
+          assertThat(allowed).isEqualTo(expected(method, fetchSite, origin, allowMissing));
+        });
   }
 
-  @Property(tries = 5)
-  void megabyteOriginsAreRefusedInBoundedTime(@ForAll("hugeOrigins") String origin) {
-    assertThat(bounded(() -> strict.allows("POST", null, origin))).isFalse();
-    assertThat(bounded(() -> strict.allows("POST", "cross-site", origin))).isFalse();
+  @Test
+  void megabyteOriginsAreRefusedInBoundedTime() {
+    forAll(
+        5,
+        hugeOrigins(),
+        origin -> {
+          assertThat(bounded(() -> strict.allows("POST", null, origin))).isFalse();
+          assertThat(bounded(() -> strict.allows("POST", "cross-site", origin))).isFalse();
+        });
   }
 
   private static boolean expected(
@@ -85,31 +94,28 @@ class OriginCheckPropertiesTest {
     return out.toString();
   }
 
-  @Provide
-  Arbitrary<String> methods() {
-    return Arbitraries.oneOf(
-        Arbitraries.of("POST", "PUT", "DELETE", "PATCH", "GET", "HEAD", "OPTIONS", "TRACE"),
-        Arbitraries.of("get", "Get", "GET ", " GET", "GET\r\n", "P0ST"),
+  Gen<String> methods() {
+    return Gen.oneOf(
+        Gen.of("POST", "PUT", "DELETE", "PATCH", "GET", "HEAD", "OPTIONS", "TRACE"),
+        Gen.of("get", "Get", "GET ", " GET", "GET\r\n", "P0ST"),
         HostileInput.hostileStrings(8),
-        Arbitraries.just((String) null));
+        Gen.just((String) null));
   }
 
-  @Provide
-  Arbitrary<String> fetchSites() {
-    Arbitrary<String> keywords = Arbitraries.of("same-origin", "none", "same-site", "cross-site");
-    return Arbitraries.oneOf(
-        Arbitraries.just((String) null),
-        Arbitraries.just((String) null),
+  Gen<String> fetchSites() {
+    Gen<String> keywords = Gen.of("same-origin", "none", "same-site", "cross-site");
+    return Gen.oneOf(
+        Gen.just((String) null),
+        Gen.just((String) null),
         keywords,
         keywords.map(k -> k.toUpperCase(java.util.Locale.ROOT)),
         HostileInput.mutationsOf(keywords).map(HostileInput.Mutated::mutated),
         HostileInput.hostileStrings(12));
   }
 
-  @Provide
-  Arbitrary<String> origins() {
-    Arbitrary<String> near =
-        Arbitraries.of(
+  Gen<String> origins() {
+    Gen<String> near =
+        Gen.of(
             ALLOWED,
             "HTTPS://APP.EXAMPLE",
             ALLOWED + ":443",
@@ -127,16 +133,15 @@ class OriginCheckPropertiesTest {
             "https://evil.app.example",
             "https://app.example@evil.example",
             "null");
-    return Arbitraries.oneOf(
-        Arbitraries.just((String) null),
+    return Gen.oneOf(
+        Gen.just((String) null),
         near,
         HostileInput.mutationsOf(near).map(HostileInput.Mutated::mutated),
         HostileInput.mutationsOf(near).map(HostileInput.Mutated::mutated),
         HostileInput.hostileStrings(40));
   }
 
-  @Provide
-  Arbitrary<String> hugeOrigins() {
-    return Arbitraries.of(ALLOWED, "https://").flatMap(HostileInput::hugeStrings);
+  Gen<String> hugeOrigins() {
+    return Gen.of(ALLOWED, "https://").flatMap(HostileInput::hugeStrings);
   }
 }

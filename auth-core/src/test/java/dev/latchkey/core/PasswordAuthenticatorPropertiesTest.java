@@ -1,15 +1,13 @@
 package dev.latchkey.core;
 
 import static dev.latchkey.core.HostileInput.bounded;
+import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link PasswordAuthenticator} with arbitrary login names, passwords and client addresses: it
@@ -36,58 +34,75 @@ class PasswordAuthenticatorPropertiesTest {
   private final PasswordAuthenticator lenient = authenticator(LENIENT);
   private final PasswordAuthenticator strict = authenticator(STRICT);
 
-  @Property(tries = 25)
-  void onlyTheRightNameAndPasswordSucceed(
-      @ForAll("names") String name,
-      @ForAll("passwords") String password,
-      @ForAll("addresses") String address) {
-    AuthResult result = bounded(() -> lenient.authenticate(credentials(name, password, address)));
+  @Test
+  void onlyTheRightNameAndPasswordSucceed() {
+    record Case(String name, String password, String address) {}
+    forAll(
+        25,
+        random -> new Case(names().next(random), passwords().next(random), addresses().next(random)),
+        c -> {
+          String name = c.name();
+          String password = c.password();
+          String address = c.address();
+          AuthResult result = bounded(() -> lenient.authenticate(credentials(name, password, address)));
 
-    assertThat(result).isNotNull();
-    boolean right = NAME.equals(name) && PASSWORD.equals(password);
-    if (right) {
-      assertThat(result).isEqualTo(AuthResult.success(ALICE));
-    } else {
-      AuthResult.Reason reason = ((AuthResult.Failure) result).reason();
-      assertThat(reason).isIn(AuthResult.Reason.INVALID_CREDENTIALS, AuthResult.Reason.MALFORMED);
-    }
+          assertThat(result).isNotNull();
+          boolean right = NAME.equals(name) && PASSWORD.equals(password);
+          if (right) {
+            assertThat(result).isEqualTo(AuthResult.success(ALICE));
+          } else {
+            AuthResult.Reason reason = ((AuthResult.Failure) result).reason();
+            assertThat(reason).isIn(AuthResult.Reason.INVALID_CREDENTIALS, AuthResult.Reason.MALFORMED);
+          }
+        });
   }
 
-  @Property(tries = 25)
-  void underAStrictThrottleEveryAnswerIsTypedAndNoneIsAWrongSuccess(
-      @ForAll("names") String name,
-      @ForAll("passwords") String password,
-      @ForAll("addresses") String address) {
-    AuthResult result = bounded(() -> strict.authenticate(credentials(name, password, address)));
+  @Test
+  void underAStrictThrottleEveryAnswerIsTypedAndNoneIsAWrongSuccess() {
+    record Case(String name, String password, String address) {}
+    forAll(
+        25,
+        random -> new Case(names().next(random), passwords().next(random), addresses().next(random)),
+        c -> {
+          String name = c.name();
+          String password = c.password();
+          String address = c.address();
+          AuthResult result = bounded(() -> strict.authenticate(credentials(name, password, address)));
 
-    assertThat(result).isNotNull();
-    if (result.succeeded()) {
-      assertThat(name).isEqualTo(NAME);
-      assertThat(password).isEqualTo(PASSWORD);
-    } else {
-      AuthResult.Failure failure = (AuthResult.Failure) result;
-      assertThat(failure.reason())
-          .isIn(
-              AuthResult.Reason.INVALID_CREDENTIALS,
-              AuthResult.Reason.MALFORMED,
-              AuthResult.Reason.LOCKED);
-      assertThat(failure.retryAt().isPresent())
-          .isEqualTo(failure.reason() == AuthResult.Reason.LOCKED);
-      // Safe to show a user or a log: neither the password nor the name is echoed.
-      if (password.length() >= 4) {
-        assertThat(failure.detail()).doesNotContain(password);
-      }
-    }
+          assertThat(result).isNotNull();
+          if (result.succeeded()) {
+            assertThat(name).isEqualTo(NAME);
+            assertThat(password).isEqualTo(PASSWORD);
+          } else {
+            AuthResult.Failure failure = (AuthResult.Failure) result;
+            assertThat(failure.reason())
+                .isIn(
+                    AuthResult.Reason.INVALID_CREDENTIALS,
+                    AuthResult.Reason.MALFORMED,
+                    AuthResult.Reason.LOCKED);
+            assertThat(failure.retryAt().isPresent())
+                .isEqualTo(failure.reason() == AuthResult.Reason.LOCKED);
+            // Safe to show a user or a log: neither the password nor the name is echoed.
+            if (password.length() >= 4) {
+              assertThat(failure.detail()).doesNotContain(password);
+            }
+          }
+        });
   }
 
-  @Property(tries = 3)
-  void megabyteNamesAndPasswordsAreRefusedInBoundedTime(@ForAll("huge") String huge) {
-    AuthResult asName = bounded(() -> lenient.authenticate(credentials(huge, PASSWORD, null)));
-    AuthResult asPassword = bounded(() -> lenient.authenticate(credentials(NAME, huge, null)));
+  @Test
+  void megabyteNamesAndPasswordsAreRefusedInBoundedTime() {
+    forAll(
+        3,
+        huge(),
+        huge -> {
+          AuthResult asName = bounded(() -> lenient.authenticate(credentials(huge, PASSWORD, null)));
+          AuthResult asPassword = bounded(() -> lenient.authenticate(credentials(NAME, huge, null)));
 
-    assertThat(((AuthResult.Failure) asName).reason()).isEqualTo(AuthResult.Reason.MALFORMED);
-    assertThat(((AuthResult.Failure) asPassword).reason())
-        .isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS);
+          assertThat(((AuthResult.Failure) asName).reason()).isEqualTo(AuthResult.Reason.MALFORMED);
+          assertThat(((AuthResult.Failure) asPassword).reason())
+              .isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS);
+        });
   }
 
   private PasswordAuthenticator authenticator(ThrottlePolicy policy) {
@@ -102,40 +117,36 @@ class PasswordAuthenticatorPropertiesTest {
         : PasswordCredentials.of(name, password.toCharArray(), address);
   }
 
-  @Provide
-  Arbitrary<String> names() {
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, Arbitraries.just(NAME)),
-        net.jqwik.api.Tuple.of(
-            3, HostileInput.mutationsOf(Arbitraries.just(NAME)).map(HostileInput.Mutated::mutated)),
-        net.jqwik.api.Tuple.of(2, HostileInput.hostileStrings(40)),
-        net.jqwik.api.Tuple.of(
-            1, Arbitraries.integers().between(250, 300).map(n -> "a".repeat(n))));
+  Gen<String> names() {
+    return Gen.frequency(
+        Gen.weight(3, Gen.just(NAME)),
+        Gen.weight(
+            3, HostileInput.mutationsOf(Gen.just(NAME)).map(HostileInput.Mutated::mutated)),
+        Gen.weight(2, HostileInput.hostileStrings(40)),
+        Gen.weight(
+            1, Gen.ints(250, 300).map(n -> "a".repeat(n))));
   }
 
-  @Provide
-  Arbitrary<String> passwords() {
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(3, Arbitraries.just(PASSWORD)),
-        net.jqwik.api.Tuple.of(
+  Gen<String> passwords() {
+    return Gen.frequency(
+        Gen.weight(3, Gen.just(PASSWORD)),
+        Gen.weight(
             3,
-            HostileInput.mutationsOf(Arbitraries.just(PASSWORD)).map(HostileInput.Mutated::mutated)),
-        net.jqwik.api.Tuple.of(2, HostileInput.hostileStrings(80)),
+            HostileInput.mutationsOf(Gen.just(PASSWORD)).map(HostileInput.Mutated::mutated)),
+        Gen.weight(2, HostileInput.hostileStrings(80)),
         // Around bCrypt's 72-byte limit, and past it with the right password as a prefix.
-        net.jqwik.api.Tuple.of(
-            1, Arbitraries.integers().between(60, 90).map(n -> PASSWORD + "x".repeat(n))));
+        Gen.weight(
+            1, Gen.ints(60, 90).map(n -> PASSWORD + "x".repeat(n))));
   }
 
-  @Provide
-  Arbitrary<String> addresses() {
-    return Arbitraries.oneOf(
-        Arbitraries.of("203.0.113.7", "::1"),
+  Gen<String> addresses() {
+    return Gen.oneOf(
+        Gen.of("203.0.113.7", "::1"),
         HostileInput.hostileStrings(40),
-        Arbitraries.just((String) null));
+        Gen.just((String) null));
   }
 
-  @Provide
-  Arbitrary<String> huge() {
+  Gen<String> huge() {
     return HostileInput.hugeStrings(PASSWORD);
   }
 }
