@@ -121,6 +121,11 @@ class BearerHeaderPropertiesTest {
             scheme -> HostileInput.hostileStrings(60).map(rest -> scheme + rest)),
         schemes.flatMap(
             scheme -> HostileInput.hostileStrings(60).map(rest -> scheme + " " + rest)),
+        // A valid token behind a wrong separator: exactly one space is the grammar's rule.
+        random ->
+            Gen.of("Bearer", "bearer").next(random)
+                + Gen.of(" ", "  ", "\t", " \t", "\u00a0", "").next(random)
+                + Gen.strings(Gen.charsOf(B64TOKEN), 1, 20).next(random),
         Gen.just((String) null));
   }
 

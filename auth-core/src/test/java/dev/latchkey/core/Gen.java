@@ -127,10 +127,18 @@ public interface Gen<T> {
     return random -> chars.charAt(random.nextInt(chars.length()));
   }
 
-  /** Strings of {@code min} to {@code max} (inclusive) characters drawn from {@code chars}. */
+  /**
+   * Strings of {@code min} to {@code max} (inclusive) characters drawn from {@code chars}. A
+   * quarter of them are at most four characters longer than {@code min}: short strings are where
+   * edge cases live (an empty token, a single stray character), and a uniform length would rarely
+   * draw them.
+   */
   static Gen<String> strings(Gen<Character> chars, int min, int max) {
     return random -> {
-      int length = min + random.nextInt(max - min + 1);
+      int length =
+          random.nextInt(4) == 0
+              ? min + random.nextInt(Math.min(max - min, 4) + 1)
+              : min + random.nextInt(max - min + 1);
       StringBuilder out = new StringBuilder(length);
       for (int i = 0; i < length; i++) {
         out.append(chars.next(random).charValue());
