@@ -45,6 +45,7 @@ public interface Gen<T> {
 
   /** One of {@code values}, each equally likely. */
   @SafeVarargs
+  @SuppressWarnings("varargs") // the array is only copied into an immutable list, never exposed
   static <T> Gen<T> of(T... values) {
     List<T> copy = List.of(values);
     return random -> copy.get(random.nextInt(copy.size()));
@@ -52,6 +53,7 @@ public interface Gen<T> {
 
   /** A value of one of {@code gens}, each generator equally likely. */
   @SafeVarargs
+  @SuppressWarnings("varargs") // the array is only copied into an immutable list, never exposed
   static <T> Gen<T> oneOf(Gen<? extends T>... gens) {
     List<Gen<? extends T>> copy = List.of(gens);
     return random -> copy.get(random.nextInt(copy.size())).next(random);
@@ -68,6 +70,7 @@ public interface Gen<T> {
 
   /** A value of one of the generators, chosen with probability proportional to its weight. */
   @SafeVarargs
+  @SuppressWarnings("varargs") // the array is only copied into an immutable list, never exposed
   static <T> Gen<T> frequency(Weighted<T>... choices) {
     List<Weighted<T>> copy = List.of(choices);
     int total = copy.stream().mapToInt(Weighted::weight).sum();
