@@ -63,7 +63,7 @@ final class LoadFleets {
     }
 
     static final Lifetimes SHORT =
-        new Lifetimes(Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(5));
+        new Lifetimes(Duration.ofSeconds(3), Duration.ofSeconds(4), Duration.ofSeconds(3));
     static final Lifetimes SOAK =
         new Lifetimes(Duration.ofSeconds(10), Duration.ofSeconds(15), Duration.ofSeconds(20));
   }
