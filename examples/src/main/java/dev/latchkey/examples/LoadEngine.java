@@ -77,6 +77,11 @@ final class LoadEngine {
       nodes = List.copyOf(nodes);
     }
 
+    /** The same fleet measured against another propagation bound. */
+    Fleet withRevocationBound(Duration bound) {
+      return new Fleet(nodes, passwords, bound, storeSize, closer);
+    }
+
     @Override
     public void close() throws Exception {
       closer.close();
@@ -168,6 +173,7 @@ final class LoadEngine {
   private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
   private final AtomicLong familySeq = new AtomicLong();
   private volatile boolean stop;
+  private volatile long faultEndedNanos = Long.MIN_VALUE;
   private long startNanos;
 
   LoadEngine(Fleet fleet, Config config) {
@@ -182,6 +188,15 @@ final class LoadEngine {
   /** Asks a running {@link #run} to stop after the operations in flight. */
   void stop() {
     stop = true;
+  }
+
+  /**
+   * Tells the engine that Redis answers again after losing data: a revocation made before may be
+   * missing on another node for the propagation bound counted from now (see {@code
+   * RedisStores#revocationList}), not from the revocation.
+   */
+  void faultEnded() {
+    faultEndedNanos = System.nanoTime();
   }
 
   /** The counters so far, for a caller watching a run from another thread. */
@@ -402,8 +417,9 @@ final class LoadEngine {
       return;
     }
     Ended e = pick(user.revokedTokens, rnd);
+    long since = Math.max(e.atNanos, faultEndedNanos);
     boolean mustRefuse = e.node.equals(node.name())
-        || System.nanoTime() - e.atNanos > fleet.revocationBound().toNanos();
+        || System.nanoTime() - since > fleet.revocationBound().toNanos();
     if (!mustRefuse) {
       return;
     }
@@ -492,7 +508,11 @@ final class LoadEngine {
       LiveSession s = user.sessions.remove(rnd.nextInt(user.sessions.size()));
       boolean ended = timedCall(() -> node.sessions().logout(s.rawId));
       if (!ended && !nearOrPast(s.expiresAt)) {
-        error(user, "logout of a live session ended nothing");
+        if (config.strict()) {
+          error(user, "logout of a live session ended nothing");
+        } else {
+          lost.increment();
+        }
       }
       Ended e = new Ended(s.rawId, node.name(), "logout", 0);
       user.endedSessions.add(e);
