@@ -32,6 +32,8 @@ final class FaultRun implements AutoCloseable {
   /** How long the nodes may take to serve again once Redis is back. */
   static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
 
+  static final long AFTER_OPERATIONS = 5_000;
+
   final String url;
   final LoadEngine.Fleet fleet;
   final LoadEngine engine;
@@ -84,7 +86,15 @@ final class FaultRun implements AutoCloseable {
         "the load sees UNAVAILABLE");
   }
 
+  /**
+   * Lets the load run {@value #AFTER_OPERATIONS} more operations on the recovered service, so that
+   * the invariants are checked after the fault too, then stops it and returns its report.
+   */
   LoadEngine.Report finish() throws Exception {
+    long mark = engine.operationsSoFar();
+    await(Duration.ofSeconds(30), () -> engine.operationsSoFar() >= mark + AFTER_OPERATIONS
+        || task.isDone(), "the load goes on after the fault");
+    engine.stop();
     return task.get(60, TimeUnit.SECONDS);
   }
 

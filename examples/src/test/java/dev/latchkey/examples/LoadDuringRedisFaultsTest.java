@@ -39,7 +39,7 @@ class LoadDuringRedisFaultsTest {
   void redisKilledMidRunFailsClosedAndServiceReturnsWhenItIsBack() throws Exception {
     LoadEngine.Report report;
     long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(16)).start()) {
+    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
       REDIS.kill();
       run.awaitUnavailable();
       // Down for a while under load: every call on both nodes fails, closed.
@@ -61,7 +61,7 @@ class LoadDuringRedisFaultsTest {
   void redisRestartedEmptyKeepsRevocationsAndLosesOnlySessions() throws Exception {
     LoadEngine.Report report;
     long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(14)).start()) {
+    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
       LoadEngine.Node a = run.fleet.nodes().get(0);
       LoadEngine.Node b = run.fleet.nodes().get(1);
       String revoked = a.tokens().issue(Principal.of("mallory", Set.of("user"))).value();
@@ -95,7 +95,7 @@ class LoadDuringRedisFaultsTest {
       throws Exception {
     LoadEngine.Report report;
     long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(16)).start()) {
+    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
       REDIS.pause();
       run.awaitUnavailable();
       FaultRun.await(Duration.ofSeconds(10), () -> run.engine.unavailableSoFar() > 50,

@@ -25,7 +25,8 @@ class LoadDuringSentinelFailoverTest {
         + RedisSentinelFixture.MASTER;
     int replicaPort = SENTINEL.replica().port();
     LoadEngine.Report report;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(22)).start()) {
+    long mark;
+    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
       LoadEngine.Node a = run.fleet.nodes().get(0);
       LoadEngine.Node b = run.fleet.nodes().get(1);
       String revoked = a.tokens().issue(Principal.of("mallory", Set.of("user"))).value();
@@ -40,9 +41,11 @@ class LoadDuringSentinelFailoverTest {
 
       assertThat(FaultRun.refused(a.tokens().verify(revoked))).isTrue();
       assertThat(FaultRun.refused(b.tokens().verify(revoked))).isTrue();
+      mark = LoadDuringRedisFaultsTest.settled(run);
       report = run.finish();
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
+    FaultRun.assertNoUnavailableAfter(mark, report);
   }
 }
