@@ -72,7 +72,7 @@ final class LoadEngine {
       PasswordAuthenticator passwords,
       Duration revocationBound,
       LongSupplier storeSize,
-      AutoCloseable closer) implements AutoCloseable {
+      Runnable closer) implements AutoCloseable {
     Fleet {
       nodes = List.copyOf(nodes);
     }
@@ -83,8 +83,8 @@ final class LoadEngine {
     }
 
     @Override
-    public void close() throws Exception {
-      closer.close();
+    public void close() {
+      closer.run();
     }
   }
 

@@ -27,7 +27,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 
 /**
  * Builds the {@link LoadEngine.Fleet}s the load test runs on: one node on in-memory stores, or
@@ -200,6 +203,9 @@ final class LoadFleets {
 
   private static Jedis admin(String url, Duration timeout) {
     URI uri = URI.create(url);
-    return new Jedis(uri.getHost(), uri.getPort(), (int) timeout.toMillis());
+    // RESP2 stated: a plain Jedis warns on every connection when left to negotiate.
+    return new Jedis(new HostAndPort(uri.getHost(), uri.getPort()),
+        DefaultJedisClientConfig.builder().timeoutMillis((int) timeout.toMillis())
+            .protocol(RedisProtocol.RESP2).build());
   }
 }

@@ -131,9 +131,13 @@ final class FaultRun implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     engine.stop();
-    thread.join(30_000);
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     fleet.close();
   }
 }
