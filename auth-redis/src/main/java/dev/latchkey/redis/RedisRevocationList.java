@@ -40,7 +40,7 @@ import redis.clients.jedis.resps.ScanResult;
  * <p>The replica: one subscriber thread listens on that channel and keeps every live entry in
  * memory, so {@link #isRevoked} costs no round trip while the replica is <em>current</em>. It is
  * current once subscribed and bootstrapped (a SCAN of the revocation keys, on every master of a
- * Cluster) and while the subscription answers the heartbeat PING; otherwise {@code isRevoked} asks
+ * Cluster) and while heartbeats arrive through the subscription; otherwise {@code isRevoked} asks
  * Redis directly (one script, one round trip) and throws {@link StoreUnavailableException} when it
  * cannot. After every (re)subscription the replica resyncs as a union: entries found in Redis are
  * added, and live entries Redis lacks (it restarted empty) are written back.
@@ -57,6 +57,8 @@ import redis.clients.jedis.resps.ScanResult;
 final class RedisRevocationList implements RevocationList, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RedisRevocationList.class.getName());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
+  /** A heartbeat message: it has no entry's three parts, so {@link #apply} ignores it. */
+  private static final String HEARTBEAT = "h";
   private static final int SCAN_COUNT = 500;
   private static final long MAX_BACKOFF_MS = 1000;
 
@@ -444,12 +446,17 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      Listener l = listener;
-      if (l != null) {
+      if (listener != null) {
         try {
-          l.heartbeat();
+          // Published on a pooled connection and received through the subscription, which so
+          // proves itself alive without anything but SUBSCRIBE and UNSUBSCRIBE ever written to its
+          // connection. (A PING written there raced Jedis: under load its PONG could arrive before
+          // Jedis had queued the PONG handler; the subscription then failed with a JedisException
+          // and its still-subscribed connection went back to the pool, so other commands read
+          // pub/sub messages as their replies.)
+          redis.call("revocation heartbeat", j -> j.publish(channel, HEARTBEAT));
         } catch (RuntimeException e) {
-          // The subscriber thread sees the same failure and resubscribes.
+          // Redis is unreachable: no heartbeat arrives, and the replica stops being current.
         }
       }
       purge(clock.millis());
@@ -459,8 +466,9 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   /**
    * The subscription. Its connection goes back to the client's pool when the subscription ends, so
    * nothing may be left unread on it: exactly one UNSUBSCRIBE is ever sent, and only once the
-   * SUBSCRIBE is confirmed; no PING is sent after it; and no callback throws (the loop would end
-   * with the connection still subscribed). The lock orders these writes.
+   * SUBSCRIBE is confirmed; nothing else is ever written to it (no PING: heartbeats are published
+   * on other connections); and no callback throws (the loop would end with the connection still
+   * subscribed). The lock orders these writes.
    */
   private final class Listener extends JedisPubSub {
     volatile boolean current;
@@ -475,12 +483,6 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
       ending = true;
       current = false;
       sendUnsubscribeIfDue();
-    }
-
-    synchronized void heartbeat() {
-      if (confirmed && !unsubscribeSent) {
-        ping();
-      }
     }
 
     private void sendUnsubscribeIfDue() {

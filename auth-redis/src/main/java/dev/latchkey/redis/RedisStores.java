@@ -103,6 +103,12 @@ public final class RedisStores implements AutoCloseable {
    * closes, and within three heartbeats (1.5 s by default) when it goes silent; from then until it
    * is resubscribed and resynced, checks go to Redis. So a node can miss a revocation for at most
    * that detection time.
+   *
+   * <p>When Redis loses data (it restarts empty, or fails over to a replica that had not received
+   * the write), a revocation it lost is missing from Redis until a node whose replica holds it
+   * resubscribes and writes it back: within one second (the longest resubscription backoff) plus
+   * the resync after Redis answers again. Until then another node whose replica lacks it (it was
+   * revoked around the outage) may accept the token. The load tests measure against this bound.
    */
   public synchronized RevocationList revocationList() {
     if (closed) {

@@ -14,10 +14,11 @@ import redis.clients.jedis.Jedis;
 /**
  * A Sentinel setup: a primary, one replica of it, and one {@code redis-server --sentinel} watching
  * the primary as {@value #MASTER} with quorum 1 and a one-second down-after, so that {@link
- * #killPrimary} leads to a promotion within a few seconds.
+ * #killPrimary} leads to a promotion within a few seconds. Public (in auth-redis's test-jar) for
+ * the examples' fault-under-load tests.
  */
-final class RedisSentinelFixture implements BeforeAllCallback, AfterAllCallback {
-  static final String MASTER = "latchkey";
+public final class RedisSentinelFixture implements BeforeAllCallback, AfterAllCallback {
+  public static final String MASTER = "latchkey";
 
   private final RedisServerFixture primary = RedisServerFixture.standalone();
   private RedisServerFixture replica;
@@ -90,27 +91,27 @@ final class RedisSentinelFixture implements BeforeAllCallback, AfterAllCallback 
     }
   }
 
-  int sentinelPort() {
+  public int sentinelPort() {
     return sentinel.port();
   }
 
-  RedisServerFixture primary() {
+  public RedisServerFixture primary() {
     return primary;
   }
 
-  RedisServerFixture replica() {
+  public RedisServerFixture replica() {
     return replica;
   }
 
   /** The port of the server the sentinel names as primary now. */
-  int currentPrimaryPort() {
+  public int currentPrimaryPort() {
     try (Jedis j = sentinel.admin()) {
       return Integer.parseInt(j.sentinelGetMasterAddrByName(MASTER).get(1));
     }
   }
 
   /** SIGKILLs the primary; the sentinel promotes the replica after about a second or more. */
-  void killPrimary() {
+  public void killPrimary() {
     primary.kill();
   }
 

@@ -74,6 +74,9 @@ public final class JwtTokenService implements TokenService {
   /** The {@code typ} header of every token issued (RFC 9068). */
   public static final String TOKEN_TYPE = "at+jwt";
 
+  /** How long {@link #revokeAll} waits at most for the clock to leave the cut-off millisecond. */
+  private static final long MAX_CUTOFF_WAIT_NANOS = 5_000_000;
+
   private static final Set<String> RESERVED =
       Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs");
   private static final int MAX_KNOWN_HEADERS = 16;
@@ -286,6 +289,13 @@ public final class JwtTokenService implements TokenService {
     Instant issuedBefore = Instant.ofEpochMilli(clock.millis() + 1);
     revocations.revokeSubject(
         subject, issuedBefore, issuedBefore.plus(accessTokenLifetime).plus(clockSkew));
+    // The cut-off millisecond is refused whole, so a token issued later in it (a user logging
+    // straight back in) would be refused too: return only once the clock has left it. Bounded in
+    // real time, so a clock that does not move (a test clock) cannot hang the call.
+    long spinUntil = System.nanoTime() + MAX_CUTOFF_WAIT_NANOS;
+    while (clock.millis() < issuedBefore.toEpochMilli() && System.nanoTime() < spinUntil) {
+      Thread.onSpinWait();
+    }
     listener.onEvent(new AuthEvent.Revoked(now, subject, "all access tokens"));
   }
 

@@ -18,13 +18,17 @@ import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService.IssuedToken;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -339,6 +343,40 @@ class JwtTokenServiceTest {
     service.revokeAll("alice");
 
     refused(service.verify(sameMillisecond), Reason.REVOKED);
+  }
+
+  @Test
+  void tokenIssuedRightAfterRevokeAllReturnsIsAccepted() {
+    // A clock that moves a tenth of a millisecond per read: without waiting out the cut-off
+    // millisecond, the next login's token would carry the same iat and be refused (found by the
+    // load test: a user logging straight back in after "log out everywhere" got a revoked token).
+    Clock ticking = new Clock() {
+      private final AtomicLong micros = new AtomicLong(1_767_225_600_000_000L);
+
+      @Override
+      public ZoneId getZone() {
+        return ZoneOffset.UTC;
+      }
+
+      @Override
+      public Clock withZone(ZoneId zone) {
+        return this;
+      }
+
+      @Override
+      public Instant instant() {
+        long now = micros.addAndGet(100);
+        return Instant.ofEpochSecond(now / 1_000_000, (now % 1_000_000) * 1_000);
+      }
+    };
+    JwtTokenService s = builder(KeyRing.of(hmac)).clock(ticking).build();
+    String before = s.issue(ALICE).value();
+
+    s.revokeAll("alice");
+    String after = s.issue(ALICE).value();
+
+    refused(s.verify(before), Reason.REVOKED);
+    assertThat(s.verify(after).succeeded()).isTrue();
   }
 
   @Test

@@ -1,0 +1,103 @@
+package dev.latchkey.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionRecord;
+import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.SessionStore.CapPolicy;
+import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+/**
+ * The revocation replica's heartbeat never writes to the subscription's connection. Found by the
+ * load test: a PING written there raced Jedis under load (its PONG arrived before Jedis had queued
+ * the PONG handler), the subscription failed, and its still-subscribed connection went back to the
+ * pool, where other commands read pub/sub messages as their replies.
+ */
+class RevocationHeartbeatTest {
+  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+
+  private final TestClock clock = TestClock.atNow();
+
+  private RedisStores stores(Duration heartbeat) {
+    return RedisStores.fromUrl("redis://127.0.0.1:" + REDIS.port())
+        .timeout(Duration.ofSeconds(1))
+        .clock(clock)
+        .revocationHeartbeat(heartbeat)
+        .keyPrefix("hb:")
+        .build();
+  }
+
+  @Test
+  void heartbeatsArePublishedNeverPingedOnTheSubscription() {
+    try (RedisStores stores = stores(Duration.ofMillis(20))) {
+      RedisStoresBehaviour.awaitCurrent(stores.revocationList());
+      try (Jedis admin = REDIS.admin()) {
+        admin.configResetStat();
+      }
+      assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(5),
+          () -> REDIS.commandCalls().getOrDefault("publish", 0L) >= 10)).isTrue();
+
+      assertThat(REDIS.commandCalls()).doesNotContainKey("ping");
+      assertThat(((RedisRevocationList) stores.revocationList()).isCurrent()).isTrue();
+    }
+  }
+
+  @Test
+  void busyStoresWithAFastHeartbeatNeverReadAnotherCommandsReply() throws Exception {
+    try (RedisStores stores = stores(Duration.ofMillis(10))) {
+      RedisStoresBehaviour.awaitCurrent(stores.revocationList());
+      SessionStore sessions = stores.sessionStore();
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<Integer>> workers = new ArrayList<>();
+        long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        for (int t = 0; t < 4; t++) {
+          workers.add(pool.submit(() -> {
+            int wrong = 0;
+            for (int i = 0; i < 5_000 && System.nanoTime() < until; i++) {
+              SessionRecord s = session("user" + i % 50);
+              if (!sessions.create(s, 1_000, CapPolicy.REFUSE_NEW).created()
+                  || sessions.read(s.id(), touch()).isEmpty()
+                  || !sessions.delete(s.id())) {
+                wrong++;
+              }
+            }
+            return wrong;
+          }));
+        }
+        for (Future<Integer> w : workers) {
+          assertThat(w.get()).isZero();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(((RedisRevocationList) stores.revocationList()).isCurrent()).isTrue();
+    }
+  }
+
+  private SessionRecord session(String subject) {
+    Instant now = clock.instant();
+    return new SessionRecord(OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow(),
+        Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
+        now.plusSeconds(900), Map.of());
+  }
+
+  private SessionTouch touch() {
+    return new SessionTouch(clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1),
+        Duration.ofMinutes(5));
+  }
+}
