@@ -334,4 +334,99 @@ class TokenEdgesTest {
         .isEqualTo(256);
     assertThat(hmac.javaPublicKey()).isNull();
   }
+  @Test
+  void moreWeakOrMisnamedKeys() throws Exception {
+    // 40 bytes: enough for the JOSE library's HMAC minimum, short of HS384's 48.
+    String hs384 =
+        "{\"kty\":\"oct\",\"kid\":\"o\",\"alg\":\"HS384\",\"k\":\""
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[40])
+            + "\"}";
+    assertThatThrownBy(() -> SigningKey.fromJwk(hs384)).isInstanceOf(IllegalArgumentException.class);
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+    gen.initialize(256);
+    String pem =
+        "-----BEGIN PUBLIC KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(gen.generateKeyPair().getPublic().getEncoded())
+            + "\n-----END PUBLIC KEY-----\n";
+    assertThat(SigningKey.fromPem("e", SigningAlgorithm.ES256, pem).kid()).isEqualTo("e");
+    assertThatThrownBy(() -> SigningKey.fromPem(" ", SigningAlgorithm.ES256, pem))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void aSignatureTheVerifierCannotReadIsFalseNotAnException() {
+    byte[] input = "a.b".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    for (SigningKey key : List.of(hmac, SigningKey.generateEc("e"), SigningKey.generateEd25519("d"))) {
+      for (String sig : List.of("A", "", "AAAA", "!!", "A".repeat(200))) {
+        assertThat(key.verify(input, sig)).as("%s %s", key, sig).isFalse();
+      }
+    }
+  }
+
+  @Test
+  void aClockThatFailsRefusesTheTokenInsteadOfThrowing() {
+    String token = service.issue(ALICE).value();
+    java.time.Clock broken =
+        new java.time.Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public java.time.Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public Instant instant() {
+            throw new IllegalStateException("clock failed");
+          }
+        };
+    JwtTokenService failing = JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD).clock(broken).build();
+    AuthResult result = failing.verify(token);
+    assertThat(reason(result)).isEqualTo(Reason.MALFORMED);
+  }
+
+  @Test
+  void duplicateRolesAreReadOnce() {
+    Map<String, Object> c = claims();
+    c.put("roles", List.of("admin", "user", "admin"));
+    AuthResult result = service.verify(signed(header(), c));
+    assertThat(((AuthResult.Success) result).principal().roles()).containsExactlyInAnyOrder("admin", "user");
+  }
+
+  @Test
+  void bearerStrategyRefusesNullCredentials() {
+    assertThat(reason(service.authenticator().authenticate(null))).isEqualTo(Reason.MALFORMED);
+  }
+  /**
+   * ECDSA signatures are malleable: with (r, s) valid, so is (r, n - s). An ES256 token therefore
+   * has a second spelling that verifies (see RELIABILITY.md, Findings). It carries the same claims
+   * and the same jti, so revoking either spelling refuses both; this test pins that down.
+   */
+  @Test
+  void theSecondSpellingOfAnEs256SignatureIsRevokedWithTheOriginal() {
+    SigningKey ec = SigningKey.generateEc("e");
+    JwtTokenService es = JwtTokenService.builder(KeyRing.of(ec), ISS, AUD).clock(clock).build();
+    java.math.BigInteger n =
+        new java.math.BigInteger(
+            "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+    String token = es.issue(ALICE).value();
+    int dot = token.lastIndexOf('.');
+    byte[] sig = Base64.getUrlDecoder().decode(token.substring(dot + 1));
+    java.math.BigInteger sValue = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(sig, 32, 64));
+    byte[] flipped = n.subtract(sValue).toByteArray();
+    byte[] other = java.util.Arrays.copyOf(sig, 64);
+    java.util.Arrays.fill(other, 32, 64, (byte) 0);
+    int len = Math.min(flipped.length, 32);
+    System.arraycopy(flipped, flipped.length - len, other, 64 - len, len);
+    String twin = token.substring(0, dot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(other);
+
+    assertThat(twin).isNotEqualTo(token);
+    assertThat(es.verify(twin).succeeded()).isTrue(); // the malleability, as it stands
+    assertThat(es.revoke(twin)).isTrue();
+    assertThat(reason(es.verify(token))).isEqualTo(Reason.REVOKED);
+    assertThat(reason(es.verify(twin))).isEqualTo(Reason.REVOKED);
+  }
 }
