@@ -89,4 +89,18 @@ class StandaloneRedisEdgesTest {
     clock.set(locked.orElseThrow());
     assertThat(throttle.lockedUntil(name, "192.0.2.1")).isEmpty();
   }
+  @Test
+  void whenNameAndAddressAreBothLockedTheLaterUnlockIsAnswered() {
+    ThrottlePolicy policy =
+        new ThrottlePolicy(1, 1, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
+    LoginThrottle throttle = node.loginThrottle(policy);
+    String address = "198.51.100." + (1 + new java.util.Random().nextInt(250)) + "-" + UUID.randomUUID();
+    Instant now = clock.instant();
+    // The first failure locks name a and the address for one lockout each.
+    assertThat(throttle.recordFailure(subject(), address)).contains(policy.lockedUntil(1, 1, now));
+    // Name b's first failure locks b for one lockout; the address's second doubles its lock.
+    Instant later = policy.lockedUntil(2, 1, now);
+    assertThat(later).isAfter(policy.lockedUntil(1, 1, now));
+    assertThat(throttle.recordFailure(subject(), address)).contains(later);
+  }
 }
