@@ -213,7 +213,7 @@ class JwtTokenServicePropertiesTest {
     String other = issued.get(random.nextInt(issued.size())).token();
     String[] o = other.split("\\.", -1);
     int part = random.nextInt(3);
-    switch (random.nextInt(16)) {
+    switch (random.nextInt(17)) {
       case 0: // header and payload swapped
         return p[1] + '.' + p[0] + '.' + p[2];
       case 1: // one part taken from another token (another key, or another subject)
@@ -296,6 +296,19 @@ class JwtTokenServicePropertiesTest {
       case 14: // lower or upper case of a whole part
         p[part] = random.nextBoolean() ? p[part].toLowerCase() : p[part].toUpperCase();
         return String.join(".", p);
+      case 15: // the signature's last character respelled with other spare bits (same bytes)
+        {
+          String alphabet = HostileInput.BASE64URL;
+          int spare = p[2].length() % 4 == 2 ? 4 : p[2].length() % 4 == 3 ? 2 : 0;
+          if (spare == 0) {
+            return token; // no spare bits: no second spelling to try
+          }
+          int mask = (1 << spare) - 1;
+          int v = alphabet.indexOf(p[2].charAt(p[2].length() - 1));
+          int respelled = (v & ~mask) | ((v & mask) ^ (1 + random.nextInt(mask)));
+          p[2] = p[2].substring(0, p[2].length() - 1) + alphabet.charAt(respelled);
+          return String.join(".", p);
+        }
       default: // extended past the length limit, or a payload long but in range
         return token + "A".repeat(random.nextBoolean() ? 9000 : 100 + random.nextInt(200));
     }
