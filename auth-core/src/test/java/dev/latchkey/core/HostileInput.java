@@ -14,17 +14,20 @@ import org.junit.jupiter.api.function.ThrowingSupplier;
  * control characters, strings up to a megabyte, and mutations of a valid value (a flipped, deleted
  * or inserted character, a truncation, an extension, a case change), because a near miss of a
  * valid token reaches deeper into a parser than noise does.
+ *
+ * <p>Public, with {@link Gen} and {@link Properties}, so that the property tests of the other
+ * modules (which get this class through auth-core's test-jar) draw from the same generators.
  */
-final class HostileInput {
+public final class HostileInput {
   /**
    * Generous on purpose: the cheapest parser answers in microseconds, a megabyte in a few
    * milliseconds, one bCrypt verification at cost 4 in about one; the bound is there to catch a
    * hang or a quadratic blow-up, not to benchmark (GC pauses and a shared 2-core machine).
    */
-  static final Duration BOUND = Duration.ofSeconds(2);
+  public static final Duration BOUND = Duration.ofSeconds(2);
 
   /** Base64url, the alphabet of opaque ids and CSRF tokens. */
-  static final String BASE64URL =
+  public static final String BASE64URL =
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
   private HostileInput() {}
@@ -35,7 +38,7 @@ final class HostileInput {
    * this stands for the whole UTF-16 range in exhaustive per-character tests at a sixteenth of the
    * cost.
    */
-  static char[] everyInterestingChar() {
+  public static char[] everyInterestingChar() {
     char[] extra = {'\u2028', '\u212a', '\ud800', '\udbff', '\udc00', '\udfff', '\ufeff', '\uffff'};
     char[] out = new char[0x1000 + extra.length];
     for (char c = 0; c < 0x1000; c++) {
@@ -46,12 +49,12 @@ final class HostileInput {
   }
 
   /** Runs {@code call} and fails when it throws or takes longer than {@link #BOUND}. */
-  static <T> T bounded(ThrowingSupplier<T> call) {
+  public static <T> T bounded(ThrowingSupplier<T> call) {
     return assertTimeout(BOUND, call);
   }
 
   /** Any single UTF-16 code unit, weighted towards the ones parsers trip on. */
-  static Gen<Character> hostileChars() {
+  public static Gen<Character> hostileChars() {
     return Gen.frequency(
         Gen.weight(3, Gen.charRange(' ', '~')),
         Gen.weight(2, Gen.charsOf(BASE64URL)),
@@ -65,7 +68,7 @@ final class HostileInput {
   }
 
   /** Strings of up to {@code maxLength} hostile characters. */
-  static Gen<String> hostileStrings(int maxLength) {
+  public static Gen<String> hostileStrings(int maxLength) {
     return Gen.oneOf(
         Gen.strings(Gen.charRange(' ', '~'), 0, maxLength),
         Gen.strings(Gen.anyChar(), 0, maxLength),
@@ -76,7 +79,7 @@ final class HostileInput {
    * Strings from 100 KB to 1 MB: a short random chunk repeated, so that a megabyte costs one copy
    * rather than a million draws. With {@code prefix} in front, e.g. {@code "Bearer "}.
    */
-  static Gen<String> hugeStrings(String prefix) {
+  public static Gen<String> hugeStrings(String prefix) {
     return random -> {
       int length = 100_000 + random.nextInt(900_001);
       StringBuilder chunk = new StringBuilder();
@@ -97,8 +100,9 @@ final class HostileInput {
   }
 
   /** A value and a mutation of it, which may by chance be the value itself. */
-  record Mutated(String original, String mutated) {
-    boolean changed() {
+  public record Mutated(String original, String mutated) {
+    /** Whether the mutation differs from the original. */
+    public boolean changed() {
       return !original.equals(mutated);
     }
 
@@ -114,7 +118,7 @@ final class HostileInput {
    * with any visible ASCII or hostile character (near misses that test each character class of a
    * grammar), half one to three random edits.
    */
-  static Gen<Mutated> mutationsOf(Gen<String> valid) {
+  public static Gen<Mutated> mutationsOf(Gen<String> valid) {
     Gen<Character> nearMiss = Gen.oneOf(Gen.charRange(' ', '~'), hostileChars());
     Gen<Mutated> oneOff =
         random -> {
@@ -184,7 +188,7 @@ final class HostileInput {
     }
   }
 
-  static String escape(String s) {
+  public static String escape(String s) {
     return Properties.escape(s);
   }
 }
