@@ -14,6 +14,7 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TokenService;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -37,7 +38,8 @@ import java.util.TreeSet;
  * {@link KeyRing}.
  *
  * <p><b>Issue.</b> Header: {@code alg} of the signing key, its {@code kid}, {@code typ: at+jwt}.
- * Claims: {@code iss}, {@code sub}, {@code aud}, {@code iat}, {@code exp}, {@code jti} (128 random
+ * Claims: {@code iss}, {@code sub}, {@code aud}, {@code iat} (with milliseconds, e.g. {@code
+ * 1764064800.123}: RFC 7519's NumericDate allows fractions), {@code exp}, {@code jti} (128 random
  * bits), {@code roles} (array), {@code attrs} (the principal's attributes, when any), then the
  * caller's extra claims, which may not reuse any of those names nor {@code nbf}.
  *
@@ -55,9 +57,10 @@ import java.util.TreeSet;
  *
  * <p><b>Revocation.</b> {@link #revoke} lists the token's ({@code iss}, {@code jti}) until its
  * {@code exp} plus the clock skew (as long as it could be accepted). {@link #revokeAll} refuses
- * every token of the subject whose {@code iat} is at or before the current second: {@code iat}
- * has one-second resolution, so a token issued in the same second as the call is refused too
- * (fail-safe), and one issued from the next second on is accepted.
+ * every token of the subject whose {@code iat} is at or before the current millisecond; a token
+ * issued after the call is accepted, so a user who logs out everywhere and logs straight back in
+ * gets a working token. (Tokens of other issuers with whole-second {@code iat} are compared as
+ * issued at the start of their second.)
  *
  * <p><b>Cache.</b> With {@link Builder#verifiedTokenCacheSize} above zero, tokens that passed the
  * signature and claims checks are kept (keyed by the exact token string), and a repeated verify
@@ -108,19 +111,24 @@ public final class JwtTokenService implements TokenService {
     // A fresh cache per key ring: a token cached under a key that a new ring dropped must not
     // outlive the key.
     this.cache = cacheSize == 0 ? null : Caffeine.newBuilder().maximumSize(cacheSize).build();
-    SigningKey signer = keys.signingKey();
-    Map<String, Object> header = new LinkedHashMap<>();
-    header.put("alg", signer.algorithm().jwsName());
-    header.put("kid", signer.kid());
-    header.put("typ", TOKEN_TYPE);
-    this.headerPrefix =
-        B64.encodeToString(JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
-            + '.';
-    // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
-    this.knownHeaders =
-        new KnownHeader[] {
-          new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
-        };
+    if (keys.canSign()) {
+      SigningKey signer = keys.signingKey();
+      Map<String, Object> header = new LinkedHashMap<>();
+      header.put("alg", signer.algorithm().jwsName());
+      header.put("kid", signer.kid());
+      header.put("typ", TOKEN_TYPE);
+      this.headerPrefix =
+          B64.encodeToString(JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
+              + '.';
+      // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
+      this.knownHeaders =
+          new KnownHeader[] {
+            new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
+          };
+    } else {
+      this.headerPrefix = null;
+      this.knownHeaders = new KnownHeader[0];
+    }
   }
 
   /**
@@ -170,9 +178,14 @@ public final class JwtTokenService implements TokenService {
    *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
    *     roles}, {@code attrs}), holds a value other than a string, number, boolean, list or map
    *     of those, or the token would exceed {@code maxTokenLength}
+   * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
   public IssuedToken issue(Principal principal, Map<String, Object> extraClaims) {
+    if (headerPrefix == null) {
+      throw new IllegalStateException(
+          "this service only verifies: its key ring has no signing key (KeyRing.verifyOnly)");
+    }
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(extraClaims, "extraClaims");
     for (Map.Entry<String, Object> e : extraClaims.entrySet()) {
@@ -181,13 +194,16 @@ public final class JwtTokenService implements TokenService {
       }
       checkJsonValue(e.getKey(), e.getValue());
     }
-    long now = Math.floorDiv(clock.millis(), 1000L);
+    long nowMillis = clock.millis();
+    long now = Math.floorDiv(nowMillis, 1000L);
     long exp = now + accessTokenLifetime.getSeconds();
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("iss", issuer);
     claims.put("sub", principal.subject());
     claims.put("aud", audience);
-    claims.put("iat", now);
+    // Milliseconds in iat, so that revokeAll can tell a token issued just after it from one issued
+    // just before it in the same second.
+    claims.put("iat", BigDecimal.valueOf(nowMillis, 3));
     claims.put("exp", exp);
     claims.put("jti", newTokenId());
     claims.put("roles", new ArrayList<>(new TreeSet<>(principal.roles())));
@@ -259,7 +275,7 @@ public final class JwtTokenService implements TokenService {
   }
 
   /**
-   * {@inheritDoc} Tokens whose {@code iat} is at or before the current second are refused from
+   * {@inheritDoc} Tokens whose {@code iat} is at or before the current millisecond are refused from
    * now on (see the class documentation); the cut-off is kept for one token lifetime plus the
    * skew, after which every token it refuses has expired anyway.
    */
@@ -267,7 +283,7 @@ public final class JwtTokenService implements TokenService {
   public void revokeAll(String subject) {
     Objects.requireNonNull(subject, "subject");
     Instant now = clock.instant();
-    Instant issuedBefore = Instant.ofEpochSecond(now.getEpochSecond() + 1);
+    Instant issuedBefore = Instant.ofEpochMilli(clock.millis() + 1);
     revocations.revokeSubject(
         subject, issuedBefore, issuedBefore.plus(accessTokenLifetime).plus(clockSkew));
     listener.onEvent(new AuthEvent.Revoked(now, subject, "all access tokens"));
@@ -461,7 +477,8 @@ public final class JwtTokenService implements TokenService {
       if (!(d >= 0 && d <= MAX_EPOCH_SECONDS)) {
         throw Refusal.malformed("claim out of range: " + name);
       }
-      return (long) Math.floor(d * 1000.0);
+      // Round, not floor: 1764064800.123 is 1764064800122.9998 as a double times 1000.
+      return Math.round(d * 1000.0);
     }
     throw Refusal.malformed("claim is not a number: " + name);
   }

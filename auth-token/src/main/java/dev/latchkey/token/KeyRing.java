@@ -24,14 +24,16 @@ public final class KeyRing {
   private final SigningKey signingKey;
   private final Map<String, SigningKey> byKid;
 
+  /** {@code signingKey} is null for a verify-only ring. */
   private KeyRing(SigningKey signingKey, Collection<SigningKey> verifyAlso) {
-    Objects.requireNonNull(signingKey, "signingKey");
-    if (!signingKey.canSign()) {
-      throw new IllegalArgumentException(
-          "the signing key must hold its private part: " + signingKey.kid());
-    }
     Map<String, SigningKey> map = new LinkedHashMap<>();
-    map.put(signingKey.kid(), signingKey);
+    if (signingKey != null) {
+      if (!signingKey.canSign()) {
+        throw new IllegalArgumentException(
+            "the signing key must hold its private part: " + signingKey.kid());
+      }
+      map.put(signingKey.kid(), signingKey);
+    }
     for (SigningKey k : verifyAlso) {
       Objects.requireNonNull(k, "verifyAlso key");
       if (map.putIfAbsent(k.kid(), k) != null) {
@@ -45,6 +47,20 @@ public final class KeyRing {
   /** A ring where {@code signWith} signs and verifies and {@code verifyAlso} only verify. */
   public static KeyRing of(SigningKey signWith, SigningKey... verifyAlso) {
     return new KeyRing(signWith, Arrays.asList(verifyAlso));
+  }
+
+  /**
+   * A ring that only verifies, for a resource server that trusts an issuer's published keys (e.g.
+   * {@code SigningKey.fromJwkSet(json)}): a service built on it refuses to {@linkplain
+   * JwtTokenService#issue issue}.
+   *
+   * @throws IllegalArgumentException when two keys share a kid
+   */
+  public static KeyRing verifyOnly(SigningKey first, SigningKey... more) {
+    List<SigningKey> keys = new ArrayList<>();
+    keys.add(Objects.requireNonNull(first, "key"));
+    keys.addAll(Arrays.asList(more));
+    return new KeyRing(null, keys);
   }
 
   /** A builder; {@link Builder#signWith} is required. */
@@ -68,7 +84,7 @@ public final class KeyRing {
    * @throws IllegalArgumentException when {@code kid} is the signing key's
    */
   public KeyRing without(String kid) {
-    if (signingKey.kid().equals(kid)) {
+    if (signingKey != null && signingKey.kid().equals(kid)) {
       throw new IllegalArgumentException("cannot remove the signing key: " + kid);
     }
     List<SigningKey> rest = new ArrayList<>();
@@ -80,9 +96,21 @@ public final class KeyRing {
     return new KeyRing(signingKey, rest);
   }
 
-  /** The key new tokens are signed with. */
+  /**
+   * The key new tokens are signed with.
+   *
+   * @throws IllegalStateException for a {@linkplain #verifyOnly verify-only} ring
+   */
   public SigningKey signingKey() {
+    if (signingKey == null) {
+      throw new IllegalStateException("this key ring is verify-only: it has no signing key");
+    }
     return signingKey;
+  }
+
+  /** Whether this ring has a signing key (false for a {@linkplain #verifyOnly verify-only} one). */
+  public boolean canSign() {
+    return signingKey != null;
   }
 
   /** The key with this {@code kid}, signing or verify-only. */
@@ -118,7 +146,8 @@ public final class KeyRing {
 
   @Override
   public String toString() {
-    return "KeyRing[signing=" + signingKey.kid() + ", kids=" + byKid.keySet() + "]";
+    return "KeyRing[signing=" + (signingKey == null ? "none" : signingKey.kid())
+        + ", kids=" + byKid.keySet() + "]";
   }
 
   /** Builds a {@link KeyRing}. Not thread-safe. */

@@ -1,0 +1,296 @@
+package dev.latchkey.redis;
+
+import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.ThrottlePolicy;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Objects;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Every Latchkey store on one Redis: sessions, revocations, refresh tokens and login throttling,
+ * on a standalone server, a Sentinel-managed primary or a Cluster alike.
+ *
+ * <p>Built from a Jedis {@link UnifiedJedis} (a {@code RedisClient}, {@code RedisSentinelClient}
+ * or {@code RedisClusterClient}), which the caller keeps owning, or from a URL, whose client this
+ * object owns and closes:
+ *
+ * <ul>
+ *   <li>{@code redis://[user:password@]host[:port][/db]}
+ *   <li>{@code rediss://...} the same over TLS
+ *   <li>{@code redis-sentinel://[user:password@]host[:port][,host[:port]...]/<master-name>} (the
+ *       credentials are the primary's)
+ *   <li>{@code redis-cluster://[user:password@]host[:port][,host[:port]...]}
+ * </ul>
+ *
+ * <pre>{@code
+ * try (RedisStores redis =
+ *     RedisStores.fromUrl("redis://localhost:6379").keyPrefix("app:").build()) {
+ *   SessionStore sessions = redis.sessionStore();
+ *   RevocationList revocations = redis.revocationList();
+ * }
+ * }</pre>
+ *
+ * <p>Every store throws {@link StoreUnavailableException} when Redis cannot be reached or does not
+ * answer within the client's timeouts (from a URL: {@link Builder#timeout}, 2 seconds by default),
+ * and recovers by itself when Redis is back. Thread-safe.
+ */
+public final class RedisStores implements AutoCloseable {
+  private final RedisCalls redis;
+  private final Keys keys;
+  private final Clock clock;
+  private final Duration heartbeat;
+  private final boolean ownsClient;
+  private RedisRevocationList revocations;
+  private boolean closed;
+
+  private RedisStores(Builder b, UnifiedJedis client, boolean ownsClient) {
+    this.redis = new RedisCalls(client);
+    this.keys = new Keys(b.keyPrefix);
+    this.clock = b.clock;
+    this.heartbeat = b.heartbeat;
+    this.ownsClient = ownsClient;
+  }
+
+  /**
+   * A builder on a client the caller built, configured (timeouts, pool, TLS) and keeps owning:
+   * {@link #close} does not close it.
+   */
+  public static Builder builder(UnifiedJedis client) {
+    return new Builder(Objects.requireNonNull(client, "client"), null);
+  }
+
+  /**
+   * A builder that will create its own client from {@code url} (see the class comment).
+   *
+   * @throws IllegalArgumentException when the URL is malformed; the message never holds the
+   *     password
+   */
+  public static Builder fromUrl(String url) {
+    return new Builder(null, RedisUrl.parse(url));
+  }
+
+  /** The session store. Each call returns a store on the same client and keys. */
+  public SessionStore sessionStore() {
+    return new RedisSessionStore(redis, keys);
+  }
+
+  /**
+   * The revocation list, with its in-process replica (one subscriber thread and one heartbeat
+   * thread, started on the first call and stopped by {@link #close}). Always the same instance.
+   *
+   * <p>A check answered by the replica costs no Redis round trip. The replica is fed by Redis
+   * pub/sub, bootstrapped by a SCAN of the revocation keys, and resynced (as a union: entries Redis
+   * lost are written back) after every reconnection. While it is not known to be current (starting,
+   * disconnected, or silent for three {@linkplain Builder#revocationHeartbeat heartbeats}) a check
+   * asks Redis directly and throws {@link StoreUnavailableException} when it cannot.
+   *
+   * <p><b>Propagation bound.</b> A revocation made through one node is enforced by every other
+   * node within the pub/sub delivery time (milliseconds; measured in the tests) while their
+   * subscriptions are healthy. A subscription that breaks is noticed at once when the connection
+   * closes, and within three heartbeats (1.5 s by default) when it goes silent; from then until it
+   * is resubscribed and resynced, checks go to Redis. So a node can miss a revocation for at most
+   * that detection time.
+   */
+  public synchronized RevocationList revocationList() {
+    if (closed) {
+      throw new IllegalStateException("these Redis stores are closed");
+    }
+    if (revocations == null) {
+      revocations = new RedisRevocationList(redis, keys, clock, heartbeat).start();
+    }
+    return revocations;
+  }
+
+  /** The refresh-token store. */
+  public RefreshTokenStore refreshTokenStore() {
+    return new RedisRefreshTokenStore(redis, keys, clock);
+  }
+
+  /** A login throttle under {@code policy}; nodes sharing one policy share the counters. */
+  public LoginThrottle loginThrottle(ThrottlePolicy policy) {
+    return new RedisLoginThrottle(redis, keys, clock, Objects.requireNonNull(policy, "policy"));
+  }
+
+  /**
+   * Whether Redis answers a {@code PING} now, within the client's timeouts: for a health check.
+   * Never throws for an unreachable server.
+   */
+  public boolean isReachable() {
+    try {
+      return "PONG".equalsIgnoreCase(redis.call("ping", UnifiedJedis::ping));
+    } catch (StoreUnavailableException e) {
+      return false;
+    }
+  }
+
+  /** Stops the revocation replica's threads and closes the client if this object built it. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (revocations != null) {
+      revocations.close();
+    }
+    if (ownsClient) {
+      try {
+        redis.jedis().close();
+      } catch (RuntimeException e) {
+        // Closing a client whose server is gone may fail; nothing is left to release.
+      }
+    }
+  }
+
+  /** Configures {@link RedisStores}. Not thread-safe; build once. */
+  public static final class Builder {
+    private final UnifiedJedis client;
+    private final RedisUrl url;
+    private String keyPrefix = "latchkey:";
+    private Clock clock = Clock.systemUTC();
+    private Duration timeout;
+    private Duration heartbeat = Duration.ofMillis(500);
+
+    private Builder(UnifiedJedis client, RedisUrl url) {
+      this.client = client;
+      this.url = url;
+    }
+
+    /**
+     * The prefix of every key and of the revocation channel (default {@code "latchkey:"}), so that
+     * several applications can share one Redis. It cannot hold braces (they would break the
+     * Cluster hash tags).
+     */
+    public Builder keyPrefix(String prefix) {
+      Objects.requireNonNull(prefix, "prefix");
+      if (prefix.indexOf('{') >= 0 || prefix.indexOf('}') >= 0) {
+        throw new IllegalArgumentException("prefix cannot hold '{' or '}': " + prefix);
+      }
+      if (prefix.length() > 64) {
+        throw new IllegalArgumentException("prefix cannot be longer than 64 characters");
+      }
+      this.keyPrefix = prefix;
+      return this;
+    }
+
+    /** The clock for the operations whose SPI passes no time (default: the system UTC clock). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The connect and read timeout of a client built from a URL (default 2 seconds): every call
+     * answers or throws within about this time. A client given to {@link #builder} keeps its own.
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > 60_000) {
+        throw new IllegalArgumentException(
+            "timeout must be positive and at most 60 seconds: " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * How often the revocation replica checks its subscription (default 500 ms); a subscription
+     * silent for three beats is taken as lost and reads go to Redis directly. Keep it well under
+     * the client's read timeout.
+     */
+    public Builder revocationHeartbeat(Duration heartbeat) {
+      Objects.requireNonNull(heartbeat, "heartbeat");
+      if (heartbeat.toMillis() < 10 || heartbeat.toMillis() > 60_000) {
+        throw new IllegalArgumentException(
+            "heartbeat must be between 10 ms and 60 s: " + heartbeat);
+      }
+      this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /**
+     * The stores. From a URL this creates the client.
+     *
+     * @throws IllegalStateException when a timeout was set for a caller's client
+     * @throws StoreUnavailableException when a Sentinel or Cluster URL's nodes cannot be reached
+     */
+    public RedisStores build() {
+      if (client != null) {
+        if (timeout != null) {
+          throw new IllegalStateException(
+              "timeout applies to a client built from a URL; configure your own client instead");
+        }
+        return new RedisStores(this, client, false);
+      }
+      return new RedisStores(this, connect(url, timeout == null ? Duration.ofSeconds(2) : timeout),
+          true);
+    }
+
+    private static UnifiedJedis connect(RedisUrl url, Duration timeout) {
+      int ms = (int) timeout.toMillis();
+      DefaultJedisClientConfig.Builder config =
+          DefaultJedisClientConfig.builder()
+              .connectionTimeoutMillis(ms)
+              .socketTimeoutMillis(ms)
+              .blockingSocketTimeoutMillis(ms)
+              .database(url.database());
+      if (url.tls()) {
+        // The JDK's trust store and hostname verification.
+        config.sslOptions(SslOptions.defaults());
+      }
+      if (url.user() != null) {
+        config.user(url.user());
+      }
+      if (url.password() != null) {
+        config.password(url.password());
+      }
+      ConnectionPoolConfig pool = new ConnectionPoolConfig();
+      pool.setMaxTotal(32);
+      pool.setMaxIdle(32);
+      // Waiting for a pooled connection is bounded too: a call never hangs on a busy pool.
+      pool.setMaxWait(timeout);
+      try {
+        return switch (url.kind()) {
+          case STANDALONE -> RedisClient.builder()
+              .hostAndPort(url.nodes().get(0))
+              .clientConfig(config.build())
+              .poolConfig(pool)
+              .build();
+          case SENTINEL -> RedisSentinelClient.builder()
+              .masterName(url.masterName())
+              .sentinels(new HashSet<>(url.nodes()))
+              .clientConfig(config.build())
+              .sentinelClientConfig(
+                  DefaultJedisClientConfig.builder()
+                      .connectionTimeoutMillis(ms)
+                      .socketTimeoutMillis(ms)
+                      .build())
+              .poolConfig(pool)
+              .build();
+          case CLUSTER -> RedisClusterClient.builder()
+              .nodes(new HashSet<>(url.nodes()))
+              .clientConfig(config.build())
+              .poolConfig(pool)
+              .maxAttempts(3)
+              .maxTotalRetriesDuration(timeout.multipliedBy(2))
+              .build();
+        };
+      } catch (JedisException e) {
+        throw RedisCalls.unavailable("connect", e);
+      }
+    }
+  }
+}

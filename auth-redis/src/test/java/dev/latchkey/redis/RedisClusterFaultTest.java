@@ -1,0 +1,100 @@
+package dev.latchkey.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.latchkey.core.HashedId;
+import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionRecord;
+import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.SessionStore.CapPolicy;
+import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.TestClock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.Jedis;
+
+/**
+ * A Cluster master killed and restarted: stores built from a {@code redis-cluster://} URL fail
+ * closed within a bound while it is gone and work again through the same client once it is back.
+ */
+class RedisClusterFaultTest {
+  @RegisterExtension static final RedisClusterFixture CLUSTER = new RedisClusterFixture();
+
+  private static final Duration FAIL_BOUND = Duration.ofSeconds(5);
+  private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
+
+  private final TestClock clock = TestClock.atNow();
+
+  private SessionRecord session(String subject) {
+    Instant now = clock.instant();
+    return new SessionRecord(OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow(),
+        Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
+        now.plusSeconds(900), Map.of());
+  }
+
+  private SessionTouch touch() {
+    return new SessionTouch(clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1),
+        Duration.ofMinutes(5));
+  }
+
+  @Test
+  void killedMasterFailsClosedAndTheSameClientRecoversWhenItReturns() {
+    String seeds = CLUSTER.nodes().stream().map(n -> "127.0.0.1:" + n.port())
+        .collect(Collectors.joining(","));
+    try (RedisStores stores = RedisStores.fromUrl("redis-cluster://" + seeds)
+        .timeout(Duration.ofSeconds(1))
+        .clock(clock)
+        .build()) {
+      SessionStore sessions = stores.sessionStore();
+      RedisServerFixture victim = CLUSTER.nodes().get(0);
+      SessionRecord s = sessionOn(victim);
+      assertThat(sessions.create(s, 3, CapPolicy.REFUSE_NEW).created()).isTrue();
+
+      victim.kill();
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> sessions.read(s.id(), touch()))
+          .isInstanceOf(StoreUnavailableException.class);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAIL_BOUND);
+
+      victim.restart();
+      SessionRecord t = sessionOn(victim);
+      assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, () -> {
+        try {
+          return sessions.create(t, 3, CapPolicy.REFUSE_NEW).created();
+        } catch (StoreUnavailableException e) {
+          return false;
+        }
+      })).as("the same client works after the master is back").isTrue();
+      assertThat(sessions.read(t.id(), touch())).isPresent();
+    }
+  }
+
+  /** A session whose keys hash to a slot that {@code node} serves. */
+  private SessionRecord sessionOn(RedisServerFixture node) {
+    Keys keys = new Keys("latchkey:");
+    for (int i = 0; ; i++) {
+      SessionRecord s = session("user-" + i + "-" + System.nanoTime());
+      HashedId id = s.id();
+      try (Jedis j = node.admin()) {
+        long slot = j.clusterKeySlot(keys.session(id));
+        if (servesSlot(j, slot)) {
+          return s;
+        }
+      }
+    }
+  }
+
+  private static boolean servesSlot(Jedis node, long slot) {
+    String myself = node.clusterMyId();
+    return node.clusterShards().stream().anyMatch(shard ->
+        shard.getNodes().stream().anyMatch(n -> n.getId().equals(myself))
+            && shard.getSlots().stream().anyMatch(r -> r.get(0) <= slot && slot <= r.get(1)));
+  }
+}

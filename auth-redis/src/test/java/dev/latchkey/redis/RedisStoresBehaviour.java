@@ -1,0 +1,558 @@
+package dev.latchkey.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.core.HashedId;
+import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.RefreshRecord;
+import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.RefreshTokenStore.Rotation;
+import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.SessionRecord;
+import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.SessionStore.CapPolicy;
+import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.ThrottlePolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What every Redis store must do, on any topology: subclasses give a client on a standalone server
+ * or a Cluster. Two {@link RedisStores} on one client stand for two application nodes.
+ */
+abstract class RedisStoresBehaviour {
+  static final Duration IDLE = Duration.ofMinutes(30);
+  static final Duration NOTICE = Duration.ofMinutes(5);
+  /** The written bound for a revocation to reach another node, with a margin for a busy CI box. */
+  static final Duration PROPAGATION_BOUND = Duration.ofSeconds(2);
+
+  protected TestClock clock;
+  protected UnifiedJedis client;
+  protected RedisStores nodeA;
+  protected RedisStores nodeB;
+  protected String prefix;
+
+  /** A new client on the topology under test. */
+  protected abstract UnifiedJedis newClient();
+
+  @BeforeEach
+  void setUpNodes() {
+    clock = TestClock.atNow();
+    client = newClient();
+    prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ":";
+    nodeA = stores();
+    nodeB = stores();
+  }
+
+  @AfterEach
+  void tearDownNodes() {
+    nodeA.close();
+    nodeB.close();
+    client.close();
+  }
+
+  protected RedisStores stores() {
+    return RedisStores.builder(client)
+        .keyPrefix(prefix)
+        .clock(clock)
+        .revocationHeartbeat(Duration.ofMillis(100))
+        .build();
+  }
+
+  static String subject() {
+    return "user-" + UUID.randomUUID();
+  }
+
+  static HashedId newId(String subject) {
+    return OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow();
+  }
+
+  SessionRecord session(String subject) {
+    Instant now = clock.instant();
+    return new SessionRecord(
+        newId(subject),
+        new Principal(subject, Set.of("user"), Map.of("tenant", "t1")),
+        now,
+        now,
+        now.plus(IDLE),
+        now.plus(Duration.ofHours(8)),
+        now.plus(IDLE).plus(NOTICE),
+        Map.of("ua", "test"));
+  }
+
+  SessionTouch touch(Duration minInterval) {
+    return new SessionTouch(clock.instant(), IDLE, minInterval, NOTICE);
+  }
+
+  // ---- sessions
+
+  @Test
+  void createdSessionReadsBackWithEveryField() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    assertThat(store.create(s, 3, CapPolicy.REFUSE_NEW).created()).isTrue();
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+  }
+
+  @Test
+  void readRenewsOnlyOnceMinIntervalHasPassed() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofSeconds(30));
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1))).orElseThrow()).isEqualTo(s);
+    clock.advance(Duration.ofSeconds(31));
+    SessionRecord renewed = store.read(s.id(), touch(Duration.ofMinutes(1))).orElseThrow();
+    assertThat(renewed.lastSeenAt()).isEqualTo(clock.instant());
+    assertThat(renewed.expiresAt()).isEqualTo(clock.instant().plus(IDLE));
+    assertThat(renewed.retainUntil()).isEqualTo(clock.instant().plus(IDLE).plus(NOTICE));
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(renewed);
+  }
+
+  @Test
+  void touchThatMustNeverRenewReadsWithoutWriting() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMinutes(10));
+    Duration never = Duration.ofSeconds(Long.MAX_VALUE);
+    assertThat(store.read(s.id(), new SessionTouch(clock.instant(), IDLE, never, NOTICE)))
+        .contains(s);
+  }
+
+  @Test
+  void deadSessionIsKnownUntilRetainUntilThenGone() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(IDLE.plusSeconds(1));
+    Optional<SessionRecord> dead = store.read(s.id(), touch(Duration.ZERO));
+    assertThat(dead).contains(s);
+    assertThat(dead.orElseThrow().isLiveAt(clock.instant())).isFalse();
+    clock.advance(NOTICE);
+    assertThat(store.read(s.id(), touch(Duration.ZERO))).isEmpty();
+  }
+
+  @Test
+  void refuseNewAtTheCapKeepsExistingSessions() {
+    SessionStore store = nodeA.sessionStore();
+    String subject = subject();
+    SessionRecord first = session(subject);
+    clock.advance(Duration.ofMillis(1));
+    SessionRecord second = session(subject);
+    store.create(first, 2, CapPolicy.REFUSE_NEW);
+    store.create(second, 2, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMillis(1));
+    SessionRecord third = session(subject);
+    assertThat(store.create(third, 2, CapPolicy.REFUSE_NEW).created()).isFalse();
+    assertThat(store.listBySubject(subject, clock.instant())).containsExactly(first, second);
+  }
+
+  @Test
+  void endOldestEndsTheEarliestCreatedSession() {
+    SessionStore store = nodeA.sessionStore();
+    String subject = subject();
+    SessionRecord first = session(subject);
+    clock.advance(Duration.ofMillis(1));
+    SessionRecord second = session(subject);
+    store.create(second, 2, CapPolicy.END_OLDEST);
+    store.create(first, 2, CapPolicy.END_OLDEST);
+    clock.advance(Duration.ofMillis(1));
+    SessionRecord third = session(subject);
+    SessionStore.CreateResult result = store.create(third, 2, CapPolicy.END_OLDEST);
+    assertThat(result.created()).isTrue();
+    assertThat(result.ended()).containsExactly(first.id());
+    assertThat(store.read(first.id(), touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(store.listBySubject(subject, clock.instant())).containsExactly(second, third);
+  }
+
+  @Test
+  void expiredSessionsDoNotCountTowardTheCap() {
+    SessionStore store = nodeA.sessionStore();
+    String subject = subject();
+    store.create(session(subject), 1, CapPolicy.REFUSE_NEW);
+    clock.advance(IDLE.plusSeconds(1));
+    assertThat(store.create(session(subject), 1, CapPolicy.REFUSE_NEW).created()).isTrue();
+  }
+
+  @Test
+  void concurrentLoginsAtTheCapLetExactlyOneIn() throws Exception {
+    String subject = subject();
+    SessionStore a = nodeA.sessionStore();
+    SessionStore b = nodeB.sessionStore();
+    int racers = 8;
+    List<Callable<Boolean>> logins = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < racers; i++) {
+      SessionStore store = i % 2 == 0 ? a : b;
+      SessionRecord s = session(subject);
+      logins.add(() -> {
+        go.await();
+        return store.create(s, 1, CapPolicy.REFUSE_NEW).created();
+      });
+    }
+    assertThat(race(logins, go)).containsOnlyOnce(true);
+    assertThat(a.listBySubject(subject, clock.instant())).hasSize(1);
+  }
+
+  @Test
+  void attributesWrittenByTwoNodesAreBothKept() {
+    SessionRecord s = session(subject());
+    nodeA.sessionStore().create(s, 3, CapPolicy.REFUSE_NEW);
+    assertThat(nodeA.sessionStore().setAttribute(s.id(), "step-up", "2", clock.instant())).isTrue();
+    assertThat(nodeB.sessionStore().setAttribute(s.id(), "theme", "dark", clock.instant()))
+        .isTrue();
+    assertThat(nodeB.sessionStore().setAttribute(s.id(), "ua", null, clock.instant())).isTrue();
+    assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1))).orElseThrow()
+            .attributes())
+        .isEqualTo(Map.of("step-up", "2", "theme", "dark"));
+  }
+
+  @Test
+  void changeIdMovesTheSessionAndKillsTheOldId() {
+    SessionStore store = nodeA.sessionStore();
+    String subject = subject();
+    SessionRecord s = session(subject);
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    HashedId fresh = newId(subject);
+    assertThat(store.changeId(s.id(), fresh, clock.instant())).isTrue();
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(store.read(fresh, touch(Duration.ofMinutes(1)))).contains(s.withId(fresh));
+    assertThat(store.listBySubject(subject, clock.instant())).containsExactly(s.withId(fresh));
+    assertThat(store.changeId(s.id(), newId(subject), clock.instant())).isFalse();
+  }
+
+  @Test
+  void sessionCreatedOnOneNodeIsUsedAndEndedOnAnother() {
+    SessionRecord s = session(subject());
+    nodeA.sessionStore().create(s, 3, CapPolicy.REFUSE_NEW);
+    assertThat(nodeB.sessionStore().read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+    assertThat(nodeB.sessionStore().delete(s.id())).isTrue();
+    assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(nodeA.sessionStore().delete(s.id())).isFalse();
+    assertThat(nodeA.sessionStore().listBySubject(s.principal().subject(), clock.instant()))
+        .isEmpty();
+  }
+
+  @Test
+  void deleteBySubjectEndsEverySessionOfTheSubjectOnly() {
+    SessionStore store = nodeA.sessionStore();
+    String subject = subject();
+    SessionRecord one = session(subject);
+    SessionRecord two = session(subject);
+    SessionRecord other = session(subject());
+    store.create(one, 5, CapPolicy.REFUSE_NEW);
+    store.create(two, 5, CapPolicy.REFUSE_NEW);
+    store.create(other, 5, CapPolicy.REFUSE_NEW);
+    assertThat(nodeB.sessionStore().deleteBySubject(subject)).isEqualTo(2);
+    assertThat(store.read(one.id(), touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(store.read(two.id(), touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(store.read(other.id(), touch(Duration.ofMinutes(1)))).contains(other);
+  }
+
+  @Test
+  void entryThatCannotBeDecodedReadsAsEmpty() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    String key = new Keys(prefix).session(s.id());
+    client.hset(key, "p", "{not json");
+    assertThat(store.read(s.id(), touch(Duration.ZERO))).isEmpty();
+    client.hset(key, "p", PrincipalCodec.encode(s.principal()));
+    client.hset(key, "v", "99");
+    assertThat(store.read(s.id(), touch(Duration.ZERO))).isEmpty();
+    client.hset(key, "v", "1");
+    client.hset(key, "e", "soon");
+    assertThat(store.read(s.id(), touch(Duration.ZERO))).isEmpty();
+  }
+
+  @Test
+  void sessionKeysHoldOnlyHashesAndExpireByThemselves() {
+    String subject = subject();
+    String raw = OpaqueIds.generate(subject);
+    HashedId id = OpaqueIds.parse(raw).orElseThrow();
+    SessionRecord s = session(subject).withId(id);
+    nodeA.sessionStore().create(s, 3, CapPolicy.REFUSE_NEW);
+    Keys keys = new Keys(prefix);
+    String key = keys.session(id);
+    assertThat(key).doesNotContain(raw.substring(0, OpaqueIds.RANDOM_CHARS));
+    assertThat(client.pttl(key)).isBetween(1L, IDLE.plus(NOTICE).toMillis());
+    assertThat(client.pttl(keys.sessionIndex(subject)))
+        .isBetween(1L, IDLE.plus(NOTICE).toMillis());
+  }
+
+  // ---- revocation
+
+  @Test
+  void tokenRevokedOnOneNodeIsRefusedOnAnotherWithinTheBound() {
+    RevocationList a = nodeA.revocationList();
+    RevocationList b = nodeB.revocationList();
+    awaitCurrent(b);
+    String subject = subject();
+    Instant iat = clock.instant();
+    assertThat(b.isRevoked("iss", "jti-1", subject, iat)).isFalse();
+    long start = System.nanoTime();
+    a.revokeToken("iss", "jti-1", subject, clock.instant().plus(Duration.ofMinutes(10)));
+    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND,
+        () -> b.isRevoked("iss", "jti-1", subject, iat))).isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROPAGATION_BOUND);
+    assertThat(b.isRevoked("iss", "jti-2", subject, iat)).isFalse();
+    assertThat(b.isRevoked("other-iss", "jti-1", subject, iat)).isFalse();
+  }
+
+  @Test
+  void subjectNotBeforeRefusesOlderTokensOnEveryNodeAndKeepsTheLatest() {
+    RevocationList a = nodeA.revocationList();
+    RevocationList b = nodeB.revocationList();
+    awaitCurrent(b);
+    String subject = subject();
+    Instant before = clock.instant();
+    clock.advance(Duration.ofSeconds(10));
+    Instant cut = clock.instant();
+    a.revokeSubject(subject, cut, cut.plus(Duration.ofHours(1)));
+    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND,
+        () -> b.isRevoked("iss", "j", subject, before))).isTrue();
+    assertThat(b.isRevoked("iss", "j", subject, cut)).isFalse();
+    // An earlier not-before never replaces a later one.
+    b.revokeSubject(subject, before, cut.plus(Duration.ofHours(1)));
+    assertThat(a.isRevoked("iss", "j", subject, before.plusSeconds(5))).isTrue();
+    assertThat(directIsRevoked(subject, before.plusSeconds(5))).isTrue();
+  }
+
+  @Test
+  void revocationIsForgottenWhenTheTokenWouldHaveExpired() {
+    RevocationList a = nodeA.revocationList();
+    String subject = subject();
+    a.revokeToken("iss", "j", subject, clock.instant().plus(Duration.ofMinutes(1)));
+    assertThat(a.isRevoked("iss", "j", subject, clock.instant())).isTrue();
+    String key = new Keys(prefix).revokedToken(subject, Keys.tokenHash("iss", "j"));
+    assertThat(client.pttl(key)).isBetween(1L, Duration.ofMinutes(1).toMillis());
+    clock.advance(Duration.ofMinutes(1));
+    assertThat(a.isRevoked("iss", "j", subject, clock.instant())).isFalse();
+  }
+
+  @Test
+  void newNodeBootstrapsItsReplicaFromRedis() {
+    RevocationList a = nodeA.revocationList();
+    String subject = subject();
+    for (int i = 0; i < 20; i++) {
+      a.revokeToken("iss", "j" + i, subject, clock.instant().plus(Duration.ofMinutes(10)));
+    }
+    a.revokeSubject(subject(), clock.instant(), clock.instant().plus(Duration.ofMinutes(10)));
+    try (RedisStores late = stores()) {
+      RedisRevocationList c = (RedisRevocationList) late.revocationList();
+      awaitCurrent(c);
+      assertThat(c.replicaSize()).isEqualTo(21);
+      assertThat(c.isRevoked("iss", "j7", subject, clock.instant())).isTrue();
+    }
+  }
+
+  boolean directIsRevoked(String subject, Instant issuedAt) {
+    Keys keys = new Keys(prefix);
+    String s = client.get(keys.revokedSubject(subject));
+    if (s == null) {
+      return false;
+    }
+    return issuedAt.toEpochMilli() < Long.parseLong(s.substring(0, s.indexOf(':')));
+  }
+
+  static void awaitCurrent(RevocationList list) {
+    assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10),
+        ((RedisRevocationList) list)::isCurrent)).as("replica current").isTrue();
+  }
+
+  // ---- refresh tokens
+
+  RefreshRecord refresh(String subject, Duration lifetime) {
+    Instant now = clock.instant();
+    return new RefreshRecord(newId(subject), UUID.randomUUID().toString(),
+        Principal.of(subject, Set.of("user")), now, now.plus(lifetime),
+        now.plus(Duration.ofDays(1)));
+  }
+
+  @Test
+  void rotationConsumesTheTokenAndStoresItsSuccessor() {
+    RefreshTokenStore store = nodeA.refreshTokenStore();
+    String subject = subject();
+    RefreshRecord first = refresh(subject, Duration.ofHours(1));
+    store.create(first);
+    clock.advance(Duration.ofMinutes(5));
+    HashedId next = newId(subject);
+    Rotation r =
+        store.rotate(first.id(), next, clock.instant(), Duration.ofHours(1), Duration.ZERO);
+    assertThat(r).isEqualTo(new Rotation.Rotated(new RefreshRecord(next, first.familyId(),
+        first.principal(), clock.instant(), clock.instant().plus(Duration.ofHours(1)),
+        first.familyExpiresAt())));
+    assertThat(nodeB.refreshTokenStore().rotate(next, newId(subject), clock.instant(),
+        Duration.ofHours(1), Duration.ZERO)).isInstanceOf(Rotation.Rotated.class);
+  }
+
+  @Test
+  void reuseOfAConsumedTokenEndsTheWholeFamily() {
+    RefreshTokenStore store = nodeA.refreshTokenStore();
+    String subject = subject();
+    RefreshRecord first = refresh(subject, Duration.ofHours(1));
+    store.create(first);
+    HashedId second = newId(subject);
+    store.rotate(first.id(), second, clock.instant(), Duration.ofHours(1), Duration.ZERO);
+    assertThat(store.rotate(first.id(), newId(subject), clock.instant(), Duration.ofHours(1),
+        Duration.ZERO)).isEqualTo(new Rotation.Reused(subject));
+    assertThat(store.rotate(second, newId(subject), clock.instant(), Duration.ofHours(1),
+        Duration.ZERO)).isInstanceOf(Rotation.Invalid.class);
+  }
+
+  @Test
+  void graceRetryIsHonouredOnceAndLeavesOneLiveToken() {
+    RefreshTokenStore store = nodeA.refreshTokenStore();
+    String subject = subject();
+    RefreshRecord first = refresh(subject, Duration.ofHours(1));
+    store.create(first);
+    Duration grace = Duration.ofSeconds(10);
+    HashedId lost = newId(subject);
+    store.rotate(first.id(), lost, clock.instant(), Duration.ofHours(1), grace);
+    clock.advance(Duration.ofSeconds(2));
+    HashedId retried = newId(subject);
+    assertThat(store.rotate(first.id(), retried, clock.instant(), Duration.ofHours(1), grace))
+        .isInstanceOf(Rotation.Rotated.class);
+    assertThat(store.rotate(lost, newId(subject), clock.instant(), Duration.ofHours(1), grace))
+        .isInstanceOf(Rotation.Invalid.class);
+    assertThat(store.rotate(first.id(), newId(subject), clock.instant(), Duration.ofHours(1),
+        grace)).isEqualTo(new Rotation.Reused(subject));
+  }
+
+  @Test
+  void refreshRaceFromTwoNodesYieldsExactlyOneWinner() throws Exception {
+    String subject = subject();
+    RefreshRecord first = refresh(subject, Duration.ofHours(1));
+    nodeA.refreshTokenStore().create(first);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Callable<Boolean>> racers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      RefreshTokenStore store = (i % 2 == 0 ? nodeA : nodeB).refreshTokenStore();
+      HashedId next = newId(subject);
+      racers.add(() -> {
+        go.await();
+        return store.rotate(first.id(), next, clock.instant(), Duration.ofHours(1), Duration.ZERO)
+            instanceof Rotation.Rotated;
+      });
+    }
+    assertThat(race(racers, go)).containsOnlyOnce(true);
+  }
+
+  @Test
+  void revokedFamiliesCannotRotate() {
+    RefreshTokenStore store = nodeA.refreshTokenStore();
+    String subject = subject();
+    RefreshRecord one = refresh(subject, Duration.ofHours(1));
+    RefreshRecord two = refresh(subject, Duration.ofHours(1));
+    RefreshRecord three = refresh(subject, Duration.ofHours(1));
+    store.create(one);
+    store.create(two);
+    store.create(three);
+    assertThat(store.revokeFamily(one.id())).isTrue();
+    assertThat(store.revokeFamily(one.id())).isFalse();
+    assertThat(nodeB.refreshTokenStore().revokeSubject(subject)).isEqualTo(2);
+    for (RefreshRecord r : List.of(one, two, three)) {
+      assertThat(store.rotate(r.id(), newId(subject), clock.instant(), Duration.ofHours(1),
+          Duration.ZERO)).isInstanceOf(Rotation.Invalid.class);
+    }
+  }
+
+  @Test
+  void expiredRefreshTokenIsInvalid() {
+    RefreshTokenStore store = nodeA.refreshTokenStore();
+    String subject = subject();
+    RefreshRecord r = refresh(subject, Duration.ofMinutes(10));
+    store.create(r);
+    clock.advance(Duration.ofMinutes(10));
+    assertThat(store.rotate(r.id(), newId(subject), clock.instant(), Duration.ofHours(1),
+        Duration.ZERO)).isInstanceOf(Rotation.Invalid.class);
+  }
+
+  // ---- throttle
+
+  static final ThrottlePolicy POLICY = new ThrottlePolicy(3, 5, Duration.ofMinutes(15),
+      Duration.ofMinutes(1), Duration.ofMinutes(4));
+
+  @Test
+  void nameLocksAtItsLimitAndTheLockDoublesOnEveryFailure() {
+    LoginThrottle a = nodeA.loginThrottle(POLICY);
+    LoginThrottle b = nodeB.loginThrottle(POLICY);
+    String name = subject();
+    assertThat(a.recordFailure(name, null)).isEmpty();
+    assertThat(b.recordFailure(name, null)).isEmpty();
+    assertThat(a.lockedUntil(name, null)).isEmpty();
+    Instant now = clock.instant();
+    assertThat(b.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(1)));
+    assertThat(a.lockedUntil(name, "10.0.0.1")).contains(now.plus(Duration.ofMinutes(1)));
+    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(2)));
+    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(4)));
+    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(4)));
+    clock.advance(Duration.ofMinutes(4));
+    assertThat(b.lockedUntil(name, null)).isEmpty();
+    String key = new Keys(prefix).throttleName(name);
+    assertThat(client.pttl(key)).isBetween(1L, Duration.ofMinutes(15).toMillis());
+  }
+
+  @Test
+  void successClearsTheNameButNotTheAddress() {
+    LoginThrottle a = nodeA.loginThrottle(POLICY);
+    String address = "192.0.2." + (int) (Math.random() * 250);
+    for (int i = 0; i < 5; i++) {
+      a.recordFailure(subject(), address);
+    }
+    String name = subject();
+    assertThat(a.lockedUntil(name, address)).isPresent();
+    a.recordFailure(name, null);
+    a.recordFailure(name, null);
+    a.recordSuccess(name);
+    assertThat(a.lockedUntil(name, null)).isEmpty();
+    assertThat(nodeB.loginThrottle(POLICY).lockedUntil(name, address)).isPresent();
+  }
+
+  @Test
+  void windowEndForgetsFailures() {
+    LoginThrottle a = nodeA.loginThrottle(POLICY);
+    String name = subject();
+    a.recordFailure(name, null);
+    a.recordFailure(name, null);
+    clock.advance(Duration.ofMinutes(15));
+    assertThat(a.recordFailure(name, null)).isEmpty();
+  }
+
+  static List<Boolean> race(List<Callable<Boolean>> racers, CountDownLatch go) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(racers.size());
+    try {
+      List<Future<Boolean>> futures = new ArrayList<>();
+      for (Callable<Boolean> c : racers) {
+        futures.add(pool.submit(c));
+      }
+      go.countDown();
+      List<Boolean> results = new ArrayList<>();
+      for (Future<Boolean> f : futures) {
+        results.add(f.get());
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,15 @@
+package dev.latchkey.redis;
+
+import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.LoginThrottleContract;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.ThrottlePolicy;
+
+/** The shared {@link LoginThrottleContract} on RedisLoginThrottle, a standalone server. */
+class StandaloneRedisLoginThrottleContractTest extends LoginThrottleContract {
+  @Override
+  protected LoginThrottle createThrottle(ThrottlePolicy policy, TestClock clock) {
+    return RedisStores.builder(SharedRedis.standaloneClient()).clock(clock).build()
+        .loginThrottle(policy);
+  }
+}

@@ -1,0 +1,19 @@
+package dev.latchkey.redis;
+
+import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.SessionStoreContract;
+import dev.latchkey.core.TestClock;
+import java.util.UUID;
+
+/** The shared {@link SessionStoreContract} on RedisSessionStore, on a standalone server. */
+class StandaloneRedisSessionStoreContractTest extends SessionStoreContract {
+  @Override
+  protected SessionStore createStore(TestClock clock) {
+    // A key prefix of its own makes the store empty for each test.
+    return RedisStores.builder(SharedRedis.standaloneClient())
+        .keyPrefix("c" + UUID.randomUUID() + ":")
+        .clock(clock)
+        .build()
+        .sessionStore();
+  }
+}

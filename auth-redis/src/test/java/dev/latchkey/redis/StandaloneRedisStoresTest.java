@@ -1,0 +1,151 @@
+package dev.latchkey.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.SessionRecord;
+import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.SessionStore.CapPolicy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/** The store behaviour on a standalone server, plus what is measured there (commands per op). */
+class StandaloneRedisStoresTest extends RedisStoresBehaviour {
+  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+
+  @Override
+  protected UnifiedJedis newClient() {
+    return RedisClient.builder()
+        .hostAndPort(REDIS.hostAndPort())
+        .clientConfig(DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(1000).socketTimeoutMillis(1000).build())
+        .build();
+  }
+
+  @Test
+  void sessionReadAndTouchIsExactlyOneScriptCall() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    // Warm the script cache so that the count below is the steady state.
+    store.read(s.id(), touch(Duration.ZERO));
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    int reads = 10;
+    for (int i = 0; i < reads; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      assertThat(store.read(s.id(), touch(Duration.ZERO))).isPresent();
+    }
+    Map<String, Long> calls = REDIS.commandCalls();
+    // Each read renewed (minInterval zero): still one EVALSHA, and nothing else from the client.
+    assertThat(calls.get("evalsha")).isEqualTo(reads);
+    assertThat(calls.getOrDefault("eval", 0L)).isZero();
+    long otherClientCommands = calls.entrySet().stream()
+        .filter(e -> !e.getKey().equals("evalsha") && !e.getKey().equals("info")
+            && !e.getKey().equals("config|resetstat") && !e.getKey().startsWith("hset")
+            && !e.getKey().startsWith("hgetall") && !e.getKey().startsWith("pexpire")
+            && !e.getKey().startsWith("zadd") && !e.getKey().startsWith("zrange")
+            && !e.getKey().equals("ping"))
+        .mapToLong(Map.Entry::getValue).sum();
+    assertThat(otherClientCommands).as("commands besides the script and its body: %s", calls)
+        .isZero();
+  }
+
+  @Test
+  void sessionWriteIsExactlyOneScriptCall() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord warm = session(subject());
+    store.create(warm, 3, CapPolicy.REFUSE_NEW);
+    store.setAttribute(warm.id(), "a", "b", clock.instant());
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    store.setAttribute(s.id(), "a", "b", clock.instant());
+    assertThat(REDIS.commandCalls().get("evalsha")).isEqualTo(2);
+  }
+
+  @Test
+  void revocationCheckThroughACurrentReplicaCostsNoRoundTrip() {
+    RevocationList list = nodeA.revocationList();
+    awaitCurrent(list);
+    String subject = subject();
+    list.revokeToken("iss", "gone", subject, clock.instant().plusSeconds(600));
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    for (int i = 0; i < 100; i++) {
+      assertThat(list.isRevoked("iss", "gone", subject, clock.instant())).isTrue();
+      assertThat(list.isRevoked("iss", "live-" + i, subject, clock.instant())).isFalse();
+    }
+    Map<String, Long> calls = REDIS.commandCalls();
+    assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L)
+        + calls.getOrDefault("get", 0L)).as("%s", calls).isZero();
+  }
+
+  @Test
+  void droppedSubscriptionIsResyncedAndMissesNoRevocation() {
+    RevocationList a = nodeA.revocationList();
+    RedisRevocationList b = (RedisRevocationList) nodeB.revocationList();
+    awaitCurrent(a);
+    awaitCurrent(b);
+    String subject = subject();
+    Instant iat = clock.instant();
+    try (var admin = REDIS.admin()) {
+      // Drop every subscriber connection, then revoke before they are back: the message is lost
+      // for them, so only the resync (or a direct read meanwhile) can tell B.
+      admin.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
+          .type(redis.clients.jedis.args.ClientType.PUBSUB));
+    }
+    a.revokeToken("iss", "while-down", subject, clock.instant().plusSeconds(600));
+    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND,
+        () -> b.isRevoked("iss", "while-down", subject, iat))).isTrue();
+    awaitCurrent(b);
+    assertThat(b.isRevoked("iss", "while-down", subject, iat)).isTrue();
+  }
+
+  @Test
+  void flushedScriptCacheIsRefilledWithoutAFailure() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    try (var admin = REDIS.admin()) {
+      admin.scriptFlush();
+    }
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+    assertThat(REDIS.commandCalls().get("evalsha")).isEqualTo(1);
+  }
+
+  @Test
+  void startingAndClosingReplicasLeavesTheSharedClientsConnectionsClean() {
+    // A subscription's connection returns to the client's pool: a reply left unread on it (a
+    // second UNSUBSCRIBE, a late PONG) would answer some later, unrelated command.
+    SessionStore sessions = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    sessions.create(s, 3, CapPolicy.REFUSE_NEW);
+    for (int i = 0; i < 40; i++) {
+      RedisStores node = stores();
+      RevocationList list = node.revocationList();
+      if (i % 2 == 0) {
+        awaitCurrent(list);
+      }
+      node.close();
+      for (int j = 0; j < 5; j++) {
+        assertThat(sessions.read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+        assertThat(client.ping()).isEqualTo("PONG");
+      }
+    }
+  }
+}

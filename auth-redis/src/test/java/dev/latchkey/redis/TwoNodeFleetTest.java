@@ -1,0 +1,109 @@
+package dev.latchkey.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionCookie;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.TokenService.IssuedToken;
+import dev.latchkey.session.LoginOutcome;
+import dev.latchkey.session.SessionManager;
+import dev.latchkey.token.JwtTokenService;
+import dev.latchkey.token.KeyRing;
+import dev.latchkey.token.SigningAlgorithm;
+import dev.latchkey.token.SigningKey;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two application nodes, each with its own {@link RedisStores}, session manager and token service,
+ * sharing one Redis: what one node does, the other sees.
+ */
+class TwoNodeFleetTest {
+  private static final byte[] SECRET =
+      "an HMAC secret of at least 32 bytes, for tests".getBytes(StandardCharsets.UTF_8);
+
+  private final TestClock clock = TestClock.atNow();
+  private final String prefix = "fleet" + UUID.randomUUID() + ":";
+  private final RedisStores redisA = stores();
+  private final RedisStores redisB = stores();
+
+  private RedisStores stores() {
+    return RedisStores.builder(SharedRedis.standaloneClient())
+        .keyPrefix(prefix)
+        .clock(clock)
+        .revocationHeartbeat(Duration.ofMillis(100))
+        .build();
+  }
+
+  @AfterEach
+  void closeNodes() {
+    redisA.close();
+    redisB.close();
+  }
+
+  private SessionManager sessions(RedisStores redis) {
+    return SessionManager.builder(redis.sessionStore()).clock(clock).build();
+  }
+
+  private JwtTokenService tokens(RedisStores redis) {
+    return JwtTokenService.builder(
+            KeyRing.of(SigningKey.hmac("k1", SECRET, SigningAlgorithm.HS256)),
+            "https://issuer.example",
+            "app")
+        .revocationList(redis.revocationList())
+        .clock(clock)
+        .build();
+  }
+
+  @Test
+  void sessionCreatedOnOneNodeIsUsedAndEndedOnTheOther() {
+    SessionManager a = sessions(redisA);
+    SessionManager b = sessions(redisB);
+    LoginOutcome.Created login =
+        (LoginOutcome.Created) a.login(Principal.of("alice", Set.of("user")), Map.of());
+    SessionCookie cookie = new SessionCookie(login.id());
+
+    assertThat(b.authenticate(cookie).succeeded()).isTrue();
+    assertThat(b.logout(login.id())).isTrue();
+
+    AuthResult after = a.authenticate(cookie);
+    assertThat(after.succeeded()).isFalse();
+  }
+
+  @Test
+  void tokenRevokedOnOneNodeIsRefusedOnTheOtherWithinTheBound() {
+    JwtTokenService a = tokens(redisA);
+    JwtTokenService b = tokens(redisB);
+    RedisStoresBehaviour.awaitCurrent(redisB.revocationList());
+    IssuedToken token = a.issue(Principal.of("bob"), Map.of());
+    assertThat(b.verify(token.value()).succeeded()).isTrue();
+
+    assertThat(a.revoke(token.value())).isTrue();
+
+    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
+        () -> b.verify(token.value()) instanceof AuthResult.Failure f
+            && f.reason() == AuthResult.Reason.REVOKED)).isTrue();
+  }
+
+  @Test
+  void logOutEverywhereOnOneNodeRefusesEarlierTokensOnTheOther() {
+    JwtTokenService a = tokens(redisA);
+    JwtTokenService b = tokens(redisB);
+    RedisStoresBehaviour.awaitCurrent(redisA.revocationList());
+    IssuedToken old = a.issue(Principal.of("carol"), Map.of());
+
+    b.revokeAll("carol");
+
+    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
+        () -> !a.verify(old.value()).succeeded())).isTrue();
+    clock.advance(Duration.ofSeconds(2));
+    assertThat(a.verify(a.issue(Principal.of("carol"), Map.of()).value()).succeeded()).isTrue();
+  }
+}

@@ -1,0 +1,64 @@
+package dev.latchkey.examples;
+
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionCookie;
+import dev.latchkey.session.InMemorySessionStore;
+import dev.latchkey.session.LoginOutcome;
+import dev.latchkey.session.SessionManager;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The session lifecycle: login gives a fresh id, the cookie authenticates, rotation on privilege
+ * change kills the old id, logout kills the new one, and "log out everywhere" ends every session.
+ *
+ * <p>Run: {@code mvn -B -q package -DskipTests && java -cp examples/target/latchkey-demo.jar
+ * dev.latchkey.examples.SessionFlowExample}
+ */
+public final class SessionFlowExample {
+  private SessionFlowExample() {}
+
+  public static void main(String[] args) {
+    SessionManager sessions =
+        SessionManager.builder(InMemorySessionStore.builder().build())
+            .idleTimeout(Duration.ofMinutes(30))
+            .absoluteTimeout(Duration.ofHours(8))
+            .build();
+    Principal alice = Principal.of("alice", Set.of("user"));
+
+    // login: a fresh 256-bit id, returned once, for the Set-Cookie header
+    LoginOutcome.Created laptop =
+        (LoginOutcome.Created) sessions.login(alice, Map.of("user_agent", "laptop"));
+    String sid = laptop.id();
+    System.out.println("login -> cookie value of " + sid.length() + " chars");
+    System.out.println("cookie check:           " + describe(sessions.authenticate(new SessionCookie(sid))));
+
+    // privilege change (step-up): a new id, the same session; the old id is dead at once
+    String rotated = sessions.rotate(sid).orElseThrow();
+    System.out.println("after rotate, old id:   " + describe(sessions.authenticate(new SessionCookie(sid))));
+    System.out.println("after rotate, new id:   " + describe(sessions.authenticate(new SessionCookie(rotated))));
+
+    // a second device, listed on a "your sessions" page
+    LoginOutcome.Created phone =
+        (LoginOutcome.Created) sessions.login(alice, Map.of("user_agent", "phone"));
+    sessions.sessionsOf("alice").forEach(s ->
+        System.out.println("active session:         " + s.attributes().get("user_agent")
+            + ", created " + s.createdAt()));
+
+    // logout ends one session; logout everywhere ends the rest
+    sessions.logout(rotated);
+    System.out.println("after logout:           " + describe(sessions.authenticate(new SessionCookie(rotated))));
+    int ended = sessions.logoutEverywhere("alice");
+    System.out.println("logout everywhere ended " + ended + "; phone: "
+        + describe(sessions.authenticate(new SessionCookie(phone.id()))));
+
+    // a forged or garbled cookie never reaches the store
+    System.out.println("garbage cookie:         " + describe(sessions.authenticate(new SessionCookie("x; DROP"))));
+  }
+
+  static String describe(AuthResult result) {
+    return PasswordLoginExample.describe(result);
+  }
+}
