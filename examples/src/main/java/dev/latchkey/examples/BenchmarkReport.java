@@ -117,9 +117,9 @@ public final class BenchmarkReport {
       if (line.startsWith("COMMANDS ")) {
         String[] f = line.split(" ");
         // COMMANDS impl op sent=x inScripts=y cmd=z...
-        String detail = String.join(" ", java.util.Arrays.copyOfRange(f, 5, f.length));
+        String detail = String.join(" ", java.util.Arrays.copyOfRange(f, 6, f.length));
         commands.put(f[1] + "|" + f[2],
-            new String[] {f[3].substring(5), f[4].substring(10), detail});
+            new String[] {f[3].substring(5), f[4].substring(10), detail, f[5].substring(9)});
       }
     }
   }
@@ -302,7 +302,8 @@ public final class BenchmarkReport {
         String[] c = commands.get(impl + "|" + op);
         if (c != null) {
           o.append("- ").append(impl).append(' ').append(op).append(": ").append(c[2])
-              .append(" (+ ").append(c[1]).append(" inside scripts)\n");
+              .append(" (+ ").append(c[1]).append(" inside scripts); ").append(c[3])
+              .append(" µs of Redis time per operation\n");
         }
       }
     }

@@ -84,6 +84,15 @@ final class RedisServerProcess implements AutoCloseable {
    * class makes itself.
    */
   Map<String, Long> commandStats() throws IOException {
+    return commandStats("calls=");
+  }
+
+  /** Microseconds the server spent per command since the last {@link #resetStats}. */
+  Map<String, Long> commandMicros() throws IOException {
+    return commandStats("usec=");
+  }
+
+  private Map<String, Long> commandStats(String field) throws IOException {
     Map<String, Long> calls = new LinkedHashMap<>();
     for (String line : command("INFO", "commandstats").split("\r\n")) {
       // cmdstat_evalsha:calls=12,usec=...
@@ -94,7 +103,7 @@ final class RedisServerProcess implements AutoCloseable {
       if (name.equals("info") || name.startsWith("config")) {
         continue;
       }
-      int start = line.indexOf("calls=") + 6;
+      int start = line.indexOf(field) + field.length();
       int end = line.indexOf(',', start);
       calls.put(name, Long.parseLong(line.substring(start, end)));
     }
