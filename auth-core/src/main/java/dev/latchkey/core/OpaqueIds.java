@@ -29,6 +29,14 @@ public final class OpaqueIds {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  /**
+   * One SHA-256 per thread: every cookie check and revocation lookup hashes, and the provider
+   * lookup of {@code MessageDigest.getInstance} cost about a third of the hash itself (measured by
+   * {@code CryptoFloorBenchmark}). {@code digest()} resets the instance, so no state leaks
+   * between calls.
+   */
+  private static final ThreadLocal<MessageDigest> SHA256 =
+      ThreadLocal.withInitial(OpaqueIds::newSha256);
 
   private OpaqueIds() {}
 
@@ -88,8 +96,12 @@ public final class OpaqueIds {
   }
 
   static byte[] sha256(String value) {
+    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static MessageDigest newSha256() {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java platform must provide SHA-256", e);
     }

@@ -95,7 +95,7 @@ public final class JwtTokenService implements TokenService {
   private final int maxTokenLength;
   private final AuthListener listener;
   private final long cacheSize;
-  private final Cache<String, VerifiedClaims> cache;
+  private final Cache<CacheKey, VerifiedClaims> cache;
   private final String headerPrefix; // base64url header of the signing key, and the dot
   private volatile KnownHeader[] knownHeaders;
 
@@ -308,12 +308,13 @@ public final class JwtTokenService implements TokenService {
       throw Refusal.malformed("token too long");
     }
     long now = clock.millis();
-    VerifiedClaims claims = cache == null ? null : cache.getIfPresent(token);
+    CacheKey key = cache == null ? null : new CacheKey(token);
+    VerifiedClaims claims = key == null ? null : cache.getIfPresent(key);
     if (claims == null) {
       claims = verifySignatureAndClaims(token);
       checkTime(claims, now, skewMillis);
-      if (cache != null) {
-        cache.put(token, claims);
+      if (key != null) {
+        cache.put(key, claims);
       }
     } else {
       checkTime(claims, now, skewMillis);
@@ -570,6 +571,39 @@ public final class JwtTokenService implements TokenService {
   @Override
   public String toString() {
     return "JwtTokenService[issuer=" + issuer + ", audience=" + audience + ", keys=" + keys + "]";
+  }
+
+  /**
+   * A verified-token cache key: the whole token, compared in full, hashed over its last {@value
+   * #HASHED_CHARS} characters only. Those are signature characters, which no one can choose for a
+   * token that verifies, so they spread as well as a hash of the whole string; and a server gets a
+   * fresh {@code String} per request, whose {@code hashCode} would otherwise walk all of it (an
+   * RS256 token is 3× as long as an ES256 one). Only tokens that verified are ever put in the
+   * cache, so a forged token cannot crowd a bucket either.
+   */
+  private static final class CacheKey {
+    private static final int HASHED_CHARS = 32;
+    private final String token;
+    private final int hash;
+
+    CacheKey(String token) {
+      this.token = token;
+      int h = 0;
+      for (int i = Math.max(0, token.length() - HASHED_CHARS); i < token.length(); i++) {
+        h = 31 * h + token.charAt(i);
+      }
+      this.hash = h;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof CacheKey k && hash == k.hash && token.equals(k.token);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   /** Builds a {@link JwtTokenService}. Not thread-safe. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -63,7 +62,7 @@ public class TokenIssueBenchmark {
 
   @Benchmark
   public TokenService.IssuedToken latchkeyIssue() {
-    return service.issue(ALICE, Map.of("scope", "read"));
+    return service.issue(ALICE);
   }
 
   @Benchmark
@@ -80,7 +79,6 @@ public class TokenIssueBenchmark {
             .expirationTime(new Date(now + 3_600_000))
             .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(jti))
             .claim("roles", List.of("admin", "user"))
-            .claim("scope", "read")
             .build();
     SignedJWT jwt = new SignedJWT(header, claims);
     jwt.sign(keys.nimbusSigner);

@@ -16,13 +16,15 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.core.AuthResult;
-import dev.latchkey.core.Principal;
+import dev.latchkey.core.RevocationList;
+import dev.latchkey.token.InMemoryRevocationList;
+import java.time.Clock;
+import java.time.Instant;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import java.security.Key;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -58,8 +60,10 @@ import javax.crypto.spec.SecretKeySpec;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class TokenVerifyBenchmark {
-  static final String ISS = "https://auth.example";
-  static final String AUD = "api";
+  static final String ISS = BenchmarkKeys.ISS;
+  static final String AUD = BenchmarkKeys.AUD;
+  /** Revoked tokens of other users, so the revocation lookup is not of an empty list. */
+  static final int REVOKED = 1_000;
 
   @Param({"HS256", "RS256", "ES256", "EdDSA"})
   public String alg;
@@ -75,17 +79,23 @@ public class TokenVerifyBenchmark {
   public void setUp() throws Exception {
     keys = BenchmarkKeys.generate(alg);
     KeyRing ring = KeyRing.of(keys.latchkeyKey);
+    RevocationList revocations = InMemoryRevocationList.create(Clock.systemUTC());
+    Instant later = Instant.now().plus(Duration.ofHours(1));
+    for (int i = 0; i < REVOKED; i++) {
+      revocations.revokeToken(ISS, "revoked-" + i, "user-" + i, later);
+    }
     service =
-        JwtTokenService.builder(ring, ISS, AUD).accessTokenLifetime(Duration.ofHours(1)).build();
+        JwtTokenService.builder(ring, ISS, AUD)
+            .accessTokenLifetime(Duration.ofHours(1))
+            .revocationList(revocations)
+            .build();
     cachedService =
         JwtTokenService.builder(ring, ISS, AUD)
             .accessTokenLifetime(Duration.ofHours(1))
+            .revocationList(revocations)
             .verifiedTokenCacheSize(10_000)
             .build();
-    token =
-        service
-            .issue(Principal.of("alice", Set.of("user", "admin")), Map.of("scope", "read"))
-            .value();
+    token = BenchmarkKeys.accessToken(keys);
     tokenChars = token.toCharArray();
 
     processor = new DefaultJWTProcessor<>();

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds the benchmark jar with the peers profile and runs the whole comparison of issue 7 in one
+# go, then writes the side-by-side table into BENCHMARKS.md (between the run-benchmarks markers).
+# About 10-12 minutes on 2 cores. Needs Java 17+, Maven and redis-server on PATH; starts its own
+# redis-servers on free loopback ports (never 6379) and stops them.
+#
+#   examples/run-benchmarks.sh                 # the full run
+#   JMH_OPTS="-f 1 -wi 1 -w 200ms -i 1 -r 200ms" E2E_SECONDS=1 examples/run-benchmarks.sh  # smoke
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 3 -r 1s"}
+PASSWORD_OPTS=${PASSWORD_OPTS:-"-f 1"}
+E2E_SECONDS=${E2E_SECONDS:-5}
+E2E_THREADS=${E2E_THREADS:-8}
+OUT=examples/target/bench-run
+JAR=examples/target/benchmarks.jar
+
+command -v redis-server >/dev/null || { echo "redis-server is not on PATH" >&2; exit 1; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+start=$(date +%s)
+
+mvn -B -q -Ppeers -pl examples -am package -DskipTests -Dmaven.javadoc.skip=true
+rm -rf "$OUT" && mkdir -p "$OUT"
+
+# shellcheck disable=SC2086
+java -jar "$JAR" \
+  'TokenVerifyBenchmark|PeerTokenVerifyBenchmark|TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|RedisSessionBenchmark|RevocationCheckBenchmark' \
+  $JMH_OPTS -rf json -rff "$OUT/jmh.json" | tee "$OUT/jmh.log"
+# shellcheck disable=SC2086
+java -jar "$JAR" 'PasswordVerifyBenchmark' $PASSWORD_OPTS -rf json -rff "$OUT/jmh-password.json" \
+  | tee "$OUT/jmh-password.log"
+java -cp "$JAR" dev.latchkey.examples.RedisCommandsPerOperation 2>/dev/null | tee "$OUT/commands.txt"
+java -cp "$JAR" dev.latchkey.examples.EndToEndLoad "$E2E_SECONDS" "$E2E_THREADS" | tee "$OUT/e2e.txt"
+
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+java -cp "$JAR" dev.latchkey.examples.BenchmarkReport "$OUT" BENCHMARKS.md "$load_before" "$load_after" \
+  > "$OUT/report.md"
+echo "BENCHMARKS.md updated in $(( $(date +%s) - start )) s; raw results in $OUT"

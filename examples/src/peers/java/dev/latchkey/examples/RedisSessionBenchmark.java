@@ -1,0 +1,230 @@
+package dev.latchkey.examples;
+
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionCookie;
+import dev.latchkey.core.SessionStore.CapPolicy;
+import dev.latchkey.redis.RedisStores;
+import dev.latchkey.session.LoginOutcome;
+import dev.latchkey.session.SessionManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.data.redis.RedisIndexedSessionRepository;
+import org.springframework.session.data.redis.RedisSessionRepository;
+
+/**
+ * What does a server-side session on Redis cost per request with Latchkey, against Spring Session
+ * Data Redis's two repositories, on the same private {@code redis-server} (a free loopback port),
+ * one thread, one operation at a time?
+ *
+ * <ul>
+ *   <li>{@code create}: a login. Latchkey: {@code SessionManager.login} with the per-subject index
+ *       and a cap of 4 sessions (the oldest ended past that). Spring: {@code createSession}, the
+ *       same two attributes plus the principal name, {@code save}.
+ *   <li>{@code readTouch}: a request that checks its cookie and slides the idle timeout. Latchkey:
+ *       {@code authenticate} with {@code renewalInterval(0)} so every read also renews. Spring:
+ *       {@code findById}, {@code setLastAccessedTime(now)}, {@code save} (what its {@code
+ *       SessionRepositoryFilter} does per request).
+ *   <li>{@code attributeWrite}: a request that checks its cookie and writes one attribute.
+ *       Latchkey: {@code authenticate} then {@code setAttribute}. Spring: {@code findById}, {@code
+ *       setLastAccessedTime}, {@code setAttribute}, {@code save}.
+ * </ul>
+ *
+ * <p>{@link RedisCommandsPerOperation} counts the Redis commands of each of these.
+ *
+ * <p>Run: {@code mvn -B -q -Ppeers -pl examples -am package -DskipTests && java -jar
+ * examples/target/benchmarks.jar RedisSession -f 1 -wi 2 -w 1s -i 3 -r 1s}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class RedisSessionBenchmark {
+  static final int SESSIONS = 2_000;
+  static final int SUBJECTS = 2_000;
+  static final Map<String, String> ATTRIBUTES =
+      Map.of("user-agent", "Mozilla/5.0 (X11; Linux x86_64)", "address", "192.0.2.10");
+
+  @Param({"latchkey", "springPlain", "springIndexed"})
+  public String impl;
+
+  RedisServerProcess server;
+  Sessions sessions;
+  String[] ids;
+  int next;
+
+  @Setup
+  public void setUp() throws Exception {
+    server = RedisServerProcess.start();
+    sessions = Sessions.of(impl, server);
+    ids = new String[SESSIONS];
+    for (int i = 0; i < SESSIONS; i++) {
+      ids[i] = sessions.create("warm-" + i);
+    }
+  }
+
+  @Benchmark
+  public String create() {
+    return sessions.create("user-" + (next++ % SUBJECTS));
+  }
+
+  @Benchmark
+  public boolean readTouch() {
+    return sessions.readTouch(ids[next++ % SESSIONS]);
+  }
+
+  @Benchmark
+  public boolean attributeWrite() {
+    int i = next++;
+    return sessions.attributeWrite(ids[i % SESSIONS], "cart-" + (i & 1023));
+  }
+
+  @TearDown
+  public void tearDown() throws Exception {
+    sessions.close();
+    server.close();
+  }
+
+  /** The three operations on one implementation. */
+  interface Sessions extends AutoCloseable {
+    /** A new session of {@code subject}; its raw id. */
+    String create(String subject);
+
+    boolean readTouch(String id);
+
+    boolean attributeWrite(String id, String value);
+
+    static Sessions of(String impl, RedisServerProcess server) {
+      return switch (impl) {
+        case "latchkey" -> new LatchkeySessions(server);
+        case "springPlain" -> new SpringSessions(server, false);
+        case "springIndexed" -> new SpringSessions(server, true);
+        default -> throw new IllegalArgumentException(impl);
+      };
+    }
+  }
+
+  static final class LatchkeySessions implements Sessions {
+    private final RedisStores stores;
+    private final SessionManager manager;
+
+    LatchkeySessions(RedisServerProcess server) {
+      stores = RedisStores.fromUrl(server.url()).keyPrefix("bench:").build();
+      manager =
+          SessionManager.builder(stores.sessionStore())
+              .idleTimeout(Duration.ofMinutes(30))
+              .absoluteTimeout(Duration.ofHours(12))
+              .renewalInterval(Duration.ZERO)
+              .maxSessionsPerSubject(4, CapPolicy.END_OLDEST)
+              .build();
+    }
+
+    @Override
+    public String create(String subject) {
+      LoginOutcome out = manager.login(Principal.of(subject, Set.of("user")), ATTRIBUTES);
+      return ((LoginOutcome.Created) out).id();
+    }
+
+    @Override
+    public boolean readTouch(String id) {
+      return manager.authenticate(new SessionCookie(id)) instanceof AuthResult.Success;
+    }
+
+    @Override
+    public boolean attributeWrite(String id, String value) {
+      return manager.authenticate(new SessionCookie(id)) instanceof AuthResult.Success
+          && manager.setAttribute(id, "cart", value);
+    }
+
+    @Override
+    public void close() {
+      stores.close();
+    }
+  }
+
+  static final class SpringSessions implements Sessions {
+    private final LettuceConnectionFactory factory;
+    private final SessionRepository<? extends Session> repository;
+
+    SpringSessions(RedisServerProcess server, boolean indexed) {
+      factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", server.port));
+      factory.afterPropertiesSet();
+      factory.start();
+      // Spring Session's own template set-up: string keys, JDK-serialised values (its default).
+      RedisTemplate<String, Object> template = new RedisTemplate<>();
+      template.setConnectionFactory(factory);
+      template.setKeySerializer(RedisSerializer.string());
+      template.setHashKeySerializer(RedisSerializer.string());
+      template.afterPropertiesSet();
+      if (indexed) {
+        RedisIndexedSessionRepository r = new RedisIndexedSessionRepository(template);
+        r.setDefaultMaxInactiveInterval(Duration.ofMinutes(30));
+        repository = r;
+      } else {
+        RedisSessionRepository r = new RedisSessionRepository(template);
+        r.setDefaultMaxInactiveInterval(Duration.ofMinutes(30));
+        repository = r;
+      }
+    }
+
+    @Override
+    public String create(String subject) {
+      return createTyped(repository, subject);
+    }
+
+    private static <S extends Session> String createTyped(SessionRepository<S> repo, String subject) {
+      S s = repo.createSession();
+      s.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, subject);
+      ATTRIBUTES.forEach(s::setAttribute);
+      repo.save(s);
+      return s.getId();
+    }
+
+    @Override
+    public boolean readTouch(String id) {
+      return touchTyped(repository, id, null);
+    }
+
+    @Override
+    public boolean attributeWrite(String id, String value) {
+      return touchTyped(repository, id, value);
+    }
+
+    private static <S extends Session> boolean touchTyped(
+        SessionRepository<S> repo, String id, String cart) {
+      S s = repo.findById(id);
+      if (s == null) {
+        return false;
+      }
+      s.setLastAccessedTime(Instant.now());
+      if (cart != null) {
+        s.setAttribute("cart", cart);
+      }
+      repo.save(s);
+      return true;
+    }
+
+    @Override
+    public void close() {
+      factory.destroy();
+    }
+  }
+}
