@@ -21,10 +21,10 @@ import java.util.stream.Stream;
  * #close}. It also reads {@code INFO commandstats}, so a benchmark can count the commands an
  * operation sends.
  */
-final class RedisServerProcess implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
   private final Process process;
   private final Path dir;
-  final int port;
+  public final int port;
 
   private RedisServerProcess(Process process, Path dir, int port) {
     this.process = process;
@@ -33,7 +33,7 @@ final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Starts a server and waits (at most 10 s) until it answers PING. */
-  static RedisServerProcess start() throws IOException, InterruptedException {
+  public static RedisServerProcess start() throws IOException, InterruptedException {
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
@@ -70,12 +70,12 @@ final class RedisServerProcess implements AutoCloseable {
     throw new IllegalStateException("redis-server did not start on port " + port);
   }
 
-  String url() {
+  public String url() {
     return "redis://127.0.0.1:" + port;
   }
 
   /** Zeroes the command statistics. */
-  void resetStats() throws IOException {
+  public void resetStats() throws IOException {
     command("CONFIG", "RESETSTAT");
   }
 
@@ -83,7 +83,7 @@ final class RedisServerProcess implements AutoCloseable {
    * Calls per command since the last {@link #resetStats}, without the INFO and CONFIG calls this
    * class makes itself.
    */
-  Map<String, Long> commandStats() throws IOException {
+  public Map<String, Long> commandStats() throws IOException {
     return commandStats("calls=");
   }
 
