@@ -30,8 +30,7 @@ public record SessionTouch(
 
   /** Whether {@link #apply} would change {@code record}: a store writes only then. */
   public boolean renews(SessionRecord record) {
-    return record.isLiveAt(now)
-        && Duration.between(record.lastSeenAt(), now).compareTo(minInterval) >= 0;
+    return record.isLiveAt(now) && atLeastApart(record.lastSeenAt(), now, minInterval);
   }
 
   /** The record after this touch; the same instance when nothing changes. */
@@ -51,6 +50,21 @@ public record SessionTouch(
         record.absoluteExpiresAt(),
         expiresAt.plus(expiredNotice),
         record.attributes());
+  }
+
+  /**
+   * {@code Duration.between(from, to).compareTo(d) >= 0}, without the Duration: a store asks this
+   * on every cookie check.
+   */
+  static boolean atLeastApart(Instant from, Instant to, Duration d) {
+    // Epoch seconds of two Instants differ by less than 2^56: no overflow.
+    long seconds = to.getEpochSecond() - from.getEpochSecond();
+    int nanos = to.getNano() - from.getNano();
+    if (nanos < 0) {
+      seconds--;
+      nanos += 1_000_000_000;
+    }
+    return seconds != d.getSeconds() ? seconds > d.getSeconds() : nanos >= d.getNano();
   }
 
   private static void requireNonNegative(Duration d, String name) {
