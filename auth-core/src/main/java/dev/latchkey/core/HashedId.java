@@ -1,5 +1,9 @@
 package dev.latchkey.core;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -9,14 +13,115 @@ import java.util.Objects;
  *
  * <p>The shard is a short tag derived from the owner's subject ({@link OpaqueIds#shardOf}) and
  * carried inside the raw value, so that a clustered store can place every key of one subject in one
- * slot without knowing the subject at lookup time. The in-memory stores ignore it.
+ * slot without knowing the subject at lookup time. The in-memory stores need no placement.
  *
- * @param shard the owner's shard tag, as given by {@link OpaqueIds#shardOf}
- * @param hash base64url (no padding) SHA-256 of the whole raw value
+ * <p>A value, like a record of {@code (shard, hash)}: two ids are equal exactly when their shards
+ * and their hashes are equal strings, and {@link #toString()} is {@code
+ * HashedId[shard=..., hash=...]}. Immutable and thread-safe.
+ *
+ * <p>Not a record, unlike the other values, for the cookie check's sake: an id that {@link
+ * OpaqueIds#parse} makes holds the 32 bytes of its SHA-256 and encodes {@link #hash()} only when
+ * asked, and equality and {@link #hashCode()} compare those bytes, so an in-memory store keyed by
+ * this value neither builds a 43-character string per lookup nor walks one to hash it.
  */
-public record HashedId(String shard, String hash) {
-  public HashedId {
-    Objects.requireNonNull(shard, "shard");
-    Objects.requireNonNull(hash, "hash");
+public final class HashedId {
+  private static final int SHA256_BYTES = 32;
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
+  private final String shard;
+  // The SHA-256 as four big-endian longs, when the hash is the canonical base64url of 32 bytes
+  // (always, for the ids this library makes). Otherwise `digest` is false, the longs are zero, and
+  // equality falls back to the hash string: no two hash strings can then be confused, because the
+  // canonical encoding is one-to-one.
+  private final boolean digest;
+  private final long d0;
+  private final long d1;
+  private final long d2;
+  private final long d3;
+  // Set at construction, or encoded from the longs on first use (a benign race, as String's
+  // cached hash code: every thread computes the same immutable string).
+  private String hash;
+
+  /**
+   * An id from its parts.
+   *
+   * @param shard the owner's shard tag, as given by {@link OpaqueIds#shardOf}
+   * @param hash base64url (no padding) SHA-256 of the whole raw value
+   */
+  public HashedId(String shard, String hash) {
+    this(
+        Objects.requireNonNull(shard, "shard"),
+        Objects.requireNonNull(hash, "hash"),
+        OpaqueIds.decodeSha256(hash));
+  }
+
+  private HashedId(String shard, String hash, byte[] sha256) {
+    this.shard = shard;
+    this.hash = hash;
+    this.digest = sha256 != null;
+    this.d0 = digest ? (long) LONGS.get(sha256, 0) : 0;
+    this.d1 = digest ? (long) LONGS.get(sha256, 8) : 0;
+    this.d2 = digest ? (long) LONGS.get(sha256, 16) : 0;
+    this.d3 = digest ? (long) LONGS.get(sha256, 24) : 0;
+  }
+
+  /** An id from the first 32 bytes of {@code sha256}, its hash string encoded only when asked. */
+  static HashedId ofSha256(String shard, byte[] sha256) {
+    return new HashedId(shard, null, sha256);
+  }
+
+  /** The owner's shard tag, as given by {@link OpaqueIds#shardOf}. */
+  public String shard() {
+    return shard;
+  }
+
+  /** Base64url (no padding) SHA-256 of the whole raw value. */
+  public String hash() {
+    String h = hash;
+    if (h == null) {
+      byte[] bytes = new byte[SHA256_BYTES];
+      LONGS.set(bytes, 0, d0);
+      LONGS.set(bytes, 8, d1);
+      LONGS.set(bytes, 16, d2);
+      LONGS.set(bytes, 24, d3);
+      h = B64.encodeToString(bytes);
+      hash = h;
+    }
+    return h;
+  }
+
+  /**
+   * Whether {@code o} is an id with an equal shard and an equal hash.
+   *
+   * <p>Not in constant time, and it need not be: what is compared is a SHA-256, never the raw
+   * secret, so how long a mismatch takes tells a client nothing about a live id's raw value (a
+   * store lookup by the same hash is no more constant-time).
+   */
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof HashedId other) || digest != other.digest) {
+      return false;
+    }
+    boolean sameHash =
+        digest
+            ? d0 == other.d0 && d1 == other.d1 && d2 == other.d2 && d3 == other.d3
+            : hash.equals(other.hash);
+    return sameHash && shard.equals(other.shard);
+  }
+
+  @Override
+  public int hashCode() {
+    // Any 32 bits of a SHA-256 are uniform: no string walk, no mixing needed.
+    return digest ? (int) d0 : hash.hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return "HashedId[shard=" + shard + ", hash=" + hash() + "]";
   }
 }

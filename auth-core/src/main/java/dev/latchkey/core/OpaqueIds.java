@@ -1,9 +1,11 @@
 package dev.latchkey.core;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 
@@ -30,13 +32,23 @@ public final class OpaqueIds {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   /**
-   * One SHA-256 per thread: every cookie check and revocation lookup hashes, and the provider
-   * lookup of {@code MessageDigest.getInstance} cost about a third of the hash itself (measured by
-   * {@code CryptoFloorBenchmark}). {@code digest()} resets the instance, so no state leaks
-   * between calls.
+   * One SHA-256 per thread, with room for an id's bytes and its digest: every cookie check and
+   * revocation lookup hashes, and the provider lookup of {@code MessageDigest.getInstance} cost
+   * about a third of the hash itself (measured by {@code CryptoFloorBenchmark}). {@code digest()}
+   * resets the instance, so no state leaks between calls.
    */
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(OpaqueIds::newSha256);
+  static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  /** Base64url value of each ASCII character, -1 for the others. */
+  private static final byte[] DECODE = new byte[128];
+
+  static {
+    Arrays.fill(DECODE, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      DECODE[alphabet.charAt(i)] = (byte) i;
+    }
+  }
 
   private OpaqueIds() {}
 
@@ -68,17 +80,23 @@ public final class OpaqueIds {
     if (raw == null || raw.length() != LENGTH || raw.charAt(RANDOM_CHARS) != '.') {
       return Optional.empty();
     }
-    for (int i = 0; i < LENGTH; i++) {
-      if (i != RANDOM_CHARS && !isBase64Url(raw.charAt(i))) {
-        return Optional.empty();
-      }
+    // No branch per character (the character classes of a random id defeat a branch predictor):
+    // any character outside base64url makes `bad` negative.
+    int bad = 0;
+    for (int i = 0; i < RANDOM_CHARS; i++) {
+      bad |= base64UrlValue(raw.charAt(i));
+    }
+    for (int i = RANDOM_CHARS + 1; i < LENGTH; i++) {
+      bad |= base64UrlValue(raw.charAt(i));
     }
     // The last character of 32 bytes in base64url carries 2 spare bits, which must be zero:
     // otherwise two cookie strings would decode to the same id.
-    if ((decodeChar(raw.charAt(RANDOM_CHARS - 1)) & 0b11) != 0) {
+    if (bad < 0 || (DECODE[raw.charAt(RANDOM_CHARS - 1)] & 0b11) != 0) {
       return Optional.empty();
     }
-    return Optional.of(new HashedId(raw.substring(RANDOM_CHARS + 1), hash(raw)));
+    Scratch scratch = SCRATCH.get();
+    return Optional.of(
+        HashedId.ofSha256(raw.substring(RANDOM_CHARS + 1), scratch.sha256OfAscii(raw)));
   }
 
   /** Base64url (no padding) SHA-256 of {@code raw}'s UTF-8 bytes. */
@@ -96,7 +114,26 @@ public final class OpaqueIds {
   }
 
   static byte[] sha256(String value) {
-    return SHA256.get().digest(value.getBytes(StandardCharsets.UTF_8));
+    return SCRATCH.get().sha256.digest(value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * The 32 bytes that {@code hash} is the canonical base64url (no padding) encoding of, or null
+   * when it is not one: a string of another length or alphabet, or one whose last character has
+   * a spare bit set.
+   */
+  static byte[] decodeSha256(String hash) {
+    if (hash.length() != RANDOM_CHARS) {
+      return null;
+    }
+    int bad = 0;
+    for (int i = 0; i < RANDOM_CHARS; i++) {
+      bad |= base64UrlValue(hash.charAt(i));
+    }
+    if (bad < 0 || (DECODE[hash.charAt(RANDOM_CHARS - 1)] & 0b11) != 0) {
+      return null;
+    }
+    return Base64.getUrlDecoder().decode(hash);
   }
 
   private static MessageDigest newSha256() {
@@ -107,22 +144,36 @@ public final class OpaqueIds {
     }
   }
 
-  private static boolean isBase64Url(char c) {
-    return decodeChar(c) >= 0;
+  /** The character's base64url value, or a negative number when it is not in that alphabet. */
+  private static int base64UrlValue(char c) {
+    // 0x7F - c is negative past ASCII; the mask keeps the index in the table either way.
+    return (0x7F - c) | DECODE[c & 0x7F];
   }
 
-  private static int decodeChar(char c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    } else if (c == '-') {
-      return 62;
-    } else if (c == '_') {
-      return 63;
+  /** Per-thread working memory for hashing an id without allocating. */
+  static final class Scratch {
+    final MessageDigest sha256 = newSha256();
+    final byte[] in = new byte[LENGTH];
+    final byte[] out = new byte[RANDOM_BYTES];
+
+    /**
+     * SHA-256 of an ASCII string of {@link #LENGTH} characters (its UTF-8 bytes), into {@link
+     * #out}. The copy of the raw id is wiped afterwards: this buffer lives as long as its thread,
+     * and a raw id must not outlive the check that hashed it.
+     */
+    byte[] sha256OfAscii(String ascii) {
+      try {
+        for (int i = 0; i < LENGTH; i++) {
+          in[i] = (byte) ascii.charAt(i);
+        }
+        sha256.update(in, 0, LENGTH);
+        sha256.digest(out, 0, RANDOM_BYTES);
+        return out;
+      } catch (DigestException e) {
+        throw new IllegalStateException("a SHA-256 digest is 32 bytes", e);
+      } finally {
+        Arrays.fill(in, (byte) 0);
+      }
     }
-    return -1;
   }
 }

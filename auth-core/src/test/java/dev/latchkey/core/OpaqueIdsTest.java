@@ -64,6 +64,16 @@ class OpaqueIdsTest {
   }
 
   @Test
+  void parseLeavesNoCopyOfTheRawIdInItsWorkingMemory() {
+    String id = OpaqueIds.generate("user-1");
+
+    OpaqueIds.parse(id).orElseThrow();
+
+    // The buffer lives as long as the thread: a heap dump must not find the last cookie in it.
+    assertThat(OpaqueIds.SCRATCH.get().in).containsOnly((byte) 0);
+  }
+
+  @Test
   void parseRejectsWrongLength() {
     String id = OpaqueIds.generate("user-1");
 

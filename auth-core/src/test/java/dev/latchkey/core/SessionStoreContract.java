@@ -144,6 +144,27 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void sessionIsFoundUnderItsIdParsedFromTheRawValue() {
+    String raw = OpaqueIds.generate("alice");
+    HashedId stored = new HashedId(OpaqueIds.shardOf("alice"), OpaqueIds.hash(raw));
+    SessionRecord s = created(session("alice", clock.instant(), Map.of()).withId(stored));
+
+    // The manager stores the id made at login and looks sessions up by the one a cookie parses to.
+    assertThat(store.read(OpaqueIds.parse(raw).orElseThrow(), touchAt(clock.instant())))
+        .contains(s);
+  }
+
+  @Test
+  void theShardIsPartOfTheId() {
+    SessionRecord s = created(session("alice"));
+    HashedId otherShard = new HashedId(OpaqueIds.shardOf("bob"), s.id().hash());
+
+    assertThat(store.read(otherShard, touchAt(clock.instant()))).isEmpty();
+    assertThat(store.delete(otherShard)).isFalse();
+    assertThat(store.read(s.id(), touchAt(clock.instant()))).contains(s);
+  }
+
+  @Test
   void createReportsNothingEndedWhenUnderTheCap() {
     CreateResult result = store.create(session("alice"), 3, CapPolicy.END_OLDEST);
 
