@@ -38,7 +38,9 @@ import java.util.concurrent.ConcurrentMap;
  * entry leaves the index whenever it leaves the cache, for any reason (delete, expiry, size
  * eviction, id change). Creates, id changes and per-subject deletes of one subject are serialized
  * by a lock striped by subject, which makes the cap atomic; attribute writes and renewals are
- * atomic per entry. Keys are the hashes of session ids: the store never sees a raw id.
+ * atomic per entry. Keys are the {@link HashedId}s of session ids, shard included as in a
+ * clustered store: the store never sees a raw id, and a lookup compares SHA-256 bytes, not
+ * strings.
  *
  * <p>Thread-safe. Never throws {@link dev.latchkey.core.StoreUnavailableException}: memory is
  * always reachable.
@@ -48,8 +50,8 @@ public final class InMemorySessionStore implements SessionStore {
   // collide, and a fixed array cannot leak as a map of per-subject locks could.
   private static final int STRIPES = 64;
 
-  private final Cache<String, SessionRecord> sessions;
-  private final ConcurrentMap<String, Set<String>> bySubject = new ConcurrentHashMap<>();
+  private final Cache<HashedId, SessionRecord> sessions;
+  private final ConcurrentMap<String, Set<HashedId>> bySubject = new ConcurrentHashMap<>();
   private final Object[] locks = new Object[STRIPES];
 
   private InMemorySessionStore(Builder builder) {
@@ -132,11 +134,11 @@ public final class InMemorySessionStore implements SessionStore {
         }
         for (int i = 0; i <= live.size() - maxPerSubject; i++) {
           HashedId oldest = live.get(i).id();
-          sessions.asMap().remove(oldest.hash());
+          sessions.asMap().remove(oldest);
           ended.add(oldest);
         }
       }
-      String key = session.id().hash();
+      HashedId key = session.id();
       // Index first, then store: a removal that follows the put always finds the index entry to
       // remove, so the index cannot keep a hash the cache no longer holds.
       index(subject, key);
@@ -149,7 +151,7 @@ public final class InMemorySessionStore implements SessionStore {
   public Optional<SessionRecord> read(HashedId id, SessionTouch touch) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(touch, "touch");
-    SessionRecord current = sessions.getIfPresent(id.hash());
+    SessionRecord current = sessions.getIfPresent(id);
     if (current == null || !touch.now().isBefore(current.retainUntil())) {
       return Optional.empty();
     }
@@ -158,7 +160,7 @@ public final class InMemorySessionStore implements SessionStore {
       return Optional.of(current);
     }
     SessionRecord renewed =
-        sessions.asMap().computeIfPresent(id.hash(), (key, stored) -> touch.apply(stored));
+        sessions.asMap().computeIfPresent(id, (key, stored) -> touch.apply(stored));
     return Optional.ofNullable(renewed);
   }
 
@@ -173,7 +175,7 @@ public final class InMemorySessionStore implements SessionStore {
     sessions
         .asMap()
         .computeIfPresent(
-            id.hash(),
+            id,
             (key, stored) -> {
               if (!stored.isLiveAt(now)) {
                 return stored;
@@ -189,22 +191,22 @@ public final class InMemorySessionStore implements SessionStore {
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(to, "to");
     Objects.requireNonNull(now, "now");
-    SessionRecord seen = sessions.getIfPresent(from.hash());
+    SessionRecord seen = sessions.getIfPresent(from);
     if (seen == null) {
       return false;
     }
     String subject = seen.principal().subject();
     synchronized (lockFor(subject)) {
       while (true) {
-        SessionRecord current = sessions.getIfPresent(from.hash());
+        SessionRecord current = sessions.getIfPresent(from);
         if (current == null || !current.isLiveAt(now)) {
           return false;
         }
         // Remove the old entry only if unchanged since read: a concurrent attribute write is
         // then retried with its result instead of lost.
-        if (sessions.asMap().remove(from.hash(), current)) {
-          index(subject, to.hash());
-          sessions.put(to.hash(), current.withId(to));
+        if (sessions.asMap().remove(from, current)) {
+          index(subject, to);
+          sessions.put(to, current.withId(to));
           return true;
         }
       }
@@ -215,7 +217,7 @@ public final class InMemorySessionStore implements SessionStore {
   public boolean delete(HashedId id) {
     Objects.requireNonNull(id, "id");
     // The removal listener takes the hash out of the subject's index.
-    return sessions.asMap().remove(id.hash()) != null;
+    return sessions.asMap().remove(id) != null;
   }
 
   @Override
@@ -230,7 +232,7 @@ public final class InMemorySessionStore implements SessionStore {
     Objects.requireNonNull(subject, "subject");
     synchronized (lockFor(subject)) {
       int deleted = 0;
-      for (String key : bySubject.getOrDefault(subject, Set.of())) {
+      for (HashedId key : bySubject.getOrDefault(subject, Set.of())) {
         if (sessions.asMap().remove(key) != null) {
           deleted++;
         }
@@ -258,7 +260,9 @@ public final class InMemorySessionStore implements SessionStore {
 
   /** A snapshot of every key and record held, for tests that inspect what a dump would show. */
   Map<String, SessionRecord> contents() {
-    return new HashMap<>(sessions.asMap());
+    Map<String, SessionRecord> contents = new HashMap<>();
+    sessions.asMap().forEach((key, record) -> contents.put(key.hash(), record));
+    return contents;
   }
 
   /**
@@ -267,9 +271,9 @@ public final class InMemorySessionStore implements SessionStore {
    * session is gone are dropped.
    */
   private List<SessionRecord> liveOf(String subject, Instant now, boolean prune) {
-    Set<String> keys = bySubject.getOrDefault(subject, Set.of());
+    Set<HashedId> keys = bySubject.getOrDefault(subject, Set.of());
     List<SessionRecord> live = new ArrayList<>(keys.size());
-    for (String key : keys) {
+    for (HashedId key : keys) {
       SessionRecord record = sessions.getIfPresent(key);
       if (record == null) {
         if (prune) {
@@ -284,7 +288,7 @@ public final class InMemorySessionStore implements SessionStore {
     return live;
   }
 
-  private void onRemoval(String key, SessionRecord record, RemovalCause cause) {
+  private void onRemoval(HashedId key, SessionRecord record, RemovalCause cause) {
     // REPLACED keeps the key (a renewal or an attribute write): the index stays as it is.
     if (cause != RemovalCause.REPLACED && key != null && record != null) {
       unindex(record.principal().subject(), key);
@@ -293,20 +297,20 @@ public final class InMemorySessionStore implements SessionStore {
 
   // The index sets are immutable and replaced inside compute, so readers iterate a consistent
   // snapshot and an emptied subject is removed in the same step that emptied it.
-  private void index(String subject, String key) {
+  private void index(String subject, HashedId key) {
     bySubject.compute(
         subject,
         (s, keys) -> {
           if (keys == null) {
             return Set.of(key);
           }
-          Set<String> copy = new HashSet<>(keys);
+          Set<HashedId> copy = new HashSet<>(keys);
           copy.add(key);
           return Set.copyOf(copy);
         });
   }
 
-  private void unindex(String subject, String key) {
+  private void unindex(String subject, HashedId key) {
     bySubject.computeIfPresent(
         subject,
         (s, keys) -> {
@@ -316,7 +320,7 @@ public final class InMemorySessionStore implements SessionStore {
           if (keys.size() == 1) {
             return null;
           }
-          Set<String> copy = new HashSet<>(keys);
+          Set<HashedId> copy = new HashSet<>(keys);
           copy.remove(key);
           return Set.copyOf(copy);
         });
@@ -351,21 +355,21 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   /** Each entry lives until its record's retainUntil, re-read on every write. */
-  private static final class RetainUntilExpiry implements Expiry<String, SessionRecord> {
+  private static final class RetainUntilExpiry implements Expiry<HashedId, SessionRecord> {
     @Override
-    public long expireAfterCreate(String key, SessionRecord value, long currentTime) {
+    public long expireAfterCreate(HashedId key, SessionRecord value, long currentTime) {
       return Math.max(0, toNanos(value.retainUntil()) - currentTime);
     }
 
     @Override
     public long expireAfterUpdate(
-        String key, SessionRecord value, long currentTime, long currentDuration) {
+        HashedId key, SessionRecord value, long currentTime, long currentDuration) {
       return Math.max(0, toNanos(value.retainUntil()) - currentTime);
     }
 
     @Override
     public long expireAfterRead(
-        String key, SessionRecord value, long currentTime, long currentDuration) {
+        HashedId key, SessionRecord value, long currentTime, long currentDuration) {
       return currentDuration;
     }
   }
