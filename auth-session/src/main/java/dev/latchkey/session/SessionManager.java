@@ -69,6 +69,16 @@ public final class SessionManager {
   // A touch with this interval never renews: management reads must not slide a session.
   private static final Duration NEVER = Duration.ofSeconds(Long.MAX_VALUE);
 
+  // The four answers a check can refuse with: immutable values, so shared rather than rebuilt.
+  private static final AuthResult.Failure MALFORMED =
+      AuthResult.failure(Reason.MALFORMED, "the session cookie is not a session id");
+  private static final AuthResult.Failure UNAVAILABLE =
+      AuthResult.failure(Reason.UNAVAILABLE, "the session store is unavailable");
+  private static final AuthResult.Failure UNKNOWN =
+      AuthResult.failure(Reason.INVALID_CREDENTIALS, "unknown session");
+  private static final AuthResult.Failure EXPIRED =
+      AuthResult.failure(Reason.EXPIRED, "the session has expired");
+
   private final SessionStore store;
   private final Duration idleTimeout;
   private final Duration absoluteTimeout;
@@ -78,6 +88,8 @@ public final class SessionManager {
   private final CapPolicy capPolicy;
   private final Clock clock;
   private final AuthListener listener;
+  // False when the builder was given no listener: a cookie check then builds no event at all.
+  private final boolean hasListener;
   private final Authenticator<SessionCookie> authenticator;
 
   private SessionManager(Builder b) {
@@ -90,7 +102,8 @@ public final class SessionManager {
     this.maxSessionsPerSubject = b.maxSessionsPerSubject;
     this.capPolicy = b.capPolicy;
     this.clock = b.clock;
-    this.listener = AuthListener.guarded(b.listener);
+    this.hasListener = b.listener != null;
+    this.listener = hasListener ? AuthListener.guarded(b.listener) : AuthListener.none();
     this.authenticator = new SessionAuthenticator(this);
   }
 
@@ -114,7 +127,7 @@ public final class SessionManager {
     private int maxSessionsPerSubject = 16;
     private CapPolicy capPolicy = CapPolicy.END_OLDEST;
     private Clock clock = Clock.systemUTC();
-    private AuthListener listener = AuthListener.none();
+    private AuthListener listener;
 
     private Builder(SessionStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -313,7 +326,7 @@ public final class SessionManager {
     Optional<HashedId> id = OpaqueIds.parse(cookie.value());
     Instant now = clock.instant();
     if (id.isEmpty()) {
-      return reject(now, Reason.MALFORMED, "the session cookie is not a session id");
+      return reject(now, MALFORMED);
     }
     Optional<SessionRecord> found;
     try {
@@ -322,16 +335,18 @@ public final class SessionManager {
     } catch (RuntimeException e) {
       // Fail closed on anything the store throws, not only StoreUnavailableException: a check
       // that could not be made is never a success.
-      return reject(now, Reason.UNAVAILABLE, "the session store is unavailable");
+      return reject(now, UNAVAILABLE);
     }
     if (found.isEmpty()) {
-      return reject(now, Reason.INVALID_CREDENTIALS, "unknown session");
+      return reject(now, UNKNOWN);
     }
     SessionRecord record = found.get();
     if (!record.isLiveAt(now)) {
-      return reject(now, Reason.EXPIRED, "the session has expired");
+      return reject(now, EXPIRED);
     }
-    listener.onEvent(new AuthEvent.Succeeded(now, record.principal().subject(), METHOD));
+    if (hasListener) {
+      listener.onEvent(new AuthEvent.Succeeded(now, record.principal().subject(), METHOD));
+    }
     return record;
   }
 
@@ -485,9 +500,11 @@ public final class SessionManager {
         + "]";
   }
 
-  private AuthResult.Failure reject(Instant now, Reason reason, String detail) {
-    listener.onEvent(new AuthEvent.Failed(now, null, METHOD, reason));
-    return AuthResult.failure(reason, detail);
+  private AuthResult.Failure reject(Instant now, AuthResult.Failure failure) {
+    if (hasListener) {
+      listener.onEvent(new AuthEvent.Failed(now, null, METHOD, failure.reason()));
+    }
+    return failure;
   }
 
   private Optional<SessionRecord> readLive(String rawId) {

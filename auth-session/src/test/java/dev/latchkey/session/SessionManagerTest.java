@@ -669,6 +669,39 @@ class SessionManagerTest {
   }
 
   @Test
+  void managerWithoutAListenerAnswersEveryCheckAsOneWithAListener() {
+    SessionManager quiet =
+        SessionManager.builder(memory)
+            .idleTimeout(IDLE)
+            .absoluteTimeout(ABSOLUTE)
+            .renewalInterval(RENEWAL)
+            .expiredNotice(NOTICE)
+            .clock(clock)
+            .build();
+    String id = login(quiet, ALICE);
+    List<String> cookies = List.of(id, OpaqueIds.generate("alice"), "bad");
+
+    List<AuthResult> heard = new ArrayList<>();
+    List<AuthResult> unheard = new ArrayList<>();
+    for (String cookie : cookies) {
+      heard.add(check(cookie));
+      unheard.add(quiet.authenticate(new SessionCookie(cookie)));
+    }
+    clock.advance(IDLE);
+    heard.add(check(id));
+    unheard.add(quiet.authenticate(new SessionCookie(id)));
+
+    assertThat(unheard).isEqualTo(heard);
+    assertThat(heard.get(0)).isEqualTo(AuthResult.success(ALICE));
+    assertThat(heard.subList(1, 4))
+        .extracting(SessionManagerTest::reason)
+        .containsExactly(Reason.INVALID_CREDENTIALS, Reason.MALFORMED, Reason.EXPIRED);
+    assertThat(events)
+        .extracting(e -> e instanceof AuthEvent.Failed f ? f.reason() : null)
+        .containsExactly(null, Reason.INVALID_CREDENTIALS, Reason.MALFORMED, Reason.EXPIRED);
+  }
+
+  @Test
   void throwingListenerCannotChangeTheOutcome() {
     SessionManager manager =
         SessionManager.builder(memory)
