@@ -20,9 +20,10 @@ import java.util.Objects;
  * HashedId[shard=..., hash=...]}. Immutable and thread-safe.
  *
  * <p>Not a record, unlike the other values, for the cookie check's sake: an id that {@link
- * OpaqueIds#parse} makes holds the 32 bytes of its SHA-256 and encodes {@link #hash()} only when
- * asked, and equality and {@link #hashCode()} compare those bytes, so an in-memory store keyed by
- * this value neither builds a 43-character string per lookup nor walks one to hash it.
+ * OpaqueIds#parse} makes holds the 32 bytes of its SHA-256 and its shard as numbers, and makes
+ * the strings {@link #hash()} and {@link #shard()} only when asked; equality and {@link
+ * #hashCode()} compare the numbers. An in-memory store keyed by this value then neither builds a
+ * string per lookup nor walks one to hash or compare it.
  */
 public final class HashedId {
   private static final int SHA256_BYTES = 32;
@@ -30,7 +31,11 @@ public final class HashedId {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private final String shard;
+  // The shard's six base64url values, 6 bits each, when it is six base64url characters (always,
+  // for the ids this library makes); -1 otherwise, and equality falls back to the shard string.
+  private final long shardBits;
+  // Set at construction, or decoded from shardBits on first use (a benign race, as for `hash`).
+  private String shard;
   // The SHA-256 as four big-endian longs, when the hash is the canonical base64url of 32 bytes
   // (always, for the ids this library makes). Otherwise `digest` is false, the longs are zero, and
   // equality falls back to the hash string: no two hash strings can then be confused, because the
@@ -53,12 +58,14 @@ public final class HashedId {
   public HashedId(String shard, String hash) {
     this(
         Objects.requireNonNull(shard, "shard"),
+        OpaqueIds.packShard(shard),
         Objects.requireNonNull(hash, "hash"),
         OpaqueIds.decodeSha256(hash));
   }
 
-  private HashedId(String shard, String hash, byte[] sha256) {
+  private HashedId(String shard, long shardBits, String hash, byte[] sha256) {
     this.shard = shard;
+    this.shardBits = shardBits;
     this.hash = hash;
     this.digest = sha256 != null;
     this.d0 = digest ? (long) LONGS.get(sha256, 0) : 0;
@@ -67,14 +74,22 @@ public final class HashedId {
     this.d3 = digest ? (long) LONGS.get(sha256, 24) : 0;
   }
 
-  /** An id from the first 32 bytes of {@code sha256}, its hash string encoded only when asked. */
-  static HashedId ofSha256(String shard, byte[] sha256) {
-    return new HashedId(shard, null, sha256);
+  /**
+   * An id from a packed shard ({@link OpaqueIds#packShard}, not -1) and the first 32 bytes of
+   * {@code sha256}; its strings are made only when asked.
+   */
+  static HashedId ofSha256(long shardBits, byte[] sha256) {
+    return new HashedId(null, shardBits, null, sha256);
   }
 
   /** The owner's shard tag, as given by {@link OpaqueIds#shardOf}. */
   public String shard() {
-    return shard;
+    String s = shard;
+    if (s == null) {
+      s = OpaqueIds.unpackShard(shardBits);
+      shard = s;
+    }
+    return s;
   }
 
   /** Base64url (no padding) SHA-256 of the whole raw value. */
@@ -111,7 +126,11 @@ public final class HashedId {
         digest
             ? d0 == other.d0 && d1 == other.d1 && d2 == other.d2 && d3 == other.d3
             : hash.equals(other.hash);
-    return sameHash && shard.equals(other.shard);
+    boolean sameShard =
+        shardBits >= 0 || other.shardBits >= 0
+            ? shardBits == other.shardBits
+            : shard.equals(other.shard);
+    return sameHash && sameShard;
   }
 
   @Override
@@ -122,6 +141,6 @@ public final class HashedId {
 
   @Override
   public String toString() {
-    return "HashedId[shard=" + shard + ", hash=" + hash() + "]";
+    return "HashedId[shard=" + shard() + ", hash=" + hash() + "]";
   }
 }

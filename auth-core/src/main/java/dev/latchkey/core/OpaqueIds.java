@@ -42,11 +42,13 @@ public final class OpaqueIds {
   /** Base64url value of each ASCII character, -1 for the others. */
   private static final byte[] DECODE = new byte[128];
 
+  private static final String ALPHABET =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
   static {
     Arrays.fill(DECODE, (byte) -1);
-    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    for (int i = 0; i < alphabet.length(); i++) {
-      DECODE[alphabet.charAt(i)] = (byte) i;
+    for (int i = 0; i < ALPHABET.length(); i++) {
+      DECODE[ALPHABET.charAt(i)] = (byte) i;
     }
   }
 
@@ -86,17 +88,18 @@ public final class OpaqueIds {
     for (int i = 0; i < RANDOM_CHARS; i++) {
       bad |= base64UrlValue(raw.charAt(i));
     }
+    long shard = 0;
     for (int i = RANDOM_CHARS + 1; i < LENGTH; i++) {
-      bad |= base64UrlValue(raw.charAt(i));
+      int value = base64UrlValue(raw.charAt(i));
+      bad |= value;
+      shard = shard << 6 | (value & 63);
     }
     // The last character of 32 bytes in base64url carries 2 spare bits, which must be zero:
     // otherwise two cookie strings would decode to the same id.
     if (bad < 0 || (DECODE[raw.charAt(RANDOM_CHARS - 1)] & 0b11) != 0) {
       return Optional.empty();
     }
-    Scratch scratch = SCRATCH.get();
-    return Optional.of(
-        HashedId.ofSha256(raw.substring(RANDOM_CHARS + 1), scratch.sha256OfAscii(raw)));
+    return Optional.of(HashedId.ofSha256(shard, SCRATCH.get().sha256OfAscii(raw)));
   }
 
   /** Base64url (no padding) SHA-256 of {@code raw}'s UTF-8 bytes. */
@@ -136,6 +139,34 @@ public final class OpaqueIds {
     return Base64.getUrlDecoder().decode(hash);
   }
 
+  /**
+   * A shard tag as six 6-bit base64url values in one long, or -1 when it is not {@value
+   * #SHARD_CHARS} base64url characters. One-to-one on the strings it accepts.
+   */
+  static long packShard(String shard) {
+    if (shard.length() != SHARD_CHARS) {
+      return -1;
+    }
+    long packed = 0;
+    int bad = 0;
+    for (int i = 0; i < SHARD_CHARS; i++) {
+      int value = base64UrlValue(shard.charAt(i));
+      bad |= value;
+      packed = packed << 6 | (value & 63);
+    }
+    return bad < 0 ? -1 : packed;
+  }
+
+  /** The shard tag that {@link #packShard} packed into {@code packed}. */
+  static String unpackShard(long packed) {
+    char[] chars = new char[SHARD_CHARS];
+    for (int i = SHARD_CHARS - 1; i >= 0; i--) {
+      chars[i] = ALPHABET.charAt((int) (packed & 63));
+      packed >>>= 6;
+    }
+    return new String(chars);
+  }
+
   private static MessageDigest newSha256() {
     try {
       return MessageDigest.getInstance("SHA-256");
@@ -146,8 +177,8 @@ public final class OpaqueIds {
 
   /** The character's base64url value, or a negative number when it is not in that alphabet. */
   private static int base64UrlValue(char c) {
-    // 0x7F - c is negative past ASCII; the mask keeps the index in the table either way.
-    return (0x7F - c) | DECODE[c & 0x7F];
+    // (0x7F - c) >> 31 is -1 past ASCII and 0 within; the mask keeps the index in the table.
+    return ((0x7F - c) >> 31) | DECODE[c & 0x7F];
   }
 
   /** Per-thread working memory for hashing an id without allocating. */

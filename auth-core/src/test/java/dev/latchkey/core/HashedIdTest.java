@@ -69,7 +69,8 @@ class HashedIdTest {
 
   @Test
   void equalityIsThatOfShardAndHashStringsHoweverTheIdWasMade() {
-    List<String> shards = List.of(SHARD, OpaqueIds.shardOf("bob"), "");
+    // Packed shards, and ones that are not six base64url characters (kept as strings).
+    List<String> shards = List.of(SHARD, OpaqueIds.shardOf("bob"), "", "ab=cde", "abcde", "\u00c1bcdef");
     String other = OpaqueIds.hash(OpaqueIds.generate("bob"));
     List<String> hashes =
         List.of(
@@ -104,10 +105,36 @@ class HashedIdTest {
         });
   }
 
-  /** The id, made from the digest bytes when {@code viaBytes} and the hash is a digest's. */
+  @Test
+  void idMadeFromBytesGivesBackItsStrings() {
+    forAll(
+        500,
+        Gen.bytes(OpaqueIds.RANDOM_BYTES)
+            .flatMap(
+                bytes ->
+                    Gen.strings(Gen.charsOf(HostileInput.BASE64URL), 6, 6)
+                        .map(shard -> new Object[] {shard, bytes})),
+        input -> {
+          String shard = (String) input[0];
+          byte[] bytes = (byte[]) input[1];
+
+          HashedId id = HashedId.ofSha256(OpaqueIds.packShard(shard), bytes);
+
+          assertThat(id.shard()).isEqualTo(shard);
+          assertThat(id.hash())
+              .isEqualTo(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes));
+          assertThat(id).isEqualTo(new HashedId(shard, id.hash()));
+        });
+  }
+
+  /**
+   * The id, made as {@link OpaqueIds#parse} makes it (packed shard, digest bytes) when {@code
+   * viaBytes} and both parts allow it.
+   */
   private static HashedId make(String shard, String hash, boolean viaBytes) {
-    if (viaBytes && OpaqueIds.decodeSha256(hash) != null) {
-      return HashedId.ofSha256(shard, Base64.getUrlDecoder().decode(hash));
+    long packed = OpaqueIds.packShard(shard);
+    if (viaBytes && packed >= 0 && OpaqueIds.decodeSha256(hash) != null) {
+      return HashedId.ofSha256(packed, Base64.getUrlDecoder().decode(hash));
     }
     return new HashedId(shard, hash);
   }
