@@ -259,9 +259,9 @@ public final class SessionManager {
     Objects.requireNonNull(attributes, "attributes");
     // Never take an id from the client: a fresh one on every login is what defeats fixation.
     String rawId = OpaqueIds.generate(principal.subject());
-    // The shard is the id's tail: no second SHA-256 of the subject.
-    HashedId id =
-        new HashedId(rawId.substring(OpaqueIds.RANDOM_CHARS + 1), OpaqueIds.hash(rawId));
+    // Hashed as a cookie check will hash it, so that the stored id and a presented one are made
+    // alike: the digest and the shard (the id's tail, no second SHA-256 of the subject) as numbers.
+    HashedId id = OpaqueIds.parse(rawId).orElseThrow();
     Instant now = clock.instant();
     Instant absoluteEnd = now.plus(absoluteTimeout);
     Instant idleEnd = now.plus(idleTimeout);
@@ -406,7 +406,7 @@ public final class SessionManager {
     }
     // The shard travels in the old id, so the new one lands on the same shard without a read.
     String newRaw = OpaqueIds.randomToken() + '.' + from.get().shard();
-    HashedId to = new HashedId(from.get().shard(), OpaqueIds.hash(newRaw));
+    HashedId to = OpaqueIds.parse(newRaw).orElseThrow();
     return store.changeId(from.get(), to, clock.instant()) ? Optional.of(newRaw) : Optional.empty();
   }
 
