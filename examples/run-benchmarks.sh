@@ -2,7 +2,9 @@
 # Builds the benchmark jar with the peers profile and runs the whole comparison of issue 7 in one
 # go, then writes the side-by-side table into BENCHMARKS.md (between the run-benchmarks markers).
 # About 10-12 minutes on 2 cores. Needs Java 17+, Maven and redis-server on PATH; starts its own
-# redis-servers on free loopback ports (never 6379) and stops them.
+# redis-servers on free loopback ports (never 6379) and stops them. The Redis table's floor rows
+# (one GET through each client) come from RedisSessionBenchmark.floorGet; redis-benchmark, shipped
+# with redis-server, adds the C client's GET round trip to commands.txt when it is on PATH.
 #
 #   examples/run-benchmarks.sh                 # the full run
 #   JMH_OPTS="-f 1 -wi 1 -w 200ms -i 1 -r 200ms" E2E_SECONDS=1 examples/run-benchmarks.sh  # smoke

@@ -88,13 +88,18 @@ final class RedisCalls {
    * numbers.
    */
   static String millis(java.time.Duration d) {
+    return Long.toString(saturatedMillis(d));
+  }
+
+  /** {@link #millis} as a number. */
+  static long saturatedMillis(java.time.Duration d) {
     if (d.isNegative()) {
-      return "0";
+      return 0;
     }
     try {
-      return Long.toString(d.toMillis());
+      return d.toMillis();
     } catch (ArithmeticException e) {
-      return Long.toString(Long.MAX_VALUE);
+      return Long.MAX_VALUE;
     }
   }
 

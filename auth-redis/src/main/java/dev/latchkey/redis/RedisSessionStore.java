@@ -68,28 +68,55 @@ final class RedisSessionStore implements SessionStore {
           return out
           """);
 
+  /**
+   * Read and, when due, renew. KEYS: the session. ARGV: now, minInterval, expiredNotice (ms), the
+   * index key prefix, the session's hash, then the renewal as the caller computed it for when the
+   * idle timeout decides: expiresAt, retainUntil and the TTL of retainUntil (ms; 0 when already
+   * past). Replies the session's fields as HGETALL would after the renewal, or false.
+   *
+   * <p>Trimmed by measurement (instructions inside redis-server per renewing read, callgrind): the
+   * fields are found by one scan of the reply instead of a Lua table of it, the reply is the first
+   * HGETALL with the renewed fields put in place instead of a second HGETALL, the numbers written
+   * come ready from Java in the usual case (string.format costs as much as a Redis command here),
+   * and the index's TTL is set by keepindex's ZCOUNT shortcut.
+   */
   private static final RedisCalls.Script READ =
       Lua.script(
           """
           local h = redis.call('HGETALL', KEYS[1])
           if #h == 0 then return false end
-          local m = tomap(h)
+          local il, ie, ir, ia, u
+          for i = 1, #h, 2 do
+            local k = h[i]
+            if k == 'l' then il = i + 1
+            elseif k == 'e' then ie = i + 1
+            elseif k == 'r' then ir = i + 1
+            elseif k == 'a' then ia = i + 1
+            elseif k == 'u' then u = h[i + 1]
+            end
+          end
           local now = tonumber(ARGV[1])
-          local r, e, l, a = tonumber(m['r']), tonumber(m['e']), tonumber(m['l']), tonumber(m['a'])
+          local l, e, r, a = tonumber(h[il]), tonumber(h[ie]), tonumber(h[ir]), tonumber(h[ia])
           -- Unreadable: hand it back as it is, the Java side answers it as absent.
           if not (r and e and l and a) then return h end
           if r <= now then return false end
-          if e > now and now - l >= tonumber(ARGV[3]) then
-            e = math.min(now + tonumber(ARGV[2]), a)
-            r = e + tonumber(ARGV[4])
-            redis.call('HSET', KEYS[1], 'l', ARGV[1], 'e', ms(e), 'r', ms(r))
-            keepuntil(KEYS[1], r, now)
-            if m['u'] then
-              local idx = ARGV[5] .. m['u']
-              redis.call('ZADD', idx, ms(r), ARGV[6])
-              keepindex(idx, now)
+          if e > now and now - l >= tonumber(ARGV[2]) then
+            local es, rs, t = ARGV[6], ARGV[7], ARGV[8]
+            if tonumber(es) > a then
+              -- The absolute timeout decides: expiresAt is the stored one.
+              r = a + tonumber(ARGV[3])
+              es, rs = h[ia], ms(r)
+              t = r > now and ttl(r - now) or '0'
             end
-            return redis.call('HGETALL', KEYS[1])
+            redis.call('HSET', KEYS[1], 'l', ARGV[1], 'e', es, 'r', rs)
+            if t == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], t) end
+            if u then
+              local idx = ARGV[4] .. u
+              redis.call('ZADD', idx, rs, ARGV[5])
+              keepindex(idx, now, rs, t)
+            end
+            if t == '0' then return false end
+            h[il], h[ie], h[ir] = ARGV[1], es, rs
           end
           return h
           """);
@@ -216,17 +243,39 @@ final class RedisSessionStore implements SessionStore {
             "session read",
             READ,
             List.of(keys.session(id)),
-            List.of(
-                ms(touch.now()),
-                RedisCalls.millis(touch.idleTimeout()),
-                RedisCalls.millis(touch.minInterval()),
-                RedisCalls.millis(touch.expiredNotice()),
-                keys.sessionIndexPrefix(id.shard()),
-                id.hash()));
+            readArgs(touch, keys.sessionIndexPrefix(id.shard()), id.hash()));
     if (!(reply instanceof List<?> fields)) {
       return Optional.empty();
     }
     return decode(id, fields);
+  }
+
+  /**
+   * READ's arguments. The renewal is computed here as {@link SessionTouch#apply} does when the idle
+   * timeout decides, in saturating arithmetic: huge durations mean "never".
+   */
+  private static List<String> readArgs(SessionTouch touch, String indexPrefix, String hash) {
+    long now = touch.now().toEpochMilli();
+    long notice = RedisCalls.saturatedMillis(touch.expiredNotice());
+    long expires = saturatedAdd(now, RedisCalls.saturatedMillis(touch.idleTimeout()));
+    long retain = saturatedAdd(expires, notice);
+    // Never negative: both durations are; 0 tells the script the session ends at once.
+    long ttl = Math.min(saturatedAdd(retain, -now), Lua.MAX_TTL_MILLIS);
+    return List.of(
+        Long.toString(now),
+        Long.toString(RedisCalls.saturatedMillis(touch.minInterval())),
+        Long.toString(notice),
+        indexPrefix,
+        hash,
+        Long.toString(expires),
+        Long.toString(retain),
+        Long.toString(ttl));
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    // Overflow only when both have the same sign and the sum's sign differs.
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   @Override

@@ -138,6 +138,113 @@ abstract class RedisStoresBehaviour {
         .contains(s);
   }
 
+  /** The session's key and its subject's index: remaining ms by Redis's clock. */
+  private long[] ttls(SessionRecord s) {
+    Keys keys = new Keys(prefix);
+    return new long[] {
+      client.pttl(keys.session(s.id())), client.pttl(keys.sessionIndex(s.principal().subject()))
+    };
+  }
+
+  private static void assertExpiresIn(long pttl, Duration expected) {
+    // Redis's own clock runs on while the test does: a margin for a slow CI box.
+    assertThat(pttl).isBetween(expected.toMillis() - 5_000, expected.toMillis());
+  }
+
+  @Test
+  void renewalMovesTheExpiryOfTheKeyAndOfTheIndexToTheNewRetainUntil() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMinutes(10));
+    Duration longerIdle = Duration.ofHours(1);
+
+    SessionRecord renewed =
+        store.read(s.id(), new SessionTouch(clock.instant(), longerIdle, Duration.ZERO, NOTICE))
+            .orElseThrow();
+
+    assertThat(renewed.retainUntil()).isEqualTo(clock.instant().plus(longerIdle).plus(NOTICE));
+    long[] ttls = ttls(s);
+    assertExpiresIn(ttls[0], longerIdle.plus(NOTICE));
+    assertExpiresIn(ttls[1], longerIdle.plus(NOTICE));
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(renewed);
+  }
+
+  @Test
+  void indexLivesAsLongAsItsLongestSessionWhenAShorterOneIsRenewed() {
+    SessionStore store = nodeA.sessionStore();
+    String subject = subject();
+    SessionRecord longer = session(subject);
+    SessionRecord shorter = session(subject);
+    store.create(longer, 3, CapPolicy.REFUSE_NEW);
+    store.create(shorter, 3, CapPolicy.REFUSE_NEW);
+    Duration longerIdle = Duration.ofHours(2);
+    store.read(longer.id(), new SessionTouch(clock.instant(), longerIdle, Duration.ZERO, NOTICE));
+    clock.advance(Duration.ofMinutes(1));
+
+    store.read(shorter.id(), touch(Duration.ZERO)).orElseThrow();
+
+    long[] ttls = ttls(shorter);
+    assertExpiresIn(ttls[0], IDLE.plus(NOTICE));
+    // The longer session was renewed a minute earlier (by the caller's clock).
+    assertExpiresIn(ttls[1], longerIdle.plus(NOTICE).minusMinutes(1));
+  }
+
+  @Test
+  void renewalCappedByTheAbsoluteTimeoutKeepsTheKeyUntilThatRetainUntil() {
+    SessionStore store = nodeA.sessionStore();
+    Instant at = clock.instant();
+    Instant absolute = at.plus(Duration.ofMinutes(10));
+    SessionRecord s = session(subject());
+    s = new SessionRecord(s.id(), s.principal(), at, at, absolute, absolute,
+        absolute.plus(NOTICE), s.attributes());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMinutes(4));
+
+    SessionRecord renewed = store.read(s.id(), touch(Duration.ZERO)).orElseThrow();
+
+    assertThat(renewed.lastSeenAt()).isEqualTo(clock.instant());
+    assertThat(renewed.expiresAt()).isEqualTo(absolute);
+    assertThat(renewed.retainUntil()).isEqualTo(absolute.plus(NOTICE));
+    long[] ttls = ttls(s);
+    assertExpiresIn(ttls[0], Duration.ofMinutes(6).plus(NOTICE));
+    assertExpiresIn(ttls[1], Duration.ofMinutes(6).plus(NOTICE));
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1)))).contains(renewed);
+  }
+
+  @Test
+  void renewalWithAnIdleTimeoutOfNeverStopsAtTheAbsoluteTimeout() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMinutes(1));
+    Duration never = Duration.ofSeconds(Long.MAX_VALUE);
+
+    SessionRecord renewed =
+        store.read(s.id(), new SessionTouch(clock.instant(), never, Duration.ZERO, NOTICE))
+            .orElseThrow();
+
+    assertThat(renewed.expiresAt()).isEqualTo(s.absoluteExpiresAt());
+    assertThat(renewed.lastSeenAt()).isEqualTo(clock.instant());
+    assertExpiresIn(ttls(s)[0], Duration.between(clock.instant(), renewed.retainUntil()));
+  }
+
+  @Test
+  void renewalThatLeavesNoTimeForgetsTheSessionAndItsIndex() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMinutes(1));
+    SessionTouch noTime =
+        new SessionTouch(clock.instant(), Duration.ZERO, Duration.ZERO, Duration.ZERO);
+
+    assertThat(store.read(s.id(), noTime)).isEmpty();
+
+    Keys keys = new Keys(prefix);
+    assertThat(client.exists(keys.session(s.id()))).isFalse();
+    assertThat(client.exists(keys.sessionIndex(s.principal().subject()))).isFalse();
+  }
+
   @Test
   void deadSessionIsKnownUntilRetainUntilThenGone() {
     SessionStore store = nodeA.sessionStore();

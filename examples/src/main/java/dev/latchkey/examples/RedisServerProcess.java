@@ -9,10 +9,15 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -108,6 +113,56 @@ public final class RedisServerProcess implements AutoCloseable {
       calls.put(name, Long.parseLong(line.substring(start, end)));
     }
     return calls;
+  }
+
+  /**
+   * The round trip of {@code command} with Redis's own C client: {@code redis-benchmark -c 1 -P 1}
+   * (one connection, one command at a time, as the benchmarks' Java clients do), {@code requests}
+   * times. Empty when {@code redis-benchmark} is not on PATH or gives no figure.
+   */
+  public Optional<RedisBenchmarkFigure> redisBenchmark(int requests, String... command)
+      throws InterruptedException {
+    List<String> args = new ArrayList<>(List.of("redis-benchmark", "-h", "127.0.0.1",
+        "-p", Integer.toString(port), "-c", "1", "-P", "1", "-n", Integer.toString(requests), "-q"));
+    args.addAll(List.of(command));
+    try {
+      Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      return RedisBenchmarkFigure.parse(out);
+    } catch (IOException e) {
+      // Not on PATH: the figure is optional.
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * What {@code redis-benchmark -q} reports for one command.
+   *
+   * @param meanMicros the mean time per request (1 / requests per second), comparable to JMH's
+   *     average time
+   * @param p50Micros the median latency
+   */
+  public record RedisBenchmarkFigure(double meanMicros, double p50Micros) {
+    private static final Pattern LINE =
+        Pattern.compile("([0-9.]+) requests per second(?:, p50=([0-9.]+) msec)?");
+
+    /**
+     * The figure of the last summary line in {@code out} (progress lines before it, separated by
+     * carriage returns, are ignored); empty when there is none.
+     */
+    static Optional<RedisBenchmarkFigure> parse(String out) {
+      Matcher m = LINE.matcher(out);
+      RedisBenchmarkFigure last = null;
+      while (m.find()) {
+        double rps = Double.parseDouble(m.group(1));
+        if (rps > 0) {
+          double p50 = m.group(2) == null ? Double.NaN : Double.parseDouble(m.group(2)) * 1e3;
+          last = new RedisBenchmarkFigure(1e6 / rps, p50);
+        }
+      }
+      return Optional.ofNullable(last);
+    }
   }
 
   /** One command over a fresh connection, its raw RESP reply as text (bulk payloads included). */

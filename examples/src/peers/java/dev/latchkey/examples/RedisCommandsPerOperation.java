@@ -8,7 +8,9 @@ import java.util.Map;
  * {@code redis-server} and counts, through {@code MONITOR}, the commands the client sent (round
  * trips) and those Lua scripts ran inside the server, divided by 500. Prints one line per
  * implementation and operation: {@code COMMANDS <impl> <op> sent=<per-op> inScripts=<per-op> serverUs=<µs inside Redis per
- * op> <command>=<per-op> ...}.
+ * op> <command>=<per-op> ...}; then, when {@code redis-benchmark} is on PATH, the floor of one
+ * {@code GET} round trip with Redis's own C client: {@code FLOOR redis-benchmark GET
+ * mean_us=<µs> p50_us=<µs>}.
  *
  * <p>Run: {@code java -cp examples/target/benchmarks.jar
  * dev.latchkey.examples.RedisCommandsPerOperation}
@@ -44,9 +46,17 @@ public final class RedisCommandsPerOperation {
         }
       }
     }
+    try (RedisServerProcess server = RedisServerProcess.start()) {
+      server.command("SET", RedisSessionBenchmark.Sessions.FLOOR_KEY,
+          RedisSessionBenchmark.Sessions.FLOOR_VALUE);
+      server.redisBenchmark(20_000, "GET", RedisSessionBenchmark.Sessions.FLOOR_KEY)
+          .ifPresent(f -> System.out.printf(java.util.Locale.ROOT,
+              "FLOOR redis-benchmark GET mean_us=%.1f p50_us=%.1f%n", f.meanMicros(),
+              f.p50Micros()));
+    }
   }
 
-  private static final String[] OPS = {"create", "readTouch", "attributeWrite"};
+  private static final String[] OPS = {"create", "readTouch", "attributeWrite", "floorGet"};
 
   private static void run(RedisSessionBenchmark.Sessions s, String op, String[] ids, String tag) {
     for (int i = 0; i < N; i++) {
@@ -54,6 +64,7 @@ public final class RedisCommandsPerOperation {
           switch (op) {
             case "create" -> s.create(tag + i) != null;
             case "readTouch" -> s.readTouch(ids[i]);
+            case "floorGet" -> s.floorGet();
             default -> s.attributeWrite(ids[i], tag + i);
           };
       if (!ok) {

@@ -5,10 +5,12 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.SessionStore.CapPolicy;
 import dev.latchkey.redis.RedisStores;
+import dev.latchkey.redis.StoresClient;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.serializer.RedisSerializer;
@@ -30,6 +33,7 @@ import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 import org.springframework.session.data.redis.RedisSessionRepository;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What does a server-side session on Redis cost per request with Latchkey, against Spring Session
@@ -47,6 +51,13 @@ import org.springframework.session.data.redis.RedisSessionRepository;
  *   <li>{@code attributeWrite}: a request that checks its cookie and writes one attribute.
  *       Latchkey: {@code authenticate} then {@code setAttribute}. Spring: {@code findById}, {@code
  *       setLastAccessedTime}, {@code setAttribute}, {@code save}.
+ *   <li>{@code floorGet}: the floor, one {@code GET} of a 32-byte value through the
+ *       implementation's own client: for Latchkey the very Jedis client its {@code RedisStores}
+ *       built (same pool and timeouts), for Spring a {@code RedisTemplate} on its {@code
+ *       LettuceConnectionFactory} (the path its repositories' commands take). Any operation that
+ *       waits for one round trip costs at least this with that client, so Spring's read-and-touch
+ *       ÷ Latchkey's {@code floorGet} bounds what any one-round-trip read-and-touch can reach
+ *       against Spring in the same run.
  * </ul>
  *
  * <p>{@link RedisCommandsPerOperation} counts the Redis commands of each of these.
@@ -97,6 +108,11 @@ public class RedisSessionBenchmark {
     return sessions.attributeWrite(ids[i % SESSIONS], "cart-" + (i & 1023));
   }
 
+  @Benchmark
+  public boolean floorGet() {
+    return sessions.floorGet();
+  }
+
   @TearDown
   public void tearDown() throws Exception {
     sessions.close();
@@ -112,6 +128,13 @@ public class RedisSessionBenchmark {
 
     boolean attributeWrite(String id, String value);
 
+    /** One {@code GET} of {@link #FLOOR_KEY} through this implementation's own client. */
+    boolean floorGet();
+
+    String FLOOR_KEY = "floor";
+    /** 32 bytes, about a session id's size. */
+    String FLOOR_VALUE = "0123456789abcdef0123456789abcdef";
+
     static Sessions of(String impl, RedisServerProcess server) {
       return switch (impl) {
         case "latchkey" -> new LatchkeySessions(server);
@@ -124,10 +147,13 @@ public class RedisSessionBenchmark {
 
   static final class LatchkeySessions implements Sessions {
     private final RedisStores stores;
+    private final UnifiedJedis client;
     private final SessionManager manager;
 
     LatchkeySessions(RedisServerProcess server) {
       stores = RedisStores.fromUrl(server.url()).keyPrefix("bench:").build();
+      client = StoresClient.of(stores);
+      client.set(FLOOR_KEY, FLOOR_VALUE);
       manager =
           SessionManager.builder(stores.sessionStore())
               .idleTimeout(Duration.ofMinutes(30))
@@ -155,13 +181,20 @@ public class RedisSessionBenchmark {
     }
 
     @Override
+    public boolean floorGet() {
+      return client.get(FLOOR_KEY) != null;
+    }
+
+    @Override
     public void close() {
       stores.close();
     }
   }
 
   static final class SpringSessions implements Sessions {
+    private static final byte[] FLOOR = FLOOR_KEY.getBytes(StandardCharsets.UTF_8);
     private final LettuceConnectionFactory factory;
+    private final RedisTemplate<String, Object> template;
     private final SessionRepository<? extends Session> repository;
 
     SpringSessions(RedisServerProcess server, boolean indexed) {
@@ -169,11 +202,13 @@ public class RedisSessionBenchmark {
       factory.afterPropertiesSet();
       factory.start();
       // Spring Session's own template set-up: string keys, JDK-serialised values (its default).
-      RedisTemplate<String, Object> template = new RedisTemplate<>();
+      template = new RedisTemplate<>();
       template.setConnectionFactory(factory);
       template.setKeySerializer(RedisSerializer.string());
       template.setHashKeySerializer(RedisSerializer.string());
       template.afterPropertiesSet();
+      template.execute((RedisCallback<Boolean>) c ->
+          c.stringCommands().set(FLOOR, FLOOR_VALUE.getBytes(StandardCharsets.UTF_8)));
       if (indexed) {
         RedisIndexedSessionRepository r = new RedisIndexedSessionRepository(template);
         r.setDefaultMaxInactiveInterval(Duration.ofMinutes(30));
@@ -220,6 +255,11 @@ public class RedisSessionBenchmark {
       }
       repo.save(s);
       return true;
+    }
+
+    @Override
+    public boolean floorGet() {
+      return template.execute((RedisCallback<byte[]>) c -> c.stringCommands().get(FLOOR)) != null;
     }
 
     @Override
