@@ -121,6 +121,14 @@ class RevocationKeysTest {
     assertThat(odd.parseRevocation(key))
         .isEqualTo(new Keys.RevocationKey(false, shard, Sha256.parse(hash)));
     assertThat(keys.parseRevocation(key)).isNull();
+    Keys closing = new Keys("a}");
+    assertThat(closing.parseRevocation("a}{" + shard + "}:rs:" + hash))
+        .isEqualTo(new Keys.RevocationKey(true, shard, Sha256.parse(hash)));
+  }
+
+  @Test
+  void revocationsArePublishedOnTheChannelEveryVersionListensOn() {
+    assertThat(keys.revocationChannel()).isEqualTo("lk:revocations");
   }
 
   @Test
@@ -134,6 +142,6 @@ class RevocationKeysTest {
       w[word] ^= 1;
       assertThat(new Sha256(w[0], w[1], w[2], w[3])).isNotEqualTo(a);
     }
-    assertThat(a.toString()).doesNotContain(a.toBase64Url()).doesNotContain(Long.toString(a.w0()));
+    assertThat(a).hasToString("Sha256");
   }
 }
