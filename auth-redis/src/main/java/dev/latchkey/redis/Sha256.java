@@ -16,7 +16,8 @@ import java.util.Base64;
  * digest (uniform already) and {@link #equals} compares four longs; the Redis key of an entry is
  * built only when Redis is asked.
  *
- * <p>The factories hash on a per-thread {@link MessageDigest} into reused buffers. Thread-safe.
+ * <p>The factories hash on a per-thread {@link MessageDigest} into reused buffers; subjects' digests
+ * are also kept in a small cache. Thread-safe.
  */
 record Sha256(long w0, long w1, long w2, long w3) {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -30,11 +31,34 @@ record Sha256(long w0, long w1, long w2, long w3) {
   private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
 
   /**
+   * Subject digests computed lately, direct-mapped by the subject's {@code String} hash: a subject
+   * is checked on every one of its requests, and hashing it again would be the second SHA-256 of
+   * each check. Bounded (a slot keeps the last subject put in it; longer subjects are not kept) and
+   * safe to race without locks: entries are immutable, so a reader sees some whole entry or none,
+   * and a hit is taken only when its subject equals the one asked for.
+   */
+  private static final int SUBJECT_SLOTS = 1 << 13;
+  private static final int LONGEST_CACHED_SUBJECT = 256;
+  private static final CachedSubject[] SUBJECTS = new CachedSubject[SUBJECT_SLOTS];
+
+  private record CachedSubject(String subject, Sha256 digest) {}
+
+  /**
    * SHA-256 of the subject's UTF-8: the hash part of its revocation key, and its shard ({@link
    * OpaqueIds#shardOf} is the first characters of the same digest in Base64url).
    */
   static Sha256 ofSubject(String subject) {
-    return HASHERS.get().subject(subject);
+    int h = subject.hashCode();
+    int slot = (h ^ (h >>> 16)) & (SUBJECT_SLOTS - 1);
+    CachedSubject cached = SUBJECTS[slot];
+    if (cached != null && cached.subject().equals(subject)) {
+      return cached.digest();
+    }
+    Sha256 digest = HASHERS.get().subject(subject);
+    if (subject.length() <= LONGEST_CACHED_SUBJECT) {
+      SUBJECTS[slot] = new CachedSubject(subject, digest);
+    }
+    return digest;
   }
 
   /**

@@ -59,6 +59,18 @@ class RevocationKeysTest {
   }
 
   @Test
+  void eachSubjectDigestIsOfItsOwnSubjectWhateverTheCacheHeld() {
+    // Equal String hashes share a cache slot: "Aa" and "BB", and so every string of them.
+    String longSubject = "x".repeat(300);
+    List<String> subjects = List.of("Aa", "BB", "Aa", "AaBB", "BBAa", "BBBB", "AaAa", "BB", "Aa",
+        longSubject, longSubject, "x".repeat(256), "x".repeat(256), "", "");
+    assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+    for (String subject : subjects) {
+      assertThat(Sha256.ofSubject(subject).toBase64Url()).isEqualTo(OpaqueIds.hash(subject));
+    }
+  }
+
+  @Test
   void onlyTheExactSpellingOfADigestParses() {
     String text = OpaqueIds.hash("some subject");
     Sha256 digest = Sha256.parse(text);
