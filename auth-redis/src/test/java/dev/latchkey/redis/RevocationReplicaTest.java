@@ -11,9 +11,12 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -285,6 +288,33 @@ class RevocationReplicaTest {
       assertThatThrownBy(() -> offline.isRevoked(ISS, "j2", other, iat.plusMillis(1)))
           .isInstanceOf(StoreUnavailableException.class);
     }
+  }
+
+  // ---- the threads
+
+  @Test
+  void theReplicasThreadsAreDaemonsAndEndWhenTheListIsClosed() throws InterruptedException {
+    Set<Thread> before = revocationThreads();
+    // Built on a thread that is not a daemon: a new thread inherits that, unless told otherwise.
+    AtomicReference<RedisRevocationList> built = new AtomicReference<>();
+    Thread builder = new Thread(() -> built.set(newList(redis)));
+    builder.setDaemon(false);
+    builder.start();
+    builder.join();
+    RedisRevocationList started = built.get().start();
+    Set<Thread> threads = revocationThreads();
+    threads.removeAll(before);
+    assertThat(threads).hasSize(2).allMatch(Thread::isDaemon);
+    // Subscribed: closing it now takes an UNSUBSCRIBE round trip, which close waits for.
+    RedisStoresBehaviour.awaitCurrent(started);
+    started.close();
+    assertThat(threads).noneMatch(Thread::isAlive);
+  }
+
+  private static Set<Thread> revocationThreads() {
+    Set<Thread> threads = new HashSet<>(Thread.getAllStackTraces().keySet());
+    threads.removeIf(t -> !t.getName().startsWith("latchkey-revocations-"));
+    return threads;
   }
 
   // ---- resync and expiry
