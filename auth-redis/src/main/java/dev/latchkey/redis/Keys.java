@@ -2,10 +2,6 @@ package dev.latchkey.redis;
 
 import dev.latchkey.core.HashedId;
 import dev.latchkey.core.OpaqueIds;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.Base64;
 import java.util.Objects;
 
 /**
@@ -14,25 +10,6 @@ import java.util.Objects;
  * id, token or login name.
  */
 final class Keys {
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-  private static final ThreadLocal<MessageDigest> SHA256 =
-      ThreadLocal.withInitial(
-          () -> {
-            try {
-              return MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-              throw new IllegalStateException("every Java platform must provide SHA-256", e);
-            }
-          });
-  /**
-   * Whether a subject's shard is the start of its hash, as {@link OpaqueIds#shardOf} documents:
-   * then one digest gives both (the revocation check runs on every request).
-   */
-  private static final boolean SHARD_IS_HASH_PREFIX =
-      OpaqueIds.hash("latchkey").equals(hash("latchkey"))
-          && OpaqueIds.shardOf("latchkey")
-              .equals(hash("latchkey").substring(0, OpaqueIds.SHARD_CHARS));
-
   private final String prefix;
 
   Keys(String prefix) {
@@ -64,25 +41,48 @@ final class Keys {
     return slot(shard) + "u:";
   }
 
-  String revokedToken(String subject, String tokenHash) {
-    return slot(OpaqueIds.shardOf(subject)) + "rt:" + tokenHash;
+  /** A revoked token's key: {@code <prefix>{<shard>}:rt:<Base64url SHA-256 of iss|jti>}. */
+  String revokedToken(String shard, Sha256 token) {
+    return slot(shard) + "rt:" + token.toBase64Url();
   }
 
-  String revokedSubject(String subject) {
-    return slot(OpaqueIds.shardOf(subject)) + "rs:" + OpaqueIds.hash(subject);
+  /** A subject's not-before key: {@code <prefix>{<shard>}:rs:<Base64url SHA-256 of subject>}. */
+  String revokedSubject(Sha256 subject) {
+    return slot(subject.shard()) + "rs:" + subject.toBase64Url();
   }
 
-  /** Both revocation keys of one check, {token key, subject key}, with as few digests as may be. */
-  String[] revocationKeys(String issuer, String tokenId, String subject) {
-    if (!SHARD_IS_HASH_PREFIX) {
-      return new String[] {
-        revokedToken(subject, tokenHash(issuer, tokenId)), revokedSubject(subject)
-      };
+  /**
+   * Reads back a key {@link #revokedToken} or {@link #revokedSubject} wrote under this prefix; null
+   * for any other key. A subject key whose shard is not that of its digest is refused as well: no
+   * check looks such a key up.
+   */
+  RevocationKey parseRevocation(String key) {
+    int open = prefix.length();
+    if (!key.startsWith(prefix) || !key.startsWith("{", open)) {
+      return null;
     }
-    String subjectHash = hash(subject);
-    String slot = slot(subjectHash.substring(0, OpaqueIds.SHARD_CHARS));
-    return new String[] {slot + "rt:" + tokenHash(issuer, tokenId), slot + "rs:" + subjectHash};
+    int close = key.indexOf('}', open + 1);
+    if (close < 0) {
+      return null;
+    }
+    boolean subject;
+    if (key.startsWith("}:rt:", close)) {
+      subject = false;
+    } else if (key.startsWith("}:rs:", close)) {
+      subject = true;
+    } else {
+      return null;
+    }
+    Sha256 hash = Sha256.parse(key.substring(close + 5));
+    String shard = key.substring(open + 1, close);
+    if (hash == null || (subject && !shard.equals(hash.shard()))) {
+      return null;
+    }
+    return new RevocationKey(subject, shard, hash);
   }
+
+  /** A revocation key read back: a subject's or a token's, its slot's shard, its digest. */
+  record RevocationKey(boolean subject, String shard, Sha256 hash) {}
 
   String revocationChannel() {
     return prefix + "revocations";
@@ -102,17 +102,5 @@ final class Keys {
 
   String throttleAddress(String address) {
     return prefix + "lt:a:" + OpaqueIds.hash(address);
-  }
-
-  /** The token half of a revocation key: SHA-256 of {@code iss|jti}, lengths first so that no two
-   * pairs collide. */
-  static String tokenHash(String issuer, String tokenId) {
-    return hash(issuer.length() + ":" + issuer + "|" + tokenId);
-  }
-
-  /** Base64url SHA-256, as {@link OpaqueIds#hash}, without a digest lookup per call. */
-  static String hash(String value) {
-    MessageDigest digest = SHA256.get();
-    return B64.encodeToString(digest.digest(value.getBytes(StandardCharsets.UTF_8)));
   }
 }

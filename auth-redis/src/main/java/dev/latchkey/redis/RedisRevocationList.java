@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
@@ -39,6 +41,10 @@ import redis.clients.jedis.resps.ScanResult;
  *
  * <p>The replica: one subscriber thread listens on that channel and keeps every live entry in
  * memory, so {@link #isRevoked} costs no round trip while the replica is <em>current</em>. It is
+ * keyed by the digests themselves ({@link Sha256}), not by key strings: a check hashes {@code
+ * iss|jti} (and the subject, unless the replica holds no subject entry) and looks the digests up,
+ * and builds the two key strings only when it has to ask Redis. Keys received that no check of
+ * this version could look up (another prefix or shape) are ignored. It is
  * current once subscribed and bootstrapped (a SCAN of the revocation keys, on every master of a
  * Cluster) and while heartbeats arrive through the subscription; otherwise {@code isRevoked} asks
  * Redis directly (one script, one round trip) and throws {@link StoreUnavailableException} when it
@@ -110,12 +116,27 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   private final Keys keys;
   private final Clock clock;
   private final long heartbeatMs;
+  /** Silence after which the replica is no longer current: three heartbeats. */
+  private final long staleNanos;
+  private final LongSupplier nanos;
   private final String channel;
 
-  /** Revoked token key -> expiry ms. */
-  private final ConcurrentHashMap<String, Long> tokens = new ConcurrentHashMap<>();
-  /** Subject key -> {not-before ms, retain-until ms}; arrays are never mutated once shared. */
-  private final ConcurrentHashMap<String, long[]> subjects = new ConcurrentHashMap<>();
+  /**
+   * Revoked tokens by the digest of {@code iss|jti}, each with its expiry ms per subject shard it
+   * was revoked under: that is one Redis key each, and a check matches only its own subject's (a
+   * token is practically always revoked under one subject). The maps are immutable.
+   */
+  private final ConcurrentHashMap<Sha256, Map<String, Long>> tokens = new ConcurrentHashMap<>();
+  /** Subject digest -> {not-before ms, retain-until ms}; arrays are never mutated once shared. */
+  private final ConcurrentHashMap<Sha256, long[]> subjects = new ConcurrentHashMap<>();
+  /**
+   * Never less than the number of entries in {@link #subjects}: raised inside an insertion, before
+   * the entry is visible, and lowered only after a removal. So zero proves the map empty, and a
+   * check then needs no subject digest; an entry a {@link #revokeSubject} has put is counted by
+   * the time the call returns. ({@code ConcurrentHashMap.isEmpty} is only an estimate while the map
+   * changes.)
+   */
+  private final AtomicInteger subjectEntries = new AtomicInteger();
 
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread subscriber;
@@ -124,10 +145,18 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   private volatile boolean closed;
 
   RedisRevocationList(RedisCalls redis, Keys keys, Clock clock, Duration heartbeat) {
+    this(redis, keys, clock, heartbeat, System::nanoTime);
+  }
+
+  /** With {@code nanos} as the monotonic time heartbeats are measured in (tests drive it). */
+  RedisRevocationList(
+      RedisCalls redis, Keys keys, Clock clock, Duration heartbeat, LongSupplier nanos) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.nanos = Objects.requireNonNull(nanos, "nanos");
     this.heartbeatMs = Math.max(1, heartbeat.toMillis());
+    this.staleNanos = TimeUnit.MILLISECONDS.toNanos(3 * heartbeatMs);
     this.channel = keys.revocationChannel();
     int n = INSTANCES.incrementAndGet();
     this.subscriber = new Thread(this::subscribeLoop, "latchkey-revocations-" + n);
@@ -149,12 +178,13 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     Objects.requireNonNull(tokenId, "tokenId");
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(expiresAt, "expiresAt");
-    String key = keys.revokedToken(subject, Keys.tokenHash(issuer, tokenId));
+    Sha256 token = Sha256.ofToken(issuer, tokenId);
+    String shard = Sha256.ofSubject(subject).shard();
     long exp = expiresAt.toEpochMilli();
     // Local first: this node refuses the token even if Redis is down, and a later resync writes
     // the entry back to Redis.
-    mergeToken(key, exp);
-    writeToken(key, exp, clock.millis());
+    mergeToken(token, shard, exp);
+    writeToken(keys.revokedToken(shard, token), exp, clock.millis());
   }
 
   @Override
@@ -162,11 +192,11 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(issuedBefore, "issuedBefore");
     Objects.requireNonNull(retainUntil, "retainUntil");
-    String key = keys.revokedSubject(subject);
+    Sha256 hash = Sha256.ofSubject(subject);
     long nbf = issuedBefore.toEpochMilli();
     long keep = retainUntil.toEpochMilli();
-    mergeSubject(key, nbf, keep);
-    writeSubject(key, nbf, keep, clock.millis());
+    mergeSubject(hash, nbf, keep);
+    writeSubject(keys.revokedSubject(hash), nbf, keep, clock.millis());
   }
 
   @Override
@@ -175,32 +205,58 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     Objects.requireNonNull(tokenId, "tokenId");
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(issuedAt, "issuedAt");
-    String[] both = keys.revocationKeys(issuer, tokenId, subject);
-    String tokenKey = both[0];
-    String subjectKey = both[1];
-    long now = clock.millis();
-    if (locallyRevoked(tokenKey, subjectKey, issuedAt.toEpochMilli(), now)) {
-      // A local entry is authoritative for "revoked" whatever the replica's state: fail closed.
-      return true;
+    long iat = issuedAt.toEpochMilli();
+    // A local entry is authoritative for "revoked" whatever the replica's state: fail closed.
+    // The clock is read only on a hit, and the subject hashed only when needed.
+    Sha256 token = Sha256.ofToken(issuer, tokenId);
+    Sha256 subjectHash = null;
+    Map<String, Long> revoked = tokens.get(token);
+    if (revoked != null) {
+      subjectHash = Sha256.ofSubject(subject);
+      Long exp = revoked.get(subjectHash.shard());
+      if (exp != null && exp > clock.millis()) {
+        return true;
+      }
+    }
+    if (subjectEntries.get() > 0) {
+      if (subjectHash == null) {
+        subjectHash = Sha256.ofSubject(subject);
+      }
+      long[] s = subjects.get(subjectHash);
+      if (s != null && iat < s[0] && s[1] > clock.millis()) {
+        return true;
+      }
     }
     if (isCurrent()) {
       return false;
+    }
+    if (subjectHash == null) {
+      subjectHash = Sha256.ofSubject(subject);
     }
     Object reply =
         redis.eval(
             "revocation check",
             IS_REVOKED,
-            List.of(tokenKey, subjectKey),
-            List.of(Long.toString(now), Long.toString(issuedAt.toEpochMilli())));
+            List.of(keys.revokedToken(subjectHash.shard(), token), keys.revokedSubject(subjectHash)),
+            List.of(Long.toString(clock.millis()), Long.toString(iat)));
     return RedisCalls.num(reply) == 1;
   }
 
   /** Whether the replica is known to hold every live entry: subscribed, synced, answering. */
   boolean isCurrent() {
     Listener l = listener;
-    return l != null
-        && l.current
-        && System.nanoTime() - l.lastPong < TimeUnit.MILLISECONDS.toNanos(3 * heartbeatMs);
+    return l != null && l.current && nanos.getAsLong() - l.lastPong < staleNanos;
+  }
+
+  /**
+   * A new listener, made the replica's, that has not subscribed yet: the subscriber thread then
+   * subscribes it, and its callbacks drive the replica. Tests call them directly, on an instance
+   * whose threads were not started, to drive the replica deterministically.
+   */
+  Listener installListener() {
+    Listener l = new Listener();
+    listener = l;
+    return l;
   }
 
   /** Entries held by the replica, for tests and metrics. */
@@ -233,24 +289,39 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     }
   }
 
-  private boolean locallyRevoked(String tokenKey, String subjectKey, long issuedAt, long now) {
-    Long exp = tokens.get(tokenKey);
-    if (exp != null && exp > now) {
-      return true;
+  private void mergeToken(Sha256 token, String shard, long exp) {
+    tokens.merge(token, Map.of(shard, exp), RedisRevocationList::laterPerShard);
+  }
+
+  private static Map<String, Long> laterPerShard(Map<String, Long> a, Map<String, Long> b) {
+    Map<String, Long> merged = new HashMap<>(a);
+    b.forEach((shard, exp) -> merged.merge(shard, exp, Math::max));
+    return Map.copyOf(merged);
+  }
+
+  private void mergeSubject(Sha256 subject, long nbf, long keep) {
+    subjects.compute(
+        subject,
+        (k, old) -> {
+          if (old == null) {
+            // Counted before the entry is visible: see subjectEntries.
+            subjectEntries.incrementAndGet();
+            return new long[] {nbf, keep};
+          }
+          return new long[] {Math.max(old[0], nbf), Math.max(old[1], keep)};
+        });
+  }
+
+  /** Merges an entry read from Redis or pub/sub; throws on a value this version cannot read. */
+  private void merge(Keys.RevocationKey key, String value) {
+    if (key.subject()) {
+      long[] v = parseSubject(value);
+      if (v != null) {
+        mergeSubject(key.hash(), v[0], v[1]);
+      }
+    } else {
+      mergeToken(key.hash(), key.shard(), Long.parseLong(value));
     }
-    long[] s = subjects.get(subjectKey);
-    return s != null && s[1] > now && issuedAt < s[0];
-  }
-
-  private void mergeToken(String key, long exp) {
-    tokens.merge(key, exp, Math::max);
-  }
-
-  private void mergeSubject(String key, long nbf, long keep) {
-    subjects.merge(
-        key,
-        new long[] {nbf, keep},
-        (a, b) -> new long[] {Math.max(a[0], b[0]), Math.max(a[1], b[1])});
   }
 
   private void writeToken(String key, long exp, long now) {
@@ -269,20 +340,16 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         List.of(Long.toString(now), Long.toString(nbf), Long.toString(keep), channel));
   }
 
-  /** Applies a published entry: {@code t <exp> <key>} or {@code s <nbf>:<keep> <key>}. */
-  private void apply(String message) {
+  /** Applies a published entry: {@code t <exp> <token key>} or {@code s <nbf>:<keep> <subject key>}. */
+  void apply(String message) {
     try {
       String[] parts = message.split(" ", 3);
       if (parts.length != 3) {
         return;
       }
-      if (parts[0].equals("t")) {
-        mergeToken(parts[2], Long.parseLong(parts[1]));
-      } else if (parts[0].equals("s")) {
-        long[] v = parseSubject(parts[1]);
-        if (v != null) {
-          mergeSubject(parts[2], v[0], v[1]);
-        }
+      Keys.RevocationKey key = keys.parseRevocation(parts[2]);
+      if (key != null && parts[0].equals(key.subject() ? "s" : "t")) {
+        merge(key, parts[1]);
       }
     } catch (RuntimeException e) {
       // A message this version cannot read (another library version, garbage): ignore it.
@@ -303,35 +370,34 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
    * Makes the replica and Redis the union of both: everything in Redis is added here, everything
    * live here that Redis lacks (or holds shorter) is written back.
    */
-  private void resync() {
+  void resync() {
     long now = clock.millis();
     Map<String, String> remote = scanRevocations();
     for (Map.Entry<String, String> e : remote.entrySet()) {
-      String key = e.getKey();
-      String value = e.getValue();
+      Keys.RevocationKey key = keys.parseRevocation(e.getKey());
+      if (key == null) {
+        continue;
+      }
       try {
-        if (key.contains("}:rt:")) {
-          mergeToken(key, Long.parseLong(value));
-        } else {
-          long[] v = parseSubject(value);
-          if (v != null) {
-            mergeSubject(key, v[0], v[1]);
-          }
-        }
+        merge(key, e.getValue());
       } catch (RuntimeException ex) {
         // An unreadable entry: leave it to expire.
       }
     }
     purge(now);
-    for (Map.Entry<String, Long> e : tokens.entrySet()) {
-      if (!e.getValue().toString().equals(remote.get(e.getKey()))) {
-        writeToken(e.getKey(), e.getValue(), now);
+    for (Map.Entry<Sha256, Map<String, Long>> e : tokens.entrySet()) {
+      for (Map.Entry<String, Long> perShard : e.getValue().entrySet()) {
+        String key = keys.revokedToken(perShard.getKey(), e.getKey());
+        if (!perShard.getValue().toString().equals(remote.get(key))) {
+          writeToken(key, perShard.getValue(), now);
+        }
       }
     }
-    for (Map.Entry<String, long[]> e : subjects.entrySet()) {
+    for (Map.Entry<Sha256, long[]> e : subjects.entrySet()) {
       long[] v = e.getValue();
-      if (!(v[0] + ":" + v[1]).equals(remote.get(e.getKey()))) {
-        writeSubject(e.getKey(), v[0], v[1], now);
+      String key = keys.revokedSubject(e.getKey());
+      if (!(v[0] + ":" + v[1]).equals(remote.get(key))) {
+        writeSubject(key, v[0], v[1], now);
       }
     }
   }
@@ -399,9 +465,27 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     return b.toString();
   }
 
-  private void purge(long now) {
-    tokens.values().removeIf(exp -> exp <= now);
-    subjects.values().removeIf(v -> v[1] <= now);
+  /** Forgets every entry that has ended by {@code now}. */
+  void purge(long now) {
+    for (Map.Entry<Sha256, Map<String, Long>> e : tokens.entrySet()) {
+      // Rebuilt only when one of its shards has ended: this runs on every heartbeat.
+      if (Collections.min(e.getValue().values()) <= now) {
+        tokens.computeIfPresent(e.getKey(), (k, perShard) -> unexpired(perShard, now));
+      }
+    }
+    for (Map.Entry<Sha256, long[]> e : subjects.entrySet()) {
+      // Removed first, uncounted after: see subjectEntries.
+      if (e.getValue()[1] <= now && subjects.remove(e.getKey(), e.getValue())) {
+        subjectEntries.decrementAndGet();
+      }
+    }
+  }
+
+  /** The shards of {@code perShard} still revoked at {@code now}; null when none is. */
+  private static Map<String, Long> unexpired(Map<String, Long> perShard, long now) {
+    Map<String, Long> live = new HashMap<>(perShard);
+    live.values().removeIf(exp -> exp <= now);
+    return live.isEmpty() ? null : Map.copyOf(live);
   }
 
   private void subscribeLoop() {
@@ -409,10 +493,9 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     while (!closed) {
       Listener l = null;
       try {
-        l = new Listener();
-        listener = l;
+        l = installListener();
         // Blocks while subscribed. Reads are bounded by the client's socket timeout, and the
-        // heartbeat PINGs keep a healthy subscription from reaching it.
+        // heartbeats received on it keep a healthy subscription from reaching it.
         redis.jedis().subscribe(l, channel);
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "revocation subscription dropped: {0}", e.getClass());
@@ -470,10 +553,10 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
    * on other connections); and no callback throws (the loop would end with the connection still
    * subscribed). The lock orders these writes.
    */
-  private final class Listener extends JedisPubSub {
+  final class Listener extends JedisPubSub {
     volatile boolean current;
     volatile boolean synced;
-    volatile long lastPong = System.nanoTime();
+    volatile long lastPong = nanos.getAsLong();
     private boolean confirmed;
     private boolean ending;
     private boolean unsubscribeSent;
@@ -494,7 +577,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
     @Override
     public void onSubscribe(String subscribedChannel, int subscribedChannels) {
-      lastPong = System.nanoTime();
+      lastPong = nanos.getAsLong();
       synchronized (this) {
         confirmed = true;
         if (closed) {
@@ -518,13 +601,13 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
     @Override
     public void onMessage(String messageChannel, String message) {
-      lastPong = System.nanoTime();
+      lastPong = nanos.getAsLong();
       apply(message);
     }
 
     @Override
     public void onPong(String pattern) {
-      lastPong = System.nanoTime();
+      lastPong = nanos.getAsLong();
     }
   }
 }

@@ -170,8 +170,7 @@ class RedisFaultTest {
     Instant iat = clock.instant();
     list.revokeToken("iss", "stolen", subject, clock.instant().plusSeconds(600));
     list.revokeSubject(subject, clock.instant().plusSeconds(1), clock.instant().plusSeconds(600));
-    Keys keys = new Keys("fault:");
-    String tokenKey = keys.revokedToken(subject, Keys.tokenHash("iss", "stolen"));
+    String tokenKey = StoredRevocationKeys.token("fault:", "iss", "stolen", subject);
     REDIS.restart();
     try (Jedis admin = REDIS.admin()) {
       assertThat(admin.exists(tokenKey)).isFalse();
@@ -179,7 +178,8 @@ class RedisFaultTest {
     // The replica resubscribes, finds Redis empty and writes its live entries back.
     assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, () -> {
       try (Jedis admin = REDIS.admin()) {
-        return admin.exists(tokenKey) && admin.exists(keys.revokedSubject(subject));
+        return admin.exists(tokenKey)
+            && admin.exists(StoredRevocationKeys.subject("fault:", subject));
       } catch (RuntimeException e) {
         return false;
       }

@@ -450,7 +450,7 @@ abstract class RedisStoresBehaviour {
     String subject = subject();
     a.revokeToken("iss", "j", subject, clock.instant().plus(Duration.ofMinutes(1)));
     assertThat(a.isRevoked("iss", "j", subject, clock.instant())).isTrue();
-    String key = new Keys(prefix).revokedToken(subject, Keys.tokenHash("iss", "j"));
+    String key = StoredRevocationKeys.token(prefix, "iss", "j", subject);
     assertThat(client.pttl(key)).isBetween(1L, Duration.ofMinutes(1).toMillis());
     clock.advance(Duration.ofMinutes(1));
     assertThat(a.isRevoked("iss", "j", subject, clock.instant())).isFalse();
@@ -473,8 +473,7 @@ abstract class RedisStoresBehaviour {
   }
 
   boolean directIsRevoked(String subject, Instant issuedAt) {
-    Keys keys = new Keys(prefix);
-    String s = client.get(keys.revokedSubject(subject));
+    String s = client.get(StoredRevocationKeys.subject(prefix, subject));
     if (s == null) {
       return false;
     }

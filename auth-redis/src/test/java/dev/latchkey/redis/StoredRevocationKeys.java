@@ -1,0 +1,23 @@
+package dev.latchkey.redis;
+
+import dev.latchkey.core.OpaqueIds;
+
+/**
+ * The stored format of the revocation keys, written out here as plain strings and independently of
+ * {@link Keys} and {@link Sha256}: the format nodes of older versions read and write, which must
+ * never change.
+ */
+final class StoredRevocationKeys {
+  private StoredRevocationKeys() {}
+
+  /** {@code <prefix>{<shard>}:rt:<Base64url SHA-256 of "<issuer length>:<issuer>|<token id>">}. */
+  static String token(String prefix, String issuer, String tokenId, String subject) {
+    return prefix + "{" + OpaqueIds.shardOf(subject) + "}:rt:"
+        + OpaqueIds.hash(issuer.length() + ":" + issuer + "|" + tokenId);
+  }
+
+  /** {@code <prefix>{<shard>}:rs:<Base64url SHA-256 of the subject>}. */
+  static String subject(String prefix, String subject) {
+    return prefix + "{" + OpaqueIds.shardOf(subject) + "}:rs:" + OpaqueIds.hash(subject);
+  }
+}
