@@ -3,6 +3,7 @@ package dev.latchkey.token;
 import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 
@@ -20,13 +21,28 @@ final class CompactJws {
   private static final Base64.Decoder B64 = Base64.getUrlDecoder();
   private static final String[] FORBIDDEN_HEADERS = {"jwk", "jku", "x5u", "x5c"};
 
+  /** The value of each base64url character, -1 for every other byte (indexed by the byte). */
+  private static final byte[] SEXTETS = new byte[128];
+
+  static {
+    Arrays.fill(SEXTETS, (byte) -1);
+    String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    for (int i = 0; i < alphabet.length(); i++) {
+      SEXTETS[alphabet.charAt(i)] = (byte) i;
+    }
+  }
+
   final String token;
+  /** The token's characters as bytes: all ASCII, as {@link #split} checked. */
+  private final byte[] ascii;
   final int firstDot;
   final int secondDot;
   final Map<String, Object> header;
 
-  private CompactJws(String token, int firstDot, int secondDot, Map<String, Object> header) {
+  private CompactJws(
+      String token, byte[] ascii, int firstDot, int secondDot, Map<String, Object> header) {
     this.token = token;
+    this.ascii = ascii;
     this.firstDot = firstDot;
     this.secondDot = secondDot;
     this.header = header;
@@ -43,7 +59,8 @@ final class CompactJws {
 
   /** This token with its header parsed. */
   CompactJws withParsedHeader() throws Refusal {
-    return new CompactJws(token, firstDot, secondDot, parseJson(token, 0, firstDot, "bad header"));
+    return new CompactJws(
+        token, ascii, firstDot, secondDot, parseJson(token, 0, firstDot, "bad header"));
   }
 
   /**
@@ -60,10 +77,13 @@ final class CompactJws {
     if (length > maxLength) {
       throw Refusal.malformed("token too long");
     }
+    // One copy of the token serves the signature, its decoding and the payload's. A character
+    // outside Latin-1 becomes '?', one inside it above ASCII a negative byte: both are refused.
+    byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
     int first = -1;
     int second = -1;
     for (int i = 0; i < length; i++) {
-      char c = token.charAt(i);
+      byte c = ascii[i];
       if (c == '.') {
         if (first < 0) {
           first = i;
@@ -81,7 +101,7 @@ final class CompactJws {
       // ("alg":"none") token is an attack, not a typo, and is answered as such.
       throw Refusal.malformed("not a compact JWS");
     }
-    return new CompactJws(token, first, second, null);
+    return new CompactJws(token, ascii, first, second, null);
   }
 
   /** The {@code kid} header, or null when absent or not a string. */
@@ -142,8 +162,8 @@ final class CompactJws {
       // signature: refuse it, so that one token has exactly one string.
       throw Refusal.invalid("bad signature");
     }
-    byte[] signingInput = token.substring(0, secondDot).getBytes(StandardCharsets.ISO_8859_1);
-    if (!key.verify(signingInput, token.substring(secondDot + 1))) {
+    byte[] signature = decode(ascii, secondDot + 1, ascii.length); // canonical: never null
+    if (!key.verify(ascii, secondDot, signature)) {
       throw Refusal.invalid("bad signature");
     }
   }
@@ -153,9 +173,54 @@ final class CompactJws {
     return token.substring(0, firstDot);
   }
 
-  /** The payload JSON object; call only after the signature has been verified. */
+  /**
+   * The payload JSON object, read by {@link StrictJson}; call only after the signature has been
+   * verified.
+   *
+   * @throws Refusal MALFORMED for a payload of a base64url length no bytes have, or one that is
+   *     not a JSON object as {@link StrictJson} reads it
+   */
   Map<String, Object> payload() throws Refusal {
-    return parseJson(token, firstDot + 1, secondDot, "bad payload");
+    byte[] json = decode(ascii, firstDot + 1, secondDot);
+    if (json == null) {
+      throw Refusal.malformed("bad payload base64url");
+    }
+    return StrictJson.parseObject(json);
+  }
+
+  /**
+   * The bytes of the unpadded base64url text in [from, to) of {@code ascii}, whose characters
+   * {@link #split} has checked; null for a length that encodes no whole byte (4n + 1). Spare bits
+   * of the last character are ignored, as the JDK's decoder ignores them: call {@link
+   * #isCanonicalBase64Url} where a second spelling matters.
+   */
+  static byte[] decode(byte[] ascii, int from, int to) {
+    int length = to - from;
+    if (length % 4 == 1) {
+      return null;
+    }
+    byte[] out = new byte[length / 4 * 3 + Math.max(0, length % 4 - 1)];
+    int o = 0;
+    int i = from;
+    for (int whole = from + length / 4 * 4; i < whole; i += 4) {
+      int bits =
+          SEXTETS[ascii[i]] << 18
+              | SEXTETS[ascii[i + 1]] << 12
+              | SEXTETS[ascii[i + 2]] << 6
+              | SEXTETS[ascii[i + 3]];
+      out[o++] = (byte) (bits >> 16);
+      out[o++] = (byte) (bits >> 8);
+      out[o++] = (byte) bits;
+    }
+    if (to - i >= 2) {
+      int bits = SEXTETS[ascii[i]] << 18 | SEXTETS[ascii[i + 1]] << 12;
+      out[o++] = (byte) (bits >> 16);
+      if (to - i == 3) {
+        bits |= SEXTETS[ascii[i + 2]] << 6;
+        out[o] = (byte) (bits >> 8);
+      }
+    }
+    return out;
   }
 
   private static Map<String, Object> parseJson(String token, int from, int to, String what)
@@ -193,21 +258,10 @@ final class CompactJws {
   }
 
   private static int sextet(char c) {
-    if (c >= 'A' && c <= 'Z') {
-      return c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      return c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      return c - '0' + 52;
-    }
-    return c == '-' ? 62 : 63;
+    return c < 128 ? SEXTETS[c] : -1;
   }
 
-  private static boolean isBase64Url(char c) {
-    return (c >= 'A' && c <= 'Z')
-        || (c >= 'a' && c <= 'z')
-        || (c >= '0' && c <= '9')
-        || c == '-'
-        || c == '_';
+  private static boolean isBase64Url(byte c) {
+    return c >= 0 && SEXTETS[c] >= 0;
   }
 }
