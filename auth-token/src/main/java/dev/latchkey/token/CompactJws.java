@@ -21,8 +21,8 @@ final class CompactJws {
   private static final Base64.Decoder B64 = Base64.getUrlDecoder();
   private static final String[] FORBIDDEN_HEADERS = {"jwk", "jku", "x5u", "x5c"};
 
-  /** The value of each base64url character, -1 for every other byte (indexed by the byte). */
-  private static final byte[] SEXTETS = new byte[128];
+  /** The value of each base64url character, -1 for every other byte (indexed by its bits). */
+  private static final byte[] SEXTETS = new byte[256];
 
   static {
     Arrays.fill(SEXTETS, (byte) -1);
@@ -238,7 +238,10 @@ final class CompactJws {
     }
   }
 
-  /** Whether the base64url text in [from, to) has a valid length and no spare bits set. */
+  /**
+   * Whether the base64url text in [from, to) has a valid length and no spare bits set; its
+   * characters must be base64url (as {@link #split} checks).
+   */
   static boolean isCanonicalBase64Url(String s, int from, int to) {
     int length = to - from;
     if (length == 0) {
@@ -254,14 +257,10 @@ final class CompactJws {
     if (spareBits < 0) {
       return false;
     }
-    return (sextet(s.charAt(to - 1)) & ((1 << spareBits) - 1)) == 0;
-  }
-
-  private static int sextet(char c) {
-    return c < 128 ? SEXTETS[c] : -1;
+    return (SEXTETS[s.charAt(to - 1) & 0xff] & ((1 << spareBits) - 1)) == 0;
   }
 
   private static boolean isBase64Url(byte c) {
-    return c >= 0 && SEXTETS[c] >= 0;
+    return SEXTETS[c & 0xff] >= 0;
   }
 }

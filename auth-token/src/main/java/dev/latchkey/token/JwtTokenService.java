@@ -428,8 +428,9 @@ public final class JwtTokenService implements TokenService {
     long iat = epochMillis(claims, "iat", true);
     long nbf = epochMillis(claims, "nbf", false);
     Principal principal = new Principal(sub, roles(claims.get("roles")), attrs(claims.get("attrs")));
+    // The configured issuer, equal to iss: its hash is computed once, not per revocation check.
     return new VerifiedClaims(
-        principal, iss, jti, Instant.ofEpochMilli(iat), iat, exp, nbf);
+        principal, issuer, jti, Instant.ofEpochMilli(iat), iat, exp, nbf);
   }
 
   static void checkTime(VerifiedClaims c, long nowMillis, long skewMillis) throws Refusal {

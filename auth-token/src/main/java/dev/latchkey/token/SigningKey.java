@@ -548,20 +548,6 @@ public final class SigningKey {
   }
 
   /**
-   * Whether {@code signature} (base64url) is this key's signature of {@code signingInput}. Never
-   * throws: a signature of the wrong length or encoding is simply not valid.
-   */
-  boolean verify(byte[] signingInput, String signature) {
-    byte[] decoded;
-    try {
-      decoded = Base64.getUrlDecoder().decode(signature);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    return verify(signingInput, signingInput.length, decoded);
-  }
-
-  /**
    * Whether {@code signature} is this key's signature of the first {@code length} bytes of {@code
    * data} ({@code length} at most {@code data.length}). Never throws: a signature of the wrong
    * length is simply not valid.

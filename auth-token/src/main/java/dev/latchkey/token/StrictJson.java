@@ -206,15 +206,9 @@ final class StrictJson {
   }
 
   private void literal(String word) throws Refusal {
-    if (end - pos < word.length()) {
-      throw refused();
-    }
     for (int i = 0; i < word.length(); i++) {
-      if (in[pos + i] != word.charAt(i)) {
-        throw refused();
-      }
+      expect(word.charAt(i));
     }
-    pos += word.length();
   }
 
   private static boolean isDigit(int c) {
@@ -336,7 +330,7 @@ final class StrictJson {
 
   /** The rest of a string with escapes or non-ASCII text, whose plain start is [start, pos). */
   private String decodedString(int start) throws Refusal {
-    StringBuilder out = new StringBuilder(pos - start + 16);
+    StringBuilder out = new StringBuilder();
     for (int i = start; i < pos; i++) {
       out.append((char) in[i]);
     }
@@ -376,10 +370,8 @@ final class StrictJson {
         char unit = hex4();
         if (Character.isHighSurrogate(unit)) {
           // Only a low surrogate's escape may follow: a pair is one code point.
-          if (end - pos < 2 || in[pos] != '\\' || in[pos + 1] != 'u') {
-            throw refused();
-          }
-          pos += 2;
+          expect('\\');
+          expect('u');
           char low = hex4();
           if (!Character.isLowSurrogate(low)) {
             throw refused();
@@ -396,18 +388,15 @@ final class StrictJson {
   }
 
   private char hex4() throws Refusal {
-    if (end - pos < 4) {
-      throw refused();
-    }
     int unit = 0;
     for (int i = 0; i < 4; i++) {
-      int d = Character.digit(in[pos + i], 16);
+      int d = Character.digit(peek(), 16); // -1 for the end, a non-ASCII byte, a non-digit
       if (d < 0) {
         throw refused();
       }
       unit = unit << 4 | d;
+      pos++;
     }
-    pos += 4;
     return (char) unit;
   }
 

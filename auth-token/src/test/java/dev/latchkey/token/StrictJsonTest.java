@@ -91,6 +91,27 @@ class StrictJsonTest {
   }
 
   @Test
+  void emptyContainersAreTheSameMutableTypesAsFullOnes() throws Refusal {
+    Map<String, Object> m = parse("{\"a\":[],\"o\":{}}");
+
+    assertThat(m).isInstanceOf(HashMap.class);
+    assertThat(m.get("a")).isInstanceOf(ArrayList.class);
+    assertThat(m.get("o")).isInstanceOf(HashMap.class);
+    assertThat(parse("{}")).isInstanceOf(HashMap.class);
+  }
+
+  @Test
+  void manyEmptySiblingsDoNotAddUpToDepth() throws Refusal {
+    int many = 3 * StrictJson.MAX_DEPTH;
+    String arrays = String.join(",", java.util.Collections.nCopies(many, "[]"));
+    String objects = String.join(",", java.util.Collections.nCopies(many, "{}"));
+    String full = String.join(",", java.util.Collections.nCopies(many, "{\"b\":[1]}"));
+
+    assertThat(parse("{\"a\":[" + arrays + "],\"o\":[" + objects + "],\"f\":[" + full + "]}"))
+        .hasSize(3);
+  }
+
+  @Test
   void integersThatFitAreLongs() throws Refusal {
     assertThat(value("0")).isEqualTo(0L);
     assertThat(value("-0")).isEqualTo(0L);
