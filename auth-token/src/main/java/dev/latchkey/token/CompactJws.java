@@ -80,28 +80,55 @@ final class CompactJws {
     // One copy of the token serves the signature, its decoding and the payload's. A character
     // outside Latin-1 becomes '?', one inside it above ASCII a negative byte: both are refused.
     byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
-    int first = -1;
-    int second = -1;
-    for (int i = 0; i < length; i++) {
-      byte c = ascii[i];
-      if (c == '.') {
-        if (first < 0) {
-          first = i;
-        } else if (second < 0) {
-          second = i;
-        } else {
-          throw Refusal.malformed("not a compact JWS");
-        }
-      } else if (!isBase64Url(c)) {
-        throw Refusal.malformed("bad base64url");
-      }
+    if (ascii.length != length) {
+      // A surrogate pair became one '?', so the indexes below would not match.
+      throw shapeRefusal(ascii);
     }
-    if (second < 0 || first == 0 || second == first + 1) {
+    int first = token.indexOf('.');
+    int second = token.indexOf('.', first + 1); // no dot at all: -1 twice
+    // The common case without a branch per character: two dots, and every other byte in the
+    // table (one -1 turns the OR negative). Anything else is refused, named at its first fault.
+    if (second < 0
+        || token.indexOf('.', second + 1) >= 0
+        || (sextets(ascii, 0, first) | sextets(ascii, first + 1, second)
+                | sextets(ascii, second + 1, length))
+            < 0) {
+      throw shapeRefusal(ascii);
+    }
+    if (first == 0 || second == first + 1) {
       // An empty signature is let through to be refused by the key check: an unsecured
       // ("alg":"none") token is an attack, not a typo, and is answered as such.
       throw Refusal.malformed("not a compact JWS");
     }
     return new CompactJws(token, ascii, first, second, null);
+  }
+
+  /** The OR of the table entries of the bytes in [from, to): negative when one is not base64url. */
+  private static int sextets(byte[] ascii, int from, int to) {
+    int all = 0;
+    for (int i = from; i < to; i++) {
+      all |= SEXTETS[ascii[i] & 0xff];
+    }
+    return all;
+  }
+
+  /**
+   * Why a token that is not two dots between base64url is refused, from its first fault: a
+   * character outside base64url ("bad base64url") or a third dot, else too few dots ("not a
+   * compact JWS").
+   */
+  private static Refusal shapeRefusal(byte[] ascii) {
+    int dots = 0;
+    for (byte c : ascii) {
+      if (c == '.') {
+        if (++dots > 2) {
+          break;
+        }
+      } else if (!isBase64Url(c)) {
+        return Refusal.malformed("bad base64url");
+      }
+    }
+    return Refusal.malformed("not a compact JWS");
   }
 
   /** The {@code kid} header, or null when absent or not a string. */

@@ -48,14 +48,6 @@ final class StrictJson {
   /** The longest number read, in characters: no {@code double} needs more than a few dozen. */
   static final int MAX_NUMBER_LENGTH = 256;
 
-  /**
-   * Claim names read without allocating: the very instances {@link JwtTokenService} asks the map
-   * for, so each lookup is decided by identity.
-   */
-  private static final String[] KNOWN_NAMES = {
-    "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs"
-  };
-
   private static final String DETAIL = "bad payload JSON";
 
   private final byte[] in;
@@ -288,10 +280,31 @@ final class StrictJson {
     }
   }
 
+  /**
+   * The shared instance of a registered claim name in [start, start + length), or null: literals
+   * are interned, so it is the very instance {@link JwtTokenService} asks the map for, and the
+   * lookup is decided by identity. Its bytes are plain ASCII (the caller read them on the plain
+   * path), so three of them pack exactly into an int.
+   */
   private String knownName(int start, int length) {
-    for (String name : KNOWN_NAMES) {
-      if (name.length() == length && sameAscii(name, start)) {
-        return name;
+    if (length == 3) {
+      return switch (in[start] << 16 | in[start + 1] << 8 | in[start + 2]) {
+        case 'i' << 16 | 's' << 8 | 's' -> "iss";
+        case 's' << 16 | 'u' << 8 | 'b' -> "sub";
+        case 'a' << 16 | 'u' << 8 | 'd' -> "aud";
+        case 'e' << 16 | 'x' << 8 | 'p' -> "exp";
+        case 'n' << 16 | 'b' << 8 | 'f' -> "nbf";
+        case 'i' << 16 | 'a' << 8 | 't' -> "iat";
+        case 'j' << 16 | 't' << 8 | 'i' -> "jti";
+        default -> null;
+      };
+    }
+    if (length == 5) {
+      if (sameAscii("roles", start)) {
+        return "roles";
+      }
+      if (sameAscii("attrs", start)) {
+        return "attrs";
       }
     }
     return null;
