@@ -258,11 +258,17 @@ final class CompactJws {
     } catch (IllegalArgumentException e) {
       throw Refusal.malformed(what + " base64url");
     }
+    Map<String, Object> object;
     try {
-      return JSONObjectUtils.parse(new String(json, StandardCharsets.UTF_8));
+      object = JSONObjectUtils.parse(new String(json, StandardCharsets.UTF_8));
     } catch (ParseException | RuntimeException | StackOverflowError e) {
       throw Refusal.malformed(what + " JSON");
     }
+    if (object == null) {
+      // Nimbus reads the JSON text null as no object at all, without an exception.
+      throw Refusal.malformed(what + " JSON");
+    }
+    return object;
   }
 
   /**
