@@ -242,29 +242,40 @@ final class StrictJson {
     if (length > MAX_NUMBER_LENGTH) {
       throw refused();
     }
-    int firstDigit = negative ? start + 1 : start;
-    if (integral && pos - firstDigit <= 18) {
-      // 18 digits always fit in a long.
-      long value = 0;
-      for (int i = firstDigit; i < pos; i++) {
-        value = value * 10 + (in[i] - '0');
+    if (integral) {
+      Long exact = exactLong(negative ? start + 1 : start, negative);
+      if (exact != null) {
+        return exact;
       }
-      return negative ? -value : value;
+      // Nimbus's rule: an integer beyond long is a Double.
     }
     String text = new String(in, start, length, StandardCharsets.ISO_8859_1);
-    if (integral) {
-      // Nimbus's rule: an integer is a Long when it fits, and a Double otherwise.
-      try {
-        return Long.parseLong(text);
-      } catch (NumberFormatException outOfRange) {
-        // read as a double below
-      }
-    }
     double value = Double.parseDouble(text);
     if (Double.isInfinite(value)) {
       throw refused();
     }
     return value;
+  }
+
+  /**
+   * The integer of the digits in [from, pos), negated when {@code negative}, or null when it is
+   * beyond {@code long}. Accumulated below zero, where {@code Long.MIN_VALUE} has room.
+   */
+  private Long exactLong(int from, boolean negative) {
+    long value = 0;
+    for (int i = from; i < pos; i++) {
+      int digit = in[i] - '0';
+      // value * 10 - digit >= MIN_VALUE, without overflowing on the way; the division rounds
+      // toward zero, which for a negative bound is up, as an integer value needs.
+      if (value < (Long.MIN_VALUE + digit) / 10) {
+        return null;
+      }
+      value = value * 10 - digit;
+    }
+    if (negative) {
+      return value;
+    }
+    return value == Long.MIN_VALUE ? null : -value;
   }
 
   private void requireDigits() throws Refusal {

@@ -27,6 +27,9 @@ class CompactJwsTest {
     assertThat(jws.secondDot).isEqualTo(5 + all.length());
     assertThat(jws.header).isNull();
     assertThat(CompactJws.split("a.b.", 8192).secondDot).isEqualTo(3); // signature left to the key
+    // 'A' is sextet 0: a token of only 'A's has all its table bits clear, and is well-formed.
+    assertThat(CompactJws.split("A.A.A", 8192).secondDot).isEqualTo(3);
+    assertThat(CompactJws.split("AAAA.AA.AAA", 8192).firstDot).isEqualTo(4);
   }
 
   @Test
@@ -56,7 +59,8 @@ class CompactJwsTest {
 
   @Test
   void theWrongNumberOfDotsIsNotACompactJws() {
-    for (String token : List.of("abc", "a.b", "a.b.c.d", "a.b.c.d.e", ".", "..", "...", "a..b.c")) {
+    for (String token :
+        List.of("abc", "a.b", "a.b.c.d", "a.b.c.d.e", ".", "..", "...", "a..b.c", "A.A.A.A", "A")) {
       refused(token, "not a compact JWS");
     }
   }

@@ -518,6 +518,32 @@ class StrictJsonPropertiesTest {
   }
 
   @Test
+  void integersNearTheEndsOfLongAreLongExactlyWhenTheyFit() {
+    java.math.BigInteger max = java.math.BigInteger.valueOf(Long.MAX_VALUE);
+    java.math.BigInteger min = java.math.BigInteger.valueOf(Long.MIN_VALUE);
+    Gen<java.math.BigInteger> near =
+        random -> {
+          java.math.BigInteger end = random.nextBoolean() ? max : min;
+          java.math.BigInteger offset =
+              java.math.BigInteger.valueOf(random.nextLong(-2_000_000_000_000L, 2_000_000_000_000L))
+                  .shiftRight(random.nextInt(41));
+          return end.add(offset).multiply(java.math.BigInteger.TEN.pow(random.nextInt(2)));
+        };
+    Properties.forAll(
+        3_000,
+        near,
+        n -> {
+          Object read = StrictJsonTest.value(n.toString());
+          if (n.bitLength() < 64) {
+            assertThat(read).isEqualTo(n.longValueExact());
+          } else {
+            assertThat(read).isEqualTo(n.doubleValue());
+          }
+          agreesWithNimbus(utf8("{\"n\":" + n + "}"));
+        });
+  }
+
+  @Test
   void hugeNumbersReadAsNimbusReadsThem() {
     Properties.forAll(300, hugeNumbers(), doc -> agreesWithNimbus(utf8(doc)));
   }
