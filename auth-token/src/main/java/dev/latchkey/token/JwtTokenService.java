@@ -55,6 +55,11 @@ import java.util.TreeSet;
  * revocation list that cannot answer (UNAVAILABLE). The success carries the principal as issued:
  * subject, roles and attributes. Every time check uses the injected clock.
  *
+ * <p>The payload is read only once the signature holds, as strict RFC 8259 JSON with a few
+ * narrower rules besides: one top-level object, well-formed UTF-8 only, no member name twice in
+ * any object, no {@code \}{@code u} escape leaving a surrogate unpaired, at most 32 levels of
+ * nesting and numbers of at most 256 characters; anything else is bad payload JSON.
+ *
  * <p><b>Revocation.</b> {@link #revoke} lists the token's ({@code iss}, {@code jti}) until its
  * {@code exp} plus the clock skew (as long as it could be accepted). {@link #revokeAll} refuses
  * every token of the subject whose {@code iat} is at or before the current millisecond; a token
@@ -180,7 +185,8 @@ public final class JwtTokenService implements TokenService {
    * @throws IllegalArgumentException when an extra claim reuses a registered name ({@code iss},
    *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
    *     roles}, {@code attrs}), holds a value other than a string, number, boolean, list or map
-   *     of those, or the token would exceed {@code maxTokenLength}
+   *     of those, nests lists and maps deeper than verify reads (31 levels inside the claims), or
+   *     the token would exceed {@code maxTokenLength}
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
@@ -195,7 +201,7 @@ public final class JwtTokenService implements TokenService {
       if (RESERVED.contains(e.getKey())) {
         throw new IllegalArgumentException("extra claims cannot set registered claim " + e.getKey());
       }
-      checkJsonValue(e.getKey(), e.getValue());
+      checkJsonValue(e.getKey(), e.getValue(), 2); // the claims object is depth 1
     }
     long nowMillis = clock.millis();
     long now = Math.floorDiv(nowMillis, 1000L);
@@ -422,8 +428,9 @@ public final class JwtTokenService implements TokenService {
     long iat = epochMillis(claims, "iat", true);
     long nbf = epochMillis(claims, "nbf", false);
     Principal principal = new Principal(sub, roles(claims.get("roles")), attrs(claims.get("attrs")));
+    // The configured issuer, equal to iss: its hash is computed once, not per revocation check.
     return new VerifiedClaims(
-        principal, iss, jti, Instant.ofEpochMilli(iat), iat, exp, nbf);
+        principal, issuer, jti, Instant.ofEpochMilli(iat), iat, exp, nbf);
   }
 
   static void checkTime(VerifiedClaims c, long nowMillis, long skewMillis) throws Refusal {
@@ -532,7 +539,7 @@ public final class JwtTokenService implements TokenService {
     return out;
   }
 
-  private static void checkJsonValue(String claim, Object v) {
+  private static void checkJsonValue(String claim, Object v, int depth) {
     if (v instanceof String || v instanceof Boolean) {
       return;
     }
@@ -543,23 +550,33 @@ public final class JwtTokenService implements TokenService {
       return;
     }
     if (v instanceof Collection<?> c) {
+      checkDepth(claim, depth);
       for (Object o : c) {
-        checkJsonValue(claim, o);
+        checkJsonValue(claim, o, depth + 1);
       }
       return;
     }
     if (v instanceof Map<?, ?> m) {
+      checkDepth(claim, depth);
       for (Map.Entry<?, ?> e : m.entrySet()) {
         if (!(e.getKey() instanceof String)) {
           throw new IllegalArgumentException("claim " + claim + " has a non-string key");
         }
-        checkJsonValue(claim, e.getValue());
+        checkJsonValue(claim, e.getValue(), depth + 1);
       }
       return;
     }
     throw new IllegalArgumentException(
         "claim " + claim + " must be a string, number, boolean, list or map, not "
             + (v == null ? "null" : v.getClass().getName()));
+  }
+
+  /** A token nested deeper than the verifier reads (and a list holding itself) cannot be issued. */
+  private static void checkDepth(String claim, int depth) {
+    if (depth > StrictJson.MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          "claim " + claim + " is nested deeper than " + StrictJson.MAX_DEPTH + " levels");
+    }
   }
 
   private static String newTokenId() {

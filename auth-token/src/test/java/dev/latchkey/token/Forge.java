@@ -26,7 +26,12 @@ final class Forge {
 
   /** Signs header and payload JSON text with {@code key}'s own signer. */
   static String sign(SigningKey key, String headerJson, String payloadJson) {
-    String input = b64(headerJson) + '.' + b64(payloadJson);
+    return sign(key, headerJson, payloadJson.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Signs header JSON text and payload bytes (any bytes, UTF-8 or not) with {@code key}. */
+  static String sign(SigningKey key, String headerJson, byte[] payload) {
+    String input = b64(headerJson) + '.' + B64.encodeToString(payload);
     try {
       return input + '.'
           + key.signer().sign(key.verifyHeader(), input.getBytes(StandardCharsets.US_ASCII));

@@ -335,6 +335,14 @@ class HostileTokenTest {
   }
 
   @Test
+  void headerOfJsonNullIsRefusedAsBadHeaderJson() {
+    AuthResult r = hmacService.verify(Forge.b64("null") + '.' + Forge.b64("{}") + ".AAAA");
+
+    refused(r, Reason.MALFORMED);
+    assertThat(((AuthResult.Failure) r).detail()).isEqualTo("bad header JSON");
+  }
+
+  @Test
   void badPayloadJsonIsRefused() {
     String token = Forge.sign(HMAC, Forge.json(header(HMAC)), "{\"sub\":\"mallory\"");
 

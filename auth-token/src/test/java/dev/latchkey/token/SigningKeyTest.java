@@ -256,4 +256,78 @@ class SigningKeyTest {
       assertThat(k).containsKeys("kty", "kid", "alg").containsEntry("use", "sig");
     }
   }
+  /** The HMAC-SHA256 of {@code input} under a secret of 32 zero bytes, computed apart. */
+  static byte[] hs256OfZeroKey(byte[] input) throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
+    return mac.doFinal(input);
+  }
+
+  @Test
+  void hmacVerifyCoversExactlyTheFirstLengthBytes() throws Exception {
+    SigningKey key = SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256);
+    byte[] data = "header.payload.signature".getBytes(StandardCharsets.US_ASCII);
+    int length = "header.payload".length();
+    byte[] ofPrefix = hs256OfZeroKey(java.util.Arrays.copyOf(data, length));
+
+    assertThat(key.verify(data, length, ofPrefix)).isTrue();
+    assertThat(key.verify(data, length - 1, ofPrefix)).isFalse();
+    assertThat(key.verify(data, data.length, ofPrefix)).isFalse();
+    assertThat(key.verify(data, length, hs256OfZeroKey(data))).isFalse();
+    assertThat(key.verify(data, length, java.util.Arrays.copyOf(ofPrefix, 31))).isFalse();
+    assertThat(key.verify(data, length, new byte[0])).isFalse();
+  }
+
+  @Test
+  void asymmetricVerifyCoversExactlyTheFirstLengthBytes() throws Exception {
+    for (SigningKey key :
+        List.of(
+            SigningKey.generateRsa("r", SigningAlgorithm.RS256),
+            SigningKey.generateEc("e"),
+            SigningKey.generateEd25519("d"))) {
+      byte[] data = "header.payload.signature".getBytes(StandardCharsets.US_ASCII);
+      int length = "header.payload".length();
+      byte[] signature =
+          key.signer()
+              .sign(key.verifyHeader(), java.util.Arrays.copyOf(data, length))
+              .decode();
+
+      assertThat(key.verify(data, length, signature)).as("%s", key).isTrue();
+      assertThat(key.verify(data, length + 1, signature)).as("%s", key).isFalse();
+      assertThat(key.verify(data, length, new byte[signature.length])).as("%s", key).isFalse();
+    }
+  }
+
+  @Test
+  void hmacVerifyAnswersRightOnManyThreadsAtOnce() throws Exception {
+    SigningKey key = SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256);
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Integer>> wrong = new java.util.ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        wrong.add(
+            pool.submit(
+                () -> {
+                  int errors = 0;
+                  for (int i = 0; i < 2_000; i++) {
+                    byte[] input =
+                        ("t" + thread + "-" + i).getBytes(StandardCharsets.US_ASCII);
+                    byte[] good = hs256OfZeroKey(input);
+                    byte[] bad = good.clone();
+                    bad[i % 32] ^= 1;
+                    // A wrong answer, or state left over from the previous call, shows here.
+                    errors += key.verify(input, input.length, bad) ? 1 : 0;
+                    errors += key.verify(input, input.length, good) ? 0 : 1;
+                  }
+                  return errors;
+                }));
+      }
+      for (java.util.concurrent.Future<Integer> f : wrong) {
+        assertThat(f.get()).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
