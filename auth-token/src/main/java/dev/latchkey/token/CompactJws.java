@@ -189,8 +189,7 @@ final class CompactJws {
       // signature: refuse it, so that one token has exactly one string.
       throw Refusal.invalid("bad signature");
     }
-    byte[] signature = decode(ascii, secondDot + 1, ascii.length); // canonical: never null
-    if (!key.verify(ascii, secondDot, signature)) {
+    if (!key.verify(ascii, secondDot)) {
       throw Refusal.invalid("bad signature");
     }
   }

@@ -24,6 +24,7 @@ import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.util.Base64URL;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -548,22 +549,28 @@ public final class SigningKey {
   }
 
   /**
-   * Whether {@code signature} is this key's signature of the first {@code length} bytes of {@code
-   * data} ({@code length} at most {@code data.length}). Never throws: a signature of the wrong
-   * length is simply not valid.
+   * Whether the compact JWS in {@code jws} (its characters as bytes, base64url apart from the dots,
+   * as {@link CompactJws#split} checks) carries after {@code secondDot} this key's signature of
+   * everything before it. Never throws: a signature of the wrong length is simply not valid.
    */
-  boolean verify(byte[] data, int length, byte[] signature) {
+  boolean verify(byte[] jws, int secondDot) {
     if (hmac != null) {
+      byte[] signature = CompactJws.decode(jws, secondDot + 1, jws.length);
+      if (signature == null) {
+        return false;
+      }
       // Nimbus's MACVerifier looks up a Mac provider on every call; this thread's initialised Mac
-      // costs a fraction of that, and the comparison stays constant-time. With length in range,
-      // update and doFinal cannot fail half-way, and doFinal leaves the Mac reset for the next.
+      // costs a fraction of that, and the comparison stays constant-time. With the range inside
+      // the array, update and doFinal cannot fail half-way, and doFinal resets the Mac.
       Mac mac = hmac.get();
-      mac.update(data, 0, length);
+      mac.update(jws, 0, secondDot);
       return MessageDigest.isEqual(mac.doFinal(), signature);
     }
+    // The signature as base64url text, as Nimbus's verifiers take it (they decode it themselves).
+    String signature =
+        new String(jws, secondDot + 1, jws.length - secondDot - 1, StandardCharsets.ISO_8859_1);
     try {
-      return verifier.verify(
-          verifyHeader, Arrays.copyOf(data, length), Base64URL.encode(signature));
+      return verifier.verify(verifyHeader, Arrays.copyOf(jws, secondDot), new Base64URL(signature));
     } catch (JOSEException | RuntimeException e) {
       return false;
     }

@@ -257,44 +257,54 @@ class SigningKeyTest {
     }
   }
   /** The HMAC-SHA256 of {@code input} under a secret of 32 zero bytes, computed apart. */
-  static byte[] hs256OfZeroKey(byte[] input) throws Exception {
+  static byte[] hs256OfZeroKey(String input) throws Exception {
     javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
     mac.init(new javax.crypto.spec.SecretKeySpec(new byte[32], "HmacSHA256"));
-    return mac.doFinal(input);
+    return mac.doFinal(input.getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** {@code signingInput.signature}, the signature base64url-encoded, as ASCII bytes. */
+  static byte[] jws(String signingInput, byte[] signature) {
+    return (signingInput + '.' + Base64.getUrlEncoder().withoutPadding().encodeToString(signature))
+        .getBytes(StandardCharsets.US_ASCII);
   }
 
   @Test
-  void hmacVerifyCoversExactlyTheFirstLengthBytes() throws Exception {
+  void hmacVerifyCoversExactlyWhatComesBeforeTheSecondDot() throws Exception {
     SigningKey key = SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256);
-    byte[] data = "header.payload.signature".getBytes(StandardCharsets.US_ASCII);
-    int length = "header.payload".length();
-    byte[] ofPrefix = hs256OfZeroKey(java.util.Arrays.copyOf(data, length));
+    String input = "header.payload";
+    byte[] good = hs256OfZeroKey(input);
 
-    assertThat(key.verify(data, length, ofPrefix)).isTrue();
-    assertThat(key.verify(data, length - 1, ofPrefix)).isFalse();
-    assertThat(key.verify(data, data.length, ofPrefix)).isFalse();
-    assertThat(key.verify(data, length, hs256OfZeroKey(data))).isFalse();
-    assertThat(key.verify(data, length, java.util.Arrays.copyOf(ofPrefix, 31))).isFalse();
-    assertThat(key.verify(data, length, new byte[0])).isFalse();
+    assertThat(key.verify(jws(input, good), input.length())).isTrue();
+    assertThat(key.verify(jws(input + "x", good), input.length() + 1)).isFalse();
+    assertThat(key.verify(jws("header.payloa", good), input.length() - 1)).isFalse();
+    assertThat(key.verify(jws(input, hs256OfZeroKey("header.payloa")), input.length())).isFalse();
+    assertThat(key.verify(jws(input, java.util.Arrays.copyOf(good, 31)), input.length())).isFalse();
+    assertThat(key.verify(jws(input, java.util.Arrays.copyOf(good, 33)), input.length())).isFalse();
+    assertThat(key.verify(jws(input, new byte[0]), input.length())).isFalse();
+    // Five characters encode no whole number of bytes.
+    assertThat(key.verify((input + ".AAAAA").getBytes(StandardCharsets.US_ASCII), input.length()))
+        .isFalse();
   }
 
   @Test
-  void asymmetricVerifyCoversExactlyTheFirstLengthBytes() throws Exception {
+  void asymmetricVerifyCoversExactlyWhatComesBeforeTheSecondDot() throws Exception {
     for (SigningKey key :
         List.of(
             SigningKey.generateRsa("r", SigningAlgorithm.RS256),
             SigningKey.generateEc("e"),
             SigningKey.generateEd25519("d"))) {
-      byte[] data = "header.payload.signature".getBytes(StandardCharsets.US_ASCII);
-      int length = "header.payload".length();
+      String input = "header.payload";
       byte[] signature =
           key.signer()
-              .sign(key.verifyHeader(), java.util.Arrays.copyOf(data, length))
+              .sign(key.verifyHeader(), input.getBytes(StandardCharsets.US_ASCII))
               .decode();
 
-      assertThat(key.verify(data, length, signature)).as("%s", key).isTrue();
-      assertThat(key.verify(data, length + 1, signature)).as("%s", key).isFalse();
-      assertThat(key.verify(data, length, new byte[signature.length])).as("%s", key).isFalse();
+      assertThat(key.verify(jws(input, signature), input.length())).as("%s", key).isTrue();
+      assertThat(key.verify(jws(input + "x", signature), input.length() + 1)).as("%s", key).isFalse();
+      assertThat(key.verify(jws(input, new byte[signature.length]), input.length()))
+          .as("%s", key)
+          .isFalse();
     }
   }
 
@@ -311,14 +321,13 @@ class SigningKeyTest {
                 () -> {
                   int errors = 0;
                   for (int i = 0; i < 2_000; i++) {
-                    byte[] input =
-                        ("t" + thread + "-" + i).getBytes(StandardCharsets.US_ASCII);
+                    String input = "t" + thread + "." + i;
                     byte[] good = hs256OfZeroKey(input);
                     byte[] bad = good.clone();
                     bad[i % 32] ^= 1;
                     // A wrong answer, or state left over from the previous call, shows here.
-                    errors += key.verify(input, input.length, bad) ? 1 : 0;
-                    errors += key.verify(input, input.length, good) ? 0 : 1;
+                    errors += key.verify(jws(input, bad), input.length()) ? 1 : 0;
+                    errors += key.verify(jws(input, good), input.length()) ? 0 : 1;
                   }
                   return errors;
                 }));

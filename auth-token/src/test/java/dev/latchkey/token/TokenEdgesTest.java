@@ -355,12 +355,10 @@ class TokenEdgesTest {
 
   @Test
   void aSignatureTheVerifierCannotReadIsFalseNotAnException() {
-    byte[] input = "a.b".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     for (SigningKey key : List.of(hmac, SigningKey.generateEc("e"), SigningKey.generateEd25519("d"))) {
-      for (int length : List.of(0, 1, 3, 31, 33, 63, 65, 200)) {
-        assertThat(key.verify(input, input.length, new byte[length]))
-            .as("%s %s", key, length)
-            .isFalse();
+      for (String sig : List.of("A", "", "AAAA", "AB", "A".repeat(200))) {
+        byte[] jws = ("a.b." + sig).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(key.verify(jws, 3)).as("%s %s", key, sig).isFalse();
       }
     }
   }
