@@ -37,6 +37,30 @@ class ValuesAndEdgesTest {
   }
 
   @Test
+  void principalRefusesAnUnpairedSurrogateThatUtf8WouldTurnIntoAnotherUser() {
+    // "admin\uD800" would be written as "admin?" in a token or in Redis.
+    assertThatThrownBy(() -> Principal.of("admin\uD800"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("subject holds an unpaired UTF-16 surrogate");
+    assertThatThrownBy(() -> Principal.of("\uDC00admin"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Principal.of("user-1", Set.of("admin", "ops\uDBFF")))
+        .hasMessage("a role holds an unpaired UTF-16 surrogate");
+    assertThatThrownBy(() -> new Principal("user-1", Set.of(), Map.of("name\uD800", "x")))
+        .hasMessage("an attribute name holds an unpaired UTF-16 surrogate");
+    assertThatThrownBy(() -> new Principal("user-1", Set.of(), Map.of("name", "\uDFFFx")))
+        .hasMessage("an attribute value holds an unpaired UTF-16 surrogate");
+  }
+
+  @Test
+  void principalKeepsSurrogatePairs() {
+    Principal p = new Principal("\uD83D\uDE00-user", Set.of("r\uD834\uDD1E"), Map.of("k", "\uDBFF\uDFFF"));
+
+    assertThat(p.subject()).isEqualTo("\uD83D\uDE00-user");
+    assertThat(p.roles()).containsExactly("r\uD834\uDD1E");
+  }
+
+  @Test
   void wipeOverwritesThePasswordArray() {
     char[] password = "s3cret!".toCharArray();
     PasswordCredentials credentials = PasswordCredentials.of("alice", password);

@@ -185,7 +185,7 @@ public final class JwtTokenService implements TokenService {
    * @throws IllegalArgumentException when an extra claim reuses a registered name ({@code iss},
    *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
    *     roles}, {@code attrs}), holds a value other than a string, number, boolean, list or map
-   *     of those, nests lists and maps deeper than verify reads (31 levels inside the claims), or
+   *     of those, holds a string or key with an unpaired UTF-16 surrogate, nests lists and maps deeper than verify reads (31 levels inside the claims), or
    *     the token would exceed {@code maxTokenLength}
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
@@ -201,6 +201,7 @@ public final class JwtTokenService implements TokenService {
       if (RESERVED.contains(e.getKey())) {
         throw new IllegalArgumentException("extra claims cannot set registered claim " + e.getKey());
       }
+      checkUtf8(e.getKey(), e.getKey());
       checkJsonValue(e.getKey(), e.getValue(), 2); // the claims object is depth 1
     }
     long nowMillis = clock.millis();
@@ -540,7 +541,11 @@ public final class JwtTokenService implements TokenService {
   }
 
   private static void checkJsonValue(String claim, Object v, int depth) {
-    if (v instanceof String || v instanceof Boolean) {
+    if (v instanceof String s) {
+      checkUtf8(claim, s);
+      return;
+    }
+    if (v instanceof Boolean) {
       return;
     }
     if (v instanceof Number n) {
@@ -559,9 +564,10 @@ public final class JwtTokenService implements TokenService {
     if (v instanceof Map<?, ?> m) {
       checkDepth(claim, depth);
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (!(e.getKey() instanceof String)) {
+        if (!(e.getKey() instanceof String key)) {
           throw new IllegalArgumentException("claim " + claim + " has a non-string key");
         }
+        checkUtf8(claim, key);
         checkJsonValue(claim, e.getValue(), depth + 1);
       }
       return;
@@ -569,6 +575,16 @@ public final class JwtTokenService implements TokenService {
     throw new IllegalArgumentException(
         "claim " + claim + " must be a string, number, boolean, list or map, not "
             + (v == null ? "null" : v.getClass().getName()));
+  }
+
+  /**
+   * An unpaired surrogate cannot be written as UTF-8: the claim would arrive as {@code ?}, a
+   * value the caller never gave. (The principal's strings are checked by {@link Principal}.)
+   */
+  private static void checkUtf8(String claim, String s) {
+    if (!StandardCharsets.UTF_8.newEncoder().canEncode(s)) {
+      throw new IllegalArgumentException("claim " + claim + " holds an unpaired UTF-16 surrogate");
+    }
   }
 
   /** A token nested deeper than the verifier reads (and a list holding itself) cannot be issued. */

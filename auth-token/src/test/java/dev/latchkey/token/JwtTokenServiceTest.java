@@ -161,6 +161,23 @@ class JwtTokenServiceTest {
   }
 
   @Test
+  void extraClaimsWithAnUnpairedSurrogateAreNotIssuedAsQuestionMarks() {
+    // UTF-8 cannot carry a lone surrogate: the verified claim would be "x?", not what was given.
+    for (Map<String, Object> claims : List.<Map<String, Object>>of(
+        Map.of("tenant", "x\uD800"),
+        Map.of("t\uDC00", "x"),
+        Map.of("l", List.of("ok", "\uDBFF")),
+        Map.of("m", Map.of("k\uD800", 1)))) {
+      assertThatThrownBy(() -> service.issue(ALICE, claims))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("unpaired UTF-16 surrogate");
+    }
+    String emoji = "\uD83D\uDE00";
+    AuthResult ok = service.verify(service.issue(ALICE, Map.of("mood", emoji)).value());
+    assertThat(ok.succeeded()).isTrue();
+  }
+
+  @Test
   void tokenTooLargeToBeAcceptedIsNotIssued() {
     assertThatThrownBy(() -> service.issue(ALICE, Map.of("pad", "x".repeat(9000))))
         .isInstanceOf(IllegalArgumentException.class)
