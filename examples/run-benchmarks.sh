@@ -3,7 +3,8 @@
 # go, then writes the side-by-side table into BENCHMARKS.md (between the run-benchmarks markers).
 # About 10-12 minutes on 2 cores. Needs Java 17+, Maven and redis-server on PATH; starts its own
 # redis-servers on free loopback ports (never 6379) and stops them. The Redis table's floor rows
-# (one GET through each client) come from RedisSessionBenchmark.floorGet; redis-benchmark, shipped
+# (one GET, and one EVALSHA that reads a session, through each client) come from
+# RedisSessionBenchmark.floorGet and floorScript; redis-benchmark, shipped
 # with redis-server, adds the C client's GET round trip to commands.txt when it is on PATH.
 #
 #   examples/run-benchmarks.sh                 # the full run
@@ -25,10 +26,17 @@ start=$(date +%s)
 mvn -B -q -Ppeers -pl examples -am package -DskipTests -Dmaven.javadoc.skip=true
 rm -rf "$OUT" && mkdir -p "$OUT"
 
+# Verify, one algorithm per command: Latchkey and its peers then run back to back, within a
+# minute, instead of minutes apart while a shared machine's speed drifts.
+for alg in HS256 RS256 ES256 EdDSA; do
+  # shellcheck disable=SC2086
+  java -jar "$JAR" 'TokenVerifyBenchmark' -p alg=$alg \
+    $JMH_OPTS -rf json -rff "$OUT/jmh-verify-$alg.json" | tee -a "$OUT/jmh.log"
+done
 # shellcheck disable=SC2086
 java -jar "$JAR" \
-  'TokenVerifyBenchmark|PeerTokenVerifyBenchmark|TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|RedisSessionBenchmark|RevocationCheckBenchmark' \
-  $JMH_OPTS -rf json -rff "$OUT/jmh.json" | tee "$OUT/jmh.log"
+  'TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|RedisSessionBenchmark|RevocationCheckBenchmark' \
+  $JMH_OPTS -rf json -rff "$OUT/jmh.json" | tee -a "$OUT/jmh.log"
 # shellcheck disable=SC2086
 java -jar "$JAR" 'PasswordVerifyBenchmark' $PASSWORD_OPTS -rf json -rff "$OUT/jmh-password.json" \
   | tee "$OUT/jmh-password.log"

@@ -28,6 +28,7 @@ public final class RedisCommandsPerOperation {
         for (int i = 0; i < N; i++) {
           ids[i] = s.create("warm-" + i);
         }
+        s.prepareFloorScript(ids[0]);
         // Connections are open and scripts loaded: count steady-state commands only.
         // Pass 1, without MONITOR (which slows every command, scripts most): time inside Redis.
         Map<String, Map<String, Long>> micros = new java.util.HashMap<>();
@@ -56,7 +57,9 @@ public final class RedisCommandsPerOperation {
     }
   }
 
-  private static final String[] OPS = {"create", "readTouch", "attributeWrite", "floorGet"};
+  private static final String[] OPS = {
+    "create", "readTouch", "attributeWrite", "floorGet", "floorScript"
+  };
 
   private static void run(RedisSessionBenchmark.Sessions s, String op, String[] ids, String tag) {
     for (int i = 0; i < N; i++) {
@@ -65,6 +68,7 @@ public final class RedisCommandsPerOperation {
             case "create" -> s.create(tag + i) != null;
             case "readTouch" -> s.readTouch(ids[i]);
             case "floorGet" -> s.floorGet();
+            case "floorScript" -> s.floorScript();
             default -> s.attributeWrite(ids[i], tag + i);
           };
       if (!ok) {

@@ -11,6 +11,7 @@ import dev.latchkey.session.SessionManager;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -24,6 +25,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.ReturnType;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.RedisTemplate;
@@ -58,6 +60,12 @@ import redis.clients.jedis.UnifiedJedis;
  *       waits for one round trip costs at least this with that client, so Spring's read-and-touch
  *       ÷ Latchkey's {@code floorGet} bounds what any one-round-trip read-and-touch can reach
  *       against Spring in the same run.
+ *   <li>{@code floorScript}: a tighter floor, one {@code EVALSHA} of {@code return
+ *       redis.call('HGETALL', KEYS[1])} on a live session's hash, through the same client. A
+ *       read-and-touch that is safe in one round trip must be a script: its writes depend on what
+ *       it read (an ended or expired session must not be renewed back to life, and the new expiry
+ *       is capped by the stored absolute one), and a {@code MULTI} block cannot branch. So it
+ *       costs at least a script that reads the session and writes nothing.
  * </ul>
  *
  * <p>{@link RedisCommandsPerOperation} counts the Redis commands of each of these.
@@ -90,6 +98,7 @@ public class RedisSessionBenchmark {
     for (int i = 0; i < SESSIONS; i++) {
       ids[i] = sessions.create("warm-" + i);
     }
+    sessions.prepareFloorScript(ids[0]);
   }
 
   @Benchmark
@@ -113,6 +122,11 @@ public class RedisSessionBenchmark {
     return sessions.floorGet();
   }
 
+  @Benchmark
+  public boolean floorScript() {
+    return sessions.floorScript();
+  }
+
   @TearDown
   public void tearDown() throws Exception {
     sessions.close();
@@ -130,6 +144,15 @@ public class RedisSessionBenchmark {
 
     /** One {@code GET} of {@link #FLOOR_KEY} through this implementation's own client. */
     boolean floorGet();
+
+    /** Loads {@link #FLOOR_SCRIPT} and picks the hash of the live session {@code id} for it. */
+    void prepareFloorScript(String id);
+
+    /** One {@code EVALSHA} of {@link #FLOOR_SCRIPT} on a session's hash, through the same client. */
+    boolean floorScript();
+
+    /** The cheapest script that returns a session: it reads the hash and writes nothing. */
+    String FLOOR_SCRIPT = "return redis.call('HGETALL', KEYS[1])";
 
     String FLOOR_KEY = "floor";
     /** 32 bytes, about a session id's size. */
@@ -149,6 +172,8 @@ public class RedisSessionBenchmark {
     private final RedisStores stores;
     private final UnifiedJedis client;
     private final SessionManager manager;
+    private String floorSha;
+    private List<String> floorHash;
 
     LatchkeySessions(RedisServerProcess server) {
       stores = RedisStores.fromUrl(server.url()).keyPrefix("bench:").build();
@@ -186,6 +211,28 @@ public class RedisSessionBenchmark {
     }
 
     @Override
+    public void prepareFloorScript(String id) {
+      // The store's keys are its own business; the session hash is the one hash in this database
+      // that holds the session's fields. Any live session's hash will do: they are all the same size.
+      for (String key : client.keys("bench:*")) {
+        if (client.type(key).equals("hash")) {
+          floorHash = List.of(key);
+          break;
+        }
+      }
+      if (floorHash == null) {
+        throw new IllegalStateException("no session hash found after " + SESSIONS + " logins");
+      }
+      floorSha = client.scriptLoad(FLOOR_SCRIPT, floorHash.get(0));
+    }
+
+    @Override
+    public boolean floorScript() {
+      return client.evalsha(floorSha, floorHash, List.of()) instanceof List<?> fields
+          && !fields.isEmpty();
+    }
+
+    @Override
     public void close() {
       stores.close();
     }
@@ -193,9 +240,13 @@ public class RedisSessionBenchmark {
 
   static final class SpringSessions implements Sessions {
     private static final byte[] FLOOR = FLOOR_KEY.getBytes(StandardCharsets.UTF_8);
+    /** Where both repositories keep a session's hash (their default namespace). */
+    private static final String SESSION_HASH_PREFIX = "spring:session:sessions:";
     private final LettuceConnectionFactory factory;
     private final RedisTemplate<String, Object> template;
     private final SessionRepository<? extends Session> repository;
+    private String floorSha;
+    private byte[] floorHash;
 
     SpringSessions(RedisServerProcess server, boolean indexed) {
       factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", server.port));
@@ -260,6 +311,23 @@ public class RedisSessionBenchmark {
     @Override
     public boolean floorGet() {
       return template.execute((RedisCallback<byte[]>) c -> c.stringCommands().get(FLOOR)) != null;
+    }
+
+    @Override
+    public void prepareFloorScript(String id) {
+      floorHash = (SESSION_HASH_PREFIX + id).getBytes(StandardCharsets.UTF_8);
+      floorSha = template.execute((RedisCallback<String>) c ->
+          c.scriptingCommands().scriptLoad(FLOOR_SCRIPT.getBytes(StandardCharsets.UTF_8)));
+      if (!floorScript()) {
+        throw new IllegalStateException("session " + id + " has no hash " + SESSION_HASH_PREFIX + id);
+      }
+    }
+
+    @Override
+    public boolean floorScript() {
+      List<?> fields = template.execute((RedisCallback<List<?>>) c ->
+          c.scriptingCommands().evalSha(floorSha, ReturnType.MULTI, 1, floorHash));
+      return fields != null && !fields.isEmpty();
     }
 
     @Override

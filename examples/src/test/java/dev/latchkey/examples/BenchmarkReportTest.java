@@ -48,13 +48,22 @@ class BenchmarkReportTest {
   }
 
   private void writeRun(boolean withFloors) throws IOException {
+    writeRun(withFloors, withFloors);
+  }
+
+  private void writeRun(boolean withFloors, boolean withScriptFloor) throws IOException {
+    // Verify runs one file per algorithm, as run-benchmarks.sh writes them.
+    JsonArray verify = new JsonArray();
+    verify.add(run("TokenVerifyBenchmark.latchkeyVerify", "HS256", 1.9, "us/op"));
+    verify.add(run("PeerTokenVerifyBenchmark.auth0", "HS256", 2.5, "us/op"));
+    Files.writeString(dir.resolve("jmh-verify-HS256.json"), verify.toString());
     JsonArray jmh = new JsonArray();
-    jmh.add(run("TokenVerifyBenchmark.latchkeyVerify", "HS256", 1.9, "us/op"));
-    jmh.add(run("PeerTokenVerifyBenchmark.auth0", "HS256", 2.5, "us/op"));
     String[] impls = {"latchkey", "springPlain", "springIndexed"};
-    double[][] scores = {{300, 356, 835}, {83, 245, 700}, {160, 250, 720}, {51, 60, 61}};
-    String[] ops = {"create", "readTouch", "attributeWrite", "floorGet"};
-    for (int op = 0; op < (withFloors ? 4 : 3); op++) {
+    double[][] scores = {
+      {300, 356, 835}, {83, 245, 700}, {160, 250, 720}, {51, 60, 61}, {58, 66, 67}
+    };
+    String[] ops = {"create", "readTouch", "attributeWrite", "floorGet", "floorScript"};
+    for (int op = 0; op < (withScriptFloor ? 5 : withFloors ? 4 : 3); op++) {
       for (int i = 0; i < 3; i++) {
         jmh.add(run("RedisSessionBenchmark." + ops[op], impls[i], scores[op][i], "us/op"));
       }
@@ -88,8 +97,49 @@ class BenchmarkReportTest {
             + " sends 4.00 commands)")
         .contains("39.5 µs per round trip (p50 39.0 µs)")
         .contains("| Redis read-and-touch ≥ 5× the ops/s of Spring's plain repository | 2.95× (at"
-            + " most 4.80× for any one-round-trip read-and-touch in this run")
+            + " most 4.22× for any safe one-round-trip read-and-touch in this run: Spring plain ÷"
+            + " Jedis script-read floor; 4.80× for a bare `GET`) | **missed: out of reach in this"
+            + " run** |")
         .contains("- latchkey floorGet: get=1.00 (+ 0.00 inside scripts); 0.20 µs of Redis time");
+  }
+
+  @Test
+  void scriptFloorGivesTheTighterBound() throws IOException {
+    writeRun(true);
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    // 245 / 58 and 83 / 58.
+    assertThat(section)
+        .contains("| one `EVALSHA` of `return redis.call('HGETALL', KEYS[1])`")
+        .contains("| 58.0 ± 5.8 | 66.0 ± 6.6 | 67.0 ± 6.7 | — | — |")
+        .contains("Spring plain readTouch ÷ Jedis script-read floor = 4.22×; Latchkey readTouch ÷"
+            + " that floor = 1.43×");
+  }
+
+  @Test
+  void getFloorAloneStillBoundsTheGoal() throws IOException {
+    writeRun(true, false);
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    assertThat(section).doesNotContain("script-read floor")
+        .contains("| 2.95× (at most 4.80× for any one-round-trip read-and-touch in this run: Spring"
+            + " plain ÷ Jedis `GET` floor) | **missed: out of reach in this run** |");
+  }
+
+  @Test
+  void readTouchBoundAboveFiveIsAPlainMiss() throws IOException {
+    writeRun(true);
+    // A run where Spring was slow enough that a script costing no more than its floor would pass.
+    String json = Files.readString(dir.resolve("jmh.json"));
+    Files.writeString(dir.resolve("jmh.json"), json.replace("\"score\":245.0", "\"score\":300.0"));
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    // 300 / 58 = 5.17: out of reach no longer holds, so the miss is Latchkey's.
+    assertThat(section).contains("at most 5.17× for any safe one-round-trip read-and-touch")
+        .contains("for a bare `GET`) | **missed** |");
   }
 
   @Test
