@@ -170,6 +170,37 @@ class BenchmarkReportTest {
   }
 
   @Test
+  void figuresAreTheFastestIterationWithTheSlowestBeside() throws IOException {
+    writeRun(true);
+    JsonArray verify = new JsonArray();
+    JsonObject latchkey = run("TokenVerifyBenchmark.latchkeyVerify", "HS256", 2.2, "us/op");
+    JsonObject auth0 = run("PeerTokenVerifyBenchmark.auth0", "HS256", 4.0, "us/op");
+    latchkey.getAsJsonObject("primaryMetric").add("rawData", raw(2.0, 1.5, 3.0));
+    auth0.getAsJsonObject("primaryMetric").add("rawData", raw(2.5, 2.6, 9.0));
+    verify.add(latchkey);
+    verify.add(auth0);
+    Files.writeString(dir.resolve("jmh-verify-HS256.json"), verify.toString());
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    // 1.5 / 2.5: fastest against fastest, whatever the means (2.2 and 4.0) say.
+    assertThat(section).contains("| HS256 | 1.50 (max 3.00) |")
+        .contains("| 2.50 (max 9.00) |")
+        .contains("| HS256 verify of a new token ≤ 0.8× auth0 java-jwt | 0.60× auth0 | **met** |")
+        .contains("Each figure is the fastest measured iteration");
+  }
+
+  private static JsonArray raw(double... iterations) {
+    JsonArray fork = new JsonArray();
+    for (double d : iterations) {
+      fork.add(d);
+    }
+    JsonArray forks = new JsonArray();
+    forks.add(fork);
+    return forks;
+  }
+
+  @Test
   void spliceReplacesOnlyTheGeneratedSection() {
     String old = "# Latchkey benchmarks\n\nintro\n" + BenchmarkReport.BEGIN + "\nold table\n"
         + BenchmarkReport.END + "\n\n## Why read-and-touch cannot reach 5×\n\nprose\n";
