@@ -375,24 +375,12 @@ public final class BenchmarkReport {
           .append(commandCell("springPlain", op)).append(" / ")
           .append(commandCell("springIndexed", op)).append(" |\n");
     }
-    o.append("| one `GET` of 32 bytes (`floorGet`: the client's round-trip floor; Latchkey: the"
-            + " Jedis client its `RedisStores` built, Spring: `RedisTemplate` on its Lettuce"
-            + " factory) | ")
-        .append(cell("RedisSessionBenchmark.floorGet|latchkey", 1e3, "%.1f")).append(" | ")
-        .append(cell("RedisSessionBenchmark.floorGet|springPlain", 1e3, "%.1f")).append(" | ")
-        .append(cell("RedisSessionBenchmark.floorGet|springIndexed", 1e3, "%.1f"))
-        .append(" | — | — | ").append(commandCell("latchkey", "floorGet")).append(" / ")
-        .append(commandCell("springPlain", "floorGet")).append(" / ")
-        .append(commandCell("springIndexed", "floorGet")).append(" |\n");
-    o.append("| one `EVALSHA` of `return redis.call('HGETALL', KEYS[1])` on a session's hash"
-            + " (`floorScript`: the cheapest script that returns a session, writing nothing;"
-            + " same clients) | ")
-        .append(cell("RedisSessionBenchmark.floorScript|latchkey", 1e3, "%.1f")).append(" | ")
-        .append(cell("RedisSessionBenchmark.floorScript|springPlain", 1e3, "%.1f")).append(" | ")
-        .append(cell("RedisSessionBenchmark.floorScript|springIndexed", 1e3, "%.1f"))
-        .append(" | — | — | ").append(commandCell("latchkey", "floorScript")).append(" / ")
-        .append(commandCell("springPlain", "floorScript")).append(" / ")
-        .append(commandCell("springIndexed", "floorScript")).append(" |\n");
+    floorRow(o, "floorGet", "one `GET` of 32 bytes (`floorGet`: the client's round-trip floor;"
+        + " Latchkey: the Jedis client its `RedisStores` built, Spring: `RedisTemplate` on its"
+        + " Lettuce factory)");
+    floorRow(o, "floorScript", "one `EVALSHA` of `return redis.call('HGETALL', KEYS[1])` on a"
+        + " session's hash (`floorScript`: the cheapest script that returns a session, writing"
+        + " nothing; same clients)");
     o.append(floors());
     o.append("\nCommands per operation, by name:\n\n");
     for (String impl : new String[] {"latchkey", "springPlain", "springIndexed"}) {
@@ -471,6 +459,18 @@ public final class BenchmarkReport {
     goals.forEach(g -> o.append(g).append('\n'));
     o.append("\n").append(END);
     return o.toString();
+  }
+
+  /** A floor row of the Redis table: its times per implementation and commands, no ratios. */
+  private void floorRow(StringBuilder o, String op, String label) {
+    String key = "RedisSessionBenchmark." + op + "|";
+    o.append("| ").append(label).append(" | ")
+        .append(cell(key + "latchkey", 1e3, "%.1f")).append(" | ")
+        .append(cell(key + "springPlain", 1e3, "%.1f")).append(" | ")
+        .append(cell(key + "springIndexed", 1e3, "%.1f"))
+        .append(" | — | — | ").append(commandCell("latchkey", op)).append(" / ")
+        .append(commandCell("springPlain", op)).append(" / ")
+        .append(commandCell("springIndexed", op)).append(" |\n");
   }
 
   /** The lines under the Redis table that turn its floor row into bounds. */
