@@ -172,7 +172,7 @@ public final class BenchmarkReport {
       if (line.startsWith("COMMANDS ")) {
         String[] f = line.split(" ");
         // COMMANDS impl op sent=x inScripts=y cmd=z...
-        String detail = String.join(" ", java.util.Arrays.copyOfRange(f, 6, f.length));
+        String detail = String.join(" ", Arrays.copyOfRange(f, 6, f.length));
         commands.put(f[1] + "|" + f[2],
             new String[] {f[3].substring(5), f[4].substring(10), detail, f[5].substring(9)});
       } else if (line.startsWith("FLOOR redis-benchmark GET ")) {

@@ -212,8 +212,8 @@ public class RedisSessionBenchmark {
 
     @Override
     public void prepareFloorScript(String id) {
-      // The store's keys are its own business; the session hash is the one hash in this database
-      // that holds the session's fields. Any live session's hash will do: they are all the same size.
+      // The store's key names are its own business, so the first hash under its prefix is taken:
+      // the only hashes it writes are sessions, all of the same shape as the one id names.
       for (String key : client.keys("bench:*")) {
         if (client.type(key).equals("hash")) {
           floorHash = List.of(key);
