@@ -2,6 +2,7 @@ package dev.latchkey.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -32,8 +33,9 @@ public interface RefreshTokenStore {
      * The token had been consumed already, outside any grace: the family is ended.
      *
      * @param subject whose family it was, for the caller's events
+     * @param familyId the family ended, so that the caller refuses its access tokens too
      */
-    record Reused(String subject) implements Rotation {}
+    record Reused(String subject, String familyId) implements Rotation {}
 
     /** The token is unknown, its family ended, or it or its family expired. */
     record Invalid() implements Rotation {}
@@ -62,9 +64,16 @@ public interface RefreshTokenStore {
   boolean revokeFamily(HashedId id);
 
   /**
+   * Ends the family {@code familyId} of {@code subject} (logout with an access token naming it).
+   *
+   * @return whether a live family was ended
+   */
+  boolean revokeFamilyById(String subject, String familyId);
+
+  /**
    * Ends every family of a subject.
    *
-   * @return how many were ended
+   * @return the ids of the families ended (live ones only)
    */
-  int revokeSubject(String subject);
+  List<String> revokeSubject(String subject);
 }

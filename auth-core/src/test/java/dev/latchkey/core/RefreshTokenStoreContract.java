@@ -44,13 +44,17 @@ public abstract class RefreshTokenStoreContract {
     return OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow();
   }
 
+  /** The family id of the last {@link #login}. */
+  protected String lastFamily;
+
   /** Starts a family for {@code subject} and returns its first token's id. */
   protected HashedId login(String subject) {
     HashedId id = newId(subject);
     Instant now = clock.instant();
+    lastFamily = OpaqueIds.randomToken();
     store.create(
         new RefreshRecord(
-            id, OpaqueIds.randomToken(), Principal.of(subject, Set.of("user")), now,
+            id, lastFamily, Principal.of(subject, Set.of("user")), now,
             now.plus(LIFETIME), now.plus(FAMILY)));
     return id;
   }
@@ -105,7 +109,7 @@ public abstract class RefreshTokenStoreContract {
 
     RefreshTokenStore.Rotation reuse = rotate(first, newId("alice"), NO_GRACE);
 
-    assertThat(reuse).isEqualTo(new RefreshTokenStore.Rotation.Reused("alice"));
+    assertThat(reuse).satisfies(r -> assertThat(r).extracting("subject").isEqualTo("alice"));
     assertThat(rotate(second, newId("alice"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
   }
@@ -197,7 +201,7 @@ public abstract class RefreshTokenStoreContract {
     rotated(rotate(first, retried, GRACE));
 
     assertThat(rotate(first, newId("alice"), GRACE))
-        .isEqualTo(new RefreshTokenStore.Rotation.Reused("alice"));
+        .satisfies(r -> assertThat(r).extracting("subject").isEqualTo("alice"));
     assertThat(rotate(retried, newId("alice"), GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
   }
@@ -210,7 +214,7 @@ public abstract class RefreshTokenStoreContract {
     clock.advance(GRACE);
 
     assertThat(rotate(first, newId("alice"), GRACE))
-        .isEqualTo(new RefreshTokenStore.Rotation.Reused("alice"));
+        .satisfies(r -> assertThat(r).extracting("subject").isEqualTo("alice"));
     assertThat(rotate(second, newId("alice"), GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
   }
@@ -221,7 +225,7 @@ public abstract class RefreshTokenStoreContract {
     rotated(rotate(first, newId("alice"), NO_GRACE));
 
     assertThat(rotate(first, newId("alice"), NO_GRACE))
-        .isEqualTo(new RefreshTokenStore.Rotation.Reused("alice"));
+        .satisfies(r -> assertThat(r).extracting("subject").isEqualTo("alice"));
   }
 
   @Test
@@ -270,7 +274,43 @@ public abstract class RefreshTokenStoreContract {
     login("alice");
     store.revokeFamily(ended);
 
-    assertThat(store.revokeSubject("alice")).isEqualTo(1);
+    assertThat(store.revokeSubject("alice")).hasSize(1);
+  }
+
+  @Test
+  void reuseNamesTheEndedFamily() {
+    HashedId first = login("alice");
+    String family = lastFamily;
+    rotated(rotate(first, newId("alice"), NO_GRACE));
+
+    assertThat(rotate(first, newId("alice"), NO_GRACE))
+        .isEqualTo(new RefreshTokenStore.Rotation.Reused("alice", family));
+  }
+
+  @Test
+  void revokeFamilyByIdEndsThatFamilyOfThatSubjectOnly() {
+    HashedId phone = login("alice");
+    String phoneFamily = lastFamily;
+    HashedId laptop = login("alice");
+
+    assertThat(store.revokeFamilyById("bob", phoneFamily)).isFalse();
+    assertThat(store.revokeFamilyById("alice", phoneFamily)).isTrue();
+    assertThat(store.revokeFamilyById("alice", phoneFamily)).isFalse();
+
+    assertThat(rotate(phone, newId("alice"), NO_GRACE))
+        .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
+    assertThat(rotate(laptop, newId("alice"), NO_GRACE))
+        .isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
+  }
+
+  @Test
+  void revokeSubjectAnswersTheIdsOfTheFamiliesItEnded() {
+    login("alice");
+    String phone = lastFamily;
+    login("alice");
+    String laptop = lastFamily;
+
+    assertThat(store.revokeSubject("alice")).containsExactlyInAnyOrder(phone, laptop);
   }
 
   @Test
@@ -295,7 +335,7 @@ public abstract class RefreshTokenStoreContract {
     HashedId laptop = login("alice");
     HashedId bobs = login("bob");
 
-    assertThat(store.revokeSubject("alice")).isEqualTo(2);
+    assertThat(store.revokeSubject("alice")).hasSize(2);
 
     assertThat(rotate(phone, newId("alice"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
@@ -303,7 +343,7 @@ public abstract class RefreshTokenStoreContract {
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
     assertThat(rotate(bobs, newId("bob"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
-    assertThat(store.revokeSubject("alice")).isZero();
+    assertThat(store.revokeSubject("alice")).isEmpty();
   }
 
   @Test

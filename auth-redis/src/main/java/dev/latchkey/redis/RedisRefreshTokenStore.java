@@ -8,6 +8,7 @@ import dev.latchkey.core.RefreshTokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -29,9 +30,9 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
           local now, fe = tonumber(ARGV[1]), tonumber(ARGV[2])
           if fe <= now then return 0 end
           redis.call('DEL', KEYS[1])
-          redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+          redis.call('HSET', KEYS[1], unpack(ARGV, 5))
           keepuntil(KEYS[1], fe, now)
-          redis.call('HSET', KEYS[2], 'st', 'L', 'fe', ARGV[2])
+          redis.call('HSET', KEYS[2], 'st', 'L', 'fe', ARGV[2], 'id', ARGV[4])
           keepuntil(KEYS[2], fe, now)
           redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
           redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
@@ -73,7 +74,7 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
             end
           end
           redis.call('HSET', fam, 'st', 'E')
-          return {'U', t['p']}
+          return {'U', t['p'], t['fam']}
           """);
 
   private static final RedisCalls.Script REVOKE_FAMILY =
@@ -88,19 +89,30 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
           return 1
           """);
 
+  private static final RedisCalls.Script REVOKE_FAMILY_BY_ID =
+      Lua.script(
+          """
+          local f = redis.call('HMGET', KEYS[1], 'st', 'fe')
+          if f[1] ~= 'L' or (tonumber(f[2]) or 0) <= tonumber(ARGV[1]) then return 0 end
+          redis.call('HSET', KEYS[1], 'st', 'E')
+          return 1
+          """);
+
+  /** Ends every live family of the index; answers their ids (the family hash's {@code id}). */
   private static final RedisCalls.Script REVOKE_SUBJECT =
       Lua.script(
           """
           redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-          local n = 0
+          local ended = {}
           for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
             local fam = ARGV[2] .. 'rff:' .. m
-            if redis.call('HGET', fam, 'st') == 'L' then
+            local f = redis.call('HMGET', fam, 'st', 'id')
+            if f[1] == 'L' then
               redis.call('HSET', fam, 'st', 'E')
-              n = n + 1
+              ended[#ended + 1] = f[2] or ''
             end
           end
-          return n
+          return ended
           """);
 
   private final RedisCalls redis;
@@ -132,6 +144,7 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
             Long.toString(clock.millis()),
             ms(record.familyExpiresAt()),
             familyHash,
+            record.familyId(),
             "v", "1",
             "fam", record.familyId(),
             "fk", familyHash,
@@ -183,7 +196,8 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
     }
     if (kind.equals("U")) {
       return new Rotation.Reused(
-          PrincipalCodec.decode(RedisCalls.str(out.get(1))).map(Principal::subject).orElse(null));
+          PrincipalCodec.decode(RedisCalls.str(out.get(1))).map(Principal::subject).orElse(null),
+          out.size() > 2 ? RedisCalls.str(out.get(2)) : null);
     }
     return new Rotation.Invalid();
   }
@@ -201,7 +215,20 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public int revokeSubject(String subject) {
+  public boolean revokeFamilyById(String subject, String familyId) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(familyId, "familyId");
+    Object reply =
+        redis.eval(
+            "refresh revoke family by id",
+            REVOKE_FAMILY_BY_ID,
+            List.of(keys.slot(OpaqueIds.shardOf(subject)) + "rff:" + OpaqueIds.hash(familyId)),
+            List.of(Long.toString(clock.millis())));
+    return RedisCalls.num(reply) == 1;
+  }
+
+  @Override
+  public List<String> revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
     Object reply =
         redis.eval(
@@ -209,7 +236,11 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
             REVOKE_SUBJECT,
             List.of(keys.refreshSubjectIndex(subject)),
             List.of(Long.toString(clock.millis()), keys.slot(OpaqueIds.shardOf(subject))));
-    return (int) RedisCalls.num(reply);
+    List<String> ended = new ArrayList<>();
+    for (Object id : (List<?>) reply) {
+      ended.add(RedisCalls.str(id));
+    }
+    return List.copyOf(ended);
   }
 
   private static String ms(Instant t) {

@@ -149,7 +149,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
         return new Rotation.Rotated(succeed(family, entry, successorId, now, lifetime));
       }
       end(family);
-      return new Rotation.Reused(family.subject);
+      return new Rotation.Reused(family.subject, family.id);
     }
   }
 
@@ -192,23 +192,38 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public int revokeSubject(String subject) {
+  public boolean revokeFamilyById(String subject, String familyId) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(familyId, "familyId");
+    synchronized (lock) {
+      pruneExpired();
+      Family family = families.get(familyId);
+      if (family == null || family.ended || !family.subject.equals(subject)) {
+        return false;
+      }
+      end(family);
+      return true;
+    }
+  }
+
+  @Override
+  public List<String> revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
     synchronized (lock) {
       pruneExpired();
       Set<String> ids = familiesBySubject.get(subject);
       if (ids == null) {
-        return 0;
+        return List.of();
       }
-      int ended = 0;
+      List<String> ended = new ArrayList<>();
       for (String id : List.copyOf(ids)) {
         Family family = families.get(id);
         if (family != null && !family.ended) {
           end(family);
-          ended++;
+          ended.add(id);
         }
       }
-      return ended;
+      return List.copyOf(ended);
     }
   }
 
