@@ -297,7 +297,9 @@ public final class RefreshTokens {
     if (first == null) {
       return next;
     }
-    first.addSuppressed(next);
+    if (next != first) { // a collaborator may throw one shared instance
+      first.addSuppressed(next);
+    }
     return first;
   }
 
