@@ -81,8 +81,15 @@ abstract class RedisStoresBehaviour {
     return "user-" + UUID.randomUUID();
   }
 
-  static HashedId newId(String subject) {
-    return OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow();
+  /** Where the stores place {@code subject}'s keys, as a third node reading the same key. */
+  Placement.Subject place(String subject) {
+    return new Placement(new RedisCalls(client), new Keys(prefix)).of(subject);
+  }
+
+  /** A new id for {@code subject}'s records, with the tag the stores place it by. */
+  HashedId newId(String subject) {
+    return OpaqueIds.parse(OpaqueIds.generateInShard(nodeA.sessionStore().shardFor(subject)))
+        .orElseThrow();
   }
 
   SessionRecord session(String subject) {
@@ -142,7 +149,7 @@ abstract class RedisStoresBehaviour {
   private long[] ttls(SessionRecord s) {
     Keys keys = new Keys(prefix);
     return new long[] {
-      client.pttl(keys.session(s.id())), client.pttl(keys.sessionIndex(s.principal().subject()))
+      client.pttl(keys.session(s.id())), client.pttl(keys.sessionIndex(place(s.principal().subject())))
     };
   }
 
@@ -242,7 +249,7 @@ abstract class RedisStoresBehaviour {
 
     Keys keys = new Keys(prefix);
     assertThat(client.exists(keys.session(s.id()))).isFalse();
-    assertThat(client.exists(keys.sessionIndex(s.principal().subject()))).isFalse();
+    assertThat(client.exists(keys.sessionIndex(place(s.principal().subject())))).isFalse();
   }
 
   @Test
@@ -394,7 +401,7 @@ abstract class RedisStoresBehaviour {
   @Test
   void sessionKeysHoldOnlyHashesAndExpireByThemselves() {
     String subject = subject();
-    String raw = OpaqueIds.generate(subject);
+    String raw = OpaqueIds.generateInShard(nodeA.sessionStore().shardFor(subject));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     SessionRecord s = session(subject).withId(id);
     nodeA.sessionStore().create(s, 3, CapPolicy.REFUSE_NEW);
@@ -402,7 +409,7 @@ abstract class RedisStoresBehaviour {
     String key = keys.session(id);
     assertThat(key).doesNotContain(raw.substring(0, OpaqueIds.RANDOM_CHARS));
     assertThat(client.pttl(key)).isBetween(1L, IDLE.plus(NOTICE).toMillis());
-    assertThat(client.pttl(keys.sessionIndex(subject)))
+    assertThat(client.pttl(keys.sessionIndex(place(subject))))
         .isBetween(1L, IDLE.plus(NOTICE).toMillis());
   }
 
@@ -483,6 +490,46 @@ abstract class RedisStoresBehaviour {
   static void awaitCurrent(RevocationList list) {
     assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10),
         ((RedisRevocationList) list)::isCurrent)).as("replica current").isTrue();
+  }
+
+  // ---- placement
+
+  /**
+   * Every key of one subject (its sessions, their index, its refresh tokens, family and family
+   * index), written through two nodes, lands in one Cluster slot: so the cap, "log out everywhere"
+   * and a family's rotation stay one-slot scripts.
+   */
+  @Test
+  void everyKeyOfOneSubjectSharesOneSlot() {
+    String subject = subject();
+    SessionRecord phone = session(subject);
+    SessionRecord laptop = session(subject);
+    nodeA.sessionStore().create(phone, 3, CapPolicy.REFUSE_NEW);
+    nodeB.sessionStore().create(laptop, 3, CapPolicy.REFUSE_NEW);
+    RefreshRecord first = refresh(subject, Duration.ofHours(1));
+    nodeB.refreshTokenStore().create(first);
+    HashedId next = newId(subject);
+    assertThat(nodeA.refreshTokenStore().rotate(first.id(), next, clock.instant(),
+        Duration.ofHours(1), Duration.ZERO)).isInstanceOf(Rotation.Rotated.class);
+
+    Keys keys = new Keys(prefix);
+    Placement.Subject place = place(subject);
+    List<String> written = List.of(
+        keys.session(phone.id()),
+        keys.session(laptop.id()),
+        keys.sessionIndex(place),
+        keys.refreshToken(first.id()),
+        keys.refreshToken(next),
+        keys.slot(place.shard()) + "rff:" + OpaqueIds.hash(first.familyId()),
+        keys.refreshSubjectIndex(place));
+    Set<Integer> slots = new java.util.HashSet<>();
+    for (String key : written) {
+      assertThat(client.exists(key)).as(key).isTrue();
+      slots.add(redis.clients.jedis.util.JedisClusterCRC16.getSlot(key));
+    }
+    assertThat(slots).hasSize(1);
+    assertThat(nodeB.sessionStore().deleteBySubject(subject)).isEqualTo(2);
+    assertThat(nodeB.refreshTokenStore().revokeSubject(subject)).isEqualTo(1);
   }
 
   // ---- refresh tokens

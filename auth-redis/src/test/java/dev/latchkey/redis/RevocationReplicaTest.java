@@ -3,7 +3,6 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.OpaqueIds;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import java.io.IOException;
@@ -60,7 +59,7 @@ class RevocationReplicaTest {
   /** A second subject whose keys live in another shard than {@code subject}'s. */
   private static String otherShard(String subject) {
     String other = subject();
-    while (OpaqueIds.shardOf(other).equals(OpaqueIds.shardOf(subject))) {
+    while (StoredRevocationKeys.shard(other).equals(StoredRevocationKeys.shard(subject))) {
       other = subject();
     }
     return other;
@@ -156,11 +155,11 @@ class RevocationReplicaTest {
         "s " + exp + " " + subjectKey,
         "s x:" + exp + " " + subjectKey,
         "t " + exp + " other:" + tokenKey.substring(prefix.length()),
-        "t " + exp + " " + prefix + "{" + OpaqueIds.shardOf(subject) + "}:rt:" + tokenHash + "A",
+        "t " + exp + " " + prefix + "{" + StoredRevocationKeys.shard(subject) + "}:rt:" + tokenHash + "A",
         "t " + exp + " " + tokenKey.replace(":rt:", ":rx:"),
         // A subject key in a shard that is not its subject's: no check looks it up.
         "s " + exp + ":" + exp + " " + subjectKey.replace(
-            "{" + OpaqueIds.shardOf(subject) + "}", "{" + OpaqueIds.shardOf(subject()) + "}"));
+            "{" + StoredRevocationKeys.shard(subject) + "}", "{" + StoredRevocationKeys.shard(subject()) + "}"));
     for (String message : unreadable) {
       l.onMessage(channel, message);
       assertThat(list.replicaSize()).as(message).isZero();
