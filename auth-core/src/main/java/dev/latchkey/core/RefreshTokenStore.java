@@ -42,8 +42,8 @@ public interface RefreshTokenStore {
   /**
    * The shard tag to put in the first token of a new family of {@code subject} (see {@link
    * OpaqueIds}); every successor keeps its predecessor's tag, so a family stays in one place. It
-   * must tell nothing about the subject to whoever lacks the store's own secrets: never a plain hash
-   * of the subject.
+   * must tell nothing about the subject to whoever lacks the store's own secrets: never a plain
+   * hash of the subject.
    *
    * <p>The default, for a store that places nothing by subject (the in-memory one), is a fresh
    * {@linkplain OpaqueIds#randomShard() random tag} on every call. A store that keeps a subject's

@@ -112,7 +112,10 @@ class HashedIdTest {
         Gen.bytes(OpaqueIds.RANDOM_BYTES)
             .flatMap(
                 bytes ->
-                    Gen.strings(Gen.charsOf(HostileInput.BASE64URL), OpaqueIds.SHARD_CHARS, OpaqueIds.SHARD_CHARS)
+                    Gen.strings(
+                            Gen.charsOf(HostileInput.BASE64URL),
+                            OpaqueIds.SHARD_CHARS,
+                            OpaqueIds.SHARD_CHARS)
                         .map(shard -> new Object[] {shard, bytes})),
         input -> {
           String shard = (String) input[0];

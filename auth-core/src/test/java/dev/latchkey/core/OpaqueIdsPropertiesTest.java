@@ -96,7 +96,10 @@ class OpaqueIdsPropertiesTest {
         Gen.strings(Gen.charsOf(HostileInput.BASE64URL), OpaqueIds.RANDOM_CHARS, OpaqueIds.RANDOM_CHARS)
             .flatMap(
                 random ->
-                    Gen.strings(Gen.charsOf(HostileInput.BASE64URL + "=."), OpaqueIds.SHARD_CHARS, OpaqueIds.SHARD_CHARS)
+                    Gen.strings(
+                            Gen.charsOf(HostileInput.BASE64URL + "=."),
+                            OpaqueIds.SHARD_CHARS,
+                            OpaqueIds.SHARD_CHARS)
                         .map(shard -> random + '.' + shard)),
         validIds(),
         HostileInput.mutationsOf(validIds()).map(HostileInput.Mutated::mutated),
@@ -118,7 +121,10 @@ class OpaqueIdsPropertiesTest {
                 .withoutPadding()
                 .encodeToString(Gen.bytes(OpaqueIds.RANDOM_BYTES).next(random))
             + '.'
-            + Gen.strings(Gen.charsOf(HostileInput.BASE64URL), OpaqueIds.SHARD_CHARS, OpaqueIds.SHARD_CHARS)
+            + Gen.strings(
+                    Gen.charsOf(HostileInput.BASE64URL),
+                    OpaqueIds.SHARD_CHARS,
+                    OpaqueIds.SHARD_CHARS)
                 .next(random);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -31,12 +32,15 @@ import javax.crypto.spec.SecretKeySpec;
  * holds a key keeps using it while that read fails; one that holds none yet answers {@link
  * StoreUnavailableException}.
  *
- * <p><b>What the tag reveals.</b> It is stable: every session id and refresh token of one subject
- * carries the same tag, so whoever sees two of them can tell that they may belong to one user, but
- * not which user (that needs the key), and a tag seen once identifies no one later. That is the
- * price of placing by subject, and it is kept small: the tag has 18 bits, enough for Redis
- * Cluster to spread subjects over all of its 16,384 slots, and few enough that in a user base of
- * millions several users share each tag, so a tag alone does not single out a user.
+ * <p><b>What the tag reveals.</b> No one can compute a user's tag from their name without the key.
+ * But it is stable: every session id and refresh token of one subject carries the same tag, so
+ * whoever sees two ids with one tag can tell that they may belong to one user, and whoever learns
+ * which user one id belongs to can pick that user's other ids out of a log, among those of the
+ * users who share the tag. That is the price of finding a subject's keys in one Cluster slot from
+ * the id alone, with no lookup on the cookie check; it is kept small by the tag's size: 18 bits,
+ * enough for Redis Cluster to spread subjects over all of its 16,384 slots, and few enough that in
+ * a user base of millions several users share each tag. A random tag per id would reveal nothing,
+ * but "log out everywhere" and the per-user cap would then have to visit every slot.
  *
  * <p>Thread-safe.
  */
@@ -67,10 +71,16 @@ final class Placement {
   private final RedisCalls redis;
   private final String key;
   private final LongSupplier nanos;
+  private final AtomicBoolean rechecking = new AtomicBoolean();
   private volatile Loaded loaded;
 
   /** The key and when it was last read, by {@link #nanos}; its text never leaves this class. */
-  private record Loaded(SecretKeySpec mac, String text, long readAt) {}
+  private record Loaded(SecretKeySpec mac, String text, long readAt) {
+    @Override
+    public String toString() {
+      return "Loaded[key=<redacted>]";
+    }
+  }
 
   /** A subject's place: the hash tag of its keys and the (keyed) name of its indexes. */
   record Subject(String shard, String hash) {}
@@ -108,6 +118,20 @@ final class Placement {
     if (l != null && now - l.readAt() < TimeUnit.SECONDS.toNanos(RECHECK_SECONDS)) {
       return l.mac();
     }
+    // One recheck at a time: the calls meanwhile place with the key held, without a round trip.
+    if (l != null && !rechecking.compareAndSet(false, true)) {
+      return l.mac();
+    }
+    try {
+      return load(l, now);
+    } finally {
+      if (l != null) {
+        rechecking.set(false);
+      }
+    }
+  }
+
+  private SecretKeySpec load(Loaded l, long now) {
     // Offer the key this node holds, so that one Redis lost is given back; a fresh one otherwise.
     String offer = l != null ? l.text() : newKeyText();
     String held;

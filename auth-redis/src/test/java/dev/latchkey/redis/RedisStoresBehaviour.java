@@ -149,7 +149,8 @@ abstract class RedisStoresBehaviour {
   private long[] ttls(SessionRecord s) {
     Keys keys = new Keys(prefix);
     return new long[] {
-      client.pttl(keys.session(s.id())), client.pttl(keys.sessionIndex(place(s.principal().subject())))
+      client.pttl(keys.session(s.id())),
+      client.pttl(keys.sessionIndex(place(s.principal().subject())))
     };
   }
 

@@ -59,7 +59,7 @@ class RevocationReplicaTest {
   /** A second subject whose keys live in another shard than {@code subject}'s. */
   private static String otherShard(String subject) {
     String other = subject();
-    while (StoredRevocationKeys.shard(other).equals(StoredRevocationKeys.shard(subject))) {
+    while (shard(other).equals(shard(subject))) {
       other = subject();
     }
     return other;
@@ -155,11 +155,11 @@ class RevocationReplicaTest {
         "s " + exp + " " + subjectKey,
         "s x:" + exp + " " + subjectKey,
         "t " + exp + " other:" + tokenKey.substring(prefix.length()),
-        "t " + exp + " " + prefix + "{" + StoredRevocationKeys.shard(subject) + "}:rt:" + tokenHash + "A",
+        "t " + exp + " " + prefix + "{" + shard(subject) + "}:rt:" + tokenHash + "A",
         "t " + exp + " " + tokenKey.replace(":rt:", ":rx:"),
         // A subject key in a shard that is not its subject's: no check looks it up.
         "s " + exp + ":" + exp + " " + subjectKey.replace(
-            "{" + StoredRevocationKeys.shard(subject) + "}", "{" + StoredRevocationKeys.shard(subject()) + "}"));
+            "{" + shard(subject) + "}", "{" + shard(subject()) + "}"));
     for (String message : unreadable) {
       l.onMessage(channel, message);
       assertThat(list.replicaSize()).as(message).isZero();
@@ -432,5 +432,9 @@ class RevocationReplicaTest {
     list.revokeSubject(other, end.plusMillis(5), end.plus(Duration.ofMinutes(1)));
     clock.set(end.plusMillis(2));
     assertThat(list.isRevoked(ISS, "j", other, end)).isTrue();
+  }
+
+  private static String shard(String subject) {
+    return StoredRevocationKeys.shard(subject);
   }
 }

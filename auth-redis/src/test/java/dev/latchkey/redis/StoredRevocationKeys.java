@@ -10,7 +10,7 @@ import dev.latchkey.core.OpaqueIds;
 final class StoredRevocationKeys {
   private StoredRevocationKeys() {}
 
-  /** The shard of a subject's revocation keys: the first 6 characters of {@link #subject}'s hash. */
+  /** The shard of a subject's revocation keys: the first 6 characters of its SHA-256. */
   static String shard(String subject) {
     return OpaqueIds.hash(subject).substring(0, 6);
   }
