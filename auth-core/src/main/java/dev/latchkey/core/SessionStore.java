@@ -46,9 +46,11 @@ public interface SessionStore {
    * <p>The default, for a store that places nothing by subject (the in-memory one), is a fresh
    * {@linkplain OpaqueIds#randomShard() random tag} on every call. A store that keeps a subject's
    * records together (one Redis Cluster slot, so that the cap and "log out everywhere" stay
-   * single-place operations) overrides it with a tag keyed by a secret of its own; such a tag is
-   * the same for every id of one subject, see the implementation for what that reveals. May throw
-   * {@link StoreUnavailableException} when the store must ask its backend for that secret.
+   * single-place operations) overrides it with a tag keyed by a secret of its own. Such a tag is
+   * the same for every id of one subject: it names no one, but whoever sees two ids with one tag
+   * may tell that they are one user's, so it should be short enough for many users to share it.
+   * May throw {@link StoreUnavailableException} when the store must ask its backend for that
+   * secret.
    *
    * @return {@value OpaqueIds#SHARD_CHARS} base64url characters
    */

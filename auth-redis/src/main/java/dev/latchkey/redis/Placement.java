@@ -58,6 +58,19 @@ final class Placement {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
+  /**
+   * One initialised Mac per thread and key: a login asks for its subject's place twice (the tag,
+   * then the create), and a provider lookup and key setup per call would cost more than the MAC.
+   */
+  private static final ThreadLocal<KeyedMac> MACS = new ThreadLocal<>();
+
+  private record KeyedMac(SecretKeySpec key, Mac mac) {
+    @Override
+    public String toString() {
+      return "KeyedMac[key=<redacted>]";
+    }
+  }
+
   /** Returns the key held, writing ARGV[1] first when there is none. */
   private static final RedisCalls.Script LOAD =
       Lua.script(
@@ -169,15 +182,22 @@ final class Placement {
   }
 
   private static byte[] mac(SecretKeySpec key, String subject) {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      mac.update(CONTEXT);
-      mac.update((byte) 0);
-      return mac.doFinal(subject.getBytes(StandardCharsets.UTF_8));
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("every Java platform must provide HmacSHA256", e);
+    KeyedMac keyed = MACS.get();
+    if (keyed == null || keyed.key() != key) {
+      try {
+        Mac mac = Mac.getInstance(ALGORITHM);
+        mac.init(key);
+        keyed = new KeyedMac(key, mac);
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("every Java platform must provide HmacSHA256", e);
+      }
+      MACS.set(keyed);
     }
+    Mac mac = keyed.mac();
+    mac.update(CONTEXT);
+    mac.update((byte) 0);
+    // doFinal resets the Mac to its key: nothing of this subject is left for the next one.
+    return mac.doFinal(subject.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
