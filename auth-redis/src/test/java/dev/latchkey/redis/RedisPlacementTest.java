@@ -20,6 +20,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -183,6 +188,39 @@ class RedisPlacementTest {
     nanos.addAndGet(Duration.ofSeconds(2).toNanos());
 
     assertThat(node.of("alice")).isEqualTo(newcomer.of("alice")).isNotEqualTo(before);
+  }
+
+  /**
+   * Nodes starting at once each offer a fresh key; the load script is one atomic step, so exactly
+   * one offer is written and every node reads that one: whatever the interleaving, they agree. Two
+   * nodes, then 64, many rounds, each round on a key prefix of its own.
+   */
+  @Test
+  void nodesStartingTogetherAgreeOnOneKey() throws Exception {
+    for (int nodes : new int[] {2, 64}) {
+      for (int round = 0; round < 20; round++) {
+        Keys keys = new Keys(prefix + nodes + ":" + round + ":");
+        CyclicBarrier start = new CyclicBarrier(nodes);
+        ExecutorService pool = Executors.newFixedThreadPool(nodes);
+        try {
+          List<Future<Placement.Subject>> seen = new ArrayList<>();
+          for (int i = 0; i < nodes; i++) {
+            seen.add(pool.submit(() -> {
+              Placement node = new Placement(new RedisCalls(client), keys);
+              start.await(10, TimeUnit.SECONDS);
+              return node.of("alice");
+            }));
+          }
+          Placement.Subject first = seen.get(0).get(10, TimeUnit.SECONDS);
+          for (Future<Placement.Subject> f : seen) {
+            assertThat(f.get(10, TimeUnit.SECONDS)).as("%d nodes, round %d", nodes, round)
+                .isEqualTo(first);
+          }
+        } finally {
+          pool.shutdownNow();
+        }
+      }
+    }
   }
 
   @Test

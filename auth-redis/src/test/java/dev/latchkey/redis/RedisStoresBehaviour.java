@@ -1,6 +1,7 @@
 package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.HashedId;
 import dev.latchkey.core.LoginThrottle;
@@ -531,6 +532,30 @@ abstract class RedisStoresBehaviour {
     assertThat(slots).hasSize(1);
     assertThat(nodeB.sessionStore().deleteBySubject(subject)).isEqualTo(2);
     assertThat(nodeB.refreshTokenStore().revokeSubject(subject)).isEqualTo(1);
+  }
+
+  /**
+   * An id whose tag is not its subject's would sit outside the subject's slot, where neither the
+   * cap nor "log out everywhere" finds it: both stores refuse it before writing anything.
+   */
+  @Test
+  void anIdWhoseTagIsNotItsSubjectsIsRefused() {
+    String subject = subject();
+    String tag = nodeA.sessionStore().shardFor(subject);
+    String other = (tag.charAt(0) == 'A' ? 'B' : 'A') + tag.substring(1);
+    HashedId misplaced = OpaqueIds.parse(OpaqueIds.generateInShard(other)).orElseThrow();
+
+    assertThatThrownBy(
+            () -> nodeA.sessionStore().create(
+                session(subject).withId(misplaced), 3, CapPolicy.REFUSE_NEW))
+        .isInstanceOf(IllegalArgumentException.class);
+    RefreshRecord r = refresh(subject, Duration.ofHours(1));
+    assertThatThrownBy(
+            () -> nodeA.refreshTokenStore().create(new RefreshRecord(misplaced, r.familyId(),
+                r.principal(), r.issuedAt(), r.expiresAt(), r.familyExpiresAt())))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(nodeA.sessionStore().listBySubject(subject, clock.instant())).isEmpty();
+    assertThat(nodeA.refreshTokenStore().revokeSubject(subject)).isZero();
   }
 
   // ---- refresh tokens
