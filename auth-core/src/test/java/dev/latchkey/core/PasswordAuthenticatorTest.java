@@ -250,17 +250,12 @@ class PasswordAuthenticatorTest {
     LoginThrottle down =
         new LoginThrottle() {
           @Override
-          public Optional<Instant> lockedUntil(String loginName, String clientAddress) {
+          public Reservation reserve(String loginName, String clientAddress) {
             throw new StoreUnavailableException("throttle unreachable");
           }
 
           @Override
-          public Optional<Instant> recordFailure(String loginName, String clientAddress) {
-            throw new StoreUnavailableException("throttle unreachable");
-          }
-
-          @Override
-          public void recordSuccess(String loginName) {
+          public void recordSuccess(String loginName, String clientAddress) {
             throw new StoreUnavailableException("throttle unreachable");
           }
         };
@@ -270,25 +265,22 @@ class PasswordAuthenticatorTest {
 
     assertThat(failure(auth.authenticate(login("alice", "s3cret!"))).reason())
         .isEqualTo(AuthResult.Reason.UNAVAILABLE);
+    assertThat(failure(auth.authenticate(login("mallory", "s3cret!", "192.0.2.1"))).reason())
+        .isEqualTo(AuthResult.Reason.UNAVAILABLE);
     assertThat(hasher.verifications).hasValue(0);
   }
 
   @Test
-  void throttleFailingAfterTheCheckIsUnavailableNotSuccess() {
+  void throttleFailingAfterTheReservationIsUnavailableNotSuccess() {
     LoginThrottle breaksOnWrite =
         new LoginThrottle() {
           @Override
-          public Optional<Instant> lockedUntil(String loginName, String clientAddress) {
-            return Optional.empty();
+          public Reservation reserve(String loginName, String clientAddress) {
+            return Reservation.grant();
           }
 
           @Override
-          public Optional<Instant> recordFailure(String loginName, String clientAddress) {
-            throw new StoreUnavailableException("throttle unreachable");
-          }
-
-          @Override
-          public void recordSuccess(String loginName) {
+          public void recordSuccess(String loginName, String clientAddress) {
             throw new StoreUnavailableException("throttle unreachable");
           }
         };
@@ -298,7 +290,7 @@ class PasswordAuthenticatorTest {
     assertThat(failure(auth.authenticate(login("alice", "s3cret!"))).reason())
         .isEqualTo(AuthResult.Reason.UNAVAILABLE);
     assertThat(failure(auth.authenticate(login("alice", "wrong"))).reason())
-        .isEqualTo(AuthResult.Reason.UNAVAILABLE);
+        .isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS);
   }
 
   @Test
