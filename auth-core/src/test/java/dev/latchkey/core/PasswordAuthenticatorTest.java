@@ -174,6 +174,84 @@ class PasswordAuthenticatorTest {
   }
 
   @Test
+  void spellingsOfOneAccountShareOneBudget() {
+    UserDirectory caseInsensitive =
+        name -> name.equalsIgnoreCase("alice") ? directory.findByLoginName("alice") : Optional.empty();
+    PasswordAuthenticator auth =
+        PasswordAuthenticator.builder(caseInsensitive, hasher).throttle(throttle).build();
+
+    auth.authenticate(login("alice", "wrong1"));
+    auth.authenticate(login("ALICE", "wrong2"));
+    AuthResult.Failure third = failure(auth.authenticate(login("Alice", "wrong3")));
+    AuthResult.Failure fourth = failure(auth.authenticate(login("aLiCe", "s3cret!")));
+
+    assertThat(third.reason()).isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(fourth.reason()).isEqualTo(AuthResult.Reason.LOCKED);
+  }
+
+  @Test
+  void spellingsOfAnUnknownNameShareOneBudgetAsAKnownOnesWould() {
+    // Otherwise a lock that spans spellings would tell a known name from an unknown one.
+    authenticator.authenticate(login("mallory", "a"));
+    authenticator.authenticate(login("MALLORY", "b"));
+    authenticator.authenticate(login("Mallory", "c"));
+
+    assertThat(failure(authenticator.authenticate(login("\uff4dallory", "d"))).reason())
+        .isEqualTo(AuthResult.Reason.LOCKED);
+  }
+
+  @Test
+  void ipv6AddressesOfOneSlash64ShareOneBudget() {
+    for (int i = 1; i <= 10; i++) {
+      authenticator.authenticate(login("user" + i, "x", "2001:db8:1:2::" + Integer.toHexString(i)));
+    }
+
+    AuthResult.Failure sameNetwork =
+        failure(authenticator.authenticate(login("alice", "s3cret!", "2001:DB8:1:2:ffff:0:0:1")));
+    assertThat(sameNetwork.reason()).isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(authenticator.authenticate(login("alice", "s3cret!", "2001:db8:1:3::1")).succeeded())
+        .isTrue();
+  }
+
+  @Test
+  void anIpv4MappedAddressCountsAsItsIpv4Address() {
+    for (int i = 0; i < 10; i++) {
+      authenticator.authenticate(login("user" + i, "x", "::ffff:203.0.113.5"));
+    }
+
+    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5"))).reason())
+        .isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.6")).succeeded())
+        .isTrue();
+  }
+
+  @Test
+  void stringsThatAreNotAddressesShareOneBudget() {
+    for (int i = 0; i < 10; i++) {
+      authenticator.authenticate(login("user" + i, "x", "not-an-address-" + i));
+    }
+
+    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5x"))).reason())
+        .isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5")).succeeded())
+        .isTrue();
+  }
+
+  @Test
+  void aRightPasswordDoesNotSpendTheAddressBudget() {
+    for (int i = 0; i < 9; i++) {
+      authenticator.authenticate(login("user" + i, "x", "198.51.100.1"));
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(authenticator.authenticate(login("alice", "s3cret!", "198.51.100.1")).succeeded())
+          .isTrue();
+    }
+
+    assertThat(failure(authenticator.authenticate(login("bob", "x", "198.51.100.1"))).reason())
+        .isEqualTo(AuthResult.Reason.LOCKED);
+  }
+
+  @Test
   void costUpgradeRehashesThroughTheCallbackOnSuccess() {
     List<String> newHashes = new CopyOnWriteArrayList<>();
     PasswordAuthenticator stronger =
