@@ -139,7 +139,7 @@ final class AddressGroups {
     while (true) {
       int start = i;
       int value = 0;
-      while (i < to && i - start < 5 && Character.digit(s.charAt(i), 16) >= 0 && s.charAt(i) < 0x80) {
+      while (i < to && i - start < 5 && s.charAt(i) < 0x80 && Character.digit(s.charAt(i), 16) >= 0) {
         value = (value << 4) | Character.digit(s.charAt(i), 16);
         i++;
       }

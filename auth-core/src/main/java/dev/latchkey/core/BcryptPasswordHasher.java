@@ -91,7 +91,8 @@ public final class BcryptPasswordHasher implements PasswordHasher {
   }
 
   /** jBCrypt's implementation. */
-  static final Eks JBCRYPT = (key, salt, cost) -> new BCrypt().crypt_raw(key, salt, cost, MAGIC.clone());
+  static final Eks JBCRYPT =
+      (key, salt, cost) -> new BCrypt().crypt_raw(key, salt, cost, MAGIC.clone());
 
   private BcryptPasswordHasher(int cost, SecureRandom random, Eks eks) {
     this.cost = cost;

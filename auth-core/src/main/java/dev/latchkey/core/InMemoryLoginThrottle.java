@@ -45,7 +45,8 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
 
   /**
    * Attempts of one key in its window: how many, when the window started, until when the key is
-   * locked (null: not locked), and when the counter is forgotten (the later of window and lock end).
+   * locked (null: not locked), and when the counter is forgotten (the later of window and lock
+   * end).
    */
   private record Counter(long attempts, Instant windowStart, Instant lockedUntil, Instant endsAt) {}
 
@@ -113,8 +114,8 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
       }
       // The address's own failures keep their lock; a lock only this right attempt reached ends.
       Instant locked = attempts < policy.maxFailuresPerAddress() ? null : c.lockedUntil();
-      addresses.put(
-          clientAddress, new Counter(attempts, c.windowStart(), locked, endsAt(c.windowStart(), locked)));
+      Instant ends = endsAt(c.windowStart(), locked);
+      addresses.put(clientAddress, new Counter(attempts, c.windowStart(), locked, ends));
     }
   }
 

@@ -48,8 +48,8 @@ public interface LoginThrottle {
    * The answer to {@link #reserve}.
    *
    * @param granted whether the attempt may be made
-   * @param lockedUntil when refused, the unlock time; when granted, the unlock time of the lock this
-   *     attempt started (the answer to give if it turns out wrong), else empty
+   * @param lockedUntil when refused, the unlock time; when granted, the unlock time of the lock
+   *     this attempt started (the answer to give if it turns out wrong), else empty
    */
   record Reservation(boolean granted, Optional<Instant> lockedUntil) {
     private static final Reservation GRANTED = new Reservation(true, Optional.empty());

@@ -41,8 +41,8 @@ import java.util.function.BiConsumer;
  *   <li>An unknown user's password is verified against a fixed dummy hash made by the same hasher
  *       at build time, so an unknown user costs the same bCrypt work as a known one and gets the
  *       same answer as a wrong password: {@link AuthResult.Reason#INVALID_CREDENTIALS} with detail
- *       {@value #INVALID_DETAIL}. (Equal work for legacy-cost, disabled and unreadable stored hashes
- *       is the hasher's: {@link BcryptPasswordHasher#verify} does it.)
+ *       {@value #INVALID_DETAIL}. (Equal work for legacy-cost, disabled and unreadable stored
+ *       hashes is the hasher's: {@link BcryptPasswordHasher#verify} does it.)
  *   <li>A wrong password leaves its reservation counted as a failure; when that reservation locked
  *       the name or the address, the answer is {@link AuthResult.Reason#LOCKED} with the unlock
  *       time.
@@ -163,8 +163,8 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
   }
 
   /**
-   * The name an attempt is throttled under: Unicode compatibility-normalised (NFKC), case-folded and
-   * stripped of surrounding white space, so that every spelling a case-insensitive directory
+   * The name an attempt is throttled under: Unicode compatibility-normalised (NFKC), case-folded
+   * and stripped of surrounding white space, so that every spelling a case-insensitive directory
    * accepts shares one budget, and an unknown name is throttled the way a known one would be (its
    * lock tells nothing about whether the account exists). A folded name longer than {@value
    * #MAX_LOGIN_NAME_LENGTH} chars (normalisation can expand) is replaced by its SHA-256, so a

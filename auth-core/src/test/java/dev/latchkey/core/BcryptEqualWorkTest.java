@@ -20,7 +20,8 @@ class BcryptEqualWorkTest {
   private static final String PASSWORD = "s3cret!";
   /** Never locks within these tests. */
   private static final ThrottlePolicy LENIENT =
-      new ThrottlePolicy(1_000, 1_000, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(1));
+      new ThrottlePolicy(
+          1_000, 1_000, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(1));
 
   /** Counts the rounds of every bCrypt run. */
   private final AtomicLong rounds = new AtomicLong();
@@ -60,7 +61,8 @@ class BcryptEqualWorkTest {
         }) {
       rounds.set(0);
 
-      AuthResult result = authenticator.authenticate(PasswordCredentials.of(name, "wrong".toCharArray()));
+      AuthResult result =
+          authenticator.authenticate(PasswordCredentials.of(name, "wrong".toCharArray()));
 
       assertThat(result.succeeded()).isFalse();
       assertThat(rounds.get()).as("bCrypt rounds for %s", name).isEqualTo(ROUNDS);

@@ -473,7 +473,10 @@ public abstract class LoginThrottleContract {
       TestClock clock = clock();
       for (LoginThrottle throttle : LoginThrottleContract.this.nodes(policy, clock)) {
         nodes.add(
-            PasswordAuthenticator.builder(directory, hasher).throttle(throttle).clock(clock).build());
+            PasswordAuthenticator.builder(directory, hasher)
+                .throttle(throttle)
+                .clock(clock)
+                .build());
       }
     }
   }

@@ -176,7 +176,8 @@ class PasswordAuthenticatorTest {
   @Test
   void spellingsOfOneAccountShareOneBudget() {
     UserDirectory caseInsensitive =
-        name -> name.equalsIgnoreCase("alice") ? directory.findByLoginName("alice") : Optional.empty();
+        name ->
+            name.equalsIgnoreCase("alice") ? directory.findByLoginName("alice") : Optional.empty();
     PasswordAuthenticator auth =
         PasswordAuthenticator.builder(caseInsensitive, hasher).throttle(throttle).build();
 
@@ -219,7 +220,8 @@ class PasswordAuthenticatorTest {
       authenticator.authenticate(login("user" + i, "x", "::ffff:203.0.113.5"));
     }
 
-    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5"))).reason())
+    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5")))
+            .reason())
         .isEqualTo(AuthResult.Reason.LOCKED);
     assertThat(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.6")).succeeded())
         .isTrue();
@@ -231,7 +233,8 @@ class PasswordAuthenticatorTest {
       authenticator.authenticate(login("user" + i, "x", "not-an-address-" + i));
     }
 
-    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5x"))).reason())
+    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5x")))
+            .reason())
         .isEqualTo(AuthResult.Reason.LOCKED);
     assertThat(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5")).succeeded())
         .isTrue();

@@ -21,7 +21,8 @@ class RedisStoresAuthTest {
             "redis://:s3cret-pass@127.0.0.1:" + REDIS.port() + "/2")
         .timeout(Duration.ofSeconds(1))
         .build()) {
-      assertThat(stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("a", null).granted()).isTrue();
+      assertThat(stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("a", null).granted())
+          .isTrue();
     }
   }
 
