@@ -12,7 +12,9 @@ import java.util.Optional;
  * and counts the name and the address in one atomic step, so however many attempts arrive at once,
  * on one node or many sharing a store, no more of them are granted than the policy's budget. A
  * granted attempt stays counted as a failure unless the caller reports it right with {@link
- * #recordSuccess}. Keys are compared exactly as given: the password strategy passes the account's
+ * #recordSuccess}; until then it holds its share of the budget, so more simultaneous attempts for
+ * one name or address than its limit are refused, right or wrong, as nothing can tell them apart
+ * before the password is checked. Keys are compared exactly as given: the password strategy passes the account's
  * canonical login name and the client's address group, so spellings of one name or addresses of one
  * network share one budget.
  *
