@@ -14,9 +14,9 @@ import java.util.Optional;
  * granted attempt stays counted as a failure unless the caller reports it right with {@link
  * #recordSuccess}; until then it holds its share of the budget, so more simultaneous attempts for
  * one name or address than its limit are refused, right or wrong, as nothing can tell them apart
- * before the password is checked. Keys are compared exactly as given: the password strategy passes the account's
- * canonical login name and the client's address group, so spellings of one name or addresses of one
- * network share one budget.
+ * before the password is checked. Keys are compared exactly as given: the password strategy passes
+ * the account's canonical login name, folded, and the client's address group, so spellings of one
+ * name or addresses of one network share one budget.
  *
  * <p>Every method throws {@link StoreUnavailableException} when the backend cannot be reached; the
  * password strategy then refuses the login as UNAVAILABLE without doing any password work.
