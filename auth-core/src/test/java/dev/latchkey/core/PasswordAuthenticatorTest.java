@@ -202,6 +202,20 @@ class PasswordAuthenticatorTest {
   }
 
   @Test
+  void throttledNamesAreFoldedAndBounded() {
+    assertThat(PasswordAuthenticator.throttleName(" ALICE\t")).isEqualTo("alice");
+    assertThat(PasswordAuthenticator.throttleName("\uff21lice")).isEqualTo("alice");
+    assertThat(PasswordAuthenticator.throttleName("STRASSE"))
+        .isEqualTo(PasswordAuthenticator.throttleName("stra\u00dfe"));
+    // U+FDFA expands to 18 chars under NFKC: the key is bounded all the same.
+    String expanding = "\ufdfa".repeat(PasswordAuthenticator.MAX_LOGIN_NAME_LENGTH);
+    assertThat(PasswordAuthenticator.throttleName(expanding).length())
+        .isLessThanOrEqualTo(PasswordAuthenticator.MAX_LOGIN_NAME_LENGTH);
+    assertThat(PasswordAuthenticator.throttleName(expanding))
+        .isNotEqualTo(PasswordAuthenticator.throttleName(expanding.substring(1)));
+  }
+
+  @Test
   void ipv6AddressesOfOneSlash64ShareOneBudget() {
     for (int i = 1; i <= 10; i++) {
       authenticator.authenticate(login("user" + i, "x", "2001:db8:1:2::" + Integer.toHexString(i)));
