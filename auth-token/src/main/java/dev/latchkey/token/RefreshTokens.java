@@ -27,10 +27,11 @@ import java.util.Optional;
  * refresh response was lost may retry the same refresh token once within it.
  *
  * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
- * hash. Every access token names its family ({@link TokenService#issue(Principal, String, Map)}),
- * and ending a family by reuse, by {@link #logoutByAccessToken} or by {@link #logoutEverywhere}
- * also refuses the family's access tokens ({@link TokenService#revokeFamily}). Built by {@link
- * #builder}; thread-safe.
+ * hash, and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing
+ * of whose it is. Every access token names its family ({@link TokenService#issue(Principal,
+ * String, Map)}), and ending a family by reuse, by {@link #logoutByAccessToken} or by {@link
+ * #logoutEverywhere} also refuses the family's access tokens ({@link TokenService#revokeFamily}).
+ * Built by {@link #builder}; thread-safe.
  *
  * <p><b>Nothing in flight survives a family's end.</b> A refresh whose rotation reached the store
  * after the family ended gets nothing. One whose rotation came first mints an access token naming
@@ -138,7 +139,7 @@ public final class RefreshTokens {
   public TokenPair login(Principal principal) {
     Objects.requireNonNull(principal, "principal");
     Instant now = clock.instant();
-    String raw = OpaqueIds.generate(principal.subject());
+    String raw = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     Instant familyEnd = now.plus(familyLifetime);
     Instant end = now.plus(refreshTokenLifetime);
@@ -162,7 +163,7 @@ public final class RefreshTokens {
     }
     Instant now = clock.instant();
     // The successor keeps the shard: a clustered store keeps a family in one slot.
-    String successorRaw = OpaqueIds.randomToken() + '.' + presented.get().shard();
+    String successorRaw = OpaqueIds.generateInShard(presented.get().shard());
     HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
     RefreshTokenStore.Rotation rotation;
     try {
