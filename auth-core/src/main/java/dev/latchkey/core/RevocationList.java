@@ -41,7 +41,8 @@ public interface RevocationList {
 
   /**
    * {@link #revokeToken(String, String, String, Instant, Instant)} for a token whose issue time
-   * the caller does not know: it counts as issued at {@code expiresAt}, the latest it can have been.
+   * the caller does not know: it counts as issued at {@code expiresAt}, the latest it can have
+   * been.
    */
   default void revokeToken(String issuer, String tokenId, String subject, Instant expiresAt) {
     revokeToken(issuer, tokenId, subject, expiresAt, expiresAt);

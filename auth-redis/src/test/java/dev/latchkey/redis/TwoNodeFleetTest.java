@@ -122,8 +122,10 @@ class TwoNodeFleetTest {
   void reuseOnOneNodeRefusesTheFamilysAccessTokensOnBoth() {
     JwtTokenService a = tokens(redisA);
     JwtTokenService b = tokens(redisB);
-    RefreshTokens refreshA = RefreshTokens.builder(a, redisA.refreshTokenStore()).clock(clock).build();
-    RefreshTokens refreshB = RefreshTokens.builder(b, redisB.refreshTokenStore()).clock(clock).build();
+    RefreshTokens refreshA =
+        RefreshTokens.builder(a, redisA.refreshTokenStore()).clock(clock).build();
+    RefreshTokens refreshB =
+        RefreshTokens.builder(b, redisB.refreshTokenStore()).clock(clock).build();
     RedisStoresBehaviour.awaitCurrent(redisB.revocationList());
     Principal dave = Principal.of("dave");
     RefreshTokens.TokenPair first = refreshA.login(dave);
@@ -146,8 +148,10 @@ class TwoNodeFleetTest {
   void logoutWithTheBearerOnOneNodeEndsTheFamilyOnBoth() {
     JwtTokenService a = tokens(redisA);
     JwtTokenService b = tokens(redisB);
-    RefreshTokens refreshA = RefreshTokens.builder(a, redisA.refreshTokenStore()).clock(clock).build();
-    RefreshTokens refreshB = RefreshTokens.builder(b, redisB.refreshTokenStore()).clock(clock).build();
+    RefreshTokens refreshA =
+        RefreshTokens.builder(a, redisA.refreshTokenStore()).clock(clock).build();
+    RefreshTokens refreshB =
+        RefreshTokens.builder(b, redisB.refreshTokenStore()).clock(clock).build();
     RedisStoresBehaviour.awaitCurrent(redisA.revocationList());
     RefreshTokens.TokenPair pair = refreshA.login(Principal.of("erin"));
 

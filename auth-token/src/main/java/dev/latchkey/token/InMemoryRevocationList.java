@@ -70,7 +70,8 @@ public final class InMemoryRevocationList implements RevocationList {
       if (cutoff && t == tokens && f == families) {
         return this;
       }
-      return of(cutoff ? notBefore : Long.MIN_VALUE, cutoff ? notBeforeUntil : Long.MIN_VALUE, t, f);
+      return of(
+          cutoff ? notBefore : Long.MIN_VALUE, cutoff ? notBeforeUntil : Long.MIN_VALUE, t, f);
     }
 
     Entries withNotBefore(long before, long keep) {
@@ -79,7 +80,10 @@ public final class InMemoryRevocationList implements RevocationList {
     }
 
     static Entries of(
-        long notBefore, long notBeforeUntil, Map<TokenKey, Long> tokens, Map<String, Long> families) {
+        long notBefore,
+        long notBeforeUntil,
+        Map<TokenKey, Long> tokens,
+        Map<String, Long> families) {
       long until = notBeforeUntil;
       for (long u : tokens.values()) {
         until = Math.max(until, u);

@@ -190,8 +190,9 @@ public final class JwtTokenService implements TokenService {
    *
    * @throws IllegalArgumentException when an extra claim reuses a registered name ({@code iss},
    *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
-   *     roles}, {@code attrs}, {@code sid}), holds a value other than a string, number, boolean, list or map
-   *     of those, holds a string or key with an unpaired UTF-16 surrogate, nests lists and maps
+   *     roles}, {@code attrs}, {@code sid}), holds a value other than a string, number, boolean,
+   *     list or map of those, holds a string or key with an unpaired UTF-16 surrogate, nests lists
+   *     and maps
    *     deeper than verify reads (31 levels inside the claims), or the token would exceed {@code
    *     maxTokenLength}
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}

@@ -369,8 +369,10 @@ public final class RefreshTokens {
      */
     public Builder maxIssueDelay(Duration delay) {
       Objects.requireNonNull(delay, "delay");
-      if (delay.compareTo(Duration.ofSeconds(1)) < 0 || delay.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new IllegalArgumentException("maxIssueDelay must be from 1 second to 1 minute: " + delay);
+      if (delay.compareTo(Duration.ofSeconds(1)) < 0
+          || delay.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException(
+            "maxIssueDelay must be from 1 second to 1 minute: " + delay);
       }
       this.maxIssueDelay = delay;
       return this;

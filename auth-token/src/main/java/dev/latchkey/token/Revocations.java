@@ -35,9 +35,9 @@ import java.util.Optional;
  * cut-off)}, which the list accepts. That is sound: such a mint read the cut-off after it was
  * written, so it is ordered after the revocation, not before it. It is bounded so that verifiers
  * still accept the {@code iat}: raised by at most {@code clock skew - F}, since a verifier's clock
- * may lag the minter's by {@code F} and accepts an {@code iat} up to the clock skew ahead. Where the
- * cut-off cannot be read or lies further ahead, the token is minted at the node's own time and is
- * refused until the node's clock passes the cut-off (at most {@code F + m}): fail closed.
+ * may lag the minter's by {@code F} and accepts an {@code iat} up to the clock skew ahead. Where
+ * the cut-off cannot be read or lies further ahead, the token is minted at the node's own time and
+ * is refused until the node's clock passes the cut-off (at most {@code F + m}): fail closed.
  */
 final class Revocations {
   /** How many cut-offs {@link #revokeAll} writes at most before giving up on a slow store. */

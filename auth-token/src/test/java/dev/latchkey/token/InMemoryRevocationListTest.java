@@ -55,7 +55,8 @@ class InMemoryRevocationListTest extends RevocationListContract {
     Instant start = clock.instant().minusSeconds(60);
     int flood = 16 + 1_000;
     for (int i = 0; i < flood; i++) {
-      list.revokeToken(ISS, "j" + i, "mallory", start.plusMillis(i), clock.instant().plusSeconds(600));
+      list.revokeToken(
+          ISS, "j" + i, "mallory", start.plusMillis(i), clock.instant().plusSeconds(600));
     }
     list.revokeToken(ISS, "x", "alice", start, clock.instant().plusSeconds(600));
 

@@ -39,7 +39,8 @@ class DemoServerFailingStoreTest {
     when(sessions.shardFor(any())).thenThrow(down);
     when(sessions.create(any(), anyInt(), any())).thenThrow(down);
     RevocationList revocations = mock(RevocationList.class);
-    when(revocations.isRevoked(anyString(), anyString(), anyString(), any(), any())).thenThrow(down);
+    when(revocations.isRevoked(anyString(), anyString(), anyString(), any(), any()))
+        .thenThrow(down);
     RefreshTokenStore refresh = mock(RefreshTokenStore.class);
     when(refresh.shardFor(any())).thenThrow(down);
     when(refresh.rotate(any(), any(), any(), any(), any())).thenThrow(down);
@@ -106,7 +107,9 @@ class DemoServerFailingStoreTest {
     byte[] secret = DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8);
     server =
         DemoServer.start(
-            new DemoServer.Settings(0, null, DemoServerTest.SECRET, false, 4, clock), stores, secret);
+            new DemoServer.Settings(0, null, DemoServerTest.SECRET, false, 4, clock),
+            stores,
+            secret);
     DemoHttp http = new DemoHttp(server.port());
     HttpResponse<String> login = http.login("/token-login", "alice", "wonderland");
     String access = DemoHttp.json(login).get("access_token").getAsString();
