@@ -759,9 +759,11 @@ public final class JwtTokenService implements TokenService {
 
     /**
      * How far apart the clocks of the nodes issuing, verifying and revoking this service's tokens
-     * (and of a shared revocation list) may be: 0 up to the clock skew; default 5 seconds, or the
-     * clock skew when that is less. "Log out everywhere" refuses tokens issued up to this far
-     * ahead of the revoking node's clock (see {@link JwtTokenService#revokeAll}).
+     * (and of a shared revocation list) may be: 0 up to half the clock skew (checked by {@link
+     * #build}); default 5 seconds, or a quarter of the clock skew when that is less. "Log out
+     * everywhere" refuses tokens issued up to this far ahead of the revoking node's clock (see
+     * {@link JwtTokenService#revokeAll}); a node that does not yet see its cut-off mints tokens
+     * refused for about this long after it. 0 when every node reads one clock.
      */
     public Builder fleetClockSkew(Duration skew) {
       Objects.requireNonNull(skew, "skew");
@@ -816,12 +818,16 @@ public final class JwtTokenService implements TokenService {
 
     /** The service. */
     public JwtTokenService build() {
+      Duration quarter = clockSkew.dividedBy(4);
       if (fleetClockSkew == null) {
-        fleetClockSkew = DEFAULT_FLEET_CLOCK_SKEW.compareTo(clockSkew) < 0
-            ? DEFAULT_FLEET_CLOCK_SKEW : clockSkew;
-      } else if (fleetClockSkew.compareTo(clockSkew) > 0) {
+        fleetClockSkew =
+            DEFAULT_FLEET_CLOCK_SKEW.compareTo(quarter) < 0 ? DEFAULT_FLEET_CLOCK_SKEW : quarter;
+      } else if (fleetClockSkew.multipliedBy(2).compareTo(clockSkew) > 0) {
+        // A token minted at a cut-off up to the fleet skew ahead must still be accepted by a
+        // verifier whose clock lags by the fleet skew.
         throw new IllegalArgumentException(
-            "fleetClockSkew cannot exceed clockSkew: " + fleetClockSkew + " > " + clockSkew);
+            "fleetClockSkew cannot exceed half the clockSkew: " + fleetClockSkew + " > "
+                + clockSkew + " / 2");
       }
       if (revocationList == null) {
         revocationList = InMemoryRevocationList.create(clock);
