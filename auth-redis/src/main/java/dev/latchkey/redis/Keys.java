@@ -88,12 +88,9 @@ final class Keys {
     return prefix + "revocations";
   }
 
-  String refreshToken(HashedId id) {
-    return slot(id.shard()) + "rf:" + id.hash();
-  }
-
-  String refreshSubjectIndex(String subject) {
-    return slot(OpaqueIds.shardOf(subject)) + "rfu:" + OpaqueIds.hash(subject);
+  /** The one hash holding every refresh family of a shard: {@code <prefix>{<shard>}:rf}. */
+  String refreshFamilies(String shard) {
+    return slot(shard) + "rf";
   }
 
   String throttleName(String loginName) {

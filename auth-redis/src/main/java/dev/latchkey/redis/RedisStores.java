@@ -120,9 +120,12 @@ public final class RedisStores implements AutoCloseable {
     return revocations;
   }
 
-  /** The refresh-token store. */
+  /**
+   * The refresh-token store. It decides every time (expiry, grace, rotation rate) by the Redis
+   * server's clock, not by {@link Builder#clock}: nodes whose clocks disagree share one outcome.
+   */
   public RefreshTokenStore refreshTokenStore() {
-    return new RedisRefreshTokenStore(redis, keys, clock);
+    return new RedisRefreshTokenStore(redis, keys, RedisRefreshTokenStore.SERVER_TIME);
   }
 
   /** A login throttle under {@code policy}; nodes sharing one policy share the counters. */

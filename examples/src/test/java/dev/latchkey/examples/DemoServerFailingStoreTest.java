@@ -39,7 +39,7 @@ class DemoServerFailingStoreTest {
     RevocationList revocations = mock(RevocationList.class);
     when(revocations.isRevoked(anyString(), anyString(), anyString(), any())).thenThrow(down);
     RefreshTokenStore refresh = mock(RefreshTokenStore.class);
-    when(refresh.rotate(any(), any(), any(), any(), any())).thenThrow(down);
+    when(refresh.rotate(any(), any(), any())).thenThrow(down);
     LoginThrottle throttle = mock(LoginThrottle.class);
     if (throttleWorks) {
       when(throttle.lockedUntil(anyString(), any())).thenReturn(Optional.empty());
