@@ -75,7 +75,8 @@ public abstract class RefreshTokenStoreContract {
         newId(principal.subject()), OpaqueIds.generate(principal.subject()), principal, policy);
   }
 
-  private RefreshTokenStore.Rotation rotate(HashedId presented, HashedId successor, Duration grace) {
+  private RefreshTokenStore.Rotation rotate(
+      HashedId presented, HashedId successor, Duration grace) {
     return store.rotate(presented, successor, policy(grace));
   }
 
@@ -487,7 +488,7 @@ public abstract class RefreshTokenStoreContract {
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
   }
 
-  /** Over its rate a live token is refused, stays live and unconsumed, and works after the window. */
+  /** Over its rate a live token is refused, stays live and unconsumed, and works later. */
   @Test
   void rotationsOverTheRateAreRefusedAndChangeNothing() {
     RefreshTokenStore.Policy three =

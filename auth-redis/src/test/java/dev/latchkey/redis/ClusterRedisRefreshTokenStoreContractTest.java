@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, on a Cluster: on the server's
- * clock, shifted as the test clock moves ({@link ShiftedRefreshStore}).
+ * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, on a Cluster, on the
+ * server's clock shifted as the test clock moves ({@link ShiftedRefreshStore}).
  */
 class ClusterRedisRefreshTokenStoreContractTest extends RefreshTokenStoreContract {
   private String prefix;

@@ -7,8 +7,8 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, standalone: on the server's
- * clock, shifted as the test clock moves ({@link ShiftedRefreshStore}).
+ * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, standalone, on the
+ * server's clock shifted as the test clock moves ({@link ShiftedRefreshStore}).
  */
 class StandaloneRedisRefreshTokenStoreContractTest extends RefreshTokenStoreContract {
   private String prefix;

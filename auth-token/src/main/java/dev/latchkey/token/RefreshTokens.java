@@ -119,7 +119,7 @@ public final class RefreshTokens {
     this.listener = b.listener;
   }
 
-  /** A builder issuing access tokens with {@code accessTokens} and keeping families in {@code store}. */
+  /** A builder issuing access tokens with {@code accessTokens}, families kept in {@code store}. */
   public static Builder builder(TokenService accessTokens, RefreshTokenStore store) {
     return new Builder(accessTokens, store);
   }

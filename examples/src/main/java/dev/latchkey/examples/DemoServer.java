@@ -441,7 +441,8 @@ public final class DemoServer implements AutoCloseable {
       long seconds = refused.retryAt()
           .map(at -> Math.max(1, (Duration.between(clock.instant(), at).toMillis() + 999) / 1000))
           .orElse(1L);
-      return Response.error(429, "too many refreshes").header("Retry-After", Long.toString(seconds));
+      return Response.error(429, "too many refreshes")
+          .header("Retry-After", Long.toString(seconds));
     }
     return refused.reason() == AuthResult.Reason.UNAVAILABLE
         ? Response.error(503, "unavailable")
