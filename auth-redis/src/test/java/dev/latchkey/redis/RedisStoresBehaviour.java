@@ -517,6 +517,28 @@ abstract class RedisStoresBehaviour {
         .isEqualTo(new Rotation.Reused(subject, first.familyId()));
   }
 
+  /**
+   * A subject's refresh state is one key in its slot, whose expiry Redis holds: at the end of the
+   * subject's last family, never later, however often the family rotates.
+   */
+  @Test
+  void refreshStateIsOneKeyThatRedisExpiresAtTheLastFamilysEnd() {
+    String subject = subject();
+    RefreshRecord first = refreshLogin(nodeA.refreshTokenStore(), subject, REFRESH);
+    HashedId current = first.id();
+    for (int i = 0; i < 50; i++) {
+      HashedId next = newId(subject);
+      assertThat(nodeB.refreshTokenStore().rotate(current, next, REFRESH))
+          .isInstanceOf(Rotation.Rotated.class);
+      current = next;
+    }
+    String shard = OpaqueIds.shardOf(subject);
+    assertThat(client.keys(prefix + "{" + shard + "}*")).containsExactly(
+        new Keys(prefix).refreshFamilies(shard));
+    long expireAt = client.pexpireTime(new Keys(prefix).refreshFamilies(shard));
+    assertThat(expireAt).isEqualTo(first.familyExpiresAt().toEpochMilli());
+  }
+
   @Test
   void refreshRaceFromTwoNodesYieldsExactlyOneWinner() throws Exception {
     String subject = subject();
