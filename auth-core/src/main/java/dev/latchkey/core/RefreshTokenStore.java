@@ -2,8 +2,8 @@ package dev.latchkey.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * Refresh-token families with rotation and reuse detection (OAuth 2.0 Security BCP): each use of a
@@ -130,11 +130,9 @@ public interface RefreshTokenStore {
    * tokenLifetime}. When the subject already holds {@link Policy#familiesPerSubject()} families,
    * its oldest are ended first, never another subject's.
    *
-   * @param familyId a fresh {@link OpaqueIds#generate} of the principal's subject: unguessable,
-   *     and carrying the shard a clustered store places the family by
+   * @param familyId a fresh, unguessable id (e.g. {@link OpaqueIds#randomToken})
    * @return the stored first token
-   * @throws IllegalArgumentException when {@code familyId} is not shaped like an opaque id of
-   *     the subject's shard, or the token or family is already held
+   * @throws IllegalArgumentException when the token or the family is already held
    */
   RefreshRecord create(HashedId id, String familyId, Principal principal, Policy policy);
 
@@ -163,16 +161,18 @@ public interface RefreshTokenStore {
   boolean revokeFamily(HashedId id);
 
   /**
-   * Ends the family {@code familyId} (logout with an access token that names its family).
+   * Ends the family {@code familyId} of {@code subject} (logout with an access token that names
+   * its family).
    *
-   * @return whether a live family was ended; false for an unknown, malformed or ended id
+   * @return whether a live family was ended; false for an unknown or ended family, or one of
+   *     another subject
    */
-  boolean revokeFamilyById(String familyId);
+  boolean revokeFamilyById(String subject, String familyId);
 
   /**
    * Ends every family of a subject.
    *
    * @return the ids of the families this call ended (live ones only)
    */
-  Set<String> revokeSubject(String subject);
+  List<String> revokeSubject(String subject);
 }

@@ -71,8 +71,7 @@ public abstract class RefreshTokenStoreContract {
   }
 
   protected RefreshRecord login(Principal principal, RefreshTokenStore.Policy policy) {
-    return store.create(
-        newId(principal.subject()), OpaqueIds.generate(principal.subject()), principal, policy);
+    return store.create(newId(principal.subject()), OpaqueIds.randomToken(), principal, policy);
   }
 
   private RefreshTokenStore.Rotation rotate(
@@ -543,19 +542,19 @@ public abstract class RefreshTokenStoreContract {
   }
 
   @Test
-  void revokeFamilyByIdEndsThatFamilyOnly() {
+  void revokeFamilyByIdEndsThatFamilyOfThatSubjectOnly() {
     RefreshRecord phone = login(Principal.of("alice", Set.of("user")), policy(NO_GRACE));
     HashedId laptop = login("alice");
 
-    assertThat(store.revokeFamilyById(phone.familyId())).isTrue();
+    assertThat(store.revokeFamilyById("bob", phone.familyId())).isFalse();
+    assertThat(store.revokeFamilyById("alice", phone.familyId())).isTrue();
 
     assertThat(rotate(phone.id(), newId("alice"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
     assertThat(rotate(laptop, newId("alice"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
-    assertThat(store.revokeFamilyById(phone.familyId())).isFalse();
-    assertThat(store.revokeFamilyById(OpaqueIds.generate("alice"))).isFalse();
-    assertThat(store.revokeFamilyById("not a family")).isFalse();
+    assertThat(store.revokeFamilyById("alice", phone.familyId())).isFalse();
+    assertThat(store.revokeFamilyById("alice", OpaqueIds.randomToken())).isFalse();
   }
 
   @Test
@@ -576,7 +575,7 @@ public abstract class RefreshTokenStoreContract {
 
     assertThat(rotate(created.id(), newId("alice"), NO_GRACE))
         .isEqualTo(new RefreshTokenStore.Rotation.Reused("alice", created.familyId()));
-    assertThat(store.revokeFamilyById(created.familyId())).isFalse();
+    assertThat(store.revokeFamilyById("alice", created.familyId())).isFalse();
   }
 
   private static RefreshRecord rotated(RefreshTokenStore.Rotation r) {

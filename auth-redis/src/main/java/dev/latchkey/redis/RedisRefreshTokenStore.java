@@ -6,11 +6,10 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.RefreshRecord;
 import dev.latchkey.core.RefreshTokenStore;
 import java.time.Instant;
-import java.util.LinkedHashSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongSupplier;
 
 /**
@@ -190,6 +189,7 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
               if not fk then return 0 end
               local f = load(fk)
               if not f or tonumber(f.fe) <= now then return 0 end
+              if ARGV[4] ~= '' and f.sub ~= ARGV[4] then return 0 end
               if finish(fk, f) then return 1 end
               return 0
               """);
@@ -235,11 +235,6 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
     if (!id.shard().equals(OpaqueIds.shardOf(principal.subject()))) {
       throw new IllegalArgumentException("the token's shard is not its subject's");
     }
-    HashedId family =
-        OpaqueIds.parse(familyId)
-            .filter(f -> f.shard().equals(id.shard()))
-            .orElseThrow(
-                () -> new IllegalArgumentException("familyId is not an opaque id of the shard"));
     List<?> out =
         (List<?>)
             redis.eval(
@@ -249,7 +244,7 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
                 List.of(
                     shift(),
                     id.hash(),
-                    family.hash(),
+                    OpaqueIds.hash(familyId),
                     familyId,
                     OpaqueIds.hash(principal.subject()),
                     PrincipalCodec.encode(principal),
@@ -321,28 +316,30 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   @Override
   public boolean revokeFamily(HashedId id) {
     Objects.requireNonNull(id, "id");
-    return revoke(id.shard(), id.hash(), "");
+    return revoke(id.shard(), id.hash(), "", "");
   }
 
   @Override
-  public boolean revokeFamilyById(String familyId) {
+  public boolean revokeFamilyById(String subject, String familyId) {
+    Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(familyId, "familyId");
-    Optional<HashedId> family = OpaqueIds.parse(familyId);
-    return family.isPresent() && revoke(family.get().shard(), "", family.get().hash());
+    return revoke(
+        OpaqueIds.shardOf(subject), "", OpaqueIds.hash(familyId), OpaqueIds.hash(subject));
   }
 
-  private boolean revoke(String shard, String tokenHash, String familyHash) {
+  /** Ends a family found by a token's hash, or by its own hash when it is the subject's. */
+  private boolean revoke(String shard, String tokenHash, String familyHash, String subjectHash) {
     Object reply =
         redis.eval(
             "refresh revoke family",
             REVOKE_FAMILY,
             List.of(keys.refreshFamilies(shard)),
-            List.of(shift(), tokenHash, familyHash));
+            List.of(shift(), tokenHash, familyHash, subjectHash));
     return RedisCalls.num(reply) == 1;
   }
 
   @Override
-  public Set<String> revokeSubject(String subject) {
+  public List<String> revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
     List<?> out =
         (List<?>)
@@ -351,11 +348,11 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
                 REVOKE_SUBJECT,
                 List.of(keys.refreshFamilies(OpaqueIds.shardOf(subject))),
                 List.of(shift(), OpaqueIds.hash(subject)));
-    Set<String> ended = new LinkedHashSet<>();
+    List<String> ended = new ArrayList<>();
     for (Object familyId : out) {
       ended.add(RedisCalls.str(familyId));
     }
-    return ended;
+    return List.copyOf(ended);
   }
 
   private String shift() {

@@ -8,14 +8,14 @@ import dev.latchkey.core.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.Set;
 
 /**
  * A {@link RefreshTokenStore} in this process's memory: for a single node, or for tests.
@@ -233,21 +233,23 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public boolean revokeFamilyById(String familyId) {
+  public boolean revokeFamilyById(String subject, String familyId) {
+    Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(familyId, "familyId");
     synchronized (lock) {
       pruneExpired(clock.instant());
-      return endIfLive(byId.get(familyId));
+      Family family = byId.get(familyId);
+      return family != null && family.subject.equals(subject) && endIfLive(family);
     }
   }
 
   @Override
-  public Set<String> revokeSubject(String subject) {
+  public List<String> revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
     synchronized (lock) {
       pruneExpired(clock.instant());
       ArrayDeque<Family> own = bySubject.get(subject);
-      Set<String> ended = new LinkedHashSet<>();
+      List<String> ended = new ArrayList<>();
       if (own != null) {
         for (Family family : own) {
           if (!family.ended) {
@@ -256,7 +258,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
           }
         }
       }
-      return ended;
+      return List.copyOf(ended);
     }
   }
 

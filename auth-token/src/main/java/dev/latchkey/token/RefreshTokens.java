@@ -135,7 +135,7 @@ public final class RefreshTokens {
     String raw = OpaqueIds.generate(principal.subject());
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     RefreshRecord record =
-        store.create(id, OpaqueIds.generate(principal.subject()), principal, policy);
+        store.create(id, OpaqueIds.randomToken(), principal, policy);
     return pair(principal, raw, record.expiresAt());
   }
 
