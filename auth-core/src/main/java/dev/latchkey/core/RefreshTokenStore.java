@@ -125,14 +125,34 @@ public interface RefreshTokenStore {
   }
 
   /**
-   * Starts a family with its first token. The store stamps {@code issuedAt} with its own clock,
+   * The shard tag to put in the first token of a new family of {@code subject} (see {@link
+   * OpaqueIds}); every successor keeps its predecessor's tag, so a family stays in one place. It
+   * must tell nothing about the subject to whoever lacks the store's own secrets: never a plain
+   * hash of the subject.
+   *
+   * <p>The default, for a store that places nothing by subject (the in-memory one), is a fresh
+   * {@linkplain OpaqueIds#randomShard() random tag} on every call. A store that keeps a subject's
+   * families together (one Redis Cluster slot, so that {@link #revokeSubject} is one atomic step)
+   * overrides it with a tag keyed by a secret of its own. May throw {@link
+   * StoreUnavailableException} when the store must ask its backend for that secret.
+   *
+   * @return {@value OpaqueIds#SHARD_CHARS} base64url characters
+   */
+  default String shardFor(String subject) {
+    return OpaqueIds.randomShard();
+  }
+
+  /**
+   * Starts a family with its first token, whose id carries a tag this store's {@link #shardFor}
+   * gave for its subject. The store stamps {@code issuedAt} with its own clock,
    * {@code familyExpiresAt = issuedAt + familyLifetime} and {@code expiresAt = issuedAt +
    * tokenLifetime}. When the subject already holds {@link Policy#familiesPerSubject()} families,
    * its oldest are ended first, never another subject's.
    *
    * @param familyId a fresh, unguessable id (e.g. {@link OpaqueIds#randomToken})
    * @return the stored first token
-   * @throws IllegalArgumentException when the token or the family is already held
+   * @throws IllegalArgumentException when the token or the family is already held, or (a store
+   *     that places by subject) the id's tag is not the one {@link #shardFor} gives its subject
    */
   RefreshRecord create(HashedId id, String familyId, Principal principal, Policy policy);
 

@@ -56,8 +56,9 @@ public abstract class RefreshTokenStoreContract {
     store = createStore(clock);
   }
 
-  protected static HashedId newId(String subject) {
-    return OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow();
+  /** A new token id for {@code subject}, with the tag this store gives it. */
+  protected HashedId newId(String subject) {
+    return OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow();
   }
 
   protected static RefreshTokenStore.Policy policy(Duration grace) {
@@ -82,6 +83,20 @@ public abstract class RefreshTokenStoreContract {
   /** Asserts that {@code t} is a store time read now: not before the test clock, nor far after. */
   protected void assertStoreTimeNow(Instant t) {
     assertThat(t).isBetween(clock.instant(), clock.instant().plus(timeTolerance()));
+  }
+
+  @Test
+  void shardTagsAreNoUnkeyedHashOfTheSubject() {
+    // 32 subjects: a tag may match a plain hash's first characters by chance (1 in 2^18 each),
+    // never all of them.
+    int matches = 0;
+    for (int i = 0; i < 32; i++) {
+      String subject = "user-" + i;
+      String tag = store.shardFor(subject);
+      assertThat(OpaqueIds.generateInShard(tag)).endsWith("." + tag);
+      matches += UnkeyedHashes.matches(subject, tag);
+    }
+    assertThat(matches).isLessThanOrEqualTo(1);
   }
 
   @Test

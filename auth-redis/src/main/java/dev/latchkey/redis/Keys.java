@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Key names. Every key of one subject carries the subject's shard as a Cluster hash tag ({@code
  * {shard}}) so that every multi-key script touches one slot; keys hold hashes only, never a raw
- * id, token or login name.
+ * id, token or login name. A session's or refresh family's shard and its subject's index name come
+ * from {@link Placement} (keyed); the revocation keys keep their own layout ({@link Sha256}).
  */
 final class Keys {
   private final String prefix;
@@ -33,8 +34,8 @@ final class Keys {
     return slot(shard) + "s:";
   }
 
-  String sessionIndex(String subject) {
-    return slot(OpaqueIds.shardOf(subject)) + "u:" + OpaqueIds.hash(subject);
+  String sessionIndex(Placement.Subject subject) {
+    return slot(subject.shard()) + "u:" + subject.hash();
   }
 
   String sessionIndexPrefix(String shard) {
@@ -93,11 +94,21 @@ final class Keys {
     return slot(shard) + "rf";
   }
 
-  String throttleName(String loginName) {
-    return prefix + "lt:n:" + OpaqueIds.hash(loginName);
+  /** Where {@link Placement} keeps its key: outside every subject's slot. */
+  String placementKey() {
+    return prefix + "placement";
   }
 
+  /**
+   * A login name's throttle counter. Every throttle key shares the hash tag {@code {lt}}: one
+   * script counts a name and an address together, whichever they are.
+   */
+  String throttleName(String loginName) {
+    return prefix + "{lt}:n:" + OpaqueIds.hash(loginName);
+  }
+
+  /** An address group's throttle counter, in the same slot as every name's. */
   String throttleAddress(String address) {
-    return prefix + "lt:a:" + OpaqueIds.hash(address);
+    return prefix + "{lt}:a:" + OpaqueIds.hash(address);
   }
 }

@@ -16,7 +16,8 @@ import java.util.function.LongSupplier;
  * A {@link RefreshTokenStore} on Redis.
  *
  * <p><b>Layout.</b> Everything of one shard (one subject, bar shard collisions) is one hash {@code
- * <prefix>{<shard>}:rf}, so every script names its only key in {@code KEYS} and a Cluster keeps it
+ * <prefix>{<shard>}:rf}, the shard and the subject hash keyed by {@link Placement} (a token's tag
+ * names no one), so every script names its only key in {@code KEYS} and a Cluster keeps it
  * in one slot: field {@code t:<token hash>} names the family of each remembered token (the live
  * one and the last {@value RefreshTokenStore#REMEMBERED_CONSUMED} consumed or replaced ones);
  * {@code f:<family hash>} holds a family's state as JSON (principal, end, live token and its
@@ -212,6 +213,7 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
 
   private final RedisCalls redis;
   private final Keys keys;
+  private final Placement placement;
   private final LongSupplier shiftMillis;
 
   /**
@@ -220,10 +222,18 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
    * (expiry, grace) as a test clock moves; it is added inside the scripts, so the server's clock
    * still decides, and every node of a test shares it.
    */
-  RedisRefreshTokenStore(RedisCalls redis, Keys keys, LongSupplier shiftMillis) {
+  RedisRefreshTokenStore(
+      RedisCalls redis, Keys keys, Placement placement, LongSupplier shiftMillis) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.placement = Objects.requireNonNull(placement, "placement");
     this.shiftMillis = Objects.requireNonNull(shiftMillis, "shiftMillis");
+  }
+
+  /** The subject's keyed tag ({@link Placement}): the same on every node sharing this Redis. */
+  @Override
+  public String shardFor(String subject) {
+    return placement.shardOf(subject);
   }
 
   @Override
@@ -232,7 +242,8 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
     Objects.requireNonNull(familyId, "familyId");
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(policy, "policy");
-    if (!id.shard().equals(OpaqueIds.shardOf(principal.subject()))) {
+    Placement.Subject place = placement.of(principal.subject());
+    if (!id.shard().equals(place.shard())) {
       throw new IllegalArgumentException("the token's shard is not its subject's");
     }
     List<?> out =
@@ -246,7 +257,7 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
                     id.hash(),
                     OpaqueIds.hash(familyId),
                     familyId,
-                    OpaqueIds.hash(principal.subject()),
+                    place.hash(),
                     PrincipalCodec.encode(principal),
                     RedisCalls.millis(policy.tokenLifetime()),
                     RedisCalls.millis(policy.familyLifetime()),
@@ -323,8 +334,8 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   public boolean revokeFamilyById(String subject, String familyId) {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(familyId, "familyId");
-    return revoke(
-        OpaqueIds.shardOf(subject), "", OpaqueIds.hash(familyId), OpaqueIds.hash(subject));
+    Placement.Subject place = placement.of(subject);
+    return revoke(place.shard(), "", OpaqueIds.hash(familyId), place.hash());
   }
 
   /** Ends a family found by a token's hash, or by its own hash when it is the subject's. */
@@ -341,13 +352,14 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   @Override
   public List<String> revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
+    Placement.Subject place = placement.of(subject);
     List<?> out =
         (List<?>)
             redis.eval(
                 "refresh revoke subject",
                 REVOKE_SUBJECT,
-                List.of(keys.refreshFamilies(OpaqueIds.shardOf(subject))),
-                List.of(shift(), OpaqueIds.hash(subject)));
+                List.of(keys.refreshFamilies(place.shard())),
+                List.of(shift(), place.hash()));
     List<String> ended = new ArrayList<>();
     for (Object familyId : out) {
       ended.add(RedisCalls.str(familyId));

@@ -1,9 +1,11 @@
 package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.HashedId;
 import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.LoginThrottle.Reservation;
 import dev.latchkey.core.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.RefreshRecord;
@@ -89,8 +91,15 @@ abstract class RedisStoresBehaviour {
     return "user-" + UUID.randomUUID();
   }
 
-  static HashedId newId(String subject) {
-    return OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow();
+  /** Where the stores place {@code subject}'s keys, as a third node reading the same key. */
+  Placement.Subject place(String subject) {
+    return new Placement(new RedisCalls(client), new Keys(prefix)).of(subject);
+  }
+
+  /** A new id for {@code subject}'s records, with the tag the stores place it by. */
+  HashedId newId(String subject) {
+    return OpaqueIds.parse(OpaqueIds.generateInShard(nodeA.sessionStore().shardFor(subject)))
+        .orElseThrow();
   }
 
   SessionRecord session(String subject) {
@@ -150,7 +159,8 @@ abstract class RedisStoresBehaviour {
   private long[] ttls(SessionRecord s) {
     Keys keys = new Keys(prefix);
     return new long[] {
-      client.pttl(keys.session(s.id())), client.pttl(keys.sessionIndex(s.principal().subject()))
+      client.pttl(keys.session(s.id())),
+      client.pttl(keys.sessionIndex(place(s.principal().subject())))
     };
   }
 
@@ -250,7 +260,7 @@ abstract class RedisStoresBehaviour {
 
     Keys keys = new Keys(prefix);
     assertThat(client.exists(keys.session(s.id()))).isFalse();
-    assertThat(client.exists(keys.sessionIndex(s.principal().subject()))).isFalse();
+    assertThat(client.exists(keys.sessionIndex(place(s.principal().subject())))).isFalse();
   }
 
   @Test
@@ -402,7 +412,7 @@ abstract class RedisStoresBehaviour {
   @Test
   void sessionKeysHoldOnlyHashesAndExpireByThemselves() {
     String subject = subject();
-    String raw = OpaqueIds.generate(subject);
+    String raw = OpaqueIds.generateInShard(nodeA.sessionStore().shardFor(subject));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     SessionRecord s = session(subject).withId(id);
     nodeA.sessionStore().create(s, 3, CapPolicy.REFUSE_NEW);
@@ -410,7 +420,7 @@ abstract class RedisStoresBehaviour {
     String key = keys.session(id);
     assertThat(key).doesNotContain(raw.substring(0, OpaqueIds.RANDOM_CHARS));
     assertThat(client.pttl(key)).isBetween(1L, IDLE.plus(NOTICE).toMillis());
-    assertThat(client.pttl(keys.sessionIndex(subject)))
+    assertThat(client.pttl(keys.sessionIndex(place(subject))))
         .isBetween(1L, IDLE.plus(NOTICE).toMillis());
   }
 
@@ -493,6 +503,65 @@ abstract class RedisStoresBehaviour {
         ((RedisRevocationList) list)::isCurrent)).as("replica current").isTrue();
   }
 
+  // ---- placement
+
+  /**
+   * Every key of one subject (its sessions, their index, its refresh tokens, family and family
+   * index), written through two nodes, lands in one Cluster slot: so the cap, "log out everywhere"
+   * and a family's rotation stay one-slot scripts.
+   */
+  @Test
+  void everyKeyOfOneSubjectSharesOneSlot() {
+    String subject = subject();
+    SessionRecord phone = session(subject);
+    SessionRecord laptop = session(subject);
+    nodeA.sessionStore().create(phone, 3, CapPolicy.REFUSE_NEW);
+    nodeB.sessionStore().create(laptop, 3, CapPolicy.REFUSE_NEW);
+    RefreshRecord first = refreshLogin(nodeB.refreshTokenStore(), subject, REFRESH);
+    HashedId next = newId(subject);
+    assertThat(nodeA.refreshTokenStore().rotate(first.id(), next, REFRESH))
+        .isInstanceOf(Rotation.Rotated.class);
+
+    Keys keys = new Keys(prefix);
+    Placement.Subject place = place(subject);
+    List<String> written = List.of(
+        keys.session(phone.id()),
+        keys.session(laptop.id()),
+        keys.sessionIndex(place),
+        keys.refreshFamilies(place.shard()));
+    Set<Integer> slots = new java.util.HashSet<>();
+    for (String key : written) {
+      assertThat(client.exists(key)).as(key).isTrue();
+      slots.add(redis.clients.jedis.util.JedisClusterCRC16.getSlot(key));
+    }
+    assertThat(slots).hasSize(1);
+    assertThat(nodeB.sessionStore().deleteBySubject(subject)).isEqualTo(2);
+    assertThat(nodeB.refreshTokenStore().revokeSubject(subject)).hasSize(1);
+  }
+
+  /**
+   * An id whose tag is not its subject's would sit outside the subject's slot, where neither the
+   * cap nor "log out everywhere" finds it: both stores refuse it before writing anything.
+   */
+  @Test
+  void anIdWhoseTagIsNotItsSubjectsIsRefused() {
+    String subject = subject();
+    String tag = nodeA.sessionStore().shardFor(subject);
+    String other = (tag.charAt(0) == 'A' ? 'B' : 'A') + tag.substring(1);
+    HashedId misplaced = OpaqueIds.parse(OpaqueIds.generateInShard(other)).orElseThrow();
+
+    assertThatThrownBy(
+            () -> nodeA.sessionStore().create(
+                session(subject).withId(misplaced), 3, CapPolicy.REFUSE_NEW))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> nodeA.refreshTokenStore().create(
+                misplaced, OpaqueIds.randomToken(), Principal.of(subject), REFRESH))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(nodeA.sessionStore().listBySubject(subject, clock.instant())).isEmpty();
+    assertThat(nodeA.refreshTokenStore().revokeSubject(subject)).isEmpty();
+  }
+
   // ---- refresh tokens (the store's contract is RefreshTokenStoreContract; these are two nodes)
 
   static final RefreshTokenStore.Policy REFRESH =
@@ -501,7 +570,7 @@ abstract class RedisStoresBehaviour {
 
   RefreshRecord refreshLogin(RefreshTokenStore store, String subject, RefreshTokenStore.Policy p) {
     return store.create(
-        newId(subject), OpaqueIds.generate(subject), Principal.of(subject, Set.of("user")), p);
+        newId(subject), OpaqueIds.randomToken(), Principal.of(subject, Set.of("user")), p);
   }
 
   @Test
@@ -532,7 +601,7 @@ abstract class RedisStoresBehaviour {
           .isInstanceOf(Rotation.Rotated.class);
       current = next;
     }
-    String shard = OpaqueIds.shardOf(subject);
+    String shard = place(subject).shard();
     assertThat(client.keys(prefix + "{" + shard + "}*")).containsExactly(
         new Keys(prefix).refreshFamilies(shard));
     long expireAt = client.pexpireTime(new Keys(prefix).refreshFamilies(shard));
@@ -705,45 +774,60 @@ abstract class RedisStoresBehaviour {
     LoginThrottle a = nodeA.loginThrottle(POLICY);
     LoginThrottle b = nodeB.loginThrottle(POLICY);
     String name = subject();
-    assertThat(a.recordFailure(name, null)).isEmpty();
-    assertThat(b.recordFailure(name, null)).isEmpty();
-    assertThat(a.lockedUntil(name, null)).isEmpty();
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant());
+    assertThat(b.reserve(name, null)).isEqualTo(Reservation.grant());
     Instant now = clock.instant();
-    assertThat(b.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(1)));
-    assertThat(a.lockedUntil(name, "10.0.0.1")).contains(now.plus(Duration.ofMinutes(1)));
-    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(2)));
-    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(4)));
-    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(4)));
+    assertThat(b.reserve(name, null)).isEqualTo(Reservation.grant(now.plus(Duration.ofMinutes(1))));
+    assertThat(a.reserve(name, "10.0.0.1"))
+        .isEqualTo(Reservation.refuse(now.plus(Duration.ofMinutes(1))));
+    clock.advance(Duration.ofMinutes(1));
+    now = clock.instant();
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant(now.plus(Duration.ofMinutes(2))));
+    clock.advance(Duration.ofMinutes(2));
+    now = clock.instant();
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant(now.plus(Duration.ofMinutes(4))));
     clock.advance(Duration.ofMinutes(4));
-    assertThat(b.lockedUntil(name, null)).isEmpty();
+    now = clock.instant();
+    assertThat(b.reserve(name, null)).isEqualTo(Reservation.grant(now.plus(Duration.ofMinutes(4))));
     String key = new Keys(prefix).throttleName(name);
-    assertThat(client.pttl(key)).isBetween(1L, Duration.ofMinutes(15).toMillis());
+    // The key lives until the later of window end and lock end, set as an absolute time.
+    long expiresAt = client.pexpireTime(key);
+    assertThat(expiresAt).isEqualTo(clock.instant().minus(Duration.ofMinutes(7))
+        .plus(Duration.ofMinutes(15)).toEpochMilli());
   }
 
   @Test
-  void successClearsTheNameButNotTheAddress() {
+  void successClearsTheNameButNotTheAddressFailures() {
     LoginThrottle a = nodeA.loginThrottle(POLICY);
-    String address = "192.0.2." + (int) (Math.random() * 250);
-    for (int i = 0; i < 5; i++) {
-      a.recordFailure(subject(), address);
+    String address = "192.0.2." + (int) (Math.random() * 250) + "-" + subject();
+    for (int i = 0; i < 4; i++) {
+      assertThat(a.reserve(subject(), address).granted()).isTrue();
     }
     String name = subject();
-    assertThat(a.lockedUntil(name, address)).isPresent();
-    a.recordFailure(name, null);
-    a.recordFailure(name, null);
-    a.recordSuccess(name);
-    assertThat(a.lockedUntil(name, null)).isEmpty();
-    assertThat(nodeB.loginThrottle(POLICY).lockedUntil(name, address)).isPresent();
+    assertThat(a.reserve(name, address).lockedUntil()).isPresent();
+    assertThat(a.reserve(name, null).granted()).isTrue();
+    a.recordSuccess(name, address);
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant());
+    // Four failures remain: the next attempt from the address reaches the limit again.
+    assertThat(nodeB.loginThrottle(POLICY).reserve(subject(), address).lockedUntil()).isPresent();
+    assertThat(nodeB.loginThrottle(POLICY).reserve(subject(), address).granted()).isFalse();
+  }
+
+  @Test
+  void nameAndAddressKeysShareOneClusterSlot() {
+    Keys keys = new Keys(prefix);
+    assertThat(keys.throttleName("alice")).contains("{lt}");
+    assertThat(keys.throttleAddress("2001:db8::/64")).contains("{lt}");
   }
 
   @Test
   void windowEndForgetsFailures() {
     LoginThrottle a = nodeA.loginThrottle(POLICY);
     String name = subject();
-    a.recordFailure(name, null);
-    a.recordFailure(name, null);
+    a.reserve(name, null);
+    a.reserve(name, null);
     clock.advance(Duration.ofMinutes(15));
-    assertThat(a.recordFailure(name, null)).isEmpty();
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant());
   }
 
   static List<Boolean> race(List<Callable<Boolean>> racers, CountDownLatch go) throws Exception {

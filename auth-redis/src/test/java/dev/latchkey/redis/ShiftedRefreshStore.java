@@ -1,6 +1,5 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.OpaqueIds;
 import dev.latchkey.core.RefreshTokenStore;
 import dev.latchkey.core.TestClock;
 import java.util.Set;
@@ -19,8 +18,10 @@ final class ShiftedRefreshStore {
 
   static RefreshTokenStore on(UnifiedJedis client, String prefix, TestClock clock) {
     long base = clock.millis();
+    RedisCalls calls = new RedisCalls(client);
+    Keys keys = new Keys(prefix);
     return new RedisRefreshTokenStore(
-        new RedisCalls(client), new Keys(prefix), () -> clock.millis() - base);
+        calls, keys, new Placement(calls, keys), () -> clock.millis() - base);
   }
 
   /**
@@ -28,9 +29,10 @@ final class ShiftedRefreshStore {
    * fields or members: what the store holds for them.
    */
   static long footprint(UnifiedJedis client, String prefix, String... subjects) {
+    Placement placement = new Placement(new RedisCalls(client), new Keys(prefix));
     Set<String> shards = new TreeSet<>();
     for (String subject : subjects) {
-      shards.add(OpaqueIds.shardOf(subject));
+      shards.add(placement.shardOf(subject));
     }
     long total = 0;
     for (String shard : shards) {

@@ -32,7 +32,8 @@ import java.util.Optional;
  * and changes nothing), and a subject holds at most {@link Builder#familiesPerSubject} families.
  *
  * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
- * hash. Built by {@link #builder}; thread-safe.
+ * hash, and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing
+ * of whose it is. Built by {@link #builder}; thread-safe.
  */
 public final class RefreshTokens {
 
@@ -132,7 +133,7 @@ public final class RefreshTokens {
    */
   public TokenPair login(Principal principal) {
     Objects.requireNonNull(principal, "principal");
-    String raw = OpaqueIds.generate(principal.subject());
+    String raw = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     RefreshRecord record =
         store.create(id, OpaqueIds.randomToken(), principal, policy);
@@ -146,7 +147,7 @@ public final class RefreshTokens {
       return new Result.Refused(AuthResult.Reason.MALFORMED, "not a refresh token");
     }
     // The successor keeps the shard: a clustered store keeps a family in one slot.
-    String successorRaw = OpaqueIds.randomToken() + '.' + presented.get().shard();
+    String successorRaw = OpaqueIds.generateInShard(presented.get().shard());
     HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
     RefreshTokenStore.Rotation rotation;
     try {
