@@ -26,6 +26,12 @@ import java.util.Optional;
  * ends at its absolute lifetime however often it rotates. With a grace period, a client whose
  * refresh response was lost may retry the same refresh token once within it.
  *
+ * <p>Every decision about time (expiry, grace, the rotation rate) is the store's, on the store's
+ * clock: nodes whose clocks disagree share one outcome. One user cannot exhaust the store: a
+ * family's state is bounded however often it rotates, a family rotates at most {@link
+ * Builder#rotationLimit} times per window (more is refused with {@link AuthResult.Reason#LOCKED}
+ * and changes nothing), and a subject holds at most {@link Builder#familiesPerSubject} families.
+ *
  * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
  * hash, and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing
  * of whose it is. Every access token names its family ({@link TokenService#issue(Principal,
@@ -37,10 +43,10 @@ import java.util.Optional;
  * after the family ended gets nothing. One whose rotation came first mints an access token naming
  * the family, possibly after the family was ended; that token is refused by the family entry
  * written after the end, provided the entry covers every {@code iat} such a token can have: the
- * refresh started before the end, and hands its pair out only if its clock shows at most {@link
- * Builder#maxIssueDelay} since it started (otherwise it answers UNAVAILABLE), so the token was
- * minted before the ending node's clock, read after the end, plus that delay (plus the fleet clock
- * skew, which the token service adds). Login is bounded the same way. So after {@link
+ * refresh started before the end, and hands its pair out only if this node's clock shows at most
+ * {@link Builder#maxIssueDelay} since it started (otherwise it answers UNAVAILABLE), so the token
+ * was minted before the ending node's clock, read after the end, plus that delay (plus the fleet
+ * clock skew, which the token service adds). Login is bounded the same way. So after {@link
  * #logoutEverywhere} returns, tokens from every family live when it ran are refused (by family),
  * tokens minted before it returned are refused (by the token service's cut-off, see {@link
  * JwtTokenService#revokeAll}), and no refresh token of the subject rotates.
@@ -92,23 +98,30 @@ public final class RefreshTokens {
     /**
      * The refresh was refused: MALFORMED (not shaped like a refresh token), INVALID_CREDENTIALS
      * (unknown, expired, or its family ended or expired), REVOKED (a reused token: its family is
-     * now ended), UNAVAILABLE (the store could not be reached).
+     * now ended), LOCKED (the family rotated too often: nothing changed, the same token works
+     * again from {@code retryAt}), UNAVAILABLE (the store could not be reached).
      *
      * @param detail a short text safe to log; never the token
+     * @param retryAt for LOCKED, when the same refresh token may be presented again; else empty
      */
-    record Refused(AuthResult.Reason reason, String detail) implements Result {
+    record Refused(AuthResult.Reason reason, String detail, Optional<Instant> retryAt)
+        implements Result {
       public Refused {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(retryAt, "retryAt");
+      }
+
+      /** A refusal with no retry time. */
+      public Refused(AuthResult.Reason reason, String detail) {
+        this(reason, detail, Optional.empty());
       }
     }
   }
 
   private final TokenService accessTokens;
   private final RefreshTokenStore store;
-  private final Duration refreshTokenLifetime;
-  private final Duration familyLifetime;
-  private final Duration grace;
+  private final RefreshTokenStore.Policy policy;
   private final Duration maxIssueDelay;
   private final Clock clock;
   private final AuthListener listener;
@@ -116,40 +129,37 @@ public final class RefreshTokens {
   private RefreshTokens(Builder b) {
     this.accessTokens = b.accessTokens;
     this.store = b.store;
-    this.refreshTokenLifetime = b.refreshTokenLifetime;
-    this.familyLifetime = b.familyLifetime;
-    this.grace = b.grace;
+    this.policy =
+        new RefreshTokenStore.Policy(
+            b.refreshTokenLifetime, b.familyLifetime, b.grace, b.familiesPerSubject,
+            b.rotationsPerWindow, b.rotationWindow);
     this.maxIssueDelay = b.maxIssueDelay;
     this.clock = b.clock;
     this.listener = b.listener;
   }
 
-  /** A builder issuing access tokens with {@code accessTokens} and keeping families in {@code store}. */
+  /** A builder issuing access tokens with {@code accessTokens}, families kept in {@code store}. */
   public static Builder builder(TokenService accessTokens, RefreshTokenStore store) {
     return new Builder(accessTokens, store);
   }
 
   /**
-   * Starts a family for {@code principal}: a fresh refresh token and an access token.
+   * Starts a family for {@code principal}: a fresh refresh token and an access token. When the
+   * subject already holds {@link Builder#familiesPerSubject} families, its oldest one ends.
    *
-   * @throws StoreUnavailableException when the store cannot be reached, or the login took longer
-   *     than {@link Builder#maxIssueDelay} (its access token could outlive a revocation of the
-   *     family made meanwhile)
+   * @throws StoreUnavailableException when the store cannot be reached (or is full), or the login
+   *     took longer than {@link Builder#maxIssueDelay} (its access token could outlive a
+   *     revocation of the family made meanwhile)
    */
   public TokenPair login(Principal principal) {
     Objects.requireNonNull(principal, "principal");
-    Instant now = clock.instant();
+    Instant started = clock.instant();
     String raw = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
-    Instant familyEnd = now.plus(familyLifetime);
-    Instant end = now.plus(refreshTokenLifetime);
     RefreshRecord record =
-        new RefreshRecord(
-            id, OpaqueIds.randomToken(), principal, now,
-            end.isBefore(familyEnd) ? end : familyEnd, familyEnd);
-    store.create(record);
+        store.create(id, OpaqueIds.randomToken(), principal, policy);
     TokenPair pair = pair(principal, record.familyId(), raw, record.expiresAt());
-    if (tookTooLong(now)) {
+    if (tookTooLong(started)) {
       throw new StoreUnavailableException("login took longer than maxIssueDelay");
     }
     return pair;
@@ -161,13 +171,16 @@ public final class RefreshTokens {
     if (presented.isEmpty()) {
       return new Result.Refused(AuthResult.Reason.MALFORMED, "not a refresh token");
     }
-    Instant now = clock.instant();
+    // This node's clock bounds how late the access token is minted (see the class comment); the
+    // store decides everything else on its own clock.
+    Instant started = clock.instant();
     // The successor keeps the shard: a clustered store keeps a family in one slot.
     String successorRaw = OpaqueIds.generateInShard(presented.get().shard());
     HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
     RefreshTokenStore.Rotation rotation;
     try {
-      rotation = store.rotate(presented.get(), successorId, now, refreshTokenLifetime, grace);
+      // No time is passed: the store decides expiry, grace and rate on its own clock.
+      rotation = store.rotate(presented.get(), successorId, policy);
     } catch (StoreUnavailableException e) {
       return new Result.Refused(AuthResult.Reason.UNAVAILABLE, "refresh store unavailable");
     }
@@ -175,18 +188,16 @@ public final class RefreshTokens {
       RefreshRecord successor = r.successor();
       TokenPair pair =
           pair(successor.principal(), successor.familyId(), successorRaw, successor.expiresAt());
-      if (tookTooLong(now)) {
+      if (tookTooLong(started)) {
         // Its access token could outlive a family revocation made meanwhile: hand out nothing.
         return new Result.Refused(AuthResult.Reason.UNAVAILABLE, "refresh took too long");
       }
       return new Result.Refreshed(pair);
     }
     if (rotation instanceof RefreshTokenStore.Rotation.Reused reused) {
-      if (reused.subject() == null) {
-        return new Result.Refused(AuthResult.Reason.REVOKED, "refresh token reused: family ended");
-      }
-      listener.onEvent(new AuthEvent.Revoked(now, reused.subject(), "refresh token reuse"));
-      if (reused.familyId() != null) {
+      listener.onEvent(
+          new AuthEvent.Revoked(clock.instant(), reused.subject(), "refresh token reuse"));
+      if (reused.subject() != null && reused.familyId() != null) {
         try {
           revokeFamilyAccess(reused.subject(), reused.familyId());
         } catch (RuntimeException e) {
@@ -196,6 +207,11 @@ public final class RefreshTokens {
         }
       }
       return new Result.Refused(AuthResult.Reason.REVOKED, "refresh token reused: family ended");
+    }
+    if (rotation instanceof RefreshTokenStore.Rotation.Limited limited) {
+      return new Result.Refused(
+          AuthResult.Reason.LOCKED, "too many refreshes: try again later",
+          Optional.of(limited.retryAt()));
     }
     return new Result.Refused(AuthResult.Reason.INVALID_CREDENTIALS, "refresh token not valid");
   }
@@ -316,17 +332,29 @@ public final class RefreshTokens {
 
   @Override
   public String toString() {
-    return "RefreshTokens[refreshTokenLifetime=" + refreshTokenLifetime + ", familyLifetime="
-        + familyLifetime + ", grace=" + grace + ", maxIssueDelay=" + maxIssueDelay + "]";
+    return "RefreshTokens[refreshTokenLifetime=" + policy.tokenLifetime() + ", familyLifetime="
+        + policy.familyLifetime() + ", grace=" + policy.grace() + ", familiesPerSubject="
+        + policy.familiesPerSubject() + ", rotationLimit=" + policy.rotationsPerWindow() + " per "
+        + policy.rotationWindow() + ", maxIssueDelay=" + maxIssueDelay + "]";
   }
 
   /** Builds {@link RefreshTokens}. Not thread-safe. */
   public static final class Builder {
+    /** The default {@link #rotationLimit} count, per {@link #DEFAULT_ROTATION_WINDOW}. */
+    public static final int DEFAULT_ROTATIONS_PER_WINDOW = 10;
+    /** The default {@link #rotationLimit} window. */
+    public static final Duration DEFAULT_ROTATION_WINDOW = Duration.ofMinutes(1);
+    /** The default {@link #familiesPerSubject}. */
+    public static final int DEFAULT_FAMILIES_PER_SUBJECT = 16;
+
     private final TokenService accessTokens;
     private final RefreshTokenStore store;
     private Duration refreshTokenLifetime = Duration.ofDays(14);
     private Duration familyLifetime = Duration.ofDays(30);
     private Duration grace = Duration.ZERO;
+    private int familiesPerSubject = DEFAULT_FAMILIES_PER_SUBJECT;
+    private int rotationsPerWindow = DEFAULT_ROTATIONS_PER_WINDOW;
+    private Duration rotationWindow = DEFAULT_ROTATION_WINDOW;
     private Duration maxIssueDelay = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
     private AuthListener listener = AuthListener.none();
@@ -362,10 +390,38 @@ public final class RefreshTokens {
     }
 
     /**
-     * The longest a login or refresh may take, by its clock, from its start to its access token
-     * being minted; a slower one hands nothing out (a login throws, a refresh answers UNAVAILABLE).
-     * This bounds how late a token of an ended family can be minted, so the family's revocation
-     * covers it (see the class comment). 1 second to 1 minute; default 10 seconds.
+     * At most {@code count} refreshes of one family per {@code window} (a fixed window on the
+     * store's clock); more are refused with {@link AuthResult.Reason#LOCKED} and change nothing.
+     * Default {@value #DEFAULT_ROTATIONS_PER_WINDOW} per minute: a client refreshes once per
+     * access-token lifetime, and a loop must not turn one family into a write per request.
+     */
+    public Builder rotationLimit(int count, Duration window) {
+      if (count < 1) {
+        throw new IllegalArgumentException("rotation limit count must be at least 1: " + count);
+      }
+      this.rotationWindow = requirePositive(window, "rotation limit window");
+      this.rotationsPerWindow = count;
+      return this;
+    }
+
+    /**
+     * The most refresh families one subject holds at once (devices, browsers); a login past it
+     * ends the subject's oldest family, never anyone else's. Default {@value
+     * #DEFAULT_FAMILIES_PER_SUBJECT}.
+     */
+    public Builder familiesPerSubject(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("familiesPerSubject must be at least 1: " + max);
+      }
+      this.familiesPerSubject = max;
+      return this;
+    }
+
+    /**
+     * The longest a login or refresh may take, by this node's clock, from its start to its access
+     * token being minted; a slower one hands nothing out (a login throws, a refresh answers
+     * UNAVAILABLE). This bounds how late a token of an ended family can be minted, so the family's
+     * revocation covers it (see the class comment). 1 second to 1 minute; default 10 seconds.
      */
     public Builder maxIssueDelay(Duration delay) {
       Objects.requireNonNull(delay, "delay");
@@ -378,7 +434,10 @@ public final class RefreshTokens {
       return this;
     }
 
-    /** The clock of issue and rotation times; default the system UTC. */
+    /**
+     * The clock of event times and of {@link #maxIssueDelay}; expiry and rotation are decided on
+     * the store's clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
