@@ -53,6 +53,7 @@ public final class RedisStores implements AutoCloseable {
   private final Placement placement;
   private final Clock clock;
   private final Duration heartbeat;
+  private final int revocationsPerSubject;
   private final boolean ownsClient;
   private RedisRevocationList revocations;
   private boolean closed;
@@ -63,6 +64,7 @@ public final class RedisStores implements AutoCloseable {
     this.placement = new Placement(redis, keys);
     this.clock = b.clock;
     this.heartbeat = b.heartbeat;
+    this.revocationsPerSubject = b.revocationsPerSubject;
     this.ownsClient = ownsClient;
   }
 
@@ -128,7 +130,10 @@ public final class RedisStores implements AutoCloseable {
       throw new IllegalStateException("these Redis stores are closed");
     }
     if (revocations == null) {
-      revocations = new RedisRevocationList(redis, keys, clock, heartbeat).start();
+      revocations =
+          new RedisRevocationList(
+                  redis, keys, clock, heartbeat, System::nanoTime, revocationsPerSubject)
+              .start();
     }
     return revocations;
   }
@@ -195,6 +200,7 @@ public final class RedisStores implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration timeout;
     private Duration heartbeat = Duration.ofMillis(500);
+    private int revocationsPerSubject = RedisRevocationList.DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT;
 
     private Builder(UnifiedJedis client, RedisUrl url) {
       this.client = client;
@@ -250,6 +256,19 @@ public final class RedisStores implements AutoCloseable {
             "heartbeat must be between 10 ms and 60 s: " + heartbeat);
       }
       this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /**
+     * How many live token and family revocations one subject may hold in Redis (default 1000); a
+     * revocation beyond it is folded into the subject's not-before (see {@link RevocationList}),
+     * so one user cannot fill Redis or every node's replica.
+     */
+    public Builder revocationsPerSubject(int bound) {
+      if (bound < 1) {
+        throw new IllegalArgumentException("revocationsPerSubject must be at least 1: " + bound);
+      }
+      this.revocationsPerSubject = bound;
       return this;
     }
 
