@@ -107,9 +107,22 @@ final class FaultRun implements AutoCloseable {
     assertThat(r.maxUnavailableMillis()).as(shown).isLessThanOrEqualTo(FAIL_BOUND.toMillis());
   }
 
-  /** Asserts that no UNAVAILABLE came after {@code mark} once the run settled. */
-  static void assertNoUnavailableAfter(long mark, LoadEngine.Report r) {
-    assertThat(r.unavailable()).as("UNAVAILABLE after recovery: " + r.summary())
+  /**
+   * Asserts that no UNAVAILABLE came after {@code mark} once the run settled; when some did, says
+   * which kinds of operation answered it ({@code settledKinds}: the count by kind at the mark) and
+   * the last ones' causes.
+   */
+  void assertNoUnavailableAfter(long mark, Map<String, Long> settledKinds, LoadEngine.Report r) {
+    Map<String, Long> after = new java.util.TreeMap<>();
+    engine.unavailableByKindSoFar().forEach((kind, n) -> {
+      long more = n - settledKinds.getOrDefault(kind, 0L);
+      if (more > 0) {
+        after.put(kind, more);
+      }
+    });
+    assertThat(r.unavailable())
+        .as("UNAVAILABLE after recovery: " + r.summary() + "\n  after recovery by kind: " + after
+            + "\n  last ones:\n    " + String.join("\n    ", engine.recentUnavailable()))
         .isEqualTo(mark);
   }
 

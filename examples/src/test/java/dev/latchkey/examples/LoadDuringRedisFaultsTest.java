@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.latchkey.core.Principal;
 import dev.latchkey.redis.RedisServerFixture;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,7 +40,9 @@ class LoadDuringRedisFaultsTest {
   void redisKilledMidRunFailsClosedAndServiceReturnsWhenItIsBack() throws Exception {
     LoadEngine.Report report;
     long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
+    Map<String, Long> settledKinds;
+    FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
+    try (run) {
       REDIS.kill();
       run.awaitUnavailable();
       // Down for a while under load: every call on both nodes fails, closed.
@@ -50,18 +53,21 @@ class LoadDuringRedisFaultsTest {
       run.engine.faultEnded();
       System.out.println("recovered in " + run.awaitRecovery().toMillis() + " ms");
       mark = settled(run);
+      settledKinds = run.engine.unavailableByKindSoFar();
       report = run.finish();
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
-    FaultRun.assertNoUnavailableAfter(mark, report);
+    run.assertNoUnavailableAfter(mark, settledKinds, report);
   }
 
   @Test
   void redisRestartedEmptyKeepsRevocationsAndLosesOnlySessions() throws Exception {
     LoadEngine.Report report;
     long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
+    Map<String, Long> settledKinds;
+    FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
+    try (run) {
       LoadEngine.Node a = run.fleet.nodes().get(0);
       LoadEngine.Node b = run.fleet.nodes().get(1);
       String revoked = a.tokens().issue(Principal.of("mallory", Set.of("user"))).value();
@@ -83,11 +89,12 @@ class LoadDuringRedisFaultsTest {
             late.nodes().get(0).tokens().verify(revoked)), "a new node refuses it");
       }
       mark = settled(run);
+      settledKinds = run.engine.unavailableByKindSoFar();
       report = run.finish();
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
-    FaultRun.assertNoUnavailableAfter(mark, report);
+    run.assertNoUnavailableAfter(mark, settledKinds, report);
   }
 
   @Test
@@ -95,7 +102,9 @@ class LoadDuringRedisFaultsTest {
       throws Exception {
     LoadEngine.Report report;
     long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
+    Map<String, Long> settledKinds;
+    FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
+    try (run) {
       REDIS.pause();
       run.awaitUnavailable();
       FaultRun.await(Duration.ofSeconds(10), () -> run.engine.unavailableSoFar() > 50,
@@ -103,13 +112,14 @@ class LoadDuringRedisFaultsTest {
       REDIS.resume();
       System.out.println("recovered in " + run.awaitRecovery().toMillis() + " ms");
       mark = settled(run);
+      settledKinds = run.engine.unavailableByKindSoFar();
       report = run.finish();
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
     // Paused, not restarted: nothing was lost.
     assertThat(report.lost()).as(report.summary()).isZero();
-    FaultRun.assertNoUnavailableAfter(mark, report);
+    run.assertNoUnavailableAfter(mark, settledKinds, report);
   }
 
   /**
