@@ -19,7 +19,6 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClusterClient;
@@ -50,9 +49,9 @@ import redis.clients.jedis.resps.ScanResult;
  * where that shard's revocations are, arriving in sequence within {@code 3 × heartbeat});
  * otherwise {@code isRevoked} asks Redis directly (one script, one round trip) and throws {@link
  * StoreUnavailableException} when it cannot. After every (re)subscription, and whenever a shard's
- * heartbeats show a gap or another master, the replica resyncs as a union: entries found in Redis
- * are added, and live entries Redis lacks (it restarted empty, or failed over before a write
- * reached the replica) are written back.
+ * heartbeats show a gap (a lost message, a failover) or a new incarnation (a master restarted
+ * empty), the replica resyncs as a union: entries found in Redis are added, and live entries Redis
+ * lacks (it restarted empty, or failed over before a write reached the replica) are written back.
  *
  * <p>Propagation bound: a revocation written through one instance is enforced by another within
  * the pub/sub delivery time (about a millisecond on a LAN) while every shard's path is healthy. A
@@ -631,8 +630,8 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
       RevocationShards.Beat beat =
           s == null ? RevocationShards.Beat.NOT_OURS : s.receive(message, nanos.getAsLong());
       if (beat == RevocationShards.Beat.GAP) {
-        // A shard's path lost a heartbeat or changed master: what it published meanwhile may be
-        // missing here. Not current until resynced from every master under new heartbeats.
+        // A shard's path lost a heartbeat or its data a new incarnation: what it published
+        // meanwhile may be missing here. Not current until resynced under new heartbeats.
         current = false;
         sync();
       } else if (beat == RevocationShards.Beat.NOT_OURS && !message.startsWith("h ")) {
