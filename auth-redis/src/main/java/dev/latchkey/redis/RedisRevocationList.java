@@ -66,6 +66,8 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final int SCAN_COUNT = 500;
   private static final long MAX_BACKOFF_MS = 1000;
+  /** Heartbeats between two reads of the topology (CLUSTER SHARDS), on a Cluster. */
+  private static final int BEATS_PER_TOPOLOGY_CHECK = 20;
 
   private static final RedisCalls.Script REVOKE_TOKEN =
       Lua.script(
@@ -531,6 +533,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   }
 
   private void heartbeatLoop() {
+    long beats = 0;
     while (!closed) {
       try {
         if (closing.await(heartbeatMs, TimeUnit.MILLISECONDS)) {
@@ -549,8 +552,25 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         // and its still-subscribed connection went back to the pool, so other commands read
         // pub/sub messages as their replies.)
         s.publish(redis, channel);
+        if (++beats % BEATS_PER_TOPOLOGY_CHECK == 0 && topologyChanged(s)) {
+          // Resubscribed and resynced under heartbeats for the shards as they are now.
+          l.end();
+        }
       }
       purge(clock.millis());
+    }
+  }
+
+  /** Whether the Cluster's shards are no longer those {@code s} proves; false if none answers. */
+  private boolean topologyChanged(RevocationShards s) {
+    if (!(redis.jedis() instanceof RedisClusterClient)) {
+      return false;
+    }
+    try {
+      return s.changedIn(RevocationShards.discover(redis.jedis(), keys, staleNanos, 0));
+    } catch (RuntimeException e) {
+      // No node answers: the heartbeats stop proving the shards anyway.
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.latchkey.redis;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +66,7 @@ final class RevocationShards {
     NOT_OURS,
     /** The next heartbeat of its shard: that shard's path is proven up to now. */
     IN_SEQUENCE,
-    /** A heartbeat after a gap or from another master: a revocation may have been missed. */
+    /** A heartbeat after a gap or of a new incarnation: a revocation may have been missed. */
     GAP
   }
 
@@ -108,7 +109,7 @@ final class RevocationShards {
 
   /**
    * The shards as Redis says now: on Cluster one per master that owns slots (from {@code CLUSTER
-   * SHARDS}), otherwise one. None is proven yet.
+   * SHARDS}), in slot order, otherwise one. None is proven yet.
    *
    * @throws redis.clients.jedis.exceptions.JedisException when no node answers
    */
@@ -131,6 +132,7 @@ final class RevocationShards {
       if (shards.isEmpty()) {
         throw new JedisException("no Cluster node serves any slot");
       }
+      shards.sort(Comparator.comparingInt(Shard::slot));
     } else {
       shards.add(new Shard(-1, keys.prefix() + "heartbeat", null));
     }
@@ -165,6 +167,15 @@ final class RevocationShards {
 
   List<Shard> shards() {
     return shards;
+  }
+
+  /**
+   * Whether {@code now} names other shards or masters than this: slots moved to a master this
+   * subscription has no heartbeat for, or a shard failed over, so its proof no longer covers every
+   * path a revocation can take.
+   */
+  boolean changedIn(RevocationShards now) {
+    return !shards.equals(now.shards);
   }
 
   /**

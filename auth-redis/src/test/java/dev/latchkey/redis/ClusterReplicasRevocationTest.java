@@ -29,7 +29,7 @@ import redis.clients.jedis.Jedis;
 class ClusterReplicasRevocationTest {
   @RegisterExtension static final RedisClusterFixture CLUSTER = RedisClusterFixture.withReplicas();
 
-  private static final Duration HEARTBEAT = Duration.ofMillis(100);
+  private static final Duration HEARTBEAT = Duration.ofMillis(200);
   /** Three heartbeats, plus scheduling slack on a busy machine. */
   private static final Duration SILENCE_BOUND = Duration.ofSeconds(2);
   private static final Duration CURRENT_BOUND = Duration.ofSeconds(10);
@@ -282,6 +282,33 @@ class ClusterReplicasRevocationTest {
       }
     } finally {
       CLUSTER.rejoin(victim);
+    }
+  }
+
+  /**
+   * A replica that takes over without losing a heartbeat or any data still changes the path its
+   * shard's revocations take: the nodes notice it from the topology, resubscribe and resync.
+   */
+  @Test
+  void aGracefulFailoverIsNoticedFromTheTopologyAndResynced() {
+    awaitCurrent(a);
+    awaitCurrent(b);
+    resetStats();
+    CLUSTER.failOverGracefully(CLUSTER.masters().get(0));
+    assertThat(RedisServerFixture.waitUntil(CURRENT_BOUND, () -> CLUSTER.nodes().stream()
+        .mapToLong(n -> n.commandCalls().getOrDefault("subscribe", 0L)).sum() >= 2))
+        .as("both nodes resubscribed").isTrue();
+    awaitCurrent(a);
+    awaitCurrent(b);
+    List<String> subjects = subjectPerMaster();
+    Instant iat = clock.instant();
+    for (String subject : subjects) {
+      a.revokeToken(ISS, "after", subject, iat.plus(Duration.ofMinutes(10)));
+    }
+    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND, () -> b.isCurrent()
+        && subjects.stream().allMatch(s -> b.isRevoked(ISS, "after", s, iat)))).isTrue();
+    for (String subject : seeded) {
+      assertThat(b.isRevoked(ISS, "seed", subject, iat)).isTrue();
     }
   }
 

@@ -174,6 +174,22 @@ final class RedisClusterFixture implements BeforeAllCallback, AfterAllCallback {
     return replica;
   }
 
+  /**
+   * Has {@code master}'s replica take over with {@code CLUSTER FAILOVER} (no data lost, no node
+   * down) and waits until the roles have swapped and the cluster is ready; returns the new master.
+   */
+  RedisServerFixture failOverGracefully(RedisServerFixture master) {
+    RedisServerFixture replica = replicaOf(master);
+    try (Jedis j = replica.admin()) {
+      j.clusterFailover();
+    }
+    if (!RedisServerFixture.waitUntil(READY_BOUND, () -> isMaster(replica) && !isMaster(master))) {
+      throw new IllegalStateException("the replica did not take over within " + READY_BOUND);
+    }
+    awaitReady(nodes);
+    return replica;
+  }
+
   /** Restarts a node {@link #failOver} killed and waits until it is a synced replica again. */
   void rejoin(RedisServerFixture node) {
     node.restart();
