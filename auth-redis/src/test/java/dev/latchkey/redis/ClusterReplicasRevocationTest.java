@@ -45,8 +45,8 @@ class ClusterReplicasRevocationTest {
   private List<String> seeded;
 
   /**
-   * Node A starts, revokes a token on every shard, then node B starts: B's bootstrap must read
-   * those entries from the masters (a replica answers a read with MOVED).
+   * Node A starts, revokes a token on every shard, and once the replicas hold them node B starts:
+   * B's bootstrap must read those entries from the masters (a replica answers a read with MOVED).
    */
   @BeforeEach
   void twoNodes() {
@@ -56,6 +56,7 @@ class ClusterReplicasRevocationTest {
     seeded = subjectPerMaster();
     for (String subject : seeded) {
       a.revokeToken(ISS, "seed", subject, clock.instant().plus(Duration.ofMinutes(10)));
+      awaitOnReplica(StoredRevocationKeys.token(prefix, ISS, "seed", subject));
     }
     nodeB = stores();
     b = (RedisRevocationList) nodeB.revocationList();
@@ -81,6 +82,17 @@ class ClusterReplicasRevocationTest {
   private static void awaitCurrent(RedisRevocationList list) {
     assertThat(RedisServerFixture.waitUntil(CURRENT_BOUND, list::isCurrent))
         .as("replica current").isTrue();
+  }
+
+  /** Waits until {@code key} has reached its master's replica, where a bootstrap could meet it. */
+  private static void awaitOnReplica(String key) {
+    RedisServerFixture replica = CLUSTER.replicaOf(CLUSTER.masterOf(key));
+    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND, () -> {
+      try (Jedis j = replica.admin()) {
+        j.readonly();
+        return j.exists(key);
+      }
+    })).as("replicated").isTrue();
   }
 
   /** One subject per master: its revocation keys live on that master's slots. */
