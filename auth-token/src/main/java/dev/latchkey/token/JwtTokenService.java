@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,12 +181,17 @@ public final class JwtTokenService implements TokenService {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException when an extra claim reuses a registered name ({@code iss},
-   *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
-   *     roles}, {@code attrs}), holds a value other than a string, number, boolean, list or map
-   *     of those, holds a string or key with an unpaired UTF-16 surrogate, nests lists and maps
-   *     deeper than verify reads (31 levels inside the claims), or the token would exceed {@code
-   *     maxTokenLength}
+   * @throws IllegalArgumentException naming the claim (never its value) when an extra claim
+   *     reuses a registered name ({@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code nbf},
+   *     {@code iat}, {@code jti}, {@code roles}, {@code attrs}), or holds anything verify would
+   *     not read back: a value other than a string, boolean, list or map of those, or number (an
+   *     {@code Integer}, {@code Long}, {@code Short}, {@code Byte}, {@code AtomicInteger}, {@code
+   *     AtomicLong}, finite {@code Double} or {@code Float}, or a {@code BigInteger} or {@code
+   *     BigDecimal} within {@code double} range and 256 characters); a string or key with an
+   *     unpaired UTF-16 surrogate; a member name twice in one map; lists and maps nested deeper
+   *     than verify reads (31 levels inside the claims); or when the token would exceed {@code
+   *     maxTokenLength}. Whatever issue returns, {@link #verify} accepts until it expires or is
+   *     revoked.
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
@@ -198,13 +202,7 @@ public final class JwtTokenService implements TokenService {
     }
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(extraClaims, "extraClaims");
-    for (Map.Entry<String, Object> e : extraClaims.entrySet()) {
-      if (RESERVED.contains(e.getKey())) {
-        throw new IllegalArgumentException("extra claims cannot set registered claim " + e.getKey());
-      }
-      checkUtf8(e.getKey(), e.getKey());
-      checkJsonValue(e.getKey(), e.getValue(), 2); // the claims object is depth 1
-    }
+    Map<String, Object> extra = ClaimValues.copyOf(extraClaims, RESERVED, maxTokenLength);
     long nowMillis = clock.millis();
     long now = Math.floorDiv(nowMillis, 1000L);
     long exp = now + accessTokenLifetime.getSeconds();
@@ -221,7 +219,7 @@ public final class JwtTokenService implements TokenService {
     if (!principal.attributes().isEmpty()) {
       claims.put("attrs", new TreeMap<>(principal.attributes()));
     }
-    claims.putAll(extraClaims);
+    claims.putAll(extra);
     String signingInput =
         headerPrefix
             + B64.encodeToString(
@@ -539,61 +537,6 @@ public final class JwtTokenService implements TokenService {
       out.put((String) e.getKey(), s);
     }
     return out;
-  }
-
-  private static void checkJsonValue(String claim, Object v, int depth) {
-    if (v instanceof String s) {
-      checkUtf8(claim, s);
-      return;
-    }
-    if (v instanceof Boolean) {
-      return;
-    }
-    if (v instanceof Number n) {
-      if ((v instanceof Double || v instanceof Float) && !Double.isFinite(n.doubleValue())) {
-        throw new IllegalArgumentException("claim " + claim + " is not a finite number");
-      }
-      return;
-    }
-    if (v instanceof Collection<?> c) {
-      checkDepth(claim, depth);
-      for (Object o : c) {
-        checkJsonValue(claim, o, depth + 1);
-      }
-      return;
-    }
-    if (v instanceof Map<?, ?> m) {
-      checkDepth(claim, depth);
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (!(e.getKey() instanceof String key)) {
-          throw new IllegalArgumentException("claim " + claim + " has a non-string key");
-        }
-        checkUtf8(claim, key);
-        checkJsonValue(claim, e.getValue(), depth + 1);
-      }
-      return;
-    }
-    throw new IllegalArgumentException(
-        "claim " + claim + " must be a string, number, boolean, list or map, not "
-            + (v == null ? "null" : v.getClass().getName()));
-  }
-
-  /**
-   * An unpaired surrogate cannot be written as UTF-8: the claim would arrive as {@code ?}, a
-   * value the caller never gave. (The principal's strings are checked by {@link Principal}.)
-   */
-  private static void checkUtf8(String claim, String s) {
-    if (!StandardCharsets.UTF_8.newEncoder().canEncode(s)) {
-      throw new IllegalArgumentException("claim " + claim + " holds an unpaired UTF-16 surrogate");
-    }
-  }
-
-  /** A token nested deeper than the verifier reads (and a list holding itself) cannot be issued. */
-  private static void checkDepth(String claim, int depth) {
-    if (depth > StrictJson.MAX_DEPTH) {
-      throw new IllegalArgumentException(
-          "claim " + claim + " is nested deeper than " + StrictJson.MAX_DEPTH + " levels");
-    }
   }
 
   private static String newTokenId() {
