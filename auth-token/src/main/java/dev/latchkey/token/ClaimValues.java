@@ -131,7 +131,7 @@ final class ClaimValues {
       return n;
     }
     if (type == BigInteger.class || type == BigDecimal.class) {
-      if (!StrictJson.readsNumber(n.toString())) {
+      if (!readBack(n.toString())) {
         throw new IllegalArgumentException(
             "claim " + claim + " holds a number verify cannot read (beyond double range or "
                 + StrictJson.MAX_NUMBER_LENGTH + " characters)");
@@ -141,6 +141,20 @@ final class ClaimValues {
     throw new IllegalArgumentException(
         "claim " + claim + " holds a " + type.getName()
             + ": numbers must be Integer, Long, Short, Byte, Double, Float, BigInteger or BigDecimal");
+  }
+
+  /**
+   * Whether verify's own reader reads the number {@code text} back (RFC 8259's grammar, at most
+   * {@value StrictJson#MAX_NUMBER_LENGTH} characters, within {@code double} range): asked of the
+   * reader itself, so the two rules cannot drift apart.
+   */
+  private static boolean readBack(String text) {
+    try {
+      StrictJson.parseObject(("{\"n\":" + text + "}").getBytes(StandardCharsets.US_ASCII));
+      return true;
+    } catch (Refusal e) {
+      return false;
+    }
   }
 
   /**

@@ -196,9 +196,13 @@ final class CompactJws {
    * Verifies the signature with {@code key}, whatever the header says: call {@link #checkHeader}
    * first, or know the header segment to have passed it.
    *
-   * @throws Refusal INVALID_CREDENTIALS for a bad signature
+   * @throws Refusal INVALID_CREDENTIALS for a bad signature, or a key whose {@code key_ops} forbid
+   *     verifying
    */
   void verifySignature(SigningKey key) throws Refusal {
+    if (!key.canVerify()) {
+      throw Refusal.invalid("key may not verify");
+    }
     if (!key.verify(ascii, secondDot)) {
       throw Refusal.invalid("bad signature");
     }

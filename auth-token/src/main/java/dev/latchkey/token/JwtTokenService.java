@@ -43,10 +43,12 @@ import java.util.TreeSet;
  * caller's extra claims, which may not reuse any of those names nor {@code nbf}.
  *
  * <p><b>Verify</b> never throws and refuses, in this order: input longer than {@code
- * maxTokenLength}, not three base64url parts, bad header JSON (MALFORMED); unknown or missing
- * {@code kid}, an {@code alg} other than that key's (so {@code none} and HMAC-with-a-public-key),
- * {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code crit} headers, a bad signature, a {@code
- * typ} other than {@code at+jwt} or {@code application/at+jwt} (case-insensitive)
+ * maxTokenLength}, not three canonical base64url parts (no padding, no spare bit set), bad header
+ * JSON (MALFORMED); unknown or missing {@code kid}, an {@code alg} other than that key's (so
+ * {@code none} and HMAC-with-a-public-key), {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code
+ * crit} headers, a key whose JWK {@code key_ops} forbid verifying, a bad signature (for ES256 under
+ * a key the ring can sign with, also the high-s spelling: see {@link SigningKey}), a {@code typ}
+ * other than {@code at+jwt} or {@code application/at+jwt} (case-insensitive)
  * (INVALID_CREDENTIALS); bad payload JSON or a missing or mistyped {@code iss}, {@code sub}, {@code
  * aud}, {@code exp}, {@code iat} or {@code jti} (MALFORMED); a wrong issuer or audience
  * (INVALID_CREDENTIALS); {@code exp} at or before now minus the skew (EXPIRED); {@code nbf} or
@@ -54,10 +56,11 @@ import java.util.TreeSet;
  * revocation list that cannot answer (UNAVAILABLE). The success carries the principal as issued:
  * subject, roles and attributes. Every time check uses the injected clock.
  *
- * <p>The payload is read only once the signature holds, as strict RFC 8259 JSON with a few
- * narrower rules besides: one top-level object, well-formed UTF-8 only, no member name twice in
- * any object, no {@code \}{@code u} escape leaving a surrogate unpaired, at most 32 levels of
- * nesting and numbers of at most 256 characters; anything else is bad payload JSON.
+ * <p>The header, and the payload once the signature holds, are read by one strict RFC 8259 JSON
+ * reader with a few narrower rules besides: one top-level object, well-formed UTF-8 only (no
+ * byte-order mark), no member name twice in any object, no {@code \}{@code u} escape leaving a
+ * surrogate unpaired, at most 32 levels of nesting and numbers of at most 256 characters; anything
+ * else is bad header or bad payload JSON.
  *
  * <p><b>Revocation.</b> {@link #revoke} lists the token's ({@code iss}, {@code jti}) until its
  * {@code exp} plus the clock skew (as long as it could be accepted). {@link #revokeAll} refuses

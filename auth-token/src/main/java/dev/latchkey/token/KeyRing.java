@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * The keys of a token service: one that signs new tokens and any number that still verify (keys
  * being rotated out, or other issuers' public keys). Every key has a distinct {@code kid}; a token
- * is verified only with the key its {@code kid} names, and only with that key's algorithm.
+ * is verified only with the key its {@code kid} names, only with that key's algorithm, and only if
+ * the key {@linkplain SigningKey#canVerify may verify}.
  *
  * <p>Immutable: rotation builds a new ring, e.g. {@code ring.rotate(newKey)} (the new key signs,
  * the old signer still verifies), then later {@code ring.without(oldKid)}; give the new ring to
@@ -30,7 +31,8 @@ public final class KeyRing {
     if (signingKey != null) {
       if (!signingKey.canSign()) {
         throw new IllegalArgumentException(
-            "the signing key must hold its private part: " + signingKey.kid());
+            "the signing key must hold its private part and, if its JWK has key_ops, allow sign: "
+                + signingKey.kid());
       }
       map.put(signingKey.kid(), signingKey);
     }

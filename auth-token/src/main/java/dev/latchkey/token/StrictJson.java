@@ -94,26 +94,6 @@ final class StrictJson {
     return object;
   }
 
-  /**
-   * Whether {@code text} is one JSON number this reader reads: RFC 8259's grammar, at most
-   * {@value #MAX_NUMBER_LENGTH} characters, within {@code double} range. What issue asks before
-   * it writes a {@code BigInteger} or {@code BigDecimal} claim.
-   */
-  static boolean readsNumber(String text) {
-    byte[] ascii = text.getBytes(StandardCharsets.ISO_8859_1);
-    StrictJson reader = new StrictJson(ascii, 0, ascii.length, "bad number");
-    int first = reader.peek();
-    if (first != '-' && !isDigit(first)) {
-      return false;
-    }
-    try {
-      reader.number();
-    } catch (Refusal | NumberFormatException e) {
-      return false;
-    }
-    return reader.pos == reader.end;
-  }
-
   private Refusal refused() {
     return Refusal.malformed(detail);
   }
