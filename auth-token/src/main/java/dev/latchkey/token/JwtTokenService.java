@@ -187,14 +187,14 @@ public final class JwtTokenService implements TokenService {
    * @throws IllegalArgumentException naming the claim (never its value) when an extra claim
    *     reuses a registered name ({@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code nbf},
    *     {@code iat}, {@code jti}, {@code roles}, {@code attrs}), or holds anything verify would
-   *     not read back: a value other than a string, boolean, list or map of those, or number (an
-   *     {@code Integer}, {@code Long}, {@code Short}, {@code Byte}, {@code AtomicInteger}, {@code
-   *     AtomicLong}, finite {@code Double} or {@code Float}, or a {@code BigInteger} or {@code
-   *     BigDecimal} within {@code double} range and 256 characters); a string or key with an
-   *     unpaired UTF-16 surrogate; a member name twice in one map; lists and maps nested deeper
-   *     than verify reads (31 levels inside the claims); or when the token would exceed {@code
-   *     maxTokenLength}. Whatever issue returns, {@link #verify} accepts until it expires or is
-   *     revoked.
+   *     not read back: a value other than a string, a boolean, a number (an {@code Integer},
+   *     {@code Long}, {@code Short}, {@code Byte}, {@code AtomicInteger}, {@code AtomicLong},
+   *     finite {@code Double} or {@code Float}, or a {@code BigInteger} or {@code BigDecimal}
+   *     within {@code double} range and 256 characters), or a list or map of those; a string or
+   *     key with an unpaired UTF-16 surrogate; a member name twice in one map; lists and maps
+   *     nested deeper than verify reads (31 levels inside the claims); or when the token would
+   *     exceed {@code maxTokenLength}. Whatever issue returns, {@link #verify} accepts until it
+   *     expires or is revoked.
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
