@@ -197,12 +197,9 @@ final class CompactJws {
    * first, or know the header segment to have passed it.
    *
    * @throws Refusal INVALID_CREDENTIALS for a bad signature, or a key whose {@code key_ops} forbid
-   *     verifying
+   *     verifying (which no {@link KeyRing} holds)
    */
   void verifySignature(SigningKey key) throws Refusal {
-    if (!key.canVerify()) {
-      throw Refusal.invalid("key may not verify");
-    }
     if (!key.verify(ascii, secondDot)) {
       throw Refusal.invalid("bad signature");
     }

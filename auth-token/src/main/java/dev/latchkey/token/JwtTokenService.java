@@ -46,9 +46,9 @@ import java.util.TreeSet;
  * maxTokenLength}, not three canonical base64url parts (no padding, no spare bit set), bad header
  * JSON (MALFORMED); unknown or missing {@code kid}, an {@code alg} other than that key's (so
  * {@code none} and HMAC-with-a-public-key), {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code
- * crit} headers, a key whose JWK {@code key_ops} forbid verifying, a bad signature (for ES256 under
- * a key the ring can sign with, also the high-s spelling: see {@link SigningKey}), a {@code typ}
- * other than {@code at+jwt} or {@code application/at+jwt} (case-insensitive)
+ * crit} headers, a bad signature (for ES256 under a key the ring can sign with, also the high-s
+ * spelling: see {@link SigningKey}), a {@code typ} other than {@code at+jwt} or {@code
+ * application/at+jwt} (case-insensitive)
  * (INVALID_CREDENTIALS); bad payload JSON or a missing or mistyped {@code iss}, {@code sub}, {@code
  * aud}, {@code exp}, {@code iat} or {@code jti} (MALFORMED); a wrong issuer or audience
  * (INVALID_CREDENTIALS); {@code exp} at or before now minus the skew (EXPIRED); {@code nbf} or

@@ -231,7 +231,8 @@ public final class SigningKey {
    * members ({@code d}, or {@code k} for {@code oct}) can sign; one without can only verify. Its
    * {@code use}, when present, must be {@code sig}; its {@code key_ops}, when present, are
    * honoured: without {@code sign} the key never signs ({@link #canSign} is false), without
-   * {@code verify} it never verifies ({@link #canVerify} is false; a token naming it is refused).
+   * {@code verify} it never verifies ({@link #canVerify} is false, and no {@link KeyRing} takes
+   * it, since a ring's service verifies, and revokes, the tokens it issues).
    *
    * @throws IllegalArgumentException when the JSON is not a usable signing JWK, or its {@code
    *     key_ops} leave it nothing to do (neither {@code verify}, nor {@code sign} with a private

@@ -69,18 +69,29 @@ class JwkKeyOpsTest {
   @Test
   void aKeyWhoseKeyOpsForbidVerifyingIsNotUsedToVerify() throws Exception {
     SigningKey signOnly = SigningKey.fromJwk(oct("h", KeyOperation.SIGN));
-    JwtTokenService service = service(KeyRing.of(signOnly));
-
-    String token = service.issue(Principal.of("alice")).value();
-
-    AuthResult own = service.verify(token);
-    assertThat(own.succeeded()).isFalse();
-    assertThat(((AuthResult.Failure) own).reason()).isEqualTo(Reason.INVALID_CREDENTIALS);
-    assertThat(service.verify(tokenOf("h")).succeeded()).isFalse();
-
     SigningKey ecSignOnly = SigningKey.fromJwk(ec("e", KeyOperation.SIGN).toJSONString());
-    JwtTokenService es = service(KeyRing.of(ecSignOnly));
-    assertThat(es.verify(es.issue(Principal.of("alice")).value()).succeeded()).isFalse();
+    SigningKey other = SigningKey.hmac("o", SECRET, SigningAlgorithm.HS256);
+
+    // No ring takes it: a ring's service verifies what it issues, and revoke verifies first, so
+    // a signing key that may not verify would issue tokens no logout could revoke.
+    for (SigningKey key : List.of(signOnly, ecSignOnly)) {
+      assertThatThrownBy(() -> KeyRing.of(key))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("key_ops");
+      assertThatThrownBy(() -> KeyRing.verifyOnly(key))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("key_ops");
+      assertThatThrownBy(() -> KeyRing.of(other, key))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("key_ops");
+    }
+    // And the key itself refuses to verify, even a signature it made.
+    String token = Forge.sign(signOnly, "{\"alg\":\"HS256\",\"kid\":\"h\"}", "{}");
+    assertThatThrownBy(() -> CompactJws.parse(token, 8192).verifyWith(signOnly))
+        .isInstanceOf(Refusal.class)
+        .hasMessage("bad signature");
+    // The same secret without key_ops verifies it: the refusal is the key_ops', not the token's.
+    CompactJws.parse(token, 8192).verifyWith(SigningKey.hmac("h", SECRET, SigningAlgorithm.HS256));
   }
 
   @Test
@@ -107,7 +118,13 @@ class JwkKeyOpsTest {
   @Test
   void thePublishedPartOfASignOnlyKeyVerifiesElsewhere() throws Exception {
     SigningKey signOnly = SigningKey.fromJwk(ec("e", KeyOperation.SIGN).toJSONString());
-    String token = service(KeyRing.of(signOnly)).issue(Principal.of("alice")).value();
+    long now = clock.instant().getEpochSecond();
+    String token =
+        Forge.sign(
+            signOnly,
+            "{\"alg\":\"ES256\",\"kid\":\"e\",\"typ\":\"at+jwt\"}",
+            "{\"iss\":\"https://auth.example\",\"sub\":\"alice\",\"aud\":\"api\",\"iat\":"
+                + now + ",\"exp\":" + (now + 60) + ",\"jti\":\"j\"}");
 
     // What the issuer publishes is for verifying: its public JWK carries use=sig, no key_ops.
     SigningKey published = SigningKey.fromJwk(signOnly.publicJwkJson().orElseThrow());
