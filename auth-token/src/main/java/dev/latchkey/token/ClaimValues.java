@@ -140,7 +140,8 @@ final class ClaimValues {
     }
     throw new IllegalArgumentException(
         "claim " + claim + " holds a " + type.getName()
-            + ": numbers must be Integer, Long, Short, Byte, Double, Float, BigInteger or BigDecimal");
+            + ": numbers must be Integer, Long, Short, Byte, Double, Float, BigInteger or"
+            + " BigDecimal");
   }
 
   /**

@@ -188,7 +188,8 @@ final class KeyImport {
       String kid, SigningAlgorithm alg, byte[] privateDer, byte[] publicDer)
       throws GeneralSecurityException {
     KeyFactory kf = KeyFactory.getInstance("RSA");
-    PrivateKey priv = privateDer == null ? null : kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
+    PrivateKey priv =
+        privateDer == null ? null : kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
     RSAPublicKey pub;
     if (publicDer != null) {
       pub = (RSAPublicKey) kf.generatePublic(new X509EncodedKeySpec(publicDer));

@@ -46,7 +46,8 @@ class EcdsaLowSTest {
     Arrays.fill(other, 32, 64, (byte) 0);
     int len = Math.min(flipped.length, 32);
     System.arraycopy(flipped, flipped.length - len, other, 64 - len, len);
-    return token.substring(0, dot + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(other);
+    return token.substring(0, dot + 1)
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(other);
   }
 
   private static Reason reason(AuthResult result) {

@@ -115,7 +115,8 @@ class IssueVerifyPropertiesTest {
       }
       case 12 -> {
         // Now and then an IdentityHashMap, whose equal names can be two keys.
-        Map<String, Object> map = random.nextInt(4) == 0 ? new IdentityHashMap<>() : new HashMap<>();
+        Map<String, Object> map =
+            random.nextInt(4) == 0 ? new IdentityHashMap<>() : new HashMap<>();
         int size = random.nextInt(4);
         for (int i = 0; i < size; i++) {
           map.put(new String(name(random)), value(random, depth + 1));

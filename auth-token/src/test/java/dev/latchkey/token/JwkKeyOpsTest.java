@@ -154,7 +154,11 @@ class JwkKeyOpsTest {
     String publics =
         new JWKSet(List.of(ec("a").toPublicJWK(), ec("b").toPublicJWK())).toString(false);
 
-    assertThat(SigningKey.fromJwkSet(secrets)).extracting(SigningKey::kid).containsExactly("h", "p");
-    assertThat(SigningKey.fromJwkSet(publics)).extracting(SigningKey::kid).containsExactly("a", "b");
+    assertThat(SigningKey.fromJwkSet(secrets))
+        .extracting(SigningKey::kid)
+        .containsExactly("h", "p");
+    assertThat(SigningKey.fromJwkSet(publics))
+        .extracting(SigningKey::kid)
+        .containsExactly("a", "b");
   }
 }

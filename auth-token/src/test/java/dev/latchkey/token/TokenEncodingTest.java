@@ -59,9 +59,10 @@ class TokenEncodingTest {
     assertThat(spare).as("a segment with spare bits").isNotZero();
     char last = segment.charAt(segment.length() - 1);
     char respelled = ALPHABET.charAt(ALPHABET.indexOf(last) | 1);
-    assertThat(Base64.getUrlDecoder().decode(segment.substring(0, segment.length() - 1) + respelled))
+    String other = segment.substring(0, segment.length() - 1) + respelled;
+    assertThat(Base64.getUrlDecoder().decode(other))
         .isEqualTo(Base64.getUrlDecoder().decode(segment));
-    return segment.substring(0, segment.length() - 1) + respelled;
+    return other;
   }
 
   /** {@code json} with spaces added at the end until its base64url has spare bits. */
@@ -124,7 +125,8 @@ class TokenEncodingTest {
   void aSignatureSegmentWithSpareBitsSetIsMalformed() {
     String token = signed(b64(HEADER), b64(payload())); // 32 bytes: 43 characters, 2 spare bits
     int dot = token.lastIndexOf('.');
-    malformed(service.verify(token.substring(0, dot + 1) + withSpareBitSet(token.substring(dot + 1))));
+    String signature = token.substring(dot + 1);
+    malformed(service.verify(token.substring(0, dot + 1) + withSpareBitSet(signature)));
   }
 
   @Test
