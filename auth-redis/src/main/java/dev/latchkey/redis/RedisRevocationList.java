@@ -20,7 +20,6 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClusterClient;
@@ -38,8 +37,9 @@ import redis.clients.jedis.resps.ScanResult;
  * {@code <not-before ms>:<retain-until ms>} (the later of both always wins, in a script). Both
  * expire by themselves when the token could no longer be used. A revoked refresh family is {@code
  * <prefix>{<subject shard>}:rg:<sha256(f|family id)>} holding its retain-until ms. Every write is
- * one script that also publishes the entry on {@code <prefix>revocations} (on Cluster a plain
- * PUBLISH reaches every node).
+ * one script that also publishes the entry on {@code <prefix>revocations}; on Cluster the script
+ * runs on the master of the key's slot, and its PUBLISH travels from there to every node over the
+ * cluster bus.
  *
  * <p>Bounded per subject: the subject's token and family keys are indexed in the sorted set {@code
  * <prefix>{<shard>}:ri:<subject hash>} scored by their end, and a revocation that would make more
@@ -52,29 +52,31 @@ import redis.clients.jedis.resps.ScanResult;
  * keyed by the digests themselves ({@link Sha256}), not by key strings: a check hashes {@code
  * iss|jti} (and the subject, unless the replica holds no subject entry) and looks the digests up,
  * and builds the two key strings only when it has to ask Redis. Keys received that no check of
- * this version could look up (another prefix or shape) are ignored. It is
- * current once subscribed and bootstrapped (a SCAN of the revocation keys, on every master of a
- * Cluster) and while heartbeats arrive through the subscription; otherwise {@code isRevoked} asks
- * Redis directly (one script, one round trip) and throws {@link StoreUnavailableException} when it
- * cannot. After every (re)subscription the replica resyncs as a union: entries found in Redis are
- * added, and live entries Redis lacks (it restarted empty) are written back.
+ * this version could look up (another prefix or shape) are ignored. It is current once subscribed
+ * and bootstrapped (a SCAN of the revocation keys, on every master of a Cluster, never a replica)
+ * and while every shard proves its path ({@link RevocationShards}: one heartbeat per master, sent
+ * where that shard's revocations are, arriving in sequence within {@code 3 × heartbeat});
+ * otherwise {@code isRevoked} asks Redis directly (one script, one round trip) and throws {@link
+ * StoreUnavailableException} when it cannot. After every (re)subscription, and whenever a shard's
+ * heartbeats show a gap (a lost message, a failover) or a new incarnation (a master restarted
+ * empty), the replica resyncs as a union: entries found in Redis are added, and live entries Redis
+ * lacks (it restarted empty, or failed over before a write reached the replica) are written back.
  *
  * <p>Propagation bound: a revocation written through one instance is enforced by another within
- * the pub/sub delivery time (about a millisecond on a LAN) while its subscription is healthy. A
- * subscription that silently stops answering is noticed after at most {@code 3 × heartbeat}, from
- * when on reads go to Redis directly until the resubscription and resync have finished. So the
- * bound is the pub/sub latency, and a message can only be lost in a window no longer than {@code
- * 3 × heartbeat} (the default heartbeat is 500 ms).
+ * the pub/sub delivery time (about a millisecond on a LAN) while every shard's path is healthy. A
+ * shard whose path breaks or goes silent is noticed after at most {@code 3 × heartbeat} (the
+ * default heartbeat is 500 ms), from when on reads go to Redis directly until the path is proven
+ * again and the resync has finished.
  *
  * <p>Thread-safe. {@link #close} stops the subscriber and heartbeat threads.
  */
 final class RedisRevocationList implements RevocationList, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RedisRevocationList.class.getName());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  /** A heartbeat message: it has no entry's three parts, so {@link #apply} ignores it. */
-  private static final String HEARTBEAT = "h";
   private static final int SCAN_COUNT = 500;
   private static final long MAX_BACKOFF_MS = 1000;
+  /** Heartbeats between two reads of the topology (CLUSTER SHARDS), on a Cluster. */
+  private static final int BEATS_PER_TOPOLOGY_CHECK = 20;
 
   private static final RedisCalls.Script REVOKE_TOKEN =
       Lua.script(
@@ -411,10 +413,17 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     return nbf == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(nbf));
   }
 
-  /** Whether the replica is known to hold every live entry: subscribed, synced, answering. */
+  /**
+   * Whether the replica is known to hold every live entry: subscribed, synced, and every shard's
+   * heartbeat fresh and in sequence.
+   */
   boolean isCurrent() {
     Listener l = listener;
-    return l != null && l.current && nanos.getAsLong() - l.lastPong < staleNanos;
+    if (l == null || !l.current) {
+      return false;
+    }
+    RevocationShards s = l.shards;
+    return s != null && s.proven(nanos.getAsLong());
   }
 
   /**
@@ -580,9 +589,9 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
    * Makes the replica and Redis the union of both: everything in Redis is added here, everything
    * live here that Redis lacks (or holds shorter) is written back.
    */
-  void resync() {
+  void resync(RevocationShards shards) {
     long now = clock.millis();
-    Map<String, String> remote = scanRevocations();
+    Map<String, String> remote = scanRevocations(shards);
     for (Map.Entry<String, String> e : remote.entrySet()) {
       Keys.RevocationKey key = keys.parseRevocation(e.getKey());
       try {
@@ -621,18 +630,22 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     }
   }
 
-  private Map<String, String> scanRevocations() {
+  private Map<String, String> scanRevocations(RevocationShards shards) {
     String match = globEscape(keys.prefix()) + "{*}:r[tsg]:*";
     Map<String, String> out = new HashMap<>();
     try {
       if (redis.jedis() instanceof RedisClusterClient cluster) {
-        // SCAN sees one node: ask every node (replicas too, harmless: the result is a union).
-        for (ConnectionPool pool : cluster.getClusterNodes().values()) {
-          try (Connection connection = pool.getResource()) {
-            @SuppressWarnings("resource") // closing it would close the pooled connection twice
+        // SCAN sees one node: ask every master, the shards whose heartbeats prove this replica
+        // (a replica answers a GET with MOVED).
+        List<Connection> masters = shards.masters(cluster);
+        try {
+          for (Connection connection : masters) {
+            @SuppressWarnings("resource") // closed below, with the others
             Jedis node = new Jedis(connection);
             scanNode(node, node::pipelined, match, out);
           }
+        } finally {
+          masters.forEach(Connection::close);
         }
       } else {
         scanNode(redis.jedis(), redis.jedis()::pipelined, match, out);
@@ -754,6 +767,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   }
 
   private void heartbeatLoop() {
+    long beats = 0;
     while (!closed) {
       try {
         if (closing.await(heartbeatMs, TimeUnit.MILLISECONDS)) {
@@ -762,20 +776,35 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      if (listener != null) {
-        try {
-          // Published on a pooled connection and received through the subscription, which so
-          // proves itself alive without anything but SUBSCRIBE and UNSUBSCRIBE ever written to its
-          // connection. (A PING written there raced Jedis: under load its PONG could arrive before
-          // Jedis had queued the PONG handler; the subscription then failed with a JedisException
-          // and its still-subscribed connection went back to the pool, so other commands read
-          // pub/sub messages as their replies.)
-          redis.call("revocation heartbeat", j -> j.publish(channel, HEARTBEAT));
-        } catch (RuntimeException e) {
-          // Redis is unreachable: no heartbeat arrives, and the replica stops being current.
+      Listener l = listener;
+      RevocationShards s = l == null ? null : l.shards;
+      if (s != null) {
+        // Published on pooled connections and received through the subscription, which so proves
+        // itself alive without anything but SUBSCRIBE and UNSUBSCRIBE ever written to its
+        // connection. (A PING written there raced Jedis: under load its PONG could arrive before
+        // Jedis had queued the PONG handler; the subscription then failed with a JedisException
+        // and its still-subscribed connection went back to the pool, so other commands read
+        // pub/sub messages as their replies.)
+        s.publish(redis, channel);
+        if (++beats % BEATS_PER_TOPOLOGY_CHECK == 0 && topologyChanged(s)) {
+          // Resubscribed and resynced under heartbeats for the shards as they are now.
+          l.end();
         }
       }
       purge(clock.millis());
+    }
+  }
+
+  /** Whether the Cluster's shards are no longer those {@code s} proves; false if none answers. */
+  private boolean topologyChanged(RevocationShards s) {
+    if (!(redis.jedis() instanceof RedisClusterClient)) {
+      return false;
+    }
+    try {
+      return s.changedIn(RevocationShards.discover(redis.jedis(), keys, staleNanos, 0));
+    } catch (RuntimeException e) {
+      // No node answers: the heartbeats stop proving the shards anyway.
+      return false;
     }
   }
 
@@ -789,7 +818,10 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   final class Listener extends JedisPubSub {
     volatile boolean current;
     volatile boolean synced;
-    volatile long lastPong = nanos.getAsLong();
+    /** The shards this subscription hears from, set by each sync; null until the first. */
+    volatile RevocationShards shards;
+    /** The heartbeats the last sync published, for tests that drive a listener by hand. */
+    volatile List<String> syncBeats = List.of();
     private boolean confirmed;
     private boolean ending;
     private boolean unsubscribeSent;
@@ -810,7 +842,6 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
     @Override
     public void onSubscribe(String subscribedChannel, int subscribedChannels) {
-      lastPong = nanos.getAsLong();
       synchronized (this) {
         confirmed = true;
         if (closed) {
@@ -821,11 +852,26 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
           return;
         }
       }
+      // Subscribed first, then resynced: nothing published in between is missed.
+      sync();
+    }
+
+    /**
+     * Learns the shards, publishes each one's first heartbeat, then reads every master. The first
+     * heartbeats leave before the scan starts, so a message lost after the scan read its key is
+     * followed by a gap in its shard's sequence, which this subscription then sees.
+     */
+    private void sync() {
       try {
-        // Subscribed first, then resynced: nothing published in between is missed.
-        resync();
+        RevocationShards next =
+            RevocationShards.discover(redis.jedis(), keys, staleNanos, nanos.getAsLong());
+        syncBeats = next.publish(redis, channel);
+        shards = next;
+        resync(next);
         synced = true;
-        current = true;
+        synchronized (this) {
+          current = !ending;
+        }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "revocation resync failed: {0}", e.getClass());
         end();
@@ -834,13 +880,17 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
     @Override
     public void onMessage(String messageChannel, String message) {
-      lastPong = nanos.getAsLong();
-      apply(message);
-    }
-
-    @Override
-    public void onPong(String pattern) {
-      lastPong = nanos.getAsLong();
+      RevocationShards s = shards;
+      RevocationShards.Beat beat =
+          s == null ? RevocationShards.Beat.NOT_OURS : s.receive(message, nanos.getAsLong());
+      if (beat == RevocationShards.Beat.GAP) {
+        // A shard's path lost a heartbeat or its data a new incarnation: what it published
+        // meanwhile may be missing here. Not current until resynced under new heartbeats.
+        current = false;
+        sync();
+      } else if (beat == RevocationShards.Beat.NOT_OURS && !message.startsWith("h ")) {
+        apply(message);
+      }
     }
   }
 }

@@ -23,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,10 +46,12 @@ import java.util.TreeSet;
  * cut-off rather than at the clock's time when that cut-off lies ahead (see {@link Revocations}).
  *
  * <p><b>Verify</b> never throws and refuses, in this order: input longer than {@code
- * maxTokenLength}, not three base64url parts, bad header JSON (MALFORMED); unknown or missing
- * {@code kid}, an {@code alg} other than that key's (so {@code none} and HMAC-with-a-public-key),
- * {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code crit} headers, a bad signature, a {@code
- * typ} other than {@code at+jwt} or {@code application/at+jwt} (case-insensitive)
+ * maxTokenLength}, not three canonical base64url parts (no padding, no spare bit set), bad header
+ * JSON (MALFORMED); unknown or missing {@code kid}, an {@code alg} other than that key's (so
+ * {@code none} and HMAC-with-a-public-key), {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code
+ * crit} headers, a bad signature (for ES256 under a key the ring can sign with, also the high-s
+ * spelling: see {@link SigningKey}), a {@code typ} other than {@code at+jwt} or {@code
+ * application/at+jwt} (case-insensitive)
  * (INVALID_CREDENTIALS); bad payload JSON or a missing or mistyped {@code iss}, {@code sub}, {@code
  * aud}, {@code exp}, {@code iat} or {@code jti} (MALFORMED); a wrong issuer or audience
  * (INVALID_CREDENTIALS); {@code exp} at or before now minus the skew (EXPIRED); {@code nbf} or
@@ -58,10 +59,11 @@ import java.util.TreeSet;
  * revocation list that cannot answer (UNAVAILABLE). The success carries the principal as issued:
  * subject, roles and attributes. Every time check uses the injected clock.
  *
- * <p>The payload is read only once the signature holds, as strict RFC 8259 JSON with a few
- * narrower rules besides: one top-level object, well-formed UTF-8 only, no member name twice in
- * any object, no {@code \}{@code u} escape leaving a surrogate unpaired, at most 32 levels of
- * nesting and numbers of at most 256 characters; anything else is bad payload JSON.
+ * <p>The header, and the payload once the signature holds, are read by one strict RFC 8259 JSON
+ * reader with a few narrower rules besides: one top-level object, well-formed UTF-8 only (no
+ * byte-order mark), no member name twice in any object, no {@code \}{@code u} escape leaving a
+ * surrogate unpaired, at most 32 levels of nesting and numbers of at most 256 characters; anything
+ * else is bad header or bad payload JSON.
  *
  * <p><b>Revocation.</b> {@link #revoke} lists the token's ({@code iss}, {@code jti}) until its
  * {@code exp} plus the clock skew (as long as it could be accepted). {@link #revokeFamily} refuses
@@ -188,13 +190,17 @@ public final class JwtTokenService implements TokenService {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException when an extra claim reuses a registered name ({@code iss},
-   *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
-   *     roles}, {@code attrs}, {@code sid}), holds a value other than a string, number, boolean,
-   *     list or map of those, holds a string or key with an unpaired UTF-16 surrogate, nests lists
-   *     and maps
-   *     deeper than verify reads (31 levels inside the claims), or the token would exceed {@code
-   *     maxTokenLength}
+   * @throws IllegalArgumentException naming the claim (never its value) when an extra claim
+   *     reuses a registered name ({@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code nbf},
+   *     {@code iat}, {@code jti}, {@code roles}, {@code attrs}, {@code sid}), or holds anything verify would
+   *     not read back: a value other than a string, a boolean, a number (an {@code Integer},
+   *     {@code Long}, {@code Short}, {@code Byte}, {@code AtomicInteger}, {@code AtomicLong},
+   *     finite {@code Double} or {@code Float}, or a {@code BigInteger} or {@code BigDecimal}
+   *     within {@code double} range and 256 characters), or a list or map of those; a string or
+   *     key with an unpaired UTF-16 surrogate; a member name twice in one map; lists and maps
+   *     nested deeper than verify reads (31 levels inside the claims); or when the token would
+   *     exceed {@code maxTokenLength}. Whatever issue returns, {@link #verify} accepts until it
+   *     expires or is revoked.
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
@@ -215,7 +221,7 @@ public final class JwtTokenService implements TokenService {
     if (familyId.isEmpty()) {
       throw new IllegalArgumentException("familyId cannot be empty");
     }
-    checkUtf8("sid", familyId);
+    ClaimValues.checkUtf8("sid", familyId);
     return mint(principal, familyId, extraClaims);
   }
 
@@ -226,13 +232,7 @@ public final class JwtTokenService implements TokenService {
     }
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(extraClaims, "extraClaims");
-    for (Map.Entry<String, Object> e : extraClaims.entrySet()) {
-      if (RESERVED.contains(e.getKey())) {
-        throw new IllegalArgumentException("extra claims cannot set registered claim " + e.getKey());
-      }
-      checkUtf8(e.getKey(), e.getKey());
-      checkJsonValue(e.getKey(), e.getValue(), 2); // the claims object is depth 1
-    }
+    Map<String, Object> extra = ClaimValues.copyOf(extraClaims, RESERVED, maxTokenLength);
     long nowMillis = Revocations.mintTime(revocations, principal.subject(), clock.millis(),
         skewMillis - fleetClockSkew.toMillis());
     long now = Math.floorDiv(nowMillis, 1000L);
@@ -253,7 +253,7 @@ public final class JwtTokenService implements TokenService {
     if (!principal.attributes().isEmpty()) {
       claims.put("attrs", new TreeMap<>(principal.attributes()));
     }
-    claims.putAll(extraClaims);
+    claims.putAll(extra);
     String signingInput =
         headerPrefix
             + B64.encodeToString(
@@ -609,61 +609,6 @@ public final class JwtTokenService implements TokenService {
       out.put((String) e.getKey(), s);
     }
     return out;
-  }
-
-  private static void checkJsonValue(String claim, Object v, int depth) {
-    if (v instanceof String s) {
-      checkUtf8(claim, s);
-      return;
-    }
-    if (v instanceof Boolean) {
-      return;
-    }
-    if (v instanceof Number n) {
-      if ((v instanceof Double || v instanceof Float) && !Double.isFinite(n.doubleValue())) {
-        throw new IllegalArgumentException("claim " + claim + " is not a finite number");
-      }
-      return;
-    }
-    if (v instanceof Collection<?> c) {
-      checkDepth(claim, depth);
-      for (Object o : c) {
-        checkJsonValue(claim, o, depth + 1);
-      }
-      return;
-    }
-    if (v instanceof Map<?, ?> m) {
-      checkDepth(claim, depth);
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (!(e.getKey() instanceof String key)) {
-          throw new IllegalArgumentException("claim " + claim + " has a non-string key");
-        }
-        checkUtf8(claim, key);
-        checkJsonValue(claim, e.getValue(), depth + 1);
-      }
-      return;
-    }
-    throw new IllegalArgumentException(
-        "claim " + claim + " must be a string, number, boolean, list or map, not "
-            + (v == null ? "null" : v.getClass().getName()));
-  }
-
-  /**
-   * An unpaired surrogate cannot be written as UTF-8: the claim would arrive as {@code ?}, a
-   * value the caller never gave. (The principal's strings are checked by {@link Principal}.)
-   */
-  private static void checkUtf8(String claim, String s) {
-    if (!StandardCharsets.UTF_8.newEncoder().canEncode(s)) {
-      throw new IllegalArgumentException("claim " + claim + " holds an unpaired UTF-16 surrogate");
-    }
-  }
-
-  /** A token nested deeper than the verifier reads (and a list holding itself) cannot be issued. */
-  private static void checkDepth(String claim, int depth) {
-    if (depth > StrictJson.MAX_DEPTH) {
-      throw new IllegalArgumentException(
-          "claim " + claim + " is nested deeper than " + StrictJson.MAX_DEPTH + " levels");
-    }
   }
 
   private static String newTokenId() {
