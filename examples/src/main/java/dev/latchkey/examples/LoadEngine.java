@@ -172,6 +172,10 @@ final class LoadEngine {
       new java.util.concurrent.ConcurrentLinkedDeque<>();
   /** The operation each worker is running, to say which kind an UNAVAILABLE answer was. */
   private final ThreadLocal<String> currentKind = ThreadLocal.withInitial(() -> "management");
+  private final LongAdder slowUnavailable = new LongAdder();
+  private volatile long slowUnavailableNanos = Long.MAX_VALUE;
+  /** How long this worker's last timed call took, for the UNAVAILABLE diagnosis. */
+  private final ThreadLocal<Long> lastCallNanos = ThreadLocal.withInitial(() -> 0L);
   private final LongAdder lost = new LongAdder();
   private final LongAccumulator maxUnavailableNanos = new LongAccumulator(Math::max, 0);
   private final LongAccumulator maxCallNanos = new LongAccumulator(Math::max, 0);
@@ -203,6 +207,20 @@ final class LoadEngine {
    */
   void faultEnded() {
     faultEndedNanos = System.nanoTime();
+  }
+
+  /**
+   * From now on, counts apart the UNAVAILABLE answers whose call took at least {@code took}: with
+   * the client timeout there, those are calls that gave up waiting (a stalled machine or server),
+   * the others a store that answered an error (refused, not recovered).
+   */
+  void countSlowUnavailableFrom(Duration took) {
+    slowUnavailableNanos = took.toNanos();
+  }
+
+  /** UNAVAILABLE answers so far whose call took at least {@link #countSlowUnavailableFrom}. */
+  long slowUnavailableSoFar() {
+    return slowUnavailable.sum();
   }
 
   /** The counters so far, for a caller watching a run from another thread. */
@@ -287,10 +305,11 @@ final class LoadEngine {
       try {
         Node node = fleet.nodes().get(rnd.nextInt(fleet.nodes().size()));
         currentKind.set("other");
+        lastCallNanos.set(0L);
         step(user, node, rnd);
       } catch (StoreUnavailableException e) {
         // A management call (login, logout, sessionsOf...) could not reach the store: fail closed.
-        unavailable(e.getMessage() + " at " + where(e));
+        unavailable(e.getMessage() + " (" + rootCause(e) + ") at " + where(e));
         user.forgetUncertain();
       } catch (RuntimeException e) {
         error(user, "unexpected " + e + " at " + where(e));
@@ -663,11 +682,24 @@ final class LoadEngine {
     unavailable.increment();
     String kind = currentKind.get();
     unavailableByKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
-    recentUnavailable.addLast(
-        "t=" + millisSince(startNanos) + "ms " + kind + (detail.isEmpty() ? "" : ": " + detail));
+    if (lastCallNanos.get() >= slowUnavailableNanos) {
+      slowUnavailable.increment();
+    }
+    // How long the failing call took tells a client timeout (at least the timeout) from a store
+    // that answered an error at once.
+    recentUnavailable.addLast("t=" + millisSince(startNanos) + "ms " + kind + " (call took "
+        + lastCallNanos.get() / 1_000_000 + " ms)" + (detail.isEmpty() ? "" : ": " + detail));
     while (recentUnavailable.size() > RECENT_UNAVAILABLE) {
       recentUnavailable.pollFirst();
     }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
   }
 
   /** UNAVAILABLE answers so far, by kind of operation. */
@@ -696,6 +728,7 @@ final class LoadEngine {
     T result = call.get();
     long took = System.nanoTime() - t0;
     maxCallNanos.accumulate(took);
+    lastCallNanos.set(took);
     boolean unavailableAnswer =
         (result instanceof AuthResult.Failure f && f.reason() == AuthResult.Reason.UNAVAILABLE)
             || (result instanceof SessionCheck.Rejected r
@@ -716,7 +749,9 @@ final class LoadEngine {
       maxCallNanos.accumulate(System.nanoTime() - t0);
       return result;
     } catch (StoreUnavailableException e) {
-      maxUnavailableNanos.accumulate(System.nanoTime() - t0);
+      long took = System.nanoTime() - t0;
+      maxUnavailableNanos.accumulate(took);
+      lastCallNanos.set(took);
       throw e;
     }
   }

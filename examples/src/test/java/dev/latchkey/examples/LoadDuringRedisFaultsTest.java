@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.latchkey.core.Principal;
 import dev.latchkey.redis.RedisServerFixture;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,8 +38,7 @@ class LoadDuringRedisFaultsTest {
   @Test
   void redisKilledMidRunFailsClosedAndServiceReturnsWhenItIsBack() throws Exception {
     LoadEngine.Report report;
-    long mark;
-    Map<String, Long> settledKinds;
+    FaultRun.Mark mark;
     FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
     try (run) {
       REDIS.kill();
@@ -53,19 +51,17 @@ class LoadDuringRedisFaultsTest {
       run.engine.faultEnded();
       System.out.println("recovered in " + run.awaitRecovery().toMillis() + " ms");
       mark = settled(run);
-      settledKinds = run.engine.unavailableByKindSoFar();
       report = run.finish();
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
-    run.assertNoUnavailableAfter(mark, settledKinds, report);
+    run.assertNoUnavailableAfter(mark, report);
   }
 
   @Test
   void redisRestartedEmptyKeepsRevocationsAndLosesOnlySessions() throws Exception {
     LoadEngine.Report report;
-    long mark;
-    Map<String, Long> settledKinds;
+    FaultRun.Mark mark;
     FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
     try (run) {
       LoadEngine.Node a = run.fleet.nodes().get(0);
@@ -89,20 +85,18 @@ class LoadDuringRedisFaultsTest {
             late.nodes().get(0).tokens().verify(revoked)), "a new node refuses it");
       }
       mark = settled(run);
-      settledKinds = run.engine.unavailableByKindSoFar();
       report = run.finish();
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
-    run.assertNoUnavailableAfter(mark, settledKinds, report);
+    run.assertNoUnavailableAfter(mark, report);
   }
 
   @Test
   void pausedRedisAnswersUnavailableWithinTheTimeoutAndServiceReturnsOnResume()
       throws Exception {
     LoadEngine.Report report;
-    long mark;
-    Map<String, Long> settledKinds;
+    FaultRun.Mark mark;
     FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
     try (run) {
       REDIS.pause();
@@ -112,21 +106,21 @@ class LoadDuringRedisFaultsTest {
       REDIS.resume();
       System.out.println("recovered in " + run.awaitRecovery().toMillis() + " ms");
       mark = settled(run);
-      settledKinds = run.engine.unavailableByKindSoFar();
       report = run.finish();
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
     // Paused, not restarted: nothing was lost.
     assertThat(report.lost()).as(report.summary()).isZero();
-    run.assertNoUnavailableAfter(mark, settledKinds, report);
+    run.assertNoUnavailableAfter(mark, report);
   }
 
   /**
-   * The UNAVAILABLE count once recovered and settled: a pooled connection that died with the old
-   * server fails the one call that next borrows it, so wait until a second passes without any.
+   * Where the run stands once recovered and settled: a pooled connection that died with the old
+   * server fails the one call that next borrows it, so wait until a second passes without any
+   * UNAVAILABLE.
    */
-  static long settled(FaultRun run) {
+  static FaultRun.Mark settled(FaultRun run) {
     long[] last = {run.engine.unavailableSoFar(), System.nanoTime()};
     FaultRun.await(Duration.ofSeconds(10), () -> {
       long now = run.engine.unavailableSoFar();
@@ -136,6 +130,6 @@ class LoadDuringRedisFaultsTest {
       }
       return System.nanoTime() - last[1] > Duration.ofSeconds(1).toNanos();
     }, "no UNAVAILABLE for a second after recovery");
-    return last[0];
+    return run.mark();
   }
 }

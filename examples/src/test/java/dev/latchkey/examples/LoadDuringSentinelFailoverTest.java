@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.latchkey.core.Principal;
 import dev.latchkey.redis.RedisSentinelFixture;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,8 +25,7 @@ class LoadDuringSentinelFailoverTest {
         + RedisSentinelFixture.MASTER;
     int replicaPort = SENTINEL.replica().port();
     LoadEngine.Report report;
-    long mark;
-    Map<String, Long> settledKinds;
+    FaultRun.Mark mark;
     FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
     try (run) {
       LoadEngine.Node a = run.fleet.nodes().get(0);
@@ -45,11 +43,10 @@ class LoadDuringSentinelFailoverTest {
       assertThat(FaultRun.refused(a.tokens().verify(revoked))).isTrue();
       assertThat(FaultRun.refused(b.tokens().verify(revoked))).isTrue();
       mark = LoadDuringRedisFaultsTest.settled(run);
-      settledKinds = run.engine.unavailableByKindSoFar();
       report = run.finish();
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
-    run.assertNoUnavailableAfter(mark, settledKinds, report);
+    run.assertNoUnavailableAfter(mark, report);
   }
 }
