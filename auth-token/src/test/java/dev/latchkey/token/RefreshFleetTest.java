@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Two nodes sharing one refresh store and one revocation list, node B's clock 2 s ahead of node
  * A's (the fleet clock skew is 5 s): ending a family, by reuse, by logout with the refresh token
- * or the bearer, or by "log out everywhere", refuses the family's access tokens on both nodes, including any a refresh
- * already under way mints afterwards.
+ * or the bearer, or by "log out everywhere", refuses the family's access tokens on both nodes,
+ * including any a refresh already under way mints afterwards.
  */
 class RefreshFleetTest {
   static final Principal ALICE = Principal.of("alice", Set.of("user"));

@@ -60,7 +60,8 @@ class DemoServerRefreshRaceTest {
   DemoHttp start(String redisUrl) throws Exception {
     DemoServer server =
         DemoServer.start(
-            new DemoServer.Settings(0, redisUrl, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+            new DemoServer.Settings(
+                0, redisUrl, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
     servers.add(server);
     return new DemoHttp(server.port());
   }
