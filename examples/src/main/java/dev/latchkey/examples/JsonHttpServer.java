@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.core.OriginCheck;
 import dev.latchkey.core.StoreUnavailableException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -201,21 +200,20 @@ final class JsonHttpServer implements AutoCloseable {
    * {@link #MAX_BODY_BYTES}, refused by its {@code Content-Length} before a byte is read.
    */
   private static Optional<Response> readBody(HttpExchange ex) throws IOException {
-    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    Headers headers = ex.getRequestHeaders();
+    String length = headers.getFirst("Content-Length");
+    if (length == null && !headers.containsKey("Transfer-Encoding")) {
+      return Optional.empty(); // no body (a GET): nothing to read or allocate
+    }
     if (length != null && parse(length) > MAX_BODY_BYTES) {
       return Optional.of(tooLarge());
     }
     try (InputStream in = ex.getRequestBody()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[4096];
-      int n;
-      while ((n = in.read(buffer)) != -1) {
-        if (out.size() + n > MAX_BODY_BYTES) {
-          return Optional.of(tooLarge());
-        }
-        out.write(buffer, 0, n);
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        return Optional.of(tooLarge());
       }
-      ex.setAttribute(BODY_ATTRIBUTE, out.toByteArray());
+      ex.setAttribute(BODY_ATTRIBUTE, body);
       return Optional.empty();
     }
   }

@@ -74,7 +74,7 @@ class DemoServerStartupTest {
     assertThat(exit.stderr()).hasSize(1);
   }
 
-  /** Runs the demo's main with {@code env} added; at most 60 s. */
+  /** Runs the demo's main with {@code env} added; at most 30 s. */
   private Exit run(Map<String, String> env) throws IOException, InterruptedException {
     Path err = dir.resolve("stderr-" + System.nanoTime() + ".txt");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -87,7 +87,7 @@ class DemoServerStartupTest {
     pb.environment().putAll(env);
     Process p = pb.start();
     try {
-      boolean done = p.waitFor(60, TimeUnit.SECONDS);
+      boolean done = p.waitFor(30, TimeUnit.SECONDS);
       assertThat(done).as("the demo exits by itself").isTrue();
     } finally {
       p.destroyForcibly();
@@ -96,6 +96,7 @@ class DemoServerStartupTest {
         Files.readAllLines(err, StandardCharsets.UTF_8).stream()
             .filter(line -> !line.isBlank())
             .toList();
+    System.out.println("demo exit " + p.exitValue() + ", stderr: " + lines);
     return new Exit(p.exitValue(), lines);
   }
 }
