@@ -72,8 +72,8 @@ final class JsonHttpServer implements AutoCloseable {
   private static final String BODY_ATTRIBUTE = "dev.latchkey.examples.body";
 
   static {
-    // Read once, when the JDK server's implementation first loads; a value set on the command
-    // line (-D) wins. Without TCP_NODELAY the small keep-alive answers wait on Nagle's algorithm
+    // JVM-wide and read once, when the JDK server's implementation first loads (so before any
+    // HttpServer of this JVM is created); a value set on the command line (-D) wins. Without TCP_NODELAY the small keep-alive answers wait on Nagle's algorithm
     // and the client's delayed ACK (40 ms each); without the time limits a client that sends half
     // a request holds a thread forever.
     setDefault("sun.net.httpserver.nodelay", "true");

@@ -42,6 +42,8 @@ class DemoServerSlowClientTest {
   private static final int STALLED = 40;
   /** The requests that may run their route at once. */
   private static final int IN_FLIGHT = 16;
+  /** The requests the server reads or handles at once. */
+  private static final int CONNECTION_THREADS = 200;
   /** The longest a request (line, headers, body) may take to arrive. */
   private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(5);
 
@@ -70,17 +72,12 @@ class DemoServerSlowClientTest {
         DemoServer.start(
             new DemoServer.Settings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
     for (int i = 0; i < STALLED; i++) {
-      Socket s = new Socket();
-      sockets.add(s);
-      s.connect(new InetSocketAddress("127.0.0.1", server.port()), 2_000);
-      String partial =
+      stall(
+          server.port(),
           i % 2 == 0
               ? "POST /session-login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty"
               : "POST /session-login HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user";
-      OutputStream out = s.getOutputStream();
-      out.write(partial.getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+                  + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"user");
     }
     // Give every stalled request time to reach a server thread before the probe is sent.
     LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
@@ -103,6 +100,43 @@ class DemoServerSlowClientTest {
           .as("a stalled connection is closed within " + deadline)
           .isTrue();
     }
+  }
+
+  /**
+   * More stalled clients than the server has connection threads: a new request is refused at once
+   * (its connection closed) instead of queueing behind them, and is served again once the request
+   * deadline has closed the stalled ones.
+   */
+  @Test
+  void beyondTheConnectionThreadsANewRequestIsRefusedAtOnceNotQueued() throws Exception {
+    server =
+        DemoServer.start(
+            new DemoServer.Settings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+    for (int i = 0; i < CONNECTION_THREADS + 10; i++) {
+      stall(server.port(), "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nAcce");
+    }
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(300));
+    long started = System.nanoTime();
+
+    try (Socket probe = new Socket()) {
+      probe.connect(new InetSocketAddress("127.0.0.1", server.port()), 2_000);
+      probe.setSoTimeout(3_000);
+      probe.getOutputStream().write(
+          "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(closedByServer(probe.getInputStream())).as("refused, not queued").isTrue();
+    }
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+
+    long until = System.nanoTime() + REQUEST_DEADLINE.plusSeconds(5).toNanos();
+    int status = 0;
+    while (status != 200 && System.nanoTime() < until) {
+      try {
+        status = timedGet(server.port(), "/health", Duration.ofSeconds(1)).statusCode();
+      } catch (IOException e) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+      }
+    }
+    assertThat(status).as("served again after the deadline").isEqualTo(200);
   }
 
   /**
@@ -161,6 +195,16 @@ class DemoServerSlowClientTest {
     }
     assertThat(timedGet(server.port(), "/health", Duration.ofSeconds(3)).statusCode())
         .isEqualTo(200);
+  }
+
+  /** Opens a connection that sends {@code partial} and then nothing. */
+  private void stall(int port, String partial) throws IOException {
+    Socket s = new Socket();
+    sockets.add(s);
+    s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+    OutputStream out = s.getOutputStream();
+    out.write(partial.getBytes(StandardCharsets.US_ASCII));
+    out.flush();
   }
 
   private static HttpRequest request(int port, String path, String cookie) {
