@@ -48,6 +48,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The demo: an HTTP server on the JDK's built-in {@code HttpServer} that shows session login and
  * token login side by side, with logout, refresh rotation, revocation and "log out everywhere".
  * In-memory stores by default, Redis when {@code REDIS_URL} is set; see the README for the routes.
+ * The HTTP plumbing (time and concurrency bounds, the cross-site and content-type gates, body
+ * limits, error answers) is {@link JsonHttpServer}'s; this class holds the routes.
  *
  * <p>Run: {@code mvn -B -q package -DskipTests && java -jar examples/target/latchkey-demo.jar}.
  */
@@ -71,7 +73,8 @@ public final class DemoServer implements AutoCloseable {
    * @param port the port to listen on, 0 for any free one
    * @param redisUrl the Redis URL, or {@code null} for in-memory stores
    * @param jwtSecret the shared HMAC secret (at least 32 bytes), or {@code null} to generate one
-   * @param cookieSecure whether cookies carry {@code Secure}
+   * @param cookieSecure whether the demo is served over HTTPS: the session cookie is then {@code
+   *     __Host-sid} with {@code Secure}, else {@code sid}
    * @param bcryptCost the bCrypt cost of the seeded users' hashes
    * @param clock the clock every component uses
    */
