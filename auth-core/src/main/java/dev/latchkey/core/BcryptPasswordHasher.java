@@ -34,6 +34,17 @@ import org.mindrot.jbcrypt.BCrypt;
  * 64 ms and cost 12 about 256 ms. {@link #needsRehash} answers true for a hash of a lower cost than
  * configured, so raising the cost upgrades stored hashes at the next successful login.
  *
+ * <p><b>Equal work.</b> {@link #verify} does the bCrypt work of one verification at the configured
+ * cost for every stored hash up to that cost, so its time does not tell a current hash from a
+ * legacy one, a disabled or unreadable one, or the dummy the password strategy uses for unknown
+ * users: a hash of a lower cost {@code c} is verified at {@code c} and followed by dummy rounds at
+ * costs {@code c, c+1, ..., cost-1}, which is {@code 2^c + 2^c + ... + 2^(cost-1) = 2^cost} rounds
+ * in all (one more full verification at the configured cost would make the legacy path the slowest,
+ * by up to half); a hash that cannot be read (a disabled marker such as {@code "!"}, a foreign
+ * format) gets one dummy verification at the configured cost. A hash of a higher cost than
+ * configured is verified at its own cost, as it must be. A password that cannot be verified at all
+ * (over {@value #MAX_PASSWORD_BYTES} bytes) costs no work, for every account alike.
+ *
  * <p>Immutable and safe for concurrent use.
  */
 public final class BcryptPasswordHasher implements PasswordHasher {
@@ -60,12 +71,34 @@ public final class BcryptPasswordHasher implements PasswordHasher {
   private static final String ALPHABET =
       "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
+  /** Written by {@link #padding} so that its work is never removed as dead code. */
+  @SuppressWarnings("unused")
+  private static volatile int sink;
+
   private final int cost;
   private final SecureRandom random;
+  private final Eks eks;
+  /** The salt of the dummy runs; any value will do, as their result is never compared. */
+  private final byte[] paddingSalt = new byte[SALT_BYTES];
 
-  private BcryptPasswordHasher(int cost, SecureRandom random) {
+  /**
+   * bCrypt's expensive key setup and encryption (jBCrypt's {@code crypt_raw}), {@code 2^cost}
+   * rounds; tests substitute one that counts the work done.
+   */
+  @FunctionalInterface
+  interface Eks {
+    byte[] crypt(byte[] key, byte[] salt, int cost);
+  }
+
+  /** jBCrypt's implementation. */
+  static final Eks JBCRYPT =
+      (key, salt, cost) -> new BCrypt().crypt_raw(key, salt, cost, MAGIC.clone());
+
+  private BcryptPasswordHasher(int cost, SecureRandom random, Eks eks) {
     this.cost = cost;
     this.random = random;
+    this.eks = eks;
+    random.nextBytes(paddingSalt);
   }
 
   /** A hasher at {@link #DEFAULT_COST}. */
@@ -80,12 +113,17 @@ public final class BcryptPasswordHasher implements PasswordHasher {
    *     #MAX_COST}
    */
   public static BcryptPasswordHasher withCost(int cost) {
+    return withCost(cost, JBCRYPT);
+  }
+
+  /** A hasher at {@code cost} whose bCrypt runs go through {@code eks} (for tests). */
+  static BcryptPasswordHasher withCost(int cost, Eks eks) {
     if (cost < MIN_COST || cost > MAX_COST) {
       throw new IllegalArgumentException(
           "bCrypt cost must be between " + MIN_COST + " and " + MAX_COST + ": " + cost
               + " (use at least 10 in production)");
     }
-    return new BcryptPasswordHasher(cost, new SecureRandom());
+    return new BcryptPasswordHasher(cost, new SecureRandom(), Objects.requireNonNull(eks, "eks"));
   }
 
   /** The cost new hashes get. */
@@ -141,28 +179,40 @@ public final class BcryptPasswordHasher implements PasswordHasher {
    * Whether {@code password} matches {@code storedHash}, compared in constant time. False, without
    * throwing, for a hash that is not a readable bCrypt hash ({@code $2a$}, {@code $2b$}, {@code
    * $2y$}, cost {@value #MIN_COST}..{@value #MAX_COST}) and for a password over {@value
-   * #MAX_PASSWORD_BYTES} UTF-8 bytes.
+   * #MAX_PASSWORD_BYTES} UTF-8 bytes. Does the work of one verification at the configured cost
+   * whatever the stored hash, unless its cost is higher (see "Equal work" above).
    */
   @Override
   public boolean verify(char[] password, String storedHash) {
     if (password == null) {
       return false;
     }
-    int storedCost = costOf(storedHash);
-    if (storedCost < 0) {
-      return false;
-    }
     int length = Utf8.length(password);
     if (length < 0 || length > MAX_PASSWORD_BYTES) {
       return false;
     }
-    byte[] salt = decode(storedHash, SALT_AND_HASH_START, SALT_CHARS, SALT_BYTES);
+    int storedCost = costOf(storedHash);
+    byte[] salt =
+        storedCost < 0 ? null : decode(storedHash, SALT_AND_HASH_START, SALT_CHARS, SALT_BYTES);
     if (salt == null) {
+      // A disabled or unreadable hash costs what a real one does.
+      padding(password, length, cost, cost + 1);
       return false;
     }
     String expected = storedHash.substring(SALT_AND_HASH_START + SALT_CHARS);
     String actual = digest(password, length, salt, storedCost);
+    padding(password, length, storedCost, cost);
     return MessageDigest.isEqual(ascii(expected), ascii(actual));
+  }
+
+  /**
+   * Dummy bCrypt runs at each cost in {@code [from, to)}: after a verification at cost {@code from}
+   * the total is {@code 2^to} rounds. Their result is kept where the JIT cannot prove it unused.
+   */
+  private void padding(char[] password, int length, int from, int to) {
+    for (int c = from; c < to; c++) {
+      sink ^= digest(password, length, paddingSalt, c).hashCode();
+    }
   }
 
   /**
@@ -206,12 +256,12 @@ public final class BcryptPasswordHasher implements PasswordHasher {
   }
 
   /** The 31-character encoded digest of a password whose UTF-8 length is {@code length}. */
-  private static String digest(char[] password, int length, byte[] salt, int cost) {
+  private String digest(char[] password, int length, byte[] salt, int cost) {
     // $2a$ hashes the password's bytes followed by a NUL; bCrypt cycles over at most 72 of them.
     byte[] key = new byte[length + 1];
     try {
       Utf8.encode(password, key);
-      byte[] raw = new BCrypt().crypt_raw(key, salt, cost, MAGIC.clone());
+      byte[] raw = eks.crypt(key, salt, cost);
       StringBuilder out = new StringBuilder(DIGEST_CHARS);
       encode(raw, DIGEST_BYTES, out);
       return out.toString();

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A {@link LoginThrottle} in this process's memory, counting exactly as {@link ThrottlePolicy}
  * describes. For one node; several nodes share a throttle in Redis ({@code auth-redis}).
  *
- * <p>Login names and addresses are compared exactly as given (case-sensitively): normalise them
- * before, if the application's login names are case-insensitive.
+ * <p>Login names and addresses are compared exactly as given (case-sensitively); the password
+ * strategy passes them already folded and grouped.
  *
  * <p><b>Memory.</b> A counter is forgotten once both its window and its lock have ended. Expired
  * counters are pruned while writing, and each of the two maps (names, addresses) holds at most
@@ -24,13 +24,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * distinct keys fills one, the tenth of its counters that would end soonest is dropped, so memory
  * stays bounded whatever clients send, and long locks are the last to go.
  *
- * <p>Safe for concurrent use; each count is updated atomically. Never throws {@link
+ * <p>Safe for concurrent use: a reservation checks and counts its name and address under one lock
+ * (held for two map reads and two writes, never during pruning), so no more attempts are granted
+ * than the policy allows however many arrive at once. Never throws {@link
  * StoreUnavailableException}.
  */
 public final class InMemoryLoginThrottle implements LoginThrottle {
   /** Default of {@link Builder#maxEntries}. */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
-  /** Prune expired counters every this many writes, even when far from the cap. */
+  /** Prune expired counters every this many reservations, even when far from the cap. */
   private static final int PRUNE_EVERY = 1024;
 
   private final ThrottlePolicy policy;
@@ -39,12 +41,14 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
   private final ConcurrentHashMap<String, Counter> names = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> addresses = new ConcurrentHashMap<>();
   private final AtomicLong writes = new AtomicLong();
+  private final Object lock = new Object();
 
   /**
-   * Failures of one key: how many, when the window started, when the last one was, and when the
-   * counter is forgotten (the later of its window end and its lock end).
+   * Attempts of one key in its window: how many, when the window started, until when the key is
+   * locked (null: not locked), and when the counter is forgotten (the later of window and lock
+   * end).
    */
-  private record Counter(long failures, Instant windowStart, Instant lastFailure, Instant endsAt) {}
+  private record Counter(long attempts, Instant windowStart, Instant lockedUntil, Instant endsAt) {}
 
   private InMemoryLoginThrottle(Builder builder) {
     this.policy = builder.policy;
@@ -58,36 +62,61 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
   }
 
   @Override
-  public Optional<Instant> lockedUntil(String loginName, String clientAddress) {
+  public Reservation reserve(String loginName, String clientAddress) {
     Objects.requireNonNull(loginName, "loginName");
     Instant now = clock.instant();
-    Instant byName = lockOf(names.get(loginName), policy.maxFailuresPerName(), now);
-    Instant byAddress =
-        clientAddress == null
-            ? null
-            : lockOf(addresses.get(clientAddress), policy.maxFailuresPerAddress(), now);
-    return Optional.ofNullable(later(byName, byAddress));
-  }
-
-  @Override
-  public Optional<Instant> recordFailure(String loginName, String clientAddress) {
-    Objects.requireNonNull(loginName, "loginName");
-    Instant now = clock.instant();
-    Instant byName = count(names, loginName, policy.maxFailuresPerName(), now);
-    Instant byAddress =
-        clientAddress == null
-            ? null
-            : count(addresses, clientAddress, policy.maxFailuresPerAddress(), now);
     if (writes.incrementAndGet() % PRUNE_EVERY == 0) {
       prune(names, now);
       prune(addresses, now);
     }
-    return Optional.ofNullable(later(byName, byAddress));
+    makeRoomFor(names, loginName, now);
+    if (clientAddress != null) {
+      makeRoomFor(addresses, clientAddress, now);
+    }
+    // Check both keys and count both in one step: an attempt checked but not yet counted is how
+    // concurrent guesses would slip past a lock.
+    synchronized (lock) {
+      Counter byName = live(names.get(loginName), now);
+      Counter byAddress = clientAddress == null ? null : live(addresses.get(clientAddress), now);
+      Instant refusedUntil = later(lockOf(byName, now), lockOf(byAddress, now));
+      if (refusedUntil != null) {
+        return Reservation.refuse(refusedUntil);
+      }
+      Counter name = next(byName, policy.maxFailuresPerName(), now);
+      names.put(loginName, name);
+      Instant locks = name.lockedUntil();
+      if (clientAddress != null) {
+        Counter address = next(byAddress, policy.maxFailuresPerAddress(), now);
+        addresses.put(clientAddress, address);
+        locks = later(locks, address.lockedUntil());
+      }
+      return Reservation.grant(locks);
+    }
   }
 
   @Override
-  public void recordSuccess(String loginName) {
-    names.remove(Objects.requireNonNull(loginName, "loginName"));
+  public void recordSuccess(String loginName, String clientAddress) {
+    Objects.requireNonNull(loginName, "loginName");
+    Instant now = clock.instant();
+    synchronized (lock) {
+      names.remove(loginName);
+      if (clientAddress == null) {
+        return;
+      }
+      Counter c = live(addresses.get(clientAddress), now);
+      if (c == null) {
+        return;
+      }
+      long attempts = c.attempts() - 1;
+      if (attempts <= 0) {
+        addresses.remove(clientAddress);
+        return;
+      }
+      // The address's own failures keep their lock; a lock only this right attempt reached ends.
+      Instant locked = attempts < policy.maxFailuresPerAddress() ? null : c.lockedUntil();
+      Instant ends = endsAt(c.windowStart(), locked);
+      addresses.put(clientAddress, new Counter(attempts, c.windowStart(), locked, ends));
+    }
   }
 
   /** How many counters are held now, names and addresses together (for tests and metrics). */
@@ -95,37 +124,35 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
     return names.size() + addresses.size();
   }
 
-  /** Counts one failure of {@code key}; the unlock time if the key is locked after it. */
-  private Instant count(Map<String, Counter> map, String key, int limit, Instant now) {
+  /** The counter after one more attempt at {@code now}, locked when it reaches {@code limit}. */
+  private Counter next(Counter live, int limit, Instant now) {
+    long attempts = live == null ? 1 : live.attempts() + 1;
+    Instant windowStart = live == null ? now : live.windowStart();
+    Instant locked = policy.lockedUntil(attempts, limit, now);
+    return new Counter(attempts, windowStart, locked, endsAt(windowStart, locked));
+  }
+
+  private Instant endsAt(Instant windowStart, Instant locked) {
+    Instant windowEnd = windowStart.plus(policy.window());
+    return locked != null && locked.isAfter(windowEnd) ? locked : windowEnd;
+  }
+
+  /** {@code c} if it still counts at {@code now}, else null. */
+  private static Counter live(Counter c, Instant now) {
+    return c == null || !now.isBefore(c.endsAt()) ? null : c;
+  }
+
+  /** The unlock time of a live counter locked at {@code now}, else null. */
+  private static Instant lockOf(Counter c, Instant now) {
+    return c != null && c.lockedUntil() != null && now.isBefore(c.lockedUntil())
+        ? c.lockedUntil()
+        : null;
+  }
+
+  private void makeRoomFor(Map<String, Counter> map, String key, Instant now) {
     if (!map.containsKey(key) && map.size() >= maxEntries) {
       makeRoom(map, now);
     }
-    Counter counter =
-        map.compute(
-            key,
-            (k, old) -> {
-              if (old == null || !now.isBefore(old.endsAt())) {
-                return counter(1, now, now, limit);
-              }
-              return counter(old.failures() + 1, old.windowStart(), now, limit);
-            });
-    return lockOf(counter, limit, now);
-  }
-
-  private Counter counter(long failures, Instant windowStart, Instant lastFailure, int limit) {
-    Instant windowEnd = windowStart.plus(policy.window());
-    Instant lockEnd = policy.lockedUntil(failures, limit, lastFailure);
-    Instant endsAt = lockEnd != null && lockEnd.isAfter(windowEnd) ? lockEnd : windowEnd;
-    return new Counter(failures, windowStart, lastFailure, endsAt);
-  }
-
-  /** The unlock time of a counter locked at {@code now}, else null. */
-  private Instant lockOf(Counter c, int limit, Instant now) {
-    if (c == null || !now.isBefore(c.endsAt())) {
-      return null;
-    }
-    Instant until = policy.lockedUntil(c.failures(), limit, c.lastFailure());
-    return until != null && now.isBefore(until) ? until : null;
   }
 
   private void makeRoom(Map<String, Counter> map, Instant now) {

@@ -1,9 +1,11 @@
 package dev.latchkey.core;
 
 import java.security.SecureRandom;
+import java.text.Normalizer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
@@ -26,17 +28,28 @@ import java.util.function.BiConsumer;
  *   <li>A login name that is empty or over {@value #MAX_LOGIN_NAME_LENGTH} characters is {@link
  *       AuthResult.Reason#MALFORMED}, before anything else (it could not be a user, and must not
  *       grow the throttle).
- *   <li>The throttle is asked first: a locked name or address is {@link AuthResult.Reason#LOCKED}
- *       with {@link AuthResult.Failure#retryAt()}, and no bCrypt work is done.
- *   <li>The user is looked up. An unknown user's password is verified against a fixed dummy hash
- *       made by the same hasher at build time, so an unknown user costs the same bCrypt work as a
- *       known one and gets the same answer as a wrong password: {@link
- *       AuthResult.Reason#INVALID_CREDENTIALS} with detail {@value #INVALID_DETAIL}.
- *   <li>A wrong password is counted by the throttle; when that failure locks the name or the
- *       address, the answer is {@link AuthResult.Reason#LOCKED} with the unlock time.
- *   <li>A right password clears the name's failures; when {@link PasswordHasher#needsRehash} says
- *       so, the password is hashed again and handed to the {@linkplain Builder#onRehash rehash
- *       callback}; the answer is a success with the account's principal.
+ *   <li>The user is looked up (no bCrypt work yet).
+ *   <li>The attempt is {@linkplain LoginThrottle#reserve reserved} with the throttle, in one atomic
+ *       step per attempt, before any bCrypt work: against the login name of the account found (the
+ *       name given when there is none) folded (NFKC, case-folded, stripped), so that every
+ *       spelling a case-insensitive directory accepts shares one budget, and against the client's
+ *       address group (an IPv6 address counts for its /64, an IPv4 address for itself, a string
+ *       that is not an address for one shared group). A locked name or address is {@link
+ *       AuthResult.Reason#LOCKED} with {@link AuthResult.Failure#retryAt()}, and no bCrypt work is
+ *       done. However many attempts arrive at once, on one node or on many sharing a throttle, no
+ *       more are evaluated than the {@link ThrottlePolicy} allows.
+ *   <li>An unknown user's password is verified against a fixed dummy hash made by the same hasher
+ *       at build time, so an unknown user costs the same bCrypt work as a known one and gets the
+ *       same answer as a wrong password: {@link AuthResult.Reason#INVALID_CREDENTIALS} with detail
+ *       {@value #INVALID_DETAIL}. (Equal work for legacy-cost, disabled and unreadable stored
+ *       hashes is the hasher's: {@link BcryptPasswordHasher#verify} does it.)
+ *   <li>A wrong password leaves its reservation counted as a failure; when that reservation locked
+ *       the name or the address, the answer is {@link AuthResult.Reason#LOCKED} with the unlock
+ *       time.
+ *   <li>A right password {@linkplain LoginThrottle#recordSuccess clears} the name's failures and
+ *       gives its attempt back to the address; when {@link PasswordHasher#needsRehash} says so, the
+ *       password is hashed again and handed to the {@linkplain Builder#onRehash rehash callback};
+ *       the answer is a success with the account's principal.
  * </ol>
  *
  * <p>A password the hasher cannot take (for {@link BcryptPasswordHasher}, over 72 UTF-8 bytes) is
@@ -59,6 +72,7 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
   /** The detail of every wrong-name-or-password answer, the same for both. */
   public static final String INVALID_DETAIL = "invalid login name or password";
 
+  private static final String LOCKED_DETAIL = "too many failed attempts";
   private static final System.Logger LOG = System.getLogger(PasswordAuthenticator.class.getName());
 
   private final UserDirectory directory;
@@ -109,13 +123,17 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
     if (name.isEmpty() || name.length() > MAX_LOGIN_NAME_LENGTH) {
       return fail(null, AuthResult.failure(AuthResult.Reason.MALFORMED, "bad login name"));
     }
-    String address = credentials.clientAddress().orElse(null);
+    String address = AddressGroups.of(credentials.clientAddress().orElse(null));
     try {
-      Optional<Instant> locked = throttle.lockedUntil(name, address);
-      if (locked.isPresent()) {
-        return fail(name, AuthResult.locked(locked.get(), "too many failed attempts"));
-      }
+      // The lookup comes first, so that the name is throttled by the account it reaches, and costs
+      // no bCrypt work; the attempt is reserved before any.
       Optional<UserAccount> account = directory.findByLoginName(name);
+      String throttled = throttleName(account.map(UserAccount::loginName).orElse(name));
+      LoginThrottle.Reservation reservation = throttle.reserve(throttled, address);
+      if (!reservation.granted()) {
+        return fail(
+            name, AuthResult.locked(reservation.lockedUntil().orElseThrow(), LOCKED_DETAIL));
+      }
       char[] password = credentials.password();
       // An unknown user costs the same bCrypt work as a wrong password: no enumeration by timing.
       boolean matches;
@@ -126,14 +144,14 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
         matches = false;
       }
       if (!matches) {
-        Optional<Instant> lock = throttle.recordFailure(name, address);
-        if (lock.isPresent()) {
-          return fail(name, AuthResult.locked(lock.get(), "too many failed attempts"));
+        // The reservation stays counted: that is the failure.
+        if (reservation.lockedUntil().isPresent()) {
+          return fail(name, AuthResult.locked(reservation.lockedUntil().get(), LOCKED_DETAIL));
         }
         return fail(
             name, AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, INVALID_DETAIL));
       }
-      throttle.recordSuccess(name);
+      throttle.recordSuccess(throttled, address);
       UserAccount user = account.get();
       rehashIfNeeded(user, password);
       listener.onEvent(new AuthEvent.Succeeded(clock.instant(), user.principal().subject(), METHOD));
@@ -142,6 +160,25 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
       return fail(
           name, AuthResult.failure(AuthResult.Reason.UNAVAILABLE, "login store unavailable"));
     }
+  }
+
+  /**
+   * The name an attempt is throttled under: Unicode compatibility-normalised (NFKC), case-folded
+   * and stripped of surrounding white space, so that every spelling a case-insensitive directory
+   * accepts shares one budget, and an unknown name is throttled the way a known one would be (its
+   * lock tells nothing about whether the account exists). A folded name longer than {@value
+   * #MAX_LOGIN_NAME_LENGTH} chars (normalisation can expand) is replaced by its SHA-256, so a
+   * throttle's keys stay bounded.
+   */
+  static String throttleName(String loginName) {
+    String folded =
+        Normalizer.normalize(
+                Normalizer.normalize(loginName, Normalizer.Form.NFKC)
+                    .toUpperCase(Locale.ROOT)
+                    .toLowerCase(Locale.ROOT),
+                Normalizer.Form.NFKC)
+            .strip();
+    return folded.length() > MAX_LOGIN_NAME_LENGTH ? "#" + OpaqueIds.hash(folded) : folded;
   }
 
   private void rehashIfNeeded(UserAccount user, char[] password) {

@@ -13,7 +13,10 @@ public interface PasswordHasher {
 
   /**
    * Whether {@code password} matches {@code storedHash}. A hash this hasher cannot read answers
-   * false; it never throws for one.
+   * false; it never throws for one. Implementations should do the same work for every stored hash
+   * (one of older parameters, a disabled or unreadable one) as for a hash {@link #hash} makes now,
+   * so that the time a login takes does not tell one kind of account from another or from an
+   * unknown user.
    */
   boolean verify(char[] password, String storedHash);
 

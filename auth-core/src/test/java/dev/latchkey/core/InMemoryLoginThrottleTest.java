@@ -19,12 +19,12 @@ class InMemoryLoginThrottleTest extends LoginThrottleContract {
     InMemoryLoginThrottle throttle =
         InMemoryLoginThrottle.builder(POLICY).clock(clock).maxEntries(100).build();
     for (int i = 0; i < 100; i++) {
-      throttle.recordFailure("old" + i, null);
+      throttle.reserve("old" + i, null);
     }
     assertThat(throttle.size()).isEqualTo(100);
 
     clock.advance(Duration.ofHours(1));
-    throttle.recordFailure("new", null);
+    throttle.reserve("new", null);
 
     assertThat(throttle.size()).isEqualTo(1);
   }
@@ -36,7 +36,7 @@ class InMemoryLoginThrottleTest extends LoginThrottleContract {
         InMemoryLoginThrottle.builder(POLICY).clock(clock).maxEntries(1_000).build();
 
     for (int i = 0; i < 20_000; i++) {
-      throttle.recordFailure("name" + i, "addr" + i);
+      throttle.reserve("name" + i, "addr" + i);
     }
 
     assertThat(throttle.size()).isLessThanOrEqualTo(2_000);
@@ -50,15 +50,15 @@ class InMemoryLoginThrottleTest extends LoginThrottleContract {
     InMemoryLoginThrottle throttle =
         InMemoryLoginThrottle.builder(policy).clock(clock).maxEntries(100).build();
     for (int i = 0; i < 3; i++) {
-      throttle.recordFailure("victim", null);
+      throttle.reserve("victim", null);
     }
 
     // The cap drops the counters that end soonest: one failure each ends with its window.
     for (int i = 0; i < 500; i++) {
-      throttle.recordFailure("flood" + i, null);
+      throttle.reserve("flood" + i, null);
     }
 
-    assertThat(throttle.lockedUntil("victim", null)).isPresent();
+    assertThat(throttle.reserve("victim", null).granted()).isFalse();
     assertThat(throttle.size()).isLessThanOrEqualTo(100);
   }
 

@@ -174,6 +174,101 @@ class PasswordAuthenticatorTest {
   }
 
   @Test
+  void spellingsOfOneAccountShareOneBudget() {
+    UserDirectory caseInsensitive =
+        name ->
+            name.equalsIgnoreCase("alice") ? directory.findByLoginName("alice") : Optional.empty();
+    PasswordAuthenticator auth =
+        PasswordAuthenticator.builder(caseInsensitive, hasher).throttle(throttle).build();
+
+    auth.authenticate(login("alice", "wrong1"));
+    auth.authenticate(login("ALICE", "wrong2"));
+    AuthResult.Failure third = failure(auth.authenticate(login("Alice", "wrong3")));
+    AuthResult.Failure fourth = failure(auth.authenticate(login("aLiCe", "s3cret!")));
+
+    assertThat(third.reason()).isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(fourth.reason()).isEqualTo(AuthResult.Reason.LOCKED);
+  }
+
+  @Test
+  void spellingsOfAnUnknownNameShareOneBudgetAsAKnownOnesWould() {
+    // Otherwise a lock that spans spellings would tell a known name from an unknown one.
+    authenticator.authenticate(login("mallory", "a"));
+    authenticator.authenticate(login("MALLORY", "b"));
+    authenticator.authenticate(login("Mallory", "c"));
+
+    assertThat(failure(authenticator.authenticate(login("\uff4dallory", "d"))).reason())
+        .isEqualTo(AuthResult.Reason.LOCKED);
+  }
+
+  @Test
+  void throttledNamesAreFoldedAndBounded() {
+    assertThat(PasswordAuthenticator.throttleName(" ALICE\t")).isEqualTo("alice");
+    assertThat(PasswordAuthenticator.throttleName("\uff21lice")).isEqualTo("alice");
+    assertThat(PasswordAuthenticator.throttleName("STRASSE"))
+        .isEqualTo(PasswordAuthenticator.throttleName("stra\u00dfe"));
+    // U+FDFA expands to 18 chars under NFKC: the key is bounded all the same.
+    String expanding = "\ufdfa".repeat(PasswordAuthenticator.MAX_LOGIN_NAME_LENGTH);
+    assertThat(PasswordAuthenticator.throttleName(expanding).length())
+        .isLessThanOrEqualTo(PasswordAuthenticator.MAX_LOGIN_NAME_LENGTH);
+    assertThat(PasswordAuthenticator.throttleName(expanding))
+        .isNotEqualTo(PasswordAuthenticator.throttleName(expanding.substring(1)));
+  }
+
+  @Test
+  void ipv6AddressesOfOneSlash64ShareOneBudget() {
+    for (int i = 1; i <= 10; i++) {
+      authenticator.authenticate(login("user" + i, "x", "2001:db8:1:2::" + Integer.toHexString(i)));
+    }
+
+    AuthResult.Failure sameNetwork =
+        failure(authenticator.authenticate(login("alice", "s3cret!", "2001:DB8:1:2:ffff:0:0:1")));
+    assertThat(sameNetwork.reason()).isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(authenticator.authenticate(login("alice", "s3cret!", "2001:db8:1:3::1")).succeeded())
+        .isTrue();
+  }
+
+  @Test
+  void anIpv4MappedAddressCountsAsItsIpv4Address() {
+    for (int i = 0; i < 10; i++) {
+      authenticator.authenticate(login("user" + i, "x", "::ffff:203.0.113.5"));
+    }
+
+    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5")))
+            .reason())
+        .isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.6")).succeeded())
+        .isTrue();
+  }
+
+  @Test
+  void stringsThatAreNotAddressesShareOneBudget() {
+    for (int i = 0; i < 10; i++) {
+      authenticator.authenticate(login("user" + i, "x", "not-an-address-" + i));
+    }
+
+    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5x")))
+            .reason())
+        .isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5")).succeeded())
+        .isTrue();
+  }
+
+  @Test
+  void aRightPasswordDoesNotSpendTheAddressBudget() {
+    for (int i = 0; i < 9; i++) {
+      authenticator.authenticate(login("user" + i, "x", "198.51.100.1"));
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(authenticator.authenticate(login("alice", "s3cret!", "198.51.100.1")).succeeded())
+          .isTrue();
+    }
+
+    assertThat(failure(authenticator.authenticate(login("bob", "x", "198.51.100.1"))).reason())
+        .isEqualTo(AuthResult.Reason.LOCKED);
+  }
+
+  @Test
   void costUpgradeRehashesThroughTheCallbackOnSuccess() {
     List<String> newHashes = new CopyOnWriteArrayList<>();
     PasswordAuthenticator stronger =
@@ -250,17 +345,12 @@ class PasswordAuthenticatorTest {
     LoginThrottle down =
         new LoginThrottle() {
           @Override
-          public Optional<Instant> lockedUntil(String loginName, String clientAddress) {
+          public Reservation reserve(String loginName, String clientAddress) {
             throw new StoreUnavailableException("throttle unreachable");
           }
 
           @Override
-          public Optional<Instant> recordFailure(String loginName, String clientAddress) {
-            throw new StoreUnavailableException("throttle unreachable");
-          }
-
-          @Override
-          public void recordSuccess(String loginName) {
+          public void recordSuccess(String loginName, String clientAddress) {
             throw new StoreUnavailableException("throttle unreachable");
           }
         };
@@ -270,25 +360,22 @@ class PasswordAuthenticatorTest {
 
     assertThat(failure(auth.authenticate(login("alice", "s3cret!"))).reason())
         .isEqualTo(AuthResult.Reason.UNAVAILABLE);
+    assertThat(failure(auth.authenticate(login("mallory", "s3cret!", "192.0.2.1"))).reason())
+        .isEqualTo(AuthResult.Reason.UNAVAILABLE);
     assertThat(hasher.verifications).hasValue(0);
   }
 
   @Test
-  void throttleFailingAfterTheCheckIsUnavailableNotSuccess() {
+  void throttleFailingAfterTheReservationIsUnavailableNotSuccess() {
     LoginThrottle breaksOnWrite =
         new LoginThrottle() {
           @Override
-          public Optional<Instant> lockedUntil(String loginName, String clientAddress) {
-            return Optional.empty();
+          public Reservation reserve(String loginName, String clientAddress) {
+            return Reservation.grant();
           }
 
           @Override
-          public Optional<Instant> recordFailure(String loginName, String clientAddress) {
-            throw new StoreUnavailableException("throttle unreachable");
-          }
-
-          @Override
-          public void recordSuccess(String loginName) {
+          public void recordSuccess(String loginName, String clientAddress) {
             throw new StoreUnavailableException("throttle unreachable");
           }
         };
@@ -298,7 +385,7 @@ class PasswordAuthenticatorTest {
     assertThat(failure(auth.authenticate(login("alice", "s3cret!"))).reason())
         .isEqualTo(AuthResult.Reason.UNAVAILABLE);
     assertThat(failure(auth.authenticate(login("alice", "wrong"))).reason())
-        .isEqualTo(AuthResult.Reason.UNAVAILABLE);
+        .isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS);
   }
 
   @Test

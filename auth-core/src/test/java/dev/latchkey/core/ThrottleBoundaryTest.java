@@ -41,16 +41,16 @@ class ThrottleBoundaryTest {
     TestClock clock = new TestClock(T);
     InMemoryLoginThrottle throttle = InMemoryLoginThrottle.builder(POLICY).clock(clock).build();
 
-    assertThat(throttle.recordFailure("alice", null)).isEmpty();
-    assertThat(throttle.recordFailure("alice", null)).isEmpty();
+    assertThat(throttle.reserve("alice", null)).isEqualTo(LoginThrottle.Reservation.grant());
+    assertThat(throttle.reserve("alice", null)).isEqualTo(LoginThrottle.Reservation.grant());
     clock.advance(Duration.ofSeconds(10));
     Instant until = T.plusSeconds(10).plus(Duration.ofMinutes(1));
-    assertThat(throttle.recordFailure("alice", null)).contains(until);
+    assertThat(throttle.reserve("alice", null)).isEqualTo(LoginThrottle.Reservation.grant(until));
 
     clock.set(until.minusMillis(1));
-    assertThat(throttle.lockedUntil("alice", null)).contains(until);
+    assertThat(throttle.reserve("alice", null)).isEqualTo(LoginThrottle.Reservation.refuse(until));
     clock.set(until);
-    assertThat(throttle.lockedUntil("alice", null)).isEmpty();
+    assertThat(throttle.reserve("alice", null).granted()).isTrue();
   }
 
   @Test
@@ -58,9 +58,9 @@ class ThrottleBoundaryTest {
     InMemoryLoginThrottle throttle =
         InMemoryLoginThrottle.builder(POLICY).clock(new TestClock(T)).build();
 
-    throttle.recordFailure("a", "10.0.0.1");
-    throttle.recordFailure("b", "10.0.0.1");
-    throttle.recordFailure("c", null);
+    throttle.reserve("a", "10.0.0.1");
+    throttle.reserve("b", "10.0.0.1");
+    throttle.reserve("c", null);
 
     assertThat(throttle.size()).isEqualTo(4);
   }
@@ -70,16 +70,16 @@ class ThrottleBoundaryTest {
     TestClock clock = new TestClock(T);
     InMemoryLoginThrottle throttle = InMemoryLoginThrottle.builder(POLICY).clock(clock).build();
     for (int i = 0; i < 500; i++) {
-      throttle.recordFailure("old" + i, "addr" + i);
+      throttle.reserve("old" + i, "addr" + i);
     }
     assertThat(throttle.size()).isEqualTo(1000);
     clock.advance(Duration.ofHours(1));
 
     for (int i = 500; i < 1023; i++) {
-      throttle.recordFailure("same", null); // writes 501..1023: no prune yet
+      throttle.reserve("same", null); // writes 501..1023: no prune yet
     }
     assertThat(throttle.size()).isEqualTo(1001);
-    throttle.recordFailure("same", null); // the 1024th write prunes names and addresses
+    throttle.reserve("same", null); // the 1024th write prunes names and addresses
 
     assertThat(throttle.size()).isEqualTo(1);
   }
@@ -89,11 +89,11 @@ class ThrottleBoundaryTest {
     InMemoryLoginThrottle throttle =
         InMemoryLoginThrottle.builder(POLICY).clock(new TestClock(T)).maxEntries(20).build();
     for (int i = 0; i < 20; i++) {
-      throttle.recordFailure("k" + i, null);
+      throttle.reserve("k" + i, null);
     }
     assertThat(throttle.size()).isEqualTo(20);
 
-    throttle.recordFailure("one-more", null);
+    throttle.reserve("one-more", null);
 
     assertThat(throttle.size()).isEqualTo(19);
   }
@@ -103,8 +103,8 @@ class ThrottleBoundaryTest {
     InMemoryLoginThrottle throttle =
         InMemoryLoginThrottle.builder(POLICY).clock(new TestClock(T)).maxEntries(1).build();
 
-    throttle.recordFailure("a", null);
-    throttle.recordFailure("b", null);
+    throttle.reserve("a", null);
+    throttle.reserve("b", null);
 
     assertThat(throttle.size()).isEqualTo(1);
     assertThat(throttle.toString()).startsWith("InMemoryLoginThrottle[");
@@ -120,17 +120,17 @@ class ThrottleBoundaryTest {
     InMemoryLoginThrottle throttle =
         InMemoryLoginThrottle.builder(policy).clock(clock).maxEntries(100).build();
     for (int i = 0; i < 50; i++) {
-      throttle.recordFailure("victim" + i, null);
-      throttle.recordFailure("victim" + i, null);
+      throttle.reserve("victim" + i, null);
+      throttle.reserve("victim" + i, null);
     }
     clock.advance(Duration.ofSeconds(1));
 
     for (int i = 0; i < 1_000; i++) {
-      throttle.recordFailure("flood" + i, null);
+      throttle.reserve("flood" + i, null);
     }
 
     for (int i = 0; i < 50; i++) {
-      assertThat(throttle.lockedUntil("victim" + i, null)).as("victim%d", i).isPresent();
+      assertThat(throttle.reserve("victim" + i, null).granted()).as("victim%d", i).isFalse();
     }
   }
 }

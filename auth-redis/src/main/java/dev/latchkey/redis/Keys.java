@@ -96,11 +96,16 @@ final class Keys {
     return slot(OpaqueIds.shardOf(subject)) + "rfu:" + OpaqueIds.hash(subject);
   }
 
+  /**
+   * A login name's throttle counter. Every throttle key shares the hash tag {@code {lt}}: one
+   * script counts a name and an address together, whichever they are.
+   */
   String throttleName(String loginName) {
-    return prefix + "lt:n:" + OpaqueIds.hash(loginName);
+    return prefix + "{lt}:n:" + OpaqueIds.hash(loginName);
   }
 
+  /** An address group's throttle counter, in the same slot as every name's. */
   String throttleAddress(String address) {
-    return prefix + "lt:a:" + OpaqueIds.hash(address);
+    return prefix + "{lt}:a:" + OpaqueIds.hash(address);
   }
 }

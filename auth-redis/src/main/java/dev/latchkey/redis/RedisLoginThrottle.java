@@ -6,42 +6,89 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A {@link LoginThrottle} on Redis, shared by every node. One hash per login name ({@code
- * <prefix>lt:n:<hash>}) and per address ({@code lt:a:<hash>}) with the count {@code n}, window end
- * {@code w} and lock end {@code k}; a failure is one script per key (the two keys live in different
- * Cluster slots), which counts, locks by {@link ThrottlePolicy#lockedUntil}'s rule and sets the key
- * to expire at the later of window and lock end. Thread-safe; counting is atomic.
+ * <prefix>{lt}:n:<hash>}) and per address ({@code <prefix>{lt}:a:<hash>}) with the attempt count
+ * {@code n}, window end {@code w} and lock end {@code k}, each expiring by itself at the later of
+ * window and lock end ({@code PEXPIREAT}).
+ *
+ * <p>A reservation is one script that reads both keys, refuses if either is locked, and otherwise
+ * counts both and locks by {@link ThrottlePolicy#lockedUntil}'s rule: Redis runs a script alone, so
+ * no two nodes can both pass a check the other's count would have failed. For that, a name's and an
+ * address's keys must share a Cluster slot whatever the pair, so every throttle key carries the
+ * hash tag {@code {lt}}: the throttle lives on one shard. Each key holds one small hash for at
+ * most the window or the lock, and only attempts that do bCrypt work create keys, so that shard's
+ * load is bounded by the fleet's bCrypt rate.
+ *
+ * <p>Times are the calling node's {@link Clock}; nodes whose clocks differ by {@code s} can see a
+ * window or lock end up to {@code s} early or late, never more attempts per window or lock.
+ * Thread-safe.
  */
 final class RedisLoginThrottle implements LoginThrottle {
-  private static final RedisCalls.Script FAIL =
+  /**
+   * KEYS: the name's key, then the address's if any. ARGV: now, window, lockout, max lockout (ms),
+   * then each key's limit. Returns {granted (1 or 0), unlock time in ms (0: none)}.
+   */
+  private static final RedisCalls.Script RESERVE =
       Lua.script(
           """
           local now = tonumber(ARGV[1])
-          local v = redis.call('HMGET', KEYS[1], 'n', 'w', 'k')
-          local n, w, k = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]) or 0
-          if n and w and now < math.max(w, k) then
-            n = n + 1
-          else
-            n, w, k = 1, now + tonumber(ARGV[2]), 0
-          end
-          local limit = tonumber(ARGV[3])
-          if n >= limit then
-            local lock, max = tonumber(ARGV[4]), tonumber(ARGV[5])
-            local d, i = math.min(n - limit, 62), 0
-            while i < d and lock < max do
-              lock = lock * 2
-              i = i + 1
+          local window, lockout, maxlock = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+          local n, w = {}, {}
+          local refused = 0
+          for i = 1, #KEYS do
+            local v = redis.call('HMGET', KEYS[i], 'n', 'w', 'k')
+            local cn, cw, ck = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]) or 0
+            if cn and cw and now < math.max(cw, ck) then
+              if now < ck then refused = math.max(refused, ck) end
+              n[i], w[i] = cn + 1, cw
+            else
+              n[i], w[i] = 1, now + window
             end
-            if lock > max then lock = max end
-            k = now + lock
-          else
-            k = 0
           end
-          redis.call('HSET', KEYS[1], 'n', n, 'w', ms(w), 'k', ms(k))
-          keepuntil(KEYS[1], math.max(w, k), now)
+          if refused > 0 then return {0, ms(refused)} end
+          local locked = 0
+          for i = 1, #KEYS do
+            local limit, k = tonumber(ARGV[4 + i]), 0
+            if n[i] >= limit then
+              local lock, d, j = lockout, math.min(n[i] - limit, 62), 0
+              while j < d and lock < maxlock do
+                lock = lock * 2
+                j = j + 1
+              end
+              if lock > maxlock then lock = maxlock end
+              k = now + lock
+              locked = math.max(locked, k)
+            end
+            redis.call('HSET', KEYS[i], 'n', n[i], 'w', ms(w[i]), 'k', ms(k))
+            redis.call('PEXPIREAT', KEYS[i], ms(math.max(w[i], k)))
+          end
+          return {1, ms(locked)}
+          """);
+
+  /**
+   * KEYS: the name's key, then the address's if any. ARGV: now (ms), the address limit. Deletes the
+   * name's count; takes one attempt off the address's, ending its lock when it falls under the
+   * limit.
+   */
+  private static final RedisCalls.Script SUCCEED =
+      Lua.script(
+          """
+          redis.call('DEL', KEYS[1])
+          if #KEYS < 2 then return 0 end
+          local now = tonumber(ARGV[1])
+          local v = redis.call('HMGET', KEYS[2], 'n', 'w', 'k')
+          local n, w, k = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]) or 0
+          if not (n and w and now < math.max(w, k)) then return 0 end
+          n = n - 1
+          if n <= 0 then
+            redis.call('DEL', KEYS[2])
+            return 0
+          end
+          if n < tonumber(ARGV[2]) then k = 0 end
+          redis.call('HSET', KEYS[2], 'n', n, 'k', ms(k))
+          redis.call('PEXPIREAT', KEYS[2], ms(math.max(w, k)))
           return n
           """);
 
@@ -49,79 +96,66 @@ final class RedisLoginThrottle implements LoginThrottle {
   private final Keys keys;
   private final Clock clock;
   private final ThrottlePolicy policy;
+  private final String window;
+  private final String lockout;
+  private final String maxLockout;
 
   RedisLoginThrottle(RedisCalls redis, Keys keys, Clock clock, ThrottlePolicy policy) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.policy = Objects.requireNonNull(policy, "policy");
+    this.window = RedisCalls.millis(policy.window());
+    this.lockout = RedisCalls.millis(policy.lockout());
+    this.maxLockout = RedisCalls.millis(policy.maxLockout());
   }
 
   @Override
-  public Optional<Instant> lockedUntil(String loginName, String clientAddress) {
+  public Reservation reserve(String loginName, String clientAddress) {
     Objects.requireNonNull(loginName, "loginName");
-    long now = clock.millis();
-    long until = lockEnd(keys.throttleName(loginName), now);
-    if (clientAddress != null) {
-      until = Math.max(until, lockEnd(keys.throttleAddress(clientAddress), now));
+    String now = Long.toString(clock.millis());
+    String name = keys.throttleName(loginName);
+    String nameLimit = Integer.toString(policy.maxFailuresPerName());
+    List<String> keyList;
+    List<String> args;
+    if (clientAddress == null) {
+      keyList = List.of(name);
+      args = List.of(now, window, lockout, maxLockout, nameLimit);
+    } else {
+      keyList = List.of(name, keys.throttleAddress(clientAddress));
+      args =
+          List.of(
+              now,
+              window,
+              lockout,
+              maxLockout,
+              nameLimit,
+              Integer.toString(policy.maxFailuresPerAddress()));
     }
-    return until > now ? Optional.of(Instant.ofEpochMilli(until)) : Optional.empty();
+    List<?> reply = (List<?>) redis.eval("throttle reserve", RESERVE, keyList, args);
+    long until = RedisCalls.num(reply.get(1));
+    Instant lock = until > 0 ? Instant.ofEpochMilli(until) : null;
+    if (RedisCalls.num(reply.get(0)) == 1) {
+      return Reservation.grant(lock);
+    }
+    return Reservation.refuse(lock);
   }
 
   @Override
-  public Optional<Instant> recordFailure(String loginName, String clientAddress) {
+  public void recordSuccess(String loginName, String clientAddress) {
     Objects.requireNonNull(loginName, "loginName");
-    Instant now = Instant.ofEpochMilli(clock.millis());
-    Instant byName = fail(keys.throttleName(loginName), policy.maxFailuresPerName(), now);
-    Instant byAddress =
-        clientAddress == null
-            ? null
-            : fail(keys.throttleAddress(clientAddress), policy.maxFailuresPerAddress(), now);
-    if (byName == null) {
-      return Optional.ofNullable(byAddress);
-    }
-    if (byAddress == null) {
-      return Optional.of(byName);
-    }
-    return Optional.of(byName.isAfter(byAddress) ? byName : byAddress);
+    String name = keys.throttleName(loginName);
+    List<String> keyList =
+        clientAddress == null ? List.of(name) : List.of(name, keys.throttleAddress(clientAddress));
+    redis.eval(
+        "throttle success",
+        SUCCEED,
+        keyList,
+        List.of(Long.toString(clock.millis()), Integer.toString(policy.maxFailuresPerAddress())));
   }
 
   @Override
-  public void recordSuccess(String loginName) {
-    Objects.requireNonNull(loginName, "loginName");
-    String key = keys.throttleName(loginName);
-    redis.call("throttle reset", j -> j.del(key));
-  }
-
-  /** Counts one failure; the unlock time when the key is now locked, else null. */
-  private Instant fail(String key, int limit, Instant now) {
-    Object reply =
-        redis.eval(
-            "throttle count",
-            FAIL,
-            List.of(key),
-            List.of(
-                Long.toString(now.toEpochMilli()),
-                RedisCalls.millis(policy.window()),
-                Integer.toString(limit),
-                RedisCalls.millis(policy.lockout()),
-                RedisCalls.millis(policy.maxLockout())));
-    // The script applies the same rule to set the key's lifetime; the answer comes from the policy.
-    return policy.lockedUntil(RedisCalls.num(reply), limit, now);
-  }
-
-  /** The key's lock end in epoch ms, or 0 when it is not locked or not held at {@code now}. */
-  private long lockEnd(String key, long now) {
-    List<String> v = redis.call("throttle check", j -> j.hmget(key, "n", "w", "k"));
-    try {
-      if (v.get(0) == null) {
-        return 0;
-      }
-      long w = Long.parseLong(v.get(1));
-      long k = Long.parseLong(v.get(2));
-      return now < Math.max(w, k) && k > now ? k : 0;
-    } catch (RuntimeException e) {
-      return 0;
-    }
+  public String toString() {
+    return "RedisLoginThrottle[" + policy + "]";
   }
 }

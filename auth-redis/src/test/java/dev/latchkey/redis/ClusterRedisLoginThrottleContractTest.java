@@ -12,4 +12,10 @@ class ClusterRedisLoginThrottleContractTest extends LoginThrottleContract {
     return RedisStores.builder(SharedRedis.clusterClient()).clock(clock).build()
         .loginThrottle(policy);
   }
+
+  /** A second node: its own {@code RedisStores} on the same server. */
+  @Override
+  protected LoginThrottle anotherNode(LoginThrottle first, ThrottlePolicy policy, TestClock clock) {
+    return createThrottle(policy, clock);
+  }
 }

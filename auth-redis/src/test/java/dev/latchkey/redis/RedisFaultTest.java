@@ -90,8 +90,8 @@ class RedisFaultTest {
         () -> sessions.create(session("u"), 3, CapPolicy.REFUSE_NEW),
         () -> sessions.delete(id),
         () -> refresh.revokeFamily(id),
-        () -> throttle.lockedUntil("u", "10.0.0.1"),
-        () -> throttle.recordFailure("u", "10.0.0.1"),
+        () -> throttle.reserve("u", "10.0.0.1"),
+        () -> throttle.recordSuccess("u", "10.0.0.1"),
         () -> revocations.revokeToken("iss", "j", "u", clock.instant().plusSeconds(60)));
   }
 
@@ -139,7 +139,7 @@ class RedisFaultTest {
           () -> stores.sessionStore().read(
               OpaqueIds.parse(OpaqueIds.generate("u")).orElseThrow(), touch()));
       assertFailsClosedWithinBound(() -> stores.loginThrottle(ThrottlePolicy.DEFAULT)
-          .recordFailure("bob", null));
+          .reserve("bob", null));
     } finally {
       REDIS.resume();
     }
@@ -212,7 +212,7 @@ class RedisFaultTest {
   private void outage() {
     REDIS.kill();
     assertFailsClosedWithinBound(() -> stores.loginThrottle(ThrottlePolicy.DEFAULT)
-        .lockedUntil("x", null));
+        .reserve("x", null));
     REDIS.restart();
     assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, this::sessionStoreWorks)).isTrue();
     assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND,

@@ -21,7 +21,8 @@ class RedisStoresAuthTest {
             "redis://:s3cret-pass@127.0.0.1:" + REDIS.port() + "/2")
         .timeout(Duration.ofSeconds(1))
         .build()) {
-      assertThat(stores.loginThrottle(ThrottlePolicy.DEFAULT).recordFailure("a", null)).isEmpty();
+      assertThat(stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("a", null).granted())
+          .isTrue();
     }
   }
 
@@ -31,9 +32,9 @@ class RedisStoresAuthTest {
             "redis://default:wrong-pass@127.0.0.1:" + REDIS.port())
         .timeout(Duration.ofSeconds(1))
         .build()) {
-      assertThatThrownBy(() -> stores.loginThrottle(ThrottlePolicy.DEFAULT).lockedUntil("a", null))
+      assertThatThrownBy(() -> stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("a", null))
           .isInstanceOf(StoreUnavailableException.class)
-          .hasMessage("redis unavailable: throttle check")
+          .hasMessage("redis unavailable: throttle reserve")
           .message().doesNotContain("wrong-pass");
     }
   }

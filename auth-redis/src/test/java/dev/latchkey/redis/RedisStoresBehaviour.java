@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.HashedId;
 import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.LoginThrottle.Reservation;
 import dev.latchkey.core.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.RefreshRecord;
@@ -603,45 +604,60 @@ abstract class RedisStoresBehaviour {
     LoginThrottle a = nodeA.loginThrottle(POLICY);
     LoginThrottle b = nodeB.loginThrottle(POLICY);
     String name = subject();
-    assertThat(a.recordFailure(name, null)).isEmpty();
-    assertThat(b.recordFailure(name, null)).isEmpty();
-    assertThat(a.lockedUntil(name, null)).isEmpty();
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant());
+    assertThat(b.reserve(name, null)).isEqualTo(Reservation.grant());
     Instant now = clock.instant();
-    assertThat(b.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(1)));
-    assertThat(a.lockedUntil(name, "10.0.0.1")).contains(now.plus(Duration.ofMinutes(1)));
-    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(2)));
-    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(4)));
-    assertThat(a.recordFailure(name, null)).contains(now.plus(Duration.ofMinutes(4)));
+    assertThat(b.reserve(name, null)).isEqualTo(Reservation.grant(now.plus(Duration.ofMinutes(1))));
+    assertThat(a.reserve(name, "10.0.0.1"))
+        .isEqualTo(Reservation.refuse(now.plus(Duration.ofMinutes(1))));
+    clock.advance(Duration.ofMinutes(1));
+    now = clock.instant();
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant(now.plus(Duration.ofMinutes(2))));
+    clock.advance(Duration.ofMinutes(2));
+    now = clock.instant();
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant(now.plus(Duration.ofMinutes(4))));
     clock.advance(Duration.ofMinutes(4));
-    assertThat(b.lockedUntil(name, null)).isEmpty();
+    now = clock.instant();
+    assertThat(b.reserve(name, null)).isEqualTo(Reservation.grant(now.plus(Duration.ofMinutes(4))));
     String key = new Keys(prefix).throttleName(name);
-    assertThat(client.pttl(key)).isBetween(1L, Duration.ofMinutes(15).toMillis());
+    // The key lives until the later of window end and lock end, set as an absolute time.
+    long expiresAt = client.pexpireTime(key);
+    assertThat(expiresAt).isEqualTo(clock.instant().minus(Duration.ofMinutes(7))
+        .plus(Duration.ofMinutes(15)).toEpochMilli());
   }
 
   @Test
-  void successClearsTheNameButNotTheAddress() {
+  void successClearsTheNameButNotTheAddressFailures() {
     LoginThrottle a = nodeA.loginThrottle(POLICY);
-    String address = "192.0.2." + (int) (Math.random() * 250);
-    for (int i = 0; i < 5; i++) {
-      a.recordFailure(subject(), address);
+    String address = "192.0.2." + (int) (Math.random() * 250) + "-" + subject();
+    for (int i = 0; i < 4; i++) {
+      assertThat(a.reserve(subject(), address).granted()).isTrue();
     }
     String name = subject();
-    assertThat(a.lockedUntil(name, address)).isPresent();
-    a.recordFailure(name, null);
-    a.recordFailure(name, null);
-    a.recordSuccess(name);
-    assertThat(a.lockedUntil(name, null)).isEmpty();
-    assertThat(nodeB.loginThrottle(POLICY).lockedUntil(name, address)).isPresent();
+    assertThat(a.reserve(name, address).lockedUntil()).isPresent();
+    assertThat(a.reserve(name, null).granted()).isTrue();
+    a.recordSuccess(name, address);
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant());
+    // Four failures remain: the next attempt from the address reaches the limit again.
+    assertThat(nodeB.loginThrottle(POLICY).reserve(subject(), address).lockedUntil()).isPresent();
+    assertThat(nodeB.loginThrottle(POLICY).reserve(subject(), address).granted()).isFalse();
+  }
+
+  @Test
+  void nameAndAddressKeysShareOneClusterSlot() {
+    Keys keys = new Keys(prefix);
+    assertThat(keys.throttleName("alice")).contains("{lt}");
+    assertThat(keys.throttleAddress("2001:db8::/64")).contains("{lt}");
   }
 
   @Test
   void windowEndForgetsFailures() {
     LoginThrottle a = nodeA.loginThrottle(POLICY);
     String name = subject();
-    a.recordFailure(name, null);
-    a.recordFailure(name, null);
+    a.reserve(name, null);
+    a.reserve(name, null);
     clock.advance(Duration.ofMinutes(15));
-    assertThat(a.recordFailure(name, null)).isEmpty();
+    assertThat(a.reserve(name, null)).isEqualTo(Reservation.grant());
   }
 
   static List<Boolean> race(List<Callable<Boolean>> racers, CountDownLatch go) throws Exception {

@@ -8,7 +8,6 @@ import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,14 +80,17 @@ class StandaloneRedisEdgesTest {
         new ThrottlePolicy(2, 100, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
     LoginThrottle throttle = node.loginThrottle(policy);
     String name = subject();
-    assertThat(throttle.recordFailure(name, "192.0.2.1")).isEmpty();
-    Optional<Instant> locked = throttle.recordFailure(name, "192.0.2.1");
-    assertThat(locked).contains(clock.instant().plus(Duration.ofMinutes(1)));
-    assertThat(throttle.lockedUntil(name, "192.0.2.1")).isEqualTo(locked);
-    assertThat(throttle.lockedUntil(name, null)).isEqualTo(locked);
-    clock.set(locked.orElseThrow());
-    assertThat(throttle.lockedUntil(name, "192.0.2.1")).isEmpty();
+    assertThat(throttle.reserve(name, "192.0.2.1")).isEqualTo(LoginThrottle.Reservation.grant());
+    Instant until = clock.instant().plus(Duration.ofMinutes(1));
+    assertThat(throttle.reserve(name, "192.0.2.1"))
+        .isEqualTo(LoginThrottle.Reservation.grant(until));
+    assertThat(throttle.reserve(name, "192.0.2.1"))
+        .isEqualTo(LoginThrottle.Reservation.refuse(until));
+    assertThat(throttle.reserve(name, null)).isEqualTo(LoginThrottle.Reservation.refuse(until));
+    clock.set(until);
+    assertThat(throttle.reserve(name, "192.0.2.1").granted()).isTrue();
   }
+
   @Test
   void whenNameAndAddressAreBothLockedTheLaterUnlockIsAnswered() {
     ThrottlePolicy policy =
@@ -96,11 +98,14 @@ class StandaloneRedisEdgesTest {
     LoginThrottle throttle = node.loginThrottle(policy);
     String address = "198.51.100." + (1 + new java.util.Random().nextInt(250)) + "-" + UUID.randomUUID();
     Instant now = clock.instant();
-    // The first failure locks name a and the address for one lockout each.
-    assertThat(throttle.recordFailure(subject(), address)).contains(policy.lockedUntil(1, 1, now));
-    // Name b's first failure locks b for one lockout; the address's second doubles its lock.
-    Instant later = policy.lockedUntil(2, 1, now);
-    assertThat(later).isAfter(policy.lockedUntil(1, 1, now));
-    assertThat(throttle.recordFailure(subject(), address)).contains(later);
+    // The first attempt locks name a and the address for one lockout each.
+    assertThat(throttle.reserve(subject(), address))
+        .isEqualTo(LoginThrottle.Reservation.grant(policy.lockedUntil(1, 1, now)));
+    // Once that ends, name b's first attempt locks b for one lockout; the address's second doubles.
+    clock.advance(Duration.ofMinutes(1));
+    Instant later = policy.lockedUntil(2, 1, clock.instant());
+    assertThat(later).isAfter(policy.lockedUntil(1, 1, clock.instant()));
+    assertThat(throttle.reserve(subject(), address))
+        .isEqualTo(LoginThrottle.Reservation.grant(later));
   }
 }

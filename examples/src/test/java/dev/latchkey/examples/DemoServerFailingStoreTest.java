@@ -51,10 +51,9 @@ class DemoServerFailingStoreTest {
     when(refresh.rotate(any(), any(), any(), any(), any())).thenThrow(down);
     LoginThrottle throttle = mock(LoginThrottle.class);
     if (throttleWorks) {
-      when(throttle.lockedUntil(anyString(), any())).thenReturn(Optional.empty());
-      when(throttle.recordFailure(anyString(), any())).thenReturn(Optional.empty());
+      when(throttle.reserve(anyString(), any())).thenReturn(LoginThrottle.Reservation.grant());
     } else {
-      when(throttle.lockedUntil(anyString(), any())).thenThrow(down);
+      when(throttle.reserve(anyString(), any())).thenThrow(down);
     }
     DemoStores stores =
         new DemoStores("memory", sessions, revocations, refresh, throttle, () -> false, () -> {});
