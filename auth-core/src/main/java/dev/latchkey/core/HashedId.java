@@ -11,9 +11,10 @@ import java.util.Objects;
  * value, and the shard of its owner. Stores key on this and never see the raw value, so a dump of a
  * store yields nothing a client could present.
  *
- * <p>The shard is a short tag derived from the owner's subject ({@link OpaqueIds#shardOf}) and
- * carried inside the raw value, so that a clustered store can place every key of one subject in one
- * slot without knowing the subject at lookup time. The in-memory stores need no placement.
+ * <p>The shard is a short tag carried inside the raw value, chosen by the store the id was made for
+ * ({@link SessionStore#shardFor}, {@link RefreshTokenStore#shardFor}), so that a clustered store
+ * can place every key of one subject in one slot without knowing the subject at lookup time. It is
+ * never a function of the subject that anyone could compute (see {@link OpaqueIds}).
  *
  * <p>A value, like a record of {@code (shard, hash)}: two ids are equal exactly when their shards
  * and their hashes are equal strings, and {@link #toString()} is {@code
@@ -31,7 +32,7 @@ public final class HashedId {
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  // The shard's six base64url values, 6 bits each, when it is six base64url characters (always,
+  // The shard's base64url values, 6 bits each, when it is SHARD_CHARS base64url characters (always,
   // for the ids this library makes); -1 otherwise, and equality falls back to the shard string.
   private final long shardBits;
   // Set at construction, or decoded from shardBits on first use (a benign race, as for `hash`).
@@ -52,7 +53,7 @@ public final class HashedId {
   /**
    * An id from its parts.
    *
-   * @param shard the owner's shard tag, as given by {@link OpaqueIds#shardOf}
+   * @param shard the id's shard tag, as its store chose it
    * @param hash base64url (no padding) SHA-256 of the whole raw value
    */
   public HashedId(String shard, String hash) {
@@ -82,7 +83,7 @@ public final class HashedId {
     return new HashedId(null, shardBits, null, sha256);
   }
 
-  /** The owner's shard tag, as given by {@link OpaqueIds#shardOf}. */
+  /** The id's shard tag, as its store chose it. */
   public String shard() {
     String s = shard;
     if (s == null) {

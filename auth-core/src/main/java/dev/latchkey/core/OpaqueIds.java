@@ -7,6 +7,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -14,8 +15,18 @@ import java.util.Optional;
  * hashing.
  *
  * <p>A raw opaque id is {@value #RANDOM_CHARS} base64url characters of {@value #RANDOM_BYTES}
- * bytes from {@link SecureRandom} (256 bits), a dot, and the {@value #SHARD_CHARS}-character shard
- * of its owner: {@code <random>.<shard>}. Only its SHA-256 is ever stored ({@link HashedId}).
+ * bytes from {@link SecureRandom} (256 bits), a dot, and a {@value #SHARD_CHARS}-character shard
+ * tag: {@code <random>.<shard>}. Only its SHA-256 is ever stored ({@link HashedId}).
+ *
+ * <p>The shard tag tells a clustered store where the id's record lives, so that every record of
+ * one subject can share one place (a Redis Cluster slot) and be found from the id alone. It is
+ * chosen by the store the id is made for ({@link SessionStore#shardFor}, {@link
+ * RefreshTokenStore#shardFor}), never derived here from the subject: a tag anyone could compute
+ * from a user name (a plain hash of it) would tell whoever sees an id in a log whose it is. A
+ * store that needs no placement gives a fresh {@link #randomShard()} per id; one that does gives a
+ * tag keyed with a secret of its own. The tag is short on purpose ({@value #SHARD_CHARS}
+ * characters, 18 bits): enough for every one of a Redis Cluster's 16,384 slots to be used, and
+ * few enough that in a large user base many users share each tag.
  *
  * <p>Thread-safe.
  */
@@ -24,8 +35,8 @@ public final class OpaqueIds {
   public static final int RANDOM_BYTES = 32;
   /** Length of the base64url random part. */
   public static final int RANDOM_CHARS = 43;
-  /** Length of the shard tag. */
-  public static final int SHARD_CHARS = 6;
+  /** Length of the shard tag: 18 bits, see the class comment. */
+  public static final int SHARD_CHARS = 3;
   /** Length of a whole raw opaque id. */
   public static final int LENGTH = RANDOM_CHARS + 1 + SHARD_CHARS;
 
@@ -54,9 +65,37 @@ public final class OpaqueIds {
 
   private OpaqueIds() {}
 
-  /** A fresh raw opaque id owned by {@code subject}. The caller hands it out exactly once. */
-  public static String generate(String subject) {
-    return randomToken() + '.' + shardOf(subject);
+  /**
+   * A fresh raw opaque id with the shard tag {@code shard}, as the store it is made for chose it
+   * (see the class comment). The caller hands it out exactly once.
+   *
+   * @throws IllegalArgumentException when {@code shard} is not {@value #SHARD_CHARS} base64url
+   *     characters
+   */
+  public static String generateInShard(String shard) {
+    Objects.requireNonNull(shard, "shard");
+    if (packShard(shard) < 0) {
+      throw new IllegalArgumentException(
+          "a shard tag is " + SHARD_CHARS + " base64url characters: got " + shard.length()
+              + " characters");
+    }
+    return randomToken() + '.' + shard;
+  }
+
+  /**
+   * A fresh raw opaque id with a {@linkplain #randomShard() random} shard tag, for a store that
+   * places nothing by subject. The caller hands it out exactly once.
+   */
+  public static String generate() {
+    return generateInShard(randomShard());
+  }
+
+  /**
+   * A shard tag drawn from {@link SecureRandom}: for a store that places nothing by subject, so
+   * that an id says nothing of whose it is and two ids of one subject share no tag.
+   */
+  public static String randomShard() {
+    return unpackShard(RANDOM.nextInt(1 << (6 * SHARD_CHARS)));
   }
 
   /** {@value #RANDOM_BYTES} bytes from {@link SecureRandom}, base64url without padding. */
@@ -64,14 +103,6 @@ public final class OpaqueIds {
     byte[] bytes = new byte[RANDOM_BYTES];
     RANDOM.nextBytes(bytes);
     return B64.encodeToString(bytes);
-  }
-
-  /**
-   * The shard tag of a subject: the first {@value #SHARD_CHARS} base64url characters of its
-   * SHA-256. Not secret, and not a way back to the subject for any realistic user base.
-   */
-  public static String shardOf(String subject) {
-    return B64.encodeToString(sha256(subject)).substring(0, SHARD_CHARS);
   }
 
   /**
@@ -140,7 +171,7 @@ public final class OpaqueIds {
   }
 
   /**
-   * A shard tag as six 6-bit base64url values in one long, or -1 when it is not {@value
+   * A shard tag as its 6-bit base64url values in one long, or -1 when it is not {@value
    * #SHARD_CHARS} base64url characters. One-to-one on the strings it accepts.
    */
   static long packShard(String shard) {

@@ -39,7 +39,29 @@ public interface RefreshTokenStore {
     record Invalid() implements Rotation {}
   }
 
-  /** Stores the first token of a new family. */
+  /**
+   * The shard tag to put in the first token of a new family of {@code subject} (see {@link
+   * OpaqueIds}); every successor keeps its predecessor's tag, so a family stays in one place. It
+   * must tell nothing about the subject to whoever lacks the store's own secrets: never a plain
+   * hash of the subject.
+   *
+   * <p>The default, for a store that places nothing by subject (the in-memory one), is a fresh
+   * {@linkplain OpaqueIds#randomShard() random tag} on every call. A store that keeps a subject's
+   * families together (one Redis Cluster slot, so that {@link #revokeSubject} is one atomic step)
+   * overrides it with a tag keyed by a secret of its own. May throw {@link
+   * StoreUnavailableException} when the store must ask its backend for that secret.
+   *
+   * @return {@value OpaqueIds#SHARD_CHARS} base64url characters
+   */
+  default String shardFor(String subject) {
+    return OpaqueIds.randomShard();
+  }
+
+  /**
+   * Stores the first token of a new family. Its id carries a tag this store's {@link #shardFor}
+   * gave for its subject; a store that places by subject may refuse another with {@link
+   * IllegalArgumentException}.
+   */
   void create(RefreshRecord record);
 
   /**

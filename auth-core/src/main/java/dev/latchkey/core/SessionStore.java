@@ -38,9 +38,32 @@ public interface SessionStore {
   }
 
   /**
+   * The shard tag to put in a new session id of {@code subject} (see {@link OpaqueIds}): the
+   * manager asks for it at login and keeps it when the id rotates, so every id of one session
+   * carries the tag {@link #create} was given. It must tell nothing about the subject to whoever
+   * lacks the store's own secrets: never a plain hash of the subject.
+   *
+   * <p>The default, for a store that places nothing by subject (the in-memory one), is a fresh
+   * {@linkplain OpaqueIds#randomShard() random tag} on every call. A store that keeps a subject's
+   * records together (one Redis Cluster slot, so that the cap and "log out everywhere" stay
+   * single-place operations) overrides it with a tag keyed by a secret of its own. Such a tag is
+   * the same for every id of one subject: it names no one, but whoever sees two ids with one tag
+   * may tell that they are one user's, so it should be short enough for many users to share it.
+   * May throw {@link StoreUnavailableException} when the store must ask its backend for that
+   * secret.
+   *
+   * @return {@value OpaqueIds#SHARD_CHARS} base64url characters
+   */
+  default String shardFor(String subject) {
+    return OpaqueIds.randomShard();
+  }
+
+  /**
    * Stores a new session and indexes it under its subject, as one atomic step: of two concurrent
    * creates for one subject at its cap, at most one succeeds under {@link CapPolicy#REFUSE_NEW}.
-   * Only sessions live at {@code session.createdAt()} count toward the cap.
+   * Only sessions live at {@code session.createdAt()} count toward the cap. The session's id
+   * carries a tag this store's {@link #shardFor} gave for its subject; a store that places by
+   * subject may refuse another with {@link IllegalArgumentException}.
    *
    * @param maxPerSubject the most live sessions the subject may hold, at least 1
    */

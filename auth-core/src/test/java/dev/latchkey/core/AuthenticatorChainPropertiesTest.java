@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  * that really said success.
  */
 class AuthenticatorChainPropertiesTest {
-  private static final String LIVE_SESSION = OpaqueIds.generate("user-1");
+  private static final String LIVE_SESSION = OpaqueIds.generate();
   private static final HashedId LIVE_HASH = OpaqueIds.parse(LIVE_SESSION).orElseThrow();
   private static final Principal USER = Principal.of("user-1");
 

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class CsrfTokensFormatTest {
   private static final byte[] KEY =
       "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-  private final HashedId session = OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow();
+  private final HashedId session = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
 
   @Test
   void tokenIsTheNonceAndAnHmacOfContextSessionHashAndNonce() throws Exception {

@@ -18,9 +18,9 @@ class CsrfTokensPropertiesTest {
       CsrfTokens.withKey("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII));
   private static final CsrfTokens OTHER_KEY =
       CsrfTokens.withKey("fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII));
-  private static final HashedId SESSION = OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow();
+  private static final HashedId SESSION = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
   private static final HashedId OTHER_SESSION =
-      OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow();
+      OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
 
   @Test
   void noiseNeverVerifies() {

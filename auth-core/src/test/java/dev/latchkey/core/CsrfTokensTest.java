@@ -13,8 +13,8 @@ class CsrfTokensTest {
       "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   private final CsrfTokens csrf = CsrfTokens.withKey(KEY);
-  private final HashedId session = OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow();
-  private final HashedId otherSession = OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow();
+  private final HashedId session = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
+  private final HashedId otherSession = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
 
   @Test
   void issuedTokenVerifiesForItsSession() {
@@ -22,6 +22,31 @@ class CsrfTokensTest {
 
     assertThat(token).hasSize(CsrfTokens.LENGTH).matches("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
     assertThat(csrf.verify(session, token)).isTrue();
+  }
+
+  @Test
+  void aTokenCarriesNoTagOfItsSessionOrUser() {
+    // Sessions of one user on a clustered store share their id's tag; a CSRF token must not
+    // repeat it, nor the session's hash, nor anything else that stays the same across tokens.
+    HashedId sameUser = OpaqueIds.parse(OpaqueIds.generateInShard(session.shard())).orElseThrow();
+    Set<String> tokens = new HashSet<>();
+    for (int i = 0; i < 32; i++) {
+      tokens.add(csrf.issue(session));
+      tokens.add(csrf.issue(sameUser));
+    }
+
+    for (String token : tokens) {
+      assertThat(token).doesNotContain(session.hash()).doesNotContain(sameUser.hash());
+      assertThat(token.split("\\.")).noneMatch(part -> part.equals(session.shard()));
+    }
+    // No position but the dot holds one character in every token (by chance: 64^-63).
+    for (int position = 0; position < CsrfTokens.LENGTH; position++) {
+      Set<Character> seen = new HashSet<>();
+      for (String token : tokens) {
+        seen.add(token.charAt(position));
+      }
+      assertThat(seen.size() == 1).as("position %d", position).isEqualTo(position == 22);
+    }
   }
 
   @Test

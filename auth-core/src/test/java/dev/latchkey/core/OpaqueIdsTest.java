@@ -1,6 +1,7 @@
 package dev.latchkey.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -10,11 +11,11 @@ class OpaqueIdsTest {
 
   @Test
   void generatedIdHasTheDocumentedShape() {
-    String id = OpaqueIds.generate("user-1");
+    String id = OpaqueIds.generateInShard("K9g");
 
-    assertThat(id).hasSize(OpaqueIds.LENGTH).hasSize(50);
-    assertThat(id).matches("[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{6}");
-    assertThat(id).endsWith("." + OpaqueIds.shardOf("user-1"));
+    assertThat(id).hasSize(OpaqueIds.LENGTH).hasSize(47);
+    assertThat(id).matches("[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{3}");
+    assertThat(id).endsWith(".K9g");
   }
 
   @Test
@@ -55,17 +56,17 @@ class OpaqueIdsTest {
 
   @Test
   void parseAcceptsAGeneratedIdAndHashesTheWholeValue() {
-    String id = OpaqueIds.generate("user-1");
+    String id = OpaqueIds.generateInShard("K9g");
 
     HashedId hashed = OpaqueIds.parse(id).orElseThrow();
 
-    assertThat(hashed.shard()).isEqualTo(OpaqueIds.shardOf("user-1"));
+    assertThat(hashed.shard()).isEqualTo("K9g");
     assertThat(hashed.hash()).isEqualTo(OpaqueIds.hash(id)).hasSize(43).doesNotContain(id);
   }
 
   @Test
   void parseLeavesNoCopyOfTheRawIdInItsWorkingMemory() {
-    String id = OpaqueIds.generate("user-1");
+    String id = OpaqueIds.generate();
 
     OpaqueIds.parse(id).orElseThrow();
 
@@ -75,7 +76,7 @@ class OpaqueIdsTest {
 
   @Test
   void parseRejectsWrongLength() {
-    String id = OpaqueIds.generate("user-1");
+    String id = OpaqueIds.generate();
 
     assertThat(OpaqueIds.parse(null)).isEmpty();
     assertThat(OpaqueIds.parse("")).isEmpty();
@@ -85,19 +86,19 @@ class OpaqueIdsTest {
 
   @Test
   void parseRejectsWrongCharset() {
-    String id = OpaqueIds.generate("user-1");
+    String id = OpaqueIds.generate();
 
     assertThat(OpaqueIds.parse("+" + id.substring(1))).isEmpty();
     assertThat(OpaqueIds.parse("/" + id.substring(1))).isEmpty();
     assertThat(OpaqueIds.parse("=" + id.substring(1))).isEmpty();
     assertThat(OpaqueIds.parse("é" + id.substring(1))).isEmpty();
     assertThat(OpaqueIds.parse(id.substring(0, 43) + "-" + id.substring(44))).isEmpty();
-    assertThat(OpaqueIds.parse(id.substring(0, 49) + ".")).isEmpty();
+    assertThat(OpaqueIds.parse(id.substring(0, OpaqueIds.LENGTH - 1) + ".")).isEmpty();
   }
 
   @Test
   void parseRejectsANonCanonicalLastCharacter() {
-    String id = OpaqueIds.generate("user-1");
+    String id = OpaqueIds.generate();
     char last = id.charAt(42);
     // The last of 43 characters encodes 4 data bits and 2 zero bits: setting a spare bit gives
     // another string for the same bytes, which must not be accepted.
@@ -118,11 +119,31 @@ class OpaqueIdsTest {
   }
 
   @Test
-  void shardIsStablePerSubject() {
-    assertThat(OpaqueIds.shardOf("user-1"))
-        .isEqualTo(OpaqueIds.shardOf("user-1"))
-        .hasSize(OpaqueIds.SHARD_CHARS)
-        .isNotEqualTo(OpaqueIds.shardOf("user-2"));
+  void randomShardsAreWellFormedAndSpreadOverEveryCharacter() {
+    Set<String> shards = new HashSet<>();
+    Set<Character> firsts = new HashSet<>();
+    for (int i = 0; i < 10_000; i++) {
+      String shard = OpaqueIds.randomShard();
+      assertThat(shard).matches("[A-Za-z0-9_-]{3}");
+      shards.add(shard);
+      firsts.add(shard.charAt(0));
+    }
+
+    // 10,000 draws from 2^18 tags: about 190 repeats expected, far fewer than 1,000.
+    assertThat(shards).hasSizeGreaterThan(9_000);
+    assertThat(firsts).hasSize(64);
+  }
+
+  @Test
+  void anIdIsMadeOnlyWithAWellFormedShard() {
+    for (String bad : new String[] {"", "ab", "abcd", "a.b", "ab=", "\u00e9bc", "alice"}) {
+      assertThatThrownBy(() -> OpaqueIds.generateInShard(bad))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageNotContaining(bad.isEmpty() ? "\u0000" : bad);
+    }
+    assertThatThrownBy(() -> OpaqueIds.generateInShard(null))
+        .isInstanceOf(NullPointerException.class);
   }
 
   @Test

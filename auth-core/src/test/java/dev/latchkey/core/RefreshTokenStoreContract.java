@@ -40,8 +40,9 @@ public abstract class RefreshTokenStoreContract {
     store = createStore(clock);
   }
 
-  protected static HashedId newId(String subject) {
-    return OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow();
+  /** A new token id for {@code subject}, with the tag this store gives it. */
+  protected HashedId newId(String subject) {
+    return OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow();
   }
 
   /** Starts a family for {@code subject} and returns its first token's id. */
@@ -57,6 +58,20 @@ public abstract class RefreshTokenStoreContract {
 
   private RefreshTokenStore.Rotation rotate(HashedId presented, HashedId successor, Duration grace) {
     return store.rotate(presented, successor, clock.instant(), LIFETIME, grace);
+  }
+
+  @Test
+  void shardTagsAreNoUnkeyedHashOfTheSubject() {
+    // 32 subjects: a tag may match a plain hash's first characters by chance (1 in 2^18 each),
+    // never all of them.
+    int matches = 0;
+    for (int i = 0; i < 32; i++) {
+      String subject = "user-" + i;
+      String tag = store.shardFor(subject);
+      assertThat(OpaqueIds.generateInShard(tag)).endsWith("." + tag);
+      matches += UnkeyedHashes.matches(subject, tag);
+    }
+    assertThat(matches).isLessThanOrEqualTo(1);
   }
 
   @Test

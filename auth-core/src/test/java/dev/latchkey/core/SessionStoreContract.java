@@ -72,13 +72,18 @@ public abstract class SessionStoreContract {
   // --- helpers ------------------------------------------------------------------------------
 
   /** A hashed id owned by {@code subject}, as the manager would make it. */
-  protected static HashedId newId(String subject) {
-    String raw = OpaqueIds.generate(subject);
-    return new HashedId(OpaqueIds.shardOf(subject), OpaqueIds.hash(raw));
+  protected HashedId newId(String subject) {
+    String raw = OpaqueIds.generateInShard(store.shardFor(subject));
+    return new HashedId(shardOf(raw), OpaqueIds.hash(raw));
+  }
+
+  /** The shard tag at the end of a raw id. */
+  protected static String shardOf(String raw) {
+    return raw.substring(OpaqueIds.RANDOM_CHARS + 1);
   }
 
   /** A fresh session of {@code subject} created at {@code at}, with the contract's timeouts. */
-  protected static SessionRecord session(String subject, Instant at, Map<String, String> attrs) {
+  protected SessionRecord session(String subject, Instant at, Map<String, String> attrs) {
     Instant expiresAt = at.plus(IDLE);
     return new SessionRecord(
         newId(subject),
@@ -145,8 +150,8 @@ public abstract class SessionStoreContract {
 
   @Test
   void sessionIsFoundUnderItsIdParsedFromTheRawValue() {
-    String raw = OpaqueIds.generate("alice");
-    HashedId stored = new HashedId(OpaqueIds.shardOf("alice"), OpaqueIds.hash(raw));
+    String raw = OpaqueIds.generateInShard(store.shardFor("alice"));
+    HashedId stored = new HashedId(shardOf(raw), OpaqueIds.hash(raw));
     SessionRecord s = created(session("alice", clock.instant(), Map.of()).withId(stored));
 
     // The manager stores the id made at login and looks sessions up by the one a cookie parses to.
@@ -157,11 +162,27 @@ public abstract class SessionStoreContract {
   @Test
   void theShardIsPartOfTheId() {
     SessionRecord s = created(session("alice"));
-    HashedId otherShard = new HashedId(OpaqueIds.shardOf("bob"), s.id().hash());
+    String shard = s.id().shard();
+    HashedId otherShard =
+        new HashedId((shard.charAt(0) == 'A' ? 'B' : 'A') + shard.substring(1), s.id().hash());
 
     assertThat(store.read(otherShard, touchAt(clock.instant()))).isEmpty();
     assertThat(store.delete(otherShard)).isFalse();
     assertThat(store.read(s.id(), touchAt(clock.instant()))).contains(s);
+  }
+
+  @Test
+  void shardTagsAreNoUnkeyedHashOfTheSubject() {
+    // 32 subjects: a tag may match a plain hash's first characters by chance (1 in 2^18 each),
+    // never all of them; each tag must also be a well-formed one.
+    int matches = 0;
+    for (int i = 0; i < 32; i++) {
+      String subject = "user-" + i;
+      String tag = store.shardFor(subject);
+      assertThat(OpaqueIds.generateInShard(tag)).endsWith("." + tag);
+      matches += UnkeyedHashes.matches(subject, tag);
+    }
+    assertThat(matches).isLessThanOrEqualTo(1);
   }
 
   @Test

@@ -75,7 +75,7 @@ class SessionTouchPropertiesTest {
     Instant start = lastSeenAt.isBefore(now) ? lastSeenAt : now;
     Instant end = start.plus(Duration.ofDays(1));
     return new SessionRecord(
-        OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow(),
+        OpaqueIds.parse(OpaqueIds.generate()).orElseThrow(),
         Principal.of("user-1", Set.of()),
         start,
         lastSeenAt,

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class ValuesAndEdgesTest {
   private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
-  private static final HashedId ID = OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow();
+  private static final HashedId ID = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
   private static final Principal USER = Principal.of("user-1", Set.of("admin"));
 
   @Test
@@ -81,7 +81,7 @@ class ValuesAndEdgesTest {
   @Test
   void withIdChangesOnlyTheId() {
     SessionRecord record = record(T, T.plusSeconds(60), T.plusSeconds(600));
-    HashedId other = OpaqueIds.parse(OpaqueIds.generate("user-1")).orElseThrow();
+    HashedId other = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
 
     SessionRecord moved = record.withId(other);
 

@@ -7,7 +7,8 @@ import java.util.Objects;
 /**
  * Key names. Every key of one subject carries the subject's shard as a Cluster hash tag ({@code
  * {shard}}) so that every multi-key script touches one slot; keys hold hashes only, never a raw
- * id, token or login name.
+ * id, token or login name. A session's or refresh family's shard and its subject's index name come
+ * from {@link Placement} (keyed); the revocation keys keep their own layout ({@link Sha256}).
  */
 final class Keys {
   private final String prefix;
@@ -33,8 +34,8 @@ final class Keys {
     return slot(shard) + "s:";
   }
 
-  String sessionIndex(String subject) {
-    return slot(OpaqueIds.shardOf(subject)) + "u:" + OpaqueIds.hash(subject);
+  String sessionIndex(Placement.Subject subject) {
+    return slot(subject.shard()) + "u:" + subject.hash();
   }
 
   String sessionIndexPrefix(String shard) {
@@ -92,8 +93,13 @@ final class Keys {
     return slot(id.shard()) + "rf:" + id.hash();
   }
 
-  String refreshSubjectIndex(String subject) {
-    return slot(OpaqueIds.shardOf(subject)) + "rfu:" + OpaqueIds.hash(subject);
+  String refreshSubjectIndex(Placement.Subject subject) {
+    return slot(subject.shard()) + "rfu:" + subject.hash();
+  }
+
+  /** Where {@link Placement} keeps its key: outside every subject's slot. */
+  String placementKey() {
+    return prefix + "placement";
   }
 
   /**

@@ -18,7 +18,8 @@ import java.util.Optional;
  * consumed, its successor); each family a hash {@code rff:<family hash>} whose state {@code L} or
  * {@code E} (ended) every rotation checks, so ending a family is one write however long it is; a
  * subject's families are indexed in the sorted set {@code rfu:<subject hash>} scored by family
- * end. Every key lives until its family's end, which keeps consumed tokens for reuse detection
+ * end. The shard and the subject hash are keyed ({@link Placement}): a token's tag names no one.
+ * Every key lives until its family's end, which keeps consumed tokens for reuse detection
  * exactly as long as needed. {@link #rotate} is one script: consume, mint the successor, honour a
  * grace retry once, or end the family on reuse. Thread-safe.
  */
@@ -105,20 +106,28 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
 
   private final RedisCalls redis;
   private final Keys keys;
+  private final Placement placement;
   private final Clock clock;
 
-  RedisRefreshTokenStore(RedisCalls redis, Keys keys, Clock clock) {
+  RedisRefreshTokenStore(RedisCalls redis, Keys keys, Placement placement, Clock clock) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.placement = Objects.requireNonNull(placement, "placement");
     this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  /** The subject's keyed tag ({@link Placement}): the same on every node sharing this Redis. */
+  @Override
+  public String shardFor(String subject) {
+    return placement.shardOf(subject);
   }
 
   @Override
   public void create(RefreshRecord record) {
     Objects.requireNonNull(record, "record");
     HashedId id = record.id();
-    String subject = record.principal().subject();
-    if (!id.shard().equals(OpaqueIds.shardOf(subject))) {
+    Placement.Subject subject = placement.of(record.principal().subject());
+    if (!id.shard().equals(subject.shard())) {
       throw new IllegalArgumentException("the token's shard is not its subject's");
     }
     String familyHash = OpaqueIds.hash(record.familyId());
@@ -203,12 +212,13 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   @Override
   public int revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
+    Placement.Subject place = placement.of(subject);
     Object reply =
         redis.eval(
             "refresh revoke subject",
             REVOKE_SUBJECT,
-            List.of(keys.refreshSubjectIndex(subject)),
-            List.of(Long.toString(clock.millis()), keys.slot(OpaqueIds.shardOf(subject))));
+            List.of(keys.refreshSubjectIndex(place)),
+            List.of(Long.toString(clock.millis()), keys.slot(place.shard())));
     return (int) RedisCalls.num(reply);
   }
 

@@ -1,7 +1,6 @@
 package dev.latchkey.redis;
 
 import dev.latchkey.core.HashedId;
-import dev.latchkey.core.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionRecord;
 import dev.latchkey.core.SessionStore;
@@ -22,8 +21,10 @@ import java.util.Optional;
  * hash, {@code x:<name>} one field per attribute so that writers of different attributes do not
  * overwrite each other). A subject's sessions are indexed in a sorted set {@code
  * <prefix>{<shard>}:u:<subject hash>} scored by retainUntil, pruned inside every script that reads
- * it, so it holds exactly what the store holds. Every operation is one Lua script, one round trip;
- * every key expires by itself. Thread-safe.
+ * it, so it holds exactly what the store holds. The shard and the subject hash are keyed ({@link
+ * Placement}): a session id's tag names no one. Every operation is one Lua script, one round trip
+ * (a login or subject-wide operation may first read the placement key, see there); every key
+ * expires by itself. Thread-safe.
  */
 final class RedisSessionStore implements SessionStore {
   private static final RedisCalls.Script CREATE =
@@ -196,10 +197,18 @@ final class RedisSessionStore implements SessionStore {
 
   private final RedisCalls redis;
   private final Keys keys;
+  private final Placement placement;
 
-  RedisSessionStore(RedisCalls redis, Keys keys) {
+  RedisSessionStore(RedisCalls redis, Keys keys, Placement placement) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
+    this.placement = Objects.requireNonNull(placement, "placement");
+  }
+
+  /** The subject's keyed tag ({@link Placement}): the same on every node sharing this Redis. */
+  @Override
+  public String shardFor(String subject) {
+    return placement.shardOf(subject);
   }
 
   @Override
@@ -210,7 +219,11 @@ final class RedisSessionStore implements SessionStore {
       throw new IllegalArgumentException("maxPerSubject must be at least 1: " + maxPerSubject);
     }
     HashedId id = session.id();
-    String subject = session.principal().subject();
+    Placement.Subject subject = placement.of(session.principal().subject());
+    if (!id.shard().equals(subject.shard())) {
+      // Elsewhere than its index: neither the cap nor "log out everywhere" would see it.
+      throw new IllegalArgumentException("the session id's shard is not its subject's");
+    }
     List<String> args = new ArrayList<>();
     args.add(ms(session.createdAt()));
     args.add(Integer.toString(maxPerSubject));
@@ -218,7 +231,7 @@ final class RedisSessionStore implements SessionStore {
     args.add(keys.sessionPrefix(id.shard()));
     args.add(id.hash());
     args.add(ms(session.retainUntil()));
-    args.addAll(encode(session));
+    args.addAll(encode(session, subject.hash()));
     Object reply =
         redis.eval(
             "session create",
@@ -325,12 +338,13 @@ final class RedisSessionStore implements SessionStore {
   public List<SessionRecord> listBySubject(String subject, Instant now) {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(now, "now");
-    String shard = OpaqueIds.shardOf(subject);
+    Placement.Subject place = placement.of(subject);
+    String shard = place.shard();
     Object reply =
         redis.eval(
             "session list",
             LIST,
-            List.of(keys.sessionIndex(subject)),
+            List.of(keys.sessionIndex(place)),
             List.of(ms(now), keys.sessionPrefix(shard)));
     List<?> out = (List<?>) reply;
     List<SessionRecord> records = new ArrayList<>();
@@ -348,12 +362,13 @@ final class RedisSessionStore implements SessionStore {
   @Override
   public int deleteBySubject(String subject) {
     Objects.requireNonNull(subject, "subject");
+    Placement.Subject place = placement.of(subject);
     Object reply =
         redis.eval(
             "session delete by subject",
             DELETE_ALL,
-            List.of(keys.sessionIndex(subject)),
-            List.of(keys.sessionPrefix(OpaqueIds.shardOf(subject))));
+            List.of(keys.sessionIndex(place)),
+            List.of(keys.sessionPrefix(place.shard())));
     return (int) RedisCalls.num(reply);
   }
 
@@ -361,7 +376,7 @@ final class RedisSessionStore implements SessionStore {
     return Long.toString(t.toEpochMilli());
   }
 
-  private static List<String> encode(SessionRecord s) {
+  private static List<String> encode(SessionRecord s, String subjectHash) {
     List<String> f = new ArrayList<>();
     add(f, "v", Integer.toString(PrincipalCodec.VERSION));
     add(f, "p", PrincipalCodec.encode(s.principal()));
@@ -371,7 +386,7 @@ final class RedisSessionStore implements SessionStore {
     add(f, "a", ms(s.absoluteExpiresAt()));
     add(f, "r", ms(s.retainUntil()));
     add(f, "sub", s.principal().subject());
-    add(f, "u", OpaqueIds.hash(s.principal().subject()));
+    add(f, "u", subjectHash);
     s.attributes().forEach((k, v) -> add(f, "x:" + k, v));
     return f;
   }

@@ -50,6 +50,7 @@ import redis.clients.jedis.exceptions.JedisException;
 public final class RedisStores implements AutoCloseable {
   private final RedisCalls redis;
   private final Keys keys;
+  private final Placement placement;
   private final Clock clock;
   private final Duration heartbeat;
   private final boolean ownsClient;
@@ -59,6 +60,7 @@ public final class RedisStores implements AutoCloseable {
   private RedisStores(Builder b, UnifiedJedis client, boolean ownsClient) {
     this.redis = new RedisCalls(client);
     this.keys = new Keys(b.keyPrefix);
+    this.placement = new Placement(redis, keys);
     this.clock = b.clock;
     this.heartbeat = b.heartbeat;
     this.ownsClient = ownsClient;
@@ -82,9 +84,20 @@ public final class RedisStores implements AutoCloseable {
     return new Builder(null, RedisUrl.parse(url));
   }
 
-  /** The session store. Each call returns a store on the same client and keys. */
+  /**
+   * The session store. Each call returns a store on the same client and keys.
+   *
+   * <p>Every key of one subject lives in one Cluster slot, found from a session id by its shard
+   * tag. That tag is a keyed hash of the subject under a placement key that the first node to need
+   * it creates in Redis ({@code <prefix>placement}) and every node reads: the same on every node,
+   * nothing to configure, and nothing a user name gives away without Redis. Two ids of one subject
+   * share the tag, so whoever sees both may tell that they are one user's, not whose; it has 18
+   * bits, so in a large user base many users share each tag. A node reads the key again every ten
+   * seconds, at the cost of one round trip on such a login, so that a fleet whose Redis lost it
+   * agrees on one key again.
+   */
   public SessionStore sessionStore() {
-    return new RedisSessionStore(redis, keys);
+    return new RedisSessionStore(redis, keys, placement);
   }
 
   /**
@@ -120,9 +133,12 @@ public final class RedisStores implements AutoCloseable {
     return revocations;
   }
 
-  /** The refresh-token store. */
+  /**
+   * The refresh-token store. A family's tokens live in their subject's slot, placed as the
+   * {@linkplain #sessionStore() sessions} are.
+   */
   public RefreshTokenStore refreshTokenStore() {
-    return new RedisRefreshTokenStore(redis, keys, clock);
+    return new RedisRefreshTokenStore(redis, keys, placement, clock);
   }
 
   /** A login throttle under {@code policy}; nodes sharing one policy share the counters. */

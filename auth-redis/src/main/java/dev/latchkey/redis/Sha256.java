@@ -1,6 +1,5 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.OpaqueIds;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
@@ -27,6 +26,8 @@ record Sha256(long w0, long w1, long w2, long w3) {
   private static final int BYTES = 32;
   /** Base64url characters of 32 bytes without padding. */
   static final int CHARS = 43;
+  /** Base64url characters of a subject's digest that make the shard of its revocation keys. */
+  static final int SHARD_CHARS = 6;
 
   private static final ThreadLocal<Hasher> HASHERS = ThreadLocal.withInitial(Hasher::new);
 
@@ -45,7 +46,7 @@ record Sha256(long w0, long w1, long w2, long w3) {
 
   /**
    * SHA-256 of the subject's UTF-8: the hash part of its revocation key, and its shard ({@link
-   * OpaqueIds#shardOf} is the first characters of the same digest in Base64url).
+   * #shard}). Revocation keys never leave the server, so they need no keyed hash.
    */
   static Sha256 ofSubject(String subject) {
     int h = subject.hashCode();
@@ -100,9 +101,13 @@ record Sha256(long w0, long w1, long w2, long w3) {
     return B64.encodeToString(bytes);
   }
 
-  /** The shard of the subject this is the digest of: its first Base64url characters. */
+  /**
+   * The shard of the subject this is the digest of, in its revocation keys: its first {@value
+   * #SHARD_CHARS} Base64url characters. Fixed here, apart from the shard tag of ids, so that
+   * revocations already in Redis keep being found.
+   */
   String shard() {
-    return toBase64Url().substring(0, OpaqueIds.SHARD_CHARS);
+    return toBase64Url().substring(0, SHARD_CHARS);
   }
 
   @Override

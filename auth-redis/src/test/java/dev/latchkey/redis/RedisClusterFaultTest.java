@@ -32,9 +32,10 @@ class RedisClusterFaultTest {
 
   private final TestClock clock = TestClock.atNow();
 
-  private SessionRecord session(String subject) {
+  private SessionRecord session(SessionStore store, String subject) {
     Instant now = clock.instant();
-    return new SessionRecord(OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow(),
+    return new SessionRecord(
+        OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
         Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
         now.plusSeconds(900), Map.of());
   }
@@ -54,7 +55,7 @@ class RedisClusterFaultTest {
         .build()) {
       SessionStore sessions = stores.sessionStore();
       RedisServerFixture victim = CLUSTER.nodes().get(0);
-      SessionRecord s = sessionOn(victim);
+      SessionRecord s = sessionOn(sessions, victim);
       assertThat(sessions.create(s, 3, CapPolicy.REFUSE_NEW).created()).isTrue();
 
       victim.kill();
@@ -64,7 +65,7 @@ class RedisClusterFaultTest {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAIL_BOUND);
 
       victim.restart();
-      SessionRecord t = sessionOn(victim);
+      SessionRecord t = sessionOn(sessions, victim);
       assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, () -> {
         try {
           return sessions.create(t, 3, CapPolicy.REFUSE_NEW).created();
@@ -77,10 +78,10 @@ class RedisClusterFaultTest {
   }
 
   /** A session whose keys hash to a slot that {@code node} serves. */
-  private SessionRecord sessionOn(RedisServerFixture node) {
+  private SessionRecord sessionOn(SessionStore sessions, RedisServerFixture node) {
     Keys keys = new Keys("latchkey:");
     for (int i = 0; ; i++) {
-      SessionRecord s = session("user-" + i + "-" + System.nanoTime());
+      SessionRecord s = session(sessions, "user-" + i + "-" + System.nanoTime());
       HashedId id = s.id();
       try (Jedis j = node.admin()) {
         long slot = j.clusterKeySlot(keys.session(id));

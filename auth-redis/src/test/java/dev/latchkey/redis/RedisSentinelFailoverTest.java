@@ -25,9 +25,10 @@ class RedisSentinelFailoverTest {
 
   private final TestClock clock = TestClock.atNow();
 
-  private SessionRecord session(String subject) {
+  private SessionRecord session(SessionStore store, String subject) {
     Instant now = clock.instant();
-    return new SessionRecord(OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow(),
+    return new SessionRecord(
+        OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
         Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
         now.plusSeconds(900), Map.of());
   }
@@ -48,7 +49,7 @@ class RedisSentinelFailoverTest {
         .build()) {
       SessionStore sessions = stores.sessionStore();
       RevocationList revocations = stores.revocationList();
-      SessionRecord before = session("alice");
+      SessionRecord before = session(sessions, "alice");
       assertThat(sessions.create(before, 3, CapPolicy.REFUSE_NEW).created()).isTrue();
       revocations.revokeToken("iss", "j1", "alice", clock.instant().plusSeconds(600));
       int replicaPort = SENTINEL.replica().port();
@@ -63,7 +64,7 @@ class RedisSentinelFailoverTest {
       long start = System.nanoTime();
       assertThat(RedisServerFixture.waitUntil(FAILOVER_BOUND,
           () -> SENTINEL.currentPrimaryPort() == replicaPort)).as("promotion").isTrue();
-      SessionRecord after = session("bob");
+      SessionRecord after = session(sessions, "bob");
       assertThat(RedisServerFixture.waitUntil(FAILOVER_BOUND, () -> {
         try {
           return sessions.create(after, 3, CapPolicy.REFUSE_NEW).created();

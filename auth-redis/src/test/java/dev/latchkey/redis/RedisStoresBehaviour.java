@@ -1,6 +1,7 @@
 package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.HashedId;
 import dev.latchkey.core.LoginThrottle;
@@ -82,8 +83,15 @@ abstract class RedisStoresBehaviour {
     return "user-" + UUID.randomUUID();
   }
 
-  static HashedId newId(String subject) {
-    return OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow();
+  /** Where the stores place {@code subject}'s keys, as a third node reading the same key. */
+  Placement.Subject place(String subject) {
+    return new Placement(new RedisCalls(client), new Keys(prefix)).of(subject);
+  }
+
+  /** A new id for {@code subject}'s records, with the tag the stores place it by. */
+  HashedId newId(String subject) {
+    return OpaqueIds.parse(OpaqueIds.generateInShard(nodeA.sessionStore().shardFor(subject)))
+        .orElseThrow();
   }
 
   SessionRecord session(String subject) {
@@ -143,7 +151,8 @@ abstract class RedisStoresBehaviour {
   private long[] ttls(SessionRecord s) {
     Keys keys = new Keys(prefix);
     return new long[] {
-      client.pttl(keys.session(s.id())), client.pttl(keys.sessionIndex(s.principal().subject()))
+      client.pttl(keys.session(s.id())),
+      client.pttl(keys.sessionIndex(place(s.principal().subject())))
     };
   }
 
@@ -243,7 +252,7 @@ abstract class RedisStoresBehaviour {
 
     Keys keys = new Keys(prefix);
     assertThat(client.exists(keys.session(s.id()))).isFalse();
-    assertThat(client.exists(keys.sessionIndex(s.principal().subject()))).isFalse();
+    assertThat(client.exists(keys.sessionIndex(place(s.principal().subject())))).isFalse();
   }
 
   @Test
@@ -395,7 +404,7 @@ abstract class RedisStoresBehaviour {
   @Test
   void sessionKeysHoldOnlyHashesAndExpireByThemselves() {
     String subject = subject();
-    String raw = OpaqueIds.generate(subject);
+    String raw = OpaqueIds.generateInShard(nodeA.sessionStore().shardFor(subject));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     SessionRecord s = session(subject).withId(id);
     nodeA.sessionStore().create(s, 3, CapPolicy.REFUSE_NEW);
@@ -403,7 +412,7 @@ abstract class RedisStoresBehaviour {
     String key = keys.session(id);
     assertThat(key).doesNotContain(raw.substring(0, OpaqueIds.RANDOM_CHARS));
     assertThat(client.pttl(key)).isBetween(1L, IDLE.plus(NOTICE).toMillis());
-    assertThat(client.pttl(keys.sessionIndex(subject)))
+    assertThat(client.pttl(keys.sessionIndex(place(subject))))
         .isBetween(1L, IDLE.plus(NOTICE).toMillis());
   }
 
@@ -484,6 +493,70 @@ abstract class RedisStoresBehaviour {
   static void awaitCurrent(RevocationList list) {
     assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10),
         ((RedisRevocationList) list)::isCurrent)).as("replica current").isTrue();
+  }
+
+  // ---- placement
+
+  /**
+   * Every key of one subject (its sessions, their index, its refresh tokens, family and family
+   * index), written through two nodes, lands in one Cluster slot: so the cap, "log out everywhere"
+   * and a family's rotation stay one-slot scripts.
+   */
+  @Test
+  void everyKeyOfOneSubjectSharesOneSlot() {
+    String subject = subject();
+    SessionRecord phone = session(subject);
+    SessionRecord laptop = session(subject);
+    nodeA.sessionStore().create(phone, 3, CapPolicy.REFUSE_NEW);
+    nodeB.sessionStore().create(laptop, 3, CapPolicy.REFUSE_NEW);
+    RefreshRecord first = refresh(subject, Duration.ofHours(1));
+    nodeB.refreshTokenStore().create(first);
+    HashedId next = newId(subject);
+    assertThat(nodeA.refreshTokenStore().rotate(first.id(), next, clock.instant(),
+        Duration.ofHours(1), Duration.ZERO)).isInstanceOf(Rotation.Rotated.class);
+
+    Keys keys = new Keys(prefix);
+    Placement.Subject place = place(subject);
+    List<String> written = List.of(
+        keys.session(phone.id()),
+        keys.session(laptop.id()),
+        keys.sessionIndex(place),
+        keys.refreshToken(first.id()),
+        keys.refreshToken(next),
+        keys.slot(place.shard()) + "rff:" + OpaqueIds.hash(first.familyId()),
+        keys.refreshSubjectIndex(place));
+    Set<Integer> slots = new java.util.HashSet<>();
+    for (String key : written) {
+      assertThat(client.exists(key)).as(key).isTrue();
+      slots.add(redis.clients.jedis.util.JedisClusterCRC16.getSlot(key));
+    }
+    assertThat(slots).hasSize(1);
+    assertThat(nodeB.sessionStore().deleteBySubject(subject)).isEqualTo(2);
+    assertThat(nodeB.refreshTokenStore().revokeSubject(subject)).isEqualTo(1);
+  }
+
+  /**
+   * An id whose tag is not its subject's would sit outside the subject's slot, where neither the
+   * cap nor "log out everywhere" finds it: both stores refuse it before writing anything.
+   */
+  @Test
+  void anIdWhoseTagIsNotItsSubjectsIsRefused() {
+    String subject = subject();
+    String tag = nodeA.sessionStore().shardFor(subject);
+    String other = (tag.charAt(0) == 'A' ? 'B' : 'A') + tag.substring(1);
+    HashedId misplaced = OpaqueIds.parse(OpaqueIds.generateInShard(other)).orElseThrow();
+
+    assertThatThrownBy(
+            () -> nodeA.sessionStore().create(
+                session(subject).withId(misplaced), 3, CapPolicy.REFUSE_NEW))
+        .isInstanceOf(IllegalArgumentException.class);
+    RefreshRecord r = refresh(subject, Duration.ofHours(1));
+    assertThatThrownBy(
+            () -> nodeA.refreshTokenStore().create(new RefreshRecord(misplaced, r.familyId(),
+                r.principal(), r.issuedAt(), r.expiresAt(), r.familyExpiresAt())))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(nodeA.sessionStore().listBySubject(subject, clock.instant())).isEmpty();
+    assertThat(nodeA.refreshTokenStore().revokeSubject(subject)).isZero();
   }
 
   // ---- refresh tokens

@@ -69,7 +69,7 @@ class RevocationHeartbeatTest {
           workers.add(pool.submit(() -> {
             int wrong = 0;
             for (int i = 0; i < 5_000 && System.nanoTime() < until; i++) {
-              SessionRecord s = session("user" + i % 50);
+              SessionRecord s = session(sessions, "user" + i % 50);
               if (!sessions.create(s, 1_000, CapPolicy.REFUSE_NEW).created()
                   || sessions.read(s.id(), touch()).isEmpty()
                   || !sessions.delete(s.id())) {
@@ -89,9 +89,10 @@ class RevocationHeartbeatTest {
     }
   }
 
-  private SessionRecord session(String subject) {
+  private SessionRecord session(SessionStore store, String subject) {
     Instant now = clock.instant();
-    return new SessionRecord(OpaqueIds.parse(OpaqueIds.generate(subject)).orElseThrow(),
+    return new SessionRecord(
+        OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
         Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
         now.plusSeconds(900), Map.of());
   }

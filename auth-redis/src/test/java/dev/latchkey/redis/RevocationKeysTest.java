@@ -36,7 +36,7 @@ class RevocationKeysTest {
       String tokenKey = StoredRevocationKeys.token(PREFIX, r.issuer(), r.tokenId(), r.subject());
       String subjectKey = StoredRevocationKeys.subject(PREFIX, r.subject());
 
-      assertThat(subject.shard()).isEqualTo(OpaqueIds.shardOf(r.subject()));
+      assertThat(subject.shard()).isEqualTo(StoredRevocationKeys.shard(r.subject()));
       assertThat(keys.revokedToken(subject.shard(), token)).isEqualTo(tokenKey);
       assertThat(keys.revokedSubject(subject)).isEqualTo(subjectKey);
       assertThat(keys.parseRevocation(tokenKey))
@@ -96,9 +96,9 @@ class RevocationKeysTest {
   @Test
   void onlyKeysOfTheStoredFormatUnderThisPrefixAreReadBack() {
     String subject = "alice";
-    String shard = OpaqueIds.shardOf(subject);
+    String shard = StoredRevocationKeys.shard(subject);
     String hash = OpaqueIds.hash(subject);
-    String otherShard = OpaqueIds.shardOf("bob");
+    String otherShard = StoredRevocationKeys.shard("bob");
     List<String> refused = List.of(
         "",
         PREFIX,

@@ -37,10 +37,11 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  *
- * <p><b>Ids.</b> Every session id is made here ({@link OpaqueIds#generate}: 256 bits from {@link
- * java.security.SecureRandom}), on every login and every {@link #rotate}: an id a client brings is
- * never adopted, so session fixation is impossible. The raw id is returned exactly once and the
- * store only ever receives its SHA-256.
+ * <p><b>Ids.</b> Every session id is made here ({@link OpaqueIds#generateInShard}: 256 bits from
+ * {@link java.security.SecureRandom}), on every login and every {@link #rotate}: an id a client
+ * brings is never adopted, so session fixation is impossible. The raw id is returned exactly once
+ * and the store only ever receives its SHA-256. Its shard tag is the store's choice ({@link
+ * SessionStore#shardFor}), never a hash of the subject, so an id says nothing of whose it is.
  *
  * <p><b>Time.</b> A session dies {@code idleTimeout} after its last renewal or {@code
  * absoluteTimeout} after login, whichever is first. A successful check renews it, but writes to the
@@ -258,9 +259,9 @@ public final class SessionManager {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(attributes, "attributes");
     // Never take an id from the client: a fresh one on every login is what defeats fixation.
-    String rawId = OpaqueIds.generate(principal.subject());
+    String rawId = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     // Hashed as a cookie check will hash it, so that the stored id and a presented one are made
-    // alike: the digest and the shard (the id's tail, no second SHA-256 of the subject) as numbers.
+    // alike: the digest and the shard (the id's tail) as numbers.
     HashedId id = OpaqueIds.parse(rawId).orElseThrow();
     Instant now = clock.instant();
     Instant absoluteEnd = now.plus(absoluteTimeout);
@@ -405,7 +406,7 @@ public final class SessionManager {
       return Optional.empty();
     }
     // The shard travels in the old id, so the new one lands on the same shard without a read.
-    String newRaw = OpaqueIds.randomToken() + '.' + from.get().shard();
+    String newRaw = OpaqueIds.generateInShard(from.get().shard());
     HashedId to = OpaqueIds.parse(newRaw).orElseThrow();
     return store.changeId(from.get(), to, clock.instant()) ? Optional.of(newRaw) : Optional.empty();
   }

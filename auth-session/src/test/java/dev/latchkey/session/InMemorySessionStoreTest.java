@@ -97,7 +97,7 @@ class InMemorySessionStoreTest extends SessionStoreContract {
 
   @Test
   void holdsOnlyHashesKeyedByTheHash() {
-    String raw = OpaqueIds.generate("alice");
+    String raw = OpaqueIds.generate();
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     created(sessionWithId("alice", id, clock.instant()));
 

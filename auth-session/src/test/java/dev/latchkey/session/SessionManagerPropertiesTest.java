@@ -39,7 +39,7 @@ class SessionManagerPropertiesTest {
   private static Gen<String> arbitraryIds() {
     Gen<String> rightShape =
         Gen.strings(Gen.charsOf(HostileInput.BASE64URL), OpaqueIds.LENGTH, OpaqueIds.LENGTH);
-    Gen<String> unissued = random -> OpaqueIds.generate("s" + random.nextInt(1000));
+    Gen<String> unissued = random -> OpaqueIds.generate();
     return Gen.oneOf(HostileInput.hostileStrings(80), rightShape, unissued);
   }
 

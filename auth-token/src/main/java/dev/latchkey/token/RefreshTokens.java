@@ -26,7 +26,8 @@ import java.util.Optional;
  * refresh response was lost may retry the same refresh token once within it.
  *
  * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
- * hash. Built by {@link #builder}; thread-safe.
+ * hash, and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing
+ * of whose it is. Built by {@link #builder}; thread-safe.
  */
 public final class RefreshTokens {
 
@@ -118,7 +119,7 @@ public final class RefreshTokens {
   public TokenPair login(Principal principal) {
     Objects.requireNonNull(principal, "principal");
     Instant now = clock.instant();
-    String raw = OpaqueIds.generate(principal.subject());
+    String raw = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     Instant familyEnd = now.plus(familyLifetime);
     Instant end = now.plus(refreshTokenLifetime);
@@ -138,7 +139,7 @@ public final class RefreshTokens {
     }
     Instant now = clock.instant();
     // The successor keeps the shard: a clustered store keeps a family in one slot.
-    String successorRaw = OpaqueIds.randomToken() + '.' + presented.get().shard();
+    String successorRaw = OpaqueIds.generateInShard(presented.get().shard());
     HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
     RefreshTokenStore.Rotation rotation;
     try {

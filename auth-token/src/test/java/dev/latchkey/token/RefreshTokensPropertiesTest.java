@@ -59,7 +59,7 @@ class RefreshTokensPropertiesTest {
     String live = refresh.login(ALICE).refreshToken();
     Gen<String> rightShape =
         Gen.strings(Gen.charsOf(HostileInput.BASE64URL), OpaqueIds.LENGTH, OpaqueIds.LENGTH);
-    Gen<String> unissued = random -> OpaqueIds.generate("alice");
+    Gen<String> unissued = random -> OpaqueIds.generate();
     Properties.forAll(
         1000,
         Gen.oneOf(HostileInput.hostileStrings(80), rightShape, unissued, Gen.just((String) null)),

@@ -86,9 +86,9 @@ class RefreshTokensTest {
 
     assertThat(second.refreshToken()).isNotEqualTo(first.refreshToken());
     assertThat(access.verify(second.accessToken())).isEqualTo(AuthResult.success(ALICE));
-    // The successor keeps the shard of the subject: a clustered store keeps a family together.
+    // The successor keeps its predecessor's shard: a clustered store keeps a family together.
     assertThat(OpaqueIds.parse(second.refreshToken()).orElseThrow().shard())
-        .isEqualTo(OpaqueIds.shardOf("alice"));
+        .isEqualTo(OpaqueIds.parse(first.refreshToken()).orElseThrow().shard());
     assertThat(refreshed(refresh.refresh(second.refreshToken())).refreshToken())
         .isNotEqualTo(second.refreshToken());
   }
@@ -223,7 +223,7 @@ class RefreshTokensTest {
 
   @Test
   void unknownRefreshTokenIsInvalid() {
-    refused(refresh.refresh(OpaqueIds.generate("alice")), Reason.INVALID_CREDENTIALS);
+    refused(refresh.refresh(OpaqueIds.generate()), Reason.INVALID_CREDENTIALS);
   }
 
   @Test
@@ -233,6 +233,6 @@ class RefreshTokensTest {
         .thenThrow(new StoreUnavailableException("down"));
     RefreshTokens r = RefreshTokens.builder(access, down).clock(clock).build();
 
-    refused(r.refresh(OpaqueIds.generate("alice")), Reason.UNAVAILABLE);
+    refused(r.refresh(OpaqueIds.generate()), Reason.UNAVAILABLE);
   }
 }

@@ -68,7 +68,7 @@ public class SessionCookieBenchmark {
       Principal p = Principal.of("warm-user-" + i, Set.of("user"));
       LoginOutcome.Created created = (LoginOutcome.Created) manager.login(p, attributes);
       cookies[i] = new SessionCookie(created.id());
-      unknown[i] = new SessionCookie(dev.latchkey.core.OpaqueIds.generate("nobody-" + i));
+      unknown[i] = new SessionCookie(dev.latchkey.core.OpaqueIds.generate());
     }
     principals = new Principal[SUBJECTS];
     for (int i = 0; i < SUBJECTS; i++) {
