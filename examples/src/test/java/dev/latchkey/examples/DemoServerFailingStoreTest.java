@@ -140,7 +140,7 @@ class DemoServerFailingStoreTest {
               stores,
               DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8));
       DemoHttp http = new DemoHttp(server.port());
-      String cookie = "sid=" + OpaqueIds.generate("alice");
+      String cookie = "sid=" + OpaqueIds.generate();
 
       for (int i = 0; i < 20; i++) {
         assertThat(http.get("/session-profile", "Cookie", cookie).statusCode()).isEqualTo(503);

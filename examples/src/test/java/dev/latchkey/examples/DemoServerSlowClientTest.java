@@ -170,7 +170,7 @@ class DemoServerSlowClientTest {
             new DemoServer.Settings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()),
             stores,
             DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8));
-    String cookie = "sid=" + OpaqueIds.generate("alice");
+    String cookie = "sid=" + OpaqueIds.generate();
     HttpClient client = HttpClient.newHttpClient();
     List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
     try {
