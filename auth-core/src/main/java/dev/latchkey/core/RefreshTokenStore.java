@@ -2,6 +2,7 @@ package dev.latchkey.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -9,15 +10,82 @@ import java.util.Objects;
  * refresh token consumes it and yields its successor; presenting a consumed token again is taken as
  * theft and ends the whole family. In memory ({@code auth-token}) or in Redis ({@code auth-redis}).
  *
- * <p>{@link #rotate} is atomic: of any number of concurrent rotations of one token, across
- * processes, exactly one yields {@link Rotation.Rotated} (a grace retry aside, see there). A store
- * keeps what reuse detection needs (a consumed token's family) until the family's end, and forgets
- * it then by itself.
+ * <p><b>One clock.</b> Every time a store stamps or compares (issue, expiry, grace, rate limit)
+ * is read from the store's own clock: the in-memory store's injected {@link java.time.Clock},
+ * Redis's server time. No method takes a caller's time, so nodes whose clocks disagree, and
+ * requests whose clock reads and store arrivals are in opposite orders, cannot change an outcome.
  *
- * <p>Every method throws {@link StoreUnavailableException} when the backend cannot be reached.
+ * <p><b>One winner.</b> {@link #rotate} is atomic: of any number of concurrent or replayed
+ * presentations of one token, across processes, exactly one yields {@link Rotation.Rotated}; every
+ * other is {@link Rotation.Reused} and ends the family (with a grace period, one retry aside: see
+ * {@link #rotate}).
+ *
+ * <p><b>Bounded state.</b> A family holds its current token, a generation counter and the hashes
+ * of its last {@value #REMEMBERED_CONSUMED} consumed or replaced tokens, however often it rotates;
+ * a consumed token older than those is unknown ({@link Rotation.Invalid}), which rotates nothing. A
+ * subject has at most {@link Policy#familiesPerSubject()} families (a new login ends the subject's
+ * oldest), and a family rotates at most {@link Policy#rotationsPerWindow()} times per {@link
+ * Policy#rotationWindow()}. No store ever drops another subject's family to make room. An ended
+ * family is remembered, as refused, until its absolute end, and forgotten then by itself.
+ *
+ * <p>Every method throws {@link StoreUnavailableException} when the backend cannot be reached (or,
+ * for a store with a global bound, when it is full: a newcomer is refused, nobody is evicted).
  * Implementations must be safe for concurrent use.
  */
 public interface RefreshTokenStore {
+
+  /** How many consumed or replaced tokens of a family are remembered for reuse detection. */
+  int REMEMBERED_CONSUMED = 4;
+
+  /**
+   * What a store applies to a family: lifetimes, grace, and the bounds on one subject's state.
+   *
+   * @param tokenLifetime how long each refresh token is usable, capped by the family's end
+   * @param familyLifetime the family's absolute lifetime from its creation
+   * @param grace how long after a rotation the consumed token may be retried once (a lost
+   *     response); zero means never
+   * @param familiesPerSubject the most families one subject holds; a new one ends the oldest
+   * @param rotationsPerWindow the most rotations of one family per {@code rotationWindow}
+   * @param rotationWindow the fixed window the rotation count is kept over, by the store's clock
+   */
+  record Policy(
+      Duration tokenLifetime,
+      Duration familyLifetime,
+      Duration grace,
+      int familiesPerSubject,
+      int rotationsPerWindow,
+      Duration rotationWindow) {
+
+    public Policy {
+      requirePositive(tokenLifetime, "tokenLifetime");
+      requirePositive(familyLifetime, "familyLifetime");
+      requirePositive(rotationWindow, "rotationWindow");
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("grace cannot be negative: " + grace);
+      }
+      if (tokenLifetime.compareTo(familyLifetime) > 0) {
+        throw new IllegalArgumentException(
+            "tokenLifetime cannot exceed familyLifetime: " + tokenLifetime + " > "
+                + familyLifetime);
+      }
+      if (familiesPerSubject < 1) {
+        throw new IllegalArgumentException(
+            "familiesPerSubject must be at least 1: " + familiesPerSubject);
+      }
+      if (rotationsPerWindow < 1) {
+        throw new IllegalArgumentException(
+            "rotationsPerWindow must be at least 1: " + rotationsPerWindow);
+      }
+    }
+
+    private static void requirePositive(Duration d, String name) {
+      Objects.requireNonNull(d, name);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(name + " must be positive: " + d);
+      }
+    }
+  }
 
   /** The outcome of {@link #rotate}. */
   sealed interface Rotation {
@@ -29,14 +97,31 @@ public interface RefreshTokenStore {
     }
 
     /**
-     * The token had been consumed already, outside any grace: the family is ended.
+     * The token had been consumed or replaced already, outside any grace: the family is ended
+     * (by this call, or by an earlier one).
      *
      * @param subject whose family it was, for the caller's events
+     * @param familyId the family that is ended
      */
-    record Reused(String subject) implements Rotation {}
+    record Reused(String subject, String familyId) implements Rotation {
+      public Reused {
+        Objects.requireNonNull(subject, "subject");
+        Objects.requireNonNull(familyId, "familyId");
+      }
+    }
 
     /** The token is unknown, its family ended, or it or its family expired. */
     record Invalid() implements Rotation {}
+
+    /**
+     * The family rotated {@link Policy#rotationsPerWindow()} times in the current window: nothing
+     * changed, and the same token may be presented again from {@code retryAt} (store time).
+     */
+    record Limited(Instant retryAt) implements Rotation {
+      public Limited {
+        Objects.requireNonNull(retryAt, "retryAt");
+      }
+    }
   }
 
   /**
@@ -58,35 +143,56 @@ public interface RefreshTokenStore {
   }
 
   /**
-   * Stores the first token of a new family. Its id carries a tag this store's {@link #shardFor}
-   * gave for its subject; a store that places by subject may refuse another with {@link
-   * IllegalArgumentException}.
-   */
-  void create(RefreshRecord record);
-
-  /**
-   * Consumes {@code presented} and stores {@code successorId} in its place, in one atomic step.
-   * The successor gets {@code issuedAt = now}, {@code expiresAt = min(now + lifetime, family end)}.
+   * Starts a family with its first token, whose id carries a tag this store's {@link #shardFor}
+   * gave for its subject. The store stamps {@code issuedAt} with its own clock,
+   * {@code familyExpiresAt = issuedAt + familyLifetime} and {@code expiresAt = issuedAt +
+   * tokenLifetime}. When the subject already holds {@link Policy#familiesPerSubject()} families,
+   * its oldest are ended first, never another subject's.
    *
-   * <p>Grace: when {@code presented} was consumed less than {@code grace} ago and has not been
-   * retried before, the retry is honoured once: the successor minted by the first use is ended and
-   * {@code successorId} replaces it, so one live token remains. With {@code grace} zero, any second
-   * use is {@link Rotation.Reused}.
+   * @param familyId a fresh, unguessable id (e.g. {@link OpaqueIds#randomToken})
+   * @return the stored first token
+   * @throws IllegalArgumentException when the token or the family is already held, or (a store
+   *     that places by subject) the id's tag is not the one {@link #shardFor} gives its subject
    */
-  Rotation rotate(
-      HashedId presented, HashedId successorId, Instant now, Duration lifetime, Duration grace);
+  RefreshRecord create(HashedId id, String familyId, Principal principal, Policy policy);
 
   /**
-   * Ends the family of {@code id} (logout with a refresh token).
+   * Consumes {@code presented} and stores {@code successorId} in its place, in one atomic step,
+   * deciding by the store's clock: the successor gets {@code issuedAt = now}, {@code expiresAt =
+   * min(now + tokenLifetime, family end)}.
+   *
+   * <p>In order: an unknown token, or the live token of an ended or expired family, or an expired
+   * token, is {@link Rotation.Invalid}. A consumed or replaced token is {@link Rotation.Reused}
+   * and ends the family, unless all of these hold: it is the token consumed by the family's last
+   * rotation, {@code grace} is positive and has not passed since that rotation, and no retry has
+   * been honoured for it yet; then the retry is honoured once (subject to the rate limit): the
+   * unused successor of the first use becomes a replaced token (presenting it later is reuse) and
+   * {@code successorId} takes its place. A live token of a family over its rate is {@link
+   * Rotation.Limited} and nothing changes.
+   */
+  Rotation rotate(HashedId presented, HashedId successorId, Policy policy);
+
+  /**
+   * Ends the family of {@code id} (logout with a refresh token): {@code id} may be its live token
+   * or a remembered consumed one.
    *
    * @return whether a live family was ended
    */
   boolean revokeFamily(HashedId id);
 
   /**
+   * Ends the family {@code familyId} of {@code subject} (logout with an access token that names
+   * its family).
+   *
+   * @return whether a live family was ended; false for an unknown or ended family, or one of
+   *     another subject
+   */
+  boolean revokeFamilyById(String subject, String familyId);
+
+  /**
    * Ends every family of a subject.
    *
-   * @return how many were ended
+   * @return the ids of the families this call ended (live ones only)
    */
-  int revokeSubject(String subject);
+  List<String> revokeSubject(String subject);
 }

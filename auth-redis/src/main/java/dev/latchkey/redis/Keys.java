@@ -89,12 +89,9 @@ final class Keys {
     return prefix + "revocations";
   }
 
-  String refreshToken(HashedId id) {
-    return slot(id.shard()) + "rf:" + id.hash();
-  }
-
-  String refreshSubjectIndex(Placement.Subject subject) {
-    return slot(subject.shard()) + "rfu:" + subject.hash();
+  /** The one hash holding every refresh family of a shard: {@code <prefix>{<shard>}:rf}. */
+  String refreshFamilies(String shard) {
+    return slot(shard) + "rf";
   }
 
   /** Where {@link Placement} keeps its key: outside every subject's slot. */

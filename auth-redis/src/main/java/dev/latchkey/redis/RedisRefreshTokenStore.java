@@ -5,115 +5,229 @@ import dev.latchkey.core.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.RefreshRecord;
 import dev.latchkey.core.RefreshTokenStore;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
- * A {@link RefreshTokenStore} on Redis. In the subject's slot: each token is a hash {@code
- * <prefix>{<shard>}:rf:<hash>} (family, principal JSON, times, state {@code L} live or {@code C}
- * consumed, its successor); each family a hash {@code rff:<family hash>} whose state {@code L} or
- * {@code E} (ended) every rotation checks, so ending a family is one write however long it is; a
- * subject's families are indexed in the sorted set {@code rfu:<subject hash>} scored by family
- * end. The shard and the subject hash are keyed ({@link Placement}): a token's tag names no one.
- * Every key lives until its family's end, which keeps consumed tokens for reuse detection
- * exactly as long as needed. {@link #rotate} is one script: consume, mint the successor, honour a
- * grace retry once, or end the family on reuse. Thread-safe.
+ * A {@link RefreshTokenStore} on Redis.
+ *
+ * <p><b>Layout.</b> Everything of one shard (one subject, bar shard collisions) is one hash {@code
+ * <prefix>{<shard>}:rf}, the shard and the subject hash keyed by {@link Placement} (a token's tag
+ * names no one), so every script names its only key in {@code KEYS} and a Cluster keeps it
+ * in one slot: field {@code t:<token hash>} names the family of each remembered token (the live
+ * one and the last {@value RefreshTokenStore#REMEMBERED_CONSUMED} consumed or replaced ones);
+ * {@code f:<family hash>} holds a family's state as JSON (principal, end, live token and its
+ * expiry, remembered tokens, grace and rate-window state); {@code s:<subject hash>} lists the
+ * subject's families, oldest first. A family is a fixed number of fields however often it
+ * rotates, and a subject at most {@link Policy#familiesPerSubject()} families. Redis expires the
+ * hash ({@code PEXPIREAT}) at the end of the shard's last family; a family that reached its end
+ * earlier is dropped by the next script that meets it (a presentation, or the subject's next
+ * login).
+ *
+ * <p><b>Time.</b> Every script reads the server's {@code TIME}: one clock decides issue, expiry,
+ * grace and the rate window for every node, whatever the nodes' clocks say. Each operation is one
+ * script, one round trip. Thread-safe.
  */
 final class RedisRefreshTokenStore implements RefreshTokenStore {
+
+  /** Lua shared by the scripts below: the store's clock and forgetting a family. */
+  private static final String COMMON =
+      """
+      -- The store's one clock: the server's TIME (ARGV[1] is 0 but in this package's tests).
+      local t = redis.call('TIME')
+      local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + tonumber(ARGV[1])
+      local key = KEYS[1]
+      local function load(fk)
+        local raw = redis.call('HGET', key, 'f:' .. fk)
+        if raw then return cjson.decode(raw) end
+        return nil
+      end
+      local function save(fk, f) redis.call('HSET', key, 'f:' .. fk, cjson.encode(f)) end
+      local function unlist(sub, fk)
+        local raw = redis.call('HGET', key, 's:' .. sub)
+        if not raw then return end
+        local kept = {}
+        for _, k in ipairs(cjson.decode(raw)) do if k ~= fk then kept[#kept + 1] = k end end
+        if #kept == 0 then redis.call('HDEL', key, 's:' .. sub)
+        else redis.call('HSET', key, 's:' .. sub, cjson.encode(kept)) end
+      end
+      -- Drops every field of a family; its tokens become unknown.
+      local function forget(fk, f)
+        redis.call('HDEL', key, 'f:' .. fk, 't:' .. f.cur)
+        for _, h in ipairs(f.c) do redis.call('HDEL', key, 't:' .. h) end
+      end
+      -- Refuses a live family from now on; its consumed tokens stay known, as reuse.
+      local function finish(fk, f)
+        if f.st == 'L' then
+          f.st = 'E'
+          redis.call('HDEL', key, 't:' .. f.cur)
+          save(fk, f)
+          return true
+        end
+        return false
+      end
+      """;
+
   private static final RedisCalls.Script CREATE =
       Lua.script(
-          """
-          local now, fe = tonumber(ARGV[1]), tonumber(ARGV[2])
-          if fe <= now then return 0 end
-          redis.call('DEL', KEYS[1])
-          redis.call('HSET', KEYS[1], unpack(ARGV, 4))
-          keepuntil(KEYS[1], fe, now)
-          redis.call('HSET', KEYS[2], 'st', 'L', 'fe', ARGV[2])
-          keepuntil(KEYS[2], fe, now)
-          redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
-          redis.call('ZADD', KEYS[3], ARGV[2], ARGV[3])
-          keepindex(KEYS[3], now)
-          return 1
-          """);
+          COMMON
+              + """
+              local tok, fk, fam, sub = ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+              local life, flife, cap = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+              if redis.call('HEXISTS', key, 't:' .. tok) == 1
+                  or redis.call('HEXISTS', key, 'f:' .. fk) == 1 then
+                return {'D'}
+              end
+              -- The subject's own families make room (expired, then ended, then oldest).
+              local kept = {}
+              local raw = redis.call('HGET', key, 's:' .. sub)
+              for _, k in ipairs(raw and cjson.decode(raw) or {}) do
+                local f = load(k)
+                if f and tonumber(f.fe) <= now then forget(k, f)
+                elseif f then kept[#kept + 1] = {k, f} end
+              end
+              while #kept >= cap do
+                local at = 1
+                for i, kf in ipairs(kept) do if kf[2].st ~= 'L' then at = i break end end
+                forget(kept[at][1], kept[at][2])
+                table.remove(kept, at)
+              end
+              local list = {}
+              for _, kf in ipairs(kept) do list[#list + 1] = kf[1] end
+              list[#list + 1] = fk
+              redis.call('HSET', key, 's:' .. sub, cjson.encode(list))
+              local fe = now + flife
+              local e = math.min(now + life, fe)
+              save(fk, {fam = fam, sub = sub, p = ARGV[6], fe = ms(fe), st = 'L', cur = tok,
+                e = ms(e), c = {}, rt = '0', wc = '0'})
+              redis.call('HSET', key, 't:' .. tok, fk)
+              -- Redis forgets the hash at its last family's end (in server time).
+              local last = tonumber(redis.call('HGET', key, 'x') or '0')
+              if fe > last then
+                redis.call('HSET', key, 'x', ms(fe))
+                redis.call('PEXPIREAT', key, ms(fe - tonumber(ARGV[1])))
+              end
+              return {'C', ms(now), ms(e), ms(fe)}
+              """);
 
   private static final RedisCalls.Script ROTATE =
       Lua.script(
-          """
-          local h = redis.call('HGETALL', KEYS[1])
-          if #h == 0 then return {'I'} end
-          local t = tomap(h)
-          local now = tonumber(ARGV[1])
-          local fe, e = tonumber(t['fe']), tonumber(t['e'])
-          if not fe or not e or not t['fk'] then return {'I'} end
-          local fam = ARGV[4] .. 'rff:' .. t['fk']
-          if redis.call('HGET', fam, 'st') ~= 'L' or fe <= now or e <= now then return {'I'} end
-          local function mint()
-            local e2 = math.min(now + tonumber(ARGV[2]), fe)
-            redis.call('DEL', KEYS[2])
-            redis.call('HSET', KEYS[2], 'v', t['v'], 'fam', t['fam'], 'fk', t['fk'], 'p', t['p'],
-              'i', ARGV[1], 'e', ms(e2), 'fe', t['fe'], 'st', 'L')
-            keepuntil(KEYS[2], fe, now)
-            return {'R', ms(e2), t['fam'], t['p'], t['fe']}
-          end
-          if t['st'] == 'L' then
-            redis.call('HSET', KEYS[1], 'st', 'C', 'ct', ARGV[1], 'succ', ARGV[5])
-            return mint()
-          end
-          local ct = tonumber(t['ct']) or 0
-          if t['st'] == 'C' and t['rt'] ~= '1' and now - ct < tonumber(ARGV[3]) then
-            -- A grace retry (the first answer was lost): replace the unused first successor.
-            local prev = ARGV[4] .. 'rf:' .. (t['succ'] or '')
-            if redis.call('HGET', prev, 'st') == 'L' then
-              redis.call('DEL', prev)
-              redis.call('HSET', KEYS[1], 'rt', '1', 'succ', ARGV[5])
-              return mint()
-            end
-          end
-          redis.call('HSET', fam, 'st', 'E')
-          return {'U', t['p']}
-          """);
+          COMMON
+              + """
+              local p, succ = ARGV[2], ARGV[3]
+              local life, grace = tonumber(ARGV[4]), tonumber(ARGV[5])
+              local limit, window = tonumber(ARGV[6]), tonumber(ARGV[7])
+              local fk = redis.call('HGET', key, 't:' .. p)
+              if not fk then return {'I'} end
+              local f = load(fk)
+              if not f then
+                redis.call('HDEL', key, 't:' .. p)
+                return {'I'}
+              end
+              local fe = tonumber(f.fe)
+              if fe <= now then
+                forget(fk, f)
+                unlist(f.sub, fk)
+                return {'I'}
+              end
+              local function remember(h)
+                table.insert(f.c, 1, h)
+                if #f.c > @KEEP@ then
+                  -- Older consumed tokens become unknown: presenting one rotates nothing.
+                  redis.call('HDEL', key, 't:' .. table.remove(f.c))
+                end
+              end
+              local function rotate(retry)
+                if redis.call('HEXISTS', key, 't:' .. succ) == 1 then return {'D'} end
+                local ws = tonumber(f.ws)
+                if not ws or now >= ws + window then
+                  ws = now
+                  f.ws = ms(now)
+                  f.wc = '0'
+                end
+                if tonumber(f.wc) >= limit then return {'L', ms(ws + window)} end
+                f.wc = tostring(tonumber(f.wc) + 1)
+                if retry then
+                  -- The first use's successor was never used: replaced, it is reuse from now on.
+                  remember(f.cur)
+                  f.rt = '1'
+                else
+                  remember(p)
+                  f.prev = p
+                  f.ct = ms(now)
+                  f.rt = '0'
+                end
+                local e = math.min(now + life, fe)
+                f.cur = succ
+                f.e = ms(e)
+                save(fk, f)
+                redis.call('HSET', key, 't:' .. succ, fk)
+                return {'R', ms(now), ms(e), f.fam, f.p, f.fe}
+              end
+              if p == f.cur then
+                if f.st ~= 'L' or tonumber(f.e) <= now then return {'I'} end
+                return rotate(false)
+              end
+              if f.st == 'L' and f.rt ~= '1' and p == f.prev and grace > 0
+                  and now < tonumber(f.ct) + grace then
+                return rotate(true)
+              end
+              finish(fk, f)
+              return {'U', f.p, f.fam}
+              """
+                  .replace("@KEEP@", Integer.toString(REMEMBERED_CONSUMED)));
 
   private static final RedisCalls.Script REVOKE_FAMILY =
       Lua.script(
-          """
-          local fk = redis.call('HGET', KEYS[1], 'fk')
-          if not fk then return 0 end
-          local fam = ARGV[2] .. 'rff:' .. fk
-          local f = redis.call('HMGET', fam, 'st', 'fe')
-          if f[1] ~= 'L' or (tonumber(f[2]) or 0) <= tonumber(ARGV[1]) then return 0 end
-          redis.call('HSET', fam, 'st', 'E')
-          return 1
-          """);
+          COMMON
+              + """
+              local fk = ARGV[3]
+              if ARGV[2] ~= '' then fk = redis.call('HGET', key, 't:' .. ARGV[2]) end
+              if not fk then return 0 end
+              local f = load(fk)
+              if not f or tonumber(f.fe) <= now then return 0 end
+              if ARGV[4] ~= '' and f.sub ~= ARGV[4] then return 0 end
+              if finish(fk, f) then return 1 end
+              return 0
+              """);
 
   private static final RedisCalls.Script REVOKE_SUBJECT =
       Lua.script(
-          """
-          redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-          local n = 0
-          for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-            local fam = ARGV[2] .. 'rff:' .. m
-            if redis.call('HGET', fam, 'st') == 'L' then
-              redis.call('HSET', fam, 'st', 'E')
-              n = n + 1
-            end
-          end
-          return n
-          """);
+          COMMON
+              + """
+              local raw = redis.call('HGET', key, 's:' .. ARGV[2])
+              local ended = {}
+              for _, k in ipairs(raw and cjson.decode(raw) or {}) do
+                local f = load(k)
+                if f and tonumber(f.fe) > now and finish(k, f) then ended[#ended + 1] = f.fam end
+              end
+              return ended
+              """);
+
+  /** The production shift of the server's time: none. */
+  static final LongSupplier SERVER_TIME = () -> 0L;
 
   private final RedisCalls redis;
   private final Keys keys;
   private final Placement placement;
-  private final Clock clock;
+  private final LongSupplier shiftMillis;
 
-  RedisRefreshTokenStore(RedisCalls redis, Keys keys, Placement placement, Clock clock) {
+  /**
+   * A store on the server's time plus {@code shiftMillis}: {@link #SERVER_TIME} in production.
+   * Only tests of this package pass another shift, to move the server's notion of time forward
+   * (expiry, grace) as a test clock moves; it is added inside the scripts, so the server's clock
+   * still decides, and every node of a test shares it.
+   */
+  RedisRefreshTokenStore(
+      RedisCalls redis, Keys keys, Placement placement, LongSupplier shiftMillis) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.placement = Objects.requireNonNull(placement, "placement");
-    this.clock = Objects.requireNonNull(clock, "clock");
+    this.shiftMillis = Objects.requireNonNull(shiftMillis, "shiftMillis");
   }
 
   /** The subject's keyed tag ({@link Placement}): the same on every node sharing this Redis. */
@@ -123,42 +237,43 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public void create(RefreshRecord record) {
-    Objects.requireNonNull(record, "record");
-    HashedId id = record.id();
-    Placement.Subject subject = placement.of(record.principal().subject());
-    if (!id.shard().equals(subject.shard())) {
+  public RefreshRecord create(HashedId id, String familyId, Principal principal, Policy policy) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(familyId, "familyId");
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(policy, "policy");
+    Placement.Subject place = placement.of(principal.subject());
+    if (!id.shard().equals(place.shard())) {
       throw new IllegalArgumentException("the token's shard is not its subject's");
     }
-    String familyHash = OpaqueIds.hash(record.familyId());
-    String slot = keys.slot(id.shard());
-    redis.eval(
-        "refresh create",
-        CREATE,
-        List.of(
-            keys.refreshToken(id), slot + "rff:" + familyHash, keys.refreshSubjectIndex(subject)),
-        List.of(
-            Long.toString(clock.millis()),
-            ms(record.familyExpiresAt()),
-            familyHash,
-            "v", "1",
-            "fam", record.familyId(),
-            "fk", familyHash,
-            "p", PrincipalCodec.encode(record.principal()),
-            "i", ms(record.issuedAt()),
-            "e", ms(record.expiresAt()),
-            "fe", ms(record.familyExpiresAt()),
-            "st", "L"));
+    List<?> out =
+        (List<?>)
+            redis.eval(
+                "refresh create",
+                CREATE,
+                List.of(keys.refreshFamilies(id.shard())),
+                List.of(
+                    shift(),
+                    id.hash(),
+                    OpaqueIds.hash(familyId),
+                    familyId,
+                    place.hash(),
+                    PrincipalCodec.encode(principal),
+                    RedisCalls.millis(policy.tokenLifetime()),
+                    RedisCalls.millis(policy.familyLifetime()),
+                    Integer.toString(policy.familiesPerSubject())));
+    if (RedisCalls.str(out.get(0)).equals("D")) {
+      throw new IllegalArgumentException("refresh token or family already stored");
+    }
+    return new RefreshRecord(
+        id, familyId, principal, instant(out.get(1)), instant(out.get(2)), instant(out.get(3)));
   }
 
   @Override
-  public Rotation rotate(
-      HashedId presented, HashedId successorId, Instant now, Duration lifetime, Duration grace) {
+  public Rotation rotate(HashedId presented, HashedId successorId, Policy policy) {
     Objects.requireNonNull(presented, "presented");
     Objects.requireNonNull(successorId, "successorId");
-    Objects.requireNonNull(now, "now");
-    Objects.requireNonNull(lifetime, "lifetime");
-    Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(policy, "policy");
     if (!presented.shard().equals(successorId.shard())) {
       // Another subject's shard: the presented token cannot be this successor's predecessor.
       return new Rotation.Invalid();
@@ -168,61 +283,95 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
             redis.eval(
                 "refresh rotate",
                 ROTATE,
-                List.of(keys.refreshToken(presented), keys.refreshToken(successorId)),
+                List.of(keys.refreshFamilies(presented.shard())),
                 List.of(
-                    ms(now),
-                    RedisCalls.millis(lifetime),
-                    RedisCalls.millis(grace),
-                    keys.slot(presented.shard()),
-                    successorId.hash()));
-    String kind = RedisCalls.str(out.get(0));
-    if (kind.equals("R")) {
-      Optional<Principal> principal = PrincipalCodec.decode(RedisCalls.str(out.get(3)));
-      if (principal.isEmpty()) {
+                    shift(),
+                    presented.hash(),
+                    successorId.hash(),
+                    RedisCalls.millis(policy.tokenLifetime()),
+                    RedisCalls.millis(policy.grace()),
+                    Integer.toString(policy.rotationsPerWindow()),
+                    RedisCalls.millis(policy.rotationWindow())));
+    switch (RedisCalls.str(out.get(0))) {
+      case "R" -> {
+        Optional<Principal> principal = PrincipalCodec.decode(RedisCalls.str(out.get(4)));
+        if (principal.isEmpty()) {
+          return new Rotation.Invalid();
+        }
+        return new Rotation.Rotated(
+            new RefreshRecord(
+                successorId,
+                RedisCalls.str(out.get(3)),
+                principal.get(),
+                instant(out.get(1)),
+                instant(out.get(2)),
+                instant(out.get(5))));
+      }
+      case "U" -> {
+        Optional<Principal> principal = PrincipalCodec.decode(RedisCalls.str(out.get(1)));
+        // The family is ended either way; an unreadable principal leaves no subject to report.
+        return principal
+            .<Rotation>map(p -> new Rotation.Reused(p.subject(), RedisCalls.str(out.get(2))))
+            .orElseGet(Rotation.Invalid::new);
+      }
+      case "L" -> {
+        return new Rotation.Limited(instant(out.get(1)));
+      }
+      case "D" -> throw new IllegalArgumentException("successor id already stored");
+      default -> {
         return new Rotation.Invalid();
       }
-      return new Rotation.Rotated(
-          new RefreshRecord(
-              successorId,
-              RedisCalls.str(out.get(2)),
-              principal.get(),
-              now,
-              Instant.ofEpochMilli(RedisCalls.num(out.get(1))),
-              Instant.ofEpochMilli(RedisCalls.num(out.get(4)))));
     }
-    if (kind.equals("U")) {
-      return new Rotation.Reused(
-          PrincipalCodec.decode(RedisCalls.str(out.get(1))).map(Principal::subject).orElse(null));
-    }
-    return new Rotation.Invalid();
   }
 
   @Override
   public boolean revokeFamily(HashedId id) {
     Objects.requireNonNull(id, "id");
+    return revoke(id.shard(), id.hash(), "", "");
+  }
+
+  @Override
+  public boolean revokeFamilyById(String subject, String familyId) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(familyId, "familyId");
+    Placement.Subject place = placement.of(subject);
+    return revoke(place.shard(), "", OpaqueIds.hash(familyId), place.hash());
+  }
+
+  /** Ends a family found by a token's hash, or by its own hash when it is the subject's. */
+  private boolean revoke(String shard, String tokenHash, String familyHash, String subjectHash) {
     Object reply =
         redis.eval(
             "refresh revoke family",
             REVOKE_FAMILY,
-            List.of(keys.refreshToken(id)),
-            List.of(Long.toString(clock.millis()), keys.slot(id.shard())));
+            List.of(keys.refreshFamilies(shard)),
+            List.of(shift(), tokenHash, familyHash, subjectHash));
     return RedisCalls.num(reply) == 1;
   }
 
   @Override
-  public int revokeSubject(String subject) {
+  public List<String> revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
     Placement.Subject place = placement.of(subject);
-    Object reply =
-        redis.eval(
-            "refresh revoke subject",
-            REVOKE_SUBJECT,
-            List.of(keys.refreshSubjectIndex(place)),
-            List.of(Long.toString(clock.millis()), keys.slot(place.shard())));
-    return (int) RedisCalls.num(reply);
+    List<?> out =
+        (List<?>)
+            redis.eval(
+                "refresh revoke subject",
+                REVOKE_SUBJECT,
+                List.of(keys.refreshFamilies(place.shard())),
+                List.of(shift(), place.hash()));
+    List<String> ended = new ArrayList<>();
+    for (Object familyId : out) {
+      ended.add(RedisCalls.str(familyId));
+    }
+    return List.copyOf(ended);
   }
 
-  private static String ms(Instant t) {
-    return Long.toString(t.toEpochMilli());
+  private String shift() {
+    return Long.toString(shiftMillis.getAsLong());
+  }
+
+  private static Instant instant(Object millis) {
+    return Instant.ofEpochMilli(RedisCalls.num(millis));
   }
 }

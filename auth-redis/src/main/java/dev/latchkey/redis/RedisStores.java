@@ -135,10 +135,12 @@ public final class RedisStores implements AutoCloseable {
 
   /**
    * The refresh-token store. A family's tokens live in their subject's slot, placed as the
-   * {@linkplain #sessionStore() sessions} are.
+   * {@linkplain #sessionStore() sessions} are. It decides every time (expiry, grace, rotation
+   * rate) by the Redis server's clock, not by {@link Builder#clock}: nodes whose clocks disagree
+   * share one outcome.
    */
   public RefreshTokenStore refreshTokenStore() {
-    return new RedisRefreshTokenStore(redis, keys, placement, clock);
+    return new RedisRefreshTokenStore(redis, keys, placement, RedisRefreshTokenStore.SERVER_TIME);
   }
 
   /** A login throttle under {@code policy}; nodes sharing one policy share the counters. */

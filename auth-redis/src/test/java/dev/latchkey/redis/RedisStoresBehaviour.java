@@ -18,6 +18,12 @@ import dev.latchkey.core.SessionStore.CapPolicy;
 import dev.latchkey.core.SessionTouch;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.token.JwtTokenService;
+import dev.latchkey.token.KeyRing;
+import dev.latchkey.token.RefreshTokens;
+import dev.latchkey.token.SigningAlgorithm;
+import dev.latchkey.token.SigningKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,9 +34,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -509,11 +517,10 @@ abstract class RedisStoresBehaviour {
     SessionRecord laptop = session(subject);
     nodeA.sessionStore().create(phone, 3, CapPolicy.REFUSE_NEW);
     nodeB.sessionStore().create(laptop, 3, CapPolicy.REFUSE_NEW);
-    RefreshRecord first = refresh(subject, Duration.ofHours(1));
-    nodeB.refreshTokenStore().create(first);
+    RefreshRecord first = refreshLogin(nodeB.refreshTokenStore(), subject, REFRESH);
     HashedId next = newId(subject);
-    assertThat(nodeA.refreshTokenStore().rotate(first.id(), next, clock.instant(),
-        Duration.ofHours(1), Duration.ZERO)).isInstanceOf(Rotation.Rotated.class);
+    assertThat(nodeA.refreshTokenStore().rotate(first.id(), next, REFRESH))
+        .isInstanceOf(Rotation.Rotated.class);
 
     Keys keys = new Keys(prefix);
     Placement.Subject place = place(subject);
@@ -521,10 +528,7 @@ abstract class RedisStoresBehaviour {
         keys.session(phone.id()),
         keys.session(laptop.id()),
         keys.sessionIndex(place),
-        keys.refreshToken(first.id()),
-        keys.refreshToken(next),
-        keys.slot(place.shard()) + "rff:" + OpaqueIds.hash(first.familyId()),
-        keys.refreshSubjectIndex(place));
+        keys.refreshFamilies(place.shard()));
     Set<Integer> slots = new java.util.HashSet<>();
     for (String key : written) {
       assertThat(client.exists(key)).as(key).isTrue();
@@ -532,7 +536,7 @@ abstract class RedisStoresBehaviour {
     }
     assertThat(slots).hasSize(1);
     assertThat(nodeB.sessionStore().deleteBySubject(subject)).isEqualTo(2);
-    assertThat(nodeB.refreshTokenStore().revokeSubject(subject)).isEqualTo(1);
+    assertThat(nodeB.refreshTokenStore().revokeSubject(subject)).hasSize(1);
   }
 
   /**
@@ -550,79 +554,64 @@ abstract class RedisStoresBehaviour {
             () -> nodeA.sessionStore().create(
                 session(subject).withId(misplaced), 3, CapPolicy.REFUSE_NEW))
         .isInstanceOf(IllegalArgumentException.class);
-    RefreshRecord r = refresh(subject, Duration.ofHours(1));
     assertThatThrownBy(
-            () -> nodeA.refreshTokenStore().create(new RefreshRecord(misplaced, r.familyId(),
-                r.principal(), r.issuedAt(), r.expiresAt(), r.familyExpiresAt())))
+            () -> nodeA.refreshTokenStore().create(
+                misplaced, OpaqueIds.randomToken(), Principal.of(subject), REFRESH))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(nodeA.sessionStore().listBySubject(subject, clock.instant())).isEmpty();
-    assertThat(nodeA.refreshTokenStore().revokeSubject(subject)).isZero();
+    assertThat(nodeA.refreshTokenStore().revokeSubject(subject)).isEmpty();
   }
 
-  // ---- refresh tokens
+  // ---- refresh tokens (the store's contract is RefreshTokenStoreContract; these are two nodes)
 
-  RefreshRecord refresh(String subject, Duration lifetime) {
-    Instant now = clock.instant();
-    return new RefreshRecord(newId(subject), UUID.randomUUID().toString(),
-        Principal.of(subject, Set.of("user")), now, now.plus(lifetime),
-        now.plus(Duration.ofDays(1)));
+  static final RefreshTokenStore.Policy REFRESH =
+      new RefreshTokenStore.Policy(
+          Duration.ofHours(1), Duration.ofDays(1), Duration.ZERO, 8, 1000, Duration.ofMinutes(1));
+
+  RefreshRecord refreshLogin(RefreshTokenStore store, String subject, RefreshTokenStore.Policy p) {
+    return store.create(
+        newId(subject), OpaqueIds.randomToken(), Principal.of(subject, Set.of("user")), p);
   }
 
   @Test
-  void rotationConsumesTheTokenAndStoresItsSuccessor() {
-    RefreshTokenStore store = nodeA.refreshTokenStore();
+  void rotationOnOneNodeIsSeenByTheOther() {
     String subject = subject();
-    RefreshRecord first = refresh(subject, Duration.ofHours(1));
-    store.create(first);
-    clock.advance(Duration.ofMinutes(5));
+    RefreshRecord first = refreshLogin(nodeA.refreshTokenStore(), subject, REFRESH);
     HashedId next = newId(subject);
-    Rotation r =
-        store.rotate(first.id(), next, clock.instant(), Duration.ofHours(1), Duration.ZERO);
-    assertThat(r).isEqualTo(new Rotation.Rotated(new RefreshRecord(next, first.familyId(),
-        first.principal(), clock.instant(), clock.instant().plus(Duration.ofHours(1)),
-        first.familyExpiresAt())));
-    assertThat(nodeB.refreshTokenStore().rotate(next, newId(subject), clock.instant(),
-        Duration.ofHours(1), Duration.ZERO)).isInstanceOf(Rotation.Rotated.class);
-  }
-
-  @Test
-  void reuseOfAConsumedTokenEndsTheWholeFamily() {
-    RefreshTokenStore store = nodeA.refreshTokenStore();
-    String subject = subject();
-    RefreshRecord first = refresh(subject, Duration.ofHours(1));
-    store.create(first);
-    HashedId second = newId(subject);
-    store.rotate(first.id(), second, clock.instant(), Duration.ofHours(1), Duration.ZERO);
-    assertThat(store.rotate(first.id(), newId(subject), clock.instant(), Duration.ofHours(1),
-        Duration.ZERO)).isEqualTo(new Rotation.Reused(subject));
-    assertThat(store.rotate(second, newId(subject), clock.instant(), Duration.ofHours(1),
-        Duration.ZERO)).isInstanceOf(Rotation.Invalid.class);
-  }
-
-  @Test
-  void graceRetryIsHonouredOnceAndLeavesOneLiveToken() {
-    RefreshTokenStore store = nodeA.refreshTokenStore();
-    String subject = subject();
-    RefreshRecord first = refresh(subject, Duration.ofHours(1));
-    store.create(first);
-    Duration grace = Duration.ofSeconds(10);
-    HashedId lost = newId(subject);
-    store.rotate(first.id(), lost, clock.instant(), Duration.ofHours(1), grace);
-    clock.advance(Duration.ofSeconds(2));
-    HashedId retried = newId(subject);
-    assertThat(store.rotate(first.id(), retried, clock.instant(), Duration.ofHours(1), grace))
+    Rotation r = nodeA.refreshTokenStore().rotate(first.id(), next, REFRESH);
+    assertThat(r).isInstanceOf(Rotation.Rotated.class);
+    assertThat(nodeB.refreshTokenStore().rotate(next, newId(subject), REFRESH))
         .isInstanceOf(Rotation.Rotated.class);
-    assertThat(store.rotate(lost, newId(subject), clock.instant(), Duration.ofHours(1), grace))
-        .isInstanceOf(Rotation.Invalid.class);
-    assertThat(store.rotate(first.id(), newId(subject), clock.instant(), Duration.ofHours(1),
-        grace)).isEqualTo(new Rotation.Reused(subject));
+    assertThat(nodeB.refreshTokenStore().rotate(first.id(), newId(subject), REFRESH))
+        .isEqualTo(new Rotation.Reused(subject, first.familyId()));
+  }
+
+  /**
+   * A subject's refresh state is one key in its slot, whose expiry Redis holds: at the end of the
+   * subject's last family, never later, however often the family rotates.
+   */
+  @Test
+  void refreshStateIsOneKeyThatRedisExpiresAtTheLastFamilysEnd() {
+    String subject = subject();
+    RefreshRecord first = refreshLogin(nodeA.refreshTokenStore(), subject, REFRESH);
+    HashedId current = first.id();
+    for (int i = 0; i < 50; i++) {
+      HashedId next = newId(subject);
+      assertThat(nodeB.refreshTokenStore().rotate(current, next, REFRESH))
+          .isInstanceOf(Rotation.Rotated.class);
+      current = next;
+    }
+    String shard = place(subject).shard();
+    assertThat(client.keys(prefix + "{" + shard + "}*")).containsExactly(
+        new Keys(prefix).refreshFamilies(shard));
+    long expireAt = client.pexpireTime(new Keys(prefix).refreshFamilies(shard));
+    assertThat(expireAt).isEqualTo(first.familyExpiresAt().toEpochMilli());
   }
 
   @Test
   void refreshRaceFromTwoNodesYieldsExactlyOneWinner() throws Exception {
     String subject = subject();
-    RefreshRecord first = refresh(subject, Duration.ofHours(1));
-    nodeA.refreshTokenStore().create(first);
+    RefreshRecord first = refreshLogin(nodeA.refreshTokenStore(), subject, REFRESH);
     CountDownLatch go = new CountDownLatch(1);
     List<Callable<Boolean>> racers = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
@@ -630,8 +619,9 @@ abstract class RedisStoresBehaviour {
       HashedId next = newId(subject);
       racers.add(() -> {
         go.await();
-        return store.rotate(first.id(), next, clock.instant(), Duration.ofHours(1), Duration.ZERO)
-            instanceof Rotation.Rotated;
+        Rotation r = store.rotate(first.id(), next, REFRESH);
+        assertThat(r).isInstanceOfAny(Rotation.Rotated.class, Rotation.Reused.class);
+        return r instanceof Rotation.Rotated;
       });
     }
     assertThat(race(racers, go)).containsOnlyOnce(true);
@@ -641,30 +631,137 @@ abstract class RedisStoresBehaviour {
   void revokedFamiliesCannotRotate() {
     RefreshTokenStore store = nodeA.refreshTokenStore();
     String subject = subject();
-    RefreshRecord one = refresh(subject, Duration.ofHours(1));
-    RefreshRecord two = refresh(subject, Duration.ofHours(1));
-    RefreshRecord three = refresh(subject, Duration.ofHours(1));
-    store.create(one);
-    store.create(two);
-    store.create(three);
+    RefreshRecord one = refreshLogin(store, subject, REFRESH);
+    RefreshRecord two = refreshLogin(store, subject, REFRESH);
+    RefreshRecord three = refreshLogin(store, subject, REFRESH);
     assertThat(store.revokeFamily(one.id())).isTrue();
     assertThat(store.revokeFamily(one.id())).isFalse();
-    assertThat(nodeB.refreshTokenStore().revokeSubject(subject)).isEqualTo(2);
+    assertThat(nodeB.refreshTokenStore().revokeSubject(subject))
+        .containsExactlyInAnyOrder(two.familyId(), three.familyId());
     for (RefreshRecord r : List.of(one, two, three)) {
-      assertThat(store.rotate(r.id(), newId(subject), clock.instant(), Duration.ofHours(1),
-          Duration.ZERO)).isInstanceOf(Rotation.Invalid.class);
+      assertThat(store.rotate(r.id(), newId(subject), REFRESH))
+          .isInstanceOf(Rotation.Invalid.class);
     }
   }
 
+  /**
+   * Expiry on the server's clock, unshifted: a token of 300 ms is refused once the server's time
+   * (this machine's clock, crossed by a bounded poll rather than a fixed sleep) is past its end.
+   */
   @Test
-  void expiredRefreshTokenIsInvalid() {
+  void refreshTokenExpiresByTheServersClock() {
     RefreshTokenStore store = nodeA.refreshTokenStore();
     String subject = subject();
-    RefreshRecord r = refresh(subject, Duration.ofMinutes(10));
-    store.create(r);
-    clock.advance(Duration.ofMinutes(10));
-    assertThat(store.rotate(r.id(), newId(subject), clock.instant(), Duration.ofHours(1),
-        Duration.ZERO)).isInstanceOf(Rotation.Invalid.class);
+    RefreshTokenStore.Policy brief =
+        new RefreshTokenStore.Policy(
+            Duration.ofMillis(300), Duration.ofDays(1), Duration.ZERO, 8, 1000,
+            Duration.ofMinutes(1));
+    HashedId first = refreshLogin(store, subject, brief).id();
+    HashedId second = newId(subject);
+    Rotation r = store.rotate(first, second, brief);
+    Instant end = ((Rotation.Rotated) r).successor().expiresAt();
+    assertThat(end).isEqualTo(((Rotation.Rotated) r).successor().issuedAt().plusMillis(300));
+    assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10),
+        () -> Instant.now().isAfter(end.plusMillis(20)))).isTrue();
+    assertThat(store.rotate(second, newId(subject), brief)).isInstanceOf(Rotation.Invalid.class);
+  }
+
+  /**
+   * Grace on the server's clock, unshifted: a retry right after the rotation is honoured; a retry
+   * once the window has passed by the server's clock is reuse. The server runs on this machine's
+   * clock, so a bounded poll of the wall clock (not a fixed sleep) crosses the window.
+   */
+  @Test
+  void graceWindowIsMeasuredByTheServersClock() {
+    RefreshTokenStore store = nodeA.refreshTokenStore();
+    String subject = subject();
+    RefreshTokenStore.Policy roomy = graced(Duration.ofSeconds(5));
+    HashedId first = refreshLogin(store, subject, roomy).id();
+    assertThat(store.rotate(first, newId(subject), roomy)).isInstanceOf(Rotation.Rotated.class);
+    assertThat(store.rotate(first, newId(subject), roomy)).isInstanceOf(Rotation.Rotated.class);
+
+    RefreshTokenStore.Policy brief = graced(Duration.ofMillis(300));
+    HashedId second = refreshLogin(store, subject, brief).id();
+    Rotation r = store.rotate(second, newId(subject), brief);
+    Instant windowEnd = ((Rotation.Rotated) r).successor().issuedAt().plusMillis(300);
+    assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10),
+        () -> Instant.now().isAfter(windowEnd.plusMillis(20)))).isTrue();
+    assertThat(store.rotate(second, newId(subject), brief)).isInstanceOf(Rotation.Reused.class);
+  }
+
+  private static RefreshTokenStore.Policy graced(Duration grace) {
+    return new RefreshTokenStore.Policy(
+        Duration.ofHours(1), Duration.ofDays(1), grace, 8, 1000, Duration.ofMinutes(1));
+  }
+
+  /**
+   * Two application nodes whose clocks are seconds apart share one Redis: the refresh through the
+   * lagging node after the leading one (the order that took the grace branch when each node sent
+   * its own time) is reuse and ends the family, in both orders, every round.
+   */
+  @Test
+  void nodesWithSkewedClocksHaveOneRefreshWinner() throws Exception {
+    TestClock fast = new TestClock(clock.instant().plusSeconds(5));
+    TestClock slow = new TestClock(clock.instant().minusSeconds(5));
+    RefreshTokens a = refreshTokens(nodeA, fast);
+    RefreshTokens b = refreshTokens(nodeB, slow);
+    for (int round = 0; round < 20; round++) {
+      RefreshTokens first = round % 2 == 0 ? a : b;
+      RefreshTokens second = round % 2 == 0 ? b : a;
+      String token = first.login(Principal.of(subject())).refreshToken();
+      RefreshTokens.Result won = first.refresh(token);
+      assertThat(won).isInstanceOf(RefreshTokens.Result.Refreshed.class);
+      assertThat(second.refresh(token)).isInstanceOfSatisfying(RefreshTokens.Result.Refused.class,
+          r -> assertThat(r.reason()).isEqualTo(AuthResult.Reason.REVOKED));
+      String successor = ((RefreshTokens.Result.Refreshed) won).tokens().refreshToken();
+      assertThat(first.refresh(successor)).isInstanceOfSatisfying(
+          RefreshTokens.Result.Refused.class,
+          r -> assertThat(r.reason()).isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS));
+    }
+  }
+
+  /** The same, with both nodes released together by a barrier: one 200, one reuse, each round. */
+  @Test
+  void concurrentRefreshesThroughSkewedNodesHaveOneWinner() throws Exception {
+    RefreshTokens a = refreshTokens(nodeA, new TestClock(clock.instant().plusSeconds(3)));
+    RefreshTokens b = refreshTokens(nodeB, new TestClock(clock.instant().minusSeconds(3)));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 50; round++) {
+        String token = a.login(Principal.of(subject())).refreshToken();
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        List<Future<RefreshTokens.Result>> results = new ArrayList<>();
+        for (RefreshTokens node : List.of(a, b)) {
+          results.add(pool.submit(() -> {
+            barrier.await(30, TimeUnit.SECONDS);
+            return node.refresh(token);
+          }));
+        }
+        int refreshed = 0;
+        for (Future<RefreshTokens.Result> f : results) {
+          RefreshTokens.Result r = f.get(60, TimeUnit.SECONDS);
+          if (r instanceof RefreshTokens.Result.Refreshed) {
+            refreshed++;
+          } else {
+            assertThat(((RefreshTokens.Result.Refused) r).reason())
+                .isEqualTo(AuthResult.Reason.REVOKED);
+          }
+        }
+        assertThat(refreshed).as("round %d", round).isEqualTo(1);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static RefreshTokens refreshTokens(RedisStores node, TestClock nodeClock) {
+    JwtTokenService access =
+        JwtTokenService.builder(
+                KeyRing.of(SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256)), "iss",
+                "aud")
+            .clock(nodeClock)
+            .build();
+    return RefreshTokens.builder(access, node.refreshTokenStore()).clock(nodeClock).build();
   }
 
   // ---- throttle

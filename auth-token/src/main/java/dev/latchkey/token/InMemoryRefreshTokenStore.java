@@ -1,268 +1,338 @@
 package dev.latchkey.token;
 
 import dev.latchkey.core.HashedId;
+import dev.latchkey.core.Principal;
 import dev.latchkey.core.RefreshRecord;
 import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.StoreUnavailableException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.PriorityQueue;
-import java.util.Set;
 
 /**
  * A {@link RefreshTokenStore} in this process's memory: for a single node, or for tests.
  *
- * <p>Every operation runs under one lock, which makes {@link #rotate} trivially atomic. A family
- * and every token of it (consumed ones are kept for reuse detection) are forgotten when the family
- * reaches its absolute end by the injected clock, or at once when the family is ended.
+ * <p>Every operation runs under one lock, which makes {@link #rotate} atomic; every time it
+ * stamps or compares is read from the injected clock, never from a caller. A family holds its
+ * live token and its last {@value RefreshTokenStore#REMEMBERED_CONSUMED} consumed or replaced
+ * ones, so its state is the same size after ten rotations or ten thousand. A family is forgotten
+ * at its absolute end by the clock; an ended family is kept, as refused, until then (so every
+ * later presentation of its consumed tokens is still reuse).
  *
- * <p>Grace retries follow the SPI; additionally, a retry whose first successor has itself been
- * used already is answered as reuse: the client evidently received that successor, so the retry
- * comes from someone else.
- *
- * <p>Bounded: when {@code maximumTokens} tokens are held, the families closest to their end are
- * dropped to make room (their holders must log in again: fail closed, never open). Thread-safe.
+ * <p>Bounded without evicting anyone: a subject holds at most {@link Policy#familiesPerSubject()}
+ * families (its own oldest make room), and when {@code maximumFamilies} families are held an
+ * ended one is forgotten to make room, or, when none is ended, the newcomer's login is refused
+ * with {@link StoreUnavailableException} (fail closed): another user's live family is never
+ * dropped. Thread-safe.
  */
 public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
-  /** The default bound on held tokens, consumed ones included. */
-  public static final long DEFAULT_MAXIMUM_TOKENS = 1_000_000;
-
-  private static final class Entry {
-    final RefreshRecord record;
-    Instant consumedAt;
-    String successor;
-    boolean retried;
-
-    Entry(RefreshRecord record) {
-      this.record = record;
-    }
-  }
+  /** The default bound on held families, ended ones included. */
+  public static final long DEFAULT_MAXIMUM_FAMILIES = 250_000;
 
   private static final class Family {
     final String id;
     final String subject;
+    final Principal principal;
     final Instant expiresAt;
-    final List<String> members = new ArrayList<>();
     boolean ended;
+    boolean forgotten;
+    HashedId current;
+    Instant currentExpiresAt;
+    /** Consumed or replaced tokens, newest first; at most REMEMBERED_CONSUMED. */
+    final ArrayDeque<HashedId> consumed = new ArrayDeque<>(REMEMBERED_CONSUMED + 1);
+    /** The token the last rotation consumed, when it was consumed, whether it was retried. */
+    HashedId previous;
+    Instant consumedAt;
+    boolean retried;
+    Instant windowStart;
+    int windowCount;
 
-    Family(String id, String subject, Instant expiresAt) {
+    Family(String id, Principal principal, Instant expiresAt) {
       this.id = id;
-      this.subject = subject;
+      this.subject = principal.subject();
+      this.principal = principal;
       this.expiresAt = expiresAt;
     }
   }
 
   private final Object lock = new Object();
   private final Clock clock;
-  private final long maximumTokens;
-  private final Map<String, Entry> tokens = new HashMap<>();
-  private final Map<String, Family> families = new HashMap<>();
-  private final Map<String, Set<String>> familiesBySubject = new HashMap<>();
+  private final long maximumFamilies;
+  private final Map<HashedId, Family> byToken = new HashMap<>();
+  private final Map<String, Family> byId = new HashMap<>();
+  /** Each subject's families, oldest first. */
+  private final Map<String, ArrayDeque<Family>> bySubject = new HashMap<>();
   private final PriorityQueue<Family> byEnd =
       new PriorityQueue<>(Comparator.comparing((Family f) -> f.expiresAt));
+  /** Ended families in the order they ended; forgotten ones are skipped. */
+  private final ArrayDeque<Family> endedOrder = new ArrayDeque<>();
 
-  private InMemoryRefreshTokenStore(Clock clock, long maximumTokens) {
+  private InMemoryRefreshTokenStore(Clock clock, long maximumFamilies) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    if (maximumTokens < 1) {
-      throw new IllegalArgumentException("maximumTokens must be at least 1: " + maximumTokens);
+    if (maximumFamilies < 1) {
+      throw new IllegalArgumentException("maximumFamilies must be at least 1: " + maximumFamilies);
     }
-    this.maximumTokens = maximumTokens;
+    this.maximumFamilies = maximumFamilies;
   }
 
-  /** A store of at most {@value #DEFAULT_MAXIMUM_TOKENS} tokens, forgetting by {@code clock}. */
+  /** A store of at most {@value #DEFAULT_MAXIMUM_FAMILIES} families, on {@code clock}. */
   public static InMemoryRefreshTokenStore create(Clock clock) {
-    return new InMemoryRefreshTokenStore(clock, DEFAULT_MAXIMUM_TOKENS);
+    return new InMemoryRefreshTokenStore(clock, DEFAULT_MAXIMUM_FAMILIES);
   }
 
   /**
-   * A store of at most {@code maximumTokens} tokens.
+   * A store of at most {@code maximumFamilies} families, on {@code clock}.
    *
-   * @throws IllegalArgumentException when {@code maximumTokens} is below 1
+   * @throws IllegalArgumentException when {@code maximumFamilies} is below 1
    */
-  public static InMemoryRefreshTokenStore create(Clock clock, long maximumTokens) {
-    return new InMemoryRefreshTokenStore(clock, maximumTokens);
+  public static InMemoryRefreshTokenStore create(Clock clock, long maximumFamilies) {
+    return new InMemoryRefreshTokenStore(clock, maximumFamilies);
   }
 
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException when the token or its family is already held
+   * @throws StoreUnavailableException when {@code maximumFamilies} live families are held
    */
   @Override
-  public void create(RefreshRecord record) {
-    Objects.requireNonNull(record, "record");
+  public RefreshRecord create(HashedId id, String familyId, Principal principal, Policy policy) {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(familyId, "familyId");
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(policy, "policy");
+    if (familyId.isBlank()) {
+      throw new IllegalArgumentException("familyId cannot be blank");
+    }
     synchronized (lock) {
-      pruneExpired();
-      if (tokens.containsKey(record.id().hash()) || families.containsKey(record.familyId())) {
+      Instant now = clock.instant();
+      pruneExpired(now);
+      if (byToken.containsKey(id) || byId.containsKey(familyId)) {
         throw new IllegalArgumentException("refresh token or family already stored");
       }
-      makeRoom();
-      Family family =
-          new Family(record.familyId(), record.principal().subject(), record.familyExpiresAt());
-      families.put(family.id, family);
-      familiesBySubject.computeIfAbsent(family.subject, s -> new HashSet<>()).add(family.id);
+      ArrayDeque<Family> own = bySubject.get(principal.subject());
+      // The subject's own families make room, ended ones first: never another subject's.
+      while (own != null && own.size() >= policy.familiesPerSubject()) {
+        forget(own.stream().filter(f -> f.ended).findFirst().orElse(own.peekFirst()));
+        own = bySubject.get(principal.subject());
+      }
+      while (byId.size() >= maximumFamilies && !endedOrder.isEmpty()) {
+        Family ended = endedOrder.poll();
+        if (!ended.forgotten) {
+          forget(ended);
+        }
+      }
+      if (byId.size() >= maximumFamilies) {
+        throw new StoreUnavailableException("refresh-token store full");
+      }
+      Family family = new Family(familyId, principal, now.plus(policy.familyLifetime()));
+      byId.put(familyId, family);
+      bySubject.computeIfAbsent(family.subject, s -> new ArrayDeque<>()).addLast(family);
       byEnd.add(family);
-      add(family, new Entry(record));
+      return install(family, id, now, policy);
     }
   }
 
   @Override
-  public Rotation rotate(
-      HashedId presented, HashedId successorId, Instant now, Duration lifetime, Duration grace) {
+  public Rotation rotate(HashedId presented, HashedId successorId, Policy policy) {
     Objects.requireNonNull(presented, "presented");
     Objects.requireNonNull(successorId, "successorId");
-    Objects.requireNonNull(now, "now");
-    Objects.requireNonNull(lifetime, "lifetime");
-    Objects.requireNonNull(grace, "grace");
+    Objects.requireNonNull(policy, "policy");
     synchronized (lock) {
-      pruneExpired();
-      // Room for the one token a rotation adds, before looking up: making room may end a family.
-      makeRoom();
-      Entry entry = tokens.get(presented.hash());
-      if (entry == null) {
+      Instant now = clock.instant();
+      pruneExpired(now);
+      Family family = byToken.get(presented);
+      if (family == null) {
         return new Rotation.Invalid();
       }
-      Family family = families.get(entry.record.familyId());
-      if (family == null || family.ended || !now.isBefore(family.expiresAt)) {
-        return new Rotation.Invalid();
-      }
-      if (entry.consumedAt == null) {
-        if (!now.isBefore(entry.record.expiresAt())) {
+      if (presented.equals(family.current)) {
+        if (family.ended || !now.isBefore(family.currentExpiresAt)) {
           return new Rotation.Invalid();
         }
-        return new Rotation.Rotated(succeed(family, entry, successorId, now, lifetime));
+        return rotateLive(family, presented, successorId, now, policy, false);
       }
-      boolean inGrace =
-          !entry.retried && now.isBefore(entry.consumedAt.plus(grace));
-      Entry firstSuccessor = entry.successor == null ? null : tokens.get(entry.successor);
-      if (inGrace && firstSuccessor != null && firstSuccessor.consumedAt == null) {
-        tokens.remove(entry.successor);
-        family.members.remove(entry.successor);
-        entry.retried = true;
-        return new Rotation.Rotated(succeed(family, entry, successorId, now, lifetime));
+      // A consumed or replaced token: reuse, but for one retry of the last rotation within grace.
+      boolean graceRetry =
+          !family.ended
+              && !family.retried
+              && presented.equals(family.previous)
+              && !policy.grace().isZero()
+              && now.isBefore(family.consumedAt.plus(policy.grace()));
+      if (graceRetry) {
+        return rotateLive(family, presented, successorId, now, policy, true);
       }
       end(family);
-      return new Rotation.Reused(family.subject);
+      return new Rotation.Reused(family.subject, family.id);
     }
   }
 
-  private RefreshRecord succeed(
-      Family family, Entry entry, HashedId successorId, Instant now, Duration lifetime) {
-    if (tokens.containsKey(successorId.hash())) {
+  private Rotation rotateLive(
+      Family family,
+      HashedId presented,
+      HashedId successorId,
+      Instant now,
+      Policy policy,
+      boolean retry) {
+    if (byToken.containsKey(successorId)) {
       throw new IllegalArgumentException("successor id already stored");
     }
-    Instant end = now.plus(lifetime);
-    RefreshRecord successor =
-        new RefreshRecord(
-            successorId,
-            family.id,
-            entry.record.principal(),
-            now,
-            end.isBefore(family.expiresAt) ? end : family.expiresAt,
-            family.expiresAt);
-    entry.consumedAt = now;
-    entry.successor = successorId.hash();
-    add(family, new Entry(successor));
-    return successor;
+    if (family.windowStart == null
+        || !now.isBefore(family.windowStart.plus(policy.rotationWindow()))) {
+      family.windowStart = now;
+      family.windowCount = 0;
+    }
+    if (family.windowCount >= policy.rotationsPerWindow()) {
+      return new Rotation.Limited(family.windowStart.plus(policy.rotationWindow()));
+    }
+    family.windowCount++;
+    if (retry) {
+      // The first use's successor was never used: it is replaced, and presenting it is reuse.
+      remember(family, family.current);
+      family.retried = true;
+    } else {
+      remember(family, presented);
+      family.previous = presented;
+      family.consumedAt = now;
+      family.retried = false;
+    }
+    return new Rotation.Rotated(install(family, successorId, now, policy));
+  }
+
+  /** Makes {@code id} the family's live token, issued now. */
+  private RefreshRecord install(Family family, HashedId id, Instant now, Policy policy) {
+    Instant end = now.plus(policy.tokenLifetime());
+    family.current = id;
+    family.currentExpiresAt = end.isBefore(family.expiresAt) ? end : family.expiresAt;
+    byToken.put(id, family);
+    return new RefreshRecord(
+        id, family.id, family.principal, now, family.currentExpiresAt, family.expiresAt);
+  }
+
+  private void remember(Family family, HashedId token) {
+    family.consumed.addFirst(token);
+    if (family.consumed.size() > REMEMBERED_CONSUMED) {
+      // Older consumed tokens become unknown: presenting one rotates nothing.
+      byToken.remove(family.consumed.removeLast());
+    }
   }
 
   @Override
   public boolean revokeFamily(HashedId id) {
     Objects.requireNonNull(id, "id");
     synchronized (lock) {
-      pruneExpired();
-      Entry entry = tokens.get(id.hash());
-      if (entry == null) {
-        return false;
-      }
-      Family family = families.get(entry.record.familyId());
-      if (family == null || family.ended) {
-        return false;
-      }
-      end(family);
-      return true;
+      pruneExpired(clock.instant());
+      return endIfLive(byToken.get(id));
     }
   }
 
   @Override
-  public int revokeSubject(String subject) {
+  public boolean revokeFamilyById(String subject, String familyId) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(familyId, "familyId");
+    synchronized (lock) {
+      pruneExpired(clock.instant());
+      Family family = byId.get(familyId);
+      return family != null && family.subject.equals(subject) && endIfLive(family);
+    }
+  }
+
+  @Override
+  public List<String> revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
     synchronized (lock) {
-      pruneExpired();
-      Set<String> ids = familiesBySubject.get(subject);
-      if (ids == null) {
-        return 0;
-      }
-      int ended = 0;
-      for (String id : List.copyOf(ids)) {
-        Family family = families.get(id);
-        if (family != null && !family.ended) {
-          end(family);
-          ended++;
+      pruneExpired(clock.instant());
+      ArrayDeque<Family> own = bySubject.get(subject);
+      List<String> ended = new ArrayList<>();
+      if (own != null) {
+        for (Family family : own) {
+          if (!family.ended) {
+            end(family);
+            ended.add(family.id);
+          }
         }
       }
-      return ended;
+      return List.copyOf(ended);
     }
   }
 
-  private void add(Family family, Entry entry) {
-    tokens.put(entry.record.id().hash(), entry);
-    family.members.add(entry.record.id().hash());
+  private boolean endIfLive(Family family) {
+    if (family == null || family.ended) {
+      return false;
+    }
+    end(family);
+    return true;
   }
 
-  /** Forgets a family and all its tokens; later presentations of them are unknown, hence invalid. */
+  /** Refuses the family from now on; its consumed tokens stay known (as reuse) until its end. */
   private void end(Family family) {
-    family.ended = true; // it stays in byEnd until its time, skipped there
-    families.remove(family.id);
-    for (String member : family.members) {
-      tokens.remove(member);
+    if (family.ended) {
+      return;
     }
-    family.members.clear();
-    Set<String> ids = familiesBySubject.get(family.subject);
-    if (ids != null) {
-      ids.remove(family.id);
-      if (ids.isEmpty()) {
-        familiesBySubject.remove(family.subject);
+    family.ended = true;
+    byToken.remove(family.current);
+    endedOrder.addLast(family);
+  }
+
+  /** Drops every trace of a family; its tokens become unknown. */
+  private void forget(Family family) {
+    family.forgotten = true;
+    family.ended = true;
+    byId.remove(family.id);
+    byToken.remove(family.current);
+    for (HashedId token : family.consumed) {
+      byToken.remove(token);
+    }
+    family.consumed.clear();
+    ArrayDeque<Family> own = bySubject.get(family.subject);
+    if (own != null) {
+      own.remove(family);
+      if (own.isEmpty()) {
+        bySubject.remove(family.subject);
       }
     }
+    // byEnd and endedOrder skip forgotten families when they reach them.
   }
 
-  private void pruneExpired() {
-    Instant now = clock.instant();
+  private void pruneExpired(Instant now) {
     while (!byEnd.isEmpty() && !now.isBefore(byEnd.peek().expiresAt)) {
       Family family = byEnd.poll();
-      if (!family.ended) {
-        end(family);
+      if (!family.forgotten) {
+        forget(family);
       }
+    }
+    for (Iterator<Family> it = endedOrder.iterator(); it.hasNext(); ) {
+      if (!it.next().forgotten) {
+        break;
+      }
+      it.remove();
     }
   }
 
-  private void makeRoom() {
-    while (tokens.size() >= maximumTokens && !byEnd.isEmpty()) {
-      Family family = byEnd.poll();
-      if (!family.ended) {
-        end(family);
-      }
-    }
-  }
-
-  /** How many tokens are held, consumed ones included; for tests and monitoring. */
-  long size() {
+  /** How many token hashes are held, consumed ones included; for tests and monitoring. */
+  long tokens() {
     synchronized (lock) {
-      pruneExpired();
-      return tokens.size();
+      pruneExpired(clock.instant());
+      return byToken.size();
+    }
+  }
+
+  /** How many families are held, ended ones included; for tests and monitoring. */
+  long families() {
+    synchronized (lock) {
+      pruneExpired(clock.instant());
+      return byId.size();
     }
   }
 
   @Override
   public String toString() {
-    return "InMemoryRefreshTokenStore[maximumTokens=" + maximumTokens + "]";
+    return "InMemoryRefreshTokenStore[maximumFamilies=" + maximumFamilies + "]";
   }
 }

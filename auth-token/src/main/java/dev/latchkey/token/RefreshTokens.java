@@ -25,6 +25,12 @@ import java.util.Optional;
  * ends at its absolute lifetime however often it rotates. With a grace period, a client whose
  * refresh response was lost may retry the same refresh token once within it.
  *
+ * <p>Every decision about time (expiry, grace, the rotation rate) is the store's, on the store's
+ * clock: nodes whose clocks disagree share one outcome. One user cannot exhaust the store: a
+ * family's state is bounded however often it rotates, a family rotates at most {@link
+ * Builder#rotationLimit} times per window (more is refused with {@link AuthResult.Reason#LOCKED}
+ * and changes nothing), and a subject holds at most {@link Builder#familiesPerSubject} families.
+ *
  * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
  * hash, and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing
  * of whose it is. Built by {@link #builder}; thread-safe.
@@ -76,58 +82,61 @@ public final class RefreshTokens {
     /**
      * The refresh was refused: MALFORMED (not shaped like a refresh token), INVALID_CREDENTIALS
      * (unknown, expired, or its family ended or expired), REVOKED (a reused token: its family is
-     * now ended), UNAVAILABLE (the store could not be reached).
+     * now ended), LOCKED (the family rotated too often: nothing changed, the same token works
+     * again from {@code retryAt}), UNAVAILABLE (the store could not be reached).
      *
      * @param detail a short text safe to log; never the token
+     * @param retryAt for LOCKED, when the same refresh token may be presented again; else empty
      */
-    record Refused(AuthResult.Reason reason, String detail) implements Result {
+    record Refused(AuthResult.Reason reason, String detail, Optional<Instant> retryAt)
+        implements Result {
       public Refused {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(retryAt, "retryAt");
+      }
+
+      /** A refusal with no retry time. */
+      public Refused(AuthResult.Reason reason, String detail) {
+        this(reason, detail, Optional.empty());
       }
     }
   }
 
   private final TokenService accessTokens;
   private final RefreshTokenStore store;
-  private final Duration refreshTokenLifetime;
-  private final Duration familyLifetime;
-  private final Duration grace;
+  private final RefreshTokenStore.Policy policy;
   private final Clock clock;
   private final AuthListener listener;
 
   private RefreshTokens(Builder b) {
     this.accessTokens = b.accessTokens;
     this.store = b.store;
-    this.refreshTokenLifetime = b.refreshTokenLifetime;
-    this.familyLifetime = b.familyLifetime;
-    this.grace = b.grace;
+    this.policy =
+        new RefreshTokenStore.Policy(
+            b.refreshTokenLifetime, b.familyLifetime, b.grace, b.familiesPerSubject,
+            b.rotationsPerWindow, b.rotationWindow);
     this.clock = b.clock;
     this.listener = b.listener;
   }
 
-  /** A builder issuing access tokens with {@code accessTokens} and keeping families in {@code store}. */
+  /** A builder issuing access tokens with {@code accessTokens}, families kept in {@code store}. */
   public static Builder builder(TokenService accessTokens, RefreshTokenStore store) {
     return new Builder(accessTokens, store);
   }
 
   /**
-   * Starts a family for {@code principal}: a fresh refresh token and an access token.
+   * Starts a family for {@code principal}: a fresh refresh token and an access token. When the
+   * subject already holds {@link Builder#familiesPerSubject} families, its oldest one ends.
    *
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached (or is full)
    */
   public TokenPair login(Principal principal) {
     Objects.requireNonNull(principal, "principal");
-    Instant now = clock.instant();
     String raw = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
-    Instant familyEnd = now.plus(familyLifetime);
-    Instant end = now.plus(refreshTokenLifetime);
     RefreshRecord record =
-        new RefreshRecord(
-            id, OpaqueIds.randomToken(), principal, now,
-            end.isBefore(familyEnd) ? end : familyEnd, familyEnd);
-    store.create(record);
+        store.create(id, OpaqueIds.randomToken(), principal, policy);
     return pair(principal, raw, record.expiresAt());
   }
 
@@ -137,13 +146,13 @@ public final class RefreshTokens {
     if (presented.isEmpty()) {
       return new Result.Refused(AuthResult.Reason.MALFORMED, "not a refresh token");
     }
-    Instant now = clock.instant();
     // The successor keeps the shard: a clustered store keeps a family in one slot.
     String successorRaw = OpaqueIds.generateInShard(presented.get().shard());
     HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
     RefreshTokenStore.Rotation rotation;
     try {
-      rotation = store.rotate(presented.get(), successorId, now, refreshTokenLifetime, grace);
+      // No time is passed: the store decides expiry, grace and rate on its own clock.
+      rotation = store.rotate(presented.get(), successorId, policy);
     } catch (StoreUnavailableException e) {
       return new Result.Refused(AuthResult.Reason.UNAVAILABLE, "refresh store unavailable");
     }
@@ -152,10 +161,14 @@ public final class RefreshTokens {
       return new Result.Refreshed(pair(successor.principal(), successorRaw, successor.expiresAt()));
     }
     if (rotation instanceof RefreshTokenStore.Rotation.Reused reused) {
-      if (reused.subject() != null) {
-        listener.onEvent(new AuthEvent.Revoked(now, reused.subject(), "refresh token reuse"));
-      }
+      listener.onEvent(
+          new AuthEvent.Revoked(clock.instant(), reused.subject(), "refresh token reuse"));
       return new Result.Refused(AuthResult.Reason.REVOKED, "refresh token reused: family ended");
+    }
+    if (rotation instanceof RefreshTokenStore.Rotation.Limited limited) {
+      return new Result.Refused(
+          AuthResult.Reason.LOCKED, "too many refreshes: try again later",
+          Optional.of(limited.retryAt()));
     }
     return new Result.Refused(AuthResult.Reason.INVALID_CREDENTIALS, "refresh token not valid");
   }
@@ -182,7 +195,7 @@ public final class RefreshTokens {
    */
   public int logoutEverywhere(String subject) {
     Objects.requireNonNull(subject, "subject");
-    int ended = store.revokeSubject(subject);
+    int ended = store.revokeSubject(subject).size();
     accessTokens.revokeAll(subject);
     listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, "refresh", true));
     return ended;
@@ -195,17 +208,29 @@ public final class RefreshTokens {
 
   @Override
   public String toString() {
-    return "RefreshTokens[refreshTokenLifetime=" + refreshTokenLifetime + ", familyLifetime="
-        + familyLifetime + ", grace=" + grace + "]";
+    return "RefreshTokens[refreshTokenLifetime=" + policy.tokenLifetime() + ", familyLifetime="
+        + policy.familyLifetime() + ", grace=" + policy.grace() + ", familiesPerSubject="
+        + policy.familiesPerSubject() + ", rotationLimit=" + policy.rotationsPerWindow() + " per "
+        + policy.rotationWindow() + "]";
   }
 
   /** Builds {@link RefreshTokens}. Not thread-safe. */
   public static final class Builder {
+    /** The default {@link #rotationLimit} count, per {@link #DEFAULT_ROTATION_WINDOW}. */
+    public static final int DEFAULT_ROTATIONS_PER_WINDOW = 10;
+    /** The default {@link #rotationLimit} window. */
+    public static final Duration DEFAULT_ROTATION_WINDOW = Duration.ofMinutes(1);
+    /** The default {@link #familiesPerSubject}. */
+    public static final int DEFAULT_FAMILIES_PER_SUBJECT = 16;
+
     private final TokenService accessTokens;
     private final RefreshTokenStore store;
     private Duration refreshTokenLifetime = Duration.ofDays(14);
     private Duration familyLifetime = Duration.ofDays(30);
     private Duration grace = Duration.ZERO;
+    private int familiesPerSubject = DEFAULT_FAMILIES_PER_SUBJECT;
+    private int rotationsPerWindow = DEFAULT_ROTATIONS_PER_WINDOW;
+    private Duration rotationWindow = DEFAULT_ROTATION_WINDOW;
     private Clock clock = Clock.systemUTC();
     private AuthListener listener = AuthListener.none();
 
@@ -239,7 +264,35 @@ public final class RefreshTokens {
       return this;
     }
 
-    /** The clock of issue and rotation times; default the system UTC. */
+    /**
+     * At most {@code count} refreshes of one family per {@code window} (a fixed window on the
+     * store's clock); more are refused with {@link AuthResult.Reason#LOCKED} and change nothing.
+     * Default {@value #DEFAULT_ROTATIONS_PER_WINDOW} per minute: a client refreshes once per
+     * access-token lifetime, and a loop must not turn one family into a write per request.
+     */
+    public Builder rotationLimit(int count, Duration window) {
+      if (count < 1) {
+        throw new IllegalArgumentException("rotation limit count must be at least 1: " + count);
+      }
+      this.rotationWindow = requirePositive(window, "rotation limit window");
+      this.rotationsPerWindow = count;
+      return this;
+    }
+
+    /**
+     * The most refresh families one subject holds at once (devices, browsers); a login past it
+     * ends the subject's oldest family, never anyone else's. Default {@value
+     * #DEFAULT_FAMILIES_PER_SUBJECT}.
+     */
+    public Builder familiesPerSubject(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("familiesPerSubject must be at least 1: " + max);
+      }
+      this.familiesPerSubject = max;
+      return this;
+    }
+
+    /** The clock of event times; expiry and rotation are decided on the store's clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -1,10 +1,12 @@
 package dev.latchkey.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.HashedId;
 import dev.latchkey.core.RefreshTokenStore;
 import dev.latchkey.core.RefreshTokenStoreContract;
+import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -16,39 +18,72 @@ class InMemoryRefreshTokenStoreTest extends RefreshTokenStoreContract {
     return InMemoryRefreshTokenStore.create(clock);
   }
 
+  @Override
+  protected long footprint(String... subjects) {
+    InMemoryRefreshTokenStore memory = (InMemoryRefreshTokenStore) store;
+    return memory.tokens() + memory.families();
+  }
+
+  private InMemoryRefreshTokenStore memory() {
+    return (InMemoryRefreshTokenStore) store;
+  }
+
   @Test
   void familyIsForgottenAtItsEnd() {
     HashedId first = login("alice");
-    store.rotate(first, newId("alice"), clock.instant(), LIFETIME, NO_GRACE);
-    assertThat(((InMemoryRefreshTokenStore) store).size()).isEqualTo(2);
+    store.rotate(first, newId("alice"), policy(NO_GRACE));
+    assertThat(memory().tokens()).isEqualTo(2);
 
     clock.advance(FAMILY);
 
-    assertThat(((InMemoryRefreshTokenStore) store).size()).isZero();
+    assertThat(memory().tokens()).isZero();
+    assertThat(memory().families()).isZero();
   }
 
   @Test
-  void endedFamilyIsForgottenAtOnce() {
+  void endedFamilyKeepsOnlyItsConsumedTokensUntilItsEnd() {
     HashedId first = login("alice");
+    store.rotate(first, newId("alice"), policy(NO_GRACE));
 
     store.revokeFamily(first);
 
-    assertThat(((InMemoryRefreshTokenStore) store).size()).isZero();
+    assertThat(memory().tokens()).isEqualTo(1);
+    clock.advance(FAMILY);
+    assertThat(memory().tokens()).isZero();
+  }
+
+  /** A global bound refuses the newcomer; it never evicts a family someone else still uses. */
+  @Test
+  void fullStoreRefusesTheNewcomerAndEvictsNobody() {
+    InMemoryRefreshTokenStore small = InMemoryRefreshTokenStore.create(clock, 2);
+    store = small;
+    HashedId alices = login("alice");
+    HashedId bobs = login("bob");
+
+    assertThatThrownBy(() -> login("carol")).isInstanceOf(StoreUnavailableException.class);
+
+    assertThat(small.families()).isEqualTo(2);
+    assertThat(store.rotate(alices, newId("alice"), policy(NO_GRACE)))
+        .isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
+    assertThat(store.rotate(bobs, newId("bob"), policy(NO_GRACE)))
+        .isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
   }
 
   @Test
-  void fullStoreDropsTheFamilyClosestToItsEnd() {
+  void fullStoreMakesRoomFromEndedFamiliesOnly() {
     InMemoryRefreshTokenStore small = InMemoryRefreshTokenStore.create(clock, 2);
     store = small;
-    HashedId older = login("alice");
+    HashedId alices = login("alice");
+    HashedId bobs = login("bob");
+    store.revokeFamily(alices);
     clock.advance(Duration.ofMinutes(1));
-    HashedId newer = login("bob");
-    clock.advance(Duration.ofMinutes(1));
-    HashedId newest = login("carol");
 
-    assertThat(small.size()).isEqualTo(2);
-    assertThat(small.revokeFamily(older)).isFalse();
-    assertThat(small.revokeFamily(newer)).isTrue();
-    assertThat(small.revokeFamily(newest)).isTrue();
+    HashedId carols = login("carol");
+
+    assertThat(small.families()).isEqualTo(2);
+    assertThat(store.rotate(bobs, newId("bob"), policy(NO_GRACE)))
+        .isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
+    assertThat(store.rotate(carols, newId("carol"), policy(NO_GRACE)))
+        .isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
   }
 }

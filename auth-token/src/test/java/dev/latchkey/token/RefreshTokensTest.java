@@ -1,6 +1,7 @@
 package dev.latchkey.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
@@ -147,8 +148,21 @@ class RefreshTokensTest {
 
     RefreshTokens.TokenPair retried = refreshed(withGrace.refresh(first.refreshToken()));
 
-    refused(withGrace.refresh(lost.refreshToken()), Reason.INVALID_CREDENTIALS);
+    RefreshTokens.TokenPair next = refreshed(withGrace.refresh(retried.refreshToken()));
     refused(withGrace.refresh(first.refreshToken()), Reason.REVOKED);
+    refused(withGrace.refresh(next.refreshToken()), Reason.INVALID_CREDENTIALS);
+    assertThat(lost.refreshToken()).isNotEqualTo(retried.refreshToken());
+  }
+
+  @Test
+  void theResponseAGraceRetryReplacedIsReuseWhenPresented() {
+    RefreshTokens withGrace = builder().grace(Duration.ofSeconds(10)).build();
+    RefreshTokens.TokenPair first = withGrace.login(ALICE);
+    RefreshTokens.TokenPair lost = refreshed(withGrace.refresh(first.refreshToken()));
+    clock.advance(Duration.ofSeconds(2));
+    RefreshTokens.TokenPair retried = refreshed(withGrace.refresh(first.refreshToken()));
+
+    refused(withGrace.refresh(lost.refreshToken()), Reason.REVOKED);
     refused(withGrace.refresh(retried.refreshToken()), Reason.INVALID_CREDENTIALS);
   }
 
@@ -190,6 +204,77 @@ class RefreshTokensTest {
     }
   }
 
+  /**
+   * Two nodes whose clocks are 5 s apart share one store. The refresh through the lagging node
+   * comes second but reads an earlier time than the first: whichever node's clock says what, the
+   * store decides on its own clock, so the second is reuse and ends the family, in both orders.
+   */
+  @Test
+  void nodesWithSkewedClocksSharingAStoreHaveOneRefreshWinner() {
+    TestClock fast = new TestClock(clock.instant().plusSeconds(5));
+    TestClock slow = new TestClock(clock.instant().minusSeconds(5));
+    RefreshTokens a = builder().clock(fast).build();
+    RefreshTokens b = builder().clock(slow).build();
+    for (RefreshTokens[] order : new RefreshTokens[][] {{a, b}, {b, a}}) {
+      String token = order[0].login(ALICE).refreshToken();
+      RefreshTokens.TokenPair won = refreshed(order[0].refresh(token));
+
+      refused(order[1].refresh(token), Reason.REVOKED);
+
+      refused(order[0].refresh(won.refreshToken()), Reason.INVALID_CREDENTIALS);
+    }
+  }
+
+  /**
+   * One client looping refreshes: past the rotation limit every refresh is refused as LOCKED with
+   * the window's end, changes nothing (the same token works once the window has passed), and the
+   * store holds the same state after 1,000 tries as after 10.
+   */
+  @Test
+  void aRefreshLoopIsRateLimitedAndChangesNothingPastTheLimit() {
+    RefreshTokens limited = builder().rotationLimit(5, Duration.ofMinutes(1)).build();
+    String token = limited.login(ALICE).refreshToken();
+    Instant windowEnd = clock.instant().plus(Duration.ofMinutes(1));
+    for (int i = 0; i < 5; i++) {
+      token = refreshed(limited.refresh(token)).refreshToken();
+    }
+    long tokens = store.tokens();
+    for (int i = 0; i < 1000; i++) {
+      RefreshTokens.Result r = limited.refresh(token);
+      refused(r, Reason.LOCKED);
+      assertThat(((RefreshTokens.Result.Refused) r).retryAt()).contains(windowEnd);
+    }
+    assertThat(store.tokens()).isEqualTo(tokens);
+
+    clock.advance(Duration.ofMinutes(1));
+    refreshed(limited.refresh(token));
+  }
+
+  @Test
+  void aLoginPastTheSubjectsFamilyLimitEndsOnlyItsOwnOldestFamily() {
+    RefreshTokens capped = builder().familiesPerSubject(2).build();
+    RefreshTokens.TokenPair bobs = capped.login(Principal.of("bob"));
+    RefreshTokens.TokenPair oldest = capped.login(ALICE);
+    RefreshTokens.TokenPair middle = capped.login(ALICE);
+    RefreshTokens.TokenPair newest = capped.login(ALICE);
+
+    refused(capped.refresh(oldest.refreshToken()), Reason.INVALID_CREDENTIALS);
+    refreshed(capped.refresh(middle.refreshToken()));
+    refreshed(capped.refresh(newest.refreshToken()));
+    refreshed(capped.refresh(bobs.refreshToken()));
+  }
+
+  @Test
+  void builderRefusesRotationAndFamilyLimitsBelowOne() {
+    assertThatThrownBy(() -> builder().rotationLimit(0, Duration.ofMinutes(1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder().rotationLimit(1, Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> builder().familiesPerSubject(0))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(builder().build().toString()).contains("rotationLimit=10 per PT1M");
+  }
+
   @Test
   void logoutEndsTheFamily() {
     RefreshTokens.TokenPair pair = refresh.login(ALICE);
@@ -229,7 +314,7 @@ class RefreshTokensTest {
   @Test
   void unreachableStoreIsUnavailable() {
     RefreshTokenStore down = mock(RefreshTokenStore.class);
-    when(down.rotate(any(), any(), any(), any(), any()))
+    when(down.rotate(any(), any(), any()))
         .thenThrow(new StoreUnavailableException("down"));
     RefreshTokens r = RefreshTokens.builder(access, down).clock(clock).build();
 

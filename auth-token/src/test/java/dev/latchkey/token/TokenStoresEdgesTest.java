@@ -48,22 +48,19 @@ class TokenStoresEdgesTest {
   }
 
   @Test
-  void rotationMakesRoomSoTheStoreNeverHoldsMoreThanItsCap() {
-    InMemoryRefreshTokenStore store = InMemoryRefreshTokenStore.create(clock, 3);
+  void aFullStoreRefusesTheNewLoginAndKeepsEveryFamily() {
+    InMemoryRefreshTokenStore store = InMemoryRefreshTokenStore.create(clock, 2);
     RefreshTokens refresh = refreshTokens(store);
-    String a = refresh.login(ALICE).refreshToken(); // ends first
-    clock.advance(Duration.ofMinutes(1));
+    String a = refresh.login(ALICE).refreshToken();
     String b = refresh.login(BOB).refreshToken();
     String b2 = refreshed(refresh.refresh(b)).refreshToken();
-    assertThat(store.size()).isEqualTo(3);
 
-    // A rotation adds a token: the family closest to its end (alice's) makes room.
-    RefreshTokens.Result r = refresh.refresh(b2);
-    assertThat(r).isInstanceOf(RefreshTokens.Result.Refreshed.class);
-    assertThat(store.size()).isLessThanOrEqualTo(3);
-    RefreshTokens.Result gone = refresh.refresh(a);
-    assertThat(((RefreshTokens.Result.Refused) gone).reason()).isEqualTo(Reason.INVALID_CREDENTIALS);
-    assertThat(store.size()).isLessThanOrEqualTo(3);
+    assertThatThrownBy(() -> refresh.login(Principal.of("carol")))
+        .isInstanceOf(StoreUnavailableException.class);
+
+    assertThat(store.families()).isEqualTo(2);
+    refreshed(refresh.refresh(a));
+    refreshed(refresh.refresh(b2));
   }
 
   @Test

@@ -445,6 +445,14 @@ public final class DemoServer implements AutoCloseable {
       return tokenPair(refreshed.tokens());
     }
     RefreshTokens.Result.Refused refused = (RefreshTokens.Result.Refused) result;
+    if (refused.reason() == AuthResult.Reason.LOCKED) {
+      // The family's rotation limit: nothing changed, the same refresh token works later.
+      long seconds = refused.retryAt()
+          .map(at -> Math.max(1, (Duration.between(clock.instant(), at).toMillis() + 999) / 1000))
+          .orElse(1L);
+      return Response.error(429, "too many refreshes")
+          .header("Retry-After", Long.toString(seconds));
+    }
     return refused.reason() == AuthResult.Reason.UNAVAILABLE
         ? Response.unavailable()
         : Response.error(401, "invalid refresh token");

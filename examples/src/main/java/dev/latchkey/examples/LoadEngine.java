@@ -463,6 +463,9 @@ final class LoadEngine {
         unavailable.increment();
         // Redis may have rotated it before the answer was lost: its state is unknown now.
         user.pairs.remove(p);
+      } else if (f.reason() == AuthResult.Reason.LOCKED) {
+        // The family's rotation limit: nothing changed, the token stays live for a later try.
+        return;
       } else {
         if (!nearOrPast(p.tokens.refreshTokenExpiresAt())) {
           refused(user, "live refresh token",

@@ -102,7 +102,7 @@ final class LoadFleets {
             .clock(clock)
             .build();
     LongSupplier size = () -> count(sessionStore, "indexedSessions")
-        + count(revocations, "size") + count(refreshStore, "size");
+        + count(revocations, "size") + count(refreshStore, "tokens");
     return new LoadEngine.Fleet(List.of(node), passwords, Duration.ZERO, size, () -> {});
   }
 

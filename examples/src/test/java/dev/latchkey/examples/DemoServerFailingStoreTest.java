@@ -50,7 +50,7 @@ class DemoServerFailingStoreTest {
     when(revocations.isRevoked(anyString(), anyString(), anyString(), any())).thenThrow(down);
     RefreshTokenStore refresh = mock(RefreshTokenStore.class);
     when(refresh.shardFor(any())).thenThrow(down);
-    when(refresh.rotate(any(), any(), any(), any(), any())).thenThrow(down);
+    when(refresh.rotate(any(), any(), any())).thenThrow(down);
     LoginThrottle throttle = mock(LoginThrottle.class);
     if (throttleWorks) {
       when(throttle.reserve(anyString(), any())).thenReturn(LoginThrottle.Reservation.grant());
