@@ -3,14 +3,15 @@ package dev.latchkey.core;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Issues and verifies signed access tokens, and revokes them before they expire. Implemented on
  * JWTs by {@code auth-token}.
  *
- * <p>{@link #verify} answers every rejection as a value and never throws. {@link #revoke} and
- * {@link #revokeAll} throw {@link StoreUnavailableException} when the revocation list cannot be
- * written. Implementations must be safe for concurrent use.
+ * <p>{@link #verify} answers every rejection as a value and never throws. {@link #revoke}, {@link
+ * #revokeFamily} and {@link #revokeAll} throw {@link StoreUnavailableException} when the revocation
+ * list cannot be written. Implementations must be safe for concurrent use.
  */
 public interface TokenService {
 
@@ -33,10 +34,29 @@ public interface TokenService {
   }
 
   /**
+   * The refresh family an access token names, with the token's subject.
+   *
+   * @param subject the token's {@code sub}
+   * @param familyId the token's {@code sid}: the refresh family it was issued from
+   */
+  record TokenFamily(String subject, String familyId) {
+    public TokenFamily {
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(familyId, "familyId");
+    }
+  }
+
+  /**
    * Issues an access token for {@code principal} with {@code extraClaims} added (registered claims
    * cannot be overridden this way).
    */
   IssuedToken issue(Principal principal, Map<String, Object> extraClaims);
+
+  /**
+   * Issues an access token that names the refresh family {@code familyId} (its {@code sid}), so
+   * that {@link #revokeFamily} refuses it.
+   */
+  IssuedToken issue(Principal principal, String familyId, Map<String, Object> extraClaims);
 
   /** Verifies a token: signature, algorithm, claims, expiry and revocation. Never throws. */
   AuthResult verify(String token);
@@ -48,6 +68,27 @@ public interface TokenService {
    */
   boolean revoke(String token);
 
-  /** Refuses every token of {@code subject} issued before now ("log out everywhere"). */
+  /**
+   * Refuses every token naming the family {@code familyId} of {@code subject}, for as long as any
+   * could be accepted.
+   *
+   * @param issuedUntil by the caller's clock, the latest time a token of the family can still be
+   *     minted (the caller stops minting for the family by then); the entry is kept until a token
+   *     minted then, on a node whose clock is ahead within the configured skew, has expired
+   */
+  void revokeFamily(String subject, String familyId, Instant issuedUntil);
+
+  /**
+   * The family a token names, when this service accepts the token (every check of {@link
+   * #verify}, revocation included) and it names one.
+   *
+   * @throws StoreUnavailableException when the revocation list cannot answer
+   */
+  Optional<TokenFamily> familyOf(String token);
+
+  /**
+   * Refuses every token of {@code subject} minted before the call returns, on any node whose clock
+   * is within the configured skew ("log out everywhere").
+   */
   void revokeAll(String subject);
 }

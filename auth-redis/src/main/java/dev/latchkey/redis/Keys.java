@@ -85,6 +85,39 @@ final class Keys {
   /** A revocation key read back: a subject's or a token's, its slot's shard, its digest. */
   record RevocationKey(boolean subject, String shard, Sha256 hash) {}
 
+  /**
+   * A revoked refresh family's key: {@code <prefix>{<subject shard>}:rg:<Base64url SHA-256 of the
+   * family id>}.
+   */
+  String revokedFamily(String shard, Sha256 family) {
+    return slot(shard) + "rg:" + family.toBase64Url();
+  }
+
+  /**
+   * Reads back a key {@link #revokedFamily} wrote under this prefix (its shard and the family's
+   * digest); null for any other key.
+   */
+  RevocationKey parseFamilyRevocation(String key) {
+    int open = prefix.length();
+    if (!key.startsWith(prefix) || !key.startsWith("{", open)) {
+      return null;
+    }
+    int close = key.indexOf('}', open + 1);
+    if (close < 0 || !key.startsWith("}:rg:", close)) {
+      return null;
+    }
+    Sha256 hash = Sha256.parse(key.substring(close + 5));
+    return hash == null ? null : new RevocationKey(false, key.substring(open + 1, close), hash);
+  }
+
+  /**
+   * A subject's index of its token and family revocation keys, scored by their end: what bounds
+   * the entries one subject can hold. {@code <prefix>{<shard>}:ri:<subject digest>}.
+   */
+  String revocationIndex(Sha256 subject) {
+    return slot(subject.shard()) + "ri:" + subject.toBase64Url();
+  }
+
   String revocationChannel() {
     return prefix + "revocations";
   }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,6 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClusterClient;
@@ -35,38 +35,48 @@ import redis.clients.jedis.resps.ScanResult;
  * <p>Entries: a revoked token is {@code <prefix>{<subject shard>}:rt:<sha256(iss|jti)>} holding its
  * expiry in epoch ms; a subject's not-before is {@code <prefix>{<shard>}:rs:<subject hash>} holding
  * {@code <not-before ms>:<retain-until ms>} (the later of both always wins, in a script). Both
- * expire by themselves when the token could no longer be used. Every write is one script that also
- * publishes the entry on {@code <prefix>revocations} (on Cluster a plain PUBLISH reaches every
- * node).
+ * expire by themselves when the token could no longer be used. A revoked refresh family is {@code
+ * <prefix>{<subject shard>}:rg:<sha256(f|family id)>} holding its retain-until ms. Every write is
+ * one script that also publishes the entry on {@code <prefix>revocations}; on Cluster the script
+ * runs on the master of the key's slot, and its PUBLISH travels from there to every node over the
+ * cluster bus.
+ *
+ * <p>Bounded per subject: the subject's token and family keys are indexed in the sorted set {@code
+ * <prefix>{<shard>}:ri:<subject hash>} scored by their end, and a revocation that would make more
+ * than {@code maximumEntriesPerSubject} live ones is folded into the subject's not-before instead
+ * (see {@link RevocationList}), in the same script. So one subject holds at most that many keys
+ * plus its index and not-before, and replicas receive at most that many live entries of it.
  *
  * <p>The replica: one subscriber thread listens on that channel and keeps every live entry in
  * memory, so {@link #isRevoked} costs no round trip while the replica is <em>current</em>. It is
  * keyed by the digests themselves ({@link Sha256}), not by key strings: a check hashes {@code
  * iss|jti} (and the subject, unless the replica holds no subject entry) and looks the digests up,
  * and builds the two key strings only when it has to ask Redis. Keys received that no check of
- * this version could look up (another prefix or shape) are ignored. It is
- * current once subscribed and bootstrapped (a SCAN of the revocation keys, on every master of a
- * Cluster) and while heartbeats arrive through the subscription; otherwise {@code isRevoked} asks
- * Redis directly (one script, one round trip) and throws {@link StoreUnavailableException} when it
- * cannot. After every (re)subscription the replica resyncs as a union: entries found in Redis are
- * added, and live entries Redis lacks (it restarted empty) are written back.
+ * this version could look up (another prefix or shape) are ignored. It is current once subscribed
+ * and bootstrapped (a SCAN of the revocation keys, on every master of a Cluster, never a replica)
+ * and while every shard proves its path ({@link RevocationShards}: one heartbeat per master, sent
+ * where that shard's revocations are, arriving in sequence within {@code 3 × heartbeat});
+ * otherwise {@code isRevoked} asks Redis directly (one script, one round trip) and throws {@link
+ * StoreUnavailableException} when it cannot. After every (re)subscription, and whenever a shard's
+ * heartbeats show a gap (a lost message, a failover) or a new incarnation (a master restarted
+ * empty), the replica resyncs as a union: entries found in Redis are added, and live entries Redis
+ * lacks (it restarted empty, or failed over before a write reached the replica) are written back.
  *
  * <p>Propagation bound: a revocation written through one instance is enforced by another within
- * the pub/sub delivery time (about a millisecond on a LAN) while its subscription is healthy. A
- * subscription that silently stops answering is noticed after at most {@code 3 × heartbeat}, from
- * when on reads go to Redis directly until the resubscription and resync have finished. So the
- * bound is the pub/sub latency, and a message can only be lost in a window no longer than {@code
- * 3 × heartbeat} (the default heartbeat is 500 ms).
+ * the pub/sub delivery time (about a millisecond on a LAN) while every shard's path is healthy. A
+ * shard whose path breaks or goes silent is noticed after at most {@code 3 × heartbeat} (the
+ * default heartbeat is 500 ms), from when on reads go to Redis directly until the path is proven
+ * again and the resync has finished.
  *
  * <p>Thread-safe. {@link #close} stops the subscriber and heartbeat threads.
  */
 final class RedisRevocationList implements RevocationList, AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RedisRevocationList.class.getName());
   private static final AtomicInteger INSTANCES = new AtomicInteger();
-  /** A heartbeat message: it has no entry's three parts, so {@link #apply} ignores it. */
-  private static final String HEARTBEAT = "h";
   private static final int SCAN_COUNT = 500;
   private static final long MAX_BACKOFF_MS = 1000;
+  /** Heartbeats between two reads of the topology (CLUSTER SHARDS), on a Cluster. */
+  private static final int BEATS_PER_TOPOLOGY_CHECK = 20;
 
   private static final RedisCalls.Script REVOKE_TOKEN =
       Lua.script(
@@ -76,8 +86,43 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
           if old and old > exp then exp = old end
           if exp <= now then return 0 end
           redis.call('SET', KEYS[1], ms(exp), 'PX', ttl(exp - now))
-          redis.call('PUBLISH', ARGV[3], 't ' .. ms(exp) .. ' ' .. KEYS[1])
+          redis.call('PUBLISH', ARGV[3], (ARGV[4] or 't') .. ' ' .. ms(exp) .. ' ' .. KEYS[1])
           return 1
+          """);
+
+  /**
+   * A new token or family entry, within the subject's bound: KEYS are the entry, the subject's
+   * not-before and the subject's index; ARGV now, until, channel, the fold's not-before, the bound
+   * and the message type. Answers 1 (stored), 0 (already over) or the subject's new {@code
+   * nbf:keep} when folded.
+   */
+  private static final RedisCalls.Script REVOKE_BOUNDED =
+      Lua.script(
+          """
+          local now, exp, nbf = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])
+          redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
+          local old = tonumber(redis.call('GET', KEYS[1]))
+          if old and old > exp then exp = old end
+          if exp <= now then return 0 end
+          if old or redis.call('ZCARD', KEYS[3]) < tonumber(ARGV[5]) then
+            redis.call('SET', KEYS[1], ms(exp), 'PX', ttl(exp - now))
+            redis.call('ZADD', KEYS[3], ms(exp), KEYS[1])
+            keepindex(KEYS[3], now, ms(exp), ttl(exp - now))
+            redis.call('PUBLISH', ARGV[3], ARGV[6] .. ' ' .. ms(exp) .. ' ' .. KEYS[1])
+            return 1
+          end
+          local keep = exp
+          local s = redis.call('GET', KEYS[2])
+          if s then
+            local onbf, okeep = string.match(s, '^(%d+):(%d+)$')
+            onbf, okeep = tonumber(onbf), tonumber(okeep)
+            if onbf and onbf > nbf then nbf = onbf end
+            if okeep and okeep > keep then keep = okeep end
+          end
+          local v = ms(nbf) .. ':' .. ms(keep)
+          redis.call('SET', KEYS[2], v, 'PX', ttl(keep - now))
+          redis.call('PUBLISH', ARGV[3], 's ' .. v .. ' ' .. KEYS[2])
+          return v
           """);
 
   private static final RedisCalls.Script REVOKE_SUBJECT =
@@ -109,6 +154,10 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
             local nbf, keep = string.match(s, '^(%d+):(%d+)$')
             if nbf and tonumber(keep) > now and tonumber(ARGV[2]) < tonumber(nbf) then return 1 end
           end
+          if KEYS[3] then
+            local f = tonumber(redis.call('GET', KEYS[3]))
+            if f and f > now then return 1 end
+          end
           return 0
           """);
 
@@ -120,6 +169,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   private final long staleNanos;
   private final LongSupplier nanos;
   private final String channel;
+  private final int maximumEntriesPerSubject;
 
   /**
    * Revoked tokens by the digest of {@code iss|jti}, each with its expiry ms per subject shard it
@@ -137,12 +187,22 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
    * changes.)
    */
   private final AtomicInteger subjectEntries = new AtomicInteger();
+  /**
+   * Revoked families by the digest of {@code f|family id}, each with its retain-until ms per
+   * subject shard, as {@link #tokens}.
+   */
+  private final ConcurrentHashMap<Sha256, Map<String, Long>> families = new ConcurrentHashMap<>();
+  /** Never less than the number of entries in {@link #families}, as {@link #subjectEntries}. */
+  private final AtomicInteger familyEntries = new AtomicInteger();
 
   private final CountDownLatch closing = new CountDownLatch(1);
   private final Thread subscriber;
   private final Thread heartbeat;
   private volatile Listener listener;
   private volatile boolean closed;
+
+  /** The default bound on one subject's live token and family entries. */
+  static final int DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT = 1_000;
 
   RedisRevocationList(RedisCalls redis, Keys keys, Clock clock, Duration heartbeat) {
     this(redis, keys, clock, heartbeat, System::nanoTime);
@@ -151,6 +211,22 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   /** With {@code nanos} as the monotonic time heartbeats are measured in (tests drive it). */
   RedisRevocationList(
       RedisCalls redis, Keys keys, Clock clock, Duration heartbeat, LongSupplier nanos) {
+    this(redis, keys, clock, heartbeat, nanos, DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT);
+  }
+
+  /** With a bound on one subject's live token and family entries. */
+  RedisRevocationList(
+      RedisCalls redis,
+      Keys keys,
+      Clock clock,
+      Duration heartbeat,
+      LongSupplier nanos,
+      int maximumEntriesPerSubject) {
+    if (maximumEntriesPerSubject < 1) {
+      throw new IllegalArgumentException(
+          "maximumEntriesPerSubject must be at least 1: " + maximumEntriesPerSubject);
+    }
+    this.maximumEntriesPerSubject = maximumEntriesPerSubject;
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -173,18 +249,70 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   }
 
   @Override
-  public void revokeToken(String issuer, String tokenId, String subject, Instant expiresAt) {
+  public void revokeToken(
+      String issuer, String tokenId, String subject, Instant issuedAt, Instant expiresAt) {
     Objects.requireNonNull(issuer, "issuer");
     Objects.requireNonNull(tokenId, "tokenId");
     Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(issuedAt, "issuedAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
     Sha256 token = Sha256.ofToken(issuer, tokenId);
-    String shard = Sha256.ofSubject(subject).shard();
+    Sha256 subjectHash = Sha256.ofSubject(subject);
+    String shard = subjectHash.shard();
     long exp = expiresAt.toEpochMilli();
-    // Local first: this node refuses the token even if Redis is down, and a later resync writes
-    // the entry back to Redis.
-    mergeToken(token, shard, exp);
-    writeToken(keys.revokedToken(shard, token), exp, clock.millis());
+    writeBounded(
+        keys.revokedToken(shard, token), subjectHash, exp, issuedAt.toEpochMilli() + 1, "t",
+        () -> mergeToken(token, shard, exp));
+  }
+
+  @Override
+  public void revokeFamily(
+      String subject, String familyId, Instant issuedBefore, Instant retainUntil) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(familyId, "familyId");
+    Objects.requireNonNull(issuedBefore, "issuedBefore");
+    Objects.requireNonNull(retainUntil, "retainUntil");
+    Sha256 family = Sha256.ofFamily(familyId);
+    Sha256 subjectHash = Sha256.ofSubject(subject);
+    String shard = subjectHash.shard();
+    long keep = retainUntil.toEpochMilli();
+    writeBounded(
+        keys.revokedFamily(shard, family), subjectHash, keep, issuedBefore.toEpochMilli(), "g",
+        () -> mergeFamily(family, shard, keep));
+  }
+
+  /**
+   * Writes a token or family entry through the bounded script, and applies its outcome to the
+   * replica at once, so that this node refuses the token when the call returns: the entry, or the
+   * subject's not-before it was folded into. When Redis cannot be reached the entry is kept here
+   * (this node refuses the token; a later resync writes it back) and the failure is thrown.
+   */
+  private void writeBounded(
+      String key, Sha256 subject, long until, long foldedBefore, String type, Runnable local) {
+    Object reply;
+    try {
+      reply =
+          redis.eval(
+              "revoke " + (type.equals("t") ? "token" : "family"),
+              REVOKE_BOUNDED,
+              List.of(key, keys.revokedSubject(subject), keys.revocationIndex(subject)),
+              List.of(
+                  Long.toString(clock.millis()), Long.toString(until), channel,
+                  Long.toString(foldedBefore), Integer.toString(maximumEntriesPerSubject), type));
+    } catch (RuntimeException e) {
+      local.run();
+      throw e;
+    }
+    if (reply instanceof Long stored) {
+      if (stored == 1) {
+        local.run();
+      }
+      return;
+    }
+    long[] v = parseSubject(RedisCalls.str(reply));
+    if (v != null) {
+      mergeSubject(subject, v[0], v[1]);
+    }
   }
 
   @Override
@@ -200,7 +328,8 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   }
 
   @Override
-  public boolean isRevoked(String issuer, String tokenId, String subject, Instant issuedAt) {
+  public boolean isRevoked(
+      String issuer, String tokenId, String subject, String familyId, Instant issuedAt) {
     Objects.requireNonNull(issuer, "issuer");
     Objects.requireNonNull(tokenId, "tokenId");
     Objects.requireNonNull(subject, "subject");
@@ -227,25 +356,74 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         return true;
       }
     }
+    Sha256 family = null;
+    if (familyId != null && familyEntries.get() > 0) {
+      if (subjectHash == null) {
+        subjectHash = Sha256.ofSubject(subject);
+      }
+      family = Sha256.ofFamily(familyId);
+      Map<String, Long> ended = families.get(family);
+      Long until = ended == null ? null : ended.get(subjectHash.shard());
+      if (until != null && until > clock.millis()) {
+        return true;
+      }
+    }
     if (isCurrent()) {
       return false;
     }
     if (subjectHash == null) {
       subjectHash = Sha256.ofSubject(subject);
     }
+    String shard = subjectHash.shard();
+    List<String> keyList =
+        familyId == null
+            ? List.of(keys.revokedToken(shard, token), keys.revokedSubject(subjectHash))
+            : List.of(
+                keys.revokedToken(shard, token),
+                keys.revokedSubject(subjectHash),
+                keys.revokedFamily(shard, family == null ? Sha256.ofFamily(familyId) : family));
     Object reply =
         redis.eval(
             "revocation check",
             IS_REVOKED,
-            List.of(keys.revokedToken(subjectHash.shard(), token), keys.revokedSubject(subjectHash)),
+            keyList,
             List.of(Long.toString(clock.millis()), Long.toString(iat)));
     return RedisCalls.num(reply) == 1;
   }
 
-  /** Whether the replica is known to hold every live entry: subscribed, synced, answering. */
+  @Override
+  public Optional<Instant> notBefore(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    Sha256 hash = Sha256.ofSubject(subject);
+    long now = clock.millis();
+    long nbf = Long.MIN_VALUE;
+    if (subjectEntries.get() > 0) {
+      long[] s = subjects.get(hash);
+      if (s != null && s[1] > now) {
+        nbf = s[0];
+      }
+    }
+    if (!isCurrent()) {
+      String value = redis.call("revocation not-before", j -> j.get(keys.revokedSubject(hash)));
+      long[] s = value == null ? null : parseSubjectOrNull(value);
+      if (s != null && s[1] > now) {
+        nbf = Math.max(nbf, s[0]);
+      }
+    }
+    return nbf == Long.MIN_VALUE ? Optional.empty() : Optional.of(Instant.ofEpochMilli(nbf));
+  }
+
+  /**
+   * Whether the replica is known to hold every live entry: subscribed, synced, and every shard's
+   * heartbeat fresh and in sequence.
+   */
   boolean isCurrent() {
     Listener l = listener;
-    return l != null && l.current && nanos.getAsLong() - l.lastPong < staleNanos;
+    if (l == null || !l.current) {
+      return false;
+    }
+    RevocationShards s = l.shards;
+    return s != null && s.proven(nanos.getAsLong());
   }
 
   /**
@@ -261,7 +439,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
   /** Entries held by the replica, for tests and metrics. */
   int replicaSize() {
-    return tokens.size() + subjects.size();
+    return tokens.size() + subjects.size() + families.size();
   }
 
   @Override
@@ -291,6 +469,19 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
   private void mergeToken(Sha256 token, String shard, long exp) {
     tokens.merge(token, Map.of(shard, exp), RedisRevocationList::laterPerShard);
+  }
+
+  private void mergeFamily(Sha256 family, String shard, long keep) {
+    families.compute(
+        family,
+        (k, old) -> {
+          if (old == null) {
+            // Counted before the entry is visible: see familyEntries.
+            familyEntries.incrementAndGet();
+            return Map.of(shard, keep);
+          }
+          return laterPerShard(old, Map.of(shard, keep));
+        });
   }
 
   private static Map<String, Long> laterPerShard(Map<String, Long> a, Map<String, Long> b) {
@@ -325,11 +516,16 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   }
 
   private void writeToken(String key, long exp, long now) {
+    writeBack(key, exp, now, "t");
+  }
+
+  /** Writes a token ({@code t}) or family ({@code g}) entry as it is, outside the bound. */
+  private void writeBack(String key, long until, long now, String type) {
     redis.eval(
-        "revoke token",
+        "revoke " + (type.equals("t") ? "token" : "family"),
         REVOKE_TOKEN,
         List.of(key),
-        List.of(Long.toString(now), Long.toString(exp), channel));
+        List.of(Long.toString(now), Long.toString(until), channel, type));
   }
 
   private void writeSubject(String key, long nbf, long keep, long now) {
@@ -340,11 +536,18 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         List.of(Long.toString(now), Long.toString(nbf), Long.toString(keep), channel));
   }
 
-  /** Applies a published entry: {@code t <exp> <token key>} or {@code s <nbf>:<keep> <subject key>}. */
+  /**
+   * Applies a published entry: {@code t <exp> <token key>}, {@code s <nbf>:<keep> <subject key>}
+   * or {@code g <keep> <family key>}.
+   */
   void apply(String message) {
     try {
       String[] parts = message.split(" ", 3);
       if (parts.length != 3) {
+        return;
+      }
+      if (parts[0].equals("g")) {
+        mergeFamily(parts[2], parts[1]);
         return;
       }
       Keys.RevocationKey key = keys.parseRevocation(parts[2]);
@@ -353,6 +556,22 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
       }
     } catch (RuntimeException e) {
       // A message this version cannot read (another library version, garbage): ignore it.
+    }
+  }
+
+  /** Merges a family entry read from Redis or pub/sub, when {@code key} is a family key. */
+  private void mergeFamily(String key, String value) {
+    Keys.RevocationKey family = keys.parseFamilyRevocation(key);
+    if (family != null) {
+      mergeFamily(family.hash(), family.shard(), Long.parseLong(value));
+    }
+  }
+
+  private static long[] parseSubjectOrNull(String value) {
+    try {
+      return parseSubject(value);
+    } catch (NumberFormatException e) {
+      return null;
     }
   }
 
@@ -370,16 +589,17 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
    * Makes the replica and Redis the union of both: everything in Redis is added here, everything
    * live here that Redis lacks (or holds shorter) is written back.
    */
-  void resync() {
+  void resync(RevocationShards shards) {
     long now = clock.millis();
-    Map<String, String> remote = scanRevocations();
+    Map<String, String> remote = scanRevocations(shards);
     for (Map.Entry<String, String> e : remote.entrySet()) {
       Keys.RevocationKey key = keys.parseRevocation(e.getKey());
-      if (key == null) {
-        continue;
-      }
       try {
-        merge(key, e.getValue());
+        if (key == null) {
+          mergeFamily(e.getKey(), e.getValue());
+        } else {
+          merge(key, e.getValue());
+        }
       } catch (RuntimeException ex) {
         // An unreadable entry: leave it to expire.
       }
@@ -400,20 +620,32 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         writeSubject(key, v[0], v[1], now);
       }
     }
+    for (Map.Entry<Sha256, Map<String, Long>> e : families.entrySet()) {
+      for (Map.Entry<String, Long> perShard : e.getValue().entrySet()) {
+        String key = keys.revokedFamily(perShard.getKey(), e.getKey());
+        if (!perShard.getValue().toString().equals(remote.get(key))) {
+          writeBack(key, perShard.getValue(), now, "g");
+        }
+      }
+    }
   }
 
-  private Map<String, String> scanRevocations() {
-    String match = globEscape(keys.prefix()) + "{*}:r[ts]:*";
+  private Map<String, String> scanRevocations(RevocationShards shards) {
+    String match = globEscape(keys.prefix()) + "{*}:r[tsg]:*";
     Map<String, String> out = new HashMap<>();
     try {
       if (redis.jedis() instanceof RedisClusterClient cluster) {
-        // SCAN sees one node: ask every node (replicas too, harmless: the result is a union).
-        for (ConnectionPool pool : cluster.getClusterNodes().values()) {
-          try (Connection connection = pool.getResource()) {
-            @SuppressWarnings("resource") // closing it would close the pooled connection twice
+        // SCAN sees one node: ask every master, the shards whose heartbeats prove this replica
+        // (a replica answers a GET with MOVED).
+        List<Connection> masters = shards.masters(cluster);
+        try {
+          for (Connection connection : masters) {
+            @SuppressWarnings("resource") // closed below, with the others
             Jedis node = new Jedis(connection);
             scanNode(node, node::pipelined, match, out);
           }
+        } finally {
+          masters.forEach(Connection::close);
         }
       } else {
         scanNode(redis.jedis(), redis.jedis()::pipelined, match, out);
@@ -473,6 +705,20 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         tokens.computeIfPresent(e.getKey(), (k, perShard) -> unexpired(perShard, now));
       }
     }
+    for (Map.Entry<Sha256, Map<String, Long>> e : families.entrySet()) {
+      if (Collections.min(e.getValue().values()) <= now) {
+        families.computeIfPresent(
+            e.getKey(),
+            (k, perShard) -> {
+              Map<String, Long> live = unexpired(perShard, now);
+              if (live == null) {
+                // Uncounted inside the removal, so only once: see familyEntries.
+                familyEntries.decrementAndGet();
+              }
+              return live;
+            });
+      }
+    }
     for (Map.Entry<Sha256, long[]> e : subjects.entrySet()) {
       // Removed first, uncounted after: see subjectEntries.
       if (e.getValue()[1] <= now && subjects.remove(e.getKey(), e.getValue())) {
@@ -521,6 +767,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   }
 
   private void heartbeatLoop() {
+    long beats = 0;
     while (!closed) {
       try {
         if (closing.await(heartbeatMs, TimeUnit.MILLISECONDS)) {
@@ -529,20 +776,35 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
       } catch (InterruptedException e) {
         return;
       }
-      if (listener != null) {
-        try {
-          // Published on a pooled connection and received through the subscription, which so
-          // proves itself alive without anything but SUBSCRIBE and UNSUBSCRIBE ever written to its
-          // connection. (A PING written there raced Jedis: under load its PONG could arrive before
-          // Jedis had queued the PONG handler; the subscription then failed with a JedisException
-          // and its still-subscribed connection went back to the pool, so other commands read
-          // pub/sub messages as their replies.)
-          redis.call("revocation heartbeat", j -> j.publish(channel, HEARTBEAT));
-        } catch (RuntimeException e) {
-          // Redis is unreachable: no heartbeat arrives, and the replica stops being current.
+      Listener l = listener;
+      RevocationShards s = l == null ? null : l.shards;
+      if (s != null) {
+        // Published on pooled connections and received through the subscription, which so proves
+        // itself alive without anything but SUBSCRIBE and UNSUBSCRIBE ever written to its
+        // connection. (A PING written there raced Jedis: under load its PONG could arrive before
+        // Jedis had queued the PONG handler; the subscription then failed with a JedisException
+        // and its still-subscribed connection went back to the pool, so other commands read
+        // pub/sub messages as their replies.)
+        s.publish(redis, channel);
+        if (++beats % BEATS_PER_TOPOLOGY_CHECK == 0 && topologyChanged(s)) {
+          // Resubscribed and resynced under heartbeats for the shards as they are now.
+          l.end();
         }
       }
       purge(clock.millis());
+    }
+  }
+
+  /** Whether the Cluster's shards are no longer those {@code s} proves; false if none answers. */
+  private boolean topologyChanged(RevocationShards s) {
+    if (!(redis.jedis() instanceof RedisClusterClient)) {
+      return false;
+    }
+    try {
+      return s.changedIn(RevocationShards.discover(redis.jedis(), keys, staleNanos, 0));
+    } catch (RuntimeException e) {
+      // No node answers: the heartbeats stop proving the shards anyway.
+      return false;
     }
   }
 
@@ -556,7 +818,10 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   final class Listener extends JedisPubSub {
     volatile boolean current;
     volatile boolean synced;
-    volatile long lastPong = nanos.getAsLong();
+    /** The shards this subscription hears from, set by each sync; null until the first. */
+    volatile RevocationShards shards;
+    /** The heartbeats the last sync published, for tests that drive a listener by hand. */
+    volatile List<String> syncBeats = List.of();
     private boolean confirmed;
     private boolean ending;
     private boolean unsubscribeSent;
@@ -577,7 +842,6 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
     @Override
     public void onSubscribe(String subscribedChannel, int subscribedChannels) {
-      lastPong = nanos.getAsLong();
       synchronized (this) {
         confirmed = true;
         if (closed) {
@@ -588,11 +852,26 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
           return;
         }
       }
+      // Subscribed first, then resynced: nothing published in between is missed.
+      sync();
+    }
+
+    /**
+     * Learns the shards, publishes each one's first heartbeat, then reads every master. The first
+     * heartbeats leave before the scan starts, so a message lost after the scan read its key is
+     * followed by a gap in its shard's sequence, which this subscription then sees.
+     */
+    private void sync() {
       try {
-        // Subscribed first, then resynced: nothing published in between is missed.
-        resync();
+        RevocationShards next =
+            RevocationShards.discover(redis.jedis(), keys, staleNanos, nanos.getAsLong());
+        syncBeats = next.publish(redis, channel);
+        shards = next;
+        resync(next);
         synced = true;
-        current = true;
+        synchronized (this) {
+          current = !ending;
+        }
       } catch (RuntimeException e) {
         LOG.log(System.Logger.Level.DEBUG, "revocation resync failed: {0}", e.getClass());
         end();
@@ -601,13 +880,17 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
     @Override
     public void onMessage(String messageChannel, String message) {
-      lastPong = nanos.getAsLong();
-      apply(message);
-    }
-
-    @Override
-    public void onPong(String pattern) {
-      lastPong = nanos.getAsLong();
+      RevocationShards s = shards;
+      RevocationShards.Beat beat =
+          s == null ? RevocationShards.Beat.NOT_OURS : s.receive(message, nanos.getAsLong());
+      if (beat == RevocationShards.Beat.GAP) {
+        // A shard's path lost a heartbeat or its data a new incarnation: what it published
+        // meanwhile may be missing here. Not current until resynced under new heartbeats.
+        current = false;
+        sync();
+      } else if (beat == RevocationShards.Beat.NOT_OURS && !message.startsWith("h ")) {
+        apply(message);
+      }
     }
   }
 }

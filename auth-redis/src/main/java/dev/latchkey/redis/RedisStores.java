@@ -53,6 +53,7 @@ public final class RedisStores implements AutoCloseable {
   private final Placement placement;
   private final Clock clock;
   private final Duration heartbeat;
+  private final int revocationsPerSubject;
   private final boolean ownsClient;
   private RedisRevocationList revocations;
   private boolean closed;
@@ -63,6 +64,7 @@ public final class RedisStores implements AutoCloseable {
     this.placement = new Placement(redis, keys);
     this.clock = b.clock;
     this.heartbeat = b.heartbeat;
+    this.revocationsPerSubject = b.revocationsPerSubject;
     this.ownsClient = ownsClient;
   }
 
@@ -105,17 +107,21 @@ public final class RedisStores implements AutoCloseable {
    * thread, started on the first call and stopped by {@link #close}). Always the same instance.
    *
    * <p>A check answered by the replica costs no Redis round trip. The replica is fed by Redis
-   * pub/sub, bootstrapped by a SCAN of the revocation keys, and resynced (as a union: entries Redis
-   * lost are written back) after every reconnection. While it is not known to be current (starting,
-   * disconnected, or silent for three {@linkplain Builder#revocationHeartbeat heartbeats}) a check
-   * asks Redis directly and throws {@link StoreUnavailableException} when it cannot.
+   * pub/sub, bootstrapped by a SCAN of the revocation keys (on a Cluster, of every master), and
+   * resynced (as a union: entries Redis lost are written back) after every reconnection and every
+   * gap in a shard's heartbeats. Each shard (each Cluster master; the one server otherwise) proves
+   * its own path with a heartbeat published where its revocations are. While the replica is not
+   * known to be current (starting, disconnected, or any shard silent for three {@linkplain
+   * Builder#revocationHeartbeat heartbeats}) a check asks Redis directly and throws {@link
+   * StoreUnavailableException} when it cannot.
    *
    * <p><b>Propagation bound.</b> A revocation made through one node is enforced by every other
    * node within the pub/sub delivery time (milliseconds; measured in the tests) while their
    * subscriptions are healthy. A subscription that breaks is noticed at once when the connection
-   * closes, and within three heartbeats (1.5 s by default) when it goes silent; from then until it
-   * is resubscribed and resynced, checks go to Redis. So a node can miss a revocation for at most
-   * that detection time.
+   * closes, and within three heartbeats (1.5 s by default) when it or any one shard goes silent
+   * (a paused master, a broken cluster-bus link, a failover); from then until the path is proven
+   * again and resynced, checks go to Redis. So a node can miss a revocation for at most that
+   * detection time.
    *
    * <p>When Redis loses data (it restarts empty, or fails over to a replica that had not received
    * the write), a revocation it lost is missing from Redis until a node whose replica holds it
@@ -128,7 +134,10 @@ public final class RedisStores implements AutoCloseable {
       throw new IllegalStateException("these Redis stores are closed");
     }
     if (revocations == null) {
-      revocations = new RedisRevocationList(redis, keys, clock, heartbeat).start();
+      revocations =
+          new RedisRevocationList(
+                  redis, keys, clock, heartbeat, System::nanoTime, revocationsPerSubject)
+              .start();
     }
     return revocations;
   }
@@ -195,6 +204,7 @@ public final class RedisStores implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private Duration timeout;
     private Duration heartbeat = Duration.ofMillis(500);
+    private int revocationsPerSubject = RedisRevocationList.DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT;
 
     private Builder(UnifiedJedis client, RedisUrl url) {
       this.client = client;
@@ -239,9 +249,9 @@ public final class RedisStores implements AutoCloseable {
     }
 
     /**
-     * How often the revocation replica checks its subscription (default 500 ms); a subscription
-     * silent for three beats is taken as lost and reads go to Redis directly. Keep it well under
-     * the client's read timeout.
+     * How often the revocation replica checks its subscription, with one heartbeat per shard
+     * (default 500 ms); a shard silent for three beats is taken as lost and reads go to Redis
+     * directly. Keep it well under the client's read timeout.
      */
     public Builder revocationHeartbeat(Duration heartbeat) {
       Objects.requireNonNull(heartbeat, "heartbeat");
@@ -250,6 +260,19 @@ public final class RedisStores implements AutoCloseable {
             "heartbeat must be between 10 ms and 60 s: " + heartbeat);
       }
       this.heartbeat = heartbeat;
+      return this;
+    }
+
+    /**
+     * How many live token and family revocations one subject may hold in Redis (default 1000); a
+     * revocation beyond it is folded into the subject's not-before (see {@link RevocationList}),
+     * so one user cannot fill Redis or every node's replica.
+     */
+    public Builder revocationsPerSubject(int bound) {
+      if (bound < 1) {
+        throw new IllegalArgumentException("revocationsPerSubject must be at least 1: " + bound);
+      }
+      this.revocationsPerSubject = bound;
       return this;
     }
 

@@ -71,6 +71,11 @@ record Sha256(long w0, long w1, long w2, long w3) {
     return HASHERS.get().token(issuer, tokenId);
   }
 
+  /** SHA-256 of {@code f|<family id>} in UTF-8: the hash part of a revoked family's key. */
+  static Sha256 ofFamily(String familyId) {
+    return HASHERS.get().subject("f|" + familyId);
+  }
+
   /**
    * Reads the Base64url text {@link #toBase64Url} writes, and only that: 43 characters of the
    * url-safe alphabet with the two spare bits of the last one zero. Null for anything else (such

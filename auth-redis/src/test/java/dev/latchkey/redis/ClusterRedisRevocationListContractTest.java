@@ -3,6 +3,9 @@ package dev.latchkey.redis;
 import dev.latchkey.core.RevocationList;
 import dev.latchkey.core.RevocationListContract;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.TokenService;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 
@@ -12,18 +15,36 @@ import org.junit.jupiter.api.AfterEach;
  */
 class ClusterRedisRevocationListContractTest extends RevocationListContract {
   private RedisStores stores;
+  private RedisStores first;
 
   @Override
   protected RevocationList createList(TestClock clock) {
-    stores = RedisStores.builder(SharedRedis.clusterClient())
+    first = stores = RedisStores.builder(SharedRedis.clusterClient())
         .keyPrefix("c" + UUID.randomUUID() + ":")
         .clock(clock)
         .build();
     return stores.revocationList();
   }
 
+  @Override
+  protected RevocationList createList(TestClock clock, int maximumEntriesPerSubject) {
+    stores = RedisStores.builder(SharedRedis.clusterClient())
+        .keyPrefix("c" + UUID.randomUUID() + ":")
+        .clock(clock)
+        .revocationsPerSubject(maximumEntriesPerSubject)
+        .build();
+    return stores.revocationList();
+  }
+
+  @Override
+  protected TokenService node(Clock clock, RevocationList shared, Duration fleetClockSkew) {
+    return FleetNodes.node(clock, shared, fleetClockSkew);
+  }
+
   @AfterEach
   void stopReplica() {
+    // The bounded list's stores replaced the default one's: close both.
     stores.close();
+    first.close();
   }
 }

@@ -85,7 +85,9 @@ class RevocationHeartbeatTest {
       } finally {
         pool.shutdownNow();
       }
-      assertThat(((RedisRevocationList) stores.revocationList()).isCurrent()).isTrue();
+      // Within a bound, not at this instant: a busy machine can delay a 10 ms heartbeat past its
+      // 30 ms staleness bound.
+      RedisStoresBehaviour.awaitCurrent(stores.revocationList());
     }
   }
 

@@ -18,11 +18,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.params.SetParams;
+import redis.clients.jedis.util.JedisClusterCRC16;
 
 /**
  * The revocation replica driven by hand: a list whose threads are never started, whose listener
@@ -65,12 +68,23 @@ class RevocationReplicaTest {
     return other;
   }
 
-  /** The replica subscribed and synced, as the subscriber thread leaves it. */
+  /** The replica subscribed, synced, and its first heartbeats heard, as its threads leave it. */
   private RedisRevocationList.Listener current() {
     RedisRevocationList.Listener l = list.installListener();
     l.onSubscribe(channel, 1);
+    hear(l, l.syncBeats);
     assertThat(list.isCurrent()).isTrue();
     return l;
+  }
+
+  /** Delivers {@code messages} to {@code l} as its subscription would. */
+  private void hear(RedisRevocationList.Listener l, List<String> messages) {
+    messages.forEach(m -> l.onMessage(channel, m));
+  }
+
+  /** Publishes the heartbeat thread's next round for {@code l}'s shards; returns its messages. */
+  private List<String> nextBeats(RedisRevocationList.Listener l, UnifiedJedis client) {
+    return l.shards.publish(new RedisCalls(client), channel);
   }
 
   private long at(Duration fromNow) {
@@ -205,11 +219,13 @@ class RevocationReplicaTest {
   // ---- when the replica is current, and what a check asks then
 
   @Test
-  void theReplicaIsCurrentUntilThreeHeartbeatsPassWithoutASignOfLife() {
+  void theReplicaIsCurrentUntilThreeHeartbeatsPassWithoutOneOfItsOwn() {
     assertThat(list.isCurrent()).as("no listener yet").isFalse();
     RedisRevocationList.Listener l = list.installListener();
     assertThat(list.isCurrent()).as("not subscribed yet").isFalse();
     l.onSubscribe(channel, 1);
+    assertThat(list.isCurrent()).as("synced, its heartbeat not heard yet").isFalse();
+    hear(l, l.syncBeats);
     assertThat(list.isCurrent()).isTrue();
 
     nanos.addAndGet(STALE_NANOS - 1);
@@ -217,16 +233,57 @@ class RevocationReplicaTest {
     nanos.addAndGet(1);
     assertThat(list.isCurrent()).isFalse();
 
-    l.onMessage(channel, "h");
+    // Another node's heartbeats, entries, or anything else prove nothing about this subscription.
+    RevocationShards others = RevocationShards.discover(redis, new Keys(prefix), STALE_NANOS, 0);
+    hear(l, others.publish(new RedisCalls(redis), channel));
+    hear(l, List.of("h", "h x 0 0 x"));
+    assertThat(list.isCurrent()).isFalse();
+
+    hear(l, nextBeats(l, redis));
     assertThat(list.isCurrent()).isTrue();
     nanos.addAndGet(STALE_NANOS);
     assertThat(list.isCurrent()).isFalse();
-    l.onPong("");
+    hear(l, nextBeats(l, redis));
     assertThat(list.isCurrent()).isTrue();
 
     // A dropped subscription is not current, however recent its last message.
     l.current = false;
     assertThat(list.isCurrent()).isFalse();
+  }
+
+  @Test
+  void aLostHeartbeatMakesTheReplicaResyncBeforeItIsCurrentAgain() {
+    RedisRevocationList.Listener l = current();
+    String subject = subject();
+    long exp = at(Duration.ofMinutes(10));
+    // Its message lost with the heartbeat that followed it: only a resync can find it.
+    redis.set(StoredRevocationKeys.token(prefix, ISS, "missed", subject), Long.toString(exp),
+        SetParams.setParams().px(600_000));
+    nextBeats(l, redis);
+    hear(l, nextBeats(l, redis));
+
+    assertThat(list.replicaSize()).as("resynced").isEqualTo(1);
+    assertThat(list.isCurrent()).as("under new heartbeats, not heard yet").isFalse();
+    hear(l, l.syncBeats);
+    assertThat(list.isCurrent()).isTrue();
+    redis.del(StoredRevocationKeys.token(prefix, ISS, "missed", subject));
+    assertThat(list.isRevoked(ISS, "missed", subject, clock.instant())).isTrue();
+  }
+
+  @Test
+  void aShardThatRestartedEmptyMakesTheReplicaWriteBackWhatItLost() {
+    RedisRevocationList.Listener l = current();
+    String subject = subject();
+    Instant until = clock.instant().plus(Duration.ofMinutes(10));
+    list.revokeToken(ISS, "kept", subject, until);
+    String key = StoredRevocationKeys.token(prefix, ISS, "kept", subject);
+    // Redis loses every key between two heartbeats, its incarnation too: no sequence gap.
+    redis.del(key, prefix + "heartbeat");
+    hear(l, nextBeats(l, redis));
+
+    assertThat(redis.get(key)).as("written back").isEqualTo(Long.toString(until.toEpochMilli()));
+    hear(l, l.syncBeats);
+    assertThat(list.isCurrent()).isTrue();
   }
 
   @Test
@@ -254,8 +311,8 @@ class RevocationReplicaTest {
     clock.set(Instant.ofEpochMilli(exp));
     assertThat(list.isRevoked(ISS, "j", subject, iat)).isFalse();
     assertThat(list.isRevoked(ISS, "j", other, iat)).isFalse();
-    l.onPong("");
     assertThat(list.replicaSize()).isZero();
+    assertThat(l.current).isTrue();
   }
 
   @Test
@@ -375,12 +432,52 @@ class RevocationReplicaTest {
           SetParams.setParams().px(600_000));
     }
     try (RedisRevocationList onCluster = newList(cluster)) {
-      onCluster.installListener().onSubscribe(channel, 1);
+      RedisRevocationList.Listener l = onCluster.installListener();
+      l.onSubscribe(channel, 1);
+      hear(l, l.syncBeats);
       assertThat(onCluster.isCurrent()).isTrue();
       assertThat(onCluster.replicaSize()).isEqualTo(30);
       for (int i = 0; i < 30; i++) {
         assertThat(onCluster.isRevoked(ISS, "j" + i, subjects.get(i), clock.instant())).isTrue();
       }
+    }
+  }
+
+  @Test
+  void onAClusterEveryMasterMustProveItsOwnPath() {
+    RedisClusterClient cluster = (RedisClusterClient) SharedRedis.clusterClient();
+    try (RedisRevocationList onCluster = newList(cluster)) {
+      RedisRevocationList.Listener l = onCluster.installListener();
+      l.onSubscribe(channel, 1);
+      // One heartbeat per master, each routed to a slot of its own master.
+      Set<String> masters = new HashSet<>();
+      for (RevocationShards.Shard shard : l.shards.shards()) {
+        try (Connection c = cluster.getConnectionFromSlot(
+            JedisClusterCRC16.getSlot(shard.routeKey()))) {
+          masters.add(c.getHostAndPort().toString());
+        }
+      }
+      assertThat(masters).hasSize(3);
+      List<String> first = l.syncBeats;
+      assertThat(first).hasSize(3);
+
+      hear(l, first.subList(0, 2));
+      assertThat(onCluster.isCurrent()).as("one master not heard from").isFalse();
+      hear(l, first.subList(2, 3));
+      assertThat(onCluster.isCurrent()).isTrue();
+
+      // Two masters keep beating, one goes silent: not current once its beat is three old.
+      nanos.addAndGet(STALE_NANOS - 1);
+      hear(l, nextBeats(l, cluster).subList(0, 2));
+      nanos.addAndGet(1);
+      assertThat(onCluster.isCurrent()).isFalse();
+      // The silent master's lost beat is a gap: a resync, then new heartbeats to hear.
+      RevocationShards before = l.shards;
+      hear(l, nextBeats(l, cluster).subList(2, 3));
+      assertThat(l.shards).isNotSameAs(before);
+      assertThat(onCluster.isCurrent()).isFalse();
+      hear(l, l.syncBeats);
+      assertThat(onCluster.isCurrent()).isTrue();
     }
   }
 

@@ -11,6 +11,7 @@ import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
+import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
 import java.nio.charset.StandardCharsets;
@@ -105,5 +106,60 @@ class TwoNodeFleetTest {
         () -> !a.verify(old.value()).succeeded())).isTrue();
     clock.advance(Duration.ofSeconds(2));
     assertThat(a.verify(a.issue(Principal.of("carol"), Map.of()).value()).succeeded()).isTrue();
+  }
+
+  private static boolean refused(JwtTokenService node, String token) {
+    return node.verify(token) instanceof AuthResult.Failure f
+        && f.reason() == AuthResult.Reason.REVOKED;
+  }
+
+  /**
+   * A refresh token replayed through node A after node B rotated it: both access tokens of the
+   * family are refused at once on node A and within the propagation bound on node B, and another
+   * family of the user keeps working.
+   */
+  @Test
+  void reuseOnOneNodeRefusesTheFamilysAccessTokensOnBoth() {
+    JwtTokenService a = tokens(redisA);
+    JwtTokenService b = tokens(redisB);
+    RefreshTokens refreshA =
+        RefreshTokens.builder(a, redisA.refreshTokenStore()).clock(clock).build();
+    RefreshTokens refreshB =
+        RefreshTokens.builder(b, redisB.refreshTokenStore()).clock(clock).build();
+    RedisStoresBehaviour.awaitCurrent(redisB.revocationList());
+    Principal dave = Principal.of("dave");
+    RefreshTokens.TokenPair first = refreshA.login(dave);
+    RefreshTokens.TokenPair second =
+        ((RefreshTokens.Result.Refreshed) refreshB.refresh(first.refreshToken())).tokens();
+    RefreshTokens.TokenPair other = refreshB.login(dave);
+
+    assertThat(refreshA.refresh(first.refreshToken()))
+        .isInstanceOf(RefreshTokens.Result.Refused.class);
+
+    assertThat(refused(a, first.accessToken())).isTrue();
+    assertThat(refused(a, second.accessToken())).isTrue();
+    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
+        () -> refused(b, first.accessToken()) && refused(b, second.accessToken()))).isTrue();
+    assertThat(b.verify(other.accessToken()).succeeded()).isTrue();
+  }
+
+  /** Logging out with only the bearer on node B ends the family for node A too. */
+  @Test
+  void logoutWithTheBearerOnOneNodeEndsTheFamilyOnBoth() {
+    JwtTokenService a = tokens(redisA);
+    JwtTokenService b = tokens(redisB);
+    RefreshTokens refreshA =
+        RefreshTokens.builder(a, redisA.refreshTokenStore()).clock(clock).build();
+    RefreshTokens refreshB =
+        RefreshTokens.builder(b, redisB.refreshTokenStore()).clock(clock).build();
+    RedisStoresBehaviour.awaitCurrent(redisA.revocationList());
+    RefreshTokens.TokenPair pair = refreshA.login(Principal.of("erin"));
+
+    assertThat(refreshB.logoutByAccessToken(pair.accessToken())).isTrue();
+
+    assertThat(refreshA.refresh(pair.refreshToken()))
+        .isInstanceOf(RefreshTokens.Result.Refused.class);
+    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
+        () -> refused(a, pair.accessToken()))).isTrue();
   }
 }

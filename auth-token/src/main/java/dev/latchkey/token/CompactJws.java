@@ -1,24 +1,26 @@
 package dev.latchkey.token;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Map;
 
 /**
  * The signature layer: a JWS in compact serialization, split, its header parsed and checked, its
  * signature verified with one {@link SigningKey}. Claims are not looked at here (see {@link
  * JwtTokenService}); the payload is decoded only after the signature holds, so unauthenticated
- * JSON beyond the small header is never parsed.
+ * JSON beyond the small header is never parsed. Header and payload are read by the same {@link
+ * StrictJson}.
+ *
+ * <p>Every segment must be canonical base64url (RFC 7515 section 2, RFC 4648 section 3.5): the
+ * URL-safe alphabet only, no padding, no length of 4n + 1, and the spare bits of the last
+ * character zero. A lenient decoder maps several strings to one token; requiring one spelling
+ * keeps a token string and its bytes one-to-one, for caches and deny-lists keyed by the string.
  *
  * <p>Header rules: {@code alg} must be exactly the key's algorithm (so never {@code none}, and
  * never HMAC with an RSA key's bytes); {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} are
  * refused outright (a key from the token itself proves nothing), as is any {@code crit}.
  */
 final class CompactJws {
-  private static final Base64.Decoder B64 = Base64.getUrlDecoder();
   private static final String[] FORBIDDEN_HEADERS = {"jwk", "jku", "x5u", "x5c"};
 
   /** The value of each base64url character, -1 for every other byte (indexed by its bits). */
@@ -57,17 +59,24 @@ final class CompactJws {
     return split(token, maxLength).withParsedHeader();
   }
 
-  /** This token with its header parsed. */
+  /**
+   * This token with its header parsed.
+   *
+   * @throws Refusal MALFORMED ({@code "bad header JSON"}) for a header that is not one object as
+   *     {@link StrictJson} reads it
+   */
   CompactJws withParsedHeader() throws Refusal {
+    // split checked the segment canonical, so it decodes.
     return new CompactJws(
-        token, ascii, firstDot, secondDot, parseJson(token, 0, firstDot, "bad header"));
+        token, ascii, firstDot, secondDot, StrictJson.parseHeader(decode(ascii, 0, firstDot)));
   }
 
   /**
    * Splits a compact JWS without parsing its header ({@link #header} is null): for a caller that
    * recognises the header segment as one it has already checked.
    *
-   * @throws Refusal MALFORMED for oversize input, a wrong shape or characters outside base64url
+   * @throws Refusal MALFORMED for oversize input, a wrong shape, characters outside base64url or
+   *     a segment not in canonical base64url
    */
   static CompactJws split(String token, int maxLength) throws Refusal {
     if (token == null || token.isEmpty()) {
@@ -99,6 +108,12 @@ final class CompactJws {
       // An empty signature is let through to be refused by the key check: an unsecured
       // ("alg":"none") token is an attack, not a typo, and is answered as such.
       throw Refusal.malformed("not a compact JWS");
+    }
+    // Constant work per segment: the alphabet was checked above, the rest is in the last character.
+    if (!(isCanonicalEnd(ascii, 0, first)
+        && isCanonicalEnd(ascii, first + 1, second)
+        && isCanonicalEnd(ascii, second + 1, length))) {
+      throw Refusal.malformed("non-canonical base64url");
     }
     return new CompactJws(token, ascii, first, second, null);
   }
@@ -181,14 +196,10 @@ final class CompactJws {
    * Verifies the signature with {@code key}, whatever the header says: call {@link #checkHeader}
    * first, or know the header segment to have passed it.
    *
-   * @throws Refusal INVALID_CREDENTIALS for a bad signature
+   * @throws Refusal INVALID_CREDENTIALS for a bad signature, or a key whose {@code key_ops} forbid
+   *     verifying (which no {@link KeyRing} holds)
    */
   void verifySignature(SigningKey key) throws Refusal {
-    if (!isCanonicalBase64Url(token, secondDot + 1, token.length())) {
-      // Spare bits set in the last character would give a second spelling of one valid
-      // signature: refuse it, so that one token has exactly one string.
-      throw Refusal.invalid("bad signature");
-    }
     if (!key.verify(ascii, secondDot)) {
       throw Refusal.invalid("bad signature");
     }
@@ -217,8 +228,8 @@ final class CompactJws {
   /**
    * The bytes of the unpadded base64url text in [from, to) of {@code ascii}, whose characters
    * {@link #split} has checked; null for a length that encodes no whole byte (4n + 1). Spare bits
-   * of the last character are ignored, as the JDK's decoder ignores them: call {@link
-   * #isCanonicalBase64Url} where a second spelling matters.
+   * of the last character are ignored, as the JDK's decoder ignores them: {@link #split} has
+   * refused a segment with any set.
    */
   static byte[] decode(byte[] ascii, int from, int to) {
     int length = to - from;
@@ -249,47 +260,15 @@ final class CompactJws {
     return out;
   }
 
-  private static Map<String, Object> parseJson(String token, int from, int to, String what)
-      throws Refusal {
-    byte[] json;
-    try {
-      json = B64.decode(token.substring(from, to));
-    } catch (IllegalArgumentException e) {
-      throw Refusal.malformed(what + " base64url");
-    }
-    Map<String, Object> object;
-    try {
-      object = JSONObjectUtils.parse(new String(json, StandardCharsets.UTF_8));
-    } catch (ParseException | RuntimeException | StackOverflowError e) {
-      throw Refusal.malformed(what + " JSON");
-    }
-    if (object == null) {
-      // Nimbus reads the JSON text null as no object at all, without an exception.
-      throw Refusal.malformed(what + " JSON");
-    }
-    return object;
-  }
-
   /**
-   * Whether the base64url text in [from, to) has a valid length and no spare bits set; its
-   * characters must be base64url (as {@link #split} checks).
+   * Whether the base64url text in [from, to) of {@code ascii} has a length that encodes whole
+   * bytes (not 4n + 1) and no spare bit set in its last character; its characters must be
+   * base64url (as {@link #split} checks). Empty text is canonical.
    */
-  static boolean isCanonicalBase64Url(String s, int from, int to) {
-    int length = to - from;
-    if (length == 0) {
-      return true;
-    }
-    int spareBits =
-        switch (length % 4) {
-          case 2 -> 4;
-          case 3 -> 2;
-          case 0 -> 0;
-          default -> -1; // one character alone encodes no whole byte
-        };
-    if (spareBits < 0) {
-      return false;
-    }
-    return (SEXTETS[s.charAt(to - 1) & 0xff] & ((1 << spareBits) - 1)) == 0;
+  static boolean isCanonicalEnd(byte[] ascii, int from, int to) {
+    int rest = (to - from) & 3;
+    // 2 characters past a whole group carry 4 spare bits, 3 carry 2; a lone one is no byte.
+    return rest == 0 || rest != 1 && (SEXTETS[ascii[to - 1]] & (rest == 2 ? 15 : 3)) == 0;
   }
 
   private static boolean isBase64Url(byte c) {

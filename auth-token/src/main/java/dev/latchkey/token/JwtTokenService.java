@@ -23,12 +23,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -40,14 +40,18 @@ import java.util.TreeSet;
  * <p><b>Issue.</b> Header: {@code alg} of the signing key, its {@code kid}, {@code typ: at+jwt}.
  * Claims: {@code iss}, {@code sub}, {@code aud}, {@code iat} (with milliseconds, e.g. {@code
  * 1764064800.123}: RFC 7519's NumericDate allows fractions), {@code exp}, {@code jti} (128 random
- * bits), {@code roles} (array), {@code attrs} (the principal's attributes, when any), then the
- * caller's extra claims, which may not reuse any of those names nor {@code nbf}.
+ * bits), {@code roles} (array), {@code attrs} (the principal's attributes, when any), {@code sid}
+ * (the refresh family, for tokens issued for one), then the caller's extra claims, which may not
+ * reuse any of those names nor {@code nbf}. A token is minted at the subject's "log out everywhere"
+ * cut-off rather than at the clock's time when that cut-off lies ahead (see {@link Revocations}).
  *
  * <p><b>Verify</b> never throws and refuses, in this order: input longer than {@code
- * maxTokenLength}, not three base64url parts, bad header JSON (MALFORMED); unknown or missing
- * {@code kid}, an {@code alg} other than that key's (so {@code none} and HMAC-with-a-public-key),
- * {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code crit} headers, a bad signature, a {@code
- * typ} other than {@code at+jwt} or {@code application/at+jwt} (case-insensitive)
+ * maxTokenLength}, not three canonical base64url parts (no padding, no spare bit set), bad header
+ * JSON (MALFORMED); unknown or missing {@code kid}, an {@code alg} other than that key's (so
+ * {@code none} and HMAC-with-a-public-key), {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code
+ * crit} headers, a bad signature (for ES256 under a key the ring can sign with, also the high-s
+ * spelling: see {@link SigningKey}), a {@code typ} other than {@code at+jwt} or {@code
+ * application/at+jwt} (case-insensitive)
  * (INVALID_CREDENTIALS); bad payload JSON or a missing or mistyped {@code iss}, {@code sub}, {@code
  * aud}, {@code exp}, {@code iat} or {@code jti} (MALFORMED); a wrong issuer or audience
  * (INVALID_CREDENTIALS); {@code exp} at or before now minus the skew (EXPIRED); {@code nbf} or
@@ -55,17 +59,21 @@ import java.util.TreeSet;
  * revocation list that cannot answer (UNAVAILABLE). The success carries the principal as issued:
  * subject, roles and attributes. Every time check uses the injected clock.
  *
- * <p>The payload is read only once the signature holds, as strict RFC 8259 JSON with a few
- * narrower rules besides: one top-level object, well-formed UTF-8 only, no member name twice in
- * any object, no {@code \}{@code u} escape leaving a surrogate unpaired, at most 32 levels of
- * nesting and numbers of at most 256 characters; anything else is bad payload JSON.
+ * <p>The header, and the payload once the signature holds, are read by one strict RFC 8259 JSON
+ * reader with a few narrower rules besides: one top-level object, well-formed UTF-8 only (no
+ * byte-order mark), no member name twice in any object, no {@code \}{@code u} escape leaving a
+ * surrogate unpaired, at most 32 levels of nesting and numbers of at most 256 characters; anything
+ * else is bad header or bad payload JSON.
  *
  * <p><b>Revocation.</b> {@link #revoke} lists the token's ({@code iss}, {@code jti}) until its
- * {@code exp} plus the clock skew (as long as it could be accepted). {@link #revokeAll} refuses
- * every token of the subject whose {@code iat} is at or before the current millisecond; a token
- * issued after the call is accepted, so a user who logs out everywhere and logs straight back in
- * gets a working token. (Tokens of other issuers with whole-second {@code iat} are compared as
- * issued at the start of their second.)
+ * {@code exp} plus the clock skew (as long as it could be accepted). {@link #revokeFamily} refuses
+ * every token whose {@code sid} names the family. {@link #revokeAll} refuses every token of the
+ * subject minted before the call returned on any node whose clock is within the {@linkplain
+ * Builder#fleetClockSkew fleet clock skew}, by a cut-off up to that skew ahead of the current
+ * millisecond; a token minted after the call where the cut-off is visible is minted at the cut-off
+ * and accepted, so a user who logs out everywhere and logs straight back in gets a working token
+ * ({@link Revocations} gives the argument). (Tokens of other issuers with whole-second {@code iat}
+ * are compared as issued at the start of their second.)
  *
  * <p><b>Cache.</b> With {@link Builder#verifiedTokenCacheSize} above zero, tokens that passed the
  * signature and claims checks are kept (keyed by the exact token string), and a repeated verify
@@ -79,11 +87,8 @@ public final class JwtTokenService implements TokenService {
   /** The {@code typ} header of every token issued (RFC 9068). */
   public static final String TOKEN_TYPE = "at+jwt";
 
-  /** How long {@link #revokeAll} waits at most for the clock to leave the cut-off millisecond. */
-  private static final long MAX_CUTOFF_WAIT_NANOS = 5_000_000;
-
   private static final Set<String> RESERVED =
-      Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs");
+      Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs", "sid");
   private static final int MAX_KNOWN_HEADERS = 16;
   private static final long MAX_EPOCH_SECONDS = 253_402_300_799L; // 9999-12-31T23:59:59Z
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -95,6 +100,7 @@ public final class JwtTokenService implements TokenService {
   private final Duration accessTokenLifetime;
   private final Duration clockSkew;
   private final long skewMillis;
+  private final Duration fleetClockSkew;
   private final Clock clock;
   private final RevocationList revocations;
   private final int maxTokenLength;
@@ -111,6 +117,7 @@ public final class JwtTokenService implements TokenService {
     this.accessTokenLifetime = b.accessTokenLifetime;
     this.clockSkew = b.clockSkew;
     this.skewMillis = b.clockSkew.toMillis();
+    this.fleetClockSkew = b.fleetClockSkew;
     this.clock = b.clock;
     this.revocations = b.revocationList;
     this.maxTokenLength = b.maxTokenLength;
@@ -156,6 +163,7 @@ public final class JwtTokenService implements TokenService {
     Builder b = new Builder(newKeys, issuer, audience);
     b.accessTokenLifetime = accessTokenLifetime;
     b.clockSkew = clockSkew;
+    b.fleetClockSkew = fleetClockSkew;
     b.clock = clock;
     b.revocationList = revocations;
     b.maxTokenLength = maxTokenLength;
@@ -182,30 +190,51 @@ public final class JwtTokenService implements TokenService {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException when an extra claim reuses a registered name ({@code iss},
-   *     {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code
-   *     roles}, {@code attrs}), holds a value other than a string, number, boolean, list or map
-   *     of those, holds a string or key with an unpaired UTF-16 surrogate, nests lists and maps
-   *     deeper than verify reads (31 levels inside the claims), or the token would exceed {@code
-   *     maxTokenLength}
+   * @throws IllegalArgumentException naming the claim (never its value) when an extra claim
+   *     reuses a registered name ({@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code nbf},
+   *     {@code iat}, {@code jti}, {@code roles}, {@code attrs}, {@code sid}), or holds anything verify would
+   *     not read back: a value other than a string, a boolean, a number (an {@code Integer},
+   *     {@code Long}, {@code Short}, {@code Byte}, {@code AtomicInteger}, {@code AtomicLong},
+   *     finite {@code Double} or {@code Float}, or a {@code BigInteger} or {@code BigDecimal}
+   *     within {@code double} range and 256 characters), or a list or map of those; a string or
+   *     key with an unpaired UTF-16 surrogate; a member name twice in one map; lists and maps
+   *     nested deeper than verify reads (31 levels inside the claims); or when the token would
+   *     exceed {@code maxTokenLength}. Whatever issue returns, {@link #verify} accepts until it
+   *     expires or is revoked.
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
   public IssuedToken issue(Principal principal, Map<String, Object> extraClaims) {
+    return mint(principal, null, extraClaims);
+  }
+
+  /**
+   * {@inheritDoc} The family is the {@code sid} claim.
+   *
+   * @throws IllegalArgumentException as {@link #issue(Principal, Map)} does, and for an empty
+   *     {@code familyId}
+   * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
+   */
+  @Override
+  public IssuedToken issue(Principal principal, String familyId, Map<String, Object> extraClaims) {
+    Objects.requireNonNull(familyId, "familyId");
+    if (familyId.isEmpty()) {
+      throw new IllegalArgumentException("familyId cannot be empty");
+    }
+    ClaimValues.checkUtf8("sid", familyId);
+    return mint(principal, familyId, extraClaims);
+  }
+
+  private IssuedToken mint(Principal principal, String familyId, Map<String, Object> extraClaims) {
     if (headerPrefix == null) {
       throw new IllegalStateException(
           "this service only verifies: its key ring has no signing key (KeyRing.verifyOnly)");
     }
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(extraClaims, "extraClaims");
-    for (Map.Entry<String, Object> e : extraClaims.entrySet()) {
-      if (RESERVED.contains(e.getKey())) {
-        throw new IllegalArgumentException("extra claims cannot set registered claim " + e.getKey());
-      }
-      checkUtf8(e.getKey(), e.getKey());
-      checkJsonValue(e.getKey(), e.getValue(), 2); // the claims object is depth 1
-    }
-    long nowMillis = clock.millis();
+    Map<String, Object> extra = ClaimValues.copyOf(extraClaims, RESERVED, maxTokenLength);
+    long nowMillis = Revocations.mintTime(revocations, principal.subject(), clock.millis(),
+        skewMillis - fleetClockSkew.toMillis());
     long now = Math.floorDiv(nowMillis, 1000L);
     long exp = now + accessTokenLifetime.getSeconds();
     Map<String, Object> claims = new LinkedHashMap<>();
@@ -217,11 +246,14 @@ public final class JwtTokenService implements TokenService {
     claims.put("iat", BigDecimal.valueOf(nowMillis, 3));
     claims.put("exp", exp);
     claims.put("jti", newTokenId());
+    if (familyId != null) {
+      claims.put("sid", familyId);
+    }
     claims.put("roles", new ArrayList<>(new TreeSet<>(principal.roles())));
     if (!principal.attributes().isEmpty()) {
       claims.put("attrs", new TreeMap<>(principal.attributes()));
     }
-    claims.putAll(extraClaims);
+    claims.putAll(extra);
     String signingInput =
         headerPrefix
             + B64.encodeToString(
@@ -279,32 +311,66 @@ public final class JwtTokenService implements TokenService {
     }
     Instant until = Instant.ofEpochMilli(claims.expiresAtMillis()).plus(clockSkew);
     revocations.revokeToken(
-        claims.issuer(), claims.tokenId(), claims.principal().subject(), until);
+        claims.issuer(), claims.tokenId(), claims.principal().subject(), claims.issuedAt(), until);
     listener.onEvent(
         new AuthEvent.Revoked(clock.instant(), claims.principal().subject(), "access token"));
     return true;
   }
 
   /**
-   * {@inheritDoc} Tokens whose {@code iat} is at or before the current millisecond are refused from
-   * now on (see the class documentation); the cut-off is kept for one token lifetime plus the
-   * skew, after which every token it refuses has expired anyway.
+   * {@inheritDoc} See {@link Revocations#revokeAll} for the cut-off and why it holds under skew.
+   *
+   * @throws StoreUnavailableException when the revocation list cannot be written, or its writes
+   *     kept taking longer than the margin that makes the cut-off cover tokens minted meanwhile
    */
   @Override
   public void revokeAll(String subject) {
     Objects.requireNonNull(subject, "subject");
     Instant now = clock.instant();
-    Instant issuedBefore = Instant.ofEpochMilli(clock.millis() + 1);
-    revocations.revokeSubject(
-        subject, issuedBefore, issuedBefore.plus(accessTokenLifetime).plus(clockSkew));
-    // The cut-off millisecond is refused whole, so a token issued later in it (a user logging
-    // straight back in) would be refused too: return only once the clock has left it. Bounded in
-    // real time, so a clock that does not move (a test clock) cannot hang the call.
-    long spinUntil = System.nanoTime() + MAX_CUTOFF_WAIT_NANOS;
-    while (clock.millis() < issuedBefore.toEpochMilli() && System.nanoTime() < spinUntil) {
-      Thread.onSpinWait();
-    }
+    Revocations.revokeAll(
+        revocations, clock, subject, fleetClockSkew, accessTokenLifetime.plus(clockSkew));
     listener.onEvent(new AuthEvent.Revoked(now, subject, "all access tokens"));
+  }
+
+  /**
+   * {@inheritDoc} The latest {@code iat} a token of the family can have is {@code issuedUntil}
+   * plus the clock skew: the minting node's clock may be the fleet clock skew ahead, and {@link
+   * Revocations#mintTime} may raise an {@code iat} by the rest of the clock skew. The entry is
+   * kept until such a token has expired, plus the clock skew and the fleet clock skew.
+   */
+  @Override
+  public void revokeFamily(String subject, String familyId, Instant issuedUntil) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(familyId, "familyId");
+    Objects.requireNonNull(issuedUntil, "issuedUntil");
+    Instant issuedBefore = issuedUntil.plus(clockSkew).plusMillis(1);
+    revocations.revokeFamily(
+        subject, familyId, issuedBefore,
+        issuedBefore.plus(accessTokenLifetime).plus(clockSkew).plus(fleetClockSkew));
+    listener.onEvent(new AuthEvent.Revoked(clock.instant(), subject, "refresh family"));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @throws StoreUnavailableException when the revocation list cannot answer
+   */
+  @Override
+  public Optional<TokenFamily> familyOf(String token) {
+    VerifiedClaims claims;
+    try {
+      claims = check(token, true);
+    } catch (Refusal r) {
+      if (r.reason == AuthResult.Reason.UNAVAILABLE) {
+        throw new StoreUnavailableException("revocation list unavailable");
+      }
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+    return claims.familyId() == null
+        ? Optional.empty()
+        : Optional.of(new TokenFamily(claims.principal().subject(), claims.familyId()));
   }
 
   /** Every check of {@link #verify}; the revocation list is asked only when {@code revocation}. */
@@ -333,7 +399,7 @@ public final class JwtTokenService implements TokenService {
         revoked =
             revocations.isRevoked(
                 claims.issuer(), claims.tokenId(), claims.principal().subject(),
-                claims.issuedAt());
+                claims.familyId(), claims.issuedAt());
       } catch (StoreUnavailableException e) {
         throw new Refusal(AuthResult.Reason.UNAVAILABLE, "revocation list unavailable");
       } catch (RuntimeException e) {
@@ -429,10 +495,14 @@ public final class JwtTokenService implements TokenService {
     long exp = epochMillis(claims, "exp", true);
     long iat = epochMillis(claims, "iat", true);
     long nbf = epochMillis(claims, "nbf", false);
+    Object sid = claims.get("sid");
+    if (sid != null && !(sid instanceof String)) {
+      throw Refusal.malformed("claim is not a string: sid");
+    }
     Principal principal = new Principal(sub, roles(claims.get("roles")), attrs(claims.get("attrs")));
     // The configured issuer, equal to iss: its hash is computed once, not per revocation check.
     return new VerifiedClaims(
-        principal, issuer, jti, Instant.ofEpochMilli(iat), iat, exp, nbf);
+        principal, issuer, jti, Instant.ofEpochMilli(iat), iat, exp, nbf, (String) sid);
   }
 
   static void checkTime(VerifiedClaims c, long nowMillis, long skewMillis) throws Refusal {
@@ -541,61 +611,6 @@ public final class JwtTokenService implements TokenService {
     return out;
   }
 
-  private static void checkJsonValue(String claim, Object v, int depth) {
-    if (v instanceof String s) {
-      checkUtf8(claim, s);
-      return;
-    }
-    if (v instanceof Boolean) {
-      return;
-    }
-    if (v instanceof Number n) {
-      if ((v instanceof Double || v instanceof Float) && !Double.isFinite(n.doubleValue())) {
-        throw new IllegalArgumentException("claim " + claim + " is not a finite number");
-      }
-      return;
-    }
-    if (v instanceof Collection<?> c) {
-      checkDepth(claim, depth);
-      for (Object o : c) {
-        checkJsonValue(claim, o, depth + 1);
-      }
-      return;
-    }
-    if (v instanceof Map<?, ?> m) {
-      checkDepth(claim, depth);
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        if (!(e.getKey() instanceof String key)) {
-          throw new IllegalArgumentException("claim " + claim + " has a non-string key");
-        }
-        checkUtf8(claim, key);
-        checkJsonValue(claim, e.getValue(), depth + 1);
-      }
-      return;
-    }
-    throw new IllegalArgumentException(
-        "claim " + claim + " must be a string, number, boolean, list or map, not "
-            + (v == null ? "null" : v.getClass().getName()));
-  }
-
-  /**
-   * An unpaired surrogate cannot be written as UTF-8: the claim would arrive as {@code ?}, a
-   * value the caller never gave. (The principal's strings are checked by {@link Principal}.)
-   */
-  private static void checkUtf8(String claim, String s) {
-    if (!StandardCharsets.UTF_8.newEncoder().canEncode(s)) {
-      throw new IllegalArgumentException("claim " + claim + " holds an unpaired UTF-16 surrogate");
-    }
-  }
-
-  /** A token nested deeper than the verifier reads (and a list holding itself) cannot be issued. */
-  private static void checkDepth(String claim, int depth) {
-    if (depth > StrictJson.MAX_DEPTH) {
-      throw new IllegalArgumentException(
-          "claim " + claim + " is nested deeper than " + StrictJson.MAX_DEPTH + " levels");
-    }
-  }
-
   private static String newTokenId() {
     byte[] bytes = new byte[16];
     RANDOM.nextBytes(bytes);
@@ -642,11 +657,14 @@ public final class JwtTokenService implements TokenService {
 
   /** Builds a {@link JwtTokenService}. Not thread-safe. */
   public static final class Builder {
+    private static final Duration DEFAULT_FLEET_CLOCK_SKEW = Duration.ofSeconds(5);
+
     private final KeyRing keys;
     private final String issuer;
     private final String audience;
     private Duration accessTokenLifetime = Duration.ofMinutes(15);
     private Duration clockSkew = Duration.ofSeconds(60);
+    private Duration fleetClockSkew;
     private Clock clock = Clock.systemUTC();
     private RevocationList revocationList;
     private int maxTokenLength = 8 * 1024;
@@ -681,6 +699,23 @@ public final class JwtTokenService implements TokenService {
         throw new IllegalArgumentException("clockSkew must be from 0 to 5 minutes: " + skew);
       }
       this.clockSkew = skew;
+      return this;
+    }
+
+    /**
+     * How far apart the clocks of the nodes issuing, verifying and revoking this service's tokens
+     * (and of a shared revocation list) may be: 0 up to half the clock skew (checked by {@link
+     * #build}); default 5 seconds, or a quarter of the clock skew when that is less. "Log out
+     * everywhere" refuses tokens issued up to this far ahead of the revoking node's clock (see
+     * {@link JwtTokenService#revokeAll}); a node that does not yet see its cut-off mints tokens
+     * refused for about this long after it. 0 when every node reads one clock.
+     */
+    public Builder fleetClockSkew(Duration skew) {
+      Objects.requireNonNull(skew, "skew");
+      if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("fleetClockSkew must be from 0 to 5 minutes: " + skew);
+      }
+      this.fleetClockSkew = skew;
       return this;
     }
 
@@ -728,6 +763,17 @@ public final class JwtTokenService implements TokenService {
 
     /** The service. */
     public JwtTokenService build() {
+      Duration quarter = clockSkew.dividedBy(4);
+      if (fleetClockSkew == null) {
+        fleetClockSkew =
+            DEFAULT_FLEET_CLOCK_SKEW.compareTo(quarter) < 0 ? DEFAULT_FLEET_CLOCK_SKEW : quarter;
+      } else if (fleetClockSkew.multipliedBy(2).compareTo(clockSkew) > 0) {
+        // A token minted at a cut-off up to the fleet skew ahead must still be accepted by a
+        // verifier whose clock lags by the fleet skew.
+        throw new IllegalArgumentException(
+            "fleetClockSkew cannot exceed half the clockSkew: " + fleetClockSkew + " > "
+                + clockSkew + " / 2");
+      }
       if (revocationList == null) {
         revocationList = InMemoryRevocationList.create(clock);
       }

@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * The keys of a token service: one that signs new tokens and any number that still verify (keys
  * being rotated out, or other issuers' public keys). Every key has a distinct {@code kid}; a token
- * is verified only with the key its {@code kid} names, and only with that key's algorithm.
+ * is verified only with the key its {@code kid} names, and only with that key's algorithm. Every
+ * key {@linkplain SigningKey#canVerify may verify}: a JWK whose {@code key_ops} leave out {@code
+ * verify} is refused here.
  *
  * <p>Immutable: rotation builds a new ring, e.g. {@code ring.rotate(newKey)} (the new key signs,
  * the old signer still verifies), then later {@code ring.without(oldKid)}; give the new ring to
@@ -30,12 +32,15 @@ public final class KeyRing {
     if (signingKey != null) {
       if (!signingKey.canSign()) {
         throw new IllegalArgumentException(
-            "the signing key must hold its private part: " + signingKey.kid());
+            "the signing key must hold its private part and, if its JWK has key_ops, allow sign: "
+                + signingKey.kid());
       }
+      requireVerify(signingKey);
       map.put(signingKey.kid(), signingKey);
     }
     for (SigningKey k : verifyAlso) {
       Objects.requireNonNull(k, "verifyAlso key");
+      requireVerify(k);
       if (map.putIfAbsent(k.kid(), k) != null) {
         throw new IllegalArgumentException("duplicate kid in key ring: " + k.kid());
       }
@@ -44,7 +49,25 @@ public final class KeyRing {
     this.byKid = Map.copyOf(map);
   }
 
-  /** A ring where {@code signWith} signs and verifies and {@code verifyAlso} only verify. */
+  /**
+   * Every key of a ring verifies: the signing key's own tokens are verified (and revoked, which
+   * verifies them first) by the same service, so a signing key that may not verify would issue
+   * tokens that no logout can revoke.
+   */
+  private static void requireVerify(SigningKey key) {
+    if (!key.canVerify()) {
+      throw new IllegalArgumentException(
+          "key " + key.kid() + " may not verify (its JWK key_ops leave out verify), and every key"
+              + " of a ring verifies: add verify to its key_ops");
+    }
+  }
+
+  /**
+   * A ring where {@code signWith} signs and verifies and {@code verifyAlso} only verify.
+   *
+   * @throws IllegalArgumentException when {@code signWith} cannot sign, a key {@linkplain
+   *     SigningKey#canVerify may not verify}, or two keys share a kid
+   */
   public static KeyRing of(SigningKey signWith, SigningKey... verifyAlso) {
     return new KeyRing(signWith, Arrays.asList(verifyAlso));
   }
@@ -54,7 +77,8 @@ public final class KeyRing {
    * {@code SigningKey.fromJwkSet(json)}): a service built on it refuses to {@linkplain
    * JwtTokenService#issue issue}.
    *
-   * @throws IllegalArgumentException when two keys share a kid
+   * @throws IllegalArgumentException when a key {@linkplain SigningKey#canVerify may not verify},
+   *     or two keys share a kid
    */
   public static KeyRing verifyOnly(SigningKey first, SigningKey... more) {
     List<SigningKey> keys = new ArrayList<>();
@@ -175,7 +199,8 @@ public final class KeyRing {
      * The ring.
      *
      * @throws IllegalStateException when no signing key was given
-     * @throws IllegalArgumentException when two keys share a kid
+     * @throws IllegalArgumentException when the signing key cannot sign, a key {@linkplain
+     *     SigningKey#canVerify may not verify}, or two keys share a kid
      */
     public KeyRing build() {
       if (signWith == null) {

@@ -13,6 +13,7 @@ import dev.latchkey.core.TokenService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,7 +34,22 @@ import java.util.Optional;
  *
  * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
  * hash, and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing
- * of whose it is. Built by {@link #builder}; thread-safe.
+ * of whose it is. Every access token names its family ({@link TokenService#issue(Principal,
+ * String, Map)}), and ending a family by reuse, by {@link #logoutByAccessToken} or by {@link
+ * #logoutEverywhere} also refuses the family's access tokens ({@link TokenService#revokeFamily}).
+ * Built by {@link #builder}; thread-safe.
+ *
+ * <p><b>Nothing in flight survives a family's end.</b> A refresh whose rotation reached the store
+ * after the family ended gets nothing. One whose rotation came first mints an access token naming
+ * the family, possibly after the family was ended; that token is refused by the family entry
+ * written after the end, provided the entry covers every {@code iat} such a token can have: the
+ * refresh started before the end, and hands its pair out only if this node's clock shows at most
+ * {@link Builder#maxIssueDelay} since it started (otherwise it answers UNAVAILABLE), so the token
+ * was minted before the ending node's clock, read after the end, plus that delay (plus the fleet
+ * clock skew, which the token service adds). Login is bounded the same way. So after {@link
+ * #logoutEverywhere} returns, tokens from every family live when it ran are refused (by family),
+ * tokens minted before it returned are refused (by the token service's cut-off, see {@link
+ * JwtTokenService#revokeAll}), and no refresh token of the subject rotates.
  */
 public final class RefreshTokens {
 
@@ -106,6 +122,7 @@ public final class RefreshTokens {
   private final TokenService accessTokens;
   private final RefreshTokenStore store;
   private final RefreshTokenStore.Policy policy;
+  private final Duration maxIssueDelay;
   private final Clock clock;
   private final AuthListener listener;
 
@@ -116,6 +133,7 @@ public final class RefreshTokens {
         new RefreshTokenStore.Policy(
             b.refreshTokenLifetime, b.familyLifetime, b.grace, b.familiesPerSubject,
             b.rotationsPerWindow, b.rotationWindow);
+    this.maxIssueDelay = b.maxIssueDelay;
     this.clock = b.clock;
     this.listener = b.listener;
   }
@@ -129,15 +147,22 @@ public final class RefreshTokens {
    * Starts a family for {@code principal}: a fresh refresh token and an access token. When the
    * subject already holds {@link Builder#familiesPerSubject} families, its oldest one ends.
    *
-   * @throws StoreUnavailableException when the store cannot be reached (or is full)
+   * @throws StoreUnavailableException when the store cannot be reached (or is full), or the login
+   *     took longer than {@link Builder#maxIssueDelay} (its access token could outlive a
+   *     revocation of the family made meanwhile)
    */
   public TokenPair login(Principal principal) {
     Objects.requireNonNull(principal, "principal");
+    Instant started = clock.instant();
     String raw = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
     RefreshRecord record =
         store.create(id, OpaqueIds.randomToken(), principal, policy);
-    return pair(principal, raw, record.expiresAt());
+    TokenPair pair = pair(principal, record.familyId(), raw, record.expiresAt());
+    if (tookTooLong(started)) {
+      throw new StoreUnavailableException("login took longer than maxIssueDelay");
+    }
+    return pair;
   }
 
   /** Rotates a refresh token. Never throws for bad input or an unreachable store. */
@@ -146,6 +171,9 @@ public final class RefreshTokens {
     if (presented.isEmpty()) {
       return new Result.Refused(AuthResult.Reason.MALFORMED, "not a refresh token");
     }
+    // This node's clock bounds how late the access token is minted (see the class comment); the
+    // store decides everything else on its own clock.
+    Instant started = clock.instant();
     // The successor keeps the shard: a clustered store keeps a family in one slot.
     String successorRaw = OpaqueIds.generateInShard(presented.get().shard());
     HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
@@ -158,11 +186,26 @@ public final class RefreshTokens {
     }
     if (rotation instanceof RefreshTokenStore.Rotation.Rotated r) {
       RefreshRecord successor = r.successor();
-      return new Result.Refreshed(pair(successor.principal(), successorRaw, successor.expiresAt()));
+      TokenPair pair =
+          pair(successor.principal(), successor.familyId(), successorRaw, successor.expiresAt());
+      if (tookTooLong(started)) {
+        // Its access token could outlive a family revocation made meanwhile: hand out nothing.
+        return new Result.Refused(AuthResult.Reason.UNAVAILABLE, "refresh took too long");
+      }
+      return new Result.Refreshed(pair);
     }
     if (rotation instanceof RefreshTokenStore.Rotation.Reused reused) {
       listener.onEvent(
           new AuthEvent.Revoked(clock.instant(), reused.subject(), "refresh token reuse"));
+      if (reused.subject() != null && reused.familyId() != null) {
+        try {
+          revokeFamilyAccess(reused.subject(), reused.familyId());
+        } catch (RuntimeException e) {
+          return new Result.Refused(
+              AuthResult.Reason.REVOKED,
+              "refresh token reused: family ended, its access tokens could not be revoked");
+        }
+      }
       return new Result.Refused(AuthResult.Reason.REVOKED, "refresh token reused: family ended");
     }
     if (rotation instanceof RefreshTokenStore.Rotation.Limited limited) {
@@ -175,7 +218,7 @@ public final class RefreshTokens {
 
   /**
    * Ends the family of a refresh token (logout). Access tokens already issued stay valid until
-   * they expire unless revoked through the token service.
+   * they expire unless revoked through the token service or {@link #logoutByAccessToken}.
    *
    * @return whether a live family was ended
    * @throws StoreUnavailableException when the store cannot be reached
@@ -186,23 +229,104 @@ public final class RefreshTokens {
   }
 
   /**
-   * Ends every family of {@code subject} and refuses every access token issued to it so far
-   * ({@link TokenService#revokeAll}; with {@link JwtTokenService}, access tokens issued in the
-   * rest of the current second are refused too, as {@code iat} has whole seconds).
+   * Ends the refresh family an access token names (logout with only the bearer) and refuses every
+   * access token of that family. Both are attempted even when one fails.
    *
-   * @return how many families were ended
-   * @throws StoreUnavailableException when the store or the revocation list cannot be reached
+   * @return whether a live family was ended; false also when the token service does not accept
+   *     the token or it names no family
+   * @throws StoreUnavailableException when the store, the revocation list or the token service's
+   *     check could not be reached (whatever else could be done was done)
    */
-  public int logoutEverywhere(String subject) {
-    Objects.requireNonNull(subject, "subject");
-    int ended = store.revokeSubject(subject).size();
-    accessTokens.revokeAll(subject);
-    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, "refresh", true));
+  public boolean logoutByAccessToken(String accessToken) {
+    Optional<TokenService.TokenFamily> family = accessTokens.familyOf(accessToken);
+    if (family.isEmpty()) {
+      return false;
+    }
+    String subject = family.get().subject();
+    RuntimeException failure = null;
+    boolean ended = false;
+    try {
+      ended = store.revokeFamilyById(subject, family.get().familyId());
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    try {
+      // After the store: a rotation that beat the end started before this clock read.
+      revokeFamilyAccess(subject, family.get().familyId());
+    } catch (RuntimeException e) {
+      failure = suppress(failure, e);
+    }
+    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, "refresh", false));
+    if (failure != null) {
+      throw failure;
+    }
     return ended;
   }
 
-  private TokenPair pair(Principal principal, String refreshRaw, Instant refreshExpiresAt) {
-    TokenService.IssuedToken access = accessTokens.issue(principal, Map.of());
+  /**
+   * Ends every family of {@code subject} and refuses every access token of it minted before the
+   * call returns, on any node within the fleet clock skew, and every access token of those
+   * families (see the class comment for why nothing in flight survives). The families are ended
+   * first, and every part is attempted even when another fails: a revocation list that is down
+   * never leaves the refresh tokens usable.
+   *
+   * @return how many families were ended
+   * @throws StoreUnavailableException when the store or the revocation list could not be reached
+   *     (every other part was done); the first failure, later ones suppressed in it
+   */
+  public int logoutEverywhere(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    RuntimeException failure = null;
+    List<String> ended = List.of();
+    try {
+      ended = store.revokeSubject(subject);
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (String familyId : ended) {
+      try {
+        revokeFamilyAccess(subject, familyId);
+      } catch (RuntimeException e) {
+        failure = suppress(failure, e);
+      }
+    }
+    try {
+      accessTokens.revokeAll(subject);
+    } catch (RuntimeException e) {
+      failure = suppress(failure, e);
+    }
+    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, "refresh", true));
+    if (failure != null) {
+      throw failure;
+    }
+    return ended.size();
+  }
+
+  /**
+   * Refuses the family's access tokens, including any a rotation that beat the family's end may
+   * still mint: those are minted within {@code maxIssueDelay} of a start before this clock read.
+   */
+  private void revokeFamilyAccess(String subject, String familyId) {
+    accessTokens.revokeFamily(subject, familyId, clock.instant().plus(maxIssueDelay));
+  }
+
+  private static RuntimeException suppress(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    if (next != first) { // a collaborator may throw one shared instance
+      first.addSuppressed(next);
+    }
+    return first;
+  }
+
+  private boolean tookTooLong(Instant started) {
+    return clock.millis() - started.toEpochMilli() > maxIssueDelay.toMillis();
+  }
+
+  private TokenPair pair(
+      Principal principal, String familyId, String refreshRaw, Instant refreshExpiresAt) {
+    TokenService.IssuedToken access = accessTokens.issue(principal, familyId, Map.of());
     return new TokenPair(access.value(), access.expiresAt(), refreshRaw, refreshExpiresAt);
   }
 
@@ -211,7 +335,7 @@ public final class RefreshTokens {
     return "RefreshTokens[refreshTokenLifetime=" + policy.tokenLifetime() + ", familyLifetime="
         + policy.familyLifetime() + ", grace=" + policy.grace() + ", familiesPerSubject="
         + policy.familiesPerSubject() + ", rotationLimit=" + policy.rotationsPerWindow() + " per "
-        + policy.rotationWindow() + "]";
+        + policy.rotationWindow() + ", maxIssueDelay=" + maxIssueDelay + "]";
   }
 
   /** Builds {@link RefreshTokens}. Not thread-safe. */
@@ -231,6 +355,7 @@ public final class RefreshTokens {
     private int familiesPerSubject = DEFAULT_FAMILIES_PER_SUBJECT;
     private int rotationsPerWindow = DEFAULT_ROTATIONS_PER_WINDOW;
     private Duration rotationWindow = DEFAULT_ROTATION_WINDOW;
+    private Duration maxIssueDelay = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
     private AuthListener listener = AuthListener.none();
 
@@ -292,7 +417,27 @@ public final class RefreshTokens {
       return this;
     }
 
-    /** The clock of event times; expiry and rotation are decided on the store's clock. */
+    /**
+     * The longest a login or refresh may take, by this node's clock, from its start to its access
+     * token being minted; a slower one hands nothing out (a login throws, a refresh answers
+     * UNAVAILABLE). This bounds how late a token of an ended family can be minted, so the family's
+     * revocation covers it (see the class comment). 1 second to 1 minute; default 10 seconds.
+     */
+    public Builder maxIssueDelay(Duration delay) {
+      Objects.requireNonNull(delay, "delay");
+      if (delay.compareTo(Duration.ofSeconds(1)) < 0
+          || delay.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException(
+            "maxIssueDelay must be from 1 second to 1 minute: " + delay);
+      }
+      this.maxIssueDelay = delay;
+      return this;
+    }
+
+    /**
+     * The clock of event times and of {@link #maxIssueDelay}; expiry and rotation are decided on
+     * the store's clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;

@@ -1,6 +1,5 @@
 package dev.latchkey.token;
 
-import com.google.crypto.tink.subtle.Ed25519Sign;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -17,8 +16,7 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -26,7 +24,6 @@ import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
@@ -34,24 +31,16 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.EdECPrivateKey;
-import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.security.spec.RSAPublicKeySpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.text.ParseException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -64,37 +53,48 @@ import javax.crypto.spec.SecretKeySpec;
  * IllegalArgumentException} for a weak or unusable key (an HMAC secret shorter than the hash, RSA
  * under 2048 bits, an EC key not on P-256, a JWK without {@code kid}). {@code toString()} shows
  * the {@code kid} and algorithm only, never key material. Immutable and thread-safe.
+ *
+ * <p>ES256: an ECDSA signature (r, s) has a twin (r, n - s) that verifies as well. Latchkey signs
+ * with the low s (at most n / 2) only, and a key that {@linkplain #canSign signs} verifies only
+ * that spelling, so every token Latchkey issues has exactly one string. A verify-only key (another
+ * issuer's, or {@link #publicOnly}) accepts both, as other signers may not normalise: a deny-list
+ * keyed by the token string must then list both spellings, while Latchkey's own revocation, by
+ * {@code jti}, refuses both at once.
  */
 public final class SigningKey {
   private static final int MIN_RSA_BITS = 2048;
-  private static final Pattern PEM_BLOCK =
-      Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
-  // The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410); the 32-byte key follows.
-  private static final byte[] ED25519_SPKI_PREFIX = {
-    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
-  };
-
   private final String kid;
   private final SigningAlgorithm algorithm;
   private final JWK publicJwk; // null for HMAC: a shared secret is never exported
   private final JWSSigner signer; // null for a verify-only key
   private final JWSVerifier verifier;
+  private final boolean mayVerify; // false when the JWK's key_ops leave verify out
+  // ES256 signatures come in two spellings, (r, s) and (r, n - s). A key Latchkey signs with
+  // signs the low one only, so it accepts only that one: each of its tokens has one string.
+  private final boolean lowSOnly;
   private final JWSHeader verifyHeader;
   private final Mac hmacPrototype; // initialised with the secret, cloned once per thread
   // Each thread reuses its own initialised Mac (doFinal resets it): a clone per verification cost
   // five allocations and a digest state copy. Entries die with this key's ThreadLocal.
   private final ThreadLocal<Mac> hmac;
 
-  private SigningKey(String kid, SigningAlgorithm algorithm, JWK jwk) {
+  /**
+   * A key over {@code jwk}, used only as its {@code key_ops} allow (none: every use): it signs
+   * only when they include {@code sign}, verifies only when they include {@code verify}.
+   */
+  SigningKey(String kid, SigningAlgorithm algorithm, JWK jwk) {
     this.kid = kid;
     this.algorithm = algorithm;
     this.verifyHeader = new JWSHeader(JWSAlgorithm.parse(algorithm.jwsName()));
+    Set<KeyOperation> ops = jwk.getKeyOperations();
+    boolean maySign = ops == null || ops.contains(KeyOperation.SIGN);
+    this.mayVerify = ops == null || ops.contains(KeyOperation.VERIFY);
     try {
       switch (algorithm) {
         case HS256, HS384, HS512 -> {
           OctetSequenceKey oct = (OctetSequenceKey) jwk;
           this.publicJwk = null;
-          this.signer = new MACSigner(oct);
+          this.signer = maySign ? new MACSigner(oct) : null;
           this.verifier = new MACVerifier(oct);
           this.hmacPrototype = hmacPrototype(algorithm, oct.toByteArray());
           this.hmac = ThreadLocal.withInitial(this::cloneHmac);
@@ -104,7 +104,7 @@ public final class SigningKey {
           this.hmacPrototype = null;
           this.hmac = null;
           this.publicJwk = rsa.toPublicJWK();
-          this.signer = rsa.isPrivate() ? new RSASSASigner(rsa) : null;
+          this.signer = maySign && rsa.isPrivate() ? new RSASSASigner(rsa) : null;
           this.verifier = new RSASSAVerifier(rsa.toRSAPublicKey());
         }
         case ES256 -> {
@@ -112,7 +112,7 @@ public final class SigningKey {
           this.hmacPrototype = null;
           this.hmac = null;
           this.publicJwk = ec.toPublicJWK();
-          this.signer = ec.isPrivate() ? new ECDSASigner(ec) : null;
+          this.signer = maySign && ec.isPrivate() ? LowS.signer(new ECDSASigner(ec)) : null;
           this.verifier = new ECDSAVerifier(ec.toECPublicKey());
         }
         case EDDSA -> {
@@ -120,11 +120,12 @@ public final class SigningKey {
           this.hmacPrototype = null;
           this.hmac = null;
           this.publicJwk = okp.toPublicJWK();
-          this.signer = okp.isPrivate() ? new Ed25519Signer(okp) : null;
+          this.signer = maySign && okp.isPrivate() ? new Ed25519Signer(okp) : null;
           this.verifier = new Ed25519Verifier(okp.toPublicJWK());
         }
         default -> throw new AssertionError(algorithm);
       }
+      this.lowSOnly = algorithm == SigningAlgorithm.ES256 && signer != null;
     } catch (JOSEException | ClassCastException e) {
       // No cause and no Nimbus message: either might quote key material.
       throw new IllegalArgumentException(
@@ -227,82 +228,31 @@ public final class SigningKey {
   /**
    * A key from one JWK (RFC 7517). It must carry a {@code kid}; its algorithm is its {@code alg}
    * member, or for EC P-256 and OKP Ed25519 keys without one, ES256 and EdDSA. A JWK with private
-   * members ({@code d}, or {@code k} for {@code oct}) can sign; one without can only verify.
+   * members ({@code d}, or {@code k} for {@code oct}) can sign; one without can only verify. Its
+   * {@code use}, when present, must be {@code sig}; its {@code key_ops}, when present, are
+   * honoured: without {@code sign} the key never signs ({@link #canSign} is false), without
+   * {@code verify} it never verifies ({@link #canVerify} is false, and no {@link KeyRing} takes
+   * it, since a ring's service verifies, and revokes, the tokens it issues).
    *
-   * @throws IllegalArgumentException when the JSON is not a usable signing JWK
+   * @throws IllegalArgumentException when the JSON is not a usable signing JWK, or its {@code
+   *     key_ops} leave it nothing to do (neither {@code verify}, nor {@code sign} with a private
+   *     part)
    */
   public static SigningKey fromJwk(String json) {
-    Objects.requireNonNull(json, "json");
-    JWK jwk;
-    try {
-      jwk = JWK.parse(json);
-    } catch (ParseException | RuntimeException e) {
-      // No cause: the parser's message may quote the input, which holds key material.
-      throw new IllegalArgumentException("not a valid JWK");
-    }
-    return fromJwk(jwk);
+    return KeyImport.fromJwk(json);
   }
 
   /**
-   * Every key of a JWK Set (RFC 7517 section 5), each read as by {@link #fromJwk(String)}.
+   * Every key of a JWK Set (RFC 7517 section 5), each read as by {@link #fromJwk(String)}. A set
+   * holds either only secret and private keys (a configuration) or only public keys (as an issuer
+   * publishes them): a public set carrying a secret or private key exposes it to everyone who
+   * reads the set, so a mixed set is refused.
    *
-   * @throws IllegalArgumentException when the JSON is not a JWK Set or one of its keys is unusable
+   * @throws IllegalArgumentException when the JSON is not a JWK Set, one of its keys is unusable,
+   *     or it mixes keys with and without secret or private parts (the message names their kids)
    */
   public static List<SigningKey> fromJwkSet(String json) {
-    Objects.requireNonNull(json, "json");
-    JWKSet set;
-    try {
-      set = JWKSet.parse(json);
-    } catch (ParseException | RuntimeException e) {
-      throw new IllegalArgumentException("not a valid JWK Set");
-    }
-    List<SigningKey> keys = new ArrayList<>();
-    for (JWK jwk : set.getKeys()) {
-      keys.add(fromJwk(jwk));
-    }
-    return List.copyOf(keys);
-  }
-
-  private static SigningKey fromJwk(JWK jwk) {
-    String kid = jwk.getKeyID();
-    if (kid == null || kid.isBlank()) {
-      throw new IllegalArgumentException("a JWK needs a kid");
-    }
-    if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
-      throw new IllegalArgumentException("JWK " + kid + " is not a signing key (use is not sig)");
-    }
-    SigningAlgorithm alg;
-    if (jwk.getAlgorithm() != null) {
-      alg = SigningAlgorithm.fromJwsName(jwk.getAlgorithm().getName());
-    } else if (jwk instanceof ECKey) {
-      alg = SigningAlgorithm.ES256;
-    } else if (jwk instanceof OctetKeyPair) {
-      alg = SigningAlgorithm.EDDSA;
-    } else {
-      throw new IllegalArgumentException("JWK " + kid + " needs an alg member");
-    }
-    if (alg.isHmac() && jwk instanceof OctetSequenceKey oct) {
-      checkSecretLength(oct.toByteArray().length, alg);
-      return new SigningKey(kid, alg, oct);
-    }
-    if (alg.isRsa() && jwk instanceof RSAKey rsa) {
-      checkRsaSize(rsa.size());
-      return new SigningKey(kid, alg, rsa);
-    }
-    if (alg == SigningAlgorithm.ES256 && jwk instanceof ECKey ec) {
-      if (!Curve.P_256.equals(ec.getCurve())) {
-        throw new IllegalArgumentException("ES256 keys must be on P-256: " + kid);
-      }
-      return new SigningKey(kid, alg, ec);
-    }
-    if (alg == SigningAlgorithm.EDDSA && jwk instanceof OctetKeyPair okp) {
-      if (!Curve.Ed25519.equals(okp.getCurve())) {
-        throw new IllegalArgumentException("EdDSA keys must be Ed25519: " + kid);
-      }
-      return new SigningKey(kid, alg, okp);
-    }
-    throw new IllegalArgumentException(
-        "JWK " + kid + " of type " + jwk.getKeyType() + " cannot be used with " + alg.jwsName());
+    return KeyImport.fromJwkSet(json);
   }
 
   /**
@@ -315,118 +265,11 @@ public final class SigningKey {
    * @throws IllegalArgumentException when the PEM does not hold a usable key for {@code algorithm}
    */
   public static SigningKey fromPem(String kid, SigningAlgorithm algorithm, String pem) {
-    requireKid(kid);
-    Objects.requireNonNull(algorithm, "algorithm");
-    Objects.requireNonNull(pem, "pem");
-    if (algorithm.isHmac()) {
-      throw new IllegalArgumentException("HMAC secrets are not read from PEM: use hmac()");
-    }
-    byte[] privateDer = null;
-    byte[] publicDer = null;
-    Matcher m = PEM_BLOCK.matcher(pem);
-    while (m.find()) {
-      byte[] der;
-      try {
-        der = Base64.getMimeDecoder().decode(m.group(2));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("PEM block " + m.group(1) + " is not valid base64");
-      }
-      switch (m.group(1)) {
-        case "PRIVATE KEY" -> privateDer = der;
-        case "PUBLIC KEY" -> publicDer = der;
-        case "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY" ->
-            throw new IllegalArgumentException(
-                m.group(1) + " PEM is not supported: convert it to unencrypted PKCS#8"
-                    + " (openssl pkcs8 -topk8 -nocrypt)");
-        default -> {
-          // Certificates and parameters are ignored: only keys matter here.
-        }
-      }
-    }
-    if (privateDer == null && publicDer == null) {
-      throw new IllegalArgumentException("no PRIVATE KEY or PUBLIC KEY PEM block found");
-    }
-    try {
-      return switch (algorithm) {
-        case RS256, PS256 -> rsaFromDer(kid, algorithm, privateDer, publicDer);
-        case ES256 -> ecFromDer(kid, privateDer, publicDer);
-        case EDDSA -> ed25519FromDer(kid, privateDer, publicDer);
-        default -> throw new AssertionError(algorithm);
-      };
-    } catch (GeneralSecurityException | ClassCastException e) {
-      throw new IllegalArgumentException("PEM does not hold a " + algorithm.jwsName() + " key");
-    }
+    return KeyImport.fromPem(kid, algorithm, pem);
   }
 
-  private static SigningKey rsaFromDer(
-      String kid, SigningAlgorithm alg, byte[] privateDer, byte[] publicDer)
-      throws GeneralSecurityException {
-    KeyFactory kf = KeyFactory.getInstance("RSA");
-    PrivateKey priv = privateDer == null ? null : kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
-    RSAPublicKey pub;
-    if (publicDer != null) {
-      pub = (RSAPublicKey) kf.generatePublic(new X509EncodedKeySpec(publicDer));
-    } else {
-      RSAPrivateCrtKey crt = (RSAPrivateCrtKey) priv;
-      pub =
-          (RSAPublicKey)
-              kf.generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
-    }
-    return rsa(kid, alg, pub, priv);
-  }
 
-  private static SigningKey ecFromDer(String kid, byte[] privateDer, byte[] publicDer)
-      throws GeneralSecurityException {
-    KeyFactory kf = KeyFactory.getInstance("EC");
-    if (publicDer == null) {
-      throw new IllegalArgumentException(
-          "an ES256 PEM needs its PUBLIC KEY block beside the PRIVATE KEY block");
-    }
-    ECPublicKey pub = (ECPublicKey) kf.generatePublic(new X509EncodedKeySpec(publicDer));
-    ECPrivateKey priv =
-        privateDer == null
-            ? null
-            : (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
-    return ec(kid, pub, priv);
-  }
-
-  private static SigningKey ed25519FromDer(String kid, byte[] privateDer, byte[] publicDer)
-      throws GeneralSecurityException {
-    byte[] x = null;
-    byte[] d = null;
-    if (privateDer != null) {
-      KeyFactory kf = KeyFactory.getInstance("Ed25519");
-      EdECPrivateKey priv =
-          (EdECPrivateKey)
-              kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
-      d = priv.getBytes().orElseThrow(() -> new GeneralSecurityException("no Ed25519 seed"));
-      x = Ed25519Sign.KeyPair.newKeyPairFromSeed(d).getPublicKey();
-    }
-    if (publicDer != null) {
-      byte[] fromSpki = ed25519PublicFromSpki(publicDer);
-      if (x != null && !MessageDigest.isEqual(x, fromSpki)) {
-        throw new IllegalArgumentException("the Ed25519 PUBLIC KEY does not match the PRIVATE KEY");
-      }
-      x = fromSpki;
-    }
-    OctetKeyPair.Builder b =
-        new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).keyID(kid);
-    if (d != null) {
-      b.d(Base64URL.encode(d));
-    }
-    return new SigningKey(kid, SigningAlgorithm.EDDSA, b.build());
-  }
-
-  private static byte[] ed25519PublicFromSpki(byte[] der) throws GeneralSecurityException {
-    if (der.length != ED25519_SPKI_PREFIX.length + 32
-        || !Arrays.equals(der, 0, ED25519_SPKI_PREFIX.length, ED25519_SPKI_PREFIX, 0,
-            ED25519_SPKI_PREFIX.length)) {
-      throw new GeneralSecurityException("not an Ed25519 public key");
-    }
-    return Arrays.copyOfRange(der, ED25519_SPKI_PREFIX.length, der.length);
-  }
-
-  private static SigningKey rsa(
+  static SigningKey rsa(
       String kid, SigningAlgorithm alg, RSAPublicKey pub, PrivateKey priv) {
     checkRsaSize(pub.getModulus().bitLength());
     RSAKey.Builder b = new RSAKey.Builder(pub).keyID(kid);
@@ -436,7 +279,7 @@ public final class SigningKey {
     return new SigningKey(kid, alg, b.build());
   }
 
-  private static SigningKey ec(String kid, ECPublicKey pub, ECPrivateKey priv) {
+  static SigningKey ec(String kid, ECPublicKey pub, ECPrivateKey priv) {
     if (!Curve.P_256.equals(Curve.forECParameterSpec(pub.getParams()))) {
       throw new IllegalArgumentException("ES256 keys must be on P-256: " + kid);
     }
@@ -447,7 +290,7 @@ public final class SigningKey {
     return new SigningKey(kid, SigningAlgorithm.ES256, b.build());
   }
 
-  private static void checkSecretLength(int length, SigningAlgorithm alg) {
+  static void checkSecretLength(int length, SigningAlgorithm alg) {
     if (length < alg.minSecretBytes()) {
       throw new IllegalArgumentException(
           alg.jwsName() + " needs a secret of at least " + alg.minSecretBytes() + " bytes ("
@@ -455,13 +298,13 @@ public final class SigningKey {
     }
   }
 
-  private static void checkRsaSize(int bits) {
+  static void checkRsaSize(int bits) {
     if (bits < MIN_RSA_BITS) {
       throw new IllegalArgumentException("RSA keys need at least 2048 bits: " + bits);
     }
   }
 
-  private static void requireKid(String kid) {
+  static void requireKid(String kid) {
     Objects.requireNonNull(kid, "kid");
     if (kid.isBlank()) {
       throw new IllegalArgumentException("kid cannot be blank");
@@ -478,15 +321,31 @@ public final class SigningKey {
     return algorithm;
   }
 
-  /** Whether this key holds the private or secret part needed to sign. */
+  /**
+   * Whether this key signs: it holds the private or secret part needed, and its JWK {@code
+   * key_ops}, if any, include {@code sign}.
+   */
   public boolean canSign() {
     return signer != null;
   }
 
-  /** This key without its private part: verify-only. An HMAC key has no public part. */
+  /** Whether this key verifies: false only when its JWK {@code key_ops} leave out {@code verify}. */
+  public boolean canVerify() {
+    return mayVerify;
+  }
+
+  /**
+   * This key without its private part: verify-only. An HMAC key has no public part.
+   *
+   * @throws IllegalStateException for an HMAC key, or a key whose {@code key_ops} forbid verifying
+   *     (its public part would be of no use)
+   */
   public SigningKey publicOnly() {
     if (algorithm.isHmac()) {
       throw new IllegalStateException("an HMAC key has no public part: " + kid);
+    }
+    if (!mayVerify) {
+      throw new IllegalStateException("key " + kid + " may not verify (key_ops): no public use");
     }
     return signer == null ? this : new SigningKey(kid, algorithm, publicJwk);
   }
@@ -504,6 +363,9 @@ public final class SigningKey {
     }
     try {
       Map<String, Object> map = new LinkedHashMap<>(publicJwk.toJSONObject());
+      // The public part is published for verifying: use=sig says so, whatever the private key's
+      // own key_ops (often just sign) allow it.
+      map.remove("key_ops");
       map.put("kid", kid);
       map.put("alg", algorithm.jwsName());
       map.put("use", "sig");
@@ -554,6 +416,9 @@ public final class SigningKey {
    * everything before it. Never throws: a signature of the wrong length is simply not valid.
    */
   boolean verify(byte[] jws, int secondDot) {
+    if (!mayVerify) {
+      return false;
+    }
     if (hmac != null) {
       byte[] signature = CompactJws.decode(jws, secondDot + 1, jws.length);
       if (signature == null) {
@@ -565,6 +430,9 @@ public final class SigningKey {
       Mac mac = hmac.get();
       mac.update(jws, 0, secondDot);
       return MessageDigest.isEqual(mac.doFinal(), signature);
+    }
+    if (lowSOnly && !LowS.isLowS(CompactJws.decode(jws, secondDot + 1, jws.length))) {
+      return false;
     }
     // The signature as base64url text, as Nimbus's verifiers take it (they decode it themselves).
     String signature =

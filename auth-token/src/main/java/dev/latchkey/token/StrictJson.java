@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A strict RFC 8259 reader for the payload of a token whose signature holds: one JSON object, read
- * straight from its UTF-8 bytes into the values Nimbus's {@code JSONObjectUtils.parse} gives, so
+ * A strict RFC 8259 reader for a token's header and, once its signature holds, its payload: one
+ * JSON object, read straight from its UTF-8 bytes into the values Nimbus's {@code JSONObjectUtils.parse} gives, so
  * that {@link JwtTokenService#readClaims} sees no difference: a {@code Map} for an object (a
  * {@code HashMap}, {@code null} values kept), an {@code ArrayList} for an array, {@code String},
  * {@code Boolean}, {@code null}, and a number as a {@code Long} when it has neither fraction nor
@@ -48,39 +48,54 @@ final class StrictJson {
   /** The longest number read, in characters: no {@code double} needs more than a few dozen. */
   static final int MAX_NUMBER_LENGTH = 256;
 
-  private static final String DETAIL = "bad payload JSON";
-
   private final byte[] in;
   private final int end;
+  private final String detail;
   private int pos;
   private int depth;
 
-  private StrictJson(byte[] in, int from, int to) {
+  private StrictJson(byte[] in, int from, int to, String detail) {
     this.in = in;
     this.pos = from;
     this.end = to;
+    this.detail = detail;
   }
 
   /**
-   * The JSON object in {@code utf8}.
+   * The JSON object in {@code utf8}, a token's payload.
    *
    * @throws Refusal MALFORMED ({@code "bad payload JSON"}) for anything but one well-formed object
    *     within the limits above
    */
   static Map<String, Object> parseObject(byte[] utf8) throws Refusal {
-    StrictJson reader = new StrictJson(utf8, 0, utf8.length);
+    return parse(utf8, "bad payload JSON");
+  }
+
+  /**
+   * The JSON object in {@code utf8}, a token's header: read by the same rules as the payload, so
+   * that no part of a token has a more lenient reading than another.
+   *
+   * @throws Refusal MALFORMED ({@code "bad header JSON"}) for anything but one well-formed object
+   *     within the limits above
+   */
+  static Map<String, Object> parseHeader(byte[] utf8) throws Refusal {
+    return parse(utf8, "bad header JSON");
+  }
+
+  private static Map<String, Object> parse(byte[] utf8, String detail) throws Refusal {
+    StrictJson reader = new StrictJson(utf8, 0, utf8.length, detail);
     reader.skipWhitespace();
     reader.expect('{');
     Map<String, Object> object = reader.object();
     reader.skipWhitespace();
     if (reader.pos != reader.end) {
-      throw refused();
+      throw reader.refused();
     }
     return object;
   }
 
-  private static Refusal refused() {
-    return Refusal.malformed(DETAIL);
+  private Refusal refused() {
+    return Refusal.malformed(detail);
   }
 
   /** The next byte, or -1 at the end; non-ASCII bytes are negative too, and match no token. */

@@ -11,6 +11,7 @@ import java.time.Instant;
  * @param expiresAtMillis {@code exp} in epoch milliseconds
  * @param notBeforeMillis {@code nbf} in epoch milliseconds, {@link Long#MIN_VALUE} when absent
  * @param issuedAtMillis {@code iat} in epoch milliseconds
+ * @param familyId {@code sid}, the refresh family the token names; null when it names none
  */
 record VerifiedClaims(
     Principal principal,
@@ -19,4 +20,5 @@ record VerifiedClaims(
     Instant issuedAt,
     long issuedAtMillis,
     long expiresAtMillis,
-    long notBeforeMillis) {}
+    long notBeforeMillis,
+    String familyId) {}

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
 import dev.latchkey.core.Properties;
+import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +48,25 @@ class CompactJwsPropertiesTest {
     if (second < 0 || first == 0 || second == first + 1) {
       return "not a compact JWS";
     }
+    for (String segment :
+        List.of(token.substring(0, first), token.substring(first + 1, second),
+            token.substring(second + 1))) {
+      if (!canonical(segment)) {
+        return "non-canonical base64url";
+      }
+    }
     return "ok " + first + " " + second;
+  }
+
+  /** Whether the JDK's encoder gives back exactly {@code segment} for the bytes it decodes to. */
+  private static boolean canonical(String segment) {
+    byte[] bytes;
+    try {
+      bytes = Base64.getUrlDecoder().decode(segment);
+    } catch (IllegalArgumentException e) {
+      return false; // 4n + 1 characters
+    }
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes).equals(segment);
   }
 
   @Test

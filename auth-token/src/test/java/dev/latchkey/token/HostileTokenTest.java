@@ -426,7 +426,7 @@ class HostileTokenTest {
     String respelled = good.substring(0, good.length() - 1) + twin;
 
     assertThat(hmacService.verify(good).succeeded()).isTrue();
-    refused(hmacService.verify(respelled), Reason.INVALID_CREDENTIALS);
+    refused(hmacService.verify(respelled), Reason.MALFORMED);
   }
 
   @Test

@@ -424,7 +424,7 @@ class JwtTokenServiceTest {
   @Test
   void unreachableRevocationListIsUnavailableNotAccepted() {
     RevocationList down = mock(RevocationList.class);
-    when(down.isRevoked(any(), any(), any(), any()))
+    when(down.isRevoked(any(), any(), any(), any(), any()))
         .thenThrow(new StoreUnavailableException("down"));
     JwtTokenService s = builder(KeyRing.of(hmac)).revocationList(down).build();
 
@@ -434,7 +434,8 @@ class JwtTokenServiceTest {
   @Test
   void faultyRevocationListFailsClosed() {
     RevocationList broken = mock(RevocationList.class);
-    when(broken.isRevoked(any(), any(), any(), any())).thenThrow(new IllegalStateException("bug"));
+    when(broken.isRevoked(any(), any(), any(), any(), any()))
+        .thenThrow(new IllegalStateException("bug"));
     JwtTokenService s = builder(KeyRing.of(hmac)).revocationList(broken).build();
 
     refused(s.verify(s.issue(ALICE).value()), Reason.UNAVAILABLE);

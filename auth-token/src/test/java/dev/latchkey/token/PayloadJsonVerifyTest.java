@@ -222,7 +222,7 @@ class PayloadJsonVerifyTest {
     AuthResult.Failure f = failure(service.verify(token));
 
     assertThat(f.reason()).isEqualTo(Reason.MALFORMED);
-    assertThat(f.detail()).isEqualTo("bad payload base64url");
+    assertThat(f.detail()).isEqualTo("non-canonical base64url");
   }
 
   @Test

@@ -88,7 +88,7 @@ class RfcVectorsTest {
         new VerifiedClaims(
             dev.latchkey.core.Principal.of("joe"), "joe", "none", Instant.EPOCH, 0,
             ((Number) CompactJws.parse(A1_TOKEN, 8192).payload().get("exp")).longValue() * 1000,
-            Long.MIN_VALUE);
+            Long.MIN_VALUE, null);
     JwtTokenService.checkTime(times, INSIDE_VALIDITY.toEpochMilli(), 0);
     assertThatThrownBy(
             () ->
@@ -114,8 +114,19 @@ class RfcVectorsTest {
   }
 
   @Test
-  void rfc7515A3Es256VerifiesWithItsKey() throws Refusal {
-    verifies(A3_KEY, A3_TOKEN);
+  void rfc7515A3Es256VerifiesWithItsPublicKey() throws Refusal {
+    CompactJws.parse(A3_TOKEN, 8192).verifyWith(SigningKey.fromJwk(A3_KEY).publicOnly());
+  }
+
+  @Test
+  void rfc7515A3HasAHighSThatTheSigningKeyRefusesAndItsLowSTwinPasses() throws Refusal {
+    // The RFC's signature has s above n / 2. A key that signs accepts only the low spelling,
+    // which is the same signature with s replaced by n - s.
+    SigningKey signing = SigningKey.fromJwk(A3_KEY);
+    assertThatThrownBy(() -> CompactJws.parse(A3_TOKEN, 8192).verifyWith(signing))
+        .isInstanceOf(Refusal.class)
+        .hasMessage("bad signature");
+    CompactJws.parse(EcdsaLowSTest.otherSpelling(A3_TOKEN), 8192).verifyWith(signing);
   }
 
   @Test

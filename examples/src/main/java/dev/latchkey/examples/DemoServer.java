@@ -469,8 +469,11 @@ public final class DemoServer implements AutoCloseable {
       return body.refusal();
     }
     Json.string(body.object(), "refresh_token").ifPresent(refresh::logout);
-    // A success means the header held a bearer token.
-    tokens.revoke(header.orElseThrow().value);
+    // A success means the header held a bearer token. The bearer alone ends the refresh family it
+    // came from, and with it every access token of that family.
+    String bearer = header.orElseThrow().value;
+    refresh.logoutByAccessToken(bearer);
+    tokens.revoke(bearer);
     return Response.json(200, Map.of("status", "logged out"));
   }
 
@@ -491,7 +494,8 @@ public final class DemoServer implements AutoCloseable {
       subject = gate.principal.subject();
     }
     int ended = sessions.logoutEverywhere(subject);
-    tokens.revokeAll(subject);
+    // Ends every refresh family first and refuses the access tokens (revokeAll) even when a part
+    // fails, then reports the failure.
     refresh.logoutEverywhere(subject);
     Response response = Response.json(200, Map.of("status", "logged out everywhere", "sessions_ended", ended));
     return header.isPresent()

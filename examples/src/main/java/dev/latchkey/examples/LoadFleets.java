@@ -161,6 +161,8 @@ final class LoadFleets {
             "https://load.example", "load")
         .accessTokenLifetime(life.accessToken())
         .clockSkew(Duration.ofSeconds(1))
+        // Every node of these fleets reads the one clock.
+        .fleetClockSkew(Duration.ZERO)
         .clock(clock);
   }
 

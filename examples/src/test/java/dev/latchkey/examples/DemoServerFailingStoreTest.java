@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
@@ -13,6 +14,7 @@ import dev.latchkey.core.RevocationList;
 import dev.latchkey.core.SessionStore;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.token.InMemoryRevocationList;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -47,7 +49,8 @@ class DemoServerFailingStoreTest {
     when(sessions.shardFor(any())).thenThrow(down);
     when(sessions.create(any(), anyInt(), any())).thenThrow(down);
     RevocationList revocations = mock(RevocationList.class);
-    when(revocations.isRevoked(anyString(), anyString(), anyString(), any())).thenThrow(down);
+    when(revocations.isRevoked(anyString(), anyString(), anyString(), any(), any()))
+        .thenThrow(down);
     RefreshTokenStore refresh = mock(RefreshTokenStore.class);
     when(refresh.shardFor(any())).thenThrow(down);
     when(refresh.rotate(any(), any(), any())).thenThrow(down);
@@ -163,6 +166,43 @@ class DemoServerFailingStoreTest {
     } finally {
       logger.removeHandler(capture);
     }
+  }
+
+  /**
+   * "Log out everywhere" while the revocation list cannot be written: the answer says so (503),
+   * yet the refresh families are ended, so the refresh token no longer rotates.
+   */
+  @Test
+  void logoutEverywhereWithTheRevocationListDownStillEndsRefreshFamilies() throws Exception {
+    Clock clock = Clock.systemUTC();
+    RevocationList readable = InMemoryRevocationList.create(clock);
+    RevocationList unwritable = mock(RevocationList.class);
+    StoreUnavailableException down = new StoreUnavailableException("test: list down");
+    when(unwritable.isRevoked(any(), any(), any(), any(), any()))
+        .thenAnswer(
+            i -> readable.isRevoked(i.getArgument(0), i.getArgument(1), i.getArgument(2),
+                i.getArgument(3), i.getArgument(4)));
+    doThrow(down).when(unwritable).revokeSubject(any(), any(), any());
+    doThrow(down).when(unwritable).revokeFamily(any(), any(), any(), any());
+    DemoStores memory = DemoStores.inMemory(clock);
+    DemoStores stores =
+        new DemoStores("memory", memory.sessions(), unwritable, memory.refreshTokens(),
+            memory.throttle(), () -> true, () -> {});
+    byte[] secret = DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8);
+    server =
+        DemoServer.start(
+            new DemoServer.Settings(0, null, DemoServerTest.SECRET, false, 4, clock),
+            stores,
+            secret);
+    DemoHttp http = new DemoHttp(server.port());
+    HttpResponse<String> login = http.login("/token-login", "alice", "wonderland");
+    String access = DemoHttp.json(login).get("access_token").getAsString();
+    String refresh = DemoHttp.json(login).get("refresh_token").getAsString();
+
+    assertUnavailable(http.post("/logout-everywhere", "", "Authorization", "Bearer " + access));
+
+    assertThat(http.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
+        .isEqualTo(401);
   }
 
   private static void assertUnavailable(HttpResponse<String> r) {

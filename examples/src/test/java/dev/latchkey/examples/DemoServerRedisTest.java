@@ -87,8 +87,12 @@ class DemoServerRedisTest {
       status = httpB.get("/token-profile", "Authorization", "Bearer " + access).statusCode();
     } while (status == 200 && System.nanoTime() < deadline);
     assertThat(status).isEqualTo(401);
+    // the bearer alone ended the refresh family it came from, for every server
+    assertThat(httpB.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
+        .isEqualTo(401);
 
     // a refresh rotated on B is reuse on A
+    refresh = string(httpA.login("/token-login", "admin", "password123"), "refresh_token");
     HttpResponse<String> rotated = httpB.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}");
     assertThat(rotated.statusCode()).isEqualTo(200);
     assertThat(httpA.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())

@@ -180,6 +180,41 @@ class DemoServerTest {
   }
 
   @Nested
+  class BearerOnlyLogout {
+    /**
+     * {@code POST /token-logout} with only the bearer of a refreshed pair: the refresh family it
+     * came from ends (its refresh token no longer rotates) and the family's earlier access token is
+     * refused too, while another login's tokens keep working.
+     */
+    @Test
+    void logoutWithOnlyTheBearerEndsTheRefreshFamilyItCameFrom() {
+      HttpResponse<String> login = http.login("/token-login", "admin", "password123");
+      String firstAccess = string(login, "access_token");
+      HttpResponse<String> refreshed =
+          http.post("/token-refresh", "{\"refresh_token\":\"" + string(login, "refresh_token") + "\"}");
+      String access = string(refreshed, "access_token");
+      String refresh = string(refreshed, "refresh_token");
+      HttpResponse<String> other = http.login("/token-login", "admin", "password123");
+
+      assertThat(http.post("/token-logout", "", "Authorization", "Bearer " + access).statusCode())
+          .isEqualTo(200);
+
+      assertThat(http.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
+          .as("the family ended")
+          .isEqualTo(401);
+      assertThat(http.get("/token-profile", "Authorization", "Bearer " + firstAccess).statusCode())
+          .as("the family's earlier access token")
+          .isEqualTo(401);
+      assertThat(http.get("/token-profile", "Authorization", "Bearer " + string(other, "access_token"))
+              .statusCode())
+          .isEqualTo(200);
+      assertThat(http.post("/token-refresh",
+              "{\"refresh_token\":\"" + string(other, "refresh_token") + "\"}").statusCode())
+          .isEqualTo(200);
+    }
+  }
+
+  @Nested
   class Everywhere {
     @Test
     void logoutEverywhereWithABearerEndsSessionsAndTokens() {
