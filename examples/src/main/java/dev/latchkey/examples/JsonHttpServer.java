@@ -58,6 +58,8 @@ final class JsonHttpServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(JsonHttpServer.class.getName());
 
   static final int MAX_BODY_BYTES = 16 * 1024;
+  /** A body over the limit but under this is read and dropped, so the 413 reaches the client. */
+  static final int DISCARD_BYTES = 1024 * 1024;
   static final int REQUEST_SECONDS = 5;
   static final int RESPONSE_SECONDS = 15;
   static final int CONNECTION_THREADS = 200;
@@ -205,12 +207,20 @@ final class JsonHttpServer implements AutoCloseable {
     if (length == null && !headers.containsKey("Transfer-Encoding")) {
       return Optional.empty(); // no body (a GET): nothing to read or allocate
     }
-    if (length != null && parse(length) > MAX_BODY_BYTES) {
+    if (length != null && parse(length) > DISCARD_BYTES) {
       return Optional.of(tooLarge());
     }
     try (InputStream in = ex.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
       if (body.length > MAX_BODY_BYTES) {
+        // Closing a socket with unread bytes makes TCP reset it, which can destroy the 413 before
+        // the client reads it: read and drop a bounded rest (within the request deadline).
+        byte[] drop = new byte[8192];
+        long dropped = 0;
+        int n;
+        while (dropped < DISCARD_BYTES && (n = in.read(drop)) != -1) {
+          dropped += n;
+        }
         return Optional.of(tooLarge());
       }
       ex.setAttribute(BODY_ATTRIBUTE, body);
