@@ -1,8 +1,6 @@
 package dev.latchkey.examples;
 
-import com.google.gson.JsonObject;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.BcryptPasswordHasher;
 import dev.latchkey.core.BearerHeader;
@@ -19,6 +17,8 @@ import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.SetCookie;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.UserAccount;
+import dev.latchkey.examples.JsonHttpServer.JsonBody;
+import dev.latchkey.examples.JsonHttpServer.Response;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionCheck;
 import dev.latchkey.session.SessionManager;
@@ -27,11 +27,8 @@ import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningKey;
 import dev.latchkey.token.SigningAlgorithm;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
+import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -44,9 +41,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -54,21 +48,24 @@ import javax.crypto.spec.SecretKeySpec;
  * The demo: an HTTP server on the JDK's built-in {@code HttpServer} that shows session login and
  * token login side by side, with logout, refresh rotation, revocation and "log out everywhere".
  * In-memory stores by default, Redis when {@code REDIS_URL} is set; see the README for the routes.
+ * The HTTP plumbing (time and concurrency bounds, the cross-site and content-type gates, body
+ * limits, error answers) is {@link JsonHttpServer}'s; this class holds the routes.
  *
  * <p>Run: {@code mvn -B -q package -DskipTests && java -jar examples/target/latchkey-demo.jar}.
  */
 public final class DemoServer implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger(DemoServer.class.getName());
-  private static final int MAX_BODY_BYTES = 16 * 1024;
-
-  static {
-    // Without TCP_NODELAY the JDK server's small keep-alive responses wait on Nagle's algorithm
-    // and the client's delayed ACK: 40 ms per request. Read when HttpServer first loads.
-    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-      System.setProperty("sun.net.httpserver.nodelay", "true");
-    }
-  }
+  /** The session cookie's name over plain HTTP. */
   static final String SESSION_COOKIE = "sid";
+
+  /**
+   * The session cookie's name with {@code COOKIE_SECURE=true}: a {@code __Host-} cookie is
+   * Secure, host-only and {@code Path=/}, so a sibling subdomain or a plain-HTTP page cannot set
+   * or overwrite it (cookie tossing, session fixation).
+   */
+  static final String SECURE_SESSION_COOKIE = "__Host-sid";
+
+  private static final Duration STORE_PROBE_INTERVAL = Duration.ofSeconds(1);
+  private static final String REALM = "latchkey-demo";
 
   /**
    * What the demo runs with.
@@ -76,7 +73,8 @@ public final class DemoServer implements AutoCloseable {
    * @param port the port to listen on, 0 for any free one
    * @param redisUrl the Redis URL, or {@code null} for in-memory stores
    * @param jwtSecret the shared HMAC secret (at least 32 bytes), or {@code null} to generate one
-   * @param cookieSecure whether cookies carry {@code Secure}
+   * @param cookieSecure whether the demo is served over HTTPS: the session cookie is then {@code
+   *     __Host-sid} with {@code Secure}, else {@code sid}
    * @param bcryptCost the bCrypt cost of the seeded users' hashes
    * @param clock the clock every component uses
    */
@@ -116,8 +114,8 @@ public final class DemoServer implements AutoCloseable {
     }
   }
 
-  private final HttpServer server;
-  private final ExecutorService executor;
+  private final JsonHttpServer server;
+  private final StoreWatch storeWatch;
   private final DemoStores stores;
   private final Settings settings;
   private final Clock clock;
@@ -126,6 +124,7 @@ public final class DemoServer implements AutoCloseable {
   private final JwtTokenService tokens;
   private final RefreshTokens refresh;
   private final CsrfTokens csrf;
+  private final String sessionCookieName;
 
   private DemoServer(Settings settings, DemoStores stores, byte[] secret) throws IOException {
     this.settings = settings;
@@ -162,11 +161,15 @@ public final class DemoServer implements AutoCloseable {
     // node of a fleet checks every node's CSRF tokens, yet a JWT key never signs CSRF tokens.
     this.csrf = CsrfTokens.withKey(derive(secret, "latchkey-demo csrf"));
 
-    this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", settings.port()), 128);
-    this.executor = Executors.newFixedThreadPool(16);
-    server.setExecutor(executor);
-    server.createContext("/", this::handle);
-    server.start();
+    this.sessionCookieName = settings.cookieSecure() ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
+
+    this.storeWatch = new StoreWatch(stores.name(), stores::reachable, STORE_PROBE_INTERVAL);
+    try {
+      this.server = JsonHttpServer.start(settings.port(), this::route, storeWatch::unavailable);
+    } catch (IOException | RuntimeException e) {
+      storeWatch.close();
+      throw e;
+    }
   }
 
   /** Starts a server with {@code settings}; throws when the store or the port cannot be had. */
@@ -207,54 +210,58 @@ public final class DemoServer implements AutoCloseable {
     }
   }
 
-  public static void main(String[] args) throws IOException {
+  /**
+   * Runs the demo from the environment. A start that fails prints one line on stderr saying what
+   * to change, and exits 2 for a setting that cannot work ({@code PORT}, {@code JWT_SECRET}, a
+   * malformed {@code REDIS_URL}) or 1 when the port or the store cannot be had.
+   */
+  public static void main(String[] args) {
+    // One line per log record on stderr (JUL's default takes two), unless configured otherwise.
+    if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+      System.setProperty(
+          "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+    }
     Settings settings;
+    DemoServer demo;
     try {
       settings = Settings.fromEnvironment(System.getenv());
+      demo = start(settings);
     } catch (IllegalArgumentException e) {
-      System.err.println(e.getMessage());
-      System.exit(2);
+      exit(2, e.getMessage());
+      return;
+    } catch (BindException e) {
+      exit(1, e.getMessage() + " (set PORT to a free port)");
+      return;
+    } catch (IOException | StoreUnavailableException e) {
+      exit(1, e.getMessage());
+      return;
+    } catch (RuntimeException e) {
+      // The class only: a message from an unexpected place might hold a setting's secret.
+      exit(1, "unexpected " + e.getClass().getName());
       return;
     }
-    DemoServer demo = start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(demo::close));
     System.out.println("Latchkey demo on http://127.0.0.1:" + demo.port() + " (" + settings + ")");
     System.out.println("users: admin/password123 (admin, user), alice/wonderland (user)");
   }
 
+  private static void exit(int status, String message) {
+    System.err.println("latchkey demo did not start: " + message);
+    System.exit(status);
+  }
+
   public int port() {
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   @Override
   public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    server.close();
+    storeWatch.close();
     stores.close();
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  private void handle(HttpExchange exchange) throws IOException {
-    try (exchange) {
-      Response response;
-      try {
-        response = route(exchange);
-      } catch (StoreUnavailableException e) {
-        response = Response.error(503, "unavailable");
-      } catch (RuntimeException e) {
-        // The class only: a message might carry request data.
-        LOG.log(System.Logger.Level.ERROR, "request failed: " + e.getClass().getName());
-        response = Response.error(500, "internal error");
-      }
-      response.send(exchange);
-    }
-  }
 
   private Response route(HttpExchange ex) throws IOException {
     String path = ex.getRequestURI().getPath();
@@ -372,7 +379,8 @@ public final class DemoServer implements AutoCloseable {
   }
 
   private SetCookie sessionCookie(String value) {
-    return SetCookie.builder(SESSION_COOKIE, value)
+    // SetCookie refuses a __Host- cookie without Secure, with a Domain or a Path other than "/".
+    return SetCookie.builder(sessionCookieName, value)
         .httpOnly(true)
         .secure(settings.cookieSecure())
         .sameSite(SetCookie.SameSite.LAX)
@@ -380,13 +388,14 @@ public final class DemoServer implements AutoCloseable {
         .build();
   }
 
-  private static Optional<String> sessionId(HttpExchange ex) {
+  /** The session cookie under this server's name only: a plain "sid" is no secure session. */
+  private Optional<String> sessionId(HttpExchange ex) {
     List<String> headers = ex.getRequestHeaders().get("Cookie");
     if (headers == null) {
       return Optional.empty();
     }
     for (String header : headers) {
-      Optional<String> value = Cookies.read(header, SESSION_COOKIE);
+      Optional<String> value = Cookies.read(header, sessionCookieName);
       if (value.isPresent()) {
         return value;
       }
@@ -396,7 +405,7 @@ public final class DemoServer implements AutoCloseable {
 
   private static Response sessionFailure(AuthResult.Failure failure) {
     return failure.reason() == AuthResult.Reason.UNAVAILABLE
-        ? Response.error(503, "unavailable")
+        ? Response.unavailable()
         : Response.error(401, "not logged in");
   }
 
@@ -419,15 +428,15 @@ public final class DemoServer implements AutoCloseable {
     if (result instanceof AuthResult.Success success) {
       return profile(success.principal());
     }
-    return bearerFailure((AuthResult.Failure) result);
+    return bearerFailure(ex, (AuthResult.Failure) result);
   }
 
-  private Response tokenRefresh(HttpExchange ex) throws IOException {
-    Optional<JsonObject> body = readJson(ex);
-    if (body.isEmpty()) {
-      return Response.error(400, "body must be a JSON object");
+  private Response tokenRefresh(HttpExchange ex) {
+    JsonBody body = JsonHttpServer.jsonBody(ex);
+    if (body.refusal() != null) {
+      return body.refusal();
     }
-    Optional<String> token = Json.string(body.get(), "refresh_token");
+    Optional<String> token = Json.string(body.object(), "refresh_token");
     if (token.isEmpty()) {
       return Response.error(400, "refresh_token is required");
     }
@@ -445,7 +454,7 @@ public final class DemoServer implements AutoCloseable {
           .header("Retry-After", Long.toString(seconds));
     }
     return refused.reason() == AuthResult.Reason.UNAVAILABLE
-        ? Response.error(503, "unavailable")
+        ? Response.unavailable()
         : Response.error(401, "invalid refresh token");
   }
 
@@ -453,19 +462,13 @@ public final class DemoServer implements AutoCloseable {
     Optional<BearerHeaderValue> header = bearerValue(ex);
     AuthResult result = bearer(ex);
     if (result instanceof AuthResult.Failure failure) {
-      return bearerFailure(failure);
+      return bearerFailure(ex, failure);
     }
-    String raw = readBody(ex);
-    if (raw == null) {
-      return Response.error(413, "body too large");
+    JsonBody body = JsonHttpServer.optionalJsonBody(ex);
+    if (body.refusal() != null) {
+      return body.refusal();
     }
-    if (!raw.isBlank()) {
-      Optional<JsonObject> body = Json.parseObject(raw);
-      if (body.isEmpty()) {
-        return Response.error(400, "body must be a JSON object");
-      }
-      Json.string(body.get(), "refresh_token").ifPresent(refresh::logout);
-    }
+    Json.string(body.object(), "refresh_token").ifPresent(refresh::logout);
     // A success means the header held a bearer token. The bearer alone ends the refresh family it
     // came from, and with it every access token of that family.
     String bearer = header.orElseThrow().value;
@@ -480,7 +483,7 @@ public final class DemoServer implements AutoCloseable {
     if (header.isPresent()) {
       AuthResult result = tokens.verify(header.get().value);
       if (!(result instanceof AuthResult.Success success)) {
-        return bearerFailure((AuthResult.Failure) result);
+        return bearerFailure(ex, (AuthResult.Failure) result);
       }
       subject = success.principal().subject();
     } else {
@@ -537,12 +540,22 @@ public final class DemoServer implements AutoCloseable {
     return tokens.authenticator().authenticate(token.get());
   }
 
-  private static Response bearerFailure(AuthResult.Failure failure) {
+  /**
+   * 503 when the store could not say, else 401 with a challenge (RFC 6750 §3.1): an error code
+   * only when the request presented a bearer token; a request without one (no header, another
+   * scheme) was not wrong, it just did not authenticate.
+   */
+  private static Response bearerFailure(HttpExchange ex, AuthResult.Failure failure) {
     if (failure.reason() == AuthResult.Reason.UNAVAILABLE) {
-      return Response.error(503, "unavailable");
+      return Response.unavailable();
     }
-    return Response.error(401, "invalid token")
-        .header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+    String header = ex.getRequestHeaders().getFirst("Authorization");
+    boolean presented = !(BearerHeader.parse(header) instanceof BearerHeader.Missing);
+    String challenge = "Bearer realm=\"" + REALM + "\"";
+    return presented
+        ? Response.error(401, "invalid token")
+            .header("WWW-Authenticate", challenge + ", error=\"invalid_token\"")
+        : Response.error(401, "no bearer token").header("WWW-Authenticate", challenge);
   }
 
   // --- misc -------------------------------------------------------------------------------------
@@ -560,7 +573,7 @@ public final class DemoServer implements AutoCloseable {
       return Response.json(200, body);
     }
     body.put("error", "unavailable");
-    return Response.json(503, body);
+    return Response.json(503, body).storeDown();
   }
 
   private static Response profile(Principal principal) {
@@ -578,7 +591,7 @@ public final class DemoServer implements AutoCloseable {
         long seconds = Math.max(1, (Duration.between(now, retryAt).toMillis() + 999) / 1000);
         yield Response.error(429, "too many failed attempts").header("Retry-After", Long.toString(seconds));
       }
-      case UNAVAILABLE -> Response.error(503, "unavailable");
+      case UNAVAILABLE -> Response.unavailable();
       case MALFORMED -> Response.error(400, "malformed credentials");
       default -> Response.error(401, "invalid credentials");
     };
@@ -606,39 +619,17 @@ public final class DemoServer implements AutoCloseable {
     }
   }
 
-  private Login readLogin(HttpExchange ex) throws IOException {
-    Optional<JsonObject> body = readJson(ex);
-    if (body.isEmpty()) {
-      return new Login(null, null, Response.error(400, "body must be a JSON object"));
+  private Login readLogin(HttpExchange ex) {
+    JsonBody body = JsonHttpServer.jsonBody(ex);
+    if (body.refusal() != null) {
+      return new Login(null, null, body.refusal());
     }
-    Optional<String> username = Json.string(body.get(), "username");
-    Optional<String> password = Json.string(body.get(), "password");
+    Optional<String> username = Json.string(body.object(), "username");
+    Optional<String> password = Json.string(body.object(), "password");
     if (username.isEmpty() || password.isEmpty()) {
       return new Login(null, null, Response.error(400, "username and password are required strings"));
     }
     return new Login(username.get(), password.get().toCharArray(), null);
-  }
-
-  /** The body as a JSON object; empty when it is not one or is larger than we read. */
-  private static Optional<JsonObject> readJson(HttpExchange ex) throws IOException {
-    String body = readBody(ex);
-    return body == null ? Optional.empty() : Json.parseObject(body);
-  }
-
-  /** The body as UTF-8, or {@code null} when it is larger than {@link #MAX_BODY_BYTES}. */
-  private static String readBody(HttpExchange ex) throws IOException {
-    try (InputStream in = ex.getRequestBody()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[4096];
-      int n;
-      while ((n = in.read(buffer)) != -1) {
-        if (out.size() + n > MAX_BODY_BYTES) {
-          return null;
-        }
-        out.write(buffer, 0, n);
-      }
-      return out.toString(StandardCharsets.UTF_8);
-    }
   }
 
   private static String clientAddress(HttpExchange ex) {
@@ -652,51 +643,6 @@ public final class DemoServer implements AutoCloseable {
       return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HmacSHA256 is required on every Java platform", e);
-    }
-  }
-
-  /** A response to send: status, headers, JSON body. */
-  static final class Response {
-    final int status;
-    final String body;
-    final String contentType;
-    final Map<String, String> headers = new LinkedHashMap<>();
-
-    private Response(int status, String body, String contentType) {
-      this.status = status;
-      this.body = body;
-      this.contentType = contentType;
-    }
-
-    static Response json(int status, Object body) {
-      return new Response(status, Json.write(body), "application/json");
-    }
-
-    static Response raw(int status, String body, String contentType) {
-      return new Response(status, body, contentType);
-    }
-
-    static Response error(int status, String message) {
-      return json(status, Map.of("error", message));
-    }
-
-    Response header(String name, String value) {
-      headers.put(name, value);
-      return this;
-    }
-
-    void send(HttpExchange ex) throws IOException {
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", contentType + "; charset=utf-8");
-      ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
-      headers.forEach((k, v) -> ex.getResponseHeaders().add(k, v));
-      boolean head = "HEAD".equals(ex.getRequestMethod());
-      ex.sendResponseHeaders(status, head ? -1 : bytes.length);
-      if (!head) {
-        try (OutputStream out = ex.getResponseBody()) {
-          out.write(bytes);
-        }
-      }
     }
   }
 }

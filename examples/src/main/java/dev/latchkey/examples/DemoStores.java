@@ -5,6 +5,7 @@ import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.RefreshTokenStore;
 import dev.latchkey.core.RevocationList;
 import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.InMemorySessionStore;
@@ -53,9 +54,26 @@ final class DemoStores implements AutoCloseable {
         () -> {});
   }
 
-  /** Stores on the Redis deployment at {@code url} (any form {@link RedisStores} accepts). */
+  /**
+   * Stores on the Redis deployment at {@code url} (any form {@link RedisStores} accepts).
+   *
+   * @throws IllegalArgumentException when the URL is malformed
+   * @throws StoreUnavailableException when Redis does not answer: a demo that cannot reach its
+   *     store at start is misconfigured, not in an outage
+   */
   static DemoStores redis(String url, Clock clock) {
-    RedisStores redis = RedisStores.fromUrl(url).clock(clock).build();
+    RedisStores redis;
+    try {
+      redis = RedisStores.fromUrl(url).clock(clock).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("REDIS_URL: " + e.getMessage(), e);
+    } catch (StoreUnavailableException e) {
+      throw unreachable(url);
+    }
+    if (!redis.isReachable()) {
+      redis.close();
+      throw unreachable(url);
+    }
     return new DemoStores(
         "redis",
         redis.sessionStore(),
@@ -64,6 +82,20 @@ final class DemoStores implements AutoCloseable {
         redis.loginThrottle(THROTTLE),
         redis::isReachable,
         redis);
+  }
+
+  private static StoreUnavailableException unreachable(String url) {
+    return new StoreUnavailableException(
+        "cannot reach Redis at " + withoutUserInfo(url) + " (check REDIS_URL)");
+  }
+
+  /** The URL with any user name and password cut out: it goes into a message. */
+  static String withoutUserInfo(String url) {
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int end = url.indexOf('/', start);
+    int at = url.lastIndexOf('@', end < 0 ? url.length() : end);
+    return at < start ? url : url.substring(0, start) + url.substring(at + 1);
   }
 
   String name() {

@@ -33,6 +33,14 @@ final class DemoHttp {
             .build());
   }
 
+  /** A request with exactly the given headers: no Content-Type unless one is given. */
+  HttpResponse<String> send(String method, String path, String body, String... headers) {
+    return send(
+        request(path, headers)
+            .method(method, HttpRequest.BodyPublishers.ofString(body))
+            .build());
+  }
+
   HttpResponse<String> login(String route, String user, String password) {
     return post(route, "{\"username\":\"" + user + "\",\"password\":\"" + password + "\"}");
   }

@@ -18,6 +18,16 @@ import dev.latchkey.token.InMemoryRevocationList;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -85,6 +95,80 @@ class DemoServerFailingStoreTest {
   }
 
   /**
+   * A store that goes down and comes back is logged twice: once when the first answer finds it
+   * unreachable, once when it answers again; the 20 requests in between add nothing.
+   */
+  @Test
+  void anOutageAndItsRecoveryAreLoggedOnceEach() throws Exception {
+    AtomicBoolean down = new AtomicBoolean(true);
+    StoreUnavailableException unreachable = new StoreUnavailableException("test: store down");
+    SessionStore sessions = mock(SessionStore.class);
+    when(sessions.read(any(), any()))
+        .thenAnswer(
+            call -> {
+              if (down.get()) {
+                throw unreachable;
+              }
+              return Optional.empty();
+            });
+    DemoStores stores =
+        new DemoStores(
+            "memory",
+            sessions,
+            mock(RevocationList.class),
+            mock(RefreshTokenStore.class),
+            mock(LoginThrottle.class),
+            () -> !down.get(),
+            () -> {});
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger logger = Logger.getLogger("dev.latchkey.examples.StoreWatch");
+    logger.addHandler(capture);
+    try {
+      server =
+          DemoServer.start(
+              new DemoServer.Settings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()),
+              stores,
+              DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8));
+      DemoHttp http = new DemoHttp(server.port());
+      String cookie = "sid=" + OpaqueIds.generate();
+
+      for (int i = 0; i < 20; i++) {
+        assertThat(http.get("/session-profile", "Cookie", cookie).statusCode()).isEqualTo(503);
+      }
+      assertThat(http.get("/health").statusCode()).isEqualTo(503);
+      assertThat(records).hasSize(1);
+      assertThat(records.get(0).getLevel()).isEqualTo(Level.WARNING);
+      assertThat(records.get(0).getMessage()).contains("unreachable");
+
+      down.set(false);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (records.size() < 2 && System.nanoTime() < until) {
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+      }
+      for (int i = 0; i < 20; i++) {
+        assertThat(http.get("/session-profile", "Cookie", cookie).statusCode()).isEqualTo(401);
+      }
+      assertThat(records).hasSize(2);
+      assertThat(records.get(1).getMessage()).contains("reachable again");
+    } finally {
+      logger.removeHandler(capture);
+    }
+  }
+
+  /**
    * "Log out everywhere" while the revocation list cannot be written: the answer says so (503),
    * yet the refresh families are ended, so the refresh token no longer rotates.
    */
@@ -124,5 +208,8 @@ class DemoServerFailingStoreTest {
   private static void assertUnavailable(HttpResponse<String> r) {
     assertThat(r.statusCode()).as(r.uri().getPath()).isEqualTo(503);
     assertThat(DemoHttp.json(r).get("error").getAsString()).isEqualTo("unavailable");
+    assertThat(r.headers().firstValue("Retry-After"))
+        .as("a 503 says when to come back")
+        .hasValueSatisfying(v -> assertThat(Long.parseLong(v)).isPositive());
   }
 }
