@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the benchmark jar with the peers profile and runs the whole comparison of issue 7 in one
+# Builds the benchmark jar with the peers profile and runs the whole comparison in one
 # go, then writes the side-by-side table into BENCHMARKS.md (between the run-benchmarks markers).
 # About 10 minutes on 2 cores. Needs Java 17+, Maven and redis-server on PATH; starts its own
 # redis-servers on free loopback ports (never 6379) and stops them. The Redis table's floor rows

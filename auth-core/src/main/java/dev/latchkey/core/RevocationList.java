@@ -82,6 +82,10 @@ public interface RevocationList {
    * it is refused. An issuer that mints a token at or after it gives a user logging straight back
    * in a working token even when the not-before lies ahead of the issuer's clock.
    *
+   * <p>Read from the authoritative copy, not from a replica that may lag: once a {@link
+   * #revokeSubject} has returned, every instance sharing the backend answers it, so a token minted
+   * after "log out everywhere" returned is never refused by it.
+   *
    * @return empty when the subject has none
    */
   Optional<Instant> notBefore(String subject);

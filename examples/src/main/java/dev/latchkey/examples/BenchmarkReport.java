@@ -23,7 +23,7 @@ import java.util.stream.Stream;
 /**
  * Turns one run of {@code examples/run-benchmarks.sh} into the side-by-side table at the top of
  * {@code BENCHMARKS.md}: Latchkey's figure, each peer's, their ratio, and whether each goal of
- * issue 7 holds in this run. It replaces only the text between the {@code run-benchmarks} markers
+ * goal holds in this run. It replaces only the text between the {@code run-benchmarks} markers
  * (or inserts it under the title), so the hand-written sections below stay.
  *
  * <p>Arguments: {@code <run dir> <BENCHMARKS.md> <load before> <load after>}; the run dir holds
@@ -455,7 +455,7 @@ public final class BenchmarkReport {
           .append(" | ").append(plain == null ? "n/a" : ratio(e.getValue(), plain)).append(" |\n");
     }
 
-    o.append("\n### Goals of issue 7 in this run\n\n| goal | this run | verdict |\n|---|---|---|\n");
+    o.append("\n### Goals in this run\n\n| goal | this run | verdict |\n|---|---|---|\n");
     goals.forEach(g -> o.append(g).append('\n'));
     o.append("\n").append(END);
     return o.toString();

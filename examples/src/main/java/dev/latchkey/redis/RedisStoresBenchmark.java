@@ -26,7 +26,7 @@ import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 
 /**
- * What do the Redis operations of issue 5 that the peer suite does not cover cost: a revocation
+ * What do the Redis operations that the peer suite does not cover cost: a revocation
  * check that goes to Redis directly (what every check does while a node's replica is not known to
  * be current), and a refresh-token rotation (one atomic script)?
  *

@@ -154,7 +154,7 @@ class BenchmarkReportTest {
         .contains("| readTouch | 83.0 ± 8.3 | 245.0 ± 24.5 | 700.0 ± 70.0 | 2.95× | 8.43× | 1.00 /"
             + " 4.00 / n/a |")
         .contains("### Revocation check on a Redis deployment")
-        .contains("### Goals of issue 7 in this run")
+        .contains("### Goals in this run")
         .contains("| Redis read-and-touch in one round trip | 1.00 sent | **met** |");
   }
 
