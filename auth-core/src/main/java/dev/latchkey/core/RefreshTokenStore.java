@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Refresh-token families with rotation and reuse detection (OAuth 2.0 Security BCP): each use of a
@@ -173,12 +174,28 @@ public interface RefreshTokenStore {
   Rotation rotate(HashedId presented, HashedId successorId, Policy policy);
 
   /**
+   * A family that {@link #revokeFamily} ended, so that its caller can refuse the family's access
+   * tokens too.
+   *
+   * @param subject whose family it was
+   * @param familyId the family that is ended
+   */
+  record EndedFamily(String subject, String familyId) {
+    public EndedFamily {
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(familyId, "familyId");
+    }
+  }
+
+  /**
    * Ends the family of {@code id} (logout with a refresh token): {@code id} may be its live token
    * or a remembered consumed one.
    *
-   * @return whether a live family was ended
+   * @return the family this call ended; empty when it ended none (an unknown or expired token, a
+   *     family ended already, or one whose stored principal cannot be read: it is ended all the
+   *     same)
    */
-  boolean revokeFamily(HashedId id);
+  Optional<EndedFamily> revokeFamily(HashedId id);
 
   /**
    * Ends the family {@code familyId} of {@code subject} (logout with an access token that names

@@ -288,16 +288,17 @@ public abstract class RefreshTokenStoreContract {
   }
 
   @Test
-  void revokeFamilyEndsIt() {
+  void revokeFamilyEndsItAndNamesItsSubjectAndFamily() {
     HashedId first = login("alice");
     HashedId second = newId("alice");
-    rotated(rotate(first, second, NO_GRACE));
+    RefreshRecord successor = rotated(rotate(first, second, NO_GRACE));
 
-    assertThat(store.revokeFamily(second)).isTrue();
+    assertThat(store.revokeFamily(second))
+        .contains(new RefreshTokenStore.EndedFamily("alice", successor.familyId()));
 
     assertThat(rotate(second, newId("alice"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
-    assertThat(store.revokeFamily(second)).isFalse();
+    assertThat(store.revokeFamily(second)).isEmpty();
   }
 
   @Test
@@ -315,9 +316,11 @@ public abstract class RefreshTokenStoreContract {
   void revokeFamilyThroughAConsumedTokenEndsTheFamily() {
     HashedId first = login("alice");
     HashedId second = newId("alice");
-    rotated(rotate(first, second, NO_GRACE));
+    RefreshRecord successor = rotated(rotate(first, second, NO_GRACE));
 
-    assertThat(store.revokeFamily(first)).isTrue();
+    assertThat(store.revokeFamily(first))
+        .contains(new RefreshTokenStore.EndedFamily("alice", successor.familyId()));
+    assertThat(store.revokeFamily(first)).isEmpty();
 
     assertThat(rotate(second, newId("alice"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
@@ -333,8 +336,8 @@ public abstract class RefreshTokenStoreContract {
   }
 
   @Test
-  void revokeFamilyOfUnknownTokenIsFalse() {
-    assertThat(store.revokeFamily(newId("alice"))).isFalse();
+  void revokeFamilyOfUnknownTokenEndsNothing() {
+    assertThat(store.revokeFamily(newId("alice"))).isEmpty();
   }
 
   @Test

@@ -187,12 +187,13 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
               + """
               local fk = ARGV[3]
               if ARGV[2] ~= '' then fk = redis.call('HGET', key, 't:' .. ARGV[2]) end
-              if not fk then return 0 end
+              if not fk then return {} end
               local f = load(fk)
-              if not f or tonumber(f.fe) <= now then return 0 end
-              if ARGV[4] ~= '' and f.sub ~= ARGV[4] then return 0 end
-              if finish(fk, f) then return 1 end
-              return 0
+              if not f or tonumber(f.fe) <= now then return {} end
+              if ARGV[4] ~= '' and f.sub ~= ARGV[4] then return {} end
+              -- Whom it was and which family, so the caller can refuse its access tokens too.
+              if finish(fk, f) then return {f.p, f.fam} end
+              return {}
               """);
 
   private static final RedisCalls.Script REVOKE_SUBJECT =
@@ -325,9 +326,16 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public boolean revokeFamily(HashedId id) {
+  public Optional<EndedFamily> revokeFamily(HashedId id) {
     Objects.requireNonNull(id, "id");
-    return revoke(id.shard(), id.hash(), "", "");
+    List<?> out = revoke(id.shard(), id.hash(), "", "");
+    if (out.isEmpty()) {
+      return Optional.empty();
+    }
+    // The family is ended either way; an unreadable principal leaves no subject to report.
+    String familyId = RedisCalls.str(out.get(1));
+    return PrincipalCodec.decode(RedisCalls.str(out.get(0)))
+        .map(p -> new EndedFamily(p.subject(), familyId));
   }
 
   @Override
@@ -335,18 +343,21 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(familyId, "familyId");
     Placement.Subject place = placement.of(subject);
-    return revoke(place.shard(), "", OpaqueIds.hash(familyId), place.hash());
+    return !revoke(place.shard(), "", OpaqueIds.hash(familyId), place.hash()).isEmpty();
   }
 
-  /** Ends a family found by a token's hash, or by its own hash when it is the subject's. */
-  private boolean revoke(String shard, String tokenHash, String familyHash, String subjectHash) {
-    Object reply =
+  /**
+   * Ends a family found by a token's hash, or by its own hash when it is the subject's.
+   *
+   * @return the ended family's encoded principal and id; empty when this call ended none
+   */
+  private List<?> revoke(String shard, String tokenHash, String familyHash, String subjectHash) {
+    return (List<?>)
         redis.eval(
             "refresh revoke family",
             REVOKE_FAMILY,
             List.of(keys.refreshFamilies(shard)),
             List.of(shift(), tokenHash, familyHash, subjectHash));
-    return RedisCalls.num(reply) == 1;
   }
 
   @Override

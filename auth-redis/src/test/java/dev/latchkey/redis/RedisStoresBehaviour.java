@@ -634,8 +634,9 @@ abstract class RedisStoresBehaviour {
     RefreshRecord one = refreshLogin(store, subject, REFRESH);
     RefreshRecord two = refreshLogin(store, subject, REFRESH);
     RefreshRecord three = refreshLogin(store, subject, REFRESH);
-    assertThat(store.revokeFamily(one.id())).isTrue();
-    assertThat(store.revokeFamily(one.id())).isFalse();
+    assertThat(store.revokeFamily(one.id()))
+        .contains(new RefreshTokenStore.EndedFamily(subject, one.familyId()));
+    assertThat(store.revokeFamily(one.id())).isEmpty();
     assertThat(nodeB.refreshTokenStore().revokeSubject(subject))
         .containsExactlyInAnyOrder(two.familyId(), three.familyId());
     for (RefreshRecord r : List.of(one, two, three)) {

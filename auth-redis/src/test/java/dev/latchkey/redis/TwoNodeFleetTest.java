@@ -162,4 +162,34 @@ class TwoNodeFleetTest {
     assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
         () -> refused(a, pair.accessToken()))).isTrue();
   }
+
+  /**
+   * Logging out with the refresh token on node B refuses the family's access tokens at once on
+   * node B and within the propagation bound on node A; another family of the user keeps working.
+   */
+  @Test
+  void logoutWithTheRefreshTokenOnOneNodeRefusesTheFamilysAccessTokensOnBoth() {
+    JwtTokenService a = tokens(redisA);
+    JwtTokenService b = tokens(redisB);
+    RefreshTokens refreshA =
+        RefreshTokens.builder(a, redisA.refreshTokenStore()).clock(clock).build();
+    RefreshTokens refreshB =
+        RefreshTokens.builder(b, redisB.refreshTokenStore()).clock(clock).build();
+    RedisStoresBehaviour.awaitCurrent(redisA.revocationList());
+    Principal frank = Principal.of("frank");
+    RefreshTokens.TokenPair first = refreshA.login(frank);
+    RefreshTokens.TokenPair second =
+        ((RefreshTokens.Result.Refreshed) refreshA.refresh(first.refreshToken())).tokens();
+    RefreshTokens.TokenPair other = refreshA.login(frank);
+
+    assertThat(refreshB.logout(second.refreshToken())).isTrue();
+
+    assertThat(refreshA.refresh(second.refreshToken()))
+        .isInstanceOf(RefreshTokens.Result.Refused.class);
+    assertThat(refused(b, first.accessToken())).isTrue();
+    assertThat(refused(b, second.accessToken())).isTrue();
+    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
+        () -> refused(a, first.accessToken()) && refused(a, second.accessToken()))).isTrue();
+    assertThat(a.verify(other.accessToken()).succeeded()).isTrue();
+  }
 }

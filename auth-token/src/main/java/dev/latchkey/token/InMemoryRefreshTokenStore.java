@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.PriorityQueue;
 
 /**
@@ -224,11 +225,15 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
-  public boolean revokeFamily(HashedId id) {
+  public Optional<EndedFamily> revokeFamily(HashedId id) {
     Objects.requireNonNull(id, "id");
     synchronized (lock) {
       pruneExpired(clock.instant());
-      return endIfLive(byToken.get(id));
+      Family family = byToken.get(id);
+      if (!endIfLive(family)) {
+        return Optional.empty();
+      }
+      return Optional.of(new EndedFamily(family.subject, family.id));
     }
   }
 

@@ -35,8 +35,9 @@ import java.util.Optional;
  * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
  * hash, and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing
  * of whose it is. Every access token names its family ({@link TokenService#issue(Principal,
- * String, Map)}), and ending a family by reuse, by {@link #logoutByAccessToken} or by {@link
- * #logoutEverywhere} also refuses the family's access tokens ({@link TokenService#revokeFamily}).
+ * String, Map)}), and ending a family by reuse, by {@link #logout}, by {@link
+ * #logoutByAccessToken} or by {@link #logoutEverywhere} also refuses the family's access tokens
+ * ({@link TokenService#revokeFamily}).
  * Built by {@link #builder}; thread-safe.
  *
  * <p><b>Nothing in flight survives a family's end.</b> A refresh whose rotation reached the store
@@ -217,15 +218,30 @@ public final class RefreshTokens {
   }
 
   /**
-   * Ends the family of a refresh token (logout). Access tokens already issued stay valid until
-   * they expire unless revoked through the token service or {@link #logoutByAccessToken}.
+   * Ends the family of a refresh token (logout) and refuses every access token of that family, on
+   * every node sharing the revocation list, in flight too (as {@link #logoutByAccessToken}).
    *
    * @return whether a live family was ended
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store or the revocation list could not be reached
+   *     (when only the revocation list failed, the family is ended all the same)
    */
   public boolean logout(String rawRefreshToken) {
     Optional<HashedId> id = OpaqueIds.parse(rawRefreshToken);
-    return id.isPresent() && store.revokeFamily(id.get());
+    if (id.isEmpty()) {
+      return false;
+    }
+    Optional<RefreshTokenStore.EndedFamily> ended = store.revokeFamily(id.get());
+    if (ended.isEmpty()) {
+      return false;
+    }
+    try {
+      // After the store: a rotation that beat the end started before this clock read.
+      revokeFamilyAccess(ended.get().subject(), ended.get().familyId());
+    } finally {
+      listener.onEvent(
+          new AuthEvent.LoggedOut(clock.instant(), ended.get().subject(), "refresh", false));
+    }
+    return true;
   }
 
   /**

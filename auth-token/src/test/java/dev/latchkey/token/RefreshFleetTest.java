@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two nodes sharing one refresh store and one revocation list, node B's clock 2 s ahead of node
- * A's (the fleet clock skew is 5 s): ending a family, by reuse, by logout with the bearer or by
- * "log out everywhere", refuses the family's access tokens on both nodes, including any a refresh
- * already under way mints afterwards.
+ * A's (the fleet clock skew is 5 s): ending a family, by reuse, by logout with the refresh token
+ * or the bearer, or by "log out everywhere", refuses the family's access tokens on both nodes,
+ * including any a refresh already under way mints afterwards.
  */
 class RefreshFleetTest {
   static final Principal ALICE = Principal.of("alice", Set.of("user"));
@@ -119,6 +119,43 @@ class RefreshFleetTest {
     assertThat(nodeA.logoutByAccessToken(second.accessToken())).isFalse();
     assertThat(nodeA.logoutByAccessToken("not.a.token")).isFalse();
     assertThat(nodeA.logoutByAccessToken(accessA.issue(ALICE).value())).isFalse();
+  }
+
+  @Test
+  void logoutWithTheRefreshTokenEndsItsFamilyAndItsAccessTokensOnEveryNode() {
+    RefreshTokens.TokenPair first = nodeA.login(ALICE);
+    RefreshTokens.TokenPair second = refreshed(nodeB.refresh(first.refreshToken()));
+    RefreshTokens.TokenPair otherFamily = nodeA.login(ALICE);
+
+    assertThat(nodeA.logout(second.refreshToken())).isTrue();
+
+    assertThat(((RefreshTokens.Result.Refused) nodeB.refresh(second.refreshToken())).reason())
+        .isEqualTo(Reason.INVALID_CREDENTIALS);
+    refusedEverywhere(first.accessToken());
+    refusedEverywhere(second.accessToken());
+    acceptedEverywhere(otherFamily.accessToken());
+    assertThat(nodeA.logout(second.refreshToken())).isFalse();
+  }
+
+  /**
+   * The interleaving: node B's refresh rotates, then blocks inside {@code issue()}; node A logs
+   * out with the refresh token the rotation consumed; node B then mints 4 s later on a clock 2 s
+   * ahead. The minted token names the ended family, inside the entry's cover ({@code
+   * maxIssueDelay} past node A's clock at the end), so it is refused on both nodes.
+   */
+  @Test
+  void refreshBlockedInsideIssueWhileLogoutRunsHandsOutNothingThatVerifies() throws Exception {
+    String refreshToken = nodeA.login(ALICE).refreshToken();
+    GatedIssue gate = new GatedIssue(accessB);
+    RefreshTokens blockedNode = RefreshTokens.builder(gate, store).clock(clockB).build();
+
+    Future<RefreshTokens.Result> inFlight = pool.submit(() -> blockedNode.refresh(refreshToken));
+    assertThat(gate.entered.await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(nodeA.logout(refreshToken)).isTrue();
+    advance(Duration.ofSeconds(4));
+    gate.release.countDown();
+
+    refusedEverywhere(refreshed(inFlight.get(10, TimeUnit.SECONDS)).accessToken());
   }
 
   /**

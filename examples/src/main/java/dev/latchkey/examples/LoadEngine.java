@@ -161,11 +161,21 @@ final class LoadEngine {
   private final Config config;
   private final User[] users;
   private final Set<String> honouredRefresh = ConcurrentHashMap.newKeySet();
+  private static final int RECENT_UNAVAILABLE = 16;
   private final Map<String, LongAdder> byKind = new ConcurrentHashMap<>();
   private final LongAdder operations = new LongAdder();
   private final LongAdder errors = new LongAdder();
   private final LongAdder violations = new LongAdder();
   private final LongAdder unavailable = new LongAdder();
+  private final Map<String, LongAdder> unavailableByKind = new ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentLinkedDeque<String> recentUnavailable =
+      new java.util.concurrent.ConcurrentLinkedDeque<>();
+  /** The operation each worker is running, to say which kind an UNAVAILABLE answer was. */
+  private final ThreadLocal<String> currentKind = ThreadLocal.withInitial(() -> "management");
+  private final LongAdder slowUnavailable = new LongAdder();
+  private volatile long slowUnavailableNanos = Long.MAX_VALUE;
+  /** How long this worker's last timed call took, for the UNAVAILABLE diagnosis. */
+  private final ThreadLocal<Long> lastCallNanos = ThreadLocal.withInitial(() -> 0L);
   private final LongAdder lost = new LongAdder();
   private final LongAccumulator maxUnavailableNanos = new LongAccumulator(Math::max, 0);
   private final LongAccumulator maxCallNanos = new LongAccumulator(Math::max, 0);
@@ -197,6 +207,20 @@ final class LoadEngine {
    */
   void faultEnded() {
     faultEndedNanos = System.nanoTime();
+  }
+
+  /**
+   * From now on, counts apart the UNAVAILABLE answers whose call took at least {@code took}: with
+   * the client timeout there, those are calls that gave up waiting (a stalled machine or server),
+   * the others a store that answered an error (refused, not recovered).
+   */
+  void countSlowUnavailableFrom(Duration took) {
+    slowUnavailableNanos = took.toNanos();
+  }
+
+  /** UNAVAILABLE answers so far whose call took at least {@link #countSlowUnavailableFrom}. */
+  long slowUnavailableSoFar() {
+    return slowUnavailable.sum();
   }
 
   /** The counters so far, for a caller watching a run from another thread. */
@@ -280,10 +304,12 @@ final class LoadEngine {
       }
       try {
         Node node = fleet.nodes().get(rnd.nextInt(fleet.nodes().size()));
+        currentKind.set("other");
+        lastCallNanos.set(0L);
         step(user, node, rnd);
       } catch (StoreUnavailableException e) {
         // A management call (login, logout, sessionsOf...) could not reach the store: fail closed.
-        unavailable.increment();
+        unavailable(e.getMessage() + " (" + rootCause(e) + ") at " + where(e));
         user.forgetUncertain();
       } catch (RuntimeException e) {
         error(user, "unexpected " + e + " at " + where(e));
@@ -365,7 +391,7 @@ final class LoadEngine {
       } else {
         AuthResult.Failure f = ((SessionCheck.Rejected) check).failure();
         if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
-          unavailable.increment();
+          unavailable(f.detail());
         } else if (!nearOrPast(s.expiresAt)) {
           refused(user, "live session", f, true);
           user.sessions.remove(s);
@@ -402,7 +428,7 @@ final class LoadEngine {
       } else {
         AuthResult.Failure f = (AuthResult.Failure) result;
         if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
-          unavailable.increment();
+          unavailable(f.detail());
         } else if (!nearOrPast(p.tokens.accessTokenExpiresAt())) {
           refused(user, "live access token (issued " + (p.issuedMillis - user.revokeAllMillis)
               + " ms after the last revokeAll returned)", f, true);
@@ -460,7 +486,7 @@ final class LoadEngine {
     } else {
       RefreshTokens.Result.Refused f = (RefreshTokens.Result.Refused) result;
       if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
-        unavailable.increment();
+        unavailable(f.detail());
         // Redis may have rotated it before the answer was lost: its state is unknown now.
         user.pairs.remove(p);
       } else if (f.reason() == AuthResult.Reason.LOCKED) {
@@ -501,7 +527,7 @@ final class LoadEngine {
       }
     }
     if (reason == AuthResult.Reason.UNAVAILABLE) {
-      unavailable.increment();
+      unavailable("");
     }
   }
 
@@ -598,7 +624,7 @@ final class LoadEngine {
     if (result.succeeded()) {
       violation("unknown user logged in");
     } else if (((AuthResult.Failure) result).reason() == AuthResult.Reason.UNAVAILABLE) {
-      unavailable.increment();
+      unavailable("");
     }
   }
 
@@ -607,7 +633,7 @@ final class LoadEngine {
 
   private void refused(User user, String what, AuthResult.Failure f, boolean mayBeLost) {
     if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
-      unavailable.increment();
+      unavailable(f.detail());
     } else if (!config.strict() && mayBeLost) {
       // A Redis that restarted empty lost it: expected during faults, never a wrong success.
       lost.increment();
@@ -648,6 +674,44 @@ final class LoadEngine {
 
   private void count(String kind) {
     byKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    currentKind.set(kind);
+  }
+
+  /** Counts an UNAVAILABLE answer, by the kind of operation this thread is running. */
+  private void unavailable(String detail) {
+    unavailable.increment();
+    String kind = currentKind.get();
+    unavailableByKind.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    if (lastCallNanos.get() >= slowUnavailableNanos) {
+      slowUnavailable.increment();
+    }
+    // How long the failing call took tells a client timeout (at least the timeout) from a store
+    // that answered an error at once.
+    recentUnavailable.addLast("t=" + millisSince(startNanos) + "ms " + kind + " (call took "
+        + lastCallNanos.get() / 1_000_000 + " ms)" + (detail.isEmpty() ? "" : ": " + detail));
+    while (recentUnavailable.size() > RECENT_UNAVAILABLE) {
+      recentUnavailable.pollFirst();
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable c = e;
+    while (c.getCause() != null && c.getCause() != c) {
+      c = c.getCause();
+    }
+    return c.getClass().getSimpleName() + ": " + c.getMessage();
+  }
+
+  /** UNAVAILABLE answers so far, by kind of operation. */
+  Map<String, Long> unavailableByKindSoFar() {
+    Map<String, Long> kinds = new java.util.TreeMap<>();
+    unavailableByKind.forEach((k, v) -> kinds.put(k, v.sum()));
+    return kinds;
+  }
+
+  /** The last {@value #RECENT_UNAVAILABLE} UNAVAILABLE answers: when, which kind, and why. */
+  List<String> recentUnavailable() {
+    return List.copyOf(recentUnavailable);
   }
 
   private static boolean nearOrPast(Instant expiresAt) {
@@ -664,6 +728,7 @@ final class LoadEngine {
     T result = call.get();
     long took = System.nanoTime() - t0;
     maxCallNanos.accumulate(took);
+    lastCallNanos.set(took);
     boolean unavailableAnswer =
         (result instanceof AuthResult.Failure f && f.reason() == AuthResult.Reason.UNAVAILABLE)
             || (result instanceof SessionCheck.Rejected r
@@ -684,7 +749,9 @@ final class LoadEngine {
       maxCallNanos.accumulate(System.nanoTime() - t0);
       return result;
     } catch (StoreUnavailableException e) {
-      maxUnavailableNanos.accumulate(System.nanoTime() - t0);
+      long took = System.nanoTime() - t0;
+      maxUnavailableNanos.accumulate(took);
+      lastCallNanos.set(took);
       throw e;
     }
   }

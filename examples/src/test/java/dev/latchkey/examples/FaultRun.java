@@ -29,6 +29,10 @@ final class FaultRun implements AutoCloseable {
    * longest resubscription backoff (1 s) and the resync, with a margin for a loaded machine.
    */
   static final Duration DATA_LOSS_BOUND = Duration.ofMillis(300 + 1_000 + 700);
+  /** A call this long or longer gave up at the client timeout (less a margin for the timer). */
+  static final Duration SLOW_CALL = TIMEOUT.multipliedBy(9).dividedBy(10);
+  /** How many calls after recovery may give up at the client timeout on a stalled machine. */
+  static final long STALLS_ALLOWED = 20;
   /** How long the nodes may take to serve again once Redis is back. */
   static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
 
@@ -46,6 +50,7 @@ final class FaultRun implements AutoCloseable {
         Duration.ofMillis(100)).withRevocationBound(DATA_LOSS_BOUND);
     this.engine = new LoadEngine(fleet, new LoadEngine.Config(duration, Long.MAX_VALUE, 50, 6, 3,
         Duration.ofSeconds(1), false));
+    engine.countSlowUnavailableFrom(SLOW_CALL);
     this.task = new FutureTask<>(engine::run);
     this.thread = new Thread(task, "fault-run");
   }
@@ -107,10 +112,45 @@ final class FaultRun implements AutoCloseable {
     assertThat(r.maxUnavailableMillis()).as(shown).isLessThanOrEqualTo(FAIL_BOUND.toMillis());
   }
 
-  /** Asserts that no UNAVAILABLE came after {@code mark} once the run settled. */
-  static void assertNoUnavailableAfter(long mark, LoadEngine.Report r) {
-    assertThat(r.unavailable()).as("UNAVAILABLE after recovery: " + r.summary())
-        .isEqualTo(mark);
+  /**
+   * Where a run stood once it settled after a fault.
+   *
+   * @param unavailable the UNAVAILABLE answers so far
+   * @param slow those of them whose call took at least {@link #SLOW_CALL}
+   * @param byKind the UNAVAILABLE answers so far by kind of operation
+   */
+  record Mark(long unavailable, long slow, Map<String, Long> byKind) {}
+
+  /** Where the run stands now. */
+  Mark mark() {
+    return new Mark(engine.unavailableSoFar(), engine.slowUnavailableSoFar(),
+        engine.unavailableByKindSoFar());
+  }
+
+  /**
+   * Asserts that no store answered UNAVAILABLE after {@code mark}, saying when one did which kinds
+   * of operation answered it and the last ones' causes and durations. An answer whose call gave up
+   * at the client timeout ({@link #SLOW_CALL} or longer) is a stalled machine, not a store that has
+   * not recovered: a loaded machine (a load average of 20 on two cores) may stall a call that
+   * long. Those are allowed, up to {@link #STALLS_ALLOWED}; an answer that came faster is a store
+   * that answered an error with Redis back (a refused connection, a missing script, a stale pooled
+   * connection), and fails the run.
+   */
+  void assertNoUnavailableAfter(Mark mark, LoadEngine.Report r) {
+    Map<String, Long> after = new java.util.TreeMap<>();
+    engine.unavailableByKindSoFar().forEach((kind, n) -> {
+      long more = n - mark.byKind().getOrDefault(kind, 0L);
+      if (more > 0) {
+        after.put(kind, more);
+      }
+    });
+    long slow = engine.slowUnavailableSoFar() - mark.slow();
+    long all = r.unavailable() - mark.unavailable();
+    String shown = "UNAVAILABLE after recovery: " + all + " (" + slow + " at the client timeout) "
+        + r.summary() + "\n  after recovery by kind: " + after + "\n  last ones:\n    "
+        + String.join("\n    ", engine.recentUnavailable());
+    assertThat(all - slow).as(shown).isZero();
+    assertThat(slow).as(shown).isLessThanOrEqualTo(STALLS_ALLOWED);
   }
 
   static boolean refused(AuthResult result) {

@@ -38,8 +38,9 @@ class LoadDuringRedisFaultsTest {
   @Test
   void redisKilledMidRunFailsClosedAndServiceReturnsWhenItIsBack() throws Exception {
     LoadEngine.Report report;
-    long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
+    FaultRun.Mark mark;
+    FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
+    try (run) {
       REDIS.kill();
       run.awaitUnavailable();
       // Down for a while under load: every call on both nodes fails, closed.
@@ -54,14 +55,15 @@ class LoadDuringRedisFaultsTest {
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
-    FaultRun.assertNoUnavailableAfter(mark, report);
+    run.assertNoUnavailableAfter(mark, report);
   }
 
   @Test
   void redisRestartedEmptyKeepsRevocationsAndLosesOnlySessions() throws Exception {
     LoadEngine.Report report;
-    long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
+    FaultRun.Mark mark;
+    FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
+    try (run) {
       LoadEngine.Node a = run.fleet.nodes().get(0);
       LoadEngine.Node b = run.fleet.nodes().get(1);
       String revoked = a.tokens().issue(Principal.of("mallory", Set.of("user"))).value();
@@ -87,15 +89,16 @@ class LoadDuringRedisFaultsTest {
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
-    FaultRun.assertNoUnavailableAfter(mark, report);
+    run.assertNoUnavailableAfter(mark, report);
   }
 
   @Test
   void pausedRedisAnswersUnavailableWithinTheTimeoutAndServiceReturnsOnResume()
       throws Exception {
     LoadEngine.Report report;
-    long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
+    FaultRun.Mark mark;
+    FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
+    try (run) {
       REDIS.pause();
       run.awaitUnavailable();
       FaultRun.await(Duration.ofSeconds(10), () -> run.engine.unavailableSoFar() > 50,
@@ -109,14 +112,15 @@ class LoadDuringRedisFaultsTest {
     FaultRun.assertHeld(report);
     // Paused, not restarted: nothing was lost.
     assertThat(report.lost()).as(report.summary()).isZero();
-    FaultRun.assertNoUnavailableAfter(mark, report);
+    run.assertNoUnavailableAfter(mark, report);
   }
 
   /**
-   * The UNAVAILABLE count once recovered and settled: a pooled connection that died with the old
-   * server fails the one call that next borrows it, so wait until a second passes without any.
+   * Where the run stands once recovered and settled: a pooled connection that died with the old
+   * server fails the one call that next borrows it, so wait until a second passes without any
+   * UNAVAILABLE.
    */
-  static long settled(FaultRun run) {
+  static FaultRun.Mark settled(FaultRun run) {
     long[] last = {run.engine.unavailableSoFar(), System.nanoTime()};
     FaultRun.await(Duration.ofSeconds(10), () -> {
       long now = run.engine.unavailableSoFar();
@@ -126,6 +130,6 @@ class LoadDuringRedisFaultsTest {
       }
       return System.nanoTime() - last[1] > Duration.ofSeconds(1).toNanos();
     }, "no UNAVAILABLE for a second after recovery");
-    return last[0];
+    return run.mark();
   }
 }

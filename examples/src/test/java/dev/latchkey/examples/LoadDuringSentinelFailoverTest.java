@@ -25,8 +25,9 @@ class LoadDuringSentinelFailoverTest {
         + RedisSentinelFixture.MASTER;
     int replicaPort = SENTINEL.replica().port();
     LoadEngine.Report report;
-    long mark;
-    try (FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start()) {
+    FaultRun.Mark mark;
+    FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
+    try (run) {
       LoadEngine.Node a = run.fleet.nodes().get(0);
       LoadEngine.Node b = run.fleet.nodes().get(1);
       String revoked = a.tokens().issue(Principal.of("mallory", Set.of("user"))).value();
@@ -46,6 +47,6 @@ class LoadDuringSentinelFailoverTest {
     }
     System.out.println(report.summary());
     FaultRun.assertHeld(report);
-    FaultRun.assertNoUnavailableAfter(mark, report);
+    run.assertNoUnavailableAfter(mark, report);
   }
 }
