@@ -1,11 +1,14 @@
 package dev.latchkey.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What anyone can compute from a user name without a secret: the common unkeyed digests of it, in
@@ -58,6 +61,22 @@ public final class UnkeyedHashes {
       }
     }
     return n;
+  }
+
+  /**
+   * Asserts that the tags {@code shardFor} gives 32 subjects are well-formed and carry no unkeyed
+   * hash of them: one may match a plain hash's first characters by chance (1 in 2^18 each), never
+   * all of them.
+   */
+  public static void assertTagsCarryNoUnkeyedHash(Function<String, String> shardFor) {
+    int matches = 0;
+    for (int i = 0; i < 32; i++) {
+      String subject = "user-" + i;
+      String tag = shardFor.apply(subject);
+      assertThat(OpaqueIds.generateInShard(tag)).endsWith("." + tag);
+      matches += matches(subject, tag);
+    }
+    assertThat(matches).isLessThanOrEqualTo(1);
   }
 
   /** The tag at the end of a raw opaque id: what follows its last dot. */
