@@ -10,7 +10,6 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -25,31 +24,11 @@ class RevokeAllUnderSkewTest {
 
   /** A list whose not-before writes take {@code millis(n)} of the clock's time, n counting from 0. */
   private RevocationList slow(java.util.function.IntFunction<Long> millis) {
-    return new RevocationList() {
-      @Override
-      public void revokeToken(String i, String t, String s, Instant iat, Instant exp) {
-        list.revokeToken(i, t, s, iat, exp);
-      }
-
-      @Override
-      public void revokeFamily(String s, String f, Instant before, Instant until) {
-        list.revokeFamily(s, f, before, until);
-      }
-
+    return new ForwardingRevocationList(list) {
       @Override
       public void revokeSubject(String s, Instant before, Instant until) {
-        list.revokeSubject(s, before, until);
+        super.revokeSubject(s, before, until);
         clock.advance(Duration.ofMillis(millis.apply(writes.getAndIncrement())));
-      }
-
-      @Override
-      public boolean isRevoked(String i, String t, String s, String f, Instant iat) {
-        return list.isRevoked(i, t, s, f, iat);
-      }
-
-      @Override
-      public Optional<Instant> notBefore(String s) {
-        return list.notBefore(s);
       }
     };
   }
