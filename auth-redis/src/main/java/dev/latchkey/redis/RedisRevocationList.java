@@ -78,6 +78,23 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   /** Heartbeats between two reads of the topology (CLUSTER SHARDS), on a Cluster. */
   private static final int BEATS_PER_TOPOLOGY_CHECK = 20;
 
+  /**
+   * A subject's not-before merged with the one stored ({@code <not-before ms>:<retain-until ms>}),
+   * the later of each part winning: the one rule by which an earlier cut-off never replaces a later.
+   */
+  private static final String LATER_CUTOFF =
+      """
+      local function later(stored, nbf, keep)
+        if stored then
+          local onbf, okeep = string.match(stored, '^(%d+):(%d+)$')
+          onbf, okeep = tonumber(onbf), tonumber(okeep)
+          if onbf and onbf > nbf then nbf = onbf end
+          if okeep and okeep > keep then keep = okeep end
+        end
+        return nbf, keep
+      end
+      """;
+
   private static final RedisCalls.Script REVOKE_TOKEN =
       Lua.script(
           """
@@ -98,7 +115,8 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
    */
   private static final RedisCalls.Script REVOKE_BOUNDED =
       Lua.script(
-          """
+          LATER_CUTOFF
+              + """
           local now, exp, nbf = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])
           redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
           local old = tonumber(redis.call('GET', KEYS[1]))
@@ -112,13 +130,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
             return 1
           end
           local keep = exp
-          local s = redis.call('GET', KEYS[2])
-          if s then
-            local onbf, okeep = string.match(s, '^(%d+):(%d+)$')
-            onbf, okeep = tonumber(onbf), tonumber(okeep)
-            if onbf and onbf > nbf then nbf = onbf end
-            if okeep and okeep > keep then keep = okeep end
-          end
+          nbf, keep = later(redis.call('GET', KEYS[2]), nbf, keep)
           local v = ms(nbf) .. ':' .. ms(keep)
           redis.call('SET', KEYS[2], v, 'PX', ttl(keep - now))
           redis.call('PUBLISH', ARGV[3], 's ' .. v .. ' ' .. KEYS[2])
@@ -127,15 +139,10 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
   private static final RedisCalls.Script REVOKE_SUBJECT =
       Lua.script(
-          """
+          LATER_CUTOFF
+              + """
           local now, nbf, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-          local old = redis.call('GET', KEYS[1])
-          if old then
-            local onbf, okeep = string.match(old, '^(%d+):(%d+)$')
-            onbf, okeep = tonumber(onbf), tonumber(okeep)
-            if onbf and onbf > nbf then nbf = onbf end
-            if okeep and okeep > keep then keep = okeep end
-          end
+          nbf, keep = later(redis.call('GET', KEYS[1]), nbf, keep)
           if keep <= now then return 0 end
           local v = ms(nbf) .. ':' .. ms(keep)
           redis.call('SET', KEYS[1], v, 'PX', ttl(keep - now))
