@@ -47,7 +47,7 @@ import org.mindrot.jbcrypt.BCrypt;
  *
  * <p>Immutable and safe for concurrent use.
  */
-public final class BcryptPasswordHasher implements PasswordHasher {
+final class BcryptPasswordHasher implements PasswordHasher {
   /** The cost of {@link #create()}. */
   public static final int DEFAULT_COST = 12;
   /** The lowest cost bCrypt defines; use it in tests only. */
@@ -102,7 +102,7 @@ public final class BcryptPasswordHasher implements PasswordHasher {
   }
 
   /** A hasher at {@link #DEFAULT_COST}. */
-  public static BcryptPasswordHasher create() {
+  static BcryptPasswordHasher create() {
     return withCost(DEFAULT_COST);
   }
 
@@ -112,7 +112,7 @@ public final class BcryptPasswordHasher implements PasswordHasher {
    * @throws IllegalArgumentException if {@code cost} is outside {@value #MIN_COST}..{@value
    *     #MAX_COST}
    */
-  public static BcryptPasswordHasher withCost(int cost) {
+  static BcryptPasswordHasher withCost(int cost) {
     return withCost(cost, JBCRYPT);
   }
 

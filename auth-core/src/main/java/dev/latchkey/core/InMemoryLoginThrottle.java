@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * than the policy allows however many arrive at once. Never throws {@link
  * StoreUnavailableException}.
  */
-public final class InMemoryLoginThrottle implements LoginThrottle {
+final class InMemoryLoginThrottle implements LoginThrottle {
   /** Default of {@link Builder#maxEntries}. */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
   /** Prune expired counters every this many reservations, even when far from the cap. */
@@ -57,7 +57,7 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
   }
 
   /** A builder for a throttle under {@code policy}, on the system UTC clock by default. */
-  public static Builder builder(ThrottlePolicy policy) {
+  static Builder builder(ThrottlePolicy policy) {
     return new Builder(Objects.requireNonNull(policy, "policy"));
   }
 
@@ -192,7 +192,7 @@ public final class InMemoryLoginThrottle implements LoginThrottle {
   }
 
   /** Configures an {@link InMemoryLoginThrottle}; not safe for concurrent use. */
-  public static final class Builder {
+  static final class Builder {
     private final ThrottlePolicy policy;
     private Clock clock = Clock.systemUTC();
     private int maxEntries = DEFAULT_MAX_ENTRIES;

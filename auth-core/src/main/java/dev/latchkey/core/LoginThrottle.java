@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +24,17 @@ import java.util.Optional;
  * Implementations must be safe for concurrent use.
  */
 public interface LoginThrottle {
+
+  /**
+   * A throttle for one process, holding its counters in memory (at most 100,000 names and as many
+   * addresses; the oldest are dropped first). A fleet shares one throttle on Redis instead.
+   *
+   * @param clock the clock windows and locks are measured by
+   */
+  static LoginThrottle inMemory(ThrottlePolicy policy, Clock clock) {
+    Objects.requireNonNull(policy, "policy");
+    return InMemoryLoginThrottle.builder(policy).clock(clock).build();
+  }
 
   /**
    * Reserves one attempt for {@code loginName} from {@code clientAddress}, atomically: when neither

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import dev.latchkey.core.internal.CsrfTokens;
 
 /**
  * A same-origin check for state-changing requests, from the {@code Sec-Fetch-Site} and {@code

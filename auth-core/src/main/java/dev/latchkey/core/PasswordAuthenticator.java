@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The password strategy: checks {@link PasswordCredentials} against a {@link UserDirectory} with a

@@ -17,7 +17,7 @@
  * dev.latchkey.core.LoginThrottle} ({@link dev.latchkey.core.InMemoryLoginThrottle} here). The HTTP
  * helpers need no web framework: {@link dev.latchkey.core.SetCookie} and {@link
  * dev.latchkey.core.Cookies} write and read cookies, {@link dev.latchkey.core.BearerHeader} parses
- * {@code Authorization: Bearer}, {@link dev.latchkey.core.CsrfTokens} and {@link
+ * {@code Authorization: Bearer}, {@link dev.latchkey.core.internal.CsrfTokens} and {@link
  * dev.latchkey.core.OriginCheck} guard state-changing requests.
  *
  * <p>Every time-dependent type takes a {@link java.time.Clock}. Raw secrets (passwords, session

@@ -9,6 +9,9 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.internal.OpaqueIdsPropertiesTest;
 
 /**
  * {@link AuthenticatorChain} with arbitrary credentials of registered, unregistered and null types,

@@ -16,6 +16,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.RefreshRecord;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The behaviour every {@link RefreshTokenStore} must have, through the SPI only. An

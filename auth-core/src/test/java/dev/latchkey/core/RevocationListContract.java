@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.spi.RevocationList;
 
 /**
  * The behaviour every {@link RevocationList} must have, through the SPI only. An implementation's

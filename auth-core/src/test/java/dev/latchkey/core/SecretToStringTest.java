@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.internal.CsrfTokens;
 
 /** Every type that holds a secret keeps it out of {@code toString()}. */
 class SecretToStringTest {

@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
+import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * What anyone can compute from a user name without a secret: the common unkeyed digests of it, in

@@ -10,6 +10,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionTouch;
+import dev.latchkey.core.internal.CsrfTokens;
+import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The small decisions in auth-core's values and services that decide whether someone is

@@ -1,7 +1,7 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.HashedId;
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.util.Objects;
 
 /**

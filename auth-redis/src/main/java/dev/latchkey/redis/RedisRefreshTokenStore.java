@@ -1,10 +1,10 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.HashedId;
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.RefreshRecord;
-import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.spi.RefreshRecord;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

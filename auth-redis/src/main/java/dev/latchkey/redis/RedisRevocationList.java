@@ -1,6 +1,6 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;

@@ -1,10 +1,10 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.HashedId;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.SessionRecord;
-import dev.latchkey.core.SessionStore;
-import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.core.spi.SessionTouch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,9 +1,9 @@
 package dev.latchkey.redis;
 
 import dev.latchkey.core.LoginThrottle;
-import dev.latchkey.core.RefreshTokenStore;
-import dev.latchkey.core.RevocationList;
-import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import java.time.Clock;

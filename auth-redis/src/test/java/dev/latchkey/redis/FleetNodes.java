@@ -1,6 +1,6 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.SigningAlgorithm;

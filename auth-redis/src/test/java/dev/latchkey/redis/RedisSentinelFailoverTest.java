@@ -2,13 +2,13 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.RevocationList;
-import dev.latchkey.core.SessionRecord;
-import dev.latchkey.core.SessionStore;
-import dev.latchkey.core.SessionStore.CapPolicy;
-import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.core.spi.SessionStore.CapPolicy;
+import dev.latchkey.core.spi.SessionTouch;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import java.time.Duration;

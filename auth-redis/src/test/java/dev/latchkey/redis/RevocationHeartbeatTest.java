@@ -2,12 +2,12 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.SessionRecord;
-import dev.latchkey.core.SessionStore;
-import dev.latchkey.core.SessionStore.CapPolicy;
-import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.core.spi.SessionStore.CapPolicy;
+import dev.latchkey.core.spi.SessionTouch;
 import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Properties;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.LoginThrottle;
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.RefreshTokenStoreContract;
 import dev.latchkey.core.TestClock;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.SessionStoreContract;
 import dev.latchkey.core.TestClock;
 import java.util.UUID;

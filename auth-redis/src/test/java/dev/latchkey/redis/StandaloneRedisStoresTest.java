@@ -2,10 +2,10 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.RevocationList;
-import dev.latchkey.core.SessionRecord;
-import dev.latchkey.core.SessionStore;
-import dev.latchkey.core.SessionStore.CapPolicy;
+import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

@@ -6,10 +6,10 @@ import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import com.github.benmanes.caffeine.cache.Ticker;
-import dev.latchkey.core.HashedId;
-import dev.latchkey.core.SessionRecord;
-import dev.latchkey.core.SessionStore;
-import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.core.spi.SessionTouch;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ import java.util.concurrent.ConcurrentMap;
  * <p>Thread-safe. Never throws {@link dev.latchkey.core.StoreUnavailableException}: memory is
  * always reachable.
  */
-public final class InMemorySessionStore implements SessionStore {
+final class InMemorySessionStore implements SessionStore {
   // A power of two, so a stripe is chosen with a mask. 64 locks serialize only subjects that
   // collide, and a fixed array cannot leak as a map of per-subject locks could.
   private static final int STRIPES = 64;
@@ -79,12 +79,12 @@ public final class InMemorySessionStore implements SessionStore {
   }
 
   /** A builder with a maximum size of 1,000,000 sessions and the system UTC clock. */
-  public static Builder builder() {
+  static Builder builder() {
     return new Builder();
   }
 
   /** Builds an {@link InMemorySessionStore}. Not thread-safe; build once. */
-  public static final class Builder {
+  static final class Builder {
     private long maximumSize = 1_000_000;
     private Clock clock = Clock.systemUTC();
 

@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * The outcome of {@link SessionManager#login}: a {@link Created} session with its raw id, or a
  * {@link Refused} login because the subject holds the most sessions it may and the cap policy is
- * {@link dev.latchkey.core.SessionStore.CapPolicy#REFUSE_NEW}.
+ * {@link dev.latchkey.core.spi.SessionStore.CapPolicy#REFUSE_NEW}.
  *
  * <pre>{@code
  * LoginOutcome outcome = manager.login(principal, Map.of("user-agent", userAgent));
@@ -30,7 +30,7 @@ public sealed interface LoginOutcome permits LoginOutcome.Created, LoginOutcome.
    * @param id the raw session id, for the cookie
    * @param session the session's non-secret data
    * @param endedHandles handles of the subject's oldest sessions ended to make room under {@link
-   *     dev.latchkey.core.SessionStore.CapPolicy#END_OLDEST}; usually empty
+   *     dev.latchkey.core.spi.SessionStore.CapPolicy#END_OLDEST}; usually empty
    */
   record Created(String id, SessionInfo session, List<String> endedHandles)
       implements LoginOutcome {

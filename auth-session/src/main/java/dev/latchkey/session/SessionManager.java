@@ -5,14 +5,14 @@ import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Authenticator;
-import dev.latchkey.core.HashedId;
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
-import dev.latchkey.core.SessionRecord;
-import dev.latchkey.core.SessionStore;
-import dev.latchkey.core.SessionStore.CapPolicy;
-import dev.latchkey.core.SessionTouch;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.core.spi.SessionStore.CapPolicy;
+import dev.latchkey.core.spi.SessionTouch;
 import dev.latchkey.core.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
@@ -106,6 +106,27 @@ public final class SessionManager {
     this.hasListener = b.listener != null;
     this.listener = hasListener ? AuthListener.guarded(b.listener) : AuthListener.none();
     this.authenticator = new SessionAuthenticator(this);
+  }
+
+  /**
+   * A session store for one process, holding at most 1,000,000 sessions in memory (the least
+   * recently used go first when it is full). Give the same store to every manager that must see
+   * the same sessions; a fleet shares a Redis store instead.
+   *
+   * @param clock the clock expiry is measured by; give the managers the same one
+   */
+  public static SessionStore inMemoryStore(Clock clock) {
+    return InMemorySessionStore.builder().clock(clock).build();
+  }
+
+  /**
+   * An in-memory session store holding at most {@code maximumSessions} sessions.
+   *
+   * @throws IllegalArgumentException when {@code maximumSessions} is below 1
+   * @see #inMemoryStore(Clock)
+   */
+  public static SessionStore inMemoryStore(Clock clock, long maximumSessions) {
+    return InMemorySessionStore.builder().clock(clock).maximumSize(maximumSessions).build();
   }
 
   /**

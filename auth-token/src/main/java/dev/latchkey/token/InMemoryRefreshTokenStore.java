@@ -1,9 +1,9 @@
 package dev.latchkey.token;
 
-import dev.latchkey.core.HashedId;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.RefreshRecord;
-import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.spi.RefreshRecord;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
@@ -34,9 +34,9 @@ import java.util.PriorityQueue;
  * with {@link StoreUnavailableException} (fail closed): another user's live family is never
  * dropped. Thread-safe.
  */
-public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
+final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   /** The default bound on held families, ended ones included. */
-  public static final long DEFAULT_MAXIMUM_FAMILIES = 250_000;
+  static final long DEFAULT_MAXIMUM_FAMILIES = 250_000;
 
   private static final class Family {
     final String id;
@@ -85,7 +85,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   /** A store of at most {@value #DEFAULT_MAXIMUM_FAMILIES} families, on {@code clock}. */
-  public static InMemoryRefreshTokenStore create(Clock clock) {
+  static InMemoryRefreshTokenStore create(Clock clock) {
     return new InMemoryRefreshTokenStore(clock, DEFAULT_MAXIMUM_FAMILIES);
   }
 
@@ -94,7 +94,7 @@ public final class InMemoryRefreshTokenStore implements RefreshTokenStore {
    *
    * @throws IllegalArgumentException when {@code maximumFamilies} is below 1
    */
-  public static InMemoryRefreshTokenStore create(Clock clock, long maximumFamilies) {
+  static InMemoryRefreshTokenStore create(Clock clock, long maximumFamilies) {
     return new InMemoryRefreshTokenStore(clock, maximumFamilies);
   }
 

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,12 +33,12 @@ import java.util.function.Predicate;
  * and, as collateral, that subject's older tokens, and never evicts or refuses anything of another
  * subject. Not-befores themselves are one per subject and count towards neither bound. Thread-safe.
  */
-public final class InMemoryRevocationList implements RevocationList {
+final class InMemoryRevocationList implements RevocationList {
   /** The default bound on held token and family entries, all subjects together. */
-  public static final long DEFAULT_MAXIMUM_ENTRIES = 1_000_000;
+  static final long DEFAULT_MAXIMUM_ENTRIES = 1_000_000;
 
   /** The default bound on held token and family entries of one subject. */
-  public static final int DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT = 1_000;
+  static final int DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT = 1_000;
 
   private record TokenKey(String issuer, String tokenId) {}
 
@@ -166,7 +166,7 @@ public final class InMemoryRevocationList implements RevocationList {
   }
 
   /** A list with the default bounds, timed by {@code clock}. */
-  public static InMemoryRevocationList create(Clock clock) {
+  static InMemoryRevocationList create(Clock clock) {
     return new InMemoryRevocationList(
         clock, DEFAULT_MAXIMUM_ENTRIES, DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT);
   }
@@ -176,7 +176,7 @@ public final class InMemoryRevocationList implements RevocationList {
    *
    * @throws IllegalArgumentException when {@code maximumEntries} is below 1
    */
-  public static InMemoryRevocationList create(Clock clock, long maximumEntries) {
+  static InMemoryRevocationList create(Clock clock, long maximumEntries) {
     return new InMemoryRevocationList(clock, maximumEntries, DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT);
   }
 
@@ -186,7 +186,7 @@ public final class InMemoryRevocationList implements RevocationList {
    *
    * @throws IllegalArgumentException when a bound is below 1
    */
-  public static InMemoryRevocationList create(
+  static InMemoryRevocationList create(
       Clock clock, long maximumEntries, int maximumEntriesPerSubject) {
     return new InMemoryRevocationList(clock, maximumEntries, maximumEntriesPerSubject);
   }

@@ -11,7 +11,7 @@ import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.BearerToken;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TokenService;
 import java.math.BigDecimal;
@@ -144,6 +144,28 @@ public final class JwtTokenService implements TokenService {
       this.headerPrefix = null;
       this.knownHeaders = new KnownHeader[0];
     }
+  }
+
+  /**
+   * A revocation list for one process, in memory: at most 1,000,000 entries in all and 1,000 per
+   * subject (a subject's further revocations fold into its not-before time, so nothing is ever
+   * forgotten early). Give the same list to every service that must see the same revocations; a
+   * fleet shares a Redis list instead. {@link Builder#build()} makes one when none is given.
+   *
+   * @param clock the clock entry lifetimes are measured by
+   */
+  public static RevocationList inMemoryRevocationList(Clock clock) {
+    return InMemoryRevocationList.create(clock);
+  }
+
+  /**
+   * An in-memory revocation list holding about {@code maximumEntries} entries in all.
+   *
+   * @throws IllegalArgumentException when {@code maximumEntries} is below 1
+   * @see #inMemoryRevocationList(Clock)
+   */
+  public static RevocationList inMemoryRevocationList(Clock clock, long maximumEntries) {
+    return InMemoryRevocationList.create(clock, maximumEntries);
   }
 
   /**

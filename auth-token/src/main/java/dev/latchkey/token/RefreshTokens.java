@@ -3,11 +3,11 @@ package dev.latchkey.token;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
-import dev.latchkey.core.HashedId;
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.RefreshRecord;
-import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.spi.RefreshRecord;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TokenService;
 import java.time.Clock;
@@ -137,6 +137,27 @@ public final class RefreshTokens {
     this.maxIssueDelay = b.maxIssueDelay;
     this.clock = b.clock;
     this.listener = b.listener;
+  }
+
+  /**
+   * A refresh-token store for one process, in memory, holding at most 250,000 token families
+   * (when full it refuses new families rather than evicting another user's). A fleet shares a
+   * Redis store instead.
+   *
+   * @param clock the store's clock: it alone decides expiry and the reuse grace
+   */
+  public static RefreshTokenStore inMemoryStore(Clock clock) {
+    return InMemoryRefreshTokenStore.create(clock);
+  }
+
+  /**
+   * An in-memory refresh-token store holding at most {@code maximumFamilies} families.
+   *
+   * @throws IllegalArgumentException when {@code maximumFamilies} is below 1
+   * @see #inMemoryStore(Clock)
+   */
+  public static RefreshTokenStore inMemoryStore(Clock clock, long maximumFamilies) {
+    return InMemoryRefreshTokenStore.create(clock, maximumFamilies);
   }
 
   /** A builder issuing access tokens with {@code accessTokens}, families kept in {@code store}. */

@@ -5,9 +5,9 @@
  * profile) signed with a {@link dev.latchkey.token.KeyRing} of {@link
  * dev.latchkey.token.SigningKey}s (HS256/384/512, RS256, PS256, ES256, EdDSA), refuses every
  * classic JWT attack as a value, and revokes single tokens or a subject's tokens through a {@link
- * dev.latchkey.core.RevocationList} ({@link dev.latchkey.token.InMemoryRevocationList} here, a
+ * dev.latchkey.core.spi.RevocationList} ({@link dev.latchkey.token.InMemoryRevocationList} here, a
  * Redis one in {@code auth-redis}). {@link dev.latchkey.token.RefreshTokens} adds login with a
- * refresh token, rotation and reuse detection over a {@link dev.latchkey.core.RefreshTokenStore}
+ * refresh token, rotation and reuse detection over a {@link dev.latchkey.core.spi.RefreshTokenStore}
  * ({@link dev.latchkey.token.InMemoryRefreshTokenStore} here). Nimbus types never appear in this
  * package's public signatures.
  */

@@ -1,6 +1,6 @@
 package dev.latchkey.token;
 
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
 

@@ -3,8 +3,8 @@ package dev.latchkey.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.HashedId;
-import dev.latchkey.core.RefreshTokenStore;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.RefreshTokenStoreContract;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;

@@ -2,7 +2,7 @@ package dev.latchkey.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.RevocationListContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService;

@@ -12,7 +12,7 @@ import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.BearerToken;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService.IssuedToken;

@@ -8,7 +8,7 @@ import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
 import dev.latchkey.core.HostileInput.Mutated;
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.Properties;
 import dev.latchkey.core.TestClock;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import java.time.Duration;

@@ -2,13 +2,12 @@ package dev.latchkey.examples;
 
 import com.sun.net.httpserver.HttpExchange;
 import dev.latchkey.core.AuthResult;
-import dev.latchkey.core.BcryptPasswordHasher;
 import dev.latchkey.core.BearerHeader;
 import dev.latchkey.core.Cookies;
-import dev.latchkey.core.CsrfTokens;
-import dev.latchkey.core.HashedId;
+import dev.latchkey.core.internal.CsrfTokens;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.InMemoryUserDirectory;
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordCredentials;
 import dev.latchkey.core.PasswordHasher;
@@ -131,7 +130,7 @@ public final class DemoServer implements AutoCloseable {
     this.stores = stores;
     this.clock = settings.clock();
 
-    PasswordHasher hasher = BcryptPasswordHasher.withCost(settings.bcryptCost());
+    PasswordHasher hasher = PasswordHasher.bcrypt(settings.bcryptCost());
     InMemoryUserDirectory users = InMemoryUserDirectory.create();
     users.add(new UserAccount(
         "admin", Principal.of("admin", java.util.Set.of("admin", "user")),

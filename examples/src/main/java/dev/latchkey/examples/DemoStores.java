@@ -1,18 +1,17 @@
 package dev.latchkey.examples;
 
-import dev.latchkey.core.InMemoryLoginThrottle;
 import dev.latchkey.core.LoginThrottle;
-import dev.latchkey.core.RefreshTokenStore;
-import dev.latchkey.core.RevocationList;
-import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.redis.RedisStores;
-import dev.latchkey.session.InMemorySessionStore;
-import dev.latchkey.token.InMemoryRefreshTokenStore;
-import dev.latchkey.token.InMemoryRevocationList;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
+import dev.latchkey.session.SessionManager;
+import dev.latchkey.token.JwtTokenService;
+import dev.latchkey.token.RefreshTokens;
 
 /** The demo's stores: all in memory, or all on one Redis deployment. */
 final class DemoStores implements AutoCloseable {
@@ -46,10 +45,10 @@ final class DemoStores implements AutoCloseable {
   static DemoStores inMemory(Clock clock) {
     return new DemoStores(
         "memory",
-        InMemorySessionStore.builder().clock(clock).build(),
-        InMemoryRevocationList.create(clock),
-        InMemoryRefreshTokenStore.create(clock),
-        InMemoryLoginThrottle.builder(THROTTLE).clock(clock).build(),
+        SessionManager.inMemoryStore(clock),
+        JwtTokenService.inMemoryRevocationList(clock),
+        RefreshTokens.inMemoryStore(clock),
+        LoginThrottle.inMemory(THROTTLE, clock),
         () -> true,
         () -> {});
   }

@@ -6,7 +6,6 @@ import dev.latchkey.core.Cookies;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SetCookie;
 import dev.latchkey.core.TokenService.IssuedToken;
-import dev.latchkey.token.InMemoryRevocationList;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.SigningAlgorithm;
@@ -36,7 +35,7 @@ public final class HybridCookieExample {
         JwtTokenService.builder(
                 KeyRing.of(SigningKey.hmac("k1", secret, SigningAlgorithm.HS256)), "app", "app")
             .accessTokenLifetime(lifetime)
-            .revocationList(InMemoryRevocationList.create(Clock.systemUTC()))
+            .revocationList(JwtTokenService.inMemoryRevocationList(Clock.systemUTC()))
             .build();
 
     // login: the token goes into a __Host- cookie (Secure, Path=/, no Domain: this host only)

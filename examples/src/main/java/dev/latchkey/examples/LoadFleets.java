@@ -1,18 +1,13 @@
 package dev.latchkey.examples;
 
-import dev.latchkey.core.BcryptPasswordHasher;
-import dev.latchkey.core.InMemoryLoginThrottle;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.UserAccount;
 import dev.latchkey.redis.RedisStores;
-import dev.latchkey.session.InMemorySessionStore;
 import dev.latchkey.session.SessionManager;
-import dev.latchkey.token.InMemoryRefreshTokenStore;
-import dev.latchkey.token.InMemoryRevocationList;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
@@ -31,6 +26,10 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
+import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.PasswordHasher;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.RevocationList;
 
 /**
  * Builds the {@link LoadEngine.Fleet}s the load test runs on: one node on in-memory stores, or
@@ -75,7 +74,7 @@ final class LoadFleets {
 
   /** The password strategy over {@code users} accounts hashed at bcrypt cost 4. */
   static InMemoryUserDirectory directory(int users) {
-    BcryptPasswordHasher hasher = BcryptPasswordHasher.withCost(4);
+    PasswordHasher hasher = PasswordHasher.bcrypt(4);
     InMemoryUserDirectory directory = InMemoryUserDirectory.create();
     // One hash for all: the load measures Latchkey, not thousands of setup hashes.
     String hash = hasher.hash(LoadEngine.PASSWORD.toCharArray());
@@ -89,16 +88,16 @@ final class LoadFleets {
   /** One node on in-memory stores; the store size is sampled through the stores' own counters. */
   static LoadEngine.Fleet memory(int users, int sessionCap, Lifetimes life) {
     Clock clock = Clock.systemUTC();
-    InMemorySessionStore sessionStore = InMemorySessionStore.builder().clock(clock).build();
-    InMemoryRevocationList revocations = InMemoryRevocationList.create(clock);
-    InMemoryRefreshTokenStore refreshStore = InMemoryRefreshTokenStore.create(clock);
+    SessionStore sessionStore = SessionManager.inMemoryStore(clock);
+    RevocationList revocations = JwtTokenService.inMemoryRevocationList(clock);
+    RefreshTokenStore refreshStore = RefreshTokens.inMemoryStore(clock);
     JwtTokenService tokens = tokens(life, clock).revocationList(revocations).build();
     LoadEngine.Node node = new LoadEngine.Node("memory",
         sessions(sessionStore, sessionCap, life, clock), tokens,
         refresh(tokens, refreshStore, life, clock));
     PasswordAuthenticator passwords =
-        PasswordAuthenticator.builder(directory(users), BcryptPasswordHasher.withCost(4))
-            .throttle(InMemoryLoginThrottle.builder(life.throttle()).clock(clock).build())
+        PasswordAuthenticator.builder(directory(users), PasswordHasher.bcrypt(4))
+            .throttle(LoginThrottle.inMemory(life.throttle(), clock))
             .clock(clock)
             .build();
     LongSupplier size = () -> count(sessionStore, "indexedSessions")
@@ -134,7 +133,7 @@ final class LoadFleets {
       throw e;
     }
     PasswordAuthenticator passwords =
-        PasswordAuthenticator.builder(directory(users), BcryptPasswordHasher.withCost(4))
+        PasswordAuthenticator.builder(directory(users), PasswordHasher.bcrypt(4))
             .throttle(all.get(0).loginThrottle(life.throttle()))
             .clock(clock)
             .build();
@@ -167,7 +166,7 @@ final class LoadFleets {
   }
 
   private static RefreshTokens refresh(JwtTokenService tokens,
-      dev.latchkey.core.RefreshTokenStore store, Lifetimes life, Clock clock) {
+      dev.latchkey.core.spi.RefreshTokenStore store, Lifetimes life, Clock clock) {
     return RefreshTokens.builder(tokens, store)
         .refreshTokenLifetime(life.refreshToken())
         .familyLifetime(life.refreshToken().multipliedBy(2))

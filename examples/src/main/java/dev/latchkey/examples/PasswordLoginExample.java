@@ -1,8 +1,6 @@
 package dev.latchkey.examples;
 
 import dev.latchkey.core.AuthResult;
-import dev.latchkey.core.BcryptPasswordHasher;
-import dev.latchkey.core.InMemoryLoginThrottle;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordCredentials;
@@ -11,6 +9,9 @@ import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.UserAccount;
 import java.time.Duration;
 import java.util.Set;
+import dev.latchkey.core.PasswordHasher;
+import dev.latchkey.core.LoginThrottle;
+import java.time.Clock;
 
 /**
  * Password login: bCrypt verification, rehash-on-login when the configured cost rises, and the
@@ -25,17 +26,17 @@ public final class PasswordLoginExample {
   public static void main(String[] args) {
     // An account whose hash was made years ago at cost 4...
     InMemoryUserDirectory users = InMemoryUserDirectory.create();
-    String oldHash = BcryptPasswordHasher.withCost(4).hash("correct horse".toCharArray());
+    String oldHash = PasswordHasher.bcrypt(4).hash("correct horse".toCharArray());
     users.add(new UserAccount("alice", Principal.of("alice", Set.of("user")), oldHash));
 
     // ...and a server that now hashes at cost 10: the next good login upgrades the stored hash.
     PasswordAuthenticator passwords =
-        PasswordAuthenticator.builder(users, BcryptPasswordHasher.withCost(10))
+        PasswordAuthenticator.builder(users, PasswordHasher.bcrypt(10))
             .throttle(
-                InMemoryLoginThrottle.builder(
-                        new ThrottlePolicy(
-                            3, 100, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1)))
-                    .build())
+                LoginThrottle.inMemory(
+                    new ThrottlePolicy(
+                        3, 100, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1)),
+                    Clock.systemUTC()))
             .onRehash((account, newHash) -> users.updatePasswordHash(account.loginName(), newHash))
             .build();
 

@@ -1,6 +1,6 @@
 package dev.latchkey.examples;
 
-import dev.latchkey.core.BcryptPasswordHasher;
+import dev.latchkey.core.PasswordHasher;
 import java.util.concurrent.TimeUnit;
 import org.mindrot.jbcrypt.BCrypt;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -14,9 +14,10 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import dev.latchkey.core.PasswordHasher;
 
 /**
- * Does Latchkey's {@link BcryptPasswordHasher} verify a password as fast as raw jBCrypt's {@code
+ * Does Latchkey's bCrypt hasher ({@link PasswordHasher#bcrypt(int)}) verify a password as fast as raw jBCrypt's {@code
  * checkpw} on the same hash, at cost 10 (≈ 64 ms) and 12 (≈ 256 ms)? Latchkey adds the UTF-8
  * length check (72-byte rule), a constant-time comparison and no string round trip of the hash.
  *
@@ -33,14 +34,14 @@ public class PasswordVerifyBenchmark {
   @Param({"10", "12"})
   public int cost;
 
-  BcryptPasswordHasher hasher;
+  PasswordHasher hasher;
   char[] password;
   String passwordString;
   String hash;
 
   @Setup
   public void setUp() {
-    hasher = BcryptPasswordHasher.withCost(cost);
+    hasher = PasswordHasher.bcrypt(cost);
     passwordString = "correct horse battery staple";
     password = passwordString.toCharArray();
     hash = hasher.hash(password);

@@ -1,6 +1,6 @@
 package dev.latchkey.examples;
 
-import dev.latchkey.core.RevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.redis.RedisStores;
 import java.time.Duration;
 import java.time.Instant;

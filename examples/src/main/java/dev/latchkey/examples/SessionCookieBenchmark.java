@@ -3,8 +3,7 @@ package dev.latchkey.examples;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
-import dev.latchkey.core.SessionStore.CapPolicy;
-import dev.latchkey.session.InMemorySessionStore;
+import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import java.time.Duration;
@@ -19,6 +18,7 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import java.time.Clock;
 
 /**
  * How long does checking a session cookie against the in-memory store take (the goal is under 1
@@ -56,7 +56,7 @@ public class SessionCookieBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     manager =
-        SessionManager.builder(InMemorySessionStore.builder().maximumSize(1_000_000).build())
+        SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC(), 1_000_000))
             .idleTimeout(Duration.ofMinutes(30))
             .absoluteTimeout(Duration.ofHours(12))
             .maxSessionsPerSubject(4, CapPolicy.END_OLDEST)
@@ -68,7 +68,7 @@ public class SessionCookieBenchmark {
       Principal p = Principal.of("warm-user-" + i, Set.of("user"));
       LoginOutcome.Created created = (LoginOutcome.Created) manager.login(p, attributes);
       cookies[i] = new SessionCookie(created.id());
-      unknown[i] = new SessionCookie(dev.latchkey.core.OpaqueIds.generate());
+      unknown[i] = new SessionCookie(dev.latchkey.core.internal.OpaqueIds.generate());
     }
     principals = new Principal[SUBJECTS];
     for (int i = 0; i < SUBJECTS; i++) {

@@ -3,12 +3,12 @@ package dev.latchkey.examples;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
-import dev.latchkey.session.InMemorySessionStore;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import java.time.Clock;
 
 /**
  * The session lifecycle: login gives a fresh id, the cookie authenticates, rotation on privilege
@@ -22,7 +22,7 @@ public final class SessionFlowExample {
 
   public static void main(String[] args) {
     SessionManager sessions =
-        SessionManager.builder(InMemorySessionStore.builder().build())
+        SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC()))
             .idleTimeout(Duration.ofMinutes(30))
             .absoluteTimeout(Duration.ofHours(8))
             .build();

@@ -1,14 +1,15 @@
 package dev.latchkey.examples;
 
 import dev.latchkey.core.Principal;
-import dev.latchkey.session.InMemorySessionStore;
 import dev.latchkey.session.SessionManager;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import dev.latchkey.core.spi.SessionStore;
+import java.time.Clock;
 
 /**
- * How much heap does one idle session take in {@link InMemorySessionStore}? Logs in 100,000
+ * How much heap does one idle session take in the in-memory session store ({@link SessionManager#inMemoryStore})? Logs in 100,000
  * subjects once each, with two typical attributes (user agent, client address), and reports the
  * heap growth per session, measured after repeated full GCs before and after. The raw ids are
  * dropped, as an application drops them once the cookie is sent; the store keeps only hashes.
@@ -29,7 +30,7 @@ public final class SessionMemoryFootprint {
     }
     Map<String, String> attributes =
         Map.of("user-agent", "Mozilla/5.0 (X11; Linux x86_64)", "address", "192.0.2.10");
-    InMemorySessionStore store = InMemorySessionStore.builder().maximumSize(2L * sessions).build();
+    SessionStore store = SessionManager.inMemoryStore(Clock.systemUTC(), 2L * sessions);
     SessionManager manager =
         SessionManager.builder(store)
             .idleTimeout(Duration.ofMinutes(30))

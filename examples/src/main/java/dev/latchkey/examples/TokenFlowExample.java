@@ -2,12 +2,9 @@ package dev.latchkey.examples;
 
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.TokenService.IssuedToken;
-import dev.latchkey.token.InMemoryRefreshTokenStore;
-import dev.latchkey.token.InMemoryRevocationList;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
-import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,10 +26,10 @@ public final class TokenFlowExample {
         JwtTokenService.builder(
                 KeyRing.of(SigningKey.generateEd25519("2026-11")), "https://auth.example", "api")
             .accessTokenLifetime(Duration.ofMinutes(10))
-            .revocationList(InMemoryRevocationList.create(clock))
+            .revocationList(JwtTokenService.inMemoryRevocationList(clock))
             .build();
     RefreshTokens refresh =
-        RefreshTokens.builder(tokens, InMemoryRefreshTokenStore.create(clock))
+        RefreshTokens.builder(tokens, RefreshTokens.inMemoryStore(clock))
             .familyLifetime(Duration.ofDays(30))
             .build();
     Principal alice = Principal.of("alice", Set.of("user"));

@@ -16,8 +16,7 @@ import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.core.AuthResult;
-import dev.latchkey.core.RevocationList;
-import dev.latchkey.token.InMemoryRevocationList;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Instant;
 import dev.latchkey.token.JwtTokenService;
@@ -79,7 +78,7 @@ public class TokenVerifyBenchmark {
   public void setUp() throws Exception {
     keys = BenchmarkKeys.generate(alg);
     KeyRing ring = KeyRing.of(keys.latchkeyKey);
-    RevocationList revocations = InMemoryRevocationList.create(Clock.systemUTC());
+    RevocationList revocations = JwtTokenService.inMemoryRevocationList(Clock.systemUTC());
     Instant later = Instant.now().plus(Duration.ofHours(1));
     for (int i = 0; i < REVOKED; i++) {
       revocations.revokeToken(ISS, "revoked-" + i, "user-" + i, later);

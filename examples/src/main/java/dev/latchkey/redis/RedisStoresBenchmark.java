@@ -2,7 +2,6 @@ package dev.latchkey.redis;
 
 import dev.latchkey.core.Principal;
 import dev.latchkey.examples.RedisServerProcess;
-import dev.latchkey.token.InMemoryRevocationList;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
@@ -78,7 +77,7 @@ public class RedisStoresBenchmark {
     JwtTokenService tokens =
         JwtTokenService.builder(
                 KeyRing.of(SigningKey.hmac("k", secret, SigningAlgorithm.HS256)), ISS, ISS)
-            .revocationList(InMemoryRevocationList.create(Clock.systemUTC()))
+            .revocationList(JwtTokenService.inMemoryRevocationList(Clock.systemUTC()))
             .build();
     // One family rotated back to back: the rotation limit would refuse all but the first few.
     refresh =

@@ -3,7 +3,7 @@ package dev.latchkey.examples;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
-import dev.latchkey.core.SessionStore.CapPolicy;
+import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.redis.StoresClient;
 import dev.latchkey.session.LoginOutcome;

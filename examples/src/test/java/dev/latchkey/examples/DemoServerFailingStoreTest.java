@@ -9,12 +9,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import dev.latchkey.core.LoginThrottle;
-import dev.latchkey.core.RefreshTokenStore;
-import dev.latchkey.core.RevocationList;
-import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.OpaqueIds;
-import dev.latchkey.token.InMemoryRevocationList;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -30,6 +29,7 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.token.JwtTokenService;
 
 /** Stores that throw: every route that needs one answers 503 "unavailable", never 200 or 401. */
 class DemoServerFailingStoreTest {
@@ -175,7 +175,7 @@ class DemoServerFailingStoreTest {
   @Test
   void logoutEverywhereWithTheRevocationListDownStillEndsRefreshFamilies() throws Exception {
     Clock clock = Clock.systemUTC();
-    RevocationList readable = InMemoryRevocationList.create(clock);
+    RevocationList readable = JwtTokenService.inMemoryRevocationList(clock);
     RevocationList unwritable = mock(RevocationList.class);
     StoreUnavailableException down = new StoreUnavailableException("test: list down");
     when(unwritable.isRevoked(any(), any(), any(), any(), any()))

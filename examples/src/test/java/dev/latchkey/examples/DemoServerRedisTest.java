@@ -5,7 +5,7 @@ import static dev.latchkey.examples.DemoHttp.sessionCookie;
 import static dev.latchkey.examples.DemoHttp.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.OpaqueIds;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.redis.RedisServerFixture;
 import java.net.http.HttpResponse;
 import java.time.Clock;

@@ -5,11 +5,10 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import dev.latchkey.core.InMemoryLoginThrottle;
-import dev.latchkey.core.OpaqueIds;
-import dev.latchkey.core.RefreshTokenStore;
-import dev.latchkey.core.RevocationList;
-import dev.latchkey.core.SessionStore;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SessionStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.LoginThrottle;
 
 /**
  * Clients that hold the server's threads: half requests that stall, and more requests at once than
@@ -162,7 +162,7 @@ class DemoServerSlowClientTest {
             sessions,
             mock(RevocationList.class),
             mock(RefreshTokenStore.class),
-            InMemoryLoginThrottle.builder(DemoStores.THROTTLE).build(),
+            LoginThrottle.inMemory(DemoStores.THROTTLE, Clock.systemUTC()),
             () -> true,
             () -> {});
     server =

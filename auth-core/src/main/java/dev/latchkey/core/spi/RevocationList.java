@@ -1,7 +1,8 @@
-package dev.latchkey.core;
+package dev.latchkey.core.spi;
 
 import java.time.Instant;
 import java.util.Optional;
+import dev.latchkey.core.StoreUnavailableException;
 
 /**
  * Revoked tokens that are still unexpired: single tokens by ({@code iss}, {@code jti}), refresh

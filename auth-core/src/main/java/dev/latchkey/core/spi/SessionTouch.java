@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.spi;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,10 +1,13 @@
-package dev.latchkey.core;
+package dev.latchkey.core.spi;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.StoreUnavailableException;
 
 /**
  * Refresh-token families with rotation and reuse detection (OAuth 2.0 Security BCP): each use of a

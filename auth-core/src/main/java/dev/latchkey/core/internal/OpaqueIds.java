@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
@@ -9,6 +9,9 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.SessionStore;
 
 /**
  * Opaque secrets (session ids, refresh tokens, CSRF tokens): generation, strict parsing and
@@ -156,7 +159,7 @@ public final class OpaqueIds {
    * when it is not one: a string of another length or alphabet, or one whose last character has
    * a spare bit set.
    */
-  static byte[] decodeSha256(String hash) {
+  public static byte[] decodeSha256(String hash) {
     if (hash.length() != RANDOM_CHARS) {
       return null;
     }
@@ -174,7 +177,7 @@ public final class OpaqueIds {
    * A shard tag as its 6-bit base64url values in one long, or -1 when it is not {@value
    * #SHARD_CHARS} base64url characters. One-to-one on the strings it accepts.
    */
-  static long packShard(String shard) {
+  public static long packShard(String shard) {
     if (shard.length() != SHARD_CHARS) {
       return -1;
     }
@@ -189,7 +192,7 @@ public final class OpaqueIds {
   }
 
   /** The shard tag that {@link #packShard} packed into {@code packed}. */
-  static String unpackShard(long packed) {
+  public static String unpackShard(long packed) {
     char[] chars = new char[SHARD_CHARS];
     for (int i = SHARD_CHARS - 1; i >= 0; i--) {
       chars[i] = ALPHABET.charAt((int) (packed & 63));

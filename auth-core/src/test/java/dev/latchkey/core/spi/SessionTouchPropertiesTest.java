@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.spi;
 
 import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,6 +8,11 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionTouch;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.Gen;
+import dev.latchkey.core.Principal;
 
 /**
  * {@link SessionTouch#renews}, which every store asks on every cookie check: a live session is

@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.spi;
 
 import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,6 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.Gen;
+import dev.latchkey.core.HostileInput;
 
 /**
  * {@link HashedId} behaves as the record {@code (shard, hash)} it replaces, however it was made:

@@ -1,8 +1,10 @@
-package dev.latchkey.core;
+package dev.latchkey.core.spi;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.StoreUnavailableException;
 
 /**
  * Where sessions live: in memory ({@code auth-session}) or in Redis ({@code auth-redis}). A dumb

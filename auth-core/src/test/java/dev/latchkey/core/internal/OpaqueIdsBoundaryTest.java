@@ -1,9 +1,11 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.HostileInput;
 
 /** {@link OpaqueIds#parse} for every character at every kind of position of an id. */
 class OpaqueIdsBoundaryTest {

@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal;
 
 import static dev.latchkey.core.HostileInput.bounded;
 import static dev.latchkey.core.Properties.forAll;
@@ -9,13 +9,17 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.Gen;
+import dev.latchkey.core.HostileInput;
 
 /**
  * {@link OpaqueIds#parse}, which every session id and refresh token from a client goes through
  * before any store is asked: it answers only empty or a hash, within a bound; it accepts exactly
  * the documented shape; and a changed id never parses to the hash of the id it was changed from.
  */
-class OpaqueIdsPropertiesTest {
+public class OpaqueIdsPropertiesTest {
   /**
    * The documented shape as an oracle: 42 base64url characters, a 43rd whose two spare bits are
    * zero (its value is a multiple of 4), a dot and a 3-character shard.
@@ -115,7 +119,7 @@ class OpaqueIdsPropertiesTest {
   }
 
   /** Ids as {@link OpaqueIds#generateInShard} makes them, from drawn bytes so a failure replays. */
-  static Gen<String> validIds() {
+  public static Gen<String> validIds() {
     return random ->
         Base64.getUrlEncoder()
                 .withoutPadding()

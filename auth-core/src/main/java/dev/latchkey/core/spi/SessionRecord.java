@@ -1,8 +1,9 @@
-package dev.latchkey.core;
+package dev.latchkey.core.spi;
 
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import dev.latchkey.core.Principal;
 
 /**
  * A session as a {@link SessionStore} holds it. Immutable; {@code attributes} is copied.

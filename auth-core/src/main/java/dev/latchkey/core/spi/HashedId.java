@@ -1,10 +1,11 @@
-package dev.latchkey.core;
+package dev.latchkey.core.spi;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.Objects;
+import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The stored form of an opaque secret (a session id or a refresh token): the SHA-256 of the raw
@@ -76,10 +77,15 @@ public final class HashedId {
   }
 
   /**
-   * An id from a packed shard ({@link OpaqueIds#packShard}, not -1) and the first 32 bytes of
-   * {@code sha256}; its strings are made only when asked.
+   * An id from a packed shard tag and the first 32 bytes of {@code sha256}, whose strings are
+   * made only when asked. The library's id codec uses this to skip two encodings per lookup;
+   * store implementations receive ids and never need it.
+   *
+   * @param shardBits the shard tag, packed by the library's id codec (never -1)
+   * @param sha256 at least 32 bytes; the first 32 are copied
+   * @return the id
    */
-  static HashedId ofSha256(long shardBits, byte[] sha256) {
+  public static HashedId ofSha256(long shardBits, byte[] sha256) {
     return new HashedId(null, shardBits, null, sha256);
   }
 

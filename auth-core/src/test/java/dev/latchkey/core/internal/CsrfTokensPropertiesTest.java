@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal;
 
 import static dev.latchkey.core.HostileInput.bounded;
 import static dev.latchkey.core.Properties.forAll;
@@ -7,6 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.CsrfTokens;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.Gen;
+import dev.latchkey.core.HostileInput;
 
 /**
  * {@link CsrfTokens#verify} against attacker tokens: false or true, never an exception, within a

@@ -1,4 +1,4 @@
-package dev.latchkey.core;
+package dev.latchkey.core.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -9,6 +9,7 @@ import java.util.Base64;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import dev.latchkey.core.spi.HashedId;
 
 /**
  * CSRF tokens bound to a session, verified without storing anything: a token is a random nonce and
