@@ -3,54 +3,137 @@ package dev.latchkey.core;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The outcome of an authentication: a {@link Success} with the principal, or a {@link Failure}
  * with a {@link Reason}. Strategies answer with this value on every path and never throw for a
- * rejected client, so callers branch on it, not on a {@code catch}:
+ * rejected client, so callers branch on it, not on a {@code catch}, and need no cast:
  *
  * <pre>{@code
- * if (result instanceof AuthResult.Failure failure) {
- *   return failure.reason() == Reason.UNAVAILABLE ? 503 : 401;
- * }
- * Principal principal = ((AuthResult.Success) result).principal();
+ * int status = result.fold(principal -> 200, failure -> failure.reason().httpStatus());
+ * Optional<Principal> who = result.principal();
  * }</pre>
+ *
+ * <p>Every refusal anywhere in Latchkey (a session check, a refresh, a login over the session cap)
+ * is a {@link Failure}, so one mapping to HTTP serves every route.
  */
 public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failure {
 
-  /** Why an authentication failed. */
+  /** Why an authentication failed, with the HTTP status a server answers for it. */
   enum Reason {
-    /** Unknown user, wrong password, unknown session, bad signature. */
-    INVALID_CREDENTIALS,
-    /** The credentials were valid once and have expired (session timeout, token {@code exp}). */
-    EXPIRED,
-    /** The credentials were revoked (logout, "log out everywhere", refresh-token reuse). */
-    REVOKED,
-    /** The input cannot be parsed: bad encoding, bad JSON, oversized, wrong shape. */
-    MALFORMED,
-    /** Too many failed attempts; {@link Failure#retryAt()} says when to try again. */
-    LOCKED,
-    /** No strategy is registered for this credentials type, or the input uses a refused feature. */
-    UNSUPPORTED,
+    /** Unknown user, wrong password, unknown session, bad signature. Answers 401. */
+    INVALID_CREDENTIALS(401),
+    /**
+     * The credentials were valid once and have expired (session timeout, token {@code exp}).
+     * Answers 401.
+     */
+    EXPIRED(401),
+    /**
+     * The credentials were revoked (logout, "log out everywhere", refresh-token reuse). Answers
+     * 401.
+     */
+    REVOKED(401),
+    /** The input cannot be parsed: bad encoding, bad JSON, oversized, wrong shape. Answers 401. */
+    MALFORMED(401),
+    /**
+     * Too many attempts or too many live sessions; {@link Failure#retryAt()} says when to try
+     * again, when that is known. Answers 429.
+     */
+    LOCKED(429),
+    /**
+     * No strategy is registered for this credentials type, or the input uses a refused feature.
+     * Answers 401.
+     */
+    UNSUPPORTED(401),
     /**
      * A store could not be reached, so nothing was checked: answer 503, not 401. The library
      * fails closed and never authenticates what it could not check.
      */
-    UNAVAILABLE
+    UNAVAILABLE(503);
+
+    private final int httpStatus;
+
+    Reason(int httpStatus) {
+      this.httpStatus = httpStatus;
+    }
+
+    /**
+     * The HTTP status a server answers for this reason: 401 for a credential it refused, 429 for
+     * {@link #LOCKED} (send {@code Retry-After} from {@link Failure#retryAt()}), 503 for {@link
+     * #UNAVAILABLE}.
+     */
+    public int httpStatus() {
+      return httpStatus;
+    }
   }
 
   /** Whether this is a {@link Success}. */
   boolean succeeded();
 
-  /** The authenticated principal. */
-  record Success(Principal principal) implements AuthResult {
-    public Success {
-      Objects.requireNonNull(principal, "principal");
+  /** The authenticated principal; empty for a {@link Failure}. */
+  Optional<Principal> principal();
+
+  /** This refusal; empty for a {@link Success}. */
+  Optional<Failure> failure();
+
+  /**
+   * Applies {@code onSuccess} to the principal or {@code onFailure} to the refusal, and answers
+   * what it returns.
+   */
+  <T> T fold(
+      Function<? super Principal, ? extends T> onSuccess,
+      Function<? super Failure, ? extends T> onFailure);
+
+  /** A success: holds the authenticated principal. */
+  final class Success implements AuthResult {
+    private final Principal principal;
+
+    /**
+     * A success for {@code principal}.
+     *
+     * @throws NullPointerException when {@code principal} is null
+     */
+    public Success(Principal principal) {
+      this.principal = Objects.requireNonNull(principal, "principal");
     }
 
     @Override
     public boolean succeeded() {
       return true;
+    }
+
+    /** The authenticated principal, always present. */
+    @Override
+    public Optional<Principal> principal() {
+      return Optional.of(principal);
+    }
+
+    @Override
+    public Optional<Failure> failure() {
+      return Optional.empty();
+    }
+
+    @Override
+    public <T> T fold(
+        Function<? super Principal, ? extends T> onSuccess,
+        Function<? super Failure, ? extends T> onFailure) {
+      return onSuccess.apply(principal);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Success other && principal.equals(other.principal);
+    }
+
+    @Override
+    public int hashCode() {
+      return principal.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Success[principal=" + principal + "]";
     }
   }
 
@@ -72,16 +155,50 @@ public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failur
     public boolean succeeded() {
       return false;
     }
+
+    @Override
+    public Optional<Principal> principal() {
+      return Optional.empty();
+    }
+
+    /** This failure, always present. */
+    @Override
+    public Optional<Failure> failure() {
+      return Optional.of(this);
+    }
+
+    @Override
+    public <T> T fold(
+        Function<? super Principal, ? extends T> onSuccess,
+        Function<? super Failure, ? extends T> onFailure) {
+      return onFailure.apply(this);
+    }
+
+    /** The HTTP status for this refusal: {@code reason().httpStatus()}. */
+    public int httpStatus() {
+      return reason.httpStatus();
+    }
   }
 
+  /** A success for {@code principal}. */
   static AuthResult success(Principal principal) {
     return new Success(principal);
   }
 
+  /**
+   * A refusal for {@code reason}, with no retry time.
+   *
+   * @param detail a short text safe to log and to show; never a secret or raw input
+   */
   static Failure failure(Reason reason, String detail) {
     return new Failure(reason, detail, Optional.empty());
   }
 
+  /**
+   * A {@link Reason#LOCKED} refusal that ends at {@code retryAt}.
+   *
+   * @param detail a short text safe to log and to show; never a secret or raw input
+   */
   static Failure locked(Instant retryAt, String detail) {
     return new Failure(Reason.LOCKED, detail, Optional.of(retryAt));
   }

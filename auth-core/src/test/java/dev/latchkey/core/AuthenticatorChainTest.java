@@ -209,7 +209,7 @@ class AuthenticatorChainTest {
 
   private static String subjectOf(AuthResult result) {
     assertThat(result).isInstanceOf(AuthResult.Success.class);
-    return ((AuthResult.Success) result).principal().subject();
+    return result.principal().orElseThrow().subject();
   }
 
   private static AuthResult.Reason reasonOf(AuthResult result) {

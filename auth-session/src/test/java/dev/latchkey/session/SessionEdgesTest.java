@@ -127,7 +127,7 @@ class SessionEdgesTest {
     String id = login(sessions, ALICE);
     SessionCheck check = sessions.check(new SessionCookie(id));
     assertThat(check.result().succeeded()).isTrue();
-    assertThat(((AuthResult.Success) check.result()).principal()).isEqualTo(ALICE);
+    assertThat(check.result().principal().orElseThrow()).isEqualTo(ALICE);
     assertThat(sessions.authenticator().toString()).isEqualTo("SessionAuthenticator");
   }
 

@@ -82,11 +82,11 @@ class SessionManagerPropertiesTest {
             assertThat(bounded(() -> sessions.logout(m.mutated()))).isFalse();
           } else {
             AuthResult result = sessions.authenticate(new SessionCookie(m.mutated()));
-            assertThat(((AuthResult.Success) result).principal()).isEqualTo(ALICE);
+            assertThat(result.principal().orElseThrow()).isEqualTo(ALICE);
           }
           // Whatever was presented, the real session is still live and still alice's.
-          assertThat(((AuthResult.Success) sessions.authenticate(new SessionCookie(live))).principal())
-              .isEqualTo(ALICE);
+          assertThat(sessions.authenticate(new SessionCookie(live)).principal())
+              .contains(ALICE);
         });
   }
 

@@ -35,11 +35,10 @@ final class BearerAuthenticator implements Authenticator<BearerToken> {
       return AuthResult.failure(AuthResult.Reason.MALFORMED, "no bearer token");
     }
     AuthResult result = tokens.verify(credentials.value());
-    if (result instanceof AuthResult.Success s) {
-      listener.onEvent(new AuthEvent.Succeeded(clock.instant(), s.principal().subject(), METHOD));
-    } else if (result instanceof AuthResult.Failure f) {
-      listener.onEvent(new AuthEvent.Failed(clock.instant(), null, METHOD, f.reason()));
-    }
+    listener.onEvent(
+        result.fold(
+            p -> new AuthEvent.Succeeded(clock.instant(), p.subject(), METHOD),
+            f -> new AuthEvent.Failed(clock.instant(), null, METHOD, f.reason())));
     return result;
   }
 

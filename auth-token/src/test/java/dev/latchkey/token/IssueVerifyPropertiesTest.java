@@ -69,7 +69,7 @@ class IssueVerifyPropertiesTest {
     }
     AuthResult result = service.verify(token);
     assertThat(result.succeeded()).as("verify of an issued token: %s", result).isTrue();
-    assertThat(((AuthResult.Success) result).principal()).isEqualTo(ALICE);
+    assertThat(result.principal().orElseThrow()).isEqualTo(ALICE);
   }
 
   private static Gen<Map<String, Object>> extraClaims() {

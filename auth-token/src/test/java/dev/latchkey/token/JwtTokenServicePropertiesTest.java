@@ -94,7 +94,7 @@ class JwtTokenServicePropertiesTest {
       boolean holdsKey = s == from.key() || s == services.size() - 1;
       if (exact && holdsKey) {
         assertThat(result).isInstanceOf(AuthResult.Success.class);
-        assertThat(((AuthResult.Success) result).principal()).isEqualTo(from.principal());
+        assertThat(result.principal().orElseThrow()).isEqualTo(from.principal());
       } else {
         assertRefusedWithoutEcho(result, candidate);
       }

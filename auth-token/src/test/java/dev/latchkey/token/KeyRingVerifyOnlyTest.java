@@ -27,7 +27,7 @@ class KeyRingVerifyOnlyTest {
     AuthResult result = resourceServer().verify(token);
 
     assertThat(result).isInstanceOf(AuthResult.Success.class);
-    assertThat(((AuthResult.Success) result).principal().subject()).isEqualTo("bob");
+    assertThat(result.principal().orElseThrow().subject()).isEqualTo("bob");
   }
 
   @Test

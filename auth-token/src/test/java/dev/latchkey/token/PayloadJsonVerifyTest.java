@@ -57,7 +57,7 @@ class PayloadJsonVerifyTest {
 
   static Principal principal(AuthResult result) {
     assertThat(result).isInstanceOf(AuthResult.Success.class);
-    return ((AuthResult.Success) result).principal();
+    return result.principal().orElseThrow();
   }
 
   static AuthResult.Failure failure(AuthResult result) {

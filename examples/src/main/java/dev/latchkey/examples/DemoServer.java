@@ -309,13 +309,13 @@ public final class DemoServer implements AutoCloseable {
     if (agent != null) {
       attributes.put("user_agent", agent.length() > 256 ? agent.substring(0, 256) : agent);
     }
-    LoginOutcome outcome = sessions.login(success.principal(), attributes);
+    LoginOutcome outcome = sessions.login(success.principal().orElseThrow(), attributes);
     if (!(outcome instanceof LoginOutcome.Created created)) {
       return Response.error(409, "too many sessions");
     }
     HashedId hashed = OpaqueIds.parse(created.id()).orElseThrow();
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("username", success.principal().subject());
+    body.put("username", success.principal().orElseThrow().subject());
     body.put("csrf_token", csrf.issue(hashed));
     return Response.json(200, body).header("Set-Cookie", sessionCookie(created.id()).toHeaderValue());
   }
@@ -419,13 +419,13 @@ public final class DemoServer implements AutoCloseable {
     if (!(result instanceof AuthResult.Success success)) {
       return passwordFailure((AuthResult.Failure) result);
     }
-    return tokenPair(refresh.login(success.principal()));
+    return tokenPair(refresh.login(success.principal().orElseThrow()));
   }
 
   private Response tokenProfile(HttpExchange ex) {
     AuthResult result = bearer(ex);
     if (result instanceof AuthResult.Success success) {
-      return profile(success.principal());
+      return profile(success.principal().orElseThrow());
     }
     return bearerFailure(ex, (AuthResult.Failure) result);
   }
@@ -484,7 +484,7 @@ public final class DemoServer implements AutoCloseable {
       if (!(result instanceof AuthResult.Success success)) {
         return bearerFailure(ex, (AuthResult.Failure) result);
       }
-      subject = success.principal().subject();
+      subject = success.principal().orElseThrow().subject();
     } else {
       SessionGate gate = csrfProtectedSession(ex);
       if (gate.refusal != null) {

@@ -356,11 +356,11 @@ final class LoadEngine {
       refused(user, "password login", (AuthResult.Failure) auth, false);
       return;
     }
-    if (!ok.principal().subject().equals(user.subject)) {
-      violation("password login answered for " + ok.principal().subject() + " not " + user.subject);
+    if (!ok.principal().orElseThrow().subject().equals(user.subject)) {
+      violation("password login answered for " + ok.principal().orElseThrow().subject() + " not " + user.subject);
       return;
     }
-    LoginOutcome outcome = timedCall(() -> node.sessions().login(ok.principal(), Map.of()));
+    LoginOutcome outcome = timedCall(() -> node.sessions().login(ok.principal().orElseThrow(), Map.of()));
     if (outcome instanceof LoginOutcome.Created created) {
       for (String handle : created.endedHandles()) {
         // Ended by the cap inside the call that just returned: dead from now on, everywhere.
@@ -371,7 +371,7 @@ final class LoadEngine {
     } else {
       error(user, "login refused under END_OLDEST: " + outcome);
     }
-    RefreshTokens.TokenPair pair = timedCall(() -> node.refresh().login(ok.principal()));
+    RefreshTokens.TokenPair pair = timedCall(() -> node.refresh().login(ok.principal().orElseThrow()));
     user.pairs.add(new Pair(pair, familySeq.incrementAndGet()));
     if (user.pairs.size() > 4) {
       logoutPair(user, node, user.pairs.get(0));
@@ -422,7 +422,7 @@ final class LoadEngine {
       Pair p = user.pairs.get(rnd.nextInt(user.pairs.size()));
       AuthResult result = timed(() -> node.tokens().verify(p.tokens.accessToken()));
       if (result instanceof AuthResult.Success ok) {
-        if (!ok.principal().subject().equals(user.subject)) {
+        if (!ok.principal().orElseThrow().subject().equals(user.subject)) {
           violation("token verify answered for another subject");
         }
       } else {

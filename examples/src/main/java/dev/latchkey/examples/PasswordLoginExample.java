@@ -56,7 +56,7 @@ public final class PasswordLoginExample {
 
   static String describe(AuthResult result) {
     if (result instanceof AuthResult.Success success) {
-      return "SUCCESS " + success.principal().subject() + " " + success.principal().roles();
+      return "SUCCESS " + success.principal().orElseThrow().subject() + " " + success.principal().orElseThrow().roles();
     }
     AuthResult.Failure failure = (AuthResult.Failure) result;
     return failure.reason()
