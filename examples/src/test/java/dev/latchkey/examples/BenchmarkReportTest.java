@@ -96,10 +96,6 @@ class BenchmarkReportTest {
         .contains("Spring plain readTouch ÷ its own Lettuce `GET` = 4.08 round trips' worth (it"
             + " sends 4.00 commands)")
         .contains("39.5 µs per round trip (p50 39.0 µs)")
-        .contains("| Redis read-and-touch ≥ 5× the ops/s of Spring's plain repository | 2.95× (at"
-            + " most 4.22× for any safe one-round-trip read-and-touch in this run: Spring plain ÷"
-            + " Jedis script-read floor; 4.80× for a bare `GET`) | **missed: out of reach in this"
-            + " run** |")
         .contains("- latchkey floorGet: get=1.00 (+ 0.00 inside scripts); 0.20 µs of Redis time");
   }
 
@@ -118,28 +114,13 @@ class BenchmarkReportTest {
   }
 
   @Test
-  void getFloorAloneStillBoundsTheGoal() throws IOException {
+  void getFloorAloneStillGivesABound() throws IOException {
     writeRun(true, false);
 
     String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
 
     assertThat(section).doesNotContain("script-read floor")
-        .contains("| 2.95× (at most 4.80× for any one-round-trip read-and-touch in this run: Spring"
-            + " plain ÷ Jedis `GET` floor) | **missed: out of reach in this run** |");
-  }
-
-  @Test
-  void readTouchBoundAboveFiveIsAPlainMiss() throws IOException {
-    writeRun(true);
-    // A run where Spring was slow enough that a script costing no more than its floor would pass.
-    String json = Files.readString(dir.resolve("jmh.json"));
-    Files.writeString(dir.resolve("jmh.json"), json.replace("\"score\":245.0", "\"score\":300.0"));
-
-    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
-
-    // 300 / 58 = 5.17: out of reach no longer holds, so the miss is Latchkey's.
-    assertThat(section).contains("at most 5.17× for any safe one-round-trip read-and-touch")
-        .contains("for a bare `GET`) | **missed** |");
+        .contains("Spring plain readTouch ÷ Jedis `GET` floor = 4.80×");
   }
 
   @Test
@@ -154,8 +135,7 @@ class BenchmarkReportTest {
         .contains("| readTouch | 83.0 ± 8.3 | 245.0 ± 24.5 | 700.0 ± 70.0 | 2.95× | 8.43× | 1.00 /"
             + " 4.00 / n/a |")
         .contains("### Revocation check on a Redis deployment")
-        .contains("### Goals in this run")
-        .contains("| Redis read-and-touch in one round trip | 1.00 sent | **met** |");
+        .doesNotContain("Goals");
   }
 
   @Test
@@ -165,8 +145,7 @@ class BenchmarkReportTest {
     String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
 
     assertThat(section).doesNotContain("Round-trip floors").doesNotContain("at most")
-        .contains("| one `GET` of 32 bytes").contains("| n/a | n/a | n/a | — | — |")
-        .contains("| Redis read-and-touch ≥ 5× the ops/s of Spring's plain repository | 2.95× |");
+        .contains("| one `GET` of 32 bytes").contains("| n/a | n/a | n/a | — | — |");
   }
 
   @Test
@@ -186,7 +165,6 @@ class BenchmarkReportTest {
     // 1.5 / 2.5: fastest against fastest, whatever the means (2.2 and 4.0) say.
     assertThat(section).contains("| HS256 | 1.50 (max 3.00) |")
         .contains("| 2.50 (max 9.00) |")
-        .contains("| HS256 verify of a new token ≤ 0.8× auth0 java-jwt | 0.60× auth0 | **met** |")
         .contains("Each figure is the fastest measured iteration");
   }
 
