@@ -35,11 +35,25 @@ import java.util.function.Function;
  * here.
  *
  * <pre>{@code
- * SessionManager sessions = SessionManager.builder(InMemorySessionStore.builder().build())
+ * SessionManager sessions = SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC()))
  *     .idleTimeout(Duration.ofMinutes(30))
  *     .absoluteTimeout(Duration.ofHours(12))
  *     .maxSessionsPerSubject(5, SessionStore.CapPolicy.END_OLDEST)
+ *     .principalResolver(subject -> users.currentPrincipal(subject)) // roles as they are now
+ *     .csrfKey(csrfKeyFromYourSecretStore)                           // 32+ bytes, every node
  *     .build();
+ *
+ * // login: the raw id goes in the cookie; a refusal is an AuthResult.Failure
+ * LoginOutcome login = sessions.login(principal, Map.of("user-agent", userAgent));
+ * int status = login.fold(created -> 200, failure -> failure.reason().httpStatus());
+ *
+ * // each request: the cookie's value, checked in one store read
+ * SessionCheck check = sessions.check(new SessionCookie(cookieValue));
+ * Optional<Principal> who = check.principal();
+ *
+ * // forms: a token bound to the session, checked from the same cookie value on each POST
+ * String csrf = sessions.csrfToken(cookieValue).orElseThrow();
+ * boolean genuine = sessions.checkCsrf(cookieValue, request.getHeader("X-CSRF-Token"));
  * }</pre>
  *
  * <p><b>Ids.</b> Every session id is made here (256 bits from {@link java.security.SecureRandom}),

@@ -9,8 +9,8 @@
  * dev.latchkey.session.LoginOutcome} and {@link dev.latchkey.session.SessionCheck}, are read
  * through {@code Optional} accessors or {@code fold}, and refuse with an {@link
  * dev.latchkey.core.AuthResult.Failure}.
- * {@link dev.latchkey.session.InMemorySessionStore} is the store for one machine, on Caffeine;
- * {@code auth-redis} supplies one shared by many.
+ * {@link dev.latchkey.session.SessionManager#inMemoryStore} gives the store for one machine, on
+ * Caffeine; {@code auth-redis} supplies one shared by many.
  *
  * <p>Stores only ever hold the SHA-256 of a session id; the raw id exists in the client's cookie
  * and, once, in the {@link dev.latchkey.session.LoginOutcome.NewSession} of its login.
