@@ -105,7 +105,7 @@ public final class SessionManager {
   // A touch with this interval never renews: management reads must not slide a session.
   private static final Duration NEVER = Duration.ofSeconds(Long.MAX_VALUE);
 
-  // The four answers a check can refuse with: immutable values, so shared rather than rebuilt.
+  // The answers a check refuses with (besides FailClosed's): immutable, so shared, not rebuilt.
   private static final AuthResult.Failure MALFORMED =
       AuthResult.failure(Reason.MALFORMED, "the session cookie is not a session id");
   private static final AuthResult.Failure UNKNOWN =
