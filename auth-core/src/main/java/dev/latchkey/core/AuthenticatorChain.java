@@ -1,5 +1,6 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.FailClosed;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +30,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       unrelated registered types match equally well (ambiguous: the chain refuses to guess);
  *   <li>{@link AuthResult.Reason#UNAVAILABLE} when the strategy throws {@link
  *       StoreUnavailableException}, throws any other {@link RuntimeException} or returns {@code
- *       null}: the chain fails closed. Only the exception's class name is logged, never its
- *       message, which could hold input.
+ *       null}: the chain fails closed, as every check in Latchkey does. Only the exception's class
+ *       name is logged, never its message, which could hold input.
  * </ul>
  *
  * <p>Immutable and safe for concurrent use.
@@ -68,34 +69,23 @@ public final class AuthenticatorChain {
       return AuthResult.failure(
           AuthResult.Reason.UNSUPPORTED, "no authenticator for these credentials");
     }
+    Authenticator<?> strategy = authenticator.get();
+    AuthResult result;
     try {
-      AuthResult result = invoke(authenticator.get(), credentials);
-      if (result == null) {
-        LOG.log(
-            System.Logger.Level.ERROR,
-            "authenticator " + authenticator.get().getClass().getName() + " returned null");
-        return unavailable();
-      }
-      return result;
-    } catch (StoreUnavailableException e) {
-      return unavailable();
+      result = invoke(strategy, credentials);
     } catch (RuntimeException e) {
-      // Fail closed, and log only the class: a message could echo attacker input or a secret.
-      LOG.log(
-          System.Logger.Level.ERROR,
-          "authenticator " + authenticator.get().getClass().getName() + " threw "
-              + e.getClass().getName());
-      return unavailable();
+      return FailClosed.onCheck(describe(strategy), e);
     }
+    return result != null ? result : FailClosed.onNull(describe(strategy));
+  }
+
+  private static String describe(Authenticator<?> strategy) {
+    return "authenticator " + strategy.getClass().getName();
   }
 
   /** The credentials types this chain dispatches, in no particular order. */
   public java.util.Set<Class<?>> supportedTypes() {
     return byType.keySet();
-  }
-
-  private static AuthResult unavailable() {
-    return AuthResult.failure(AuthResult.Reason.UNAVAILABLE, "authentication unavailable");
   }
 
   private static <C extends Credentials> AuthResult invoke(

@@ -2,21 +2,17 @@ package dev.latchkey.core;
 
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What an {@code Authorization} header says about a bearer token (RFC 6750 §2.1): a {@link Token},
- * {@link Missing}, or {@link Malformed}. Parsing never throws; the result is a value to branch on:
+ * {@link Missing}, or {@link Malformed}. Parsing never throws; the result is a value read through
+ * {@link #token()}, {@link #failure()} or {@link #fold}, with no cast:
  *
  * <pre>{@code
- * BearerHeader header = BearerHeader.parse(request.getHeader("Authorization"));
- * AuthResult result;
- * if (header instanceof BearerHeader.Token t) {
- *   result = chain.authenticate(t.bearerToken());
- * } else if (header instanceof BearerHeader.Malformed m) {
- *   result = m.failure(); // MALFORMED
- * } else {
- *   result = AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "no bearer token");
- * }
+ * AuthResult result =
+ *     BearerHeader.parse(request.getHeader("Authorization"))
+ *         .fold(chain::authenticate, failure -> failure);
  * }</pre>
  *
  * <p>The rules: the scheme {@code Bearer} in any ASCII case, exactly one space, then a {@code
@@ -83,9 +79,36 @@ public sealed interface BearerHeader
     return new Token(new BearerToken(token));
   }
 
-  /** The token, when the header holds a well-formed one. */
+  /** The token, when the header holds a well-formed one; empty otherwise. */
   default Optional<BearerToken> token() {
     return Optional.empty();
+  }
+
+  /**
+   * Why there is no token: {@link AuthResult.Reason#MALFORMED} for a {@link Malformed} header,
+   * {@link AuthResult.Reason#INVALID_CREDENTIALS} ("no bearer token") for a {@link Missing} one;
+   * empty when the header holds a token.
+   */
+  Optional<AuthResult.Failure> failure();
+
+  /**
+   * Whether the request presented a bearer token at all, well-formed or not: true for a {@link
+   * Token} and a {@link Malformed} header, false for a {@link Missing} one. A server answers a
+   * request that presented none with a bare challenge and no {@code error} code (RFC 6750 §3.1).
+   */
+  default boolean presented() {
+    return true;
+  }
+
+  /**
+   * Applies {@code onToken} to the token or {@code onFailure} to the {@link #failure()}, and
+   * answers what it returns.
+   */
+  default <T> T fold(
+      Function<? super BearerToken, ? extends T> onToken,
+      Function<? super AuthResult.Failure, ? extends T> onFailure) {
+    Optional<BearerToken> token = token();
+    return token.isPresent() ? onToken.apply(token.get()) : onFailure.apply(failure().orElseThrow());
   }
 
   private static boolean isB64TokenChar(char c) {
@@ -110,11 +133,31 @@ public sealed interface BearerHeader
     public Optional<BearerToken> token() {
       return Optional.of(bearerToken);
     }
+
+    /** Always empty: the header holds a token. */
+    @Override
+    public Optional<AuthResult.Failure> failure() {
+      return Optional.empty();
+    }
   }
 
   /** No bearer token: no header, an empty one, or another scheme. */
   record Missing() implements BearerHeader {
     static final Missing INSTANCE = new Missing();
+    private static final Optional<AuthResult.Failure> NO_TOKEN =
+        Optional.of(AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "no bearer token"));
+
+    /** {@link AuthResult.Reason#INVALID_CREDENTIALS}: the request presented no bearer token. */
+    @Override
+    public Optional<AuthResult.Failure> failure() {
+      return NO_TOKEN;
+    }
+
+    /** Always false. */
+    @Override
+    public boolean presented() {
+      return false;
+    }
   }
 
   /**
@@ -127,9 +170,10 @@ public sealed interface BearerHeader
       Objects.requireNonNull(detail, "detail");
     }
 
-    /** The matching {@link AuthResult.Reason#MALFORMED} failure. */
-    public AuthResult.Failure failure() {
-      return AuthResult.failure(AuthResult.Reason.MALFORMED, detail);
+    /** The matching {@link AuthResult.Reason#MALFORMED} failure, with this detail. */
+    @Override
+    public Optional<AuthResult.Failure> failure() {
+      return Optional.of(AuthResult.failure(AuthResult.Reason.MALFORMED, detail));
     }
   }
 }

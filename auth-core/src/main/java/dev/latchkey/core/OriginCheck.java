@@ -6,12 +6,12 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import dev.latchkey.core.internal.CsrfTokens;
 
 /**
  * A same-origin check for state-changing requests, from the {@code Sec-Fetch-Site} and {@code
  * Origin} headers a browser sets and a page cannot forge: a first line against cross-site request
- * forgery, beside {@link CsrfTokens}.
+ * forgery, beside the session's CSRF token ({@code SessionManager.checkCsrf} in {@code
+ * auth-session}).
  *
  * <pre>{@code
  * OriginCheck origins = OriginCheck.builder("https://app.example.com").build();

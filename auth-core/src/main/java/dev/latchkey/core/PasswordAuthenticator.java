@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
+import dev.latchkey.core.internal.FailClosed;
 import dev.latchkey.core.internal.OpaqueIds;
 
 /**
@@ -57,8 +58,11 @@ import dev.latchkey.core.internal.OpaqueIds;
  * simply one that does not verify: it is answered and counted exactly as a wrong password, {@link
  * AuthResult.Reason#INVALID_CREDENTIALS}, so its length tells nothing about the account.
  *
- * <p>When the directory or the throttle throws {@link StoreUnavailableException}, the answer is
- * {@link AuthResult.Reason#UNAVAILABLE}: nothing is authenticated that could not be checked. Every
+ * <p>When the directory, the throttle or the hasher throws {@link StoreUnavailableException} or
+ * any other {@link RuntimeException}, the answer is {@link AuthResult.Reason#UNAVAILABLE} (only
+ * the exception's class is logged): nothing is authenticated that could not be checked. An
+ * exception from the {@linkplain Builder#onRehash rehash callback} does not change a right
+ * login's answer. Every
  * outcome emits an {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed} with method {@value
  * #METHOD}; events carry the login name tried, never the password. The password array is not wiped
  * here: that is the caller's, through {@link PasswordCredentials#wipe()}.
@@ -125,17 +129,21 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
       return fail(null, AuthResult.failure(AuthResult.Reason.MALFORMED, "bad login name"));
     }
     String address = AddressGroups.of(credentials.clientAddress().orElse(null));
+    // Names the collaborator at work, for the log line should it throw.
+    String step = "user directory";
     try {
       // The lookup comes first, so that the name is throttled by the account it reaches, and costs
       // no bCrypt work; the attempt is reserved before any.
       Optional<UserAccount> account = directory.findByLoginName(name);
       String throttled = throttleName(account.map(UserAccount::loginName).orElse(name));
+      step = "login throttle";
       LoginThrottle.Reservation reservation = throttle.reserve(throttled, address);
       if (!reservation.granted()) {
         return fail(
             name, AuthResult.locked(reservation.lockedUntil().orElseThrow(), LOCKED_DETAIL));
       }
       char[] password = credentials.password();
+      step = "password hasher";
       // An unknown user costs the same bCrypt work as a wrong password: no enumeration by timing.
       boolean matches;
       if (account.isPresent()) {
@@ -152,14 +160,15 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
         return fail(
             name, AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, INVALID_DETAIL));
       }
+      step = "login throttle";
       throttle.recordSuccess(throttled, address);
+      step = "password hasher";
       UserAccount user = account.get();
       rehashIfNeeded(user, password);
       listener.onEvent(new AuthEvent.Succeeded(clock.instant(), user.principal().subject(), METHOD));
       return AuthResult.success(user.principal());
-    } catch (StoreUnavailableException e) {
-      return fail(
-          name, AuthResult.failure(AuthResult.Reason.UNAVAILABLE, "login store unavailable"));
+    } catch (RuntimeException e) {
+      return fail(name, FailClosed.onCheck(step, e));
     }
   }
 

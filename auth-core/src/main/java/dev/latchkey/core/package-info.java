@@ -17,8 +17,9 @@
  * dev.latchkey.core.LoginThrottle} ({@link dev.latchkey.core.InMemoryLoginThrottle} here). The HTTP
  * helpers need no web framework: {@link dev.latchkey.core.SetCookie} and {@link
  * dev.latchkey.core.Cookies} write and read cookies, {@link dev.latchkey.core.BearerHeader} parses
- * {@code Authorization: Bearer}, {@link dev.latchkey.core.internal.CsrfTokens} and {@link
- * dev.latchkey.core.OriginCheck} guard state-changing requests.
+ * {@code Authorization: Bearer}, and {@link dev.latchkey.core.OriginCheck} guards state-changing
+ * requests, beside the session's CSRF token ({@code SessionManager.csrfToken} in {@code
+ * auth-session}).
  *
  * <p>Every time-dependent type takes a {@link java.time.Clock}. Raw secrets (passwords, session
  * ids, tokens) never appear in {@code toString()}, events, logs or exception messages.

@@ -116,7 +116,7 @@ class AuthenticatorChainPropertiesTest {
                         : kind == 4 ? AuthResult.Reason.REVOKED : AuthResult.Reason.INVALID_CREDENTIALS);
             // Fail closed without echoing input: the detail is the chain's own.
             if (kind <= 3 && v.length() >= 4) {
-              assertThat(((AuthResult.Failure) result).detail()).doesNotContain(v);
+              assertThat(result.failure().orElseThrow().detail()).doesNotContain(v);
             }
           } else {
             assertThat(reason(result)).isEqualTo(AuthResult.Reason.UNSUPPORTED);
@@ -125,8 +125,7 @@ class AuthenticatorChainPropertiesTest {
   }
 
   private static AuthResult.Reason reason(AuthResult result) {
-    assertThat(result).isInstanceOf(AuthResult.Failure.class);
-    return ((AuthResult.Failure) result).reason();
+    return result.failure().orElseThrow().reason();
   }
 
   Gen<Credentials> credentials() {

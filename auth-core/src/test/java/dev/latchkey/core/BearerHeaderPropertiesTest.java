@@ -93,7 +93,7 @@ class BearerHeaderPropertiesTest {
       assertThat(parsed.token()).isEmpty();
     }
     if (parsed instanceof BearerHeader.Malformed malformed) {
-      assertThat(malformed.failure().reason()).isEqualTo(AuthResult.Reason.MALFORMED);
+      assertThat(malformed.failure().orElseThrow().reason()).isEqualTo(AuthResult.Reason.MALFORMED);
       // The detail is safe to log: it never echoes what came after the scheme.
       String rest = header.substring(Math.min(header.length(), 7));
       if (rest.length() >= 12) {

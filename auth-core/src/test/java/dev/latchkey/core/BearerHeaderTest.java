@@ -14,6 +14,10 @@ class BearerHeaderTest {
 
     assertThat(header).isInstanceOf(BearerHeader.Token.class);
     assertThat(header.token()).contains(new BearerToken("eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl"));
+    assertThat(header.failure()).isEmpty();
+    assertThat(header.presented()).isTrue();
+    assertThat(header.fold(BearerToken::value, f -> "refused"))
+        .isEqualTo("eyJhbGciOi.eyJzdWIi.c2lnbmF0dXJl");
   }
 
   @ParameterizedTest
@@ -41,6 +45,17 @@ class BearerHeaderTest {
     assertThat(BearerHeader.parse(value)).isInstanceOf(BearerHeader.Missing.class);
   }
 
+  @Test
+  void missingTokenIsAnInvalidCredentialsFailureNotPresented() {
+    BearerHeader header = BearerHeader.parse("Basic dXNlcjpwYXNz");
+
+    assertThat(header.presented()).isFalse();
+    assertThat(header.failure().orElseThrow().reason())
+        .isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS);
+    int status = header.fold(token -> 200, f -> f.reason().httpStatus());
+    assertThat(status).isEqualTo(401);
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -54,8 +69,11 @@ class BearerHeaderTest {
 
     assertThat(header).isInstanceOf(BearerHeader.Malformed.class);
     assertThat(header.token()).isEmpty();
-    AuthResult.Failure failure = ((BearerHeader.Malformed) header).failure();
+    assertThat(header.presented()).isTrue();
+    AuthResult.Failure failure = header.failure().orElseThrow();
     assertThat(failure.reason()).isEqualTo(AuthResult.Reason.MALFORMED);
+    AuthResult.Failure folded = header.fold(token -> null, f -> f);
+    assertThat(folded).isEqualTo(failure);
   }
 
   @Test

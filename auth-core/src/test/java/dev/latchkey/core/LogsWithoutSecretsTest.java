@@ -2,6 +2,7 @@ package dev.latchkey.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.internal.FailClosed;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -20,7 +21,10 @@ import org.junit.jupiter.api.Test;
 class LogsWithoutSecretsTest {
   private static final String SECRET = "s3cret-token-value";
   private static final String[] LOGGERS = {
-    AuthenticatorChain.class.getName(), AuthListener.class.getName(), PasswordAuthenticator.class.getName()
+    AuthenticatorChain.class.getName(),
+    AuthListener.class.getName(),
+    PasswordAuthenticator.class.getName(),
+    FailClosed.class.getName()
   };
 
   private final List<LogRecord> records = new CopyOnWriteArrayList<>();

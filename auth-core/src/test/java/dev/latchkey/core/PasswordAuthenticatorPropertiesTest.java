@@ -51,7 +51,7 @@ class PasswordAuthenticatorPropertiesTest {
           if (right) {
             assertThat(result).isEqualTo(AuthResult.success(ALICE));
           } else {
-            AuthResult.Reason reason = ((AuthResult.Failure) result).reason();
+            AuthResult.Reason reason = result.failure().orElseThrow().reason();
             assertThat(reason).isIn(AuthResult.Reason.INVALID_CREDENTIALS, AuthResult.Reason.MALFORMED);
           }
         });
@@ -74,7 +74,7 @@ class PasswordAuthenticatorPropertiesTest {
             assertThat(name).isEqualTo(NAME);
             assertThat(password).isEqualTo(PASSWORD);
           } else {
-            AuthResult.Failure failure = (AuthResult.Failure) result;
+            AuthResult.Failure failure = result.failure().orElseThrow();
             assertThat(failure.reason())
                 .isIn(
                     AuthResult.Reason.INVALID_CREDENTIALS,
@@ -99,8 +99,8 @@ class PasswordAuthenticatorPropertiesTest {
           AuthResult asName = bounded(() -> lenient.authenticate(credentials(huge, PASSWORD, null)));
           AuthResult asPassword = bounded(() -> lenient.authenticate(credentials(NAME, huge, null)));
 
-          assertThat(((AuthResult.Failure) asName).reason()).isEqualTo(AuthResult.Reason.MALFORMED);
-          assertThat(((AuthResult.Failure) asPassword).reason())
+          assertThat(asName.failure().orElseThrow().reason()).isEqualTo(AuthResult.Reason.MALFORMED);
+          assertThat(asPassword.failure().orElseThrow().reason())
               .isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS);
         });
   }

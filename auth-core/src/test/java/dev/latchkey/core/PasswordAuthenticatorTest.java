@@ -341,6 +341,76 @@ class PasswordAuthenticatorTest {
   }
 
   @Test
+  void directoryThrowingAnyRuntimeExceptionIsUnavailable() {
+    UserDirectory broken =
+        name -> {
+          throw new IllegalStateException("connection pool closed");
+        };
+    PasswordAuthenticator auth =
+        PasswordAuthenticator.builder(broken, bcrypt).throttle(throttle).listener(events::add).build();
+
+    AuthResult result = auth.authenticate(login("alice", "s3cret!"));
+
+    assertThat(failure(result).reason()).isEqualTo(AuthResult.Reason.UNAVAILABLE);
+    assertThat(failure(result).detail()).doesNotContain("pool");
+    assertThat(events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            AuthEvent.Failed.class,
+            f -> assertThat(f.reason()).isEqualTo(AuthResult.Reason.UNAVAILABLE));
+  }
+
+  @Test
+  void hasherThrowingIsUnavailableNeverSuccess() {
+    PasswordHasher broken =
+        new PasswordHasher() {
+          @Override
+          public String hash(char[] password) {
+            // The dummy hash is made at build time; only verification breaks.
+            return bcrypt.hash(password);
+          }
+
+          @Override
+          public boolean verify(char[] password, String storedHash) {
+            throw new IllegalArgumentException("provider failure");
+          }
+
+          @Override
+          public boolean needsRehash(String storedHash) {
+            return false;
+          }
+        };
+    PasswordAuthenticator auth =
+        PasswordAuthenticator.builder(directory, broken).throttle(throttle).build();
+
+    assertThat(failure(auth.authenticate(login("alice", "s3cret!"))).reason())
+        .isEqualTo(AuthResult.Reason.UNAVAILABLE);
+    assertThat(failure(auth.authenticate(login("nobody", "s3cret!"))).reason())
+        .isEqualTo(AuthResult.Reason.UNAVAILABLE);
+  }
+
+  @Test
+  void throttleThrowingAnyRuntimeExceptionIsUnavailable() {
+    LoginThrottle broken =
+        new LoginThrottle() {
+          @Override
+          public Reservation reserve(String loginName, String clientAddress) {
+            throw new UnsupportedOperationException("misconfigured");
+          }
+
+          @Override
+          public void recordSuccess(String loginName, String clientAddress) {}
+        };
+    PasswordAuthenticator auth =
+        PasswordAuthenticator.builder(directory, hasher).throttle(broken).build();
+    hasher.verifications.set(0);
+
+    assertThat(failure(auth.authenticate(login("alice", "s3cret!"))).reason())
+        .isEqualTo(AuthResult.Reason.UNAVAILABLE);
+    assertThat(hasher.verifications).hasValue(0);
+  }
+
+  @Test
   void throttleDownIsUnavailableWithoutBcryptWork() {
     LoginThrottle down =
         new LoginThrottle() {
@@ -457,7 +527,7 @@ class PasswordAuthenticatorTest {
   }
 
   private static AuthResult.Failure failure(AuthResult result) {
-    assertThat(result).isInstanceOf(AuthResult.Failure.class);
-    return (AuthResult.Failure) result;
+    assertThat(result.failure()).isPresent();
+    return result.failure().orElseThrow();
   }
 }

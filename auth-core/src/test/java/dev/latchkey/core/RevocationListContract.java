@@ -170,7 +170,7 @@ public abstract class RevocationListContract {
 
   /** The reason a result was refused for; null for a success. */
   private static AuthResult.Reason reasonOf(AuthResult r) {
-    return r instanceof AuthResult.Failure f ? f.reason() : null;
+    return r.failure().map(AuthResult.Failure::reason).orElse(null);
   }
 
   // Families

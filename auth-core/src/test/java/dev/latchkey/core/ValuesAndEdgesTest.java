@@ -286,7 +286,7 @@ class ValuesAndEdgesTest {
   }
 
   private static AuthResult.Reason reason(AuthResult result) {
-    return ((AuthResult.Failure) result).reason();
+    return result.failure().orElseThrow().reason();
   }
 
   private static SessionRecord record(Instant lastSeen, Instant expiresAt, Instant absolute) {

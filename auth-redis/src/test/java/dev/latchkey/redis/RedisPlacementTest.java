@@ -72,7 +72,7 @@ class RedisPlacementTest {
 
   private static String cookieTag(SessionManager sessions, String subject) {
     LoginOutcome outcome = sessions.login(Principal.of(subject, Set.of("user")), Map.of());
-    return UnkeyedHashes.tagOf(((LoginOutcome.Created) outcome).id());
+    return UnkeyedHashes.tagOf(outcome.created().orElseThrow().id());
   }
 
   private static String refreshTag(RefreshTokens tokens, String subject) {

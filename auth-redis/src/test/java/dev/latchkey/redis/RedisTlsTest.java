@@ -7,7 +7,6 @@ import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,7 +57,7 @@ class RedisTlsTest {
         RedisStores.fromUrl("rediss://127.0.0.1:" + TLS_PORT).keyPrefix("tls:").build()) {
       SessionManager sessions = SessionManager.builder(stores.sessionStore()).build();
 
-      String id = ((LoginOutcome.Created) sessions.login(Principal.of("alice"), Map.of())).id();
+      String id = sessions.login(Principal.of("alice"), Map.of()).created().orElseThrow().id();
       AuthResult result = sessions.authenticate(new SessionCookie(id));
 
       assertThat(result.succeeded()).isTrue();
@@ -74,7 +73,9 @@ class RedisTlsTest {
             .build()) {
       SessionManager sessions = SessionManager.builder(stores.sessionStore()).build();
 
-      assertThatThrownBy(() -> sessions.login(Principal.of("alice"), Map.of()))
+      assertThat(sessions.login(Principal.of("alice"), Map.of()).failure().orElseThrow().reason())
+          .isEqualTo(AuthResult.Reason.UNAVAILABLE);
+      assertThatThrownBy(() -> sessions.logoutEverywhere("alice"))
           .isInstanceOf(StoreUnavailableException.class);
       assertThat(stores.isReachable()).isFalse();
     }

@@ -67,8 +67,8 @@ class TwoNodeFleetTest {
   void sessionCreatedOnOneNodeIsUsedAndEndedOnTheOther() {
     SessionManager a = sessions(redisA);
     SessionManager b = sessions(redisB);
-    LoginOutcome.Created login =
-        (LoginOutcome.Created) a.login(Principal.of("alice", Set.of("user")), Map.of());
+    LoginOutcome.NewSession login =
+        a.login(Principal.of("alice", Set.of("user")), Map.of()).created().orElseThrow();
     SessionCookie cookie = new SessionCookie(login.id());
 
     assertThat(b.authenticate(cookie).succeeded()).isTrue();

@@ -14,7 +14,8 @@ import java.util.Set;
  *     SessionManager#endSession} to end this session. It is the stored hash of the session id,
  *     which no client can turn back into a cookie
  * @param subject who is logged in
- * @param roles the roles the session was created with
+ * @param roles the roles the session was created with (a {@link SessionCheck.Active}'s principal
+ *     holds the current ones when the manager has a principal resolver)
  * @param createdAt when the session was created (login)
  * @param lastSeenAt the last sliding renewal; renewals are rate-limited, so this may lag the last
  *     request by up to the manager's renewal interval

@@ -5,15 +5,18 @@ import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Authenticator;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.PrincipalResolver;
 import dev.latchkey.core.SessionCookie;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.internal.CsrfTokens;
+import dev.latchkey.core.internal.FailClosed;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +25,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The whole session lifecycle on a {@link SessionStore}: login with a fresh id, the cookie check
@@ -30,18 +35,32 @@ import java.util.Optional;
  * here.
  *
  * <pre>{@code
- * SessionManager sessions = SessionManager.builder(InMemorySessionStore.builder().build())
+ * SessionManager sessions = SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC()))
  *     .idleTimeout(Duration.ofMinutes(30))
  *     .absoluteTimeout(Duration.ofHours(12))
  *     .maxSessionsPerSubject(5, SessionStore.CapPolicy.END_OLDEST)
+ *     .principalResolver(subject -> users.currentPrincipal(subject)) // roles as they are now
+ *     .csrfKey(csrfKeyFromYourSecretStore)                           // 32+ bytes, every node
  *     .build();
+ *
+ * // login: the raw id goes in the cookie; a refusal is an AuthResult.Failure
+ * LoginOutcome login = sessions.login(principal, Map.of("user-agent", userAgent));
+ * int status = login.fold(created -> 200, failure -> failure.reason().httpStatus());
+ *
+ * // each request: the cookie's value, checked in one store read
+ * SessionCheck check = sessions.check(new SessionCookie(cookieValue));
+ * Optional<Principal> who = check.principal();
+ *
+ * // forms: a token bound to the session, checked from the same cookie value on each POST
+ * String csrf = sessions.csrfToken(cookieValue).orElseThrow();
+ * boolean genuine = sessions.checkCsrf(cookieValue, request.getHeader("X-CSRF-Token"));
  * }</pre>
  *
- * <p><b>Ids.</b> Every session id is made here ({@link OpaqueIds#generateInShard}: 256 bits from
- * {@link java.security.SecureRandom}), on every login and every {@link #rotate}: an id a client
- * brings is never adopted, so session fixation is impossible. The raw id is returned exactly once
- * and the store only ever receives its SHA-256. Its shard tag is the store's choice ({@link
- * SessionStore#shardFor}), never a hash of the subject, so an id says nothing of whose it is.
+ * <p><b>Ids.</b> Every session id is made here (256 bits from {@link java.security.SecureRandom}),
+ * on every login and every {@link #rotate}: an id a client brings is never adopted, so session
+ * fixation is impossible. The raw id is returned exactly once and the store only ever receives its
+ * SHA-256. Its shard tag is the store's choice ({@link SessionStore#shardFor}), never a hash of the
+ * subject, so an id says nothing of whose it is.
  *
  * <p><b>Time.</b> A session dies {@code idleTimeout} after its last renewal or {@code
  * absoluteTimeout} after login, whichever is first. A successful check renews it, but writes to the
@@ -49,13 +68,29 @@ import java.util.Optional;
  * request; a dead session stays known for {@code expiredNotice}, so its client is told {@code
  * EXPIRED} rather than {@code INVALID_CREDENTIALS}. Time comes from the builder's {@link Clock}.
  *
- * <p><b>Failures.</b> {@link #check} and {@link #authenticate} never throw for a client's input or
- * a store fault: a store that throws any {@link RuntimeException} is answered {@link
- * Reason#UNAVAILABLE}, never success. The management operations ({@link #login}, {@link #find},
- * {@link #attribute}, {@link #setAttribute}, {@link #rotate}, {@link #logout}, {@link
- * #logoutEverywhere}, {@link #sessionsOf}, {@link #endSession}) let the store's {@link
- * StoreUnavailableException} propagate: the caller answers 503. They treat a malformed or unknown
- * raw id like a session that does not exist (empty or false), never as an exception.
+ * <p><b>Roles.</b> Without a {@link Builder#principalResolver principal resolver}, a check answers
+ * the principal given to {@link #login}, unchanged for the session's whole life (up to the absolute
+ * timeout): a role granted or withdrawn later is not seen until the user logs in again, and a
+ * disabled account keeps its sessions until {@link #logoutEverywhere}. With a resolver, every check
+ * answers the principal the resolver gives now for the session's subject, so a role change takes
+ * effect on the next request; when it gives none, the session is ended and the check answers {@link
+ * Reason#REVOKED}.
+ *
+ * <p><b>CSRF.</b> {@link #csrfToken} issues a token bound to one session and {@link #checkCsrf}
+ * checks one, both from the raw cookie value: a token passes only for the live session it was
+ * issued for, and dies with it (also when its id {@linkplain #rotate rotates}: render the form
+ * again). Tokens are an HMAC under the builder's {@link Builder#csrfKey CSRF key}, so nothing is
+ * stored for them.
+ *
+ * <p><b>Failures.</b> Everything that answers an outcome ({@link #check}, {@link #authenticate},
+ * {@link #login}) never throws for a client's input or a fault of the store or the resolver: any
+ * {@link RuntimeException} from them is answered {@link Reason#UNAVAILABLE}, never success. The
+ * management operations ({@link #find}, {@link #attribute}, {@link #setAttribute}, {@link
+ * #rotate}, {@link #logout}, {@link #logoutEverywhere}, {@link #sessionsOf}, {@link #endSession},
+ * {@link #csrfToken}, {@link #checkCsrf}) throw {@link StoreUnavailableException} when the store
+ * cannot be reached or fails in any other way, and never answer an outage with a value: the
+ * caller answers 503. They treat a malformed or unknown raw id like a session that does not exist
+ * (empty or false), never as an exception.
  *
  * <p><b>Events.</b> Every check emits {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed}
  * (method {@code "session"}); {@link #logout}, {@link #endSession} and {@link #logoutEverywhere}
@@ -70,15 +105,18 @@ public final class SessionManager {
   // A touch with this interval never renews: management reads must not slide a session.
   private static final Duration NEVER = Duration.ofSeconds(Long.MAX_VALUE);
 
-  // The four answers a check can refuse with: immutable values, so shared rather than rebuilt.
+  // The answers a check refuses with (besides FailClosed's): immutable, so shared, not rebuilt.
   private static final AuthResult.Failure MALFORMED =
       AuthResult.failure(Reason.MALFORMED, "the session cookie is not a session id");
-  private static final AuthResult.Failure UNAVAILABLE =
-      AuthResult.failure(Reason.UNAVAILABLE, "the session store is unavailable");
   private static final AuthResult.Failure UNKNOWN =
       AuthResult.failure(Reason.INVALID_CREDENTIALS, "unknown session");
   private static final AuthResult.Failure EXPIRED =
       AuthResult.failure(Reason.EXPIRED, "the session has expired");
+  private static final AuthResult.Failure REVOKED =
+      AuthResult.failure(Reason.REVOKED, "the subject may no longer sign in");
+
+  private static final String STORE = "session store";
+  private static final String RESOLVER = "principal resolver";
 
   private final SessionStore store;
   private final Duration idleTimeout;
@@ -92,6 +130,9 @@ public final class SessionManager {
   // False when the builder was given no listener: a cookie check then builds no event at all.
   private final boolean hasListener;
   private final Authenticator<SessionCookie> authenticator;
+  // Null when the builder was given none: checks then answer the principal of the login.
+  private final PrincipalResolver resolver;
+  private final CsrfTokens csrf;
 
   private SessionManager(Builder b) {
     this.store = b.store;
@@ -106,6 +147,8 @@ public final class SessionManager {
     this.hasListener = b.listener != null;
     this.listener = hasListener ? AuthListener.guarded(b.listener) : AuthListener.none();
     this.authenticator = new SessionAuthenticator(this);
+    this.resolver = b.resolver;
+    this.csrf = b.csrfKey != null ? CsrfTokens.withKey(b.csrfKey) : CsrfTokens.withRandomKey();
   }
 
   /**
@@ -133,7 +176,8 @@ public final class SessionManager {
    * A builder for a manager on {@code store}, with defaults: idle timeout 30 minutes, absolute
    * timeout 12 hours, renewal interval a tenth of the idle timeout capped at one minute, expired
    * notice 15 minutes, at most 16 sessions per subject ending the oldest past that, the system UTC
-   * clock and no listener.
+   * clock, no listener, no principal resolver (checks answer the principal of the login) and a
+   * CSRF key drawn at random for this manager.
    */
   public static Builder builder(SessionStore store) {
     return new Builder(store);
@@ -150,6 +194,8 @@ public final class SessionManager {
     private CapPolicy capPolicy = CapPolicy.END_OLDEST;
     private Clock clock = Clock.systemUTC();
     private AuthListener listener;
+    private PrincipalResolver resolver;
+    private byte[] csrfKey;
 
     private Builder(SessionStore store) {
       this.store = Objects.requireNonNull(store, "store");
@@ -211,6 +257,7 @@ public final class SessionManager {
       return this;
     }
 
+    /** The clock every timeout and renewal is measured by. Default: the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -219,6 +266,39 @@ public final class SessionManager {
     /** Receives events; wrapped with {@link AuthListener#guarded} so it cannot disturb a check. */
     public Builder listener(AuthListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /**
+     * Asked on every check for the session subject's principal as it is now: the check answers
+     * that principal, so a change of roles or attributes takes effect on the next request. When it
+     * answers empty, the session is ended and the check answers {@link Reason#REVOKED}; when it
+     * throws, or answers another subject, the check answers {@link Reason#UNAVAILABLE} and ends
+     * nothing. Without one, checks answer the principal given at {@link SessionManager#login}.
+     */
+    public Builder principalResolver(PrincipalResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
+      return this;
+    }
+
+    /**
+     * The key CSRF tokens are made with; copied. Every node that must accept another node's tokens
+     * needs the same key: keep it with your other secrets, and use it for nothing else. Default: a
+     * random key of this manager, whose tokens no other manager or process accepts.
+     *
+     * @throws IllegalArgumentException when shorter than 32 bytes
+     */
+    public Builder csrfKey(byte[] key) {
+      Objects.requireNonNull(key, "key");
+      if (key.length < CsrfTokens.MIN_KEY_BYTES) {
+        throw new IllegalArgumentException(
+            "csrfKey must be at least "
+                + CsrfTokens.MIN_KEY_BYTES
+                + " bytes: got "
+                + key.length
+                + " (generate one with SecureRandom)");
+      }
+      this.csrfKey = key.clone();
       return this;
     }
 
@@ -272,13 +352,21 @@ public final class SessionManager {
    *
    * @param attributes application attributes to store with the session (user agent, client
    *     address...); copied
-   * @return {@link LoginOutcome.Created} with the raw id, or {@link LoginOutcome.Refused} when the
-   *     subject is at its cap and the policy is {@link CapPolicy#REFUSE_NEW}
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @return the new session with its raw id; or a refusal: {@link Reason#LOCKED} (no retry time)
+   *     when the subject is at its cap and the policy is {@link CapPolicy#REFUSE_NEW}, {@link
+   *     Reason#UNAVAILABLE} when the store failed. Never throws for a store fault.
    */
   public LoginOutcome login(Principal principal, Map<String, String> attributes) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(attributes, "attributes");
+    try {
+      return create(principal, attributes);
+    } catch (RuntimeException e) {
+      return LoginOutcome.refused(FailClosed.onCheck(STORE, e));
+    }
+  }
+
+  private LoginOutcome create(Principal principal, Map<String, String> attributes) {
     // Never take an id from the client: a fresh one on every login is what defeats fixation.
     String rawId = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     // Hashed as a cookie check will hash it, so that the stored id and a presented one are made
@@ -300,32 +388,30 @@ public final class SessionManager {
             attributes);
     SessionStore.CreateResult created = store.create(record, maxSessionsPerSubject, capPolicy);
     if (!created.created()) {
-      return new LoginOutcome.Refused(
-          maxSessionsPerSubject,
-          "the subject already holds " + maxSessionsPerSubject + " sessions");
+      return LoginOutcome.refused(
+          AuthResult.failure(
+              Reason.LOCKED, "the subject already holds " + maxSessionsPerSubject + " sessions"));
     }
     List<String> ended = new ArrayList<>(created.ended().size());
     for (HashedId e : created.ended()) {
       ended.add(e.hash());
     }
-    return new LoginOutcome.Created(rawId, info(record), ended);
+    return LoginOutcome.created(new LoginOutcome.NewSession(rawId, info(record), ended));
   }
 
   /**
    * Checks a session cookie and renews the session (at most once per renewal interval), in one
-   * store read. Never throws for the cookie's content or a store fault.
+   * store read. Never throws for the cookie's content or a fault of the store or the resolver.
    *
-   * @return {@link SessionCheck.Active} for a live session; {@link SessionCheck.Rejected} with
+   * @return the live session with its principal (the resolver's, when there is one); or a refusal:
    *     {@code MALFORMED} for a value that is not a session id (the store is not asked), {@code
    *     INVALID_CREDENTIALS} for an unknown or ended session, {@code EXPIRED} for one past its idle
-   *     or absolute timeout, {@code UNAVAILABLE} when the store failed
+   *     or absolute timeout, {@code REVOKED} when the principal resolver no longer knows its
+   *     subject (the session is then ended), {@code UNAVAILABLE} when the store or the resolver
+   *     failed
    */
   public SessionCheck check(SessionCookie cookie) {
-    Object verified = verify(cookie);
-    if (verified instanceof SessionRecord record) {
-      return new SessionCheck.Active(record.principal(), info(record));
-    }
-    return new SessionCheck.Rejected((AuthResult.Failure) verified);
+    return verify(cookie, SessionManager::activeCheck, SessionCheck::rejected);
   }
 
   /**
@@ -335,41 +421,83 @@ public final class SessionManager {
    */
   public AuthResult authenticate(SessionCookie cookie) {
     // The hot path: no SessionInfo is built when only the principal is wanted.
-    Object verified = verify(cookie);
-    if (verified instanceof SessionRecord record) {
-      return AuthResult.success(record.principal());
-    }
-    return (AuthResult.Failure) verified;
+    return verify(cookie, SessionManager::success, failure -> failure);
   }
 
-  /** The live record for the cookie, or the failure to answer; emits the event either way. */
-  private Object verify(SessionCookie cookie) {
+  private static SessionCheck activeCheck(SessionRecord record, Principal principal) {
+    return SessionCheck.active(principal, info(record));
+  }
+
+  private static AuthResult success(SessionRecord record, Principal principal) {
+    return AuthResult.success(principal);
+  }
+
+  /**
+   * Checks the cookie and answers {@code onLive} with the live record and the principal to answer,
+   * or {@code onFailure} with the refusal; emits the event either way. The two answers are passed
+   * as functions (non-capturing, so allocated once) to keep one code path for both outcome types.
+   */
+  private <T> T verify(
+      SessionCookie cookie,
+      BiFunction<SessionRecord, Principal, T> onLive,
+      Function<? super AuthResult.Failure, T> onFailure) {
     Objects.requireNonNull(cookie, "cookie");
     Optional<HashedId> id = OpaqueIds.parse(cookie.value());
     Instant now = clock.instant();
     if (id.isEmpty()) {
-      return reject(now, MALFORMED);
+      return onFailure.apply(reject(now, MALFORMED));
     }
     Optional<SessionRecord> found;
     try {
       found =
           store.read(id.get(), new SessionTouch(now, idleTimeout, renewalInterval, expiredNotice));
     } catch (RuntimeException e) {
-      // Fail closed on anything the store throws, not only StoreUnavailableException: a check
-      // that could not be made is never a success.
-      return reject(now, UNAVAILABLE);
+      return onFailure.apply(reject(now, FailClosed.onCheck(STORE, e)));
     }
     if (found.isEmpty()) {
-      return reject(now, UNKNOWN);
+      return onFailure.apply(reject(now, UNKNOWN));
     }
     SessionRecord record = found.get();
     if (!record.isLiveAt(now)) {
-      return reject(now, EXPIRED);
+      return onFailure.apply(reject(now, EXPIRED));
+    }
+    Principal principal = record.principal();
+    if (resolver != null) {
+      Optional<Principal> current;
+      try {
+        current = resolver.resolve(principal.subject());
+        if (current == null) {
+          return onFailure.apply(reject(now, FailClosed.onNull(RESOLVER)));
+        }
+        if (current.isPresent() && !current.get().subject().equals(principal.subject())) {
+          // Answering another subject's principal would log the client in as someone else.
+          throw new IllegalStateException("the principal resolver answered another subject");
+        }
+      } catch (RuntimeException e) {
+        return onFailure.apply(reject(now, FailClosed.onCheck(RESOLVER, e)));
+      }
+      if (current.isEmpty()) {
+        endRevoked(record.id());
+        return onFailure.apply(reject(now, REVOKED));
+      }
+      principal = current.get();
     }
     if (hasListener) {
-      listener.onEvent(new AuthEvent.Succeeded(now, record.principal().subject(), METHOD));
+      listener.onEvent(new AuthEvent.Succeeded(now, principal.subject(), METHOD));
     }
-    return record;
+    return onLive.apply(record, principal);
+  }
+
+  /**
+   * Ends a session whose subject may no longer sign in. The refusal stands whether or not this
+   * delete succeeds: the resolver refuses the session again at its next check.
+   */
+  private void endRevoked(HashedId id) {
+    try {
+      store.delete(id);
+    } catch (RuntimeException e) {
+      FailClosed.onCheck(STORE, e);
+    }
   }
 
   /** The session-cookie strategy, for an authenticator chain. Answers as {@link #authenticate}. */
@@ -381,7 +509,7 @@ public final class SessionManager {
    * The live session with this raw id, without renewing it.
    *
    * @return empty when the id is malformed, unknown, or its session is dead
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public Optional<SessionInfo> find(String rawId) {
     return readLive(rawId).map(SessionManager::info);
@@ -391,7 +519,7 @@ public final class SessionManager {
    * One attribute of the live session with this raw id, without renewing it.
    *
    * @return empty when the session is not live or has no such attribute
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public Optional<String> attribute(String rawId, String name) {
     Objects.requireNonNull(name, "name");
@@ -404,12 +532,14 @@ public final class SessionManager {
    *
    * @param value the new value; {@code null} removes the attribute
    * @return false when the id is malformed, unknown, or its session is dead
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean setAttribute(String rawId, String name, String value) {
     Objects.requireNonNull(name, "name");
     Optional<HashedId> id = parse(rawId);
-    return id.isPresent() && store.setAttribute(id.get(), name, value, clock.instant());
+    return id.isPresent()
+        && FailClosed.manage(
+            STORE, () -> store.setAttribute(id.get(), name, value, clock.instant()));
   }
 
   /**
@@ -419,7 +549,7 @@ public final class SessionManager {
    *
    * @return the new raw id, for the cookie, returned only here; empty when the old id is
    *     malformed, unknown, or its session is dead
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public Optional<String> rotate(String rawId) {
     Optional<HashedId> from = parse(rawId);
@@ -429,14 +559,15 @@ public final class SessionManager {
     // The shard travels in the old id, so the new one lands on the same shard without a read.
     String newRaw = OpaqueIds.generateInShard(from.get().shard());
     HashedId to = OpaqueIds.parse(newRaw).orElseThrow();
-    return store.changeId(from.get(), to, clock.instant()) ? Optional.of(newRaw) : Optional.empty();
+    boolean moved = FailClosed.manage(STORE, () -> store.changeId(from.get(), to, clock.instant()));
+    return moved ? Optional.of(newRaw) : Optional.empty();
   }
 
   /**
    * Ends the session with this raw id: it is refused from the moment this returns.
    *
    * @return whether a session was ended
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean logout(String rawId) {
     Optional<HashedId> id = parse(rawId);
@@ -444,8 +575,9 @@ public final class SessionManager {
       return false;
     }
     // Read first only to name the subject in the event; the delete is what ends the session.
-    Optional<SessionRecord> record = store.read(id.get(), noRenewal(clock.instant()));
-    boolean deleted = store.delete(id.get());
+    Optional<SessionRecord> record =
+        FailClosed.manage(STORE, () -> store.read(id.get(), noRenewal(clock.instant())));
+    boolean deleted = FailClosed.manage(STORE, () -> store.delete(id.get()));
     if (deleted && record.isPresent()) {
       listener.onEvent(
           new AuthEvent.LoggedOut(
@@ -458,11 +590,12 @@ public final class SessionManager {
    * Ends every session of {@code subject} ("log out everywhere", or after a password change).
    *
    * @return how many sessions were ended
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached or fails; sessions may then
+   *     remain, and the call should be repeated
    */
   public int logoutEverywhere(String subject) {
     Objects.requireNonNull(subject, "subject");
-    int ended = store.deleteBySubject(subject);
+    int ended = FailClosed.manage(STORE, () -> store.deleteBySubject(subject));
     listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, true));
     return ended;
   }
@@ -470,11 +603,12 @@ public final class SessionManager {
   /**
    * The live sessions of {@code subject}, oldest first, for a "your active sessions" page.
    *
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public List<SessionInfo> sessionsOf(String subject) {
     Objects.requireNonNull(subject, "subject");
-    List<SessionRecord> records = store.listBySubject(subject, clock.instant());
+    List<SessionRecord> records =
+        FailClosed.manage(STORE, () -> store.listBySubject(subject, clock.instant()));
     List<SessionInfo> infos = new ArrayList<>(records.size());
     for (SessionRecord r : records) {
       infos.add(info(r));
@@ -488,14 +622,16 @@ public final class SessionManager {
    * can end only their own sessions.
    *
    * @return whether a session was ended
-   * @throws StoreUnavailableException when the store cannot be reached
+   * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean endSession(String subject, String handle) {
     Objects.requireNonNull(subject, "subject");
     Objects.requireNonNull(handle, "handle");
-    for (SessionRecord r : store.listBySubject(subject, clock.instant())) {
+    List<SessionRecord> records =
+        FailClosed.manage(STORE, () -> store.listBySubject(subject, clock.instant()));
+    for (SessionRecord r : records) {
       if (OpaqueIds.constantTimeEquals(r.id().hash(), handle)) {
-        boolean deleted = store.delete(r.id());
+        boolean deleted = FailClosed.manage(STORE, () -> store.delete(r.id()));
         if (deleted) {
           listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, false));
         }
@@ -503,6 +639,41 @@ public final class SessionManager {
       }
     }
     return false;
+  }
+
+  /**
+   * A fresh CSRF token for the live session with this raw id (the session cookie's value), to put
+   * in a form field or hand to a script for a request header. Each call draws a new random nonce,
+   * so tokens differ from page to page; all of them pass {@link #checkCsrf} for as long as the
+   * session lives under this id. Does not renew the session.
+   *
+   * @return empty when the id is malformed, unknown, or its session is dead
+   * @throws StoreUnavailableException when the store cannot be reached or fails
+   */
+  public Optional<String> csrfToken(String rawSessionId) {
+    Optional<HashedId> id = parse(rawSessionId);
+    if (id.isEmpty()) {
+      return Optional.empty();
+    }
+    return readLive(id.get()).map(r -> csrf.issue(r.id()));
+  }
+
+  /**
+   * Whether {@code presentedToken} is a CSRF token this manager's key issued for the live session
+   * with this raw id. The token is compared in constant time; a token issued for another session,
+   * for this session under an id it has since {@linkplain #rotate rotated} from, or under another
+   * key, never passes. Does not renew the session.
+   *
+   * @param presentedToken the token the request carries (form field or header); null is refused
+   * @return false for a malformed, unknown or dead session, or a missing, malformed or foreign
+   *     token
+   * @throws StoreUnavailableException when the store cannot be reached or fails, so that an outage
+   *     is answered 503 rather than as a forged request
+   */
+  public boolean checkCsrf(String rawSessionId, String presentedToken) {
+    Optional<HashedId> id = parse(rawSessionId);
+    // The token is checked first: a forged one costs no store read.
+    return id.isPresent() && csrf.verify(id.get(), presentedToken) && readLive(id.get()).isPresent();
   }
 
   @Override
@@ -519,6 +690,8 @@ public final class SessionManager {
         + maxSessionsPerSubject
         + ", capPolicy="
         + capPolicy
+        + ", principalResolver="
+        + (resolver != null)
         + "]";
   }
 
@@ -531,11 +704,13 @@ public final class SessionManager {
 
   private Optional<SessionRecord> readLive(String rawId) {
     Optional<HashedId> id = parse(rawId);
-    if (id.isEmpty()) {
-      return Optional.empty();
-    }
+    return id.isEmpty() ? Optional.empty() : readLive(id.get());
+  }
+
+  private Optional<SessionRecord> readLive(HashedId id) {
     Instant now = clock.instant();
-    return store.read(id.get(), noRenewal(now)).filter(r -> r.isLiveAt(now));
+    return FailClosed.manage(STORE, () -> store.read(id, noRenewal(now)))
+        .filter(r -> r.isLiveAt(now));
   }
 
   private SessionTouch noRenewal(Instant now) {

@@ -34,7 +34,7 @@ class SessionEdgesTest {
   private final List<AuthEvent> events = new ArrayList<>();
 
   private static String login(SessionManager manager, Principal who) {
-    return ((LoginOutcome.Created) manager.login(who, Map.of())).id();
+    return manager.login(who, Map.of()).created().orElseThrow().id();
   }
 
   @Test
@@ -49,7 +49,7 @@ class SessionEdgesTest {
     clock.advance(Duration.ofMinutes(59));
     assertThat(sessions.authenticate(new SessionCookie(id)).succeeded()).isTrue();
     clock.advance(Duration.ofMinutes(1));
-    assertThat(((AuthResult.Failure) sessions.authenticate(new SessionCookie(id))).reason())
+    assertThat(sessions.authenticate(new SessionCookie(id)).failure().orElseThrow().reason())
         .isEqualTo(Reason.EXPIRED);
   }
 
@@ -101,7 +101,7 @@ class SessionEdgesTest {
     clock.advance(Duration.ofMinutes(31)); // dead, but still known for its expired notice
 
     assertThat(sessions.rotate(id)).isEmpty();
-    assertThat(((AuthResult.Failure) sessions.authenticate(new SessionCookie(id))).reason())
+    assertThat(sessions.authenticate(new SessionCookie(id)).failure().orElseThrow().reason())
         .isEqualTo(Reason.EXPIRED);
   }
 

@@ -24,7 +24,7 @@ class SessionIdTagTest {
 
   private String cookieTag(String subject) {
     LoginOutcome outcome = sessions.login(Principal.of(subject, Set.of("user")), Map.of());
-    return UnkeyedHashes.tagOf(((LoginOutcome.Created) outcome).id());
+    return UnkeyedHashes.tagOf(outcome.created().orElseThrow().id());
   }
 
   @Test

@@ -89,8 +89,7 @@ class SessionManagerTest {
 
   private static String login(SessionManager manager, Principal who) {
     LoginOutcome outcome = manager.login(who, Map.of("user-agent", "test"));
-    assertThat(outcome).isInstanceOf(LoginOutcome.Created.class);
-    return ((LoginOutcome.Created) outcome).id();
+    return outcome.created().orElseThrow().id();
   }
 
   private AuthResult check(String rawId) {
@@ -98,8 +97,7 @@ class SessionManagerTest {
   }
 
   private static Reason reason(AuthResult result) {
-    assertThat(result).isInstanceOf(AuthResult.Failure.class);
-    return ((AuthResult.Failure) result).reason();
+    return result.failure().orElseThrow().reason();
   }
 
   private void runConcurrently(int threads, List<Runnable> tasks) throws Exception {
@@ -143,8 +141,9 @@ class SessionManagerTest {
     SessionCheck check = sessions.check(new SessionCookie(id));
 
     assertThat(counting.reads.get()).isEqualTo(readsBefore + 1);
-    assertThat(check).isInstanceOf(SessionCheck.Active.class);
-    SessionInfo info = ((SessionCheck.Active) check).session();
+    SessionInfo info = check.active().orElseThrow().session();
+    assertThat(check.principal()).contains(ALICE);
+    assertThat(check.failure()).isEmpty();
     assertThat(info.subject()).isEqualTo("alice");
     assertThat(info.roles()).containsExactly("user");
     assertThat(info.attributes()).containsEntry("user-agent", "test");
@@ -383,7 +382,7 @@ class SessionManagerTest {
   @Test
   void createdOutcomeDoesNotShowTheIdInToString() {
     LoginOutcome outcome = sessions.login(ALICE, Map.of());
-    String id = ((LoginOutcome.Created) outcome).id();
+    String id = outcome.created().orElseThrow().id();
 
     assertThat(outcome.toString()).doesNotContain(id).contains("redacted");
   }
@@ -477,7 +476,7 @@ class SessionManagerTest {
   @Test
   void sessionsOfListsLiveSessionsOldestFirstWithTheirData() {
     LoginOutcome phone = sessions.login(ALICE, Map.of("user-agent", "phone"));
-    String first = ((LoginOutcome.Created) phone).id();
+    String first = phone.created().orElseThrow().id();
     clock.advance(Duration.ofMinutes(1));
     sessions.login(ALICE, Map.of("user-agent", "laptop"));
     clock.advance(Duration.ofMinutes(6));
@@ -519,13 +518,18 @@ class SessionManagerTest {
 
     LoginOutcome third = strict.login(ALICE, Map.of());
 
-    assertThat(third)
-        .isEqualTo(new LoginOutcome.Refused(2, "the subject already holds 2 sessions"));
-    assertThat(third.created()).isFalse();
+    AuthResult.Failure refusal = third.failure().orElseThrow();
+    assertThat(refusal.reason()).isEqualTo(Reason.LOCKED);
+    assertThat(refusal.httpStatus()).isEqualTo(429);
+    assertThat(refusal.retryAt()).isEmpty();
+    assertThat(refusal.detail()).isEqualTo("the subject already holds 2 sessions");
+    assertThat(third.created()).isEmpty();
+    int status = third.fold(created -> 200, AuthResult.Failure::httpStatus);
+    assertThat(status).isEqualTo(429);
     assertThat(strict.authenticate(new SessionCookie(a1)).succeeded()).isTrue();
     assertThat(strict.authenticate(new SessionCookie(a2)).succeeded()).isTrue();
     strict.logout(a1);
-    assertThat(strict.login(ALICE, Map.of()).created()).isTrue();
+    assertThat(strict.login(ALICE, Map.of()).created()).isPresent();
   }
 
   @Test
@@ -539,8 +543,7 @@ class SessionManagerTest {
 
     LoginOutcome third = capped.login(ALICE, Map.of());
 
-    assertThat(third).isInstanceOfSatisfying(
-        LoginOutcome.Created.class, c -> assertThat(c.endedHandles()).containsExactly(handle1));
+    assertThat(third.created().orElseThrow().endedHandles()).containsExactly(handle1);
     assertThat(reason(capped.authenticate(new SessionCookie(a1))))
         .isEqualTo(Reason.INVALID_CREDENTIALS);
     assertThat(capped.authenticate(new SessionCookie(a2)).succeeded()).isTrue();
@@ -561,7 +564,9 @@ class SessionManagerTest {
               LoginOutcome outcome = capped.login(ALICE, Map.of());
               int live = capped.sessionsOf("alice").size();
               maxSeen.accumulateAndGet(live, Math::max);
-              if (outcome instanceof LoginOutcome.Created c) {
+              Optional<LoginOutcome.NewSession> created = outcome.created();
+              if (created.isPresent()) {
+                LoginOutcome.NewSession c = created.get();
                 if (i % 3 == 0) {
                   stillIn.add(c.id());
                   if (stillIn.size() > cap) {
@@ -628,28 +633,67 @@ class SessionManagerTest {
 
     SessionCheck check = manager.check(new SessionCookie(OpaqueIds.generate()));
 
-    assertThat(check).isInstanceOf(SessionCheck.Rejected.class);
+    assertThat(check.active()).isEmpty();
+    assertThat(check.failure().orElseThrow().reason()).isEqualTo(Reason.UNAVAILABLE);
     assertThat(reason(check.result())).isEqualTo(Reason.UNAVAILABLE);
   }
 
   @Test
-  void managementOperationsLetStoreUnavailablePropagate() {
+  void loginOnAFailingStoreIsRefusedUnavailableNotThrown() {
+    SessionStore down = mock(SessionStore.class);
+    when(down.shardFor(any())).thenReturn(OpaqueIds.randomShard());
+    when(down.create(any(), anyInt(), any()))
+        .thenThrow(new StoreUnavailableException("store down"));
+    SessionStore buggy = mock(SessionStore.class);
+    when(buggy.shardFor(any())).thenThrow(new IllegalStateException("no secret configured"));
+
+    for (SessionStore store : List.of(down, buggy)) {
+      LoginOutcome outcome = manager(store, 5, CapPolicy.END_OLDEST).login(ALICE, Map.of());
+
+      assertThat(outcome.created()).isEmpty();
+      assertThat(outcome.failure().orElseThrow().reason()).isEqualTo(Reason.UNAVAILABLE);
+      assertThat(outcome.failure().orElseThrow().detail()).doesNotContain("secret");
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void managementOperationsThrowStoreUnavailableWhateverTheStoreThrows(boolean outage) {
     SessionStore broken = mock(SessionStore.class);
-    StoreUnavailableException down = new StoreUnavailableException("store down");
-    when(broken.shardFor(any())).thenReturn(OpaqueIds.randomShard());
-    when(broken.create(any(), anyInt(), any())).thenThrow(down);
-    when(broken.read(any(), any())).thenThrow(down);
-    when(broken.deleteBySubject(any())).thenThrow(down);
-    when(broken.listBySubject(any(), any())).thenThrow(down);
-    when(broken.changeId(any(), any(), any())).thenThrow(down);
+    RuntimeException fault =
+        outage
+            ? new StoreUnavailableException("store down")
+            : new IllegalStateException("decoder bug");
+    when(broken.read(any(), any())).thenThrow(fault);
+    when(broken.delete(any())).thenThrow(fault);
+    when(broken.setAttribute(any(), any(), any(), any())).thenThrow(fault);
+    when(broken.deleteBySubject(any())).thenThrow(fault);
+    when(broken.listBySubject(any(), any())).thenThrow(fault);
+    when(broken.changeId(any(), any(), any())).thenThrow(fault);
     SessionManager manager = manager(broken, 5, CapPolicy.END_OLDEST);
     String id = OpaqueIds.generate();
 
-    assertThatThrownBy(() -> manager.login(ALICE, Map.of())).isSameAs(down);
-    assertThatThrownBy(() -> manager.find(id)).isSameAs(down);
-    assertThatThrownBy(() -> manager.rotate(id)).isSameAs(down);
-    assertThatThrownBy(() -> manager.logoutEverywhere("alice")).isSameAs(down);
-    assertThatThrownBy(() -> manager.sessionsOf("alice")).isSameAs(down);
+    List<org.assertj.core.api.ThrowableAssert.ThrowingCallable> operations =
+        List.of(
+            () -> manager.find(id),
+            () -> manager.attribute(id, "user-agent"),
+            () -> manager.setAttribute(id, "user-agent", "x"),
+            () -> manager.rotate(id),
+            () -> manager.logout(id),
+            () -> manager.logoutEverywhere("alice"),
+            () -> manager.sessionsOf("alice"),
+            () -> manager.endSession("alice", "handle"),
+            () -> manager.csrfToken(id));
+    for (var operation : operations) {
+      var thrown = assertThatThrownBy(operation).isInstanceOf(StoreUnavailableException.class);
+      if (outage) {
+        thrown.isSameAs(fault);
+      } else {
+        thrown.hasCauseReference(fault).message().doesNotContain("decoder");
+      }
+    }
+    assertThat(manager.authenticate(new SessionCookie(id)).failure().orElseThrow().reason())
+        .isEqualTo(Reason.UNAVAILABLE);
   }
 
   // --- events ---------------------------------------------------------------------------------

@@ -4,10 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.BearerHeader;
 import dev.latchkey.core.Cookies;
-import dev.latchkey.core.internal.CsrfTokens;
-import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.InMemoryUserDirectory;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordCredentials;
 import dev.latchkey.core.PasswordHasher;
@@ -19,7 +16,6 @@ import dev.latchkey.core.UserAccount;
 import dev.latchkey.examples.JsonHttpServer.JsonBody;
 import dev.latchkey.examples.JsonHttpServer.Response;
 import dev.latchkey.session.LoginOutcome;
-import dev.latchkey.session.SessionCheck;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
@@ -122,7 +118,6 @@ public final class DemoServer implements AutoCloseable {
   private final SessionManager sessions;
   private final JwtTokenService tokens;
   private final RefreshTokens refresh;
-  private final CsrfTokens csrf;
   private final String sessionCookieName;
 
   private DemoServer(Settings settings, DemoStores stores, byte[] secret) throws IOException {
@@ -145,6 +140,9 @@ public final class DemoServer implements AutoCloseable {
     this.sessions = SessionManager.builder(stores.sessions())
         .idleTimeout(Duration.ofMinutes(30))
         .absoluteTimeout(Duration.ofHours(8))
+        // Separate keys for separate jobs: the CSRF key is derived from the shared secret, so
+        // every node of a fleet checks every node's CSRF tokens, yet a JWT key never signs them.
+        .csrfKey(derive(secret, "latchkey-demo csrf"))
         .clock(clock)
         .build();
     this.tokens = JwtTokenService.builder(
@@ -156,10 +154,6 @@ public final class DemoServer implements AutoCloseable {
     this.refresh = RefreshTokens.builder(tokens, stores.refreshTokens())
         .clock(clock)
         .build();
-    // Separate keys for separate jobs: the CSRF key is derived from the shared secret, so every
-    // node of a fleet checks every node's CSRF tokens, yet a JWT key never signs CSRF tokens.
-    this.csrf = CsrfTokens.withKey(derive(secret, "latchkey-demo csrf"));
-
     this.sessionCookieName = settings.cookieSecure() ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
 
     this.storeWatch = new StoreWatch(stores.name(), stores::reachable, STORE_PROBE_INTERVAL);
@@ -300,24 +294,32 @@ public final class DemoServer implements AutoCloseable {
       return login.error;
     }
     AuthResult result = login.authenticate(passwords, clientAddress(ex));
-    if (!(result instanceof AuthResult.Success success)) {
-      return passwordFailure((AuthResult.Failure) result);
+    if (result.failure().isPresent()) {
+      return passwordFailure(result.failure().get());
     }
+    Principal principal = result.principal().orElseThrow();
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("client_address", clientAddress(ex));
     String agent = ex.getRequestHeaders().getFirst("User-Agent");
     if (agent != null) {
       attributes.put("user_agent", agent.length() > 256 ? agent.substring(0, 256) : agent);
     }
-    LoginOutcome outcome = sessions.login(success.principal().orElseThrow(), attributes);
-    if (!(outcome instanceof LoginOutcome.Created created)) {
-      return Response.error(409, "too many sessions");
-    }
-    HashedId hashed = OpaqueIds.parse(created.id()).orElseThrow();
+    LoginOutcome outcome = sessions.login(principal, attributes);
+    return outcome.fold(created -> sessionCreated(principal, created), this::sessionLoginRefused);
+  }
+
+  private Response sessionCreated(Principal principal, LoginOutcome.NewSession created) {
     Map<String, Object> body = new LinkedHashMap<>();
-    body.put("username", success.principal().orElseThrow().subject());
-    body.put("csrf_token", csrf.issue(hashed));
+    body.put("username", principal.subject());
+    // The session was created just now: it is live, so it has a CSRF token.
+    body.put("csrf_token", sessions.csrfToken(created.id()).orElseThrow());
     return Response.json(200, body).header("Set-Cookie", sessionCookie(created.id()).toHeaderValue());
+  }
+
+  private Response sessionLoginRefused(AuthResult.Failure failure) {
+    return failure.reason() == AuthResult.Reason.UNAVAILABLE
+        ? Response.unavailable()
+        : Response.error(409, "too many sessions");
   }
 
   private Response sessionProfile(HttpExchange ex) {
@@ -325,11 +327,9 @@ public final class DemoServer implements AutoCloseable {
     if (sid.isEmpty()) {
       return Response.error(401, "not logged in");
     }
-    SessionCheck check = sessions.check(new SessionCookie(sid.get()));
-    if (check instanceof SessionCheck.Active active) {
-      return profile(active.principal());
-    }
-    return sessionFailure(((SessionCheck.Rejected) check).failure());
+    return sessions
+        .check(new SessionCookie(sid.get()))
+        .fold(active -> profile(active.principal()), DemoServer::sessionFailure);
   }
 
   private Response sessionLogout(HttpExchange ex) {
@@ -361,20 +361,15 @@ public final class DemoServer implements AutoCloseable {
     if (sid.isEmpty()) {
       return new SessionGate(null, null, Response.error(401, "not logged in"));
     }
-    SessionCheck check = sessions.check(new SessionCookie(sid.get()));
-    if (check instanceof SessionCheck.Rejected rejected) {
-      return new SessionGate(null, null, sessionFailure(rejected.failure()));
+    AuthResult check = sessions.authenticate(new SessionCookie(sid.get()));
+    if (check.failure().isPresent()) {
+      return new SessionGate(null, null, sessionFailure(check.failure().get()));
     }
-    if (!csrfValid(ex, sid.get())) {
+    // checkCsrf throws StoreUnavailableException on an outage, which the server answers 503.
+    if (!sessions.checkCsrf(sid.get(), ex.getRequestHeaders().getFirst("X-CSRF-Token"))) {
       return new SessionGate(null, null, Response.error(403, "missing or invalid CSRF token"));
     }
-    return new SessionGate(sid.get(), ((SessionCheck.Active) check).principal(), null);
-  }
-
-  private boolean csrfValid(HttpExchange ex, String sid) {
-    String token = ex.getRequestHeaders().getFirst("X-CSRF-Token");
-    Optional<HashedId> hashed = OpaqueIds.parse(sid);
-    return token != null && hashed.isPresent() && csrf.verify(hashed.get(), token);
+    return new SessionGate(sid.get(), check.principal().orElseThrow(), null);
   }
 
   private SetCookie sessionCookie(String value) {
@@ -415,19 +410,13 @@ public final class DemoServer implements AutoCloseable {
     if (login.error != null) {
       return login.error;
     }
-    AuthResult result = login.authenticate(passwords, clientAddress(ex));
-    if (!(result instanceof AuthResult.Success success)) {
-      return passwordFailure((AuthResult.Failure) result);
-    }
-    return tokenPair(refresh.login(success.principal().orElseThrow()));
+    return login
+        .authenticate(passwords, clientAddress(ex))
+        .fold(principal -> tokenPair(refresh.login(principal)), this::passwordFailure);
   }
 
   private Response tokenProfile(HttpExchange ex) {
-    AuthResult result = bearer(ex);
-    if (result instanceof AuthResult.Success success) {
-      return profile(success.principal().orElseThrow());
-    }
-    return bearerFailure(ex, (AuthResult.Failure) result);
+    return bearer(ex).fold(DemoServer::profile, failure -> bearerFailure(ex, failure));
   }
 
   private Response tokenRefresh(HttpExchange ex) {
@@ -459,9 +448,9 @@ public final class DemoServer implements AutoCloseable {
 
   private Response tokenLogout(HttpExchange ex) throws IOException {
     Optional<BearerHeaderValue> header = bearerValue(ex);
-    AuthResult result = bearer(ex);
-    if (result instanceof AuthResult.Failure failure) {
-      return bearerFailure(ex, failure);
+    Optional<AuthResult.Failure> refused = bearer(ex).failure();
+    if (refused.isPresent()) {
+      return bearerFailure(ex, refused.get());
     }
     JsonBody body = JsonHttpServer.optionalJsonBody(ex);
     if (body.refusal() != null) {
@@ -481,10 +470,10 @@ public final class DemoServer implements AutoCloseable {
     Optional<BearerHeaderValue> header = bearerValue(ex);
     if (header.isPresent()) {
       AuthResult result = tokens.verify(header.get().value);
-      if (!(result instanceof AuthResult.Success success)) {
-        return bearerFailure(ex, (AuthResult.Failure) result);
+      if (result.failure().isPresent()) {
+        return bearerFailure(ex, result.failure().get());
       }
-      subject = success.principal().orElseThrow().subject();
+      subject = result.principal().orElseThrow().subject();
     } else {
       SessionGate gate = csrfProtectedSession(ex);
       if (gate.refusal != null) {
@@ -528,15 +517,8 @@ public final class DemoServer implements AutoCloseable {
 
   private AuthResult bearer(HttpExchange ex) {
     String header = ex.getRequestHeaders().getFirst("Authorization");
-    BearerHeader parsed = BearerHeader.parse(header);
-    if (parsed instanceof BearerHeader.Malformed malformed) {
-      return malformed.failure();
-    }
-    Optional<dev.latchkey.core.BearerToken> token = parsed.token();
-    if (token.isEmpty()) {
-      return AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "no bearer token");
-    }
-    return tokens.authenticator().authenticate(token.get());
+    return BearerHeader.parse(header)
+        .fold(tokens.authenticator()::authenticate, failure -> failure);
   }
 
   /**
@@ -549,7 +531,7 @@ public final class DemoServer implements AutoCloseable {
       return Response.unavailable();
     }
     String header = ex.getRequestHeaders().getFirst("Authorization");
-    boolean presented = !(BearerHeader.parse(header) instanceof BearerHeader.Missing);
+    boolean presented = BearerHeader.parse(header).presented();
     String challenge = "Bearer realm=\"" + REALM + "\"";
     return presented
         ? Response.error(401, "invalid token")

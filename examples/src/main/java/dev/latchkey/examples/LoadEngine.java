@@ -22,6 +22,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -351,27 +352,34 @@ final class LoadEngine {
   private void login(User user, Node node) {
     count("login");
     AuthResult auth = timed(() -> fleet.passwords().authenticate(
-        PasswordCredentials.of(user.login, PASSWORD.toCharArray())));
-    if (!(auth instanceof AuthResult.Success ok)) {
-      refused(user, "password login", (AuthResult.Failure) auth, false);
+        PasswordCredentials.of(user.login, PASSWORD.toCharArray())), AuthResult::failure);
+    if (auth.failure().isPresent()) {
+      refused(user, "password login", auth.failure().get(), false);
       return;
     }
-    if (!ok.principal().orElseThrow().subject().equals(user.subject)) {
-      violation("password login answered for " + ok.principal().orElseThrow().subject() + " not " + user.subject);
+    Principal who = auth.principal().orElseThrow();
+    if (!who.subject().equals(user.subject)) {
+      violation("password login answered for " + who.subject() + " not " + user.subject);
       return;
     }
-    LoginOutcome outcome = timedCall(() -> node.sessions().login(ok.principal().orElseThrow(), Map.of()));
-    if (outcome instanceof LoginOutcome.Created created) {
-      for (String handle : created.endedHandles()) {
+    LoginOutcome outcome = timed(() -> node.sessions().login(who, Map.of()), LoginOutcome::failure);
+    Optional<LoginOutcome.NewSession> created = outcome.created();
+    if (created.isPresent()) {
+      for (String handle : created.get().endedHandles()) {
         // Ended by the cap inside the call that just returned: dead from now on, everywhere.
         user.endSessionByHandle(handle, node);
       }
-      user.sessions.add(new LiveSession(created.id(), created.session().handle(),
-          created.session().expiresAt()));
+      user.sessions.add(new LiveSession(created.get().id(), created.get().session().handle(),
+          created.get().session().expiresAt()));
     } else {
-      error(user, "login refused under END_OLDEST: " + outcome);
+      AuthResult.Failure f = outcome.failure().orElseThrow();
+      if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
+        unavailable(f.detail());
+      } else {
+        error(user, "login refused under END_OLDEST: " + outcome);
+      }
     }
-    RefreshTokens.TokenPair pair = timedCall(() -> node.refresh().login(ok.principal().orElseThrow()));
+    RefreshTokens.TokenPair pair = timedCall(() -> node.refresh().login(who));
     user.pairs.add(new Pair(pair, familySeq.incrementAndGet()));
     if (user.pairs.size() > 4) {
       logoutPair(user, node, user.pairs.get(0));
@@ -382,14 +390,15 @@ final class LoadEngine {
     count("sessionCheck");
     if (!user.sessions.isEmpty()) {
       LiveSession s = user.sessions.get(rnd.nextInt(user.sessions.size()));
-      SessionCheck check = timed(() -> node.sessions().check(new SessionCookie(s.rawId)));
-      if (check instanceof SessionCheck.Active active) {
-        if (!active.principal().subject().equals(user.subject)) {
+      SessionCheck check = timed(() -> node.sessions().check(new SessionCookie(s.rawId)), SessionCheck::failure);
+      Optional<SessionCheck.Active> active = check.active();
+      if (active.isPresent()) {
+        if (!active.get().principal().subject().equals(user.subject)) {
           violation("session check answered for another subject");
         }
-        s.expiresAt = active.session().expiresAt();
+        s.expiresAt = active.get().session().expiresAt();
       } else {
-        AuthResult.Failure f = ((SessionCheck.Rejected) check).failure();
+        AuthResult.Failure f = check.failure().orElseThrow();
         if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
           unavailable(f.detail());
         } else if (!nearOrPast(s.expiresAt)) {
@@ -409,8 +418,8 @@ final class LoadEngine {
     }
     Ended e = pick(user.endedSessions, rnd);
     // Sessions have no replica: the end is visible on every node once the ending call returned.
-    SessionCheck check = timed(() -> node.sessions().check(new SessionCookie(e.raw)));
-    if (check instanceof SessionCheck.Active) {
+    SessionCheck check = timed(() -> node.sessions().check(new SessionCookie(e.raw)), SessionCheck::failure);
+    if (check.active().isPresent()) {
       violation("ended session accepted on " + node.name() + " (ended by " + e.how + " on "
           + e.node + " " + millisSince(e.atNanos) + " ms before)");
     }
@@ -420,13 +429,14 @@ final class LoadEngine {
     count("tokenVerify");
     if (!user.pairs.isEmpty()) {
       Pair p = user.pairs.get(rnd.nextInt(user.pairs.size()));
-      AuthResult result = timed(() -> node.tokens().verify(p.tokens.accessToken()));
-      if (result instanceof AuthResult.Success ok) {
-        if (!ok.principal().orElseThrow().subject().equals(user.subject)) {
+      AuthResult result = timed(() -> node.tokens().verify(p.tokens.accessToken()), AuthResult::failure);
+      Optional<AuthResult.Failure> failure = result.failure();
+      if (failure.isEmpty()) {
+        if (!result.principal().orElseThrow().subject().equals(user.subject)) {
           violation("token verify answered for another subject");
         }
       } else {
-        AuthResult.Failure f = (AuthResult.Failure) result;
+        AuthResult.Failure f = failure.get();
         if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
           unavailable(f.detail());
         } else if (!nearOrPast(p.tokens.accessTokenExpiresAt())) {
@@ -449,7 +459,7 @@ final class LoadEngine {
     if (!mustRefuse) {
       return;
     }
-    AuthResult result = timed(() -> node.tokens().verify(e.raw));
+    AuthResult result = timed(() -> node.tokens().verify(e.raw), AuthResult::failure);
     if (result.succeeded()) {
       violation("revoked token accepted on " + node.name() + " (revoked by " + e.how + " on "
           + e.node + " " + millisSince(e.atNanos) + " ms before)");
@@ -460,7 +470,7 @@ final class LoadEngine {
     count("refresh");
     if (!user.deadRefresh.isEmpty() && rnd.nextInt(4) == 0) {
       Ended dead = pick(user.deadRefresh, rnd);
-      RefreshTokens.Result result = timed(() -> node.refresh().refresh(dead.raw));
+      RefreshTokens.Result result = timed(() -> node.refresh().refresh(dead.raw), LoadEngine::refreshRefusal);
       if (result instanceof RefreshTokens.Result.Refreshed) {
         honouredRefresh.add(dead.raw);
         violation("refresh token of an ended family honoured (" + dead.how + ")");
@@ -475,7 +485,7 @@ final class LoadEngine {
       return;
     }
     Pair p = user.pairs.get(rnd.nextInt(user.pairs.size()));
-    RefreshTokens.Result result = timed(() -> node.refresh().refresh(p.tokens.refreshToken()));
+    RefreshTokens.Result result = timed(() -> node.refresh().refresh(p.tokens.refreshToken()), LoadEngine::refreshRefusal);
     if (result instanceof RefreshTokens.Result.Refreshed refreshed) {
       if (!honouredRefresh.add(p.tokens.refreshToken())) {
         violation("refresh token honoured twice");
@@ -507,7 +517,7 @@ final class LoadEngine {
     count("refreshReplay");
     Ended used = pick(user.usedRefresh, rnd);
     user.usedRefresh.remove(used);
-    RefreshTokens.Result result = timed(() -> node.refresh().refresh(used.raw));
+    RefreshTokens.Result result = timed(() -> node.refresh().refresh(used.raw), LoadEngine::refreshRefusal);
     if (result instanceof RefreshTokens.Result.Refreshed) {
       honouredRefresh.add(used.raw);
       violation("replayed refresh token honoured a second time");
@@ -547,8 +557,9 @@ final class LoadEngine {
       user.endedSessions.add(e);
       trim(user.endedSessions);
       // The same node at once: the old id is dead from the moment logout returned.
-      if (timed(() -> node.sessions().check(new SessionCookie(s.rawId)))
-          instanceof SessionCheck.Active) {
+      if (timed(() -> node.sessions().check(new SessionCookie(s.rawId)), SessionCheck::failure)
+          .active()
+          .isPresent()) {
         violation("session accepted right after its logout returned on the same node");
       }
     }
@@ -563,7 +574,7 @@ final class LoadEngine {
     timedCall(() -> node.refresh().logout(p.tokens.refreshToken()));
     if (revoked) {
       user.revoked(p.tokens.accessToken(), node, "revoke");
-      if (timed(() -> node.tokens().verify(p.tokens.accessToken())).succeeded()) {
+      if (timed(() -> node.tokens().verify(p.tokens.accessToken()), AuthResult::failure).succeeded()) {
         violation("token accepted right after its revoke returned on the same node");
       }
     } else if (!nearOrPast(p.tokens.accessTokenExpiresAt())) {
@@ -592,12 +603,16 @@ final class LoadEngine {
     }
     trim(user.endedSessions);
     trim(user.deadRefresh);
-    if (!sessions.isEmpty() && timed(() -> node.sessions().check(
-        new SessionCookie(sessions.get(0).rawId))) instanceof SessionCheck.Active) {
+    if (!sessions.isEmpty()
+        && timed(() -> node.sessions().check(new SessionCookie(sessions.get(0).rawId)),
+                SessionCheck::failure)
+            .active()
+            .isPresent()) {
       violation("session accepted right after logoutEverywhere returned on the same node");
     }
     if (!pairs.isEmpty()
-        && timed(() -> node.tokens().verify(pairs.get(0).tokens.accessToken())).succeeded()) {
+        && timed(() -> node.tokens().verify(pairs.get(0).tokens.accessToken()), AuthResult::failure)
+            .succeeded()) {
       violation("token accepted right after logoutEverywhere returned on the same node");
     }
   }
@@ -620,10 +635,10 @@ final class LoadEngine {
     // A fresh name each time: the throttle never locks a real user out.
     String name = "ghost" + rnd.nextLong() + "@load.example";
     AuthResult result = timed(() -> fleet.passwords().authenticate(
-        PasswordCredentials.of(name, PASSWORD.toCharArray())));
+        PasswordCredentials.of(name, PASSWORD.toCharArray())), AuthResult::failure);
     if (result.succeeded()) {
       violation("unknown user logged in");
-    } else if (((AuthResult.Failure) result).reason() == AuthResult.Reason.UNAVAILABLE) {
+    } else if (result.failure().orElseThrow().reason() == AuthResult.Reason.UNAVAILABLE) {
       unavailable("");
     }
   }
@@ -722,19 +737,31 @@ final class LoadEngine {
     return (System.nanoTime() - nanos) / 1_000_000;
   }
 
-  /** A call that answers failures as values: its time counts against the UNAVAILABLE bound. */
-  private <T> T timed(java.util.function.Supplier<T> call) {
+  /** The refusal of a refresh, as the {@link AuthResult.Failure} it stands for. */
+  private static Optional<AuthResult.Failure> refreshRefusal(RefreshTokens.Result result) {
+    return result instanceof RefreshTokens.Result.Refused rf
+        ? Optional.of(new AuthResult.Failure(rf.reason(), rf.detail(), rf.retryAt()))
+        : Optional.empty();
+  }
+
+  /**
+   * A call that answers failures as values: its time counts against the UNAVAILABLE bound.
+   *
+   * @param failureOf the refusal in the call's outcome, if any
+   */
+  private <T> T timed(
+      java.util.function.Supplier<T> call,
+      java.util.function.Function<? super T, Optional<AuthResult.Failure>> failureOf) {
     long t0 = System.nanoTime();
     T result = call.get();
     long took = System.nanoTime() - t0;
     maxCallNanos.accumulate(took);
     lastCallNanos.set(took);
     boolean unavailableAnswer =
-        (result instanceof AuthResult.Failure f && f.reason() == AuthResult.Reason.UNAVAILABLE)
-            || (result instanceof SessionCheck.Rejected r
-                && r.failure().reason() == AuthResult.Reason.UNAVAILABLE)
-            || (result instanceof RefreshTokens.Result.Refused rf
-                && rf.reason() == AuthResult.Reason.UNAVAILABLE);
+        failureOf
+            .apply(result)
+            .filter(f -> f.reason() == AuthResult.Reason.UNAVAILABLE)
+            .isPresent();
     if (unavailableAnswer) {
       maxUnavailableNanos.accumulate(took);
     }

@@ -55,10 +55,12 @@ public final class PasswordLoginExample {
   }
 
   static String describe(AuthResult result) {
-    if (result instanceof AuthResult.Success success) {
-      return "SUCCESS " + success.principal().orElseThrow().subject() + " " + success.principal().orElseThrow().roles();
-    }
-    AuthResult.Failure failure = (AuthResult.Failure) result;
+    return result.fold(
+        principal -> "SUCCESS " + principal.subject() + " " + principal.roles(),
+        PasswordLoginExample::describe);
+  }
+
+  static String describe(AuthResult.Failure failure) {
     return failure.reason()
         + failure.retryAt().map(at -> " (retry at " + at + ")").orElse("")
         + " - " + failure.detail();

@@ -5,7 +5,6 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TokenService.IssuedToken;
 import dev.latchkey.redis.RedisStores;
-import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
@@ -51,7 +50,7 @@ public final class RedisTwoNodesExample {
       Principal alice = Principal.of("alice", Set.of("user"));
 
       // sessions: log in on A, use and log out on B
-      String sid = ((LoginOutcome.Created) a.sessions.login(alice, Map.of())).id();
+      String sid = a.sessions.login(alice, Map.of()).created().orElseThrow().id();
       System.out.println("session from A, checked on B: " + describe(b.sessions.authenticate(new SessionCookie(sid))));
       b.sessions.logout(sid);
       System.out.println("logged out on B, checked on A: " + describe(a.sessions.authenticate(new SessionCookie(sid))));

@@ -66,9 +66,11 @@ public class SessionCookieBenchmark {
     unknown = new SessionCookie[SESSIONS];
     for (int i = 0; i < SESSIONS; i++) {
       Principal p = Principal.of("warm-user-" + i, Set.of("user"));
-      LoginOutcome.Created created = (LoginOutcome.Created) manager.login(p, attributes);
-      cookies[i] = new SessionCookie(created.id());
-      unknown[i] = new SessionCookie(dev.latchkey.core.internal.OpaqueIds.generate());
+      cookies[i] = new SessionCookie(manager.login(p, attributes).created().orElseThrow().id());
+      // A well-formed id the store does not hold: one whose session has ended.
+      String ended = manager.login(p, attributes).created().orElseThrow().id();
+      manager.logout(ended);
+      unknown[i] = new SessionCookie(ended);
     }
     principals = new Principal[SUBJECTS];
     for (int i = 0; i < SUBJECTS; i++) {

@@ -117,8 +117,7 @@ public class TokenVerifyBenchmark {
             new JWTClaimsSet.Builder().issuer(ISS).build(),
             Set.of("sub", "iat", "exp", "jti")));
 
-    if (!(verifyLatchkey() instanceof AuthResult.Success)
-        || !(verifyLatchkeyCached() instanceof AuthResult.Success)) {
+    if (!verifyLatchkey().succeeded() || !verifyLatchkeyCached().succeeded()) {
       throw new IllegalStateException("Latchkey refused its own token");
     }
     nimbusProcessor();

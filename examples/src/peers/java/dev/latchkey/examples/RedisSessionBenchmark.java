@@ -1,6 +1,5 @@
 package dev.latchkey.examples;
 
-import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
@@ -191,17 +190,17 @@ public class RedisSessionBenchmark {
     @Override
     public String create(String subject) {
       LoginOutcome out = manager.login(Principal.of(subject, Set.of("user")), ATTRIBUTES);
-      return ((LoginOutcome.Created) out).id();
+      return out.created().orElseThrow().id();
     }
 
     @Override
     public boolean readTouch(String id) {
-      return manager.authenticate(new SessionCookie(id)) instanceof AuthResult.Success;
+      return manager.authenticate(new SessionCookie(id)).succeeded();
     }
 
     @Override
     public boolean attributeWrite(String id, String value) {
-      return manager.authenticate(new SessionCookie(id)) instanceof AuthResult.Success
+      return manager.authenticate(new SessionCookie(id)).succeeded()
           && manager.setAttribute(id, "cart", value);
     }
 

@@ -7,12 +7,26 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 
 /** A small HTTP client for driving a demo server in tests. */
 final class DemoHttp {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /**
+   * A value shaped like a session id or refresh token (43 base64url characters of 32 random bytes,
+   * a dot, a 3-character tag) that no store holds: it passes the shape check and reaches the store.
+   */
+  static String unknownOpaqueId() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes) + ".AAA";
+  }
+
   private final HttpClient client =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private final String base;

@@ -13,7 +13,6 @@ import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.internal.OpaqueIds;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -74,13 +73,13 @@ class DemoServerFailingStoreTest {
   @Test
   void everyStoreBackedRouteAnswers503() throws Exception {
     DemoHttp http = start(false);
-    String sid = OpaqueIds.generate();
+    String sid = DemoHttp.unknownOpaqueId();
 
     assertUnavailable(http.login("/session-login", "alice", "wonderland"));
     assertUnavailable(http.login("/token-login", "alice", "wonderland"));
     assertUnavailable(http.get("/session-profile", "Cookie", "sid=" + sid));
     assertUnavailable(http.post("/session-logout", "", "Cookie", "sid=" + sid, "X-CSRF-Token", "x"));
-    assertUnavailable(http.post("/token-refresh", "{\"refresh_token\":\"" + OpaqueIds.generate() + "\"}"));
+    assertUnavailable(http.post("/token-refresh", "{\"refresh_token\":\"" + DemoHttp.unknownOpaqueId() + "\"}"));
     assertUnavailable(http.get("/health"));
   }
 
@@ -143,7 +142,7 @@ class DemoServerFailingStoreTest {
               stores,
               DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8));
       DemoHttp http = new DemoHttp(server.port());
-      String cookie = "sid=" + OpaqueIds.generate();
+      String cookie = "sid=" + DemoHttp.unknownOpaqueId();
 
       for (int i = 0; i < 20; i++) {
         assertThat(http.get("/session-profile", "Cookie", cookie).statusCode()).isEqualTo(503);

@@ -5,7 +5,6 @@ import static dev.latchkey.examples.DemoHttp.sessionCookie;
 import static dev.latchkey.examples.DemoHttp.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.redis.RedisServerFixture;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -112,7 +111,7 @@ class DemoServerRedisTest {
       assertUnavailable(httpA.login("/session-login", "alice", "wonderland"));
       assertUnavailable(httpA.login("/token-login", "alice", "wonderland"));
       assertUnavailable(httpB.get("/session-profile", "Cookie", cookie));
-      assertUnavailable(httpA.post("/token-refresh", "{\"refresh_token\":\"" + OpaqueIds.generate() + "\"}"));
+      assertUnavailable(httpA.post("/token-refresh", "{\"refresh_token\":\"" + DemoHttp.unknownOpaqueId() + "\"}"));
       assertUnavailable(httpA.post("/token-logout", "", "Authorization", "Bearer " + access));
       assertUnavailable(httpA.post("/logout-everywhere", "", "Authorization", "Bearer " + access));
     } finally {

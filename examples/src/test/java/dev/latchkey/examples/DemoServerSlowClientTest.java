@@ -5,7 +5,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
@@ -170,7 +169,7 @@ class DemoServerSlowClientTest {
             new DemoServer.Settings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()),
             stores,
             DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8));
-    String cookie = "sid=" + OpaqueIds.generate();
+    String cookie = "sid=" + DemoHttp.unknownOpaqueId();
     HttpClient client = HttpClient.newHttpClient();
     List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
     try {

@@ -9,6 +9,7 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.session.LoginOutcome;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -66,8 +67,9 @@ final class FaultRun implements AutoCloseable {
     try {
       for (LoadEngine.Node node : fleet.nodes()) {
         Principal p = Principal.of("probe", Set.of("user"));
-        if (!(node.sessions().login(p, Map.of()) instanceof LoginOutcome.Created c)
-            || !node.sessions().authenticate(new SessionCookie(c.id())).succeeded()
+        Optional<LoginOutcome.NewSession> created = node.sessions().login(p, Map.of()).created();
+        if (created.isEmpty()
+            || !node.sessions().authenticate(new SessionCookie(created.get().id())).succeeded()
             || !node.tokens().verify(node.tokens().issue(p).value()).succeeded()) {
           return false;
         }

@@ -18,11 +18,8 @@ import dev.latchkey.core.spi.HashedId;
  * session is refused for any other, and a token dies with its session (also when the session id
  * rotates at login or a privilege change: render the form again).
  *
- * <pre>{@code
- * CsrfTokens csrf = CsrfTokens.withKey(sharedSecret);      // 32+ bytes from your secret store
- * String token = csrf.issue(sessionId);                    // put it in the form or a header
- * boolean ok = csrf.verify(sessionId, request.getParameter("csrf"));
- * }</pre>
+ * <p>Applications reach these tokens through {@code SessionManager.csrfToken} and {@code
+ * SessionManager.checkCsrf}, which take the raw cookie value and also refuse a dead session.
  *
  * <p>Each {@link #issue} draws a fresh 128-bit nonce from {@link SecureRandom}, so tokens differ on
  * every page (which also defeats compression side channels such as BREACH); all of them stay valid

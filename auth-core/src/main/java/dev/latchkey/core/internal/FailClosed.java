@@ -48,17 +48,22 @@ public final class FailClosed {
   }
 
   /**
+   * The refusal when {@code collaborator} answered a check with {@code null}, which no contract
+   * allows; logged at ERROR.
+   */
+  public static AuthResult.Failure onNull(String collaborator) {
+    LOG.log(System.Logger.Level.ERROR, () -> collaborator + " returned null; refused");
+    return UNAVAILABLE;
+  }
+
+  /**
    * Runs a check step, answering its result, or {@link #onCheck}'s refusal when it throws a runtime
    * exception. {@code step} must not return null.
    */
   public static AuthResult check(String collaborator, Supplier<? extends AuthResult> step) {
     try {
       AuthResult result = step.get();
-      if (result == null) {
-        LOG.log(System.Logger.Level.ERROR, () -> collaborator + " returned null; refused");
-        return UNAVAILABLE;
-      }
-      return result;
+      return result != null ? result : onNull(collaborator);
     } catch (RuntimeException e) {
       return onCheck(collaborator, e);
     }
