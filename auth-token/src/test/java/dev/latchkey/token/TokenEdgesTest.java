@@ -69,8 +69,8 @@ class TokenEdgesTest {
   }
 
   static Reason reason(AuthResult result) {
-    assertThat(result).isInstanceOf(AuthResult.Failure.class);
-    return ((AuthResult.Failure) result).reason();
+    assertThat(result.failure()).isPresent();
+    return result.failure().orElseThrow().reason();
   }
 
   @Test
@@ -187,12 +187,12 @@ class TokenEdgesTest {
             .maxTokenLength(length - 1)
             .build();
     assertThat(exact.verify(token).succeeded()).isTrue();
-    assertThat(((AuthResult.Failure) shorter.verify(token)).detail()).isEqualTo("token too long");
-    assertThat(((AuthResult.Failure) exact.verify("")).detail()).isEqualTo("empty token");
-    assertThat(((AuthResult.Failure) exact.verify("a.b")).detail()).isEqualTo("not a compact JWS");
-    assertThat(((AuthResult.Failure) exact.verify("a..b")).detail()).isEqualTo("not a compact JWS");
-    assertThat(((AuthResult.Failure) exact.verify("a.b.c.d")).detail()).isEqualTo("not a compact JWS");
-    assertThat(((AuthResult.Failure) exact.verify("a.b!.c")).detail()).isEqualTo("bad base64url");
+    assertThat(shorter.verify(token).failure().orElseThrow().detail()).isEqualTo("token too long");
+    assertThat(exact.verify("").failure().orElseThrow().detail()).isEqualTo("empty token");
+    assertThat(exact.verify("a.b").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
+    assertThat(exact.verify("a..b").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
+    assertThat(exact.verify("a.b.c.d").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
+    assertThat(exact.verify("a.b!.c").failure().orElseThrow().detail()).isEqualTo("bad base64url");
   }
 
   @Test
