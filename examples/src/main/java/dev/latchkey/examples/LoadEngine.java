@@ -461,7 +461,7 @@ final class LoadEngine {
     if (!user.deadRefresh.isEmpty() && rnd.nextInt(4) == 0) {
       Ended dead = pick(user.deadRefresh, rnd);
       RefreshTokens.Result result = timed(() -> node.refresh().refresh(dead.raw));
-      if (result instanceof RefreshTokens.Result.Refreshed) {
+      if (result.succeeded()) {
         honouredRefresh.add(dead.raw);
         violation("refresh token of an ended family honoured (" + dead.how + ")");
       }
@@ -476,15 +476,15 @@ final class LoadEngine {
     }
     Pair p = user.pairs.get(rnd.nextInt(user.pairs.size()));
     RefreshTokens.Result result = timed(() -> node.refresh().refresh(p.tokens.refreshToken()));
-    if (result instanceof RefreshTokens.Result.Refreshed refreshed) {
+    if (result.succeeded()) {
       if (!honouredRefresh.add(p.tokens.refreshToken())) {
         violation("refresh token honoured twice");
       }
       user.usedRefresh.add(new Ended(p.tokens.refreshToken(), node.name(), "refresh", p.family));
       trim(user.usedRefresh);
-      user.pairs.set(user.pairs.indexOf(p), new Pair(refreshed.tokens(), p.family));
+      user.pairs.set(user.pairs.indexOf(p), new Pair(result.tokens().orElseThrow(), p.family));
     } else {
-      RefreshTokens.Result.Refused f = (RefreshTokens.Result.Refused) result;
+      AuthResult.Failure f = result.failure().orElseThrow();
       if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
         unavailable(f.detail());
         // Redis may have rotated it before the answer was lost: its state is unknown now.
@@ -494,8 +494,7 @@ final class LoadEngine {
         return;
       } else {
         if (!nearOrPast(p.tokens.refreshTokenExpiresAt())) {
-          refused(user, "live refresh token",
-              AuthResult.failure(f.reason(), f.detail()), true);
+          refused(user, "live refresh token", f, true);
         }
         user.pairs.remove(p);
       }
@@ -508,12 +507,12 @@ final class LoadEngine {
     Ended used = pick(user.usedRefresh, rnd);
     user.usedRefresh.remove(used);
     RefreshTokens.Result result = timed(() -> node.refresh().refresh(used.raw));
-    if (result instanceof RefreshTokens.Result.Refreshed) {
+    if (result.succeeded()) {
       honouredRefresh.add(used.raw);
       violation("replayed refresh token honoured a second time");
       return;
     }
-    AuthResult.Reason reason = ((RefreshTokens.Result.Refused) result).reason();
+    AuthResult.Reason reason = result.failure().orElseThrow().reason();
     for (Iterator<Pair> it = user.pairs.iterator(); it.hasNext(); ) {
       Pair p = it.next();
       if (p.family == used.family) {
@@ -733,8 +732,9 @@ final class LoadEngine {
         (result instanceof AuthResult.Failure f && f.reason() == AuthResult.Reason.UNAVAILABLE)
             || (result instanceof SessionCheck.Rejected r
                 && r.failure().reason() == AuthResult.Reason.UNAVAILABLE)
-            || (result instanceof RefreshTokens.Result.Refused rf
-                && rf.reason() == AuthResult.Reason.UNAVAILABLE);
+            || (result instanceof RefreshTokens.Result rf
+                && rf.failure().filter(x -> x.reason() == AuthResult.Reason.UNAVAILABLE)
+                    .isPresent());
     if (unavailableAnswer) {
       maxUnavailableNanos.accumulate(took);
     }
