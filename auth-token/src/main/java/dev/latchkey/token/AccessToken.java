@@ -14,7 +14,10 @@ import java.util.Set;
 /**
  * What a verified access token carries, as {@link JwtTokenService#verifyToken} answers it: the
  * principal, the scopes, every extra claim given at issue, and the token's times and ids. Immutable
- * and free of Nimbus types; {@code toString()} shows claim names but never a claim's value.
+ * and free of Nimbus types; {@code toString()} shows claim names but never a claim's value. The
+ * constructor copies {@code scopes} into an unmodifiable set and {@code claims} deeply into
+ * unmodifiable maps and lists, and throws {@link NullPointerException} when a component, a scope,
+ * or a claim's name or top-level value is null.
  *
  * @param principal the subject, roles and attributes as issued
  * @param scopes the words of the {@code scope} claim (RFC 9068: separated by spaces); empty when
@@ -43,10 +46,15 @@ public record AccessToken(
     Optional<String> familyId) {
 
   /**
-   * Validates and copies: {@code scopes} into an unmodifiable set, {@code claims} deeply into
-   * unmodifiable maps and lists.
+   * Validates and copies, as the class comment says.
    *
-   * @throws NullPointerException when a component, a scope, or a claim's name or value is null
+   * @param principal the subject, roles and attributes
+   * @param scopes the granted scopes
+   * @param claims the extra claims
+   * @param issuedAt the {@code iat}
+   * @param expiresAt the {@code exp}
+   * @param tokenId the {@code jti}
+   * @param familyId the {@code sid}, when present
    */
   public AccessToken {
     Objects.requireNonNull(principal, "principal");
@@ -58,17 +66,31 @@ public record AccessToken(
     Objects.requireNonNull(familyId, "familyId");
   }
 
-  /** The principal's subject: {@code principal().subject()}. */
+  /**
+   * The principal's subject.
+   *
+   * @return {@code principal().subject()}
+   */
   public String subject() {
     return principal.subject();
   }
 
-  /** Whether the token was granted {@code scope}. */
+  /**
+   * Whether the token was granted a scope.
+   *
+   * @param scope one scope, e.g. {@code "orders:read"}
+   * @return whether {@link #scopes()} holds it
+   */
   public boolean hasScope(String scope) {
     return scopes.contains(scope);
   }
 
-  /** The extra claim {@code name}, when the token has it; see {@link #claims()} for the types. */
+  /**
+   * One extra claim.
+   *
+   * @param name the claim's name
+   * @return its value, typed as {@link #claims()} says; empty when the token has no such claim
+   */
   public Optional<Object> claim(String name) {
     return Optional.ofNullable(claims.get(name));
   }

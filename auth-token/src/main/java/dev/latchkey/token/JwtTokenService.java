@@ -201,7 +201,11 @@ public final class JwtTokenService implements TokenService {
     return new Builder(keys, issuer, audience);
   }
 
-  /** The key ring the service signs and verifies with now. */
+  /**
+   * The key ring in use.
+   *
+   * @return the ring the service signs and verifies with now
+   */
   public KeyRing keyRing() {
     return keys.get().ring;
   }
@@ -218,6 +222,7 @@ public final class JwtTokenService implements TokenService {
    * <p>To derive the new ring from the current one without losing a concurrent rotation, use
    * {@link #rotateKeys(UnaryOperator)}.
    *
+   * @param newKeys the ring to sign and verify with from now on
    * @throws NullPointerException when {@code newKeys} is null
    */
   public void rotateKeys(KeyRing newKeys) {
@@ -230,6 +235,7 @@ public final class JwtTokenService implements TokenService {
    * ring.rotate(next))}, then later {@code rotateKeys(ring -> ring.without(oldKid))}. {@code
    * change} may be called more than once when rotations race, so it must not have side effects.
    *
+   * @param change derives the new ring from the current one
    * @return the new key ring
    * @throws RuntimeException whatever {@code change} throws (e.g. {@link
    *     IllegalArgumentException} from {@link KeyRing#rotate}); the ring is then unchanged
@@ -376,6 +382,9 @@ public final class JwtTokenService implements TokenService {
    * JwtTokenService.Verification v = tokens.verifyToken(bearer);
    * boolean mayWrite = v.accessToken().map(t -> t.scopes().contains("write")).orElse(false);
    * }</pre>
+   *
+   * @param token the compact JWS, as sent after {@code Bearer }; null or empty is MALFORMED
+   * @return the token's contents, or the refusal {@link #verify} answers for it
    */
   public Verification verifyToken(String token) {
     try {
@@ -430,8 +439,10 @@ public final class JwtTokenService implements TokenService {
     }
 
     /**
-     * A token that verified, carrying {@code accessToken}.
+     * A token that verified.
      *
+     * @param accessToken what it carries
+     * @return the outcome holding it
      * @throws NullPointerException when {@code accessToken} is null
      */
     public static Verification verified(AccessToken accessToken) {
@@ -439,32 +450,50 @@ public final class JwtTokenService implements TokenService {
     }
 
     /**
-     * A token refused with {@code failure}.
+     * A refused token.
      *
+     * @param failure why it was refused
+     * @return the outcome holding the refusal
      * @throws NullPointerException when {@code failure} is null
      */
     public static Verification refused(AuthResult.Failure failure) {
       return new Verification(null, Objects.requireNonNull(failure, "failure"));
     }
 
-    /** Whether the token verified. */
+    /**
+     * Whether the token verified.
+     *
+     * @return true when {@link #accessToken()} is present
+     */
     public boolean succeeded() {
       return accessToken != null;
     }
 
-    /** What the token carries; empty when it was refused. */
+    /**
+     * What the token carries.
+     *
+     * @return the verified token; empty when it was refused
+     */
     public Optional<AccessToken> accessToken() {
       return Optional.ofNullable(accessToken);
     }
 
-    /** The refusal; empty when the token verified. */
+    /**
+     * The refusal.
+     *
+     * @return why the token was refused; empty when it verified
+     */
     public Optional<AuthResult.Failure> failure() {
       return Optional.ofNullable(failure);
     }
 
     /**
-     * Applies {@code onSuccess} to the verified token or {@code onFailure} to the refusal, and
-     * answers what it returns.
+     * Applies {@code onSuccess} to the verified token or {@code onFailure} to the refusal.
+     *
+     * @param <T> what both answer
+     * @param onSuccess called with the verified token
+     * @param onFailure called with the refusal
+     * @return what the function called returns
      */
     public <T> T fold(
         Function<? super AccessToken, ? extends T> onSuccess,
@@ -472,7 +501,11 @@ public final class JwtTokenService implements TokenService {
       return accessToken != null ? onSuccess.apply(accessToken) : onFailure.apply(failure);
     }
 
-    /** As {@link #verify} answers it: the principal, or the same refusal. */
+    /**
+     * This outcome as {@link #verify} answers it.
+     *
+     * @return a success with the token's principal, or the same refusal
+     */
     public AuthResult toAuthResult() {
       return accessToken != null ? AuthResult.success(accessToken.principal()) : failure;
     }

@@ -120,8 +120,10 @@ public final class RefreshTokens {
     }
 
     /**
-     * A refresh that answered {@code tokens}.
+     * A refresh that succeeded.
      *
+     * @param tokens the pair it answers
+     * @return the outcome holding the pair
      * @throws NullPointerException when {@code tokens} is null
      */
     public static Result refreshed(TokenPair tokens) {
@@ -129,32 +131,50 @@ public final class RefreshTokens {
     }
 
     /**
-     * A refresh refused with {@code failure}.
+     * A refused refresh.
      *
+     * @param failure why it was refused
+     * @return the outcome holding the refusal
      * @throws NullPointerException when {@code failure} is null
      */
     public static Result refused(AuthResult.Failure failure) {
       return new Result(null, Objects.requireNonNull(failure, "failure"));
     }
 
-    /** Whether the refresh token was consumed and {@link #tokens()} replace it. */
+    /**
+     * Whether the refresh succeeded.
+     *
+     * @return true when the refresh token was consumed and {@link #tokens()} replace it
+     */
     public boolean succeeded() {
       return tokens != null;
     }
 
-    /** The new pair that replaces the refresh token presented; empty for a refusal. */
+    /**
+     * The new pair.
+     *
+     * @return the pair that replaces the refresh token presented; empty for a refusal
+     */
     public Optional<TokenPair> tokens() {
       return Optional.ofNullable(tokens);
     }
 
-    /** The refusal; empty when the refresh succeeded. */
+    /**
+     * The refusal.
+     *
+     * @return why the refresh was refused; empty when it succeeded
+     */
     public Optional<AuthResult.Failure> failure() {
       return Optional.ofNullable(failure);
     }
 
     /**
-     * Applies {@code onSuccess} to the new pair or {@code onFailure} to the refusal, and answers
-     * what it returns.
+     * Applies {@code onSuccess} to the new pair or {@code onFailure} to the refusal.
+     *
+     * @param <T> what both answer
+     * @param onSuccess called with the new pair
+     * @param onFailure called with the refusal
+     * @return what the function called returns
      */
     public <T> T fold(
         Function<? super TokenPair, ? extends T> onSuccess,
@@ -261,6 +281,9 @@ public final class RefreshTokens {
    * the store has consumed the token presented (only the store knows whose it is), so when the
    * resolver fails that token is consumed all the same: a client's retry then counts as reuse
    * unless it comes within the {@linkplain Builder#grace grace}.
+   *
+   * @param rawRefreshToken the refresh token as the client sent it; null or misshapen is MALFORMED
+   * @return the new pair, or the refusal
    */
   public Result refresh(String rawRefreshToken) {
     Optional<HashedId> presented = OpaqueIds.parse(rawRefreshToken);
@@ -642,6 +665,9 @@ public final class RefreshTokens {
      * resolver throws, or answers a principal of another subject, the refresh answers UNAVAILABLE
      * and hands nothing out. Without one (the default), every access token of a family carries the
      * principal given at {@link RefreshTokens#login}.
+     *
+     * @param resolver asked for the subject's current principal at each refresh
+     * @return this builder
      */
     public Builder principalResolver(PrincipalResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
