@@ -292,13 +292,13 @@ public final class RefreshTokens {
           AuthResult.failure(AuthResult.Reason.MALFORMED, "not a refresh token"));
     }
     try {
-      return rotate(presented.get());
+      return rotateAndIssue(presented.get());
     } catch (RuntimeException e) {
       return Result.refused(FailClosed.onCheck("refresh", e));
     }
   }
 
-  private Result rotate(HashedId presented) {
+  private Result rotateAndIssue(HashedId presented) {
     // This node's clock bounds how late the access token is minted (see the class comment); the
     // store decides everything else on its own clock.
     Instant started = clock.instant();

@@ -370,7 +370,7 @@ class TokenEdgesTest {
   }
 
   @Test
-  void aClockThatFailsRefusesTheTokenInsteadOfThrowing() {
+  void aClockThatFailsRefusesTheTokenAsUnavailableInsteadOfThrowing() {
     String token = service.issue(ALICE).value();
     java.time.Clock broken =
         new java.time.Clock() {
@@ -391,7 +391,9 @@ class TokenEdgesTest {
         };
     JwtTokenService failing = JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD).clock(broken).build();
     AuthResult result = failing.verify(token);
-    assertThat(reason(result)).isEqualTo(Reason.MALFORMED);
+    // A collaborator failed, not the client: fail closed, and tell the client to retry (503).
+    assertThat(reason(result)).isEqualTo(Reason.UNAVAILABLE);
+    assertThat(reason(failing.verifyToken(token).toAuthResult())).isEqualTo(Reason.UNAVAILABLE);
   }
 
   @Test
