@@ -13,6 +13,7 @@ import dev.latchkey.core.BearerToken;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.internal.FailClosed;
 import dev.latchkey.core.TokenService;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 
 /**
  * A {@link TokenService} issuing and verifying JWT access tokens (RFC 9068 profile) signed with a
@@ -53,11 +57,14 @@ import java.util.TreeSet;
  * spelling: see {@link SigningKey}), a {@code typ} other than {@code at+jwt} or {@code
  * application/at+jwt} (case-insensitive)
  * (INVALID_CREDENTIALS); bad payload JSON or a missing or mistyped {@code iss}, {@code sub}, {@code
- * aud}, {@code exp}, {@code iat} or {@code jti} (MALFORMED); a wrong issuer or audience
+ * aud}, {@code exp}, {@code iat} or {@code jti}, or a {@code scope} that is not a string
+ * (MALFORMED); a wrong issuer or audience
  * (INVALID_CREDENTIALS); {@code exp} at or before now minus the skew (EXPIRED); {@code nbf} or
  * {@code iat} after now plus the skew (INVALID_CREDENTIALS); a revoked token (REVOKED); a
- * revocation list that cannot answer (UNAVAILABLE). The success carries the principal as issued:
- * subject, roles and attributes. Every time check uses the injected clock.
+ * revocation list that cannot answer or fails otherwise (UNAVAILABLE). The success carries the
+ * principal as issued: subject, roles and attributes; {@link #verifyToken} answers the same
+ * checks with an {@link AccessToken} that also carries the scopes and every extra claim. Every
+ * time check uses the injected clock.
  *
  * <p>The header, and the payload once the signature holds, are read by one strict RFC 8259 JSON
  * reader with a few narrower rules besides: one top-level object, well-formed UTF-8 only (no
@@ -80,12 +87,17 @@ import java.util.TreeSet;
  * skips parsing and the signature but still checks expiry, {@code nbf} and revocation. It is off
  * by default: it holds live bearer tokens in the heap, where a heap dump would show them.
  *
- * <p>Built once by {@link #builder}; immutable and thread-safe. Rotate keys with {@link
- * #withKeyRing}.
+ * <p><b>Keys.</b> Rotate them in place with {@link #rotateKeys(UnaryOperator)}: everything built
+ * on this service sees the new ring at once.
+ *
+ * <p>Built once by {@link #builder}; thread-safe. Only the key ring changes after building.
  */
 public final class JwtTokenService implements TokenService {
   /** The {@code typ} header of every token issued (RFC 9068). */
   public static final String TOKEN_TYPE = "at+jwt";
+
+  /** The extra claim whose space-separated words are a token's scopes (RFC 9068, RFC 8693). */
+  private static final String SCOPE = "scope";
 
   private static final Set<String> RESERVED =
       Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs", "sid");
@@ -94,7 +106,7 @@ public final class JwtTokenService implements TokenService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private final KeyRing keys;
+  private final AtomicReference<Keys> keys;
   private final String issuer;
   private final String audience;
   private final Duration accessTokenLifetime;
@@ -106,12 +118,8 @@ public final class JwtTokenService implements TokenService {
   private final int maxTokenLength;
   private final AuthListener listener;
   private final long cacheSize;
-  private final Cache<CacheKey, VerifiedClaims> cache;
-  private final String headerPrefix; // base64url header of the signing key, and the dot
-  private volatile KnownHeader[] knownHeaders;
 
-  private JwtTokenService(Builder b, KeyRing keys) {
-    this.keys = keys;
+  private JwtTokenService(Builder b) {
     this.issuer = b.issuer;
     this.audience = b.audience;
     this.accessTokenLifetime = b.accessTokenLifetime;
@@ -123,26 +131,43 @@ public final class JwtTokenService implements TokenService {
     this.maxTokenLength = b.maxTokenLength;
     this.listener = b.listener;
     this.cacheSize = b.cacheSize;
-    // A fresh cache per key ring: a token cached under a key that a new ring dropped must not
-    // outlive the key.
-    this.cache = cacheSize == 0 ? null : Caffeine.newBuilder().maximumSize(cacheSize).build();
-    if (keys.canSign()) {
-      SigningKey signer = keys.signingKey();
-      Map<String, Object> header = new LinkedHashMap<>();
-      header.put("alg", signer.algorithm().jwsName());
-      header.put("kid", signer.kid());
-      header.put("typ", TOKEN_TYPE);
-      this.headerPrefix =
-          B64.encodeToString(JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
-              + '.';
-      // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
-      this.knownHeaders =
-          new KnownHeader[] {
-            new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
-          };
-    } else {
-      this.headerPrefix = null;
-      this.knownHeaders = new KnownHeader[0];
+    this.keys = new AtomicReference<>(new Keys(b.keys, cacheSize));
+  }
+
+  /**
+   * A key ring with what is derived from it, swapped as one value so that no call mixes two rings:
+   * the encoded header of the signing key, the header segments known to pass the header rules, and
+   * the verified-token cache. The cache is fresh per ring: a token cached under a key that a new
+   * ring dropped must not outlive the key.
+   */
+  private static final class Keys {
+    final KeyRing ring;
+    final String headerPrefix; // base64url header of the signing key, and the dot; null: no signer
+    final Cache<CacheKey, VerifiedClaims> cache; // null: no cache
+    volatile KnownHeader[] knownHeaders;
+
+    Keys(KeyRing ring, long cacheSize) {
+      this.ring = Objects.requireNonNull(ring, "keys");
+      this.cache = cacheSize == 0 ? null : Caffeine.newBuilder().maximumSize(cacheSize).build();
+      if (ring.canSign()) {
+        SigningKey signer = ring.signingKey();
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("alg", signer.algorithm().jwsName());
+        header.put("kid", signer.kid());
+        header.put("typ", TOKEN_TYPE);
+        this.headerPrefix =
+            B64.encodeToString(
+                    JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
+                + '.';
+        // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
+        this.knownHeaders =
+            new KnownHeader[] {
+              new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
+            };
+      } else {
+        this.headerPrefix = null;
+        this.knownHeaders = new KnownHeader[0];
+      }
     }
   }
 
@@ -177,26 +202,47 @@ public final class JwtTokenService implements TokenService {
   }
 
   /**
-   * The same service (issuer, audience, lifetimes, revocation list, listener) with another key
-   * ring: the rotation step. Tokens signed by keys missing from {@code newKeys} are refused by the
-   * new service; its verified-token cache starts empty.
+   * The key ring in use.
+   *
+   * @return the ring the service signs and verifies with now
    */
-  public JwtTokenService withKeyRing(KeyRing newKeys) {
-    Builder b = new Builder(newKeys, issuer, audience);
-    b.accessTokenLifetime = accessTokenLifetime;
-    b.clockSkew = clockSkew;
-    b.fleetClockSkew = fleetClockSkew;
-    b.clock = clock;
-    b.revocationList = revocations;
-    b.maxTokenLength = maxTokenLength;
-    b.listener = listener;
-    b.cacheSize = cacheSize;
-    return new JwtTokenService(b, newKeys);
+  public KeyRing keyRing() {
+    return keys.get().ring;
   }
 
-  /** The key ring. */
-  public KeyRing keyRing() {
-    return keys;
+  /**
+   * Replaces the key ring in place: every token issued after this returns is signed by {@code
+   * newKeys}'s signing key, and every verification that starts after it uses {@code newKeys} only,
+   * in this service and in everything built on it ({@link #authenticator()}, {@link
+   * RefreshTokens}), with nothing rebuilt. Tokens of a key the new ring still holds (as {@linkplain
+   * KeyRing#rotate verify-only} after a rotation) stay valid; tokens of a key it dropped are refused
+   * from then on. The verified-token cache starts empty. Safe to call while other threads issue
+   * and verify; a call in flight finishes with the ring it started with.
+   *
+   * <p>To derive the new ring from the current one without losing a concurrent rotation, use
+   * {@link #rotateKeys(UnaryOperator)}.
+   *
+   * @param newKeys the ring to sign and verify with from now on
+   * @throws NullPointerException when {@code newKeys} is null
+   */
+  public void rotateKeys(KeyRing newKeys) {
+    keys.set(new Keys(newKeys, cacheSize));
+  }
+
+  /**
+   * Replaces the key ring in place with {@code change} applied to the current one, atomically (see
+   * {@link #rotateKeys(KeyRing)} for what callers see), e.g. {@code rotateKeys(ring ->
+   * ring.rotate(next))}, then later {@code rotateKeys(ring -> ring.without(oldKid))}. {@code
+   * change} may be called more than once when rotations race, so it must not have side effects.
+   *
+   * @param change derives the new ring from the current one
+   * @return the new key ring
+   * @throws RuntimeException whatever {@code change} throws (e.g. {@link
+   *     IllegalArgumentException} from {@link KeyRing#rotate}); the ring is then unchanged
+   */
+  public KeyRing rotateKeys(UnaryOperator<KeyRing> change) {
+    Objects.requireNonNull(change, "change");
+    return keys.updateAndGet(current -> new Keys(change.apply(current.ring), cacheSize)).ring;
   }
 
   /** How long issued access tokens live. */
@@ -221,8 +267,9 @@ public final class JwtTokenService implements TokenService {
    *     within {@code double} range and 256 characters), or a list or map of those; a string or
    *     key with an unpaired UTF-16 surrogate; a member name twice in one map; lists and maps
    *     nested deeper than verify reads (31 levels inside the claims); or when the token would
-   *     exceed {@code maxTokenLength}. Whatever issue returns, {@link #verify} accepts until it
-   *     expires or is revoked.
+   *     exceed {@code maxTokenLength}; or when a {@code scope} claim is not a string (RFC 9068: the
+   *     scopes separated by spaces). Whatever issue returns, {@link #verify} accepts until it
+   *     expires or is revoked, and {@link #verifyToken} answers with every extra claim.
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
@@ -248,6 +295,8 @@ public final class JwtTokenService implements TokenService {
   }
 
   private IssuedToken mint(Principal principal, String familyId, Map<String, Object> extraClaims) {
+    Keys current = keys.get(); // one ring for the header and the signature
+    String headerPrefix = current.headerPrefix;
     if (headerPrefix == null) {
       throw new IllegalStateException(
           "this service only verifies: its key ring has no signing key (KeyRing.verifyOnly)");
@@ -255,6 +304,10 @@ public final class JwtTokenService implements TokenService {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(extraClaims, "extraClaims");
     Map<String, Object> extra = ClaimValues.copyOf(extraClaims, RESERVED, maxTokenLength);
+    if (extra.containsKey(SCOPE) && !(extra.get(SCOPE) instanceof String)) {
+      // Verify reads scopes from a string only (RFC 9068), and refuses any other scope claim.
+      throw new IllegalArgumentException("claim scope must be a string of space-separated scopes");
+    }
     long nowMillis = Revocations.mintTime(revocations, principal.subject(), clock.millis(),
         skewMillis - fleetClockSkew.toMillis());
     long now = Math.floorDiv(nowMillis, 1000L);
@@ -280,7 +333,7 @@ public final class JwtTokenService implements TokenService {
         headerPrefix
             + B64.encodeToString(
                 JSONObjectUtils.toJSONString(claims).getBytes(StandardCharsets.UTF_8));
-    SigningKey key = keys.signingKey();
+    SigningKey key = current.ring.signingKey();
     Base64URL signature;
     try {
       signature =
@@ -302,6 +355,11 @@ public final class JwtTokenService implements TokenService {
     return issue(principal, Map.of());
   }
 
+  /**
+   * {@inheritDoc} A success carries the principal as issued; {@link #verifyToken} also answers the
+   * token's scopes and extra claims. A revocation list that cannot answer, or fails in any other
+   * way, is UNAVAILABLE.
+   */
   @Override
   public AuthResult verify(String token) {
     try {
@@ -311,7 +369,163 @@ public final class JwtTokenService implements TokenService {
       return r.toFailure();
     } catch (RuntimeException e) {
       // Every known path answers with a Refusal; anything else is a bug, and a bug refuses.
-      return AuthResult.failure(AuthResult.Reason.MALFORMED, "token could not be checked");
+      return FailClosed.onCheck("token verifier", e);
+    }
+  }
+
+  /**
+   * Verifies a token exactly as {@link #verify} does (the same checks, refusals and revocation
+   * lookup) and answers what it carries: principal, scopes, extra claims, times and ids. Never
+   * throws.
+   *
+   * <pre>{@code
+   * JwtTokenService.Verification v = tokens.verifyToken(bearer);
+   * boolean mayWrite = v.accessToken().map(t -> t.scopes().contains("write")).orElse(false);
+   * }</pre>
+   *
+   * @param token the compact JWS, as sent after {@code Bearer }; null or empty is MALFORMED
+   * @return the token's contents, or the refusal {@link #verify} answers for it
+   */
+  public Verification verifyToken(String token) {
+    try {
+      return Verification.verified(accessToken(check(token, true)));
+    } catch (Refusal r) {
+      return Verification.refused(r.toFailure());
+    } catch (RuntimeException e) {
+      return Verification.refused(FailClosed.onCheck("token verifier", e));
+    }
+  }
+
+  /** The public view of verified claims: every member but the registered ones is an extra claim. */
+  private static AccessToken accessToken(VerifiedClaims c) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : c.claims().entrySet()) {
+      // A member whose value is null is absent; issue never writes one.
+      if (!RESERVED.contains(e.getKey()) && e.getValue() != null) {
+        extra.put(e.getKey(), e.getValue());
+      }
+    }
+    Object scope = c.claims().get(SCOPE);
+    Set<String> scopes = new TreeSet<>();
+    if (scope instanceof String s) {
+      for (String part : s.split(" ")) {
+        if (!part.isEmpty()) {
+          scopes.add(part);
+        }
+      }
+    }
+    return new AccessToken(
+        c.principal(),
+        scopes,
+        extra,
+        c.issuedAt(),
+        Instant.ofEpochMilli(c.expiresAtMillis()),
+        c.tokenId(),
+        Optional.ofNullable(c.familyId()));
+  }
+
+  /**
+   * The outcome of {@link #verifyToken}: the {@link AccessToken} a valid token carries, or the
+   * refusal {@link #verify} answers for it. Read it without a cast, through {@link #accessToken()},
+   * {@link #failure()} or {@link #fold}. Immutable.
+   */
+  public static final class Verification {
+    private final AccessToken accessToken;
+    private final AuthResult.Failure failure;
+
+    private Verification(AccessToken accessToken, AuthResult.Failure failure) {
+      this.accessToken = accessToken;
+      this.failure = failure;
+    }
+
+    /**
+     * A token that verified.
+     *
+     * @param accessToken what it carries
+     * @return the outcome holding it
+     * @throws NullPointerException when {@code accessToken} is null
+     */
+    public static Verification verified(AccessToken accessToken) {
+      return new Verification(Objects.requireNonNull(accessToken, "accessToken"), null);
+    }
+
+    /**
+     * A refused token.
+     *
+     * @param failure why it was refused
+     * @return the outcome holding the refusal
+     * @throws NullPointerException when {@code failure} is null
+     */
+    public static Verification refused(AuthResult.Failure failure) {
+      return new Verification(null, Objects.requireNonNull(failure, "failure"));
+    }
+
+    /**
+     * Whether the token verified.
+     *
+     * @return true when {@link #accessToken()} is present
+     */
+    public boolean succeeded() {
+      return accessToken != null;
+    }
+
+    /**
+     * What the token carries.
+     *
+     * @return the verified token; empty when it was refused
+     */
+    public Optional<AccessToken> accessToken() {
+      return Optional.ofNullable(accessToken);
+    }
+
+    /**
+     * The refusal.
+     *
+     * @return why the token was refused; empty when it verified
+     */
+    public Optional<AuthResult.Failure> failure() {
+      return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Applies {@code onSuccess} to the verified token or {@code onFailure} to the refusal.
+     *
+     * @param <T> what both answer
+     * @param onSuccess called with the verified token
+     * @param onFailure called with the refusal
+     * @return what the function called returns
+     */
+    public <T> T fold(
+        Function<? super AccessToken, ? extends T> onSuccess,
+        Function<? super AuthResult.Failure, ? extends T> onFailure) {
+      return accessToken != null ? onSuccess.apply(accessToken) : onFailure.apply(failure);
+    }
+
+    /**
+     * This outcome as {@link #verify} answers it.
+     *
+     * @return a success with the token's principal, or the same refusal
+     */
+    public AuthResult toAuthResult() {
+      return accessToken != null ? AuthResult.success(accessToken.principal()) : failure;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Verification v
+          && Objects.equals(accessToken, v.accessToken)
+          && Objects.equals(failure, v.failure);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(accessToken, failure);
+    }
+
+    /** Shows no claim value (see {@link AccessToken#toString()}). */
+    @Override
+    public String toString() {
+      return "Verification[" + (accessToken != null ? accessToken : failure) + "]";
     }
   }
 
@@ -321,19 +535,23 @@ public final class JwtTokenService implements TokenService {
    * @return false when the token is malformed, not signed by a key of the ring, not for this
    *     issuer and audience, or expired; true also for a token revoked before (revoking is
    *     idempotent, and the list is not read first)
-   * @throws StoreUnavailableException when the revocation list cannot be written
+   * @throws StoreUnavailableException when the revocation list cannot be written, or fails in any
+   *     other way (its exception is the cause)
    */
   @Override
   public boolean revoke(String token) {
     VerifiedClaims claims;
     try {
       claims = check(token, false);
-    } catch (Refusal | RuntimeException r) {
+    } catch (Refusal r) {
       return false;
     }
     Instant until = Instant.ofEpochMilli(claims.expiresAtMillis()).plus(clockSkew);
-    revocations.revokeToken(
-        claims.issuer(), claims.tokenId(), claims.principal().subject(), claims.issuedAt(), until);
+    manage(
+        () ->
+            revocations.revokeToken(
+                claims.issuer(), claims.tokenId(), claims.principal().subject(),
+                claims.issuedAt(), until));
     listener.onEvent(
         new AuthEvent.Revoked(clock.instant(), claims.principal().subject(), "access token"));
     return true;
@@ -342,15 +560,19 @@ public final class JwtTokenService implements TokenService {
   /**
    * {@inheritDoc} See {@link Revocations#revokeAll} for the cut-off and why it holds under skew.
    *
-   * @throws StoreUnavailableException when the revocation list cannot be written, or its writes
-   *     kept taking longer than the margin that makes the cut-off cover tokens minted meanwhile
+   * @throws StoreUnavailableException when the revocation list cannot be written or fails in any
+   *     other way (its exception is the cause), or its writes kept taking longer than the margin
+   *     that makes the cut-off cover tokens minted meanwhile
    */
   @Override
   public void revokeAll(String subject) {
     Objects.requireNonNull(subject, "subject");
     Instant now = clock.instant();
-    Revocations.revokeAll(
-        revocations, clock, subject, fleetClockSkew, accessTokenLifetime.plus(clockSkew));
+    manage(
+        () ->
+            Revocations.revokeAll(
+                revocations, clock, subject, fleetClockSkew,
+                accessTokenLifetime.plus(clockSkew)));
     listener.onEvent(new AuthEvent.Revoked(now, subject, "all access tokens"));
   }
 
@@ -359,6 +581,9 @@ public final class JwtTokenService implements TokenService {
    * plus the clock skew: the minting node's clock may be the fleet clock skew ahead, and {@link
    * Revocations#mintTime} may raise an {@code iat} by the rest of the clock skew. The entry is
    * kept until such a token has expired, plus the clock skew and the fleet clock skew.
+   *
+   * @throws StoreUnavailableException when the revocation list cannot be written, or fails in any
+   *     other way (its exception is the cause)
    */
   @Override
   public void revokeFamily(String subject, String familyId, Instant issuedUntil) {
@@ -366,16 +591,19 @@ public final class JwtTokenService implements TokenService {
     Objects.requireNonNull(familyId, "familyId");
     Objects.requireNonNull(issuedUntil, "issuedUntil");
     Instant issuedBefore = issuedUntil.plus(clockSkew).plusMillis(1);
-    revocations.revokeFamily(
-        subject, familyId, issuedBefore,
-        issuedBefore.plus(accessTokenLifetime).plus(clockSkew).plus(fleetClockSkew));
+    manage(
+        () ->
+            revocations.revokeFamily(
+                subject, familyId, issuedBefore,
+                issuedBefore.plus(accessTokenLifetime).plus(clockSkew).plus(fleetClockSkew)));
     listener.onEvent(new AuthEvent.Revoked(clock.instant(), subject, "refresh family"));
   }
 
   /**
    * {@inheritDoc}
    *
-   * @throws StoreUnavailableException when the revocation list cannot answer
+   * @throws StoreUnavailableException when the revocation list cannot answer, or fails in any
+   *     other way
    */
   @Override
   public Optional<TokenFamily> familyOf(String token) {
@@ -387,12 +615,20 @@ public final class JwtTokenService implements TokenService {
         throw new StoreUnavailableException("revocation list unavailable");
       }
       return Optional.empty();
-    } catch (RuntimeException e) {
-      return Optional.empty();
     }
     return claims.familyId() == null
         ? Optional.empty()
         : Optional.of(new TokenFamily(claims.principal().subject(), claims.familyId()));
+  }
+
+  /** A write to the revocation list, under the management rule: any failure is an outage. */
+  private static void manage(Runnable write) {
+    FailClosed.manage(
+        "revocation list",
+        () -> {
+          write.run();
+          return null;
+        });
   }
 
   /** Every check of {@link #verify}; the revocation list is asked only when {@code revocation}. */
@@ -404,10 +640,12 @@ public final class JwtTokenService implements TokenService {
       throw Refusal.malformed("token too long");
     }
     long now = clock.millis();
+    Keys current = keys.get(); // one ring for the whole check
+    Cache<CacheKey, VerifiedClaims> cache = current.cache;
     CacheKey key = cache == null ? null : new CacheKey(token);
     VerifiedClaims claims = key == null ? null : cache.getIfPresent(key);
     if (claims == null) {
-      claims = verifySignatureAndClaims(token);
+      claims = verifySignatureAndClaims(token, current);
       checkTime(claims, now, skewMillis);
       if (key != null) {
         cache.put(key, claims);
@@ -422,11 +660,9 @@ public final class JwtTokenService implements TokenService {
             revocations.isRevoked(
                 claims.issuer(), claims.tokenId(), claims.principal().subject(),
                 claims.familyId(), claims.issuedAt());
-      } catch (StoreUnavailableException e) {
-        throw new Refusal(AuthResult.Reason.UNAVAILABLE, "revocation list unavailable");
       } catch (RuntimeException e) {
-        // A faulty list is an unchecked list: fail closed.
-        throw new Refusal(AuthResult.Reason.UNAVAILABLE, "revocation list failed");
+        // An unreachable or faulty list is an unchecked list: fail closed.
+        throw Refusal.of(FailClosed.onCheck("revocation list", e));
       }
       if (revoked) {
         throw new Refusal(AuthResult.Reason.REVOKED, "token revoked");
@@ -435,16 +671,16 @@ public final class JwtTokenService implements TokenService {
     return claims;
   }
 
-  private VerifiedClaims verifySignatureAndClaims(String token) throws Refusal {
+  private VerifiedClaims verifySignatureAndClaims(String token, Keys keys) throws Refusal {
     CompactJws jws = CompactJws.split(token, maxTokenLength);
-    SigningKey key = knownHeaderKey(token, jws.firstDot);
+    SigningKey key = knownHeaderKey(keys, token, jws.firstDot);
     if (key != null) {
       // The very header segment passed every header rule before, for this key.
       jws.verifySignature(key);
     } else {
       jws = jws.withParsedHeader();
       String kid = jws.kid();
-      key = kid == null ? null : keys.keyOrNull(kid);
+      key = kid == null ? null : keys.ring.keyOrNull(kid);
       if (key == null) {
         throw Refusal.invalid(kid == null ? "missing kid" : "unknown kid");
       }
@@ -455,14 +691,14 @@ public final class JwtTokenService implements TokenService {
         throw Refusal.invalid("wrong typ");
       }
       jws.verifySignature(key);
-      rememberHeader(jws.headerSegment(), key);
+      rememberHeader(keys, jws.headerSegment(), key);
     }
     return readClaims(jws.payload(), issuer, audience);
   }
 
   /** The key of a header segment known to pass the header rules, or null. */
-  private SigningKey knownHeaderKey(String token, int headerLength) {
-    for (KnownHeader h : knownHeaders) {
+  private static SigningKey knownHeaderKey(Keys keys, String token, int headerLength) {
+    for (KnownHeader h : keys.knownHeaders) {
       if (h.segment().length() == headerLength && token.startsWith(h.segment())) {
         return h.key();
       }
@@ -475,8 +711,8 @@ public final class JwtTokenService implements TokenService {
    * that the next token with the same header skips decoding and parsing it. Only signed headers
    * are remembered, and only a few, so forged headers cannot fill the list.
    */
-  private void rememberHeader(String segment, SigningKey key) {
-    KnownHeader[] current = knownHeaders;
+  private static void rememberHeader(Keys keys, String segment, SigningKey key) {
+    KnownHeader[] current = keys.knownHeaders;
     if (current.length >= MAX_KNOWN_HEADERS) {
       return;
     }
@@ -487,7 +723,7 @@ public final class JwtTokenService implements TokenService {
     }
     KnownHeader[] next = Arrays.copyOf(current, current.length + 1);
     next[current.length] = new KnownHeader(segment, key);
-    knownHeaders = next; // a lost race only loses one cache entry
+    keys.knownHeaders = next; // a lost race only loses one cache entry
   }
 
   private record KnownHeader(String segment, SigningKey key) {}
@@ -521,10 +757,14 @@ public final class JwtTokenService implements TokenService {
     if (sid != null && !(sid instanceof String)) {
       throw Refusal.malformed("claim is not a string: sid");
     }
+    Object scope = claims.get(SCOPE);
+    if (scope != null && !(scope instanceof String)) {
+      throw Refusal.malformed("claim is not a string: scope");
+    }
     Principal principal = new Principal(sub, roles(claims.get("roles")), attrs(claims.get("attrs")));
     // The configured issuer, equal to iss: its hash is computed once, not per revocation check.
     return new VerifiedClaims(
-        principal, issuer, jti, Instant.ofEpochMilli(iat), iat, exp, nbf, (String) sid);
+        principal, issuer, jti, Instant.ofEpochMilli(iat), iat, exp, nbf, (String) sid, claims);
   }
 
   static void checkTime(VerifiedClaims c, long nowMillis, long skewMillis) throws Refusal {
@@ -641,7 +881,8 @@ public final class JwtTokenService implements TokenService {
 
   @Override
   public String toString() {
-    return "JwtTokenService[issuer=" + issuer + ", audience=" + audience + ", keys=" + keys + "]";
+    return "JwtTokenService[issuer=" + issuer + ", audience=" + audience + ", keys="
+        + keys.get().ring + "]";
   }
 
   /**
@@ -799,7 +1040,7 @@ public final class JwtTokenService implements TokenService {
       if (revocationList == null) {
         revocationList = InMemoryRevocationList.create(clock);
       }
-      return new JwtTokenService(this, keys);
+      return new JwtTokenService(this);
     }
 
     private static String requireText(String value, String name) {

@@ -20,7 +20,7 @@ import java.util.Optional;
  *
  * <p>Immutable: rotation builds a new ring, e.g. {@code ring.rotate(newKey)} (the new key signs,
  * the old signer still verifies), then later {@code ring.without(oldKid)}; give the new ring to
- * {@link JwtTokenService#withKeyRing}. Thread-safe.
+ * {@link JwtTokenService#rotateKeys(java.util.function.UnaryOperator)}. Thread-safe.
  */
 public final class KeyRing {
   private final SigningKey signingKey;

@@ -4,8 +4,10 @@ import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.internal.FailClosed;
 import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.PrincipalResolver;
 import dev.latchkey.core.spi.RefreshRecord;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.StoreUnavailableException;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Login with a pair of tokens, and refresh-token rotation with reuse detection (OAuth 2.0 Security
@@ -39,6 +42,10 @@ import java.util.Optional;
  * #logoutByAccessToken} or by {@link #logoutEverywhere} also refuses the family's access tokens
  * ({@link TokenService#revokeFamily}).
  * Built by {@link #builder}; thread-safe.
+ *
+ * <p><b>Roles at refresh.</b> An access token carries the principal given at {@link #login}, or,
+ * with a {@link Builder#principalResolver}, the principal the resolver answers at each refresh: a
+ * role change reaches a client by its next refresh, and a disabled subject's family ends there.
  *
  * <p><b>Nothing in flight survives a family's end.</b> A refresh whose rotation reached the store
  * after the family ended gets nothing. One whose rotation came first mints an access token naming
@@ -87,36 +94,110 @@ public final class RefreshTokens {
     }
   }
 
-  /** The outcome of {@link #refresh}: a new pair, or a refusal. */
-  public sealed interface Result {
-    /** The refresh token was consumed; these replace it. */
-    record Refreshed(TokenPair tokens) implements Result {
-      public Refreshed {
-        Objects.requireNonNull(tokens, "tokens");
-      }
+  /**
+   * The outcome of {@link #refresh}: a new pair, or a refusal. Read it without a cast:
+   *
+   * <pre>{@code
+   * RefreshTokens.Result result = refreshTokens.refresh(presented);
+   * int status = result.fold(pair -> 200, failure -> failure.httpStatus());
+   * Optional<RefreshTokens.TokenPair> pair = result.tokens();
+   * }</pre>
+   *
+   * <p>A refusal is an {@link AuthResult.Failure}: MALFORMED (not shaped like a refresh token),
+   * INVALID_CREDENTIALS (unknown, expired, or its family ended or expired), REVOKED (a reused
+   * token, or a subject the {@linkplain Builder#principalResolver resolver} no longer knows: the
+   * family is now ended), LOCKED (the family rotated too often: nothing changed, the same token
+   * works again from {@link AuthResult.Failure#retryAt()}), UNAVAILABLE (a store, the token
+   * service or the resolver failed). Immutable.
+   */
+  public static final class Result {
+    private final TokenPair tokens;
+    private final AuthResult.Failure failure;
+
+    private Result(TokenPair tokens, AuthResult.Failure failure) {
+      this.tokens = tokens;
+      this.failure = failure;
     }
 
     /**
-     * The refresh was refused: MALFORMED (not shaped like a refresh token), INVALID_CREDENTIALS
-     * (unknown, expired, or its family ended or expired), REVOKED (a reused token: its family is
-     * now ended), LOCKED (the family rotated too often: nothing changed, the same token works
-     * again from {@code retryAt}), UNAVAILABLE (the store could not be reached).
+     * A refresh that succeeded.
      *
-     * @param detail a short text safe to log; never the token
-     * @param retryAt for LOCKED, when the same refresh token may be presented again; else empty
+     * @param tokens the pair it answers
+     * @return the outcome holding the pair
+     * @throws NullPointerException when {@code tokens} is null
      */
-    record Refused(AuthResult.Reason reason, String detail, Optional<Instant> retryAt)
-        implements Result {
-      public Refused {
-        Objects.requireNonNull(reason, "reason");
-        Objects.requireNonNull(detail, "detail");
-        Objects.requireNonNull(retryAt, "retryAt");
-      }
+    public static Result refreshed(TokenPair tokens) {
+      return new Result(Objects.requireNonNull(tokens, "tokens"), null);
+    }
 
-      /** A refusal with no retry time. */
-      public Refused(AuthResult.Reason reason, String detail) {
-        this(reason, detail, Optional.empty());
-      }
+    /**
+     * A refused refresh.
+     *
+     * @param failure why it was refused
+     * @return the outcome holding the refusal
+     * @throws NullPointerException when {@code failure} is null
+     */
+    public static Result refused(AuthResult.Failure failure) {
+      return new Result(null, Objects.requireNonNull(failure, "failure"));
+    }
+
+    /**
+     * Whether the refresh succeeded.
+     *
+     * @return true when the refresh token was consumed and {@link #tokens()} replace it
+     */
+    public boolean succeeded() {
+      return tokens != null;
+    }
+
+    /**
+     * The new pair.
+     *
+     * @return the pair that replaces the refresh token presented; empty for a refusal
+     */
+    public Optional<TokenPair> tokens() {
+      return Optional.ofNullable(tokens);
+    }
+
+    /**
+     * The refusal.
+     *
+     * @return why the refresh was refused; empty when it succeeded
+     */
+    public Optional<AuthResult.Failure> failure() {
+      return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Applies {@code onSuccess} to the new pair or {@code onFailure} to the refusal.
+     *
+     * @param <T> what both answer
+     * @param onSuccess called with the new pair
+     * @param onFailure called with the refusal
+     * @return what the function called returns
+     */
+    public <T> T fold(
+        Function<? super TokenPair, ? extends T> onSuccess,
+        Function<? super AuthResult.Failure, ? extends T> onFailure) {
+      return tokens != null ? onSuccess.apply(tokens) : onFailure.apply(failure);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Result r
+          && Objects.equals(tokens, r.tokens)
+          && Objects.equals(failure, r.failure);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(tokens, failure);
+    }
+
+    /** Never shows a token: {@link TokenPair#toString()} redacts both. */
+    @Override
+    public String toString() {
+      return tokens != null ? "Result[" + tokens + "]" : "Result[" + failure + "]";
     }
   }
 
@@ -126,6 +207,7 @@ public final class RefreshTokens {
   private final Duration maxIssueDelay;
   private final Clock clock;
   private final AuthListener listener;
+  private final PrincipalResolver resolver; // null: the principal of the login
 
   private RefreshTokens(Builder b) {
     this.accessTokens = b.accessTokens;
@@ -137,6 +219,7 @@ public final class RefreshTokens {
     this.maxIssueDelay = b.maxIssueDelay;
     this.clock = b.clock;
     this.listener = b.listener;
+    this.resolver = b.resolver;
   }
 
   /**
@@ -187,55 +270,121 @@ public final class RefreshTokens {
     return pair;
   }
 
-  /** Rotates a refresh token. Never throws for bad input or an unreachable store. */
+  /**
+   * Rotates a refresh token. Never throws: bad input is refused, and an exception from the store,
+   * the token service or the {@linkplain Builder#principalResolver resolver} answers UNAVAILABLE
+   * (see {@link Result}).
+   *
+   * <p>With a {@linkplain Builder#principalResolver principal resolver}, the new access token
+   * carries the principal the resolver answers now, so a change of roles takes effect at the next
+   * refresh; a subject it no longer knows ends the family (REVOKED). The resolver is asked once
+   * the store has consumed the token presented (only the store knows whose it is), so when the
+   * resolver fails that token is consumed all the same: a client's retry then counts as reuse
+   * unless it comes within the {@linkplain Builder#grace grace}.
+   *
+   * @param rawRefreshToken the refresh token as the client sent it; null or misshapen is MALFORMED
+   * @return the new pair, or the refusal
+   */
   public Result refresh(String rawRefreshToken) {
     Optional<HashedId> presented = OpaqueIds.parse(rawRefreshToken);
     if (presented.isEmpty()) {
-      return new Result.Refused(AuthResult.Reason.MALFORMED, "not a refresh token");
+      return Result.refused(
+          AuthResult.failure(AuthResult.Reason.MALFORMED, "not a refresh token"));
     }
+    try {
+      return rotateAndIssue(presented.get());
+    } catch (RuntimeException e) {
+      return Result.refused(FailClosed.onCheck("refresh", e));
+    }
+  }
+
+  private Result rotateAndIssue(HashedId presented) {
     // This node's clock bounds how late the access token is minted (see the class comment); the
     // store decides everything else on its own clock.
     Instant started = clock.instant();
     // The successor keeps the shard: a clustered store keeps a family in one slot.
-    String successorRaw = OpaqueIds.generateInShard(presented.get().shard());
+    String successorRaw = OpaqueIds.generateInShard(presented.shard());
     HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
-    RefreshTokenStore.Rotation rotation;
-    try {
-      // No time is passed: the store decides expiry, grace and rate on its own clock.
-      rotation = store.rotate(presented.get(), successorId, policy);
-    } catch (StoreUnavailableException e) {
-      return new Result.Refused(AuthResult.Reason.UNAVAILABLE, "refresh store unavailable");
-    }
+    // No time is passed: the store decides expiry, grace and rate on its own clock.
+    RefreshTokenStore.Rotation rotation = store.rotate(presented, successorId, policy);
     if (rotation instanceof RefreshTokenStore.Rotation.Rotated r) {
       RefreshRecord successor = r.successor();
-      TokenPair pair =
-          pair(successor.principal(), successor.familyId(), successorRaw, successor.expiresAt());
+      Principal principal = successor.principal();
+      if (resolver != null) {
+        Optional<Principal> current = resolve(principal.subject());
+        if (current.isEmpty()) {
+          return endFamily(
+              principal.subject(), successor.familyId(), "subject may no longer sign in");
+        }
+        principal = current.get();
+      }
+      TokenPair pair = pair(principal, successor.familyId(), successorRaw, successor.expiresAt());
       if (tookTooLong(started)) {
         // Its access token could outlive a family revocation made meanwhile: hand out nothing.
-        return new Result.Refused(AuthResult.Reason.UNAVAILABLE, "refresh took too long");
+        return Result.refused(
+            AuthResult.failure(AuthResult.Reason.UNAVAILABLE, "refresh took too long"));
       }
-      return new Result.Refreshed(pair);
+      return Result.refreshed(pair);
     }
     if (rotation instanceof RefreshTokenStore.Rotation.Reused reused) {
       listener.onEvent(
           new AuthEvent.Revoked(clock.instant(), reused.subject(), "refresh token reuse"));
-      if (reused.subject() != null && reused.familyId() != null) {
-        try {
-          revokeFamilyAccess(reused.subject(), reused.familyId());
-        } catch (RuntimeException e) {
-          return new Result.Refused(
-              AuthResult.Reason.REVOKED,
-              "refresh token reused: family ended, its access tokens could not be revoked");
-        }
-      }
-      return new Result.Refused(AuthResult.Reason.REVOKED, "refresh token reused: family ended");
+      return revokeFamilyAccessAfterEnd(
+          reused.subject(), reused.familyId(), "refresh token reused: family ended");
     }
     if (rotation instanceof RefreshTokenStore.Rotation.Limited limited) {
-      return new Result.Refused(
-          AuthResult.Reason.LOCKED, "too many refreshes: try again later",
-          Optional.of(limited.retryAt()));
+      return Result.refused(
+          new AuthResult.Failure(
+              AuthResult.Reason.LOCKED, "too many refreshes: try again later",
+              Optional.of(limited.retryAt())));
     }
-    return new Result.Refused(AuthResult.Reason.INVALID_CREDENTIALS, "refresh token not valid");
+    return Result.refused(
+        AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "refresh token not valid"));
+  }
+
+  /**
+   * The resolver's principal for {@code subject}; an exception, or a principal of another subject
+   * (a resolver bug that must not hand one user another's token), propagates to {@link #refresh}'s
+   * fail-closed rule.
+   */
+  private Optional<Principal> resolve(String subject) {
+    Optional<Principal> current = resolver.resolve(subject);
+    if (current == null) {
+      throw new IllegalStateException("principal resolver answered null");
+    }
+    if (current.isPresent() && !current.get().subject().equals(subject)) {
+      throw new IllegalStateException("principal resolver answered another subject");
+    }
+    return current;
+  }
+
+  /**
+   * Ends a family whose subject may no longer sign in: the successor just stored is never handed
+   * out, and the family's access tokens are refused.
+   */
+  private Result endFamily(String subject, String familyId, String why) {
+    listener.onEvent(new AuthEvent.Revoked(clock.instant(), subject, why));
+    try {
+      store.revokeFamilyById(subject, familyId);
+    } catch (RuntimeException e) {
+      // The successor is never handed out, so the family cannot rotate again: its next
+      // presentation is reuse, which ends it.
+      FailClosed.onCheck("refresh store", e);
+    }
+    return revokeFamilyAccessAfterEnd(subject, familyId, why + ": family ended");
+  }
+
+  /** Refuses an ended family's access tokens; the refusal is REVOKED even when that fails. */
+  private Result revokeFamilyAccessAfterEnd(String subject, String familyId, String detail) {
+    try {
+      revokeFamilyAccess(subject, familyId);
+    } catch (RuntimeException e) {
+      FailClosed.onCheck("token service", e);
+      return Result.refused(
+          AuthResult.failure(
+              AuthResult.Reason.REVOKED, detail + ", its access tokens could not be revoked"));
+    }
+    return Result.refused(AuthResult.failure(AuthResult.Reason.REVOKED, detail));
   }
 
   /**
@@ -243,21 +392,23 @@ public final class RefreshTokens {
    * every node sharing the revocation list, in flight too (as {@link #logoutByAccessToken}).
    *
    * @return whether a live family was ended
-   * @throws StoreUnavailableException when the store or the revocation list could not be reached
-   *     (when only the revocation list failed, the family is ended all the same)
+   * @throws StoreUnavailableException when the store or the token service could not be reached or
+   *     failed in any other way (when only the token service failed, the family is ended all the
+   *     same)
    */
   public boolean logout(String rawRefreshToken) {
     Optional<HashedId> id = OpaqueIds.parse(rawRefreshToken);
     if (id.isEmpty()) {
       return false;
     }
-    Optional<RefreshTokenStore.EndedFamily> ended = store.revokeFamily(id.get());
+    Optional<RefreshTokenStore.EndedFamily> ended =
+        FailClosed.manage("refresh store", () -> store.revokeFamily(id.get()));
     if (ended.isEmpty()) {
       return false;
     }
     try {
       // After the store: a rotation that beat the end started before this clock read.
-      revokeFamilyAccess(ended.get().subject(), ended.get().familyId());
+      manageRevokeFamilyAccess(ended.get().subject(), ended.get().familyId());
     } finally {
       listener.onEvent(
           new AuthEvent.LoggedOut(clock.instant(), ended.get().subject(), "refresh", false));
@@ -272,10 +423,12 @@ public final class RefreshTokens {
    * @return whether a live family was ended; false also when the token service does not accept
    *     the token or it names no family
    * @throws StoreUnavailableException when the store, the revocation list or the token service's
-   *     check could not be reached (whatever else could be done was done)
+   *     check could not be reached or failed in any other way (whatever else could be done was
+   *     done)
    */
   public boolean logoutByAccessToken(String accessToken) {
-    Optional<TokenService.TokenFamily> family = accessTokens.familyOf(accessToken);
+    Optional<TokenService.TokenFamily> family =
+        FailClosed.manage("token service", () -> accessTokens.familyOf(accessToken));
     if (family.isEmpty()) {
       return false;
     }
@@ -283,13 +436,15 @@ public final class RefreshTokens {
     RuntimeException failure = null;
     boolean ended = false;
     try {
-      ended = store.revokeFamilyById(subject, family.get().familyId());
+      ended =
+          FailClosed.manage(
+              "refresh store", () -> store.revokeFamilyById(subject, family.get().familyId()));
     } catch (RuntimeException e) {
       failure = e;
     }
     try {
       // After the store: a rotation that beat the end started before this clock read.
-      revokeFamilyAccess(subject, family.get().familyId());
+      manageRevokeFamilyAccess(subject, family.get().familyId());
     } catch (RuntimeException e) {
       failure = suppress(failure, e);
     }
@@ -308,27 +463,33 @@ public final class RefreshTokens {
    * never leaves the refresh tokens usable.
    *
    * @return how many families were ended
-   * @throws StoreUnavailableException when the store or the revocation list could not be reached
-   *     (every other part was done); the first failure, later ones suppressed in it
+   * @throws StoreUnavailableException when the store or the token service could not be reached or
+   *     failed in any other way (every other part was done); the first failure, later ones
+   *     suppressed in it
    */
   public int logoutEverywhere(String subject) {
     Objects.requireNonNull(subject, "subject");
     RuntimeException failure = null;
     List<String> ended = List.of();
     try {
-      ended = store.revokeSubject(subject);
+      ended = FailClosed.manage("refresh store", () -> store.revokeSubject(subject));
     } catch (RuntimeException e) {
       failure = e;
     }
     for (String familyId : ended) {
       try {
-        revokeFamilyAccess(subject, familyId);
+        manageRevokeFamilyAccess(subject, familyId);
       } catch (RuntimeException e) {
         failure = suppress(failure, e);
       }
     }
     try {
-      accessTokens.revokeAll(subject);
+      FailClosed.manage(
+          "token service",
+          () -> {
+            accessTokens.revokeAll(subject);
+            return null;
+          });
     } catch (RuntimeException e) {
       failure = suppress(failure, e);
     }
@@ -345,6 +506,16 @@ public final class RefreshTokens {
    */
   private void revokeFamilyAccess(String subject, String familyId) {
     accessTokens.revokeFamily(subject, familyId, clock.instant().plus(maxIssueDelay));
+  }
+
+  /** {@link #revokeFamilyAccess} under the management rule: any failure is a store outage. */
+  private void manageRevokeFamilyAccess(String subject, String familyId) {
+    FailClosed.manage(
+        "token service",
+        () -> {
+          revokeFamilyAccess(subject, familyId);
+          return null;
+        });
   }
 
   private static RuntimeException suppress(RuntimeException first, RuntimeException next) {
@@ -395,6 +566,7 @@ public final class RefreshTokens {
     private Duration maxIssueDelay = Duration.ofSeconds(10);
     private Clock clock = Clock.systemUTC();
     private AuthListener listener = AuthListener.none();
+    private PrincipalResolver resolver;
 
     private Builder(TokenService accessTokens, RefreshTokenStore store) {
       this.accessTokens = Objects.requireNonNull(accessTokens, "accessTokens");
@@ -483,6 +655,22 @@ public final class RefreshTokens {
     /** Receives reuse and logout events; wrapped to be unable to throw. */
     public Builder listener(AuthListener listener) {
       this.listener = AuthListener.guarded(listener);
+      return this;
+    }
+
+    /**
+     * Asked on every successful rotation for the subject's current principal, which the new access
+     * token then carries: a role change takes effect at the next refresh, and a subject the
+     * resolver answers empty for has its family ended (the refresh answers REVOKED). When the
+     * resolver throws, or answers a principal of another subject, the refresh answers UNAVAILABLE
+     * and hands nothing out. Without one (the default), every access token of a family carries the
+     * principal given at {@link RefreshTokens#login}.
+     *
+     * @param resolver asked for the subject's current principal at each refresh
+     * @return this builder
+     */
+    public Builder principalResolver(PrincipalResolver resolver) {
+      this.resolver = Objects.requireNonNull(resolver, "resolver");
       return this;
     }
 

@@ -11,10 +11,18 @@ final class Refusal extends Exception {
   private static final long serialVersionUID = 1L;
 
   final transient AuthResult.Reason reason;
+  private final transient AuthResult.Failure failure; // null: made from reason and detail
 
   Refusal(AuthResult.Reason reason, String detail) {
     super(detail, null, false, false);
     this.reason = reason;
+    this.failure = null;
+  }
+
+  private Refusal(AuthResult.Failure failure) {
+    super(failure.detail(), null, false, false);
+    this.reason = failure.reason();
+    this.failure = failure;
   }
 
   static Refusal malformed(String detail) {
@@ -25,7 +33,12 @@ final class Refusal extends Exception {
     return new Refusal(AuthResult.Reason.INVALID_CREDENTIALS, detail);
   }
 
+  /** A refusal that answers exactly {@code failure}, e.g. the fail-closed rule's. */
+  static Refusal of(AuthResult.Failure failure) {
+    return new Refusal(failure);
+  }
+
   AuthResult.Failure toFailure() {
-    return AuthResult.failure(reason, getMessage());
+    return failure != null ? failure : AuthResult.failure(reason, getMessage());
   }
 }

@@ -2,6 +2,7 @@ package dev.latchkey.token;
 
 import dev.latchkey.core.Principal;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The claims of a token whose signature, header, issuer and audience have been checked: what the
@@ -12,6 +13,7 @@ import java.time.Instant;
  * @param notBeforeMillis {@code nbf} in epoch milliseconds, {@link Long#MIN_VALUE} when absent
  * @param issuedAtMillis {@code iat} in epoch milliseconds
  * @param familyId {@code sid}, the refresh family the token names; null when it names none
+ * @param claims the whole payload as read, never modified: the source of {@link AccessToken}
  */
 record VerifiedClaims(
     Principal principal,
@@ -21,4 +23,5 @@ record VerifiedClaims(
     long issuedAtMillis,
     long expiresAtMillis,
     long notBeforeMillis,
-    String familyId) {}
+    String familyId,
+    Map<String, Object> claims) {}

@@ -4,11 +4,15 @@
  * <p>{@link dev.latchkey.token.JwtTokenService} issues and verifies access tokens (RFC 9068
  * profile) signed with a {@link dev.latchkey.token.KeyRing} of {@link
  * dev.latchkey.token.SigningKey}s (HS256/384/512, RS256, PS256, ES256, EdDSA), refuses every
- * classic JWT attack as a value, and revokes single tokens or a subject's tokens through a {@link
- * dev.latchkey.core.spi.RevocationList} ({@link dev.latchkey.token.InMemoryRevocationList} here, a
- * Redis one in {@code auth-redis}). {@link dev.latchkey.token.RefreshTokens} adds login with a
- * refresh token, rotation and reuse detection over a {@link dev.latchkey.core.spi.RefreshTokenStore}
- * ({@link dev.latchkey.token.InMemoryRefreshTokenStore} here). Nimbus types never appear in this
- * package's public signatures.
+ * classic JWT attack as a value, answers what a valid token carries as an {@link
+ * dev.latchkey.token.AccessToken} (principal, scopes, extra claims), rotates its key ring in place,
+ * and revokes single tokens or a subject's tokens through a {@link
+ * dev.latchkey.core.spi.RevocationList} ({@link
+ * dev.latchkey.token.JwtTokenService#inMemoryRevocationList in memory} here, a Redis one in {@code
+ * auth-redis}). {@link dev.latchkey.token.RefreshTokens} adds login with a refresh token, rotation
+ * and reuse detection over a {@link dev.latchkey.core.spi.RefreshTokenStore} ({@link
+ * dev.latchkey.token.RefreshTokens#inMemoryStore in memory} here), with the roles of each refresh
+ * from a {@link dev.latchkey.core.PrincipalResolver} when one is given. Nimbus types never appear in
+ * this package's public signatures.
  */
 package dev.latchkey.token;

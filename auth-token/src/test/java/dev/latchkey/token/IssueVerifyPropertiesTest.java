@@ -70,6 +70,9 @@ class IssueVerifyPropertiesTest {
     AuthResult result = service.verify(token);
     assertThat(result.succeeded()).as("verify of an issued token: %s", result).isTrue();
     assertThat(result.principal().orElseThrow()).isEqualTo(ALICE);
+    // Every extra claim given comes back, and nothing else does.
+    AccessToken read = service.verifyToken(token).accessToken().orElseThrow();
+    assertThat(read.claims().keySet()).isEqualTo(claims.keySet());
   }
 
   private static Gen<Map<String, Object>> extraClaims() {

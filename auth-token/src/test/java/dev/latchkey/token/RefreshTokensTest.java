@@ -58,13 +58,13 @@ class RefreshTokensTest {
   }
 
   static RefreshTokens.TokenPair refreshed(RefreshTokens.Result r) {
-    assertThat(r).isInstanceOf(RefreshTokens.Result.Refreshed.class);
-    return ((RefreshTokens.Result.Refreshed) r).tokens();
+    assertThat(r.failure()).isEmpty();
+    return r.tokens().orElseThrow();
   }
 
   static void refused(RefreshTokens.Result r, Reason reason) {
-    assertThat(r).isInstanceOf(RefreshTokens.Result.Refused.class);
-    assertThat(((RefreshTokens.Result.Refused) r).reason()).isEqualTo(reason);
+    assertThat(r.failure()).isPresent();
+    assertThat(r.failure().orElseThrow().reason()).isEqualTo(reason);
   }
 
   @Test
@@ -193,7 +193,7 @@ class RefreshTokensTest {
         go.countDown();
         int pairs = 0;
         for (Future<RefreshTokens.Result> f : results) {
-          if (f.get(30, TimeUnit.SECONDS) instanceof RefreshTokens.Result.Refreshed) {
+          if (f.get(30, TimeUnit.SECONDS).succeeded()) {
             pairs++;
           }
         }
@@ -242,7 +242,7 @@ class RefreshTokensTest {
     for (int i = 0; i < 1000; i++) {
       RefreshTokens.Result r = limited.refresh(token);
       refused(r, Reason.LOCKED);
-      assertThat(((RefreshTokens.Result.Refused) r).retryAt()).contains(windowEnd);
+      assertThat(r.failure().orElseThrow().retryAt()).contains(windowEnd);
     }
     assertThat(store.tokens()).isEqualTo(tokens);
 
@@ -295,7 +295,7 @@ class RefreshTokensTest {
 
     refused(refresh.refresh(phone.refreshToken()), Reason.INVALID_CREDENTIALS);
     refused(refresh.refresh(laptop.refreshToken()), Reason.INVALID_CREDENTIALS);
-    assertThat(((AuthResult.Failure) access.verify(phone.accessToken())).reason())
+    assertThat(access.verify(phone.accessToken()).failure().orElseThrow().reason())
         .isEqualTo(Reason.REVOKED);
   }
 

@@ -88,7 +88,7 @@ class RfcVectorsTest {
         new VerifiedClaims(
             dev.latchkey.core.Principal.of("joe"), "joe", "none", Instant.EPOCH, 0,
             ((Number) CompactJws.parse(A1_TOKEN, 8192).payload().get("exp")).longValue() * 1000,
-            Long.MIN_VALUE, null);
+            Long.MIN_VALUE, null, java.util.Map.of());
     JwtTokenService.checkTime(times, INSIDE_VALIDITY.toEpochMilli(), 0);
     assertThatThrownBy(
             () ->

@@ -69,8 +69,8 @@ class TokenEdgesTest {
   }
 
   static Reason reason(AuthResult result) {
-    assertThat(result).isInstanceOf(AuthResult.Failure.class);
-    return ((AuthResult.Failure) result).reason();
+    assertThat(result.failure()).isPresent();
+    return result.failure().orElseThrow().reason();
   }
 
   @Test
@@ -187,12 +187,12 @@ class TokenEdgesTest {
             .maxTokenLength(length - 1)
             .build();
     assertThat(exact.verify(token).succeeded()).isTrue();
-    assertThat(((AuthResult.Failure) shorter.verify(token)).detail()).isEqualTo("token too long");
-    assertThat(((AuthResult.Failure) exact.verify("")).detail()).isEqualTo("empty token");
-    assertThat(((AuthResult.Failure) exact.verify("a.b")).detail()).isEqualTo("not a compact JWS");
-    assertThat(((AuthResult.Failure) exact.verify("a..b")).detail()).isEqualTo("not a compact JWS");
-    assertThat(((AuthResult.Failure) exact.verify("a.b.c.d")).detail()).isEqualTo("not a compact JWS");
-    assertThat(((AuthResult.Failure) exact.verify("a.b!.c")).detail()).isEqualTo("bad base64url");
+    assertThat(shorter.verify(token).failure().orElseThrow().detail()).isEqualTo("token too long");
+    assertThat(exact.verify("").failure().orElseThrow().detail()).isEqualTo("empty token");
+    assertThat(exact.verify("a.b").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
+    assertThat(exact.verify("a..b").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
+    assertThat(exact.verify("a.b.c.d").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
+    assertThat(exact.verify("a.b!.c").failure().orElseThrow().detail()).isEqualTo("bad base64url");
   }
 
   @Test
@@ -370,7 +370,7 @@ class TokenEdgesTest {
   }
 
   @Test
-  void aClockThatFailsRefusesTheTokenInsteadOfThrowing() {
+  void aClockThatFailsRefusesTheTokenAsUnavailableInsteadOfThrowing() {
     String token = service.issue(ALICE).value();
     java.time.Clock broken =
         new java.time.Clock() {
@@ -391,7 +391,9 @@ class TokenEdgesTest {
         };
     JwtTokenService failing = JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD).clock(broken).build();
     AuthResult result = failing.verify(token);
-    assertThat(reason(result)).isEqualTo(Reason.MALFORMED);
+    // A collaborator failed, not the client: fail closed, and tell the client to retry (503).
+    assertThat(reason(result)).isEqualTo(Reason.UNAVAILABLE);
+    assertThat(reason(failing.verifyToken(token).toAuthResult())).isEqualTo(Reason.UNAVAILABLE);
   }
 
   @Test

@@ -74,8 +74,8 @@ class TokenEncodingTest {
   }
 
   private static void malformed(AuthResult result) {
-    assertThat(result).isInstanceOf(AuthResult.Failure.class);
-    assertThat(((AuthResult.Failure) result).reason()).isEqualTo(Reason.MALFORMED);
+    assertThat(result.failure()).isPresent();
+    assertThat(result.failure().orElseThrow().reason()).isEqualTo(Reason.MALFORMED);
   }
 
   @Test

@@ -43,8 +43,8 @@ class TokenStoresEdgesTest {
   }
 
   static RefreshTokens.TokenPair refreshed(RefreshTokens.Result r) {
-    assertThat(r).isInstanceOf(RefreshTokens.Result.Refreshed.class);
-    return ((RefreshTokens.Result.Refreshed) r).tokens();
+    assertThat(r.failure()).isEmpty();
+    return r.tokens().orElseThrow();
   }
 
   @Test

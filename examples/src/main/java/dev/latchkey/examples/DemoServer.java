@@ -429,10 +429,10 @@ public final class DemoServer implements AutoCloseable {
       return Response.error(400, "refresh_token is required");
     }
     RefreshTokens.Result result = refresh.refresh(token.get());
-    if (result instanceof RefreshTokens.Result.Refreshed refreshed) {
-      return tokenPair(refreshed.tokens());
+    if (result.succeeded()) {
+      return tokenPair(result.tokens().orElseThrow());
     }
-    RefreshTokens.Result.Refused refused = (RefreshTokens.Result.Refused) result;
+    AuthResult.Failure refused = result.failure().orElseThrow();
     if (refused.reason() == AuthResult.Reason.LOCKED) {
       // The family's rotation limit: nothing changed, the same refresh token works later.
       long seconds = refused.retryAt()

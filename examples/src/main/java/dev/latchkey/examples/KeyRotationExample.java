@@ -26,9 +26,10 @@ public final class KeyRotationExample {
         JwtTokenService.builder(KeyRing.of(january), "https://auth.example", "api").build();
     IssuedToken oldToken = issuer.issue(bob);
 
-    // rotate: the new key signs, the old one stays for verification until its tokens expire
+    // rotate in place: the new key signs, the old one stays for verification until its tokens
+    // expire; everything built on the issuer (its authenticator, RefreshTokens) sees it at once
     SigningKey february = SigningKey.generateEc("2026-02");
-    issuer = issuer.withKeyRing(issuer.keyRing().rotate(february));
+    issuer.rotateKeys(ring -> ring.rotate(february));
     IssuedToken newToken = issuer.issue(bob);
 
     // what a resource server fetches from /.well-known/jwks.json
@@ -47,8 +48,10 @@ public final class KeyRotationExample {
         + PasswordLoginExample.describe(resourceServer.verify(newToken.value())));
 
     // retire the old key: its tokens are refused everywhere that drops it
-    JwtTokenService retired = issuer.withKeyRing(issuer.keyRing().without("2026-01"));
+    issuer.rotateKeys(ring -> ring.without("2026-01"));
     System.out.println("old token after retiring its key: "
-        + PasswordLoginExample.describe(retired.verify(oldToken.value())));
+        + PasswordLoginExample.describe(issuer.verify(oldToken.value())));
+    System.out.println("new token after retiring the old key: "
+        + PasswordLoginExample.describe(issuer.verify(newToken.value())));
   }
 }

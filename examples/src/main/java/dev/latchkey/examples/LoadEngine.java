@@ -470,8 +470,8 @@ final class LoadEngine {
     count("refresh");
     if (!user.deadRefresh.isEmpty() && rnd.nextInt(4) == 0) {
       Ended dead = pick(user.deadRefresh, rnd);
-      RefreshTokens.Result result = timed(() -> node.refresh().refresh(dead.raw), LoadEngine::refreshRefusal);
-      if (result instanceof RefreshTokens.Result.Refreshed) {
+      RefreshTokens.Result result = timed(() -> node.refresh().refresh(dead.raw), RefreshTokens.Result::failure);
+      if (result.succeeded()) {
         honouredRefresh.add(dead.raw);
         violation("refresh token of an ended family honoured (" + dead.how + ")");
       }
@@ -485,16 +485,16 @@ final class LoadEngine {
       return;
     }
     Pair p = user.pairs.get(rnd.nextInt(user.pairs.size()));
-    RefreshTokens.Result result = timed(() -> node.refresh().refresh(p.tokens.refreshToken()), LoadEngine::refreshRefusal);
-    if (result instanceof RefreshTokens.Result.Refreshed refreshed) {
+    RefreshTokens.Result result = timed(() -> node.refresh().refresh(p.tokens.refreshToken()), RefreshTokens.Result::failure);
+    if (result.succeeded()) {
       if (!honouredRefresh.add(p.tokens.refreshToken())) {
         violation("refresh token honoured twice");
       }
       user.usedRefresh.add(new Ended(p.tokens.refreshToken(), node.name(), "refresh", p.family));
       trim(user.usedRefresh);
-      user.pairs.set(user.pairs.indexOf(p), new Pair(refreshed.tokens(), p.family));
+      user.pairs.set(user.pairs.indexOf(p), new Pair(result.tokens().orElseThrow(), p.family));
     } else {
-      RefreshTokens.Result.Refused f = (RefreshTokens.Result.Refused) result;
+      AuthResult.Failure f = result.failure().orElseThrow();
       if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
         unavailable(f.detail());
         // Redis may have rotated it before the answer was lost: its state is unknown now.
@@ -504,8 +504,7 @@ final class LoadEngine {
         return;
       } else {
         if (!nearOrPast(p.tokens.refreshTokenExpiresAt())) {
-          refused(user, "live refresh token",
-              AuthResult.failure(f.reason(), f.detail()), true);
+          refused(user, "live refresh token", f, true);
         }
         user.pairs.remove(p);
       }
@@ -517,13 +516,13 @@ final class LoadEngine {
     count("refreshReplay");
     Ended used = pick(user.usedRefresh, rnd);
     user.usedRefresh.remove(used);
-    RefreshTokens.Result result = timed(() -> node.refresh().refresh(used.raw), LoadEngine::refreshRefusal);
-    if (result instanceof RefreshTokens.Result.Refreshed) {
+    RefreshTokens.Result result = timed(() -> node.refresh().refresh(used.raw), RefreshTokens.Result::failure);
+    if (result.succeeded()) {
       honouredRefresh.add(used.raw);
       violation("replayed refresh token honoured a second time");
       return;
     }
-    AuthResult.Reason reason = ((RefreshTokens.Result.Refused) result).reason();
+    AuthResult.Reason reason = result.failure().orElseThrow().reason();
     for (Iterator<Pair> it = user.pairs.iterator(); it.hasNext(); ) {
       Pair p = it.next();
       if (p.family == used.family) {
@@ -738,12 +737,6 @@ final class LoadEngine {
   }
 
   /** The refusal of a refresh, as the {@link AuthResult.Failure} it stands for. */
-  private static Optional<AuthResult.Failure> refreshRefusal(RefreshTokens.Result result) {
-    return result instanceof RefreshTokens.Result.Refused rf
-        ? Optional.of(new AuthResult.Failure(rf.reason(), rf.detail(), rf.retryAt()))
-        : Optional.empty();
-  }
-
   /**
    * A call that answers failures as values: its time counts against the UNAVAILABLE bound.
    *

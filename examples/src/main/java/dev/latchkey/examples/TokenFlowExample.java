@@ -8,6 +8,7 @@ import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningKey;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,6 +40,11 @@ public final class TokenFlowExample {
     System.out.println("access token (" + token.value().length() + " chars) expires " + token.expiresAt());
     System.out.println("verify:                " + PasswordLoginExample.describe(tokens.verify(token.value())));
 
+    // what a verified token carries: its scopes and the extra claims given at issue
+    IssuedToken scoped = tokens.issue(alice, Map.of("scope", "orders:read orders:write", "tier", 2));
+    tokens.verifyToken(scoped.value()).accessToken().ifPresent(t ->
+        System.out.println("scopes, claims:        " + t.scopes() + " " + t.claims()));
+
     // login with a refresh token, then rotate it
     RefreshTokens.TokenPair first = refresh.login(alice);
     RefreshTokens.Result second = refresh.refresh(first.refreshToken());
@@ -46,7 +52,7 @@ public final class TokenFlowExample {
 
     // the old refresh token again: theft is assumed, the whole family ends
     System.out.println("reuse of #1:           " + outcome(refresh.refresh(first.refreshToken())));
-    RefreshTokens.TokenPair stolenFamily = ((RefreshTokens.Result.Refreshed) second).tokens();
+    RefreshTokens.TokenPair stolenFamily = second.tokens().orElseThrow();
     System.out.println("its successor after:   " + outcome(refresh.refresh(stolenFamily.refreshToken())));
 
     // revoke an access token before it expires: refused at once, by (iss, jti), for its lifetime
@@ -59,10 +65,8 @@ public final class TokenFlowExample {
   }
 
   static String outcome(RefreshTokens.Result result) {
-    if (result instanceof RefreshTokens.Result.Refreshed) {
-      return "new pair (the used refresh token is now dead)";
-    }
-    RefreshTokens.Result.Refused refused = (RefreshTokens.Result.Refused) result;
-    return refused.reason() + " - " + refused.detail();
+    return result.fold(
+        pair -> "new pair (the used refresh token is now dead)",
+        refused -> refused.reason() + " - " + refused.detail());
   }
 }

@@ -107,10 +107,11 @@ public class RedisStoresBenchmark {
   public String refreshRotation() {
     operations++;
     RefreshTokens.Result result = refresh.refresh(refreshToken);
-    if (!(result instanceof RefreshTokens.Result.Refreshed refreshed)) {
-      throw new IllegalStateException("rotation refused: " + result);
-    }
-    refreshToken = refreshed.tokens().refreshToken();
+    refreshToken =
+        result
+            .tokens()
+            .orElseThrow(() -> new IllegalStateException("rotation refused: " + result))
+            .refreshToken();
     return refreshToken;
   }
 
