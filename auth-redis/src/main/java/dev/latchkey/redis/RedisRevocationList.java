@@ -55,7 +55,8 @@ import redis.clients.jedis.resps.ScanResult;
  * this version could look up (another prefix or shape) are ignored. It is current once subscribed
  * and bootstrapped (a SCAN of the revocation keys, on every master of a Cluster, never a replica)
  * and while every shard proves its path ({@link RevocationShards}: one heartbeat per master, sent
- * where that shard's revocations are, arriving in sequence within {@code 3 × heartbeat});
+ * where that shard's revocations are, arriving in sequence, the last one read sent less than
+ * {@code 3 × heartbeat} ago);
  * otherwise {@code isRevoked} asks Redis directly (one script, one round trip) and throws {@link
  * StoreUnavailableException} when it cannot. After every (re)subscription, and whenever a shard's
  * heartbeats show a gap (a lost message, a failover) or a new incarnation (a master restarted
@@ -786,7 +787,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         // Jedis had queued the PONG handler; the subscription then failed with a JedisException
         // and its still-subscribed connection went back to the pool, so other commands read
         // pub/sub messages as their replies.)
-        s.publish(redis, channel);
+        s.publish(redis, channel, nanos.getAsLong());
         if (++beats % BEATS_PER_TOPOLOGY_CHECK == 0 && topologyChanged(s)) {
           // Resubscribed and resynced under heartbeats for the shards as they are now.
           l.end();
@@ -866,7 +867,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
       try {
         RevocationShards next =
             RevocationShards.discover(redis.jedis(), keys, staleNanos, nanos.getAsLong());
-        syncBeats = next.publish(redis, channel);
+        syncBeats = next.publish(redis, channel, nanos.getAsLong());
         shards = next;
         resync(next);
         synced = true;
