@@ -67,7 +67,9 @@ import redis.clients.jedis.resps.ScanResult;
  * the pub/sub delivery time (about a millisecond on a LAN) while every shard's path is healthy. A
  * shard whose path breaks or goes silent is noticed after at most {@code 3 × heartbeat} (the
  * default heartbeat is 500 ms), from when on reads go to Redis directly until the path is proven
- * again and the resync has finished.
+ * again and the resync has finished. A replica that falls behind its subscription (as after a long
+ * resync, with what was published meanwhile still queued) also reads through Redis until it has
+ * read a heartbeat sent less than {@code 3 × heartbeat} ago.
  *
  * <p>Thread-safe. {@link #close} stops the subscriber and heartbeat threads.
  */
