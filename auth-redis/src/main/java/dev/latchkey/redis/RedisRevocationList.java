@@ -55,13 +55,13 @@ import redis.clients.jedis.resps.ScanResult;
  * this version could look up (another prefix or shape) are ignored. It is current once subscribed
  * and bootstrapped (a SCAN of the revocation keys, on every master of a Cluster, never a replica)
  * and while every shard proves its path ({@link RevocationShards}: one heartbeat per master, sent
- * where that shard's revocations are, arriving in sequence, the last one read sent less than
- * {@code 3 × heartbeat} ago);
- * otherwise {@code isRevoked} asks Redis directly (one script, one round trip) and throws {@link
- * StoreUnavailableException} when it cannot. After every (re)subscription, and whenever a shard's
- * heartbeats show a gap (a lost message, a failover) or a new incarnation (a master restarted
- * empty), the replica resyncs as a union: entries found in Redis are added, and live entries Redis
- * lacks (it restarted empty, or failed over before a write reached the replica) are written back.
+ * where that shard's revocations are, arriving in sequence, the last one read sent less than {@code
+ * 3 × heartbeat} ago); otherwise {@code isRevoked} asks Redis directly (one script, one round trip)
+ * and throws {@link StoreUnavailableException} when it cannot. After every (re)subscription, and
+ * whenever a shard's heartbeats show a gap (a lost message, a failover) or a new incarnation (a
+ * master restarted empty), the replica resyncs as a union: entries found in Redis are added, and
+ * live entries Redis lacks (it restarted empty, or failed over before a write reached the replica)
+ * are written back.
  *
  * <p>Propagation bound: a revocation written through one instance is enforced by another within
  * the pub/sub delivery time (about a millisecond on a LAN) while every shard's path is healthy. A

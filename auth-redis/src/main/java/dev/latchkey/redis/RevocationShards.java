@@ -27,9 +27,9 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * revocation of that shard runs, and carries a sequence number, the time it was sent and the
  * incarnation of the shard's data. A shard is proven while its heartbeats arrive in sequence, of
  * one incarnation, and the last one read was sent less than the stale bound ago; the subscription
- * is current only while every shard is proven. A missing sequence number (a heartbeat
- * lost, or one that could not be published, as while a master fails over) or another incarnation
- * (a master restarted empty) means a revocation may have been missed: the subscriber must resync.
+ * is current only while every shard is proven. A missing sequence number (a heartbeat lost, or one
+ * that could not be published, as while a master fails over) or another incarnation (a master
+ * restarted empty) means a revocation may have been missed: the subscriber must resync.
  *
  * <p>An instance belongs to one subscription: its token, random, marks the heartbeats it publishes,
  * so those of other nodes and of earlier subscriptions are ignored. Publishing is thread-safe;

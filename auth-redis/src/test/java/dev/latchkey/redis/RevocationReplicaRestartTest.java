@@ -90,8 +90,8 @@ class RevocationReplicaRestartTest {
     }
     nanos.addAndGet(HEARTBEAT.toNanos());
     nodeA.revokeToken(ISS, "stolen", "bob", until);
-    String published =
-        "t " + until.toEpochMilli() + " " + StoredRevocationKeys.token(PREFIX, ISS, "stolen", "bob");
+    String stolen = StoredRevocationKeys.token(PREFIX, ISS, "stolen", "bob");
+    String published = "t " + until.toEpochMilli() + " " + stolen;
     nanos.addAndGet(4 * HEARTBEAT.toNanos());
 
     // Four heartbeats after the revocation returned, the backlog is read in order. The resync's
