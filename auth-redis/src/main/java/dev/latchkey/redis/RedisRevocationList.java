@@ -55,18 +55,21 @@ import redis.clients.jedis.resps.ScanResult;
  * this version could look up (another prefix or shape) are ignored. It is current once subscribed
  * and bootstrapped (a SCAN of the revocation keys, on every master of a Cluster, never a replica)
  * and while every shard proves its path ({@link RevocationShards}: one heartbeat per master, sent
- * where that shard's revocations are, arriving in sequence within {@code 3 × heartbeat});
- * otherwise {@code isRevoked} asks Redis directly (one script, one round trip) and throws {@link
- * StoreUnavailableException} when it cannot. After every (re)subscription, and whenever a shard's
- * heartbeats show a gap (a lost message, a failover) or a new incarnation (a master restarted
- * empty), the replica resyncs as a union: entries found in Redis are added, and live entries Redis
- * lacks (it restarted empty, or failed over before a write reached the replica) are written back.
+ * where that shard's revocations are, arriving in sequence, the last one read sent less than {@code
+ * 3 × heartbeat} ago); otherwise {@code isRevoked} asks Redis directly (one script, one round trip)
+ * and throws {@link StoreUnavailableException} when it cannot. After every (re)subscription, and
+ * whenever a shard's heartbeats show a gap (a lost message, a failover) or a new incarnation (a
+ * master restarted empty), the replica resyncs as a union: entries found in Redis are added, and
+ * live entries Redis lacks (it restarted empty, or failed over before a write reached the replica)
+ * are written back.
  *
  * <p>Propagation bound: a revocation written through one instance is enforced by another within
  * the pub/sub delivery time (about a millisecond on a LAN) while every shard's path is healthy. A
  * shard whose path breaks or goes silent is noticed after at most {@code 3 × heartbeat} (the
  * default heartbeat is 500 ms), from when on reads go to Redis directly until the path is proven
- * again and the resync has finished.
+ * again and the resync has finished. A replica that falls behind its subscription (as after a long
+ * resync, with what was published meanwhile still queued) also reads through Redis until it has
+ * read a heartbeat sent less than {@code 3 × heartbeat} ago.
  *
  * <p>Thread-safe. {@link #close} stops the subscriber and heartbeat threads.
  */
@@ -786,7 +789,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
         // Jedis had queued the PONG handler; the subscription then failed with a JedisException
         // and its still-subscribed connection went back to the pool, so other commands read
         // pub/sub messages as their replies.)
-        s.publish(redis, channel);
+        s.publish(redis, channel, nanos.getAsLong());
         if (++beats % BEATS_PER_TOPOLOGY_CHECK == 0 && topologyChanged(s)) {
           // Resubscribed and resynced under heartbeats for the shards as they are now.
           l.end();
@@ -866,7 +869,7 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
       try {
         RevocationShards next =
             RevocationShards.discover(redis.jedis(), keys, staleNanos, nanos.getAsLong());
-        syncBeats = next.publish(redis, channel);
+        syncBeats = next.publish(redis, channel, nanos.getAsLong());
         shards = next;
         resync(next);
         synced = true;

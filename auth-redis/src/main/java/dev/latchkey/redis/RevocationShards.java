@@ -24,11 +24,12 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * the subscribed node (on Cluster, over the cluster bus). So each shard has its own path, and one
  * path can fail while the others work. Each shard gets its own heartbeat, published by a script
  * routed by a key in one of the shard's slots: it runs on that slot's master, exactly where a
- * revocation of that shard runs, and carries a sequence number and the incarnation of the shard's
- * data. A shard is proven while its heartbeats arrive in sequence, fresh, of one incarnation; the
- * subscription is current only while every shard is proven. A missing sequence number (a heartbeat
- * lost, or one that could not be published, as while a master fails over) or another incarnation
- * (a master restarted empty) means a revocation may have been missed: the subscriber must resync.
+ * revocation of that shard runs, and carries a sequence number, the time it was sent and the
+ * incarnation of the shard's data. A shard is proven while its heartbeats arrive in sequence, of
+ * one incarnation, and the last one read was sent less than the stale bound ago; the subscription
+ * is current only while every shard is proven. A missing sequence number (a heartbeat lost, or one
+ * that could not be published, as while a master fails over) or another incarnation (a master
+ * restarted empty) means a revocation may have been missed: the subscriber must resync.
  *
  * <p>An instance belongs to one subscription: its token, random, marks the heartbeats it publishes,
  * so those of other nodes and of earlier subscriptions are ignored. Publishing is thread-safe;
@@ -81,7 +82,7 @@ final class RevocationShards {
   private final List<Shard> shards;
   private final long staleNanos;
   private final AtomicLongArray published;
-  /** Nanos of each shard's last heartbeat in sequence; starts stale. */
+  /** When each shard's last heartbeat read in sequence was sent, in nanos; starts stale. */
   private final AtomicLongArray lastBeat;
   /** Subscriber thread only: the sequence number each shard's next heartbeat must carry. */
   private final long[] expected;
@@ -202,12 +203,14 @@ final class RevocationShards {
   /**
    * Publishes one heartbeat per shard, each on the master of its slot; a shard that cannot be
    * reached is skipped (its sequence number is then missing, so its subscriber resyncs once the
-   * shard answers again). Returns the messages published, for tests.
+   * shard answers again). {@code nowNanos} is the time on the subscriber's nano source before
+   * anything is sent; each heartbeat carries it. Returns the messages published, for tests.
    */
-  List<String> publish(RedisCalls redis, String channel) {
+  List<String> publish(RedisCalls redis, String channel, long nowNanos) {
     List<String> sent = new ArrayList<>(shards.size());
     for (int i = 0; i < shards.size(); i++) {
-      String message = "h " + token + " " + i + " " + published.getAndIncrement(i);
+      String message =
+          "h " + token + " " + i + " " + published.getAndIncrement(i) + " " + nowNanos;
       try {
         Object incarnation =
             redis.eval(
@@ -223,37 +226,49 @@ final class RevocationShards {
   }
 
   /**
-   * Takes a message received on the subscription: {@code h <token> <shard> <seq> <incarnation>}.
+   * Takes a message received on the subscription: {@code h <token> <shard> <seq> <sent nanos>
+   * <incarnation>}.
    */
   Beat receive(String message, long nowNanos) {
     if (!message.startsWith("h ")) {
       return Beat.NOT_OURS;
     }
-    String[] parts = message.split(" ", 5);
-    if (parts.length != 5 || !parts[1].equals(token)) {
+    String[] parts = message.split(" ", 6);
+    if (parts.length != 6 || !parts[1].equals(token)) {
       return Beat.NOT_OURS;
     }
     int i;
     long seq;
+    long sentNanos;
     try {
       i = Integer.parseInt(parts[2]);
       seq = Long.parseLong(parts[3]);
+      sentNanos = Long.parseLong(parts[4]);
     } catch (NumberFormatException e) {
       return Beat.NOT_OURS;
     }
     if (i < 0 || i >= shards.size()) {
       return Beat.NOT_OURS;
     }
-    if (seq != expected[i] || (incarnations[i] != null && !incarnations[i].equals(parts[4]))) {
+    if (seq != expected[i] || (incarnations[i] != null && !incarnations[i].equals(parts[5]))) {
       return Beat.GAP;
     }
     expected[i]++;
-    incarnations[i] = parts[4];
-    lastBeat.set(i, nowNanos);
+    incarnations[i] = parts[5];
+    // Dated when it was sent, not when it is read: reading it proves that every message published
+    // before it was read, and nothing about those queued behind it. After a resync that ran for
+    // seconds (thousands of entries written back into a Redis that restarted empty), the first
+    // heartbeats are read with seconds of other nodes' revocations queued behind them; dated on
+    // reading, they would make the replica current while it still lacks those revocations.
+    lastBeat.set(i, Math.min(sentNanos, nowNanos));
     return Beat.IN_SEQUENCE;
   }
 
-  /** Whether every shard's last heartbeat in sequence is younger than the stale bound. */
+  /**
+   * Whether every shard's last heartbeat read in sequence was sent less than the stale bound ago:
+   * then every revocation that returned before that was already read, so the replica lags its
+   * shards by less than the bound.
+   */
   boolean proven(long nowNanos) {
     for (int i = 0, n = lastBeat.length(); i < n; i++) {
       if (nowNanos - lastBeat.get(i) >= staleNanos) {

@@ -84,7 +84,7 @@ class RevocationReplicaTest {
 
   /** Publishes the heartbeat thread's next round for {@code l}'s shards; returns its messages. */
   private List<String> nextBeats(RedisRevocationList.Listener l, UnifiedJedis client) {
-    return l.shards.publish(new RedisCalls(client), channel);
+    return l.shards.publish(new RedisCalls(client), channel, nanos.get());
   }
 
   private long at(Duration fromNow) {
@@ -235,7 +235,7 @@ class RevocationReplicaTest {
 
     // Another node's heartbeats, entries, or anything else prove nothing about this subscription.
     RevocationShards others = RevocationShards.discover(redis, new Keys(prefix), STALE_NANOS, 0);
-    hear(l, others.publish(new RedisCalls(redis), channel));
+    hear(l, others.publish(new RedisCalls(redis), channel, nanos.get()));
     hear(l, List.of("h", "h x 0 0 x"));
     assertThat(list.isCurrent()).isFalse();
 
