@@ -32,7 +32,7 @@ key=$(gpg --batch --list-secret-keys --with-colons 2>/dev/null | awk -F: '$1 == 
 echo "release-dry-run: signing with throwaway key $key"
 
 rm -rf "$staging"
-mvn -B -q -Prelease -DskipTests -Dgpg.keyname="$key" \
+mvn -B -q -Dstyle.color=never -Prelease -DskipTests -Dgpg.keyname="$key" \
   -DaltDeploymentRepository="staging::file:$staging" "$@" \
   clean deploy
 

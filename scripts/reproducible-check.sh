@@ -12,7 +12,7 @@ trap 'rm -rf "$work"' EXIT
 
 build() {
   local out="$1"
-  mvn -B -q clean package -DskipTests -pl "$(IFS=,; echo "${modules[*]}")" -am "${@:2}"
+  mvn -B -q -Dstyle.color=never clean package -DskipTests -pl "$(IFS=,; echo "${modules[*]}")" -am "${@:2}"
   : > "$out"
   for m in "${modules[@]}"; do
     for jar in "$m"/target/*.jar; do
