@@ -80,16 +80,11 @@ public final class OriginCheck {
       return true;
     }
     if (secFetchSite != null) {
-      switch (secFetchSite.toLowerCase(Locale.ROOT)) {
-        case "same-origin":
-        case "none":
-          return true;
-        case "same-site":
-        case "cross-site":
-          return isAllowedOrigin(origin);
-        default:
-          return false;
-      }
+      return switch (secFetchSite.toLowerCase(Locale.ROOT)) {
+        case "same-origin", "none" -> true;
+        case "same-site", "cross-site" -> isAllowedOrigin(origin);
+        default -> false;
+      };
     }
     if (origin != null) {
       return isAllowedOrigin(origin);

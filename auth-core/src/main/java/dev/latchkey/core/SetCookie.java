@@ -140,7 +140,7 @@ public final class SetCookie {
       out.append("; Domain=").append(domain);
     }
     if (maxAge != null) {
-      out.append("; Max-Age=").append(maxAge.getSeconds());
+      out.append("; Max-Age=").append(maxAge.toSeconds());
     }
     if (secure) {
       out.append("; Secure");

@@ -56,20 +56,14 @@ class AuthenticatorChainPropertiesTest {
         public AuthResult authenticate(BearerToken token) {
           String v = token.value();
           char first = v.isEmpty() ? ' ' : v.charAt(0);
-          switch (first % 6) {
-            case 0:
-              throw new StoreUnavailableException("store down: " + v, null);
-            case 1:
-              throw new IllegalStateException("bug: " + v);
-            case 2:
-              return null;
-            case 3:
-              throw new StringIndexOutOfBoundsException(v.length());
-            case 4:
-              return AuthResult.failure(AuthResult.Reason.REVOKED, "revoked");
-            default:
-              return AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "bad token");
-          }
+          return switch (first % 6) {
+            case 0 -> throw new StoreUnavailableException("store down: " + v, null);
+            case 1 -> throw new IllegalStateException("bug: " + v);
+            case 2 -> null;
+            case 3 -> throw new StringIndexOutOfBoundsException(v.length());
+            case 4 -> AuthResult.failure(AuthResult.Reason.REVOKED, "revoked");
+            default -> AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "bad token");
+          };
         }
       };
 

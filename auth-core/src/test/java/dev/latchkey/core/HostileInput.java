@@ -159,17 +159,28 @@ public final class HostileInput {
       int at = (int) Math.min(s.length(), Math.floor(where * (s.length() + 1)));
       int in = Math.min(at, Math.max(0, s.length() - 1)); // an index inside a non-empty s
       switch (kind) {
-        case 0: // flip one character
+        case 0 -> {
+          // flip one character
           return s.isEmpty() ? s : s.substring(0, in) + c + s.substring(in + 1);
-        case 1: // delete one character
+        }
+        case 1 -> {
+          // delete one character
           return s.isEmpty() ? s : s.substring(0, in) + s.substring(in + 1);
-        case 2: // insert one character
+        }
+        case 2 -> {
+          // insert one character
           return s.substring(0, at) + c + s.substring(at);
-        case 3: // truncate
+        }
+        case 3 -> {
+          // truncate
           return s.substring(0, at);
-        case 4: // extend
+        }
+        case 4 -> {
+          // extend
           return s + text;
-        case 5: // change the case of one letter
+        }
+        case 5 -> {
+          // change the case of one letter
           if (s.isEmpty()) {
             return s;
           }
@@ -177,13 +188,18 @@ public final class HostileInput {
           char flipped =
               Character.isUpperCase(old) ? Character.toLowerCase(old) : Character.toUpperCase(old);
           return s.substring(0, in) + flipped + s.substring(in + 1);
-        case 6: // swap two neighbours
+        }
+        case 6 -> {
+          // swap two neighbours
           if (s.length() < 2 || in + 1 >= s.length()) {
             return s;
           }
           return s.substring(0, in) + s.charAt(in + 1) + s.charAt(in) + s.substring(in + 2);
-        default: // prepend
+        }
+        default -> {
+          // prepend
           return text + s;
+        }
       }
     }
   }

@@ -62,16 +62,11 @@ class OriginCheckPropertiesTest {
       return true;
     }
     if (fetchSite != null) {
-      switch (asciiLower(fetchSite)) {
-        case "same-origin":
-        case "none":
-          return true;
-        case "same-site":
-        case "cross-site":
-          return matches(origin);
-        default:
-          return false;
-      }
+      return switch (asciiLower(fetchSite)) {
+        case "same-origin", "none" -> true;
+        case "same-site", "cross-site" -> matches(origin);
+        default -> false;
+      };
     }
     if (origin != null) {
       return matches(origin);

@@ -181,6 +181,8 @@ final class Placement {
     return B64.encodeToString(bytes);
   }
 
+  // The cached Mac was initialised with this very key instance, so identity is the test.
+  @SuppressWarnings("ReferenceEquality")
   private static byte[] mac(SecretKeySpec key, String subject) {
     KeyedMac keyed = MACS.get();
     if (keyed == null || keyed.key() != key) {

@@ -692,7 +692,8 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
   private static String globEscape(String s) {
     StringBuilder b = new StringBuilder();
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if ("*?[]\\".indexOf(c) >= 0) {
         b.append('\\');
       }

@@ -146,7 +146,8 @@ record RedisUrl(
     if (host.isEmpty()) {
       throw invalid("a host is empty");
     }
-    for (char c : host.toCharArray()) {
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
       if (!(Character.isLetterOrDigit(c) || c == '.' || c == '-' || c == '_' || c == ':')) {
         throw invalid("a host name holds a character that is not allowed");
       }

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * The revocation replica on a Cluster of three masters with one replica each, shared by these
@@ -200,7 +201,10 @@ class ClusterReplicasRevocationTest {
           .as("not current once a shard is silent").isTrue();
       // Written behind the replica's back: only Redis knows it, so a check must ask Redis.
       try (Jedis j = behindMaster.admin()) {
-        j.psetex(behind, 600_000, Long.toString(iat.plus(Duration.ofMinutes(10)).toEpochMilli()));
+        j.set(
+            behind,
+            Long.toString(iat.plus(Duration.ofMinutes(10)).toEpochMilli()),
+            SetParams.setParams().px(600_000));
       }
       assertThat(b.isCurrent()).isFalse();
       assertThat(b.isRevoked(ISS, "behind", elsewhere, iat)).isTrue();
@@ -249,7 +253,7 @@ class ClusterReplicasRevocationTest {
       assertThat(RedisServerFixture.waitUntil(SILENCE_BOUND,
           () -> !a.isCurrent() && !b.isCurrent())).as("neither copy current").isTrue();
       try (Jedis j = survivorMaster.admin()) {
-        j.psetex(behind, 600_000, Long.toString(until.toEpochMilli()));
+        j.set(behind, Long.toString(until.toEpochMilli()), SetParams.setParams().px(600_000));
       }
       assertThat(b.isRevoked(ISS, "behind", survivor, iat)).as("asked Redis").isTrue();
       assertThat(b.isRevoked(ISS, "before", onVictim, iat)).isTrue();

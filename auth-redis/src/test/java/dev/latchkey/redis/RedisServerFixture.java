@@ -191,7 +191,7 @@ public final class RedisServerFixture implements BeforeAllCallback, AfterAllCall
   public Map<String, Long> commandCalls() {
     Map<String, Long> calls = new HashMap<>();
     try (Jedis j = admin()) {
-      for (String line : j.info("commandstats").split("\r?\n")) {
+      for (String line : j.info("commandstats").split("\r?\n", -1)) {
         if (line.startsWith("cmdstat_")) {
           String name = line.substring(8, line.indexOf(':'));
           String rest = line.substring(line.indexOf("calls=") + 6);
@@ -234,7 +234,7 @@ public final class RedisServerFixture implements BeforeAllCallback, AfterAllCall
   static void requireBinary(String name) {
     String path = System.getenv("PATH");
     if (path != null) {
-      for (String d : path.split(File.pathSeparator)) {
+      for (String d : path.split(File.pathSeparator, -1)) {
         if (Files.isExecutable(Path.of(d, name))) {
           return;
         }

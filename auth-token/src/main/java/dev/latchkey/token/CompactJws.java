@@ -268,7 +268,7 @@ final class CompactJws {
   static boolean isCanonicalEnd(byte[] ascii, int from, int to) {
     int rest = (to - from) & 3;
     // 2 characters past a whole group carry 4 spare bits, 3 carry 2; a lone one is no byte.
-    return rest == 0 || rest != 1 && (SEXTETS[ascii[to - 1]] & (rest == 2 ? 15 : 3)) == 0;
+    return rest == 0 || (rest != 1 && (SEXTETS[ascii[to - 1]] & (rest == 2 ? 15 : 3)) == 0);
   }
 
   private static boolean isBase64Url(byte c) {

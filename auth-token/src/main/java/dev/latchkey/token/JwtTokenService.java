@@ -311,7 +311,7 @@ public final class JwtTokenService implements TokenService {
     long nowMillis = Revocations.mintTime(revocations, principal.subject(), clock.millis(),
         skewMillis - fleetClockSkew.toMillis());
     long now = Math.floorDiv(nowMillis, 1000L);
-    long exp = now + accessTokenLifetime.getSeconds();
+    long exp = now + accessTokenLifetime.toSeconds();
     Map<String, Object> claims = new LinkedHashMap<>();
     claims.put("iss", issuer);
     claims.put("sub", principal.subject());

@@ -84,7 +84,7 @@ public final class RefreshTokens {
 
     /** Seconds until the access token expires, for an OAuth {@code expires_in}. */
     public long expiresIn(Clock clock) {
-      return Math.max(0, Duration.between(clock.instant(), accessTokenExpiresAt).getSeconds());
+      return Math.max(0, Duration.between(clock.instant(), accessTokenExpiresAt).toSeconds());
     }
 
     @Override

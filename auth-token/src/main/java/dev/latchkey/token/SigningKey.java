@@ -139,7 +139,7 @@ public final class SigningKey {
       Mac mac = Mac.getInstance(name);
       mac.init(new SecretKeySpec(secret, name));
       // Fail now rather than on the first token if this provider's Mac cannot be cloned.
-      mac.clone();
+      var unused = mac.clone();
       return mac;
     } catch (GeneralSecurityException | CloneNotSupportedException e) {
       throw new IllegalStateException(name + " is not available", e);

@@ -186,29 +186,36 @@ final class StrictJson {
   private Object value() throws Refusal {
     int c = peek();
     switch (c) {
-      case '{':
+      case '{' -> {
         pos++;
         return object();
-      case '[':
+      }
+      case '[' -> {
         pos++;
         return array();
-      case '"':
+      }
+      case '"' -> {
         pos++;
         return string(false);
-      case 't':
+      }
+      case 't' -> {
         literal("true");
-        return Boolean.TRUE;
-      case 'f':
+        return true;
+      }
+      case 'f' -> {
         literal("false");
-        return Boolean.FALSE;
-      case 'n':
+        return false;
+      }
+      case 'n' -> {
         literal("null");
         return null;
-      default:
+      }
+      default -> {
         if (c == '-' || isDigit(c)) {
           return number();
         }
         throw refused();
+      }
     }
   }
 

@@ -80,7 +80,7 @@ class IssueVerifyAgreementTest {
   void aMemberNameTwiceInANestedObjectIsRefusedAtIssue() {
     // Equal names that are different String instances: two keys of an IdentityHashMap, which
     // JSON would write as one object holding the name twice.
-    Map<String, Object> twice = new IdentityHashMap<>();
+    IdentityHashMap<String, Object> twice = new IdentityHashMap<>();
     twice.put(new String("role"), "user");
     twice.put(new String("role"), "admin");
     refusedAtIssueNamingOnlyTheClaim("profile", twice);

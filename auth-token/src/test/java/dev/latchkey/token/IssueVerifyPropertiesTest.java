@@ -104,9 +104,9 @@ class IssueVerifyPropertiesTest {
       case 5 -> Float.intBitsToFloat(random.nextInt());
       case 6 -> new BigInteger(digits(random, 1 + random.nextInt(320)));
       case 7 ->
-          new BigDecimal(new BigInteger(digits(random, 1 + random.nextInt(300))),
-              random.nextInt(-700, 700));
-      case 8 -> random.nextBoolean() ? Boolean.TRUE : new AtomicLong(random.nextLong());
+          new BigDecimal(
+              new BigInteger(digits(random, 1 + random.nextInt(300))), random.nextInt(-700, 700));
+      case 8 -> random.nextBoolean() ? true : new AtomicLong(random.nextLong());
       case 9 -> random.nextInt(4) == 0 ? null : "s";
       case 10, 11 -> {
         List<Object> list = new ArrayList<>();

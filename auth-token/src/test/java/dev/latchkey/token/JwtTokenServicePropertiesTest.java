@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -143,7 +144,7 @@ class JwtTokenServicePropertiesTest {
             forgedHeader.next(random)
                 + '.'
                 + b64.next(random)
-                + (random.nextBoolean() ? "." : ".") // the signature may be empty
+                + '.' // the signature may be empty
                 + (random.nextBoolean() ? b64.next(random) : "");
     Gen<String> inputs =
         Gen.oneOf(HostileInput.hostileStrings(200), threeParts, forged, Gen.just(null));
@@ -197,7 +198,7 @@ class JwtTokenServicePropertiesTest {
     // A service that takes a mebibyte: a real header and signature around a huge payload.
     JwtTokenService big = builder(KeyRing.of(KEYS.get(0))).maxTokenLength(1 << 20).build();
     String real = big.issue(PRINCIPALS.get(0)).value();
-    String[] parts = real.split("\\.");
+    String[] parts = real.split("\\.", -1);
     Properties.forAll(
         5,
         HostileInput.hugeStrings(parts[1]),
@@ -217,68 +218,81 @@ class JwtTokenServicePropertiesTest {
     String[] o = other.split("\\.", -1);
     int part = random.nextInt(3);
     switch (random.nextInt(17)) {
-      case 0: // header and payload swapped
+      case 0 -> {
+        // header and payload swapped
         return p[1] + '.' + p[0] + '.' + p[2];
-      case 1: // one part taken from another token (another key, or another subject)
+      }
+      case 1 -> {
+        // one part taken from another token (another key, or another subject)
         p[part] = o[part];
         return String.join(".", p);
-      case 2: // a part re-encoded with padding
+      }
+      case 2 -> {
+        // a part re-encoded with padding
         p[part] = p[part] + "=".repeat(1 + random.nextInt(2));
         return String.join(".", p);
-      case 3: // a part re-encoded in the standard (non-URL) alphabet
+      }
+      case 3 -> {
+        // a part re-encoded in the standard (non-URL) alphabet
         p[part] = Base64.getEncoder().encodeToString(UNB64.decode(p[part]));
         return String.join(".", p);
-      case 4: // header or payload JSON re-serialized with the same meaning
-        {
-          int which = random.nextInt(2);
-          String json = new String(UNB64.decode(p[which]), StandardCharsets.UTF_8);
-          String respaced =
-              random.nextBoolean() ? json.replace(",", ", ") : " " + json + (random.nextBoolean() ? " " : "\n");
-          p[which] = B64.encodeToString(respaced.getBytes(StandardCharsets.UTF_8));
-          return String.join(".", p);
-        }
-      case 5: // alg none, with or without the signature
+      }
+      case 4 -> {
+        // header or payload JSON re-serialized with the same meaning
+        int which = random.nextInt(2);
+        String json = new String(UNB64.decode(p[which]), StandardCharsets.UTF_8);
+        String respaced =
+            random.nextBoolean() ? json.replace(",", ", ") : " " + json + (random.nextBoolean() ? " " : "\n");
+        p[which] = B64.encodeToString(respaced.getBytes(StandardCharsets.UTF_8));
+        return String.join(".", p);
+      }
+      case 5 -> {
+        // alg none, with or without the signature
         p[0] = b64("{\"alg\":\"none\",\"kid\":\"" + kidOf(p[0]) + "\",\"typ\":\"at+jwt\"}");
         return p[0] + '.' + p[1] + '.' + (random.nextBoolean() ? "" : p[2]);
-      case 6: // the header of another algorithm, same kid
+      }
+      case 6 -> {
+        // the header of another algorithm, same kid
         p[0] =
             b64("{\"alg\":\""
                 + KEYS.get(random.nextInt(KEYS.size())).algorithm().jwsName()
                 + "\",\"kid\":\"" + kidOf(p[0]) + "\",\"typ\":\"at+jwt\"}");
         return String.join(".", p);
-      case 7: // one bit of the signature flipped
-        {
-          byte[] sig = UNB64.decode(p[2]);
-          int bit = random.nextInt(sig.length * 8);
-          sig[bit / 8] ^= (byte) (1 << (bit % 8));
-          p[2] = B64.encodeToString(sig);
-          return String.join(".", p);
-        }
-      case 8: // the signature cut or extended by whole bytes
-        {
-          byte[] sig = UNB64.decode(p[2]);
-          int by = 1 + random.nextInt(4);
-          byte[] changed =
-              random.nextBoolean()
-                  ? Arrays.copyOf(sig, Math.max(0, sig.length - by))
-                  : Arrays.copyOf(sig, sig.length + by);
-          p[2] = B64.encodeToString(changed);
-          return String.join(".", p);
-        }
-      case 9: // a claim changed, signature kept
-        {
-          String json = new String(UNB64.decode(p[1]), StandardCharsets.UTF_8);
-          String changed =
-              Gen.of(
-                      json.replaceFirst("\"sub\":\"[^\"]*\"", "\"sub\":\"admin\""),
-                      json.replaceFirst("\"exp\":[0-9]+", "\"exp\":9999999999"),
-                      json.replace("\"user\"", "\"admin\""),
-                      json.replaceFirst("\"aud\":\"api\"", "\"aud\":[\"api\",\"other\"]"))
-                  .next(random);
-          p[1] = B64.encodeToString(changed.getBytes(StandardCharsets.UTF_8));
-          return String.join(".", p);
-        }
-      case 10: // dots moved: a part dropped, doubled, or an extra empty part
+      }
+      case 7 -> {
+        // one bit of the signature flipped
+        byte[] sig = UNB64.decode(p[2]);
+        int bit = random.nextInt(sig.length * 8);
+        sig[bit / 8] ^= (byte) (1 << (bit % 8));
+        p[2] = B64.encodeToString(sig);
+        return String.join(".", p);
+      }
+      case 8 -> {
+        // the signature cut or extended by whole bytes
+        byte[] sig = UNB64.decode(p[2]);
+        int by = 1 + random.nextInt(4);
+        byte[] changed =
+            random.nextBoolean()
+                ? Arrays.copyOf(sig, Math.max(0, sig.length - by))
+                : Arrays.copyOf(sig, sig.length + by);
+        p[2] = B64.encodeToString(changed);
+        return String.join(".", p);
+      }
+      case 9 -> {
+        // a claim changed, signature kept
+        String json = new String(UNB64.decode(p[1]), StandardCharsets.UTF_8);
+        String changed =
+            Gen.of(
+                    json.replaceFirst("\"sub\":\"[^\"]*\"", "\"sub\":\"admin\""),
+                    json.replaceFirst("\"exp\":[0-9]+", "\"exp\":9999999999"),
+                    json.replace("\"user\"", "\"admin\""),
+                    json.replaceFirst("\"aud\":\"api\"", "\"aud\":[\"api\",\"other\"]"))
+                .next(random);
+        p[1] = B64.encodeToString(changed.getBytes(StandardCharsets.UTF_8));
+        return String.join(".", p);
+      }
+      case 10 -> {
+        // dots moved: a part dropped, doubled, or an extra empty part
         return Gen.of(
                 p[0] + '.' + p[1],
                 p[0] + '.' + p[1] + '.' + p[2] + '.' + p[2],
@@ -287,33 +301,47 @@ class JwtTokenServicePropertiesTest {
                 p[0] + ".." + p[1] + '.' + p[2],
                 p[0] + '.' + p[1] + '.' + p[1] + '.' + p[2])
             .next(random);
-      case 11: // whitespace or a control character around or inside
+      }
+      case 11 -> {
+        // whitespace or a control character around or inside
         return Gen.of(" " + token, token + " ", token + "\n", "\t" + token, token + "\u0000",
                 p[0] + ". " + p[1] + '.' + p[2], token.replace('.', '\u2024'))
             .next(random);
-      case 12: // the signature of another token over these contents
+      }
+      case 12 -> {
+        // the signature of another token over these contents
         p[2] = o[2];
         return String.join(".", p);
-      case 13: // a token of this key over the other token's header
+      }
+      case 13 -> {
+        // a token of this key over the other token's header
         return o[0] + '.' + p[1] + '.' + p[2];
-      case 14: // lower or upper case of a whole part
-        p[part] = random.nextBoolean() ? p[part].toLowerCase() : p[part].toUpperCase();
+      }
+      case 14 -> {
+        // lower or upper case of a whole part
+        p[part] =
+            random.nextBoolean()
+                ? p[part].toLowerCase(Locale.ROOT)
+                : p[part].toUpperCase(Locale.ROOT);
         return String.join(".", p);
-      case 15: // the signature's last character respelled with other spare bits (same bytes)
-        {
-          String alphabet = HostileInput.BASE64URL;
-          int spare = p[2].length() % 4 == 2 ? 4 : p[2].length() % 4 == 3 ? 2 : 0;
-          if (spare == 0) {
-            return token; // no spare bits: no second spelling to try
-          }
-          int mask = (1 << spare) - 1;
-          int v = alphabet.indexOf(p[2].charAt(p[2].length() - 1));
-          int respelled = (v & ~mask) | ((v & mask) ^ (1 + random.nextInt(mask)));
-          p[2] = p[2].substring(0, p[2].length() - 1) + alphabet.charAt(respelled);
-          return String.join(".", p);
+      }
+      case 15 -> {
+        // the signature's last character respelled with other spare bits (same bytes)
+        String alphabet = HostileInput.BASE64URL;
+        int spare = p[2].length() % 4 == 2 ? 4 : p[2].length() % 4 == 3 ? 2 : 0;
+        if (spare == 0) {
+          return token; // no spare bits: no second spelling to try
         }
-      default: // extended past the length limit, or a payload long but in range
+        int mask = (1 << spare) - 1;
+        int v = alphabet.indexOf(p[2].charAt(p[2].length() - 1));
+        int respelled = (v & ~mask) | ((v & mask) ^ (1 + random.nextInt(mask)));
+        p[2] = p[2].substring(0, p[2].length() - 1) + alphabet.charAt(respelled);
+        return String.join(".", p);
+      }
+      default -> {
+        // extended past the length limit, or a payload long but in range
         return token + "A".repeat(random.nextBoolean() ? 9000 : 100 + random.nextInt(200));
+      }
     }
   }
 

@@ -127,8 +127,8 @@ class StrictJsonTest {
 
   @Test
   void integersBeyondLongAreDoubles() throws Refusal {
-    assertThat(value("9223372036854775808")).isEqualTo(9.223372036854775808E18);
-    assertThat(value("-9223372036854775809")).isEqualTo(-9.223372036854775809E18);
+    assertThat(value("9223372036854775808")).isEqualTo(0x1p63);
+    assertThat(value("-9223372036854775809")).isEqualTo(-0x1p63);
     assertThat(value("9999999999999999999")).isEqualTo(1.0E19);
     assertThat(value("99999999999999999999")).isEqualTo(1.0E20);
   }

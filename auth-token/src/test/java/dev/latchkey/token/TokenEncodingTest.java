@@ -132,7 +132,7 @@ class TokenEncodingTest {
   @Test
   void aSegmentOfALengthNoBytesHaveIsMalformed() {
     String token = signed(b64(HEADER), b64(payload()));
-    String[] p = token.split("\\.");
+    String[] p = token.split("\\.", -1);
     malformed(service.verify(p[0] + "A." + p[1] + '.' + p[2]));
     malformed(service.verify(signed(b64(HEADER), b64(payload()) + "A")));
   }
@@ -140,7 +140,7 @@ class TokenEncodingTest {
   @Test
   void paddedOrStandardAlphabetSegmentsAreMalformed() {
     String token = signed(b64(HEADER), b64(payload()));
-    String[] p = token.split("\\.");
+    String[] p = token.split("\\.", -1);
     malformed(service.verify(p[0] + '.' + p[1] + '.' + p[2] + "="));
     malformed(service.verify(signed(p[0] + "==", p[1])));
     malformed(service.verify(signed(p[0], p[1].replace('-', '+').replace('_', '/') + "+/")));
@@ -151,7 +151,7 @@ class TokenEncodingTest {
     // The service's own header segment is known, so its tokens skip the header parse: the
     // encoding of the other segments is checked all the same.
     String token = service.issue(dev.latchkey.core.Principal.of("alice")).value();
-    String[] p = token.split("\\.");
+    String[] p = token.split("\\.", -1);
     String payload = p[1];
     if (payload.length() % 4 != 0) {
       malformed(service.verify(signed(p[0], withSpareBitSet(payload))));

@@ -168,14 +168,14 @@ public final class BenchmarkReport {
     }
     for (String line : Files.readAllLines(file)) {
       if (line.startsWith("COMMANDS ")) {
-        String[] f = line.split(" ");
+        String[] f = line.split(" ", -1);
         // COMMANDS impl op sent=x inScripts=y cmd=z...
         String detail = String.join(" ", Arrays.copyOfRange(f, 6, f.length));
         commands.put(f[1] + "|" + f[2],
             new String[] {f[3].substring(5), f[4].substring(10), detail, f[5].substring(9)});
       } else if (line.startsWith("FLOOR redis-benchmark GET ")) {
         // FLOOR redis-benchmark GET mean_us=x p50_us=y
-        String[] f = line.split(" ");
+        String[] f = line.split(" ", -1);
         redisBenchmarkGet = new double[] {
           Double.parseDouble(f[3].substring(f[3].indexOf('=') + 1)),
           Double.parseDouble(f[4].substring(f[4].indexOf('=') + 1))
@@ -190,7 +190,7 @@ public final class BenchmarkReport {
     }
     for (String line : Files.readAllLines(file)) {
       if (line.startsWith("E2E ")) {
-        String[] f = line.split(" ");
+        String[] f = line.split(" ", -1);
         e2e.put(f[1], Double.parseDouble(f[2]));
       } else if (line.startsWith("E2E-SETTINGS ")) {
         e2eSettings = line.substring(13);
@@ -382,8 +382,11 @@ public final class BenchmarkReport {
     o.append("`EndToEndLoad` (").append(e2eSettings).append("): keep-alive HTTP/1.1 on loopback,"
         + " load generator and servers in one JVM on the same 2 cores; best of the measured"
         + " windows.\n\n");
-    o.append("| route | requests/s | ÷ plain JDK `HttpServer` (same JSON, no authentication) |\n"
-        + "|---|---:|---:|\n");
+    o.append(
+        """
+        | route | requests/s | ÷ plain JDK `HttpServer` (same JSON, no authentication) |
+        |---|---:|---:|
+        """);
     Double plain = e2e.get("plain");
     for (Map.Entry<String, Double> e : e2e.entrySet()) {
       o.append("| ").append(e.getKey().equals("plain") ? "plain `HttpServer`" : "`GET /" + e.getKey()

@@ -63,9 +63,11 @@ public class CryptoFloorBenchmark {
     cache = Caffeine.newBuilder().maximumSize(100_000).build();
     keys = new String[ENTRIES];
     for (int i = 0; i < ENTRIES; i++) {
-      keys[i] = Base64.getUrlEncoder().withoutPadding().encodeToString(sha256.digest(("k" + i)
-          .getBytes(StandardCharsets.UTF_8)));
-      cache.put(keys[i], Boolean.TRUE);
+      keys[i] =
+          Base64.getUrlEncoder()
+              .withoutPadding()
+              .encodeToString(sha256.digest(("k" + i).getBytes(StandardCharsets.UTF_8)));
+      cache.put(keys[i], true);
     }
     if (!hmacBase64()) {
       throw new IllegalStateException("the floor refused the token");

@@ -73,7 +73,7 @@ public final class EndToEndLoad {
       String sessionRequest = get("/session-profile", "Cookie: " + sid);
       String profile = Reply.send(port, tokenRequest).body;
 
-      HttpServer plain = plainServer(profile);
+      HttpServer plain = plainServer();
       ExecutorService plainExecutor = (ExecutorService) plain.getExecutor();
       try {
         int plainPort = plain.getAddress().getPort();
@@ -100,8 +100,8 @@ public final class EndToEndLoad {
   }
 
   /** The demo's profile route without authentication: the same JSON, built per request. */
-  private static HttpServer plainServer(String expected) throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 128);
+  private static HttpServer plainServer() throws IOException {
+    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
     server.setExecutor(Executors.newFixedThreadPool(16));
     server.createContext(
         "/profile",

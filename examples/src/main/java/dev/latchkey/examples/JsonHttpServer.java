@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -102,7 +103,7 @@ final class JsonHttpServer implements AutoCloseable {
     this.router = router;
     this.onStoreUnavailable = onStoreUnavailable;
     try {
-      this.server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 128);
+      this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
     } catch (BindException e) {
       throw new BindException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
     }

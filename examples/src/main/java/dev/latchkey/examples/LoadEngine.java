@@ -342,7 +342,7 @@ final class LoadEngine {
     } else if (r < 0.95) {
       checkCap(user, node);
     } else {
-      unknownUserLogin(node, rnd);
+      unknownUserLogin(rnd);
     }
   }
 
@@ -629,7 +629,7 @@ final class LoadEngine {
     }
   }
 
-  private void unknownUserLogin(Node node, ThreadLocalRandom rnd) {
+  private void unknownUserLogin(ThreadLocalRandom rnd) {
     count("unknownUserLogin");
     // A fresh name each time: the throttle never locks a real user out.
     String name = "ghost" + rnd.nextLong() + "@load.example";

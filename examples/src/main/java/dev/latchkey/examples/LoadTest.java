@@ -131,7 +131,7 @@ public final class LoadTest {
     int nodes = o.nodes();
     int cap = o.sessionCap();
     Duration sample = o.sampleEvery();
-    for (int i = 0; i < args.length; i++) {
+    for (int i = 0; i < args.length; i += 2) {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (a) {
@@ -147,7 +147,6 @@ public final class LoadTest {
         case "--redis" -> url = value(a, v);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
-      i++;
     }
     if (!store.equals("memory") && !store.equals("redis")) {
       throw new IllegalArgumentException("--store must be memory or redis: " + store);

@@ -85,7 +85,7 @@ final class RedisCommandMonitor implements AutoCloseable {
   }
 
   void sync() throws IOException, InterruptedException {
-    String marker = "sync-" + (++markers);
+    String marker = "sync-" + ++markers;
     server.command("ECHO", marker);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (!marker.equals(lastEcho)) {

@@ -99,7 +99,7 @@ public final class RedisServerProcess implements AutoCloseable {
 
   private Map<String, Long> commandStats(String field) throws IOException {
     Map<String, Long> calls = new LinkedHashMap<>();
-    for (String line : command("INFO", "commandstats").split("\r\n")) {
+    for (String line : command("INFO", "commandstats").split("\r\n", -1)) {
       // cmdstat_evalsha:calls=12,usec=...
       if (!line.startsWith("cmdstat_")) {
         continue;

@@ -32,7 +32,7 @@ final class StoreWatch implements AutoCloseable {
               return t;
             });
     long millis = interval.toMillis();
-    probe.scheduleWithFixedDelay(this::probe, millis, millis, TimeUnit.MILLISECONDS);
+    var unused = probe.scheduleWithFixedDelay(this::probe, millis, millis, TimeUnit.MILLISECONDS);
   }
 
   /** Reports that an answer found the store unreachable; logs only the first of an outage. */

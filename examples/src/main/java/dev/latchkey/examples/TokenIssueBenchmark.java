@@ -10,6 +10,7 @@ import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
@@ -75,8 +76,8 @@ public class TokenIssueBenchmark {
             .issuer(ISS)
             .subject("alice")
             .audience(AUD)
-            .issueTime(new Date(now))
-            .expirationTime(new Date(now + 3_600_000))
+            .issueTime(Date.from(Instant.ofEpochMilli(now)))
+            .expirationTime(Date.from(Instant.ofEpochMilli(now + 3_600_000)))
             .jwtID(Base64.getUrlEncoder().withoutPadding().encodeToString(jti))
             .claim("roles", List.of("admin", "user"))
             .build();

@@ -11,6 +11,7 @@ import dev.latchkey.core.spi.SessionStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -118,7 +119,7 @@ class DemoServerSlowClientTest {
     long started = System.nanoTime();
 
     try (Socket probe = new Socket()) {
-      probe.connect(new InetSocketAddress("127.0.0.1", server.port()), 2_000);
+      probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 2_000);
       probe.setSoTimeout(3_000);
       probe.getOutputStream().write(
           "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -200,7 +201,7 @@ class DemoServerSlowClientTest {
   private void stall(int port, String partial) throws IOException {
     Socket s = new Socket();
     sockets.add(s);
-    s.connect(new InetSocketAddress("127.0.0.1", port), 2_000);
+    s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 2_000);
     OutputStream out = s.getOutputStream();
     out.write(partial.getBytes(StandardCharsets.US_ASCII));
     out.flush();

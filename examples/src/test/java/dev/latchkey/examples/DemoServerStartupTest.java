@@ -28,7 +28,7 @@ class DemoServerStartupTest {
 
   @Test
   void aPortInUseIsOneLineAndExitOne() throws Exception {
-    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       Exit exit = run(Map.of("PORT", Integer.toString(taken.getLocalPort()), "JWT_SECRET", SECRET));
 
       assertThat(exit.status()).isEqualTo(1);
@@ -51,7 +51,7 @@ class DemoServerStartupTest {
   @Test
   void anUnreachableRedisIsOneLineWithoutThePasswordAndExitOne() throws Exception {
     int port;
-    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = free.getLocalPort(); // closed again: nothing listens there
     }
     String url = "redis://:hunter2-password@127.0.0.1:" + port;

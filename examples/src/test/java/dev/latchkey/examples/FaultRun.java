@@ -29,7 +29,7 @@ final class FaultRun implements AutoCloseable {
    * The written bound once Redis lost data (RedisStores#revocationList): three heartbeats, the
    * longest resubscription backoff (1 s) and the resync, with a margin for a loaded machine.
    */
-  static final Duration DATA_LOSS_BOUND = Duration.ofMillis(300 + 1_000 + 700);
+  static final Duration DATA_LOSS_BOUND = Duration.ofSeconds(2);
   /** A call this long or longer gave up at the client timeout (less a margin for the timer). */
   static final Duration SLOW_CALL = TIMEOUT.multipliedBy(9).dividedBy(10);
   /** How many calls after recovery may give up at the client timeout on a stalled machine. */

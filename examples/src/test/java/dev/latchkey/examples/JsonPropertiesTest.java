@@ -28,28 +28,21 @@ class JsonPropertiesTest {
   /** A random JSON value of at most {@code depth} levels. */
   private static JsonElement value(SplittableRandom random, int depth) {
     int kind = random.nextInt(depth > 0 ? 8 : 5);
-    switch (kind) {
-      case 0:
-        return new JsonPrimitive(HostileInput.hostileStrings(20).next(random));
-      case 1:
-        return new JsonPrimitive(random.nextLong());
-      case 2:
-        return new JsonPrimitive(random.nextBoolean());
-      case 3:
-        return JsonNull.INSTANCE;
-      case 4:
-        return new JsonPrimitive(random.nextInt(1000) / 8.0);
-      case 5:
-        {
-          JsonArray array = new JsonArray();
-          for (int i = random.nextInt(4); i > 0; i--) {
-            array.add(value(random, depth - 1));
-          }
-          return array;
+    return switch (kind) {
+      case 0 -> new JsonPrimitive(HostileInput.hostileStrings(20).next(random));
+      case 1 -> new JsonPrimitive(random.nextLong());
+      case 2 -> new JsonPrimitive(random.nextBoolean());
+      case 3 -> JsonNull.INSTANCE;
+      case 4 -> new JsonPrimitive(random.nextInt(1000) / 8.0);
+      case 5 -> {
+        JsonArray array = new JsonArray();
+        for (int i = random.nextInt(4); i > 0; i--) {
+          array.add(value(random, depth - 1));
         }
-      default:
-        return object(random, depth - 1);
-    }
+        yield array;
+      }
+      default -> object(random, depth - 1);
+    };
   }
 
   private static JsonObject object(SplittableRandom random, int depth) {

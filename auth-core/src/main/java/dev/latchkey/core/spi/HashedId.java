@@ -134,7 +134,7 @@ public final class HashedId {
             ? d0 == other.d0 && d1 == other.d1 && d2 == other.d2 && d3 == other.d3
             : hash.equals(other.hash);
     boolean sameShard =
-        shardBits >= 0 || other.shardBits >= 0
+        (shardBits >= 0 || other.shardBits >= 0)
             ? shardBits == other.shardBits
             : shard.equals(other.shard);
     return sameHash && sameShard;
