@@ -20,11 +20,11 @@ import java.util.Set;
  * or a claim's name or top-level value is null.
  *
  * @param principal the subject, roles and attributes as issued
- * @param scopes the words of the {@code scope} claim (RFC 9068: separated by spaces); empty when
+ * @param scopes the words of the claim named "scope" (RFC 9068: separated by spaces); empty when
  *     the token has none
  * @param claims every claim other than the registered ones ({@code iss}, {@code sub}, {@code aud},
  *     {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code roles}, {@code attrs}, {@code
- *     sid}), {@code scope} included, as JSON reads them back: a {@code String}, a {@code Boolean},
+ *     sid}), "scope" included, as JSON reads them back: a {@code String}, a {@code Boolean},
  *     a {@code Long} for a number with neither fraction nor exponent that fits in a {@code long}
  *     (an {@code Integer} given at issue comes back as a {@code Long}), a {@code Double} for any
  *     other number, a {@code List} for an array and a {@code Map<String, Object>} for an object,

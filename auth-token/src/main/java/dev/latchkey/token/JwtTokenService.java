@@ -408,7 +408,7 @@ public final class JwtTokenService implements TokenService {
     Object scope = c.claims().get(SCOPE);
     Set<String> scopes = new TreeSet<>();
     if (scope instanceof String s) {
-      for (String part : s.split(" ")) {
+      for (String part : s.split(" ", -1)) {
         if (!part.isEmpty()) {
           scopes.add(part);
         }

@@ -171,8 +171,8 @@ public class PeerTokenVerifyBenchmark {
     return switch (alg) {
       case "HS256" ->
           new SecretKeySpec(((OctetSequenceKey) keys.jwk).toByteArray(), "HmacSHA256");
-      case "RS256" -> (RSAPublicKey) ((RSAKey) keys.jwk).toRSAPublicKey();
-      case "ES256" -> (ECPublicKey) ((ECKey) keys.jwk).toECPublicKey();
+      case "RS256" -> ((RSAKey) keys.jwk).toRSAPublicKey();
+      case "ES256" -> ((ECKey) keys.jwk).toECPublicKey();
       default -> ed25519PublicKey(((OctetKeyPair) keys.jwk).getDecodedX());
     };
   }

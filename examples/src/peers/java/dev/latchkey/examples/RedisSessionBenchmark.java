@@ -165,6 +165,10 @@ public class RedisSessionBenchmark {
         default -> throw new IllegalArgumentException(impl);
       };
     }
+
+    /** Releases the implementation's client; throws nothing checked. */
+    @Override
+    void close();
   }
 
   static final class LatchkeySessions implements Sessions {

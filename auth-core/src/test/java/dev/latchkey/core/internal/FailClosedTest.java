@@ -61,7 +61,7 @@ class FailClosedTest {
                       throw bug;
                     }))
         .isInstanceOf(StoreUnavailableException.class)
-        .hasCauseReference(bug)
+        .satisfies(e -> assertThat(e.getCause()).isSameAs(bug))
         .message()
         .contains("store")
         .doesNotContain("secret");
