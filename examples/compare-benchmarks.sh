@@ -4,8 +4,9 @@
 # each side's fastest iteration and the ratio after/before. A change that must not slow anything
 # down (a refactor, a fix) is checked with it against the commit it starts from:
 #
-#   git worktree add --detach /tmp/before <base> && (cd /tmp/before && mvn -B -q -Ppeers -pl \
-#     examples -am package -DskipTests) && mvn -B -q -Ppeers -pl examples -am package -DskipTests
+#   git worktree add --detach /tmp/before <base> && (cd /tmp/before && mvn -B -q \
+#     -Ppeers,benchmarks -pl examples -am package -DskipTests) \
+#     && mvn -B -q -Ppeers,benchmarks -pl examples -am package -DskipTests
 #   examples/compare-benchmarks.sh /tmp/before/examples/target/benchmarks.jar \
 #     examples/target/benchmarks.jar
 #

@@ -29,7 +29,7 @@ command -v redis-server >/dev/null || { echo "redis-server is not on PATH" >&2; 
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s)
 
-mvn -B -q -Ppeers -pl examples -am package -DskipTests -Dmaven.javadoc.skip=true
+mvn -B -q -Ppeers,benchmarks -pl examples -am package -DskipTests -Dmaven.javadoc.skip=true
 rm -rf "$OUT" && mkdir -p "$OUT"
 
 # Verify, one algorithm per command: Latchkey and its peers then run back to back, within a

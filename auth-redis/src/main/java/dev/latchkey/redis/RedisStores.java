@@ -158,14 +158,6 @@ public final class RedisStores implements AutoCloseable {
   }
 
   /**
-   * The client every store here uses. Package-private: for the benchmarks' round-trip floor, which
-   * must go through the very client (pool, timeouts) the stores do.
-   */
-  UnifiedJedis client() {
-    return redis.jedis();
-  }
-
-  /**
    * Whether Redis answers a {@code PING} now, within the client's timeouts: for a health check.
    * Never throws for an unreachable server.
    */

@@ -32,6 +32,8 @@ import org.openjdk.jmh.annotations.State;
  * <p>Run: {@code mvn -B -q -Ppeers -pl examples -am package -DskipTests && java -jar
  * examples/target/benchmarks.jar 'TokenIssue' -f 1 -wi 2 -w 1s -i 3 -r 1s}
  */
+// The auth0 and jjwt builders take java.util.Date: the benchmark calls them as users do.
+@SuppressWarnings("JavaUtilDate")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -57,6 +57,8 @@ import org.openjdk.jmh.annotations.State;
  * <p>Run: {@code mvn -B -q -Ppeers -pl examples -am package -DskipTests && java -jar
  * examples/target/benchmarks.jar 'TokenVerify' -f 1 -wi 2 -w 1s -i 3 -r 1s}
  */
+// Nimbus's claims API answers java.util.Date: the benchmark checks them as users do.
+@SuppressWarnings("JavaUtilDate")
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

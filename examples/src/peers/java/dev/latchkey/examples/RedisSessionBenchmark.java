@@ -4,7 +4,6 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.redis.RedisStores;
-import dev.latchkey.redis.StoresClient;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import java.nio.charset.StandardCharsets;
@@ -34,6 +33,8 @@ import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 import org.springframework.session.data.redis.RedisSessionRepository;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -54,8 +55,9 @@ import redis.clients.jedis.UnifiedJedis;
  *       setLastAccessedTime}, {@code setAttribute}, {@code save}.
  *   <li>{@code floorGet}: the floor, one {@code GET} of a 32-byte value through the
  *       implementation's own client: for Latchkey the very Jedis client its {@code RedisStores}
- *       built (same pool and timeouts), for Spring a {@code RedisTemplate} on its {@code
- *       LettuceConnectionFactory} (the path its repositories' commands take). Any operation that
+ *       runs on (the benchmark builds it and hands it to {@code RedisStores.builder}), for Spring
+ *       a {@code RedisTemplate} on its {@code LettuceConnectionFactory} (the path its
+ *       repositories' commands take). Any operation that
  *       waits for one round trip costs at least this with that client, so Spring's read-and-touch
  *       ÷ Latchkey's {@code floorGet} bounds what any one-round-trip read-and-touch can reach
  *       against Spring in the same run.
@@ -179,8 +181,10 @@ public class RedisSessionBenchmark {
     private List<String> floorHash;
 
     LatchkeySessions(RedisServerProcess server) {
-      stores = RedisStores.fromUrl(server.url()).keyPrefix("bench:").build();
-      client = StoresClient.of(stores);
+      // The benchmark builds the client and hands it to the stores, so the floor goes through
+      // the very client (pool, timeouts, connections) the stores use.
+      client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port)).build();
+      stores = RedisStores.builder(client).keyPrefix("bench:").build();
       client.set(FLOOR_KEY, FLOOR_VALUE);
       manager =
           SessionManager.builder(stores.sessionStore())
@@ -238,6 +242,7 @@ public class RedisSessionBenchmark {
     @Override
     public void close() {
       stores.close();
+      client.close();
     }
   }
 

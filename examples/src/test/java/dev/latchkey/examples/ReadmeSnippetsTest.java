@@ -37,20 +37,19 @@ class ReadmeSnippetsTest {
   @Test
   void extractsOnlyJavaBlocksWithTheLineOfTheirFirstCodeLine() {
     String markdown =
-        String.join(
-            "\n",
-            "# Title",
-            "```sh",
-            "mvn verify",
-            "```",
-            "",
-            "```java",
-            "int a = 1;",
-            "int b = a;",
-            "```",
-            "````Java",
-            "String s = \"```\";",
-            "````");
+        """
+        # Title
+        ```sh
+        mvn verify
+        ```
+
+        ```java
+        int a = 1;
+        int b = a;
+        ```
+        ````Java
+        String s = "```";
+        ````""";
 
     List<Snippet> snippets = ReadmeSnippets.extract(markdown);
 

@@ -1,16 +1,22 @@
 package dev.latchkey.redis;
 
 import dev.latchkey.core.Principal;
-import dev.latchkey.examples.RedisServerProcess;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -22,6 +28,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 
 /**
@@ -29,13 +36,15 @@ import redis.clients.jedis.RedisClient;
  * check that goes to Redis directly (what every check does while a node's replica is not known to
  * be current), and a refresh-token rotation (one atomic script)?
  *
- * <p>In auth-redis's package, inside the examples module, because the direct path is
+ * <p>In auth-redis's own benchmark source set ({@code src/jmh/java}, compiled only by the {@code
+ * benchmarks} profile into a jar that is never published) because the direct path is
  * package-private: the public API only takes it while the replica is not current. A private
- * {@code redis-server} on a free loopback port is started and stopped by the benchmark; after the
- * run, {@code tearDown} prints the Redis commands per operation from {@code INFO commandstats}.
+ * {@code redis-server} from PATH on a free loopback port is started and stopped by the benchmark;
+ * after the run, {@code tearDown} prints the Redis commands per operation from {@code INFO
+ * commandstats}.
  *
- * <p>Run: {@code java -jar examples/target/benchmarks.jar RedisStoresBenchmark -f 1 -wi 2 -w 1s
- * -i 3 -r 1s}
+ * <p>Run: {@code mvn -B -q -Pbenchmarks -pl examples -am package -DskipTests && java -jar
+ * examples/target/benchmarks.jar RedisStoresBenchmark -f 1 -wi 2 -w 1s -i 3 -r 1s}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -44,7 +53,9 @@ public class RedisStoresBenchmark {
   private static final String ISS = "bench";
   private static final int TOKENS = 10_000;
 
-  RedisServerProcess server;
+  Process server;
+  Path serverDir;
+  int port;
   RedisClient client;
   RedisRevocationList direct;
   RedisStores stores;
@@ -57,8 +68,8 @@ public class RedisStoresBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    server = RedisServerProcess.start();
-    client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port)).build();
+    port = startServer();
+    client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", port)).build();
     // Never started: no replica, so every check is one script on Redis.
     direct = new RedisRevocationList(new RedisCalls(client), new Keys("bench:"), Clock.systemUTC(),
         Duration.ofMillis(500));
@@ -72,7 +83,7 @@ public class RedisStoresBenchmark {
       jtis[i] = String.format("jti%019d", i);
     }
 
-    stores = RedisStores.fromUrl(server.url()).keyPrefix("bench:").build();
+    stores = RedisStores.fromUrl("redis://127.0.0.1:" + port).keyPrefix("bench:").build();
     byte[] secret = "a benchmark HMAC secret of 32+ bytes".getBytes(StandardCharsets.UTF_8);
     JwtTokenService tokens =
         JwtTokenService.builder(
@@ -85,7 +96,9 @@ public class RedisStoresBenchmark {
             .rotationLimit(Integer.MAX_VALUE, Duration.ofSeconds(1))
             .build();
     refreshToken = refresh.login(Principal.of("alice")).refreshToken();
-    server.resetStats();
+    try (Jedis admin = new Jedis("127.0.0.1", port)) {
+      admin.configResetStat();
+    }
   }
 
   /** One revocation check on Redis (a token and its subject's not-before, one script). */
@@ -117,7 +130,7 @@ public class RedisStoresBenchmark {
 
   @TearDown
   public void tearDown() throws Exception {
-    Map<String, Long> stats = server.commandStats();
+    Map<String, Long> stats = commandCalls();
     // commandstats also counts the commands a script runs inside Redis; the round trips are the
     // EVAL/EVALSHA calls.
     long scripts = stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L);
@@ -126,7 +139,69 @@ public class RedisStoresBenchmark {
         stats, operations, operations == 0 ? 0.0 : (double) scripts / operations);
     stores.close();
     client.close();
-    server.close();
+    server.destroy();
+    server.waitFor();
+    try (var files = Files.list(serverDir)) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.delete(file);
+      }
+    }
+    Files.delete(serverDir);
+  }
+
+  /**
+   * Starts {@code redis-server} from PATH without persistence on a free loopback port (never the
+   * shared 6379) and waits, at most 10 s, until it answers.
+   */
+  private int startServer() throws IOException, InterruptedException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    serverDir = Files.createTempDirectory("latchkey-bench-redis");
+    server =
+        new ProcessBuilder(
+                "redis-server",
+                "--port", Integer.toString(port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", serverDir.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(serverDir.resolve("redis.log").toFile())
+            .start();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (!server.isAlive()) {
+        throw new IllegalStateException("redis-server exited with " + server.exitValue());
+      }
+      try {
+        new Socket("127.0.0.1", port).close();
+        return port;
+      } catch (IOException notYet) {
+        Thread.sleep(20);
+      }
+    }
+    server.destroy();
+    throw new IllegalStateException("redis-server did not listen on port " + port);
+  }
+
+  /** Calls per command since the reset in setUp, without the INFO and CONFIG calls made here. */
+  private Map<String, Long> commandCalls() {
+    Map<String, Long> calls = new LinkedHashMap<>();
+    for (String line : client.info("commandstats").split("\r\n")) {
+      // cmdstat_evalsha:calls=12,usec=...
+      if (!line.startsWith("cmdstat_")
+          || line.startsWith("cmdstat_info:")
+          || line.startsWith("cmdstat_config")) {
+        continue;
+      }
+      int start = line.indexOf("calls=") + "calls=".length();
+      calls.put(
+          line.substring("cmdstat_".length(), line.indexOf(':')),
+          Long.parseLong(line.substring(start, line.indexOf(',', start))));
+    }
+    return calls;
   }
 
 }
