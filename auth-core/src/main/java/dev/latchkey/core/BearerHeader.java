@@ -36,6 +36,8 @@ public sealed interface BearerHeader
    * Parses an {@code Authorization} header value.
    *
    * @param authorizationHeader the header value, or {@code null} when the request has none
+   * @return what the header says: a {@link Token}, {@link Missing} or {@link Malformed}; never
+   *     {@code null}
    */
   static BearerHeader parse(String authorizationHeader) {
     String h = authorizationHeader;
@@ -83,7 +85,7 @@ public sealed interface BearerHeader
     return new Token(new BearerToken(token));
   }
 
-  /** The token, when the header holds a well-formed one. */
+  /** {@return the token, when the header holds a well-formed one} */
   default Optional<BearerToken> token() {
     return Optional.empty();
   }
@@ -100,8 +102,18 @@ public sealed interface BearerHeader
         || c == '/';
   }
 
-  /** A well-formed bearer token; its {@code toString()} hides the value. */
+  /**
+   * A well-formed bearer token; its {@code toString()} hides the value.
+   *
+   * @param bearerToken the token, without the {@code Bearer } prefix
+   */
   record Token(BearerToken bearerToken) implements BearerHeader {
+    /**
+     * Wraps a well-formed token.
+     *
+     * @param bearerToken the token
+     * @throws NullPointerException if {@code bearerToken} is null
+     */
     public Token {
       Objects.requireNonNull(bearerToken, "bearerToken");
     }
@@ -123,11 +135,17 @@ public sealed interface BearerHeader
    * @param detail why, safe to log: it never holds the input
    */
   record Malformed(String detail) implements BearerHeader {
+    /**
+     * Describes a malformed header.
+     *
+     * @param detail why, safe to log: never the input
+     * @throws NullPointerException if {@code detail} is null
+     */
     public Malformed {
       Objects.requireNonNull(detail, "detail");
     }
 
-    /** The matching {@link AuthResult.Reason#MALFORMED} failure. */
+    /** {@return the matching {@link AuthResult.Reason#MALFORMED} failure}, carrying the detail */
     public AuthResult.Failure failure() {
       return AuthResult.failure(AuthResult.Reason.MALFORMED, detail);
     }
