@@ -8,8 +8,8 @@ package dev.latchkey.core;
 @FunctionalInterface
 public interface AuthListener {
   /**
-   * Receives one event. An exception thrown here does not change the outcome of the operation
-   * that emitted the event.
+   * Receives one event. An exception thrown here does not change the outcome of the operation that
+   * emitted the event.
    *
    * @param event what happened; never {@code null}
    */

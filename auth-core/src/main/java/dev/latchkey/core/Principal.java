@@ -25,8 +25,8 @@ public record Principal(String subject, Set<String> roles, Map<String, String> a
    * @param subject the stable, non-secret identifier of the user, not blank
    * @param roles the roles granted
    * @param attributes application attributes, never a secret
-   * @throws NullPointerException if an argument, a role, an attribute name or an attribute value
-   *     is null
+   * @throws NullPointerException if an argument, a role, an attribute name or an attribute value is
+   *     null
    * @throws IllegalArgumentException if {@code subject} is blank or a string is not well-formed
    *     UTF-16
    */

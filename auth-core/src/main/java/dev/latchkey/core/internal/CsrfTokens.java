@@ -102,8 +102,8 @@ public final class CsrfTokens {
   }
 
   /**
-   * {@return whether {@code token} was issued by this key for {@code session}}. False for a
-   * {@code null}, malformed or foreign token; never throws for the token.
+   * {@return whether {@code token} was issued by this key for {@code session}}. False for a null,
+   * malformed or foreign token; never throws for the token.
    *
    * @param session the session's hashed id
    * @param token the token the client sent, or {@code null}; attacker-controlled

@@ -127,8 +127,8 @@ public interface SessionStore {
   boolean delete(HashedId id);
 
   /**
-   * {@return the subject's sessions live at {@code now}, oldest first}, bounded by the cap;
-   * empty when there are none.
+   * {@return the subject's sessions live at {@code now}, oldest first}, bounded by the cap; empty
+   * when there are none.
    *
    * @param subject whose sessions to list
    * @param now the caller's current time, against which liveness is judged
