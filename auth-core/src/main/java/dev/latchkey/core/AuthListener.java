@@ -7,9 +7,15 @@ package dev.latchkey.core;
  */
 @FunctionalInterface
 public interface AuthListener {
+  /**
+   * Receives one event. An exception thrown here does not change the outcome of the operation that
+   * emitted the event.
+   *
+   * @param event what happened; never {@code null}
+   */
   void onEvent(AuthEvent event);
 
-  /** A listener that does nothing. */
+  /** {@return a listener that does nothing} */
   static AuthListener none() {
     return event -> {};
   }
@@ -17,6 +23,11 @@ public interface AuthListener {
   /**
    * {@code delegate}, made unable to disturb the caller: an exception it throws is logged (its
    * class only, never the event or the message) and swallowed. Builders wrap listeners with this.
+   *
+   * @param delegate the listener to guard
+   * @return a listener that forwards every event to {@code delegate} and never throws a {@link
+   *     RuntimeException}
+   * @throws NullPointerException if {@code delegate} is null
    */
   static AuthListener guarded(AuthListener delegate) {
     java.util.Objects.requireNonNull(delegate, "listener");

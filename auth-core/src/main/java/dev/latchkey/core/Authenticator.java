@@ -11,9 +11,15 @@ package dev.latchkey.core;
  */
 public interface Authenticator<C extends Credentials> {
 
-  /** The credentials type this strategy checks; the chain dispatches on it. */
+  /** {@return the credentials type this strategy checks}; the chain dispatches on it. */
   Class<C> credentialType();
 
-  /** Checks the credentials. Never returns {@code null}. */
+  /**
+   * Checks the credentials.
+   *
+   * @param credentials the credentials to check; attacker-controlled
+   * @return the principal on success, otherwise the {@link AuthResult.Failure} saying why; never
+   *     {@code null}
+   */
   AuthResult authenticate(C credentials);
 }

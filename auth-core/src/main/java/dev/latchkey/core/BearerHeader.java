@@ -32,6 +32,8 @@ public sealed interface BearerHeader
    * Parses an {@code Authorization} header value.
    *
    * @param authorizationHeader the header value, or {@code null} when the request has none
+   * @return what the header says: a {@link Token}, {@link Missing} or {@link Malformed}; never
+   *     {@code null}
    */
   static BearerHeader parse(String authorizationHeader) {
     String h = authorizationHeader;
@@ -79,7 +81,7 @@ public sealed interface BearerHeader
     return new Token(new BearerToken(token));
   }
 
-  /** The token, when the header holds a well-formed one; empty otherwise. */
+  /** {@return the token, when the header holds a well-formed one; empty otherwise} */
   default Optional<BearerToken> token() {
     return Optional.empty();
   }
@@ -123,8 +125,18 @@ public sealed interface BearerHeader
         || c == '/';
   }
 
-  /** A well-formed bearer token; its {@code toString()} hides the value. */
+  /**
+   * A well-formed bearer token; its {@code toString()} hides the value.
+   *
+   * @param bearerToken the token, without the {@code Bearer } prefix
+   */
   record Token(BearerToken bearerToken) implements BearerHeader {
+    /**
+     * Wraps a well-formed token.
+     *
+     * @param bearerToken the token
+     * @throws NullPointerException if {@code bearerToken} is null
+     */
     public Token {
       Objects.requireNonNull(bearerToken, "bearerToken");
     }
@@ -166,11 +178,17 @@ public sealed interface BearerHeader
    * @param detail why, safe to log: it never holds the input
    */
   record Malformed(String detail) implements BearerHeader {
+    /**
+     * Describes a malformed header.
+     *
+     * @param detail why, safe to log: never the input
+     * @throws NullPointerException if {@code detail} is null
+     */
     public Malformed {
       Objects.requireNonNull(detail, "detail");
     }
 
-    /** The matching {@link AuthResult.Reason#MALFORMED} failure, with this detail. */
+    /** {@return the matching {@link AuthResult.Reason#MALFORMED} failure, carrying the detail} */
     @Override
     public Optional<AuthResult.Failure> failure() {
       return Optional.of(AuthResult.failure(AuthResult.Reason.MALFORMED, detail));

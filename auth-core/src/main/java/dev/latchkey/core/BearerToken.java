@@ -11,6 +11,12 @@ import java.util.Objects;
  * @param value the token as received, without the {@code Bearer } prefix
  */
 public record BearerToken(String value) implements Credentials {
+  /**
+   * Wraps the token as received.
+   *
+   * @param value the token as received, without the {@code Bearer } prefix
+   * @throws NullPointerException if {@code value} is null
+   */
   public BearerToken {
     Objects.requireNonNull(value, "value");
   }

@@ -28,6 +28,11 @@ public final class Cookies {
   /**
    * The value of the first well-formed cookie named {@code name} in {@code cookieHeader}; empty
    * when the header is {@code null}, too long, or holds no such well-formed cookie.
+   *
+   * @param cookieHeader the {@code Cookie} header value, or {@code null} when the request has none
+   * @param name the cookie name, compared case-sensitively
+   * @return the value without surrounding double quotes, or empty
+   * @throws NullPointerException if {@code name} is null
    */
   public static Optional<String> read(String cookieHeader, String name) {
     List<String> all = readAll(cookieHeader, name);
@@ -37,6 +42,11 @@ public final class Cookies {
   /**
    * The values of every well-formed cookie named {@code name}, in header order; empty under the
    * same conditions as {@link #read}.
+   *
+   * @param cookieHeader the {@code Cookie} header value, or {@code null} when the request has none
+   * @param name the cookie name, compared case-sensitively
+   * @return the values without surrounding double quotes, in header order, possibly empty
+   * @throws NullPointerException if {@code name} is null
    */
   public static List<String> readAll(String cookieHeader, String name) {
     Objects.requireNonNull(name, "name");

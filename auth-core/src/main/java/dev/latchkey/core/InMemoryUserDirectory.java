@@ -16,7 +16,7 @@ public final class InMemoryUserDirectory implements UserDirectory {
 
   private InMemoryUserDirectory() {}
 
-  /** An empty directory. */
+  /** {@return a new, empty directory} */
   public static InMemoryUserDirectory create() {
     return new InMemoryUserDirectory();
   }
@@ -24,7 +24,9 @@ public final class InMemoryUserDirectory implements UserDirectory {
   /**
    * Adds an account.
    *
+   * @param account the account; its login name must be new to this directory
    * @return this directory
+   * @throws NullPointerException if {@code account} is null
    * @throws IllegalArgumentException if an account with that login name exists
    */
   public InMemoryUserDirectory add(UserAccount account) {
@@ -38,7 +40,10 @@ public final class InMemoryUserDirectory implements UserDirectory {
   /**
    * Replaces the password hash of an account.
    *
+   * @param loginName the account's login name, compared exactly
+   * @param newHash the new stored hash, in the format of the configured {@link PasswordHasher}
    * @return false when there is no account with that login name
+   * @throws NullPointerException if an argument is null
    */
   public boolean updatePasswordHash(String loginName, String newHash) {
     Objects.requireNonNull(loginName, "loginName");
@@ -50,7 +55,9 @@ public final class InMemoryUserDirectory implements UserDirectory {
   /**
    * Removes an account.
    *
+   * @param loginName the account's login name, compared exactly
    * @return whether it was there
+   * @throws NullPointerException if {@code loginName} is null
    */
   public boolean remove(String loginName) {
     return accounts.remove(Objects.requireNonNull(loginName, "loginName")) != null;

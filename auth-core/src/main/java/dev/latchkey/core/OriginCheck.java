@@ -56,6 +56,10 @@ public final class OriginCheck {
    * A builder allowing {@code origin} and {@code more}: the application's own origin and any
    * other it accepts state-changing requests from.
    *
+   * @param origin an allowed origin, {@code http(s)://host[:port]}
+   * @param more further allowed origins, in the same form
+   * @return a builder refusing requests with neither header until told otherwise
+   * @throws NullPointerException if an origin is null
    * @throws IllegalArgumentException if an origin is not {@code http(s)://host[:port]} without
    *     path, query or user info
    */
@@ -74,6 +78,7 @@ public final class OriginCheck {
    * @param method the request method
    * @param secFetchSite the {@code Sec-Fetch-Site} header, or {@code null}
    * @param origin the {@code Origin} header, or {@code null}
+   * @return whether the request may go on, by the rules of the class documentation
    */
   public boolean allows(String method, String secFetchSite, String origin) {
     if (method != null && SAFE_METHODS.contains(method)) {
@@ -150,12 +155,16 @@ public final class OriginCheck {
     /**
      * Whether a state-changing request with neither {@code Sec-Fetch-Site} nor {@code Origin} is
      * allowed; default false (see the class documentation).
+     *
+     * @param allow {@code true} to allow such requests, {@code false} to refuse them
+     * @return this builder
      */
     public Builder allowMissingHeaders(boolean allow) {
       this.allowMissingHeaders = allow;
       return this;
     }
 
+    /** {@return a check allowing the configured origins}; the builder can be reused */
     public OriginCheck build() {
       return new OriginCheck(this);
     }

@@ -22,26 +22,43 @@ public final class PasswordCredentials implements Credentials {
     this.clientAddress = clientAddress;
   }
 
-  /** Credentials with no client address: only the per-name throttle applies. */
+  /**
+   * Credentials with no client address: only the per-name throttle applies.
+   *
+   * @param username the login name as typed
+   * @param password the password; held, not copied, until {@link #wipe()}
+   * @return the credentials
+   * @throws NullPointerException if {@code username} or {@code password} is null
+   */
   public static PasswordCredentials of(String username, char[] password) {
     return new PasswordCredentials(username, password, null);
   }
 
-  /** Credentials from a known client address, which the per-address throttle counts. */
+  /**
+   * Credentials from a known client address, which the per-address throttle counts.
+   *
+   * @param username the login name as typed
+   * @param password the password; held, not copied, until {@link #wipe()}
+   * @param clientAddress the address the attempt came from, e.g. the remote IP address
+   * @return the credentials
+   * @throws NullPointerException if any argument is null
+   */
   public static PasswordCredentials of(String username, char[] password, String clientAddress) {
     return new PasswordCredentials(
         username, password, Objects.requireNonNull(clientAddress, "clientAddress"));
   }
 
+  /** {@return the login name as typed} */
   public String username() {
     return username;
   }
 
-  /** The password array itself (not a copy), valid until {@link #wipe()}. */
+  /** {@return the password array itself (not a copy)}, valid until {@link #wipe()}. */
   public char[] password() {
     return password;
   }
 
+  /** {@return the address the attempt came from}, or empty when the caller gave none */
   public Optional<String> clientAddress() {
     return Optional.ofNullable(clientAddress);
   }

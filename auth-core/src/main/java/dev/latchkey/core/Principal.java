@@ -19,6 +19,17 @@ import java.util.Set;
  *     travel in session stores and token claims, so never put a secret here
  */
 public record Principal(String subject, Set<String> roles, Map<String, String> attributes) {
+  /**
+   * Creates a principal, copying the collections.
+   *
+   * @param subject the stable, non-secret identifier of the user, not blank
+   * @param roles the roles granted
+   * @param attributes application attributes, never a secret
+   * @throws NullPointerException if an argument, a role, an attribute name or an attribute value is
+   *     null
+   * @throws IllegalArgumentException if {@code subject} is blank or a string is not well-formed
+   *     UTF-16
+   */
   public Principal {
     Objects.requireNonNull(subject, "subject");
     if (subject.isBlank()) {
@@ -50,16 +61,38 @@ public record Principal(String subject, Set<String> roles, Map<String, String> a
     }
   }
 
-  /** A principal with roles and no attributes. */
+  /**
+   * A principal with roles and no attributes.
+   *
+   * @param subject the stable, non-secret identifier of the user
+   * @param roles the roles granted
+   * @return the principal
+   * @throws NullPointerException if {@code subject}, {@code roles} or a role is null
+   * @throws IllegalArgumentException if {@code subject} is blank or a string is not well-formed
+   *     UTF-16
+   */
   public static Principal of(String subject, Set<String> roles) {
     return new Principal(subject, roles, Map.of());
   }
 
-  /** A principal with neither roles nor attributes. */
+  /**
+   * A principal with neither roles nor attributes.
+   *
+   * @param subject the stable, non-secret identifier of the user
+   * @return the principal
+   * @throws NullPointerException if {@code subject} is null
+   * @throws IllegalArgumentException if {@code subject} is blank or not well-formed UTF-16
+   */
   public static Principal of(String subject) {
     return new Principal(subject, Set.of(), Map.of());
   }
 
+  /**
+   * {@return whether the principal holds {@code role}}, compared exactly (case-sensitively).
+   *
+   * @param role the role name
+   * @throws NullPointerException if {@code role} is null
+   */
   public boolean hasRole(String role) {
     return roles.contains(role);
   }

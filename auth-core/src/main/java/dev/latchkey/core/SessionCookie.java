@@ -11,6 +11,12 @@ import java.util.Objects;
  * @param value the cookie value as received
  */
 public record SessionCookie(String value) implements Credentials {
+  /**
+   * Wraps the cookie value as received.
+   *
+   * @param value the cookie value as received
+   * @throws NullPointerException if {@code value} is null
+   */
   public SessionCookie {
     Objects.requireNonNull(value, "value");
   }

@@ -78,6 +78,10 @@ public final class SetCookie {
   /**
    * A builder for a cookie; name and value are checked at once.
    *
+   * @param name the cookie name, an RFC 6265 token
+   * @param value the cookie value, {@code cookie-octet}s only; may be empty
+   * @return a builder with the secure defaults of the class documentation
+   * @throws NullPointerException if {@code name} or {@code value} is null
    * @throws IllegalArgumentException if the name is not a token or the value holds a character
    *     outside {@code cookie-octet}
    */
@@ -85,38 +89,44 @@ public final class SetCookie {
     return new Builder(name, value);
   }
 
+  /** {@return the cookie name} */
   public String name() {
     return name;
   }
 
+  /** {@return whether the cookie is hidden from scripts} ({@code HttpOnly}) */
   public boolean httpOnly() {
     return httpOnly;
   }
 
+  /** {@return whether the cookie is sent over HTTPS only} ({@code Secure}) */
   public boolean secure() {
     return secure;
   }
 
+  /** {@return the {@code SameSite} attribute} */
   public SameSite sameSite() {
     return sameSite;
   }
 
+  /** {@return the {@code Path} attribute}; empty when it is left out */
   public Optional<String> path() {
     return Optional.ofNullable(path);
   }
 
+  /** {@return the {@code Domain} attribute}; empty for a host-only cookie */
   public Optional<String> domain() {
     return Optional.ofNullable(domain);
   }
 
-  /** The max age; empty for a browser-session cookie. */
+  /** {@return the max age}; empty for a browser-session cookie */
   public Optional<Duration> maxAge() {
     return Optional.ofNullable(maxAge);
   }
 
   /**
-   * The cookie that deletes this one: same name, path and domain (a browser deletes only the
-   * cookie they match), an empty value and {@code Max-Age=0}.
+   * {@return the cookie that deletes this one}: same name, path and domain (a browser deletes only
+   * the cookie they match), an empty value and {@code Max-Age=0}.
    */
   public SetCookie deletion() {
     Builder b = new Builder(name, "");
@@ -129,7 +139,10 @@ public final class SetCookie {
     return b.build();
   }
 
-  /** The header value, e.g. {@code sid=abc; Path=/; Max-Age=3600; Secure; HttpOnly; SameSite=Lax}. */
+  /**
+   * {@return the header value}, e.g. {@code sid=abc; Path=/; Max-Age=3600; Secure; HttpOnly;
+   * SameSite=Lax}
+   */
   public String toHeaderValue() {
     StringBuilder out = new StringBuilder(name.length() + value.length() + 64);
     out.append(name).append('=').append(value);
@@ -221,7 +234,12 @@ public final class SetCookie {
       this.value = value;
     }
 
-    /** Hides the cookie from scripts; default true. */
+    /**
+     * Hides the cookie from scripts; default true.
+     *
+     * @param httpOnly {@code true} to write {@code HttpOnly}
+     * @return this builder
+     */
     public Builder httpOnly(boolean httpOnly) {
       this.httpOnly = httpOnly;
       return this;
@@ -230,13 +248,22 @@ public final class SetCookie {
     /**
      * Sends the cookie over HTTPS only; default true. Browsers treat {@code http://localhost} as
      * secure, so development rarely needs false.
+     *
+     * @param secure {@code true} to write {@code Secure}
+     * @return this builder
      */
     public Builder secure(boolean secure) {
       this.secure = secure;
       return this;
     }
 
-    /** Default {@link SameSite#LAX}. */
+    /**
+     * Sets the {@code SameSite} attribute; default {@link SameSite#LAX}.
+     *
+     * @param sameSite which cross-site requests carry the cookie
+     * @return this builder
+     * @throws NullPointerException if {@code sameSite} is null
+     */
     public Builder sameSite(SameSite sameSite) {
       this.sameSite = Objects.requireNonNull(sameSite, "sameSite");
       return this;
@@ -246,6 +273,8 @@ public final class SetCookie {
      * The path; default {@code /}. {@code null} leaves the attribute out (the browser then uses the
      * request's directory).
      *
+     * @param path the path, starting with {@code /}, or {@code null}
+     * @return this builder
      * @throws IllegalArgumentException if it does not start with {@code /} or holds {@code ;}, a
      *     control or a non-ASCII character
      */
@@ -262,6 +291,8 @@ public final class SetCookie {
      * The domain, e.g. {@code example.com} (the cookie then also goes to its subdomains); default
      * none, which is host-only and safer. {@code null} removes it.
      *
+     * @param domain a host name, or {@code null}
+     * @return this builder
      * @throws IllegalArgumentException if it is not a host name
      */
     public Builder domain(String domain) {
@@ -277,6 +308,9 @@ public final class SetCookie {
      * How long the browser keeps the cookie, in whole seconds; {@link Duration#ZERO} deletes it;
      * {@code null} (the default) makes a browser-session cookie.
      *
+     * @param maxAge the lifetime, zero or positive (fractions of a second are dropped), or {@code
+     *     null}
+     * @return this builder
      * @throws IllegalArgumentException if negative
      */
     public Builder maxAge(Duration maxAge) {
@@ -288,8 +322,9 @@ public final class SetCookie {
     }
 
     /**
-     * The cookie.
+     * Builds the cookie.
      *
+     * @return the cookie with the configured attributes
      * @throws IllegalArgumentException if the attributes break a rule of the class documentation
      */
     public SetCookie build() {

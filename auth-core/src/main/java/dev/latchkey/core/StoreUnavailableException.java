@@ -9,10 +9,21 @@ package dev.latchkey.core;
 public final class StoreUnavailableException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * Reports a backend fault.
+   *
+   * @param message the operation that failed, without any key, id or token
+   * @param cause the backend's exception, kept for diagnosis
+   */
   public StoreUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }
 
+  /**
+   * Reports a backend fault without an underlying exception (a timeout, an unexpected reply).
+   *
+   * @param message the operation that failed, without any key, id or token
+   */
   public StoreUnavailableException(String message) {
     super(message);
   }

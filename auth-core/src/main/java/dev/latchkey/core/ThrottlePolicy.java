@@ -35,6 +35,18 @@ public record ThrottlePolicy(
       new ThrottlePolicy(
           5, 50, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
 
+  /**
+   * Checks the limits and durations.
+   *
+   * @param maxFailuresPerName failures per login name before it locks, at least 1
+   * @param maxFailuresPerAddress failures per client address before it locks, at least 1
+   * @param window how long failures are counted from the first one, positive
+   * @param lockout the first lock's length, positive
+   * @param maxLockout the longest lock, at least {@code lockout}
+   * @throws NullPointerException if a duration is null
+   * @throws IllegalArgumentException if a limit is under 1, a duration is zero or negative, or
+   *     {@code maxLockout} is shorter than {@code lockout}
+   */
   public ThrottlePolicy {
     if (maxFailuresPerName < 1) {
       throw new IllegalArgumentException("maxFailuresPerName must be at least 1: " + maxFailuresPerName);
@@ -55,6 +67,12 @@ public record ThrottlePolicy(
   /**
    * When a key with {@code failures} counted failures, the last at {@code lastFailure}, unlocks;
    * {@code null} when the count is under {@code limit}.
+   *
+   * @param failures the failures counted for the key
+   * @param limit the key's limit, {@link #maxFailuresPerName} or {@link #maxFailuresPerAddress}
+   * @param lastFailure when the last failure was counted
+   * @return when the lock ends: {@code lockout} doubled per failure over {@code limit}, at most
+   *     {@code maxLockout}, after {@code lastFailure}; or {@code null} when not locked
    */
   public Instant lockedUntil(long failures, int limit, Instant lastFailure) {
     if (failures < limit) {

@@ -22,6 +22,13 @@ public interface TokenService {
    * @param expiresAt its {@code exp}
    */
   record IssuedToken(String value, Instant expiresAt) {
+    /**
+     * Pairs a token with its expiry.
+     *
+     * @param value the encoded token
+     * @param expiresAt its {@code exp}
+     * @throws NullPointerException if an argument is null
+     */
     public IssuedToken {
       Objects.requireNonNull(value, "value");
       Objects.requireNonNull(expiresAt, "expiresAt");
@@ -40,6 +47,13 @@ public interface TokenService {
    * @param familyId the token's {@code sid}: the refresh family it was issued from
    */
   record TokenFamily(String subject, String familyId) {
+    /**
+     * Names a family.
+     *
+     * @param subject the token's {@code sub}
+     * @param familyId the token's {@code sid}
+     * @throws NullPointerException if an argument is null
+     */
     public TokenFamily {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(familyId, "familyId");
@@ -49,22 +63,45 @@ public interface TokenService {
   /**
    * Issues an access token for {@code principal} with {@code extraClaims} added (registered claims
    * cannot be overridden this way).
+   *
+   * @param principal who the token is for; its subject, roles and attributes become claims
+   * @param extraClaims further claims, by name; may be empty
+   * @return the signed token and its expiry
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if an extra claim names a registered claim or cannot be
+   *     encoded, or the token would be too long
    */
   IssuedToken issue(Principal principal, Map<String, Object> extraClaims);
 
   /**
    * Issues an access token that names the refresh family {@code familyId} (its {@code sid}), so
    * that {@link #revokeFamily} refuses it.
+   *
+   * @param principal who the token is for; its subject, roles and attributes become claims
+   * @param familyId the refresh family the token belongs to, not empty
+   * @param extraClaims further claims, by name; may be empty
+   * @return the signed token and its expiry
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException as {@link #issue(Principal, Map)} does, and for an empty
+   *     {@code familyId}
    */
   IssuedToken issue(Principal principal, String familyId, Map<String, Object> extraClaims);
 
-  /** Verifies a token: signature, algorithm, claims, expiry and revocation. Never throws. */
+  /**
+   * Verifies a token: signature, algorithm, claims, expiry and revocation. Never throws.
+   *
+   * @param token the encoded token as received; attacker-controlled
+   * @return the token's principal on success, otherwise the {@link AuthResult.Failure} saying why
+   *     ({@link AuthResult.Reason#UNAVAILABLE} when the revocation list cannot answer)
+   */
   AuthResult verify(String token);
 
   /**
    * Revokes one token for the rest of its lifetime.
    *
+   * @param token the encoded token
    * @return false when the token is not one this service would accept (nothing to revoke)
+   * @throws StoreUnavailableException when the revocation list cannot be written
    */
   boolean revoke(String token);
 
@@ -72,9 +109,13 @@ public interface TokenService {
    * Refuses every token naming the family {@code familyId} of {@code subject}, for as long as any
    * could be accepted.
    *
+   * @param subject the family's subject
+   * @param familyId the family, as named by the tokens' {@code sid}
    * @param issuedUntil by the caller's clock, the latest time a token of the family can still be
    *     minted (the caller stops minting for the family by then); the entry is kept until a token
    *     minted then, on a node whose clock is ahead within the configured skew, has expired
+   * @throws NullPointerException if an argument is null
+   * @throws StoreUnavailableException when the revocation list cannot be written
    */
   void revokeFamily(String subject, String familyId, Instant issuedUntil);
 
@@ -82,6 +123,9 @@ public interface TokenService {
    * The family a token names, when this service accepts the token (every check of {@link
    * #verify}, revocation included) and it names one.
    *
+   * @param token the encoded token as received
+   * @return the token's subject and family, or empty when the token is not accepted or names no
+   *     family
    * @throws StoreUnavailableException when the revocation list cannot answer
    */
   Optional<TokenFamily> familyOf(String token);
@@ -89,6 +133,10 @@ public interface TokenService {
   /**
    * Refuses every token of {@code subject} minted before the call returns, on any node whose clock
    * is within the configured skew ("log out everywhere").
+   *
+   * @param subject whose tokens to refuse
+   * @throws NullPointerException if {@code subject} is null
+   * @throws StoreUnavailableException when the revocation list cannot be written
    */
   void revokeAll(String subject);
 }

@@ -14,6 +14,8 @@ public interface UserDirectory {
    * The account whose login name is {@code loginName}, compared as the application defines (the
    * in-memory directory compares exactly); empty when there is none.
    *
+   * @param loginName the login name as typed; attacker-controlled
+   * @return the account, or empty when none has that login name
    * @throws StoreUnavailableException when the backing store cannot be reached; the password
    *     strategy then answers {@link AuthResult.Reason#UNAVAILABLE}
    */

@@ -71,6 +71,10 @@ public final class RedisStores implements AutoCloseable {
   /**
    * A builder on a client the caller built, configured (timeouts, pool, TLS) and keeps owning:
    * {@link #close} does not close it.
+   *
+   * @param client a standalone, Sentinel or Cluster client
+   * @return a builder with the defaults of its setters
+   * @throws NullPointerException if {@code client} is null
    */
   public static Builder builder(UnifiedJedis client) {
     return new Builder(Objects.requireNonNull(client, "client"), null);
@@ -79,6 +83,10 @@ public final class RedisStores implements AutoCloseable {
   /**
    * A builder that will create its own client from {@code url} (see the class comment).
    *
+   * @param url a {@code redis}, {@code rediss}, {@code redis-sentinel} or {@code redis-cluster}
+   *     URL; it may hold a password
+   * @return a builder with the defaults of its setters
+   * @throws NullPointerException if {@code url} is null
    * @throws IllegalArgumentException when the URL is malformed; the message never holds the
    *     password
    */
@@ -87,7 +95,7 @@ public final class RedisStores implements AutoCloseable {
   }
 
   /**
-   * The session store. Each call returns a store on the same client and keys.
+   * {@return the session store}. Each call returns a store on the same client and keys.
    *
    * <p>Every key of one subject lives in one Cluster slot, found from a session id by its shard
    * tag. That tag is a keyed hash of the subject under a placement key that the first node to need
@@ -128,6 +136,9 @@ public final class RedisStores implements AutoCloseable {
    * resubscribes and writes it back: within one second (the longest resubscription backoff) plus
    * the resync after Redis answers again. Until then another node whose replica lacks it (it was
    * revoked around the outage) may accept the token. The load tests measure against this bound.
+   *
+   * @return the revocation list, the same instance on every call
+   * @throws IllegalStateException when these stores are closed
    */
   public synchronized RevocationList revocationList() {
     if (closed) {
@@ -143,8 +154,8 @@ public final class RedisStores implements AutoCloseable {
   }
 
   /**
-   * The refresh-token store. A family's tokens live in their subject's slot, placed as the
-   * {@linkplain #sessionStore() sessions} are. It decides every time (expiry, grace, rotation
+   * {@return the refresh-token store}. A family's tokens live in their subject's slot, placed as
+   * the {@linkplain #sessionStore() sessions} are. It decides every time (expiry, grace, rotation
    * rate) by the Redis server's clock, not by {@link Builder#clock}: nodes whose clocks disagree
    * share one outcome.
    */
@@ -152,14 +163,20 @@ public final class RedisStores implements AutoCloseable {
     return new RedisRefreshTokenStore(redis, keys, placement, RedisRefreshTokenStore.SERVER_TIME);
   }
 
-  /** A login throttle under {@code policy}; nodes sharing one policy share the counters. */
+  /**
+   * A login throttle under {@code policy}; nodes sharing one policy share the counters.
+   *
+   * @param policy the limits and lock-outs to apply
+   * @return a throttle whose counters live in Redis under this object's key prefix
+   * @throws NullPointerException if {@code policy} is null
+   */
   public LoginThrottle loginThrottle(ThrottlePolicy policy) {
     return new RedisLoginThrottle(redis, keys, clock, Objects.requireNonNull(policy, "policy"));
   }
 
   /**
-   * Whether Redis answers a {@code PING} now, within the client's timeouts: for a health check.
-   * Never throws for an unreachable server.
+   * {@return whether Redis answers a {@code PING} now}, within the client's timeouts: for a health
+   * check. Never throws for an unreachable server.
    */
   public boolean isReachable() {
     try {
@@ -207,6 +224,12 @@ public final class RedisStores implements AutoCloseable {
      * The prefix of every key and of the revocation channel (default {@code "latchkey:"}), so that
      * several applications can share one Redis. It cannot hold braces (they would break the
      * Cluster hash tags).
+     *
+     * @param prefix the key prefix, at most 64 characters, without {@code '{'} or {@code '}'}; may
+     *     be empty
+     * @return this builder
+     * @throws NullPointerException if {@code prefix} is null
+     * @throws IllegalArgumentException if {@code prefix} holds a brace or is over 64 characters
      */
     public Builder keyPrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
@@ -220,7 +243,13 @@ public final class RedisStores implements AutoCloseable {
       return this;
     }
 
-    /** The clock for the operations whose SPI passes no time (default: the system UTC clock). */
+    /**
+     * The clock for the operations whose SPI passes no time (default: the system UTC clock).
+     *
+     * @param clock the clock; the refresh-token store ignores it and uses the Redis server's time
+     * @return this builder
+     * @throws NullPointerException if {@code clock} is null
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -229,6 +258,11 @@ public final class RedisStores implements AutoCloseable {
     /**
      * The connect and read timeout of a client built from a URL (default 2 seconds): every call
      * answers or throws within about this time. A client given to {@link #builder} keeps its own.
+     *
+     * @param timeout positive, at most 60 seconds; whole milliseconds are used
+     * @return this builder
+     * @throws NullPointerException if {@code timeout} is null
+     * @throws IllegalArgumentException if {@code timeout} is not positive or over 60 seconds
      */
     public Builder timeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
@@ -244,6 +278,11 @@ public final class RedisStores implements AutoCloseable {
      * How often the revocation replica checks its subscription, with one heartbeat per shard
      * (default 500 ms); a shard silent for three beats is taken as lost and reads go to Redis
      * directly. Keep it well under the client's read timeout.
+     *
+     * @param heartbeat the interval, from 10 ms to 60 s
+     * @return this builder
+     * @throws NullPointerException if {@code heartbeat} is null
+     * @throws IllegalArgumentException if {@code heartbeat} is under 10 ms or over 60 s
      */
     public Builder revocationHeartbeat(Duration heartbeat) {
       Objects.requireNonNull(heartbeat, "heartbeat");
@@ -259,6 +298,10 @@ public final class RedisStores implements AutoCloseable {
      * How many live token and family revocations one subject may hold in Redis (default 1000); a
      * revocation beyond it is folded into the subject's not-before (see {@link RevocationList}),
      * so one user cannot fill Redis or every node's replica.
+     *
+     * @param bound the most live revocation entries per subject, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if {@code bound} is under 1
      */
     public Builder revocationsPerSubject(int bound) {
       if (bound < 1) {
@@ -269,8 +312,9 @@ public final class RedisStores implements AutoCloseable {
     }
 
     /**
-     * The stores. From a URL this creates the client.
+     * Builds the stores. From a URL this creates the client.
      *
+     * @return the stores, to be {@linkplain RedisStores#close() closed} when the application stops
      * @throws IllegalStateException when a timeout was set for a caller's client
      * @throws StoreUnavailableException when a Sentinel or Cluster URL's nodes cannot be reached
      */

@@ -29,12 +29,12 @@ public enum SigningAlgorithm {
     this.minSecretBytes = minSecretBytes;
   }
 
-  /** The name in a JWS {@code alg} header, e.g. {@code "HS256"}, {@code "EdDSA"}. */
+  /** {@return the name in a JWS {@code alg} header}, e.g. {@code "HS256"}, {@code "EdDSA"} */
   public String jwsName() {
     return jwsName;
   }
 
-  /** Whether this is an HMAC algorithm (a shared secret, never exported). */
+  /** {@return whether this is an HMAC algorithm} (a shared secret, never exported) */
   public boolean isHmac() {
     return minSecretBytes > 0;
   }
@@ -52,6 +52,8 @@ public enum SigningAlgorithm {
   /**
    * The algorithm with this JWS name, exactly as spelled in a header.
    *
+   * @param name the JWS {@code alg} name, compared case-sensitively
+   * @return the algorithm
    * @throws IllegalArgumentException when Latchkey does not support it
    */
   public static SigningAlgorithm fromJwsName(String name) {

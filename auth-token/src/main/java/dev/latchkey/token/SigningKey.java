@@ -149,8 +149,14 @@ public final class SigningKey {
   /**
    * An HMAC key.
    *
+   * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
    * @param secret at least as long as the hash (32, 48 or 64 bytes); copied
-   * @throws IllegalArgumentException when {@code algorithm} is not HMAC or the secret is short
+   * @param algorithm {@link SigningAlgorithm#HS256}, {@link SigningAlgorithm#HS384} or {@link
+   *     SigningAlgorithm#HS512}
+   * @return a key that signs and verifies
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException when {@code kid} is blank, {@code algorithm} is not HMAC or
+   *     the secret is short
    */
   public static SigningKey hmac(String kid, byte[] secret, SigningAlgorithm algorithm) {
     requireKid(kid);
@@ -169,7 +175,11 @@ public final class SigningKey {
   /**
    * A fresh RSA key pair of 2048 bits.
    *
+   * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
    * @param algorithm {@link SigningAlgorithm#RS256} or {@link SigningAlgorithm#PS256}
+   * @return a key that signs and verifies
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException when {@code kid} is blank or {@code algorithm} is not RSA
    */
   public static SigningKey generateRsa(String kid, SigningAlgorithm algorithm) {
     return generateRsa(kid, algorithm, MIN_RSA_BITS);
@@ -178,8 +188,13 @@ public final class SigningKey {
   /**
    * A fresh RSA key pair.
    *
+   * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
    * @param algorithm {@link SigningAlgorithm#RS256} or {@link SigningAlgorithm#PS256}
    * @param bits the modulus size, at least 2048
+   * @return a key that signs and verifies
+   * @throws NullPointerException if {@code kid} or {@code algorithm} is null
+   * @throws IllegalArgumentException when {@code kid} is blank, {@code algorithm} is not RSA or
+   *     {@code bits} is under 2048
    */
   public static SigningKey generateRsa(String kid, SigningAlgorithm algorithm, int bits) {
     requireKid(kid);
@@ -201,7 +216,14 @@ public final class SigningKey {
     }
   }
 
-  /** A fresh P-256 key pair for {@link SigningAlgorithm#ES256}. */
+  /**
+   * A fresh P-256 key pair for {@link SigningAlgorithm#ES256}.
+   *
+   * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
+   * @return a key that signs and verifies
+   * @throws NullPointerException if {@code kid} is null
+   * @throws IllegalArgumentException when {@code kid} is blank
+   */
   public static SigningKey generateEc(String kid) {
     requireKid(kid);
     try {
@@ -214,7 +236,14 @@ public final class SigningKey {
     }
   }
 
-  /** A fresh Ed25519 key pair for {@link SigningAlgorithm#EDDSA}. */
+  /**
+   * A fresh Ed25519 key pair for {@link SigningAlgorithm#EDDSA}.
+   *
+   * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
+   * @return a key that signs and verifies
+   * @throws NullPointerException if {@code kid} is null
+   * @throws IllegalArgumentException when {@code kid} is blank
+   */
   public static SigningKey generateEd25519(String kid) {
     requireKid(kid);
     try {
@@ -234,6 +263,9 @@ public final class SigningKey {
    * {@code verify} it never verifies ({@link #canVerify} is false, and no {@link KeyRing} takes
    * it, since a ring's service verifies, and revokes, the tokens it issues).
    *
+   * @param json one JWK as JSON; it holds key material, and no message quotes it
+   * @return the key, signing or verify-only as described above
+   * @throws NullPointerException if {@code json} is null
    * @throws IllegalArgumentException when the JSON is not a usable signing JWK, or its {@code
    *     key_ops} leave it nothing to do (neither {@code verify}, nor {@code sign} with a private
    *     part)
@@ -248,6 +280,9 @@ public final class SigningKey {
    * publishes them): a public set carrying a secret or private key exposes it to everyone who
    * reads the set, so a mixed set is refused.
    *
+   * @param json a JWK Set as JSON; it holds key material, and no message quotes it
+   * @return the keys, in the set's order
+   * @throws NullPointerException if {@code json} is null
    * @throws IllegalArgumentException when the JSON is not a JWK Set, one of its keys is unusable,
    *     or it mixes keys with and without secret or private parts (the message names their kids)
    */
@@ -261,8 +296,13 @@ public final class SigningKey {
    * public point Java cannot derive). A {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo)
    * alone gives a verify-only key.
    *
+   * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
    * @param algorithm an asymmetric algorithm (HMAC secrets are not PEM)
-   * @throws IllegalArgumentException when the PEM does not hold a usable key for {@code algorithm}
+   * @param pem the PEM text; it holds key material, and no message quotes it
+   * @return a signing key for a private key block, a verify-only key for a public key block alone
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException when {@code kid} is blank, {@code algorithm} is HMAC, or the
+   *     PEM does not hold a usable key for {@code algorithm}
    */
   public static SigningKey fromPem(String kid, SigningAlgorithm algorithm, String pem) {
     return KeyImport.fromPem(kid, algorithm, pem);
@@ -311,25 +351,28 @@ public final class SigningKey {
     }
   }
 
-  /** The key id, carried in every token's {@code kid} header. */
+  /** {@return the key id}, carried in every token's {@code kid} header */
   public String kid() {
     return kid;
   }
 
-  /** The one algorithm this key signs and verifies with. */
+  /** {@return the one algorithm this key signs and verifies with} */
   public SigningAlgorithm algorithm() {
     return algorithm;
   }
 
   /**
-   * Whether this key signs: it holds the private or secret part needed, and its JWK {@code
-   * key_ops}, if any, include {@code sign}.
+   * {@return whether this key signs}: it holds the private or secret part needed, and its JWK
+   * {@code key_ops}, if any, include {@code sign}.
    */
   public boolean canSign() {
     return signer != null;
   }
 
-  /** Whether this key verifies: false only when its JWK {@code key_ops} leave out {@code verify}. */
+  /**
+   * {@return whether this key verifies}: false only when its JWK {@code key_ops} leave out {@code
+   * verify}.
+   */
   public boolean canVerify() {
     return mayVerify;
   }
@@ -337,6 +380,8 @@ public final class SigningKey {
   /**
    * This key without its private part: verify-only. An HMAC key has no public part.
    *
+   * @return a verify-only key with the same {@code kid} and algorithm; this key when it is
+   *     verify-only already
    * @throws IllegalStateException for an HMAC key, or a key whose {@code key_ops} forbid verifying
    *     (its public part would be of no use)
    */
@@ -350,7 +395,10 @@ public final class SigningKey {
     return signer == null ? this : new SigningKey(kid, algorithm, publicJwk);
   }
 
-  /** The public JWK JSON with {@code kid}, {@code alg} and {@code use}; empty for HMAC keys. */
+  /**
+   * {@return the public JWK JSON with {@code kid}, {@code alg} and {@code use}}; empty for HMAC
+   * keys
+   */
   public Optional<String> publicJwkJson() {
     JWK jwk = exportable();
     return jwk == null ? Optional.empty() : Optional.of(jwk.toJSONString());

@@ -54,6 +54,9 @@ public final class CsrfTokens {
    * Tokens under a configured key, shared by every node that must verify them. The array is
    * copied.
    *
+   * @param key the secret HMAC key, at least {@value #MIN_KEY_BYTES} bytes
+   * @return tokens under that key
+   * @throws NullPointerException if {@code key} is null
    * @throws IllegalArgumentException if the key is shorter than {@value #MIN_KEY_BYTES} bytes
    */
   public static CsrfTokens withKey(byte[] key) {
@@ -72,8 +75,8 @@ public final class CsrfTokens {
   }
 
   /**
-   * Tokens under a random key of this process: they verify only here and only until it restarts.
-   * For one node; several nodes need {@link #withKey}.
+   * {@return tokens under a random key of this process}: they verify only here and only until it
+   * restarts. For one node; several nodes need {@link #withKey}.
    */
   public static CsrfTokens withRandomKey() {
     byte[] key = new byte[MIN_KEY_BYTES];
@@ -81,7 +84,12 @@ public final class CsrfTokens {
     return withKey(key);
   }
 
-  /** A fresh token for the session. */
+  /**
+   * {@return a fresh token for the session}, {@value #LENGTH} characters
+   *
+   * @param session the session's hashed id
+   * @throws NullPointerException if {@code session} is null
+   */
   public String issue(HashedId session) {
     Objects.requireNonNull(session, "session");
     byte[] nonce = new byte[NONCE_BYTES];
@@ -91,8 +99,12 @@ public final class CsrfTokens {
   }
 
   /**
-   * Whether {@code token} was issued by this key for {@code session}. False for a {@code null},
+   * {@return whether {@code token} was issued by this key for {@code session}}. False for a null,
    * malformed or foreign token; never throws for the token.
+   *
+   * @param session the session's hashed id
+   * @param token the token the client sent, or {@code null}; attacker-controlled
+   * @throws NullPointerException if {@code session} is null
    */
   public boolean verify(HashedId session, String token) {
     Objects.requireNonNull(session, "session");

@@ -72,6 +72,9 @@ public final class OpaqueIds {
    * A fresh raw opaque id with the shard tag {@code shard}, as the store it is made for chose it
    * (see the class comment). The caller hands it out exactly once.
    *
+   * @param shard the shard tag, {@value #SHARD_CHARS} base64url characters
+   * @return the raw id, {@value #LENGTH} characters
+   * @throws NullPointerException if {@code shard} is null
    * @throws IllegalArgumentException when {@code shard} is not {@value #SHARD_CHARS} base64url
    *     characters
    */
@@ -86,22 +89,22 @@ public final class OpaqueIds {
   }
 
   /**
-   * A fresh raw opaque id with a {@linkplain #randomShard() random} shard tag, for a store that
-   * places nothing by subject. The caller hands it out exactly once.
+   * {@return a fresh raw opaque id with a {@linkplain #randomShard() random} shard tag}, for a
+   * store that places nothing by subject. The caller hands it out exactly once.
    */
   public static String generate() {
     return generateInShard(randomShard());
   }
 
   /**
-   * A shard tag drawn from {@link SecureRandom}: for a store that places nothing by subject, so
-   * that an id says nothing of whose it is and two ids of one subject share no tag.
+   * {@return a shard tag drawn from {@link SecureRandom}}: for a store that places nothing by
+   * subject, so that an id says nothing of whose it is and two ids of one subject share no tag.
    */
   public static String randomShard() {
     return unpackShard(RANDOM.nextInt(1 << (6 * SHARD_CHARS)));
   }
 
-  /** {@value #RANDOM_BYTES} bytes from {@link SecureRandom}, base64url without padding. */
+  /** {@return {@value #RANDOM_BYTES} bytes from {@link SecureRandom}, base64url without padding} */
   public static String randomToken() {
     byte[] bytes = new byte[RANDOM_BYTES];
     RANDOM.nextBytes(bytes);
@@ -111,6 +114,9 @@ public final class OpaqueIds {
   /**
    * Parses and hashes a raw opaque id as received from a client. Empty when the value does not
    * have the exact shape of one, so attacker input is rejected before any store is asked.
+   *
+   * @param raw the raw id as received, or {@code null}; attacker-controlled
+   * @return the hashed id, or empty when {@code raw} is not a well-formed id
    */
   public static Optional<HashedId> parse(String raw) {
     if (raw == null || raw.length() != LENGTH || raw.charAt(RANDOM_CHARS) != '.') {
@@ -136,12 +142,23 @@ public final class OpaqueIds {
     return Optional.of(HashedId.ofSha256(shard, SCRATCH.get().sha256OfAscii(raw)));
   }
 
-  /** Base64url (no padding) SHA-256 of {@code raw}'s UTF-8 bytes. */
+  /**
+   * {@return the base64url (no padding) SHA-256 of {@code raw}'s UTF-8 bytes}
+   *
+   * @param raw the value to hash
+   * @throws NullPointerException if {@code raw} is null
+   */
   public static String hash(String raw) {
     return B64.encodeToString(sha256(raw));
   }
 
-  /** Compares two strings in time that depends only on their lengths, not on their contents. */
+  /**
+   * Compares two strings in time that depends only on their lengths, not on their contents.
+   *
+   * @param a one string, or {@code null}
+   * @param b the other string, or {@code null}
+   * @return whether both are non-null and equal; false when either is {@code null}
+   */
   public static boolean constantTimeEquals(String a, String b) {
     if (a == null || b == null) {
       return false;
@@ -158,6 +175,10 @@ public final class OpaqueIds {
    * The 32 bytes that {@code hash} is the canonical base64url (no padding) encoding of, or null
    * when it is not one: a string of another length or alphabet, or one whose last character has
    * a spare bit set.
+   *
+   * @param hash the encoded hash
+   * @return a new array of 32 bytes, or {@code null}
+   * @throws NullPointerException if {@code hash} is null
    */
   public static byte[] decodeSha256(String hash) {
     if (hash.length() != RANDOM_CHARS) {
@@ -176,6 +197,10 @@ public final class OpaqueIds {
   /**
    * A shard tag as its 6-bit base64url values in one long, or -1 when it is not {@value
    * #SHARD_CHARS} base64url characters. One-to-one on the strings it accepts.
+   *
+   * @param shard the shard tag
+   * @return the packed tag, or -1
+   * @throws NullPointerException if {@code shard} is null
    */
   public static long packShard(String shard) {
     if (shard.length() != SHARD_CHARS) {
@@ -191,7 +216,11 @@ public final class OpaqueIds {
     return bad < 0 ? -1 : packed;
   }
 
-  /** The shard tag that {@link #packShard} packed into {@code packed}. */
+  /**
+   * {@return the shard tag that {@link #packShard} packed into {@code packed}}
+   *
+   * @param packed a value {@link #packShard} returned, not -1
+   */
   public static String unpackShard(long packed) {
     char[] chars = new char[SHARD_CHARS];
     for (int i = SHARD_CHARS - 1; i >= 0; i--) {

@@ -89,7 +89,7 @@ public final class HashedId {
     return new HashedId(null, shardBits, null, sha256);
   }
 
-  /** The id's shard tag, as its store chose it. */
+  /** {@return the id's shard tag, as its store chose it} */
   public String shard() {
     String s = shard;
     if (s == null) {
@@ -99,7 +99,7 @@ public final class HashedId {
     return s;
   }
 
-  /** Base64url (no padding) SHA-256 of the whole raw value. */
+  /** {@return the base64url (no padding) SHA-256 of the whole raw value} */
   public String hash() {
     String h = hash;
     if (h == null) {

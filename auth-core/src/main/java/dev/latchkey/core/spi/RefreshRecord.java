@@ -22,6 +22,18 @@ public record RefreshRecord(
     Instant expiresAt,
     Instant familyExpiresAt) {
 
+  /**
+   * Checks the record.
+   *
+   * @param id the hashed refresh token
+   * @param familyId the family
+   * @param principal whom new access tokens are issued to
+   * @param issuedAt when this token was issued
+   * @param expiresAt when this token stops being usable, not after {@code familyExpiresAt}
+   * @param familyExpiresAt the family's absolute end
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code expiresAt} is after {@code familyExpiresAt}
+   */
   public RefreshRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(familyId, "familyId");

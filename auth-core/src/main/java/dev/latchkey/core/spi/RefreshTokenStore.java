@@ -60,6 +60,20 @@ public interface RefreshTokenStore {
       int rotationsPerWindow,
       Duration rotationWindow) {
 
+    /**
+     * Checks the policy.
+     *
+     * @param tokenLifetime how long each refresh token is usable, positive, at most {@code
+     *     familyLifetime}
+     * @param familyLifetime the family's absolute lifetime, positive
+     * @param grace how long a consumed token may be retried once, zero or positive
+     * @param familiesPerSubject the most families one subject holds, at least 1
+     * @param rotationsPerWindow the most rotations of one family per window, at least 1
+     * @param rotationWindow the window the rotation count is kept over, positive
+     * @throws NullPointerException if a duration is null
+     * @throws IllegalArgumentException if a value is out of its range, or {@code tokenLifetime}
+     *     exceeds {@code familyLifetime}
+     */
     public Policy {
       requirePositive(tokenLifetime, "tokenLifetime");
       requirePositive(familyLifetime, "familyLifetime");
@@ -93,8 +107,18 @@ public interface RefreshTokenStore {
 
   /** The outcome of {@link #rotate}. */
   sealed interface Rotation {
-    /** The token was live and unused: it is now consumed and {@code successor} is stored. */
+    /**
+     * The token was live and unused: it is now consumed and {@code successor} is stored.
+     *
+     * @param successor the stored successor token
+     */
     record Rotated(RefreshRecord successor) implements Rotation {
+      /**
+       * Reports a rotation.
+       *
+       * @param successor the stored successor token
+       * @throws NullPointerException if {@code successor} is null
+       */
       public Rotated {
         Objects.requireNonNull(successor, "successor");
       }
@@ -108,6 +132,13 @@ public interface RefreshTokenStore {
      * @param familyId the family that is ended
      */
     record Reused(String subject, String familyId) implements Rotation {
+      /**
+       * Reports a reuse.
+       *
+       * @param subject whose family it was
+       * @param familyId the family that is ended
+       * @throws NullPointerException if an argument is null
+       */
       public Reused {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(familyId, "familyId");
@@ -120,8 +151,16 @@ public interface RefreshTokenStore {
     /**
      * The family rotated {@link Policy#rotationsPerWindow()} times in the current window: nothing
      * changed, and the same token may be presented again from {@code retryAt} (store time).
+     *
+     * @param retryAt when the same token may be presented again, by the store's clock
      */
     record Limited(Instant retryAt) implements Rotation {
+      /**
+       * Reports a refusal by rate.
+       *
+       * @param retryAt when the same token may be presented again, by the store's clock
+       * @throws NullPointerException if {@code retryAt} is null
+       */
       public Limited {
         Objects.requireNonNull(retryAt, "retryAt");
       }
@@ -140,6 +179,7 @@ public interface RefreshTokenStore {
    * overrides it with a tag keyed by a secret of its own. May throw {@link
    * StoreUnavailableException} when the store must ask its backend for that secret.
    *
+   * @param subject the subject of the family being created
    * @return {@value OpaqueIds#SHARD_CHARS} base64url characters
    */
   default String shardFor(String subject) {
@@ -153,7 +193,10 @@ public interface RefreshTokenStore {
    * tokenLifetime}. When the subject already holds {@link Policy#familiesPerSubject()} families,
    * its oldest are ended first, never another subject's.
    *
+   * @param id the hashed first token
    * @param familyId a fresh, unguessable id (e.g. {@link OpaqueIds#randomToken})
+   * @param principal whom the family's access tokens are issued to
+   * @param policy the lifetimes and bounds to apply
    * @return the stored first token
    * @throws IllegalArgumentException when the token or the family is already held, or (a store
    *     that places by subject) the id's tag is not the one {@link #shardFor} gives its subject
@@ -173,6 +216,11 @@ public interface RefreshTokenStore {
    * unused successor of the first use becomes a replaced token (presenting it later is reuse) and
    * {@code successorId} takes its place. A live token of a family over its rate is {@link
    * Rotation.Limited} and nothing changes.
+   *
+   * @param presented the hashed token the client presented
+   * @param successorId the hashed new token, with the same shard as {@code presented}
+   * @param policy the lifetimes, grace and rate limit to apply
+   * @return what happened; never {@code null}
    */
   Rotation rotate(HashedId presented, HashedId successorId, Policy policy);
 
@@ -184,6 +232,13 @@ public interface RefreshTokenStore {
    * @param familyId the family that is ended
    */
   record EndedFamily(String subject, String familyId) {
+    /**
+     * Names an ended family.
+     *
+     * @param subject whose family it was
+     * @param familyId the family that is ended
+     * @throws NullPointerException if an argument is null
+     */
     public EndedFamily {
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(familyId, "familyId");
@@ -194,6 +249,7 @@ public interface RefreshTokenStore {
    * Ends the family of {@code id} (logout with a refresh token): {@code id} may be its live token
    * or a remembered consumed one.
    *
+   * @param id the hashed refresh token presented
    * @return the family this call ended; empty when it ended none (an unknown or expired token, a
    *     family ended already, or one whose stored principal cannot be read: it is ended all the
    *     same)
@@ -204,6 +260,8 @@ public interface RefreshTokenStore {
    * Ends the family {@code familyId} of {@code subject} (logout with an access token that names
    * its family).
    *
+   * @param subject the subject the family must belong to
+   * @param familyId the family to end
    * @return whether a live family was ended; false for an unknown or ended family, or one of
    *     another subject
    */
@@ -212,6 +270,7 @@ public interface RefreshTokenStore {
   /**
    * Ends every family of a subject.
    *
+   * @param subject whose families to end
    * @return the ids of the families this call ended (live ones only)
    */
   List<String> revokeSubject(String subject);

@@ -33,9 +33,13 @@ public interface RevocationList {
    * Revokes one token until {@code expiresAt}. The subject places the entry beside the subject's
    * other keys in a clustered store.
    *
+   * @param issuer the token's {@code iss}
+   * @param tokenId the token's {@code jti}
+   * @param subject the token's {@code sub}
    * @param issuedAt the token's {@code iat}, or any later time: folded into the subject's
    *     not-before (see the class comment), the entry refuses the subject's tokens issued at or
    *     before it
+   * @param expiresAt the token's {@code exp}: when the entry is forgotten
    */
   void revokeToken(
       String issuer, String tokenId, String subject, Instant issuedAt, Instant expiresAt);
@@ -44,6 +48,11 @@ public interface RevocationList {
    * {@link #revokeToken(String, String, String, Instant, Instant)} for a token whose issue time
    * the caller does not know: it counts as issued at {@code expiresAt}, the latest it can have
    * been.
+   *
+   * @param issuer the token's {@code iss}
+   * @param tokenId the token's {@code jti}
+   * @param subject the token's {@code sub}
+   * @param expiresAt the token's {@code exp}: when the entry is forgotten
    */
   default void revokeToken(String issuer, String tokenId, String subject, Instant expiresAt) {
     revokeToken(issuer, tokenId, subject, expiresAt, expiresAt);
@@ -53,27 +62,47 @@ public interface RevocationList {
    * Refuses every token of {@code subject} that names the refresh family {@code familyId}, until
    * {@code retainUntil}.
    *
+   * @param subject the family's subject
+   * @param familyId the family, as named by the tokens' {@code sid}
    * @param issuedBefore a bound on the {@code iat} of every token of the family, past and still to
    *     be minted: used only when the entry is folded into the subject's not-before
+   * @param retainUntil when the entry is forgotten: the latest {@code exp} a token of the family
+   *     can have
    */
   void revokeFamily(String subject, String familyId, Instant issuedBefore, Instant retainUntil);
 
   /**
    * Refuses every token of {@code subject} issued before {@code issuedBefore}, until {@code
    * retainUntil}. A later not-before replaces an earlier one; an earlier one never replaces a later.
+   *
+   * @param subject whose tokens to refuse
+   * @param issuedBefore the not-before: tokens issued before it are refused
+   * @param retainUntil when the entry is forgotten: the latest {@code exp} a refused token can have
    */
   void revokeSubject(String subject, Instant issuedBefore, Instant retainUntil);
 
   /**
-   * Whether the token is revoked, singly, through its family or through its subject's not-before:
-   * one question, so a remote store answers it in one round trip.
+   * {@return whether the token is revoked}, singly, through its family or through its subject's
+   * not-before: one question, so a remote store answers it in one round trip.
    *
+   * @param issuer the token's {@code iss}
+   * @param tokenId the token's {@code jti}
+   * @param subject the token's {@code sub}
    * @param familyId the refresh family the token names, or null when it names none
+   * @param issuedAt the token's {@code iat}, compared with the subject's not-before
    */
   boolean isRevoked(
       String issuer, String tokenId, String subject, String familyId, Instant issuedAt);
 
-  /** {@link #isRevoked(String, String, String, String, Instant)} for a token naming no family. */
+  /**
+   * {@return whether the token is revoked}: {@link #isRevoked(String, String, String, String,
+   * Instant)} for a token naming no family.
+   *
+   * @param issuer the token's {@code iss}
+   * @param tokenId the token's {@code jti}
+   * @param subject the token's {@code sub}
+   * @param issuedAt the token's {@code iat}, compared with the subject's not-before
+   */
   default boolean isRevoked(String issuer, String tokenId, String subject, Instant issuedAt) {
     return isRevoked(issuer, tokenId, subject, null, issuedAt);
   }
@@ -87,7 +116,8 @@ public interface RevocationList {
    * #revokeSubject} has returned, every instance sharing the backend answers it, so a token minted
    * after "log out everywhere" returned is never refused by it.
    *
-   * @return empty when the subject has none
+   * @param subject whose not-before to read
+   * @return the not-before, or empty when the subject has none
    */
   Optional<Instant> notBefore(String subject);
 }

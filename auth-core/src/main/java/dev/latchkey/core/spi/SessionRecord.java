@@ -30,6 +30,21 @@ public record SessionRecord(
     Instant retainUntil,
     Map<String, String> attributes) {
 
+  /**
+   * Checks the times and copies {@code attributes}.
+   *
+   * @param id the hashed session id
+   * @param principal who is logged in
+   * @param createdAt when the session was created
+   * @param lastSeenAt the last sliding renewal
+   * @param expiresAt when the session ends unless renewed, not after {@code absoluteExpiresAt}
+   * @param absoluteExpiresAt when the session ends however active it is
+   * @param retainUntil when the store forgets the record, not before {@code expiresAt}
+   * @param attributes application attributes
+   * @throws NullPointerException if an argument, an attribute name or an attribute value is null
+   * @throws IllegalArgumentException if {@code expiresAt} is after {@code absoluteExpiresAt} or
+   *     {@code retainUntil} is before {@code expiresAt}
+   */
   public SessionRecord {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(principal, "principal");
@@ -49,12 +64,20 @@ public record SessionRecord(
     attributes = Map.copyOf(attributes);
   }
 
-  /** Whether the session is live at {@code now}. */
+  /**
+   * {@return whether the session is live at {@code now}}: {@code now} is before {@code expiresAt}.
+   *
+   * @param now the time to judge at
+   */
   public boolean isLiveAt(Instant now) {
     return now.isBefore(expiresAt);
   }
 
-  /** A copy with another id (rotation) and everything else kept. */
+  /**
+   * {@return a copy with another id (rotation) and everything else kept}
+   *
+   * @param newId the new hashed id
+   */
   public SessionRecord withId(HashedId newId) {
     return new SessionRecord(
         newId, principal, createdAt, lastSeenAt, expiresAt, absoluteExpiresAt, retainUntil,

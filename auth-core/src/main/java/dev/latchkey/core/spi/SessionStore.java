@@ -34,6 +34,13 @@ public interface SessionStore {
    * @param ended sessions ended to make room (with {@link CapPolicy#END_OLDEST}); never null
    */
   record CreateResult(boolean created, List<HashedId> ended) {
+    /**
+     * Copies {@code ended}.
+     *
+     * @param created whether the session was stored
+     * @param ended sessions ended to make room; may be empty
+     * @throws NullPointerException if {@code ended} or an element is null
+     */
     public CreateResult {
       ended = List.copyOf(ended);
     }
@@ -54,6 +61,7 @@ public interface SessionStore {
    * May throw {@link StoreUnavailableException} when the store must ask its backend for that
    * secret.
    *
+   * @param subject the subject of the session being created
    * @return {@value OpaqueIds#SHARD_CHARS} base64url characters
    */
   default String shardFor(String subject) {
@@ -67,7 +75,10 @@ public interface SessionStore {
    * carries a tag this store's {@link #shardFor} gave for its subject; a store that places by
    * subject may refuse another with {@link IllegalArgumentException}.
    *
+   * @param session the new session, live at its {@code createdAt}
    * @param maxPerSubject the most live sessions the subject may hold, at least 1
+   * @param policy what to do when the subject already holds {@code maxPerSubject} live sessions
+   * @return whether the session was stored, and which sessions were ended to make room
    */
   CreateResult create(SessionRecord session, int maxPerSubject, CapPolicy policy);
 
@@ -76,6 +87,10 @@ public interface SessionStore {
    * store), writing only when {@link SessionTouch#renews} says so. Returns the record as stored
    * after the touch; empty when the store does not hold it (never created, deleted, or past its
    * {@code retainUntil}). A stored entry that cannot be decoded is answered as empty.
+   *
+   * @param id the hashed session id
+   * @param touch the renewal to apply while reading
+   * @return the record after the touch, or empty when the store does not hold it
    */
   Optional<SessionRecord> read(HashedId id, SessionTouch touch);
 
@@ -84,6 +99,10 @@ public interface SessionStore {
    * writers of different attributes both keep their write). A {@code null} value removes the
    * attribute.
    *
+   * @param id the hashed session id
+   * @param name the attribute name
+   * @param value the new value, or {@code null} to remove the attribute
+   * @param now the caller's current time, against which liveness is judged
    * @return false when the session is not held or not live at {@code now}
    */
   boolean setAttribute(HashedId id, String name, String value, Instant now);
@@ -92,6 +111,9 @@ public interface SessionStore {
    * Moves a live session to a new id atomically: afterwards the old id reads as empty and the new
    * one reads as the same session. Both ids have the same shard.
    *
+   * @param from the session's current hashed id
+   * @param to the new hashed id, with the same shard as {@code from}
+   * @param now the caller's current time, against which liveness is judged
    * @return false when the old session is not held or not live at {@code now}
    */
   boolean changeId(HashedId from, HashedId to, Instant now);
@@ -99,16 +121,24 @@ public interface SessionStore {
   /**
    * Deletes a session and its index entry.
    *
+   * @param id the hashed session id
    * @return whether it was held
    */
   boolean delete(HashedId id);
 
-  /** The subject's sessions live at {@code now}, oldest first. Bounded by the cap. */
+  /**
+   * {@return the subject's sessions live at {@code now}, oldest first}, bounded by the cap; empty
+   * when there are none.
+   *
+   * @param subject whose sessions to list
+   * @param now the caller's current time, against which liveness is judged
+   */
   List<SessionRecord> listBySubject(String subject, Instant now);
 
   /**
    * Deletes every session of a subject.
    *
+   * @param subject whose sessions to delete
    * @return how many were deleted
    */
   int deleteBySubject(String subject);

@@ -21,6 +21,16 @@ import java.util.Objects;
 public record SessionTouch(
     Instant now, Duration idleTimeout, Duration minInterval, Duration expiredNotice) {
 
+  /**
+   * Checks the durations.
+   *
+   * @param now the reader's current time
+   * @param idleTimeout how long a session lives without renewal, not negative
+   * @param minInterval the least time between two renewal writes of one session, not negative
+   * @param expiredNotice how long a dead session stays known, not negative
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if a duration is negative
+   */
   public SessionTouch {
     Objects.requireNonNull(now, "now");
     requireNonNegative(idleTimeout, "idleTimeout");
@@ -28,12 +38,20 @@ public record SessionTouch(
     requireNonNegative(expiredNotice, "expiredNotice");
   }
 
-  /** Whether {@link #apply} would change {@code record}: a store writes only then. */
+  /**
+   * {@return whether {@link #apply} would change {@code record}}: a store writes only then.
+   *
+   * @param record the session as stored
+   */
   public boolean renews(SessionRecord record) {
     return record.isLiveAt(now) && atLeastApart(record.lastSeenAt(), now, minInterval);
   }
 
-  /** The record after this touch; the same instance when nothing changes. */
+  /**
+   * {@return the record after this touch}; the same instance when nothing changes.
+   *
+   * @param record the session as stored
+   */
   public SessionRecord apply(SessionRecord record) {
     if (!renews(record)) {
       return record;
