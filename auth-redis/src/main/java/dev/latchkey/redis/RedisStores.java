@@ -225,7 +225,7 @@ public final class RedisStores implements AutoCloseable {
      * several applications can share one Redis. It cannot hold braces (they would break the
      * Cluster hash tags).
      *
-     * @param prefix the key prefix, at most 64 characters, without {@code '{'} or {@code '}'}; may
+     * @param prefix the key prefix, at most 64 characters, without <code>'{'</code> or <code>'}'</code>; may
      *     be empty
      * @return this builder
      * @throws NullPointerException if {@code prefix} is null
