@@ -176,7 +176,7 @@ public class RedisStoresBenchmark {
         throw new IllegalStateException("redis-server exited with " + server.exitValue());
       }
       try {
-        new Socket("127.0.0.1", port).close();
+        new Socket(InetAddress.getLoopbackAddress(), port).close();
         return port;
       } catch (IOException notYet) {
         Thread.sleep(20);
@@ -189,7 +189,7 @@ public class RedisStoresBenchmark {
   /** Calls per command since the reset in setUp, without the INFO and CONFIG calls made here. */
   private Map<String, Long> commandCalls() {
     Map<String, Long> calls = new LinkedHashMap<>();
-    for (String line : client.info("commandstats").split("\r\n")) {
+    for (String line : client.info("commandstats").split("\r\n", -1)) {
       // cmdstat_evalsha:calls=12,usec=...
       if (!line.startsWith("cmdstat_")
           || line.startsWith("cmdstat_info:")
