@@ -178,6 +178,7 @@ public final class JwtTokenService implements TokenService {
    * fleet shares a Redis list instead. {@link Builder#build()} makes one when none is given.
    *
    * @param clock the clock entry lifetimes are measured by
+   * @return a new, empty revocation list
    */
   public static RevocationList inMemoryRevocationList(Clock clock) {
     return InMemoryRevocationList.create(clock);
@@ -186,6 +187,9 @@ public final class JwtTokenService implements TokenService {
   /**
    * An in-memory revocation list holding about {@code maximumEntries} entries in all.
    *
+   * @param clock the clock entry lifetimes are measured by
+   * @param maximumEntries about the most entries the list holds, at least 1
+   * @return a new, empty revocation list
    * @throws IllegalArgumentException when {@code maximumEntries} is below 1
    * @see #inMemoryRevocationList(Clock)
    */
@@ -196,6 +200,14 @@ public final class JwtTokenService implements TokenService {
   /**
    * A builder for a service signing with {@code keys}, naming itself {@code issuer} and accepting
    * only tokens whose {@code aud} contains {@code audience}.
+   *
+   * @param keys the key ring to sign and verify with; {@link #rotateKeys(KeyRing)} replaces it
+   * @param issuer the {@code iss} of issued tokens, and the only one accepted; not blank
+   * @param audience the {@code aud} of issued tokens, and the one an accepted token must name; not
+   *     blank
+   * @return a new builder
+   * @throws NullPointerException when an argument is null
+   * @throws IllegalArgumentException when {@code issuer} or {@code audience} is blank
    */
   public static Builder builder(KeyRing keys, String issuer, String audience) {
     return new Builder(keys, issuer, audience);
@@ -245,12 +257,14 @@ public final class JwtTokenService implements TokenService {
     return keys.updateAndGet(current -> new Keys(change.apply(current.ring), cacheSize)).ring;
   }
 
-  /** How long issued access tokens live. */
+  /** {@return how long issued access tokens live} */
   public Duration accessTokenLifetime() {
     return accessTokenLifetime;
   }
 
-  /** The bearer strategy on this service: {@link #verify} with a {@code "bearer"} event. */
+  /**
+   * {@return the bearer strategy on this service: {@link #verify} with a {@code "bearer"} event}
+   */
   public Authenticator<BearerToken> authenticator() {
     return new BearerAuthenticator(this, listener, clock);
   }
@@ -350,7 +364,14 @@ public final class JwtTokenService implements TokenService {
     return new IssuedToken(token, Instant.ofEpochSecond(exp));
   }
 
-  /** {@link #issue(Principal, Map)} without extra claims. */
+  /**
+   * {@link #issue(Principal, Map)} without extra claims.
+   *
+   * @param principal who the token is for: its subject, roles and attributes become claims
+   * @return the signed token and when it expires
+   * @throws IllegalArgumentException when the token would exceed {@code maxTokenLength}
+   * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
+   */
   public IssuedToken issue(Principal principal) {
     return issue(principal, Map.of());
   }
@@ -940,7 +961,16 @@ public final class JwtTokenService implements TokenService {
       this.audience = requireText(audience, "audience");
     }
 
-    /** How long access tokens live: whole seconds, 1 second to 24 hours; default 15 minutes. */
+    /**
+     * Sets how long access tokens live.
+     *
+     * @param lifetime from issue to {@code exp}; whole seconds, 1 second to 24 hours, default 15
+     *     minutes
+     * @return this builder
+     * @throws NullPointerException when {@code lifetime} is null
+     * @throws IllegalArgumentException when {@code lifetime} is not whole seconds or is outside 1
+     *     second to 24 hours
+     */
     public Builder accessTokenLifetime(Duration lifetime) {
       Objects.requireNonNull(lifetime, "lifetime");
       if (lifetime.getSeconds() < 1 || lifetime.getNano() != 0
@@ -954,7 +984,12 @@ public final class JwtTokenService implements TokenService {
 
     /**
      * How far clocks may disagree: {@code exp} is honoured until this much after it, {@code nbf}
-     * and {@code iat} from this much before. 0 to 5 minutes; default 60 seconds.
+     * and {@code iat} from this much before.
+     *
+     * @param skew the tolerance; 0 to 5 minutes, default 60 seconds
+     * @return this builder
+     * @throws NullPointerException when {@code skew} is null
+     * @throws IllegalArgumentException when {@code skew} is negative or longer than 5 minutes
      */
     public Builder clockSkew(Duration skew) {
       Objects.requireNonNull(skew, "skew");
@@ -972,6 +1007,12 @@ public final class JwtTokenService implements TokenService {
      * everywhere" refuses tokens issued up to this far ahead of the revoking node's clock (see
      * {@link JwtTokenService#revokeAll}); a node that does not yet see its cut-off mints tokens
      * refused for about this long after it. 0 when every node reads one clock.
+     *
+     * @param skew the largest disagreement between the nodes' clocks
+     * @return this builder
+     * @throws NullPointerException when {@code skew} is null
+     * @throws IllegalArgumentException when {@code skew} is negative or longer than 5 minutes
+     *     (more than half the clock skew is refused by {@link #build})
      */
     public Builder fleetClockSkew(Duration skew) {
       Objects.requireNonNull(skew, "skew");
@@ -982,7 +1023,13 @@ public final class JwtTokenService implements TokenService {
       return this;
     }
 
-    /** The clock of every time check and of {@code iat}/{@code exp}; default the system UTC. */
+    /**
+     * Sets the clock of every time check and of {@code iat}/{@code exp}.
+     *
+     * @param clock the service's clock; default the system UTC clock
+     * @return this builder
+     * @throws NullPointerException when {@code clock} is null
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -991,13 +1038,24 @@ public final class JwtTokenService implements TokenService {
     /**
      * Where revocations are kept; default a new {@link InMemoryRevocationList} on the clock (fine
      * for one node, not shared across nodes).
+     *
+     * @param list keeps revoked token ids and subjects' cut-offs; give every node of a fleet the
+     *     same shared list
+     * @return this builder
+     * @throws NullPointerException when {@code list} is null
      */
     public Builder revocationList(RevocationList list) {
       this.revocationList = Objects.requireNonNull(list, "list");
       return this;
     }
 
-    /** The longest token accepted, in characters: 512 to 1 MiB; default 8 KiB. */
+    /**
+     * Sets the longest token accepted or issued.
+     *
+     * @param chars the limit in characters; 512 to 1 MiB, default 8 KiB
+     * @return this builder
+     * @throws IllegalArgumentException when {@code chars} is outside 512 to 1,048,576
+     */
     public Builder maxTokenLength(int chars) {
       if (chars < 512 || chars > 1 << 20) {
         throw new IllegalArgumentException("maxTokenLength must be from 512 to 1048576: " + chars);
@@ -1006,7 +1064,13 @@ public final class JwtTokenService implements TokenService {
       return this;
     }
 
-    /** Receives revocation events and the bearer strategy's events; wrapped to be unable to throw. */
+    /**
+     * Sets who receives revocation events and the bearer strategy's events.
+     *
+     * @param listener receives the events; wrapped so that nothing it throws reaches the caller;
+     *     default none
+     * @return this builder
+     */
     public Builder listener(AuthListener listener) {
       this.listener = AuthListener.guarded(listener);
       return this;
@@ -1014,7 +1078,11 @@ public final class JwtTokenService implements TokenService {
 
     /**
      * How many verified tokens to keep so that a repeated verify skips parsing and the signature
-     * (expiry and revocation are still checked on every call); 0, the default, keeps none.
+     * (expiry and revocation are still checked on every call).
+     *
+     * @param size the most verified tokens kept; 0, the default, keeps none
+     * @return this builder
+     * @throws IllegalArgumentException when {@code size} is negative
      */
     public Builder verifiedTokenCacheSize(long size) {
       if (size < 0) {
@@ -1024,7 +1092,11 @@ public final class JwtTokenService implements TokenService {
       return this;
     }
 
-    /** The service. */
+    /**
+     * {@return a new service with this builder's settings}
+     *
+     * @throws IllegalArgumentException when the fleet clock skew exceeds half the clock skew
+     */
     public JwtTokenService build() {
       Duration quarter = clockSkew.dividedBy(4);
       if (fleetClockSkew == null) {

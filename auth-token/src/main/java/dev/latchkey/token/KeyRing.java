@@ -63,8 +63,12 @@ public final class KeyRing {
   }
 
   /**
-   * A ring where {@code signWith} signs and verifies and {@code verifyAlso} only verify.
+   * {@return a ring where {@code signWith} signs and verifies and {@code verifyAlso} only verify}
    *
+   * @param signWith the key new tokens are signed with; it must hold its private part
+   * @param verifyAlso keys whose tokens are still accepted but never signed with, e.g. the
+   *     previous signing key during a rotation
+   * @throws NullPointerException when a key of {@code verifyAlso} is null
    * @throws IllegalArgumentException when {@code signWith} cannot sign, a key {@linkplain
    *     SigningKey#canVerify may not verify}, or two keys share a kid
    */
@@ -77,6 +81,10 @@ public final class KeyRing {
    * {@code SigningKey.fromJwkSet(json)}): a service built on it refuses to {@linkplain
    * JwtTokenService#issue issue}.
    *
+   * @param first a key whose tokens are accepted
+   * @param more further keys whose tokens are accepted
+   * @return a ring with no signing key
+   * @throws NullPointerException when a key is null
    * @throws IllegalArgumentException when a key {@linkplain SigningKey#canVerify may not verify},
    *     or two keys share a kid
    */
@@ -87,15 +95,17 @@ public final class KeyRing {
     return new KeyRing(null, keys);
   }
 
-  /** A builder; {@link Builder#signWith} is required. */
+  /** {@return a new, empty builder; {@link Builder#signWith} is required} */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
    * A new ring in which {@code newKey} signs and every key of this ring, the current signer
-   * included, still verifies.
+   * included, still verifies. This ring is unchanged.
    *
+   * @param newKey the key to sign with from now on; it must hold its private part
+   * @return the rotated ring
    * @throws IllegalArgumentException when {@code newKey}'s kid is already in the ring
    */
   public KeyRing rotate(SigningKey newKey) {
@@ -103,8 +113,11 @@ public final class KeyRing {
   }
 
   /**
-   * A new ring without the key {@code kid}: tokens it signed are refused from then on.
+   * A new ring without the key {@code kid}: tokens it signed are refused from then on. This ring
+   * is unchanged; a {@code kid} not in it leaves the new ring with the same keys.
    *
+   * @param kid the key id to drop
+   * @return the ring without that key
    * @throws IllegalArgumentException when {@code kid} is the signing key's
    */
   public KeyRing without(String kid) {
@@ -121,7 +134,7 @@ public final class KeyRing {
   }
 
   /**
-   * The key new tokens are signed with.
+   * {@return the key new tokens are signed with}
    *
    * @throws IllegalStateException for a {@linkplain #verifyOnly verify-only} ring
    */
@@ -132,17 +145,25 @@ public final class KeyRing {
     return signingKey;
   }
 
-  /** Whether this ring has a signing key (false for a {@linkplain #verifyOnly verify-only} one). */
+  /**
+   * {@return whether this ring has a signing key (false for a {@linkplain #verifyOnly verify-only}
+   * one)}
+   */
   public boolean canSign() {
     return signingKey != null;
   }
 
-  /** The key with this {@code kid}, signing or verify-only. */
+  /**
+   * {@return the key with this {@code kid}, signing or verify-only; empty when the ring holds no
+   * such key}
+   *
+   * @param kid the key id, as in a token's {@code kid} header
+   */
   public Optional<SigningKey> key(String kid) {
     return Optional.ofNullable(byKid.get(kid));
   }
 
-  /** Every key, the signing key included. */
+  /** {@return every key, the signing key included; unmodifiable} */
   public Collection<SigningKey> keys() {
     return byKid.values();
   }
@@ -156,6 +177,8 @@ public final class KeyRing {
    * with, e.g. served at {@code /.well-known/jwks.json}. HMAC keys are never included, and no key
    * carries a private member ({@code d}, {@code p}, {@code q}, {@code dp}, {@code dq}, {@code qi},
    * {@code k}).
+   *
+   * @return the JWK Set as JSON; an empty set when the ring holds only HMAC keys
    */
   public String publicJwkSetJson() {
     List<JWK> jwks = new ArrayList<>();
@@ -181,13 +204,26 @@ public final class KeyRing {
 
     private Builder() {}
 
-    /** The key that signs new tokens (and verifies them). Required. */
+    /**
+     * Sets the key that signs new tokens (and verifies them). Required.
+     *
+     * @param key the signing key; it must hold its private part
+     * @return this builder
+     * @throws NullPointerException when {@code key} is null
+     */
     public Builder signWith(SigningKey key) {
       this.signWith = Objects.requireNonNull(key, "key");
       return this;
     }
 
-    /** Keys that only verify, e.g. the previous signing key during rotation. */
+    /**
+     * Adds keys that only verify, e.g. the previous signing key during rotation.
+     *
+     * @param keys keys whose tokens are accepted but never signed with; added to those given
+     *     before
+     * @return this builder
+     * @throws NullPointerException when a key is null
+     */
     public Builder verifyAlso(SigningKey... keys) {
       for (SigningKey k : keys) {
         verifyAlso.add(Objects.requireNonNull(k, "key"));
@@ -196,7 +232,7 @@ public final class KeyRing {
     }
 
     /**
-     * The ring.
+     * {@return a new ring of the keys given}
      *
      * @throws IllegalStateException when no signing key was given
      * @throws IllegalArgumentException when the signing key cannot sign, a key {@linkplain

@@ -75,6 +75,15 @@ public final class RefreshTokens {
       Instant accessTokenExpiresAt,
       String refreshToken,
       Instant refreshTokenExpiresAt) {
+    /**
+     * Checks that every component is present.
+     *
+     * @param accessToken the JWT to send as {@code Authorization: Bearer}
+     * @param accessTokenExpiresAt its {@code exp}
+     * @param refreshToken the opaque refresh token, to present once to {@link RefreshTokens#refresh}
+     * @param refreshTokenExpiresAt when the refresh token stops being usable
+     * @throws NullPointerException when any component is null
+     */
     public TokenPair {
       Objects.requireNonNull(accessToken, "accessToken");
       Objects.requireNonNull(accessTokenExpiresAt, "accessTokenExpiresAt");
@@ -82,7 +91,12 @@ public final class RefreshTokens {
       Objects.requireNonNull(refreshTokenExpiresAt, "refreshTokenExpiresAt");
     }
 
-    /** Seconds until the access token expires, for an OAuth {@code expires_in}. */
+    /**
+     * {@return seconds until the access token expires, for an OAuth {@code expires_in}; 0 once it
+     * has expired}
+     *
+     * @param clock the clock that says what time it is now
+     */
     public long expiresIn(Clock clock) {
       return Math.max(0, Duration.between(clock.instant(), accessTokenExpiresAt).toSeconds());
     }
@@ -228,6 +242,7 @@ public final class RefreshTokens {
    * Redis store instead.
    *
    * @param clock the store's clock: it alone decides expiry and the reuse grace
+   * @return a new, empty store
    */
   public static RefreshTokenStore inMemoryStore(Clock clock) {
     return InMemoryRefreshTokenStore.create(clock);
@@ -236,6 +251,9 @@ public final class RefreshTokens {
   /**
    * An in-memory refresh-token store holding at most {@code maximumFamilies} families.
    *
+   * @param clock the store's clock: it alone decides expiry and the reuse grace
+   * @param maximumFamilies the most token families the store holds at once, at least 1
+   * @return a new, empty store
    * @throws IllegalArgumentException when {@code maximumFamilies} is below 1
    * @see #inMemoryStore(Clock)
    */
@@ -243,7 +261,14 @@ public final class RefreshTokens {
     return InMemoryRefreshTokenStore.create(clock, maximumFamilies);
   }
 
-  /** A builder issuing access tokens with {@code accessTokens}, families kept in {@code store}. */
+  /**
+   * {@return a builder of a service issuing access tokens with {@code accessTokens} and keeping
+   * token families in {@code store}}
+   *
+   * @param accessTokens mints, verifies and revokes the access tokens of every family
+   * @param store keeps the refresh-token families; share one across a fleet
+   * @throws NullPointerException when either argument is null
+   */
   public static Builder builder(TokenService accessTokens, RefreshTokenStore store) {
     return new Builder(accessTokens, store);
   }
@@ -252,6 +277,9 @@ public final class RefreshTokens {
    * Starts a family for {@code principal}: a fresh refresh token and an access token. When the
    * subject already holds {@link Builder#familiesPerSubject} families, its oldest one ends.
    *
+   * @param principal who logged in; the subject the family belongs to
+   * @return the new refresh token and its first access token
+   * @throws NullPointerException when {@code principal} is null
    * @throws StoreUnavailableException when the store cannot be reached (or is full), or the login
    *     took longer than {@link Builder#maxIssueDelay} (its access token could outlive a
    *     revocation of the family made meanwhile)
@@ -391,6 +419,7 @@ public final class RefreshTokens {
    * Ends the family of a refresh token (logout) and refuses every access token of that family, on
    * every node sharing the revocation list, in flight too (as {@link #logoutByAccessToken}).
    *
+   * @param rawRefreshToken the refresh token as the client holds it; a malformed one ends nothing
    * @return whether a live family was ended
    * @throws StoreUnavailableException when the store or the token service could not be reached or
    *     failed in any other way (when only the token service failed, the family is ended all the
@@ -420,6 +449,8 @@ public final class RefreshTokens {
    * Ends the refresh family an access token names (logout with only the bearer) and refuses every
    * access token of that family. Both are attempted even when one fails.
    *
+   * @param accessToken the access token as the client presents it (without a {@code Bearer }
+   *     prefix)
    * @return whether a live family was ended; false also when the token service does not accept
    *     the token or it names no family
    * @throws StoreUnavailableException when the store, the revocation list or the token service's
@@ -462,7 +493,9 @@ public final class RefreshTokens {
    * first, and every part is attempted even when another fails: a revocation list that is down
    * never leaves the refresh tokens usable.
    *
+   * @param subject the subject whose families and access tokens end
    * @return how many families were ended
+   * @throws NullPointerException when {@code subject} is null
    * @throws StoreUnavailableException when the store or the token service could not be reached or
    *     failed in any other way (every other part was done); the first failure, later ones
    *     suppressed in it
@@ -573,13 +606,27 @@ public final class RefreshTokens {
       this.store = Objects.requireNonNull(store, "store");
     }
 
-    /** How long each refresh token is usable (capped by the family's end); default 14 days. */
+    /**
+     * Sets how long each refresh token is usable.
+     *
+     * @param lifetime how long a refresh token is usable from its issue, capped by the family's
+     *     end; positive, default 14 days
+     * @return this builder
+     * @throws IllegalArgumentException when {@code lifetime} is zero or negative
+     */
     public Builder refreshTokenLifetime(Duration lifetime) {
       this.refreshTokenLifetime = requirePositive(lifetime, "refreshTokenLifetime");
       return this;
     }
 
-    /** The absolute lifetime of a family from its login; default 30 days. */
+    /**
+     * Sets the absolute lifetime of a family.
+     *
+     * @param lifetime how long a family lives from its login, however often it is refreshed;
+     *     positive, default 30 days
+     * @return this builder
+     * @throws IllegalArgumentException when {@code lifetime} is zero or negative
+     */
     public Builder familyLifetime(Duration lifetime) {
       this.familyLifetime = requirePositive(lifetime, "familyLifetime");
       return this;
@@ -587,7 +634,13 @@ public final class RefreshTokens {
 
     /**
      * How long after a refresh the same refresh token may be retried once without ending the
-     * family (a lost response); 0 to 1 minute, default 0 (every second use is reuse).
+     * family (a lost response).
+     *
+     * @param grace the retry window after a refresh; 0 to 1 minute, default 0 (every second use
+     *     is reuse)
+     * @return this builder
+     * @throws NullPointerException when {@code grace} is null
+     * @throws IllegalArgumentException when {@code grace} is negative or longer than 1 minute
      */
     public Builder grace(Duration grace) {
       Objects.requireNonNull(grace, "grace");
@@ -603,6 +656,12 @@ public final class RefreshTokens {
      * store's clock); more are refused with {@link AuthResult.Reason#LOCKED} and change nothing.
      * Default {@value #DEFAULT_ROTATIONS_PER_WINDOW} per minute: a client refreshes once per
      * access-token lifetime, and a loop must not turn one family into a write per request.
+     *
+     * @param count the most refreshes of one family per window, at least 1
+     * @param window the length of each fixed window, positive
+     * @return this builder
+     * @throws IllegalArgumentException when {@code count} is below 1 or {@code window} is zero or
+     *     negative
      */
     public Builder rotationLimit(int count, Duration window) {
       if (count < 1) {
@@ -617,6 +676,10 @@ public final class RefreshTokens {
      * The most refresh families one subject holds at once (devices, browsers); a login past it
      * ends the subject's oldest family, never anyone else's. Default {@value
      * #DEFAULT_FAMILIES_PER_SUBJECT}.
+     *
+     * @param max the most families one subject holds at once, at least 1
+     * @return this builder
+     * @throws IllegalArgumentException when {@code max} is below 1
      */
     public Builder familiesPerSubject(int max) {
       if (max < 1) {
@@ -630,7 +693,12 @@ public final class RefreshTokens {
      * The longest a login or refresh may take, by this node's clock, from its start to its access
      * token being minted; a slower one hands nothing out (a login throws, a refresh answers
      * UNAVAILABLE). This bounds how late a token of an ended family can be minted, so the family's
-     * revocation covers it (see the class comment). 1 second to 1 minute; default 10 seconds.
+     * revocation covers it (see the class comment).
+     *
+     * @param delay the longest issue time; 1 second to 1 minute, default 10 seconds
+     * @return this builder
+     * @throws NullPointerException when {@code delay} is null
+     * @throws IllegalArgumentException when {@code delay} is outside 1 second to 1 minute
      */
     public Builder maxIssueDelay(Duration delay) {
       Objects.requireNonNull(delay, "delay");
@@ -646,13 +714,23 @@ public final class RefreshTokens {
     /**
      * The clock of event times and of {@link #maxIssueDelay}; expiry and rotation are decided on
      * the store's clock.
+     *
+     * @param clock this service's clock; default the system UTC clock
+     * @return this builder
+     * @throws NullPointerException when {@code clock} is null
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Receives reuse and logout events; wrapped to be unable to throw. */
+    /**
+     * Sets who receives reuse and logout events.
+     *
+     * @param listener receives the events; wrapped so that nothing it throws reaches the caller;
+     *     default none
+     * @return this builder
+     */
     public Builder listener(AuthListener listener) {
       this.listener = AuthListener.guarded(listener);
       return this;
@@ -675,7 +753,7 @@ public final class RefreshTokens {
     }
 
     /**
-     * The service.
+     * {@return a new service with this builder's settings}
      *
      * @throws IllegalArgumentException when the refresh-token lifetime exceeds the family's
      */
