@@ -157,6 +157,8 @@ public final class SessionManager {
    * the same sessions; a fleet shares a Redis store instead.
    *
    * @param clock the clock expiry is measured by; give the managers the same one
+   * @return a new, empty store
+   * @throws NullPointerException when {@code clock} is null
    */
   public static SessionStore inMemoryStore(Clock clock) {
     return InMemorySessionStore.builder().clock(clock).build();
@@ -165,6 +167,11 @@ public final class SessionManager {
   /**
    * An in-memory session store holding at most {@code maximumSessions} sessions.
    *
+   * @param clock the clock expiry is measured by; give the managers the same one
+   * @param maximumSessions the most sessions held at once; past that the least recently used go
+   *     first
+   * @return a new, empty store
+   * @throws NullPointerException when {@code clock} is null
    * @throws IllegalArgumentException when {@code maximumSessions} is below 1
    * @see #inMemoryStore(Clock)
    */
@@ -178,6 +185,10 @@ public final class SessionManager {
    * notice 15 minutes, at most 16 sessions per subject ending the oldest past that, the system UTC
    * clock, no listener, no principal resolver (checks answer the principal of the login) and a
    * CSRF key drawn at random for this manager.
+   *
+   * @param store where sessions are kept; managers that must see the same sessions share it
+   * @return a new builder
+   * @throws NullPointerException when {@code store} is null
    */
   public static Builder builder(SessionStore store) {
     return new Builder(store);
@@ -204,6 +215,9 @@ public final class SessionManager {
     /**
      * How long a session lives without a request.
      *
+     * @param idleTimeout the time from the last renewal to the session's end; default 30 minutes
+     * @return this builder
+     * @throws NullPointerException when {@code idleTimeout} is null
      * @throws IllegalArgumentException when not positive
      */
     public Builder idleTimeout(Duration idleTimeout) {
@@ -214,6 +228,9 @@ public final class SessionManager {
     /**
      * How long a session lives after login however active it is; at least the idle timeout.
      *
+     * @param absoluteTimeout the time from login to the session's end; default 12 hours
+     * @return this builder
+     * @throws NullPointerException when {@code absoluteTimeout} is null
      * @throws IllegalArgumentException when not positive
      */
     public Builder absoluteTimeout(Duration absoluteTimeout) {
@@ -225,6 +242,10 @@ public final class SessionManager {
      * The least time between two sliding-renewal writes of one session; less than the idle
      * timeout. Zero writes on every check.
      *
+     * @param renewalInterval the least time between renewal writes; default a tenth of the idle
+     *     timeout, capped at one minute
+     * @return this builder
+     * @throws NullPointerException when {@code renewalInterval} is null
      * @throws IllegalArgumentException when negative
      */
     public Builder renewalInterval(Duration renewalInterval) {
@@ -236,6 +257,10 @@ public final class SessionManager {
      * How long a dead session stays known, so that its client is told {@code EXPIRED} rather
      * than {@code INVALID_CREDENTIALS}. Zero forgets it at once.
      *
+     * @param expiredNotice how long after its end a session is still reported as expired; default
+     *     15 minutes
+     * @return this builder
+     * @throws NullPointerException when {@code expiredNotice} is null
      * @throws IllegalArgumentException when negative
      */
     public Builder expiredNotice(Duration expiredNotice) {
@@ -246,7 +271,11 @@ public final class SessionManager {
     /**
      * The most live sessions one subject may hold, and what a login past that does.
      *
+     * @param max the most live sessions per subject, at least 1; default 16
+     * @param policy what a login past {@code max} does; default {@link CapPolicy#END_OLDEST}
+     * @return this builder
      * @throws IllegalArgumentException when {@code max} is less than 1
+     * @throws NullPointerException when {@code policy} is null
      */
     public Builder maxSessionsPerSubject(int max, CapPolicy policy) {
       if (max < 1) {
@@ -257,13 +286,26 @@ public final class SessionManager {
       return this;
     }
 
-    /** The clock every timeout and renewal is measured by. Default: the system UTC clock. */
+    /**
+     * The clock every timeout and renewal is measured by. Default: the system UTC clock.
+     *
+     * @param clock the clock to read the time from; give it the store's clock
+     * @return this builder
+     * @throws NullPointerException when {@code clock} is null
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Receives events; wrapped with {@link AuthListener#guarded} so it cannot disturb a check. */
+    /**
+     * Receives events; wrapped with {@link AuthListener#guarded} so it cannot disturb a check.
+     * Default: none.
+     *
+     * @param listener the listener told of logins, checks and ends of sessions
+     * @return this builder
+     * @throws NullPointerException when {@code listener} is null
+     */
     public Builder listener(AuthListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -275,6 +317,10 @@ public final class SessionManager {
      * answers empty, the session is ended and the check answers {@link Reason#REVOKED}; when it
      * throws, or answers another subject, the check answers {@link Reason#UNAVAILABLE} and ends
      * nothing. Without one, checks answer the principal given at {@link SessionManager#login}.
+     *
+     * @param resolver the resolver asked for the subject's current principal on every check
+     * @return this builder
+     * @throws NullPointerException when {@code resolver} is null
      */
     public Builder principalResolver(PrincipalResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -286,6 +332,9 @@ public final class SessionManager {
      * needs the same key: keep it with your other secrets, and use it for nothing else. Default: a
      * random key of this manager, whose tokens no other manager or process accepts.
      *
+     * @param key the secret key, at least 32 bytes
+     * @return this builder
+     * @throws NullPointerException when {@code key} is null
      * @throws IllegalArgumentException when shorter than 32 bytes
      */
     public Builder csrfKey(byte[] key) {
@@ -303,7 +352,7 @@ public final class SessionManager {
     }
 
     /**
-     * The manager.
+     * {@return the manager}
      *
      * @throws IllegalStateException when the idle timeout exceeds the absolute timeout, or the
      *     renewal interval is not less than the idle timeout
