@@ -399,11 +399,14 @@ public final class SessionManager {
    * with the password strategy), under a fresh id. Call it on every login, also when the client
    * already presents a session: the new id replaces whatever the client held.
    *
+   * @param principal who the application authenticated; the session answers it on each check
+   *     unless a principal resolver is configured
    * @param attributes application attributes to store with the session (user agent, client
    *     address...); copied
    * @return the new session with its raw id; or a refusal: {@link Reason#LOCKED} (no retry time)
    *     when the subject is at its cap and the policy is {@link CapPolicy#REFUSE_NEW}, {@link
    *     Reason#UNAVAILABLE} when the store failed. Never throws for a store fault.
+   * @throws NullPointerException when {@code principal} or {@code attributes} is null
    */
   public LoginOutcome login(Principal principal, Map<String, String> attributes) {
     Objects.requireNonNull(principal, "principal");
@@ -452,12 +455,14 @@ public final class SessionManager {
    * Checks a session cookie and renews the session (at most once per renewal interval), in one
    * store read. Never throws for the cookie's content or a fault of the store or the resolver.
    *
+   * @param cookie the session cookie the request carries
    * @return the live session with its principal (the resolver's, when there is one); or a refusal:
    *     {@code MALFORMED} for a value that is not a session id (the store is not asked), {@code
    *     INVALID_CREDENTIALS} for an unknown or ended session, {@code EXPIRED} for one past its idle
    *     or absolute timeout, {@code REVOKED} when the principal resolver no longer knows its
    *     subject (the session is then ended), {@code UNAVAILABLE} when the store or the resolver
    *     failed
+   * @throws NullPointerException when {@code cookie} is null
    */
   public SessionCheck check(SessionCookie cookie) {
     return verify(cookie, SessionManager::activeCheck, SessionCheck::rejected);
@@ -466,7 +471,9 @@ public final class SessionManager {
   /**
    * {@link #check}, answered as the strategy API does.
    *
+   * @param cookie the session cookie the request carries
    * @return success with the principal, or a failure as described at {@link #check}
+   * @throws NullPointerException when {@code cookie} is null
    */
   public AuthResult authenticate(SessionCookie cookie) {
     // The hot path: no SessionInfo is built when only the principal is wanted.
@@ -549,7 +556,10 @@ public final class SessionManager {
     }
   }
 
-  /** The session-cookie strategy, for an authenticator chain. Answers as {@link #authenticate}. */
+  /**
+   * {@return the session-cookie strategy, for an authenticator chain} It answers as {@link
+   * #authenticate}.
+   */
   public Authenticator<SessionCookie> authenticator() {
     return authenticator;
   }
@@ -557,6 +567,7 @@ public final class SessionManager {
   /**
    * The live session with this raw id, without renewing it.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
    * @return empty when the id is malformed, unknown, or its session is dead
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
@@ -567,7 +578,10 @@ public final class SessionManager {
   /**
    * One attribute of the live session with this raw id, without renewing it.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
+   * @param name the attribute's name
    * @return empty when the session is not live or has no such attribute
+   * @throws NullPointerException when {@code name} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public Optional<String> attribute(String rawId, String name) {
@@ -579,8 +593,11 @@ public final class SessionManager {
    * Sets one attribute of the live session with this raw id, leaving the others as they are in
    * the store: two concurrent writers of different attributes both keep their write.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
+   * @param name the attribute's name
    * @param value the new value; {@code null} removes the attribute
    * @return false when the id is malformed, unknown, or its session is dead
+   * @throws NullPointerException when {@code name} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean setAttribute(String rawId, String name, String value) {
@@ -596,6 +613,7 @@ public final class SessionManager {
    * privilege change (step-up, role change) so that an id seen before the change is worthless
    * after it. The old id is refused from the moment this returns.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
    * @return the new raw id, for the cookie, returned only here; empty when the old id is
    *     malformed, unknown, or its session is dead
    * @throws StoreUnavailableException when the store cannot be reached or fails
@@ -615,6 +633,7 @@ public final class SessionManager {
   /**
    * Ends the session with this raw id: it is refused from the moment this returns.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
    * @return whether a session was ended
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
@@ -638,7 +657,9 @@ public final class SessionManager {
   /**
    * Ends every session of {@code subject} ("log out everywhere", or after a password change).
    *
+   * @param subject the {@link Principal#subject()} whose sessions end
    * @return how many sessions were ended
+   * @throws NullPointerException when {@code subject} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails; sessions may then
    *     remain, and the call should be repeated
    */
@@ -650,8 +671,10 @@ public final class SessionManager {
   }
 
   /**
-   * The live sessions of {@code subject}, oldest first, for a "your active sessions" page.
+   * {@return the live sessions of {@code subject}, oldest first, for a "your active sessions" page}
    *
+   * @param subject the {@link Principal#subject()} whose sessions are listed
+   * @throws NullPointerException when {@code subject} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public List<SessionInfo> sessionsOf(String subject) {
@@ -670,7 +693,10 @@ public final class SessionManager {
    * a "your active sessions" page. A handle of another subject's session ends nothing, so a user
    * can end only their own sessions.
    *
+   * @param subject the {@link Principal#subject()} of the user ending the session
+   * @param handle the session's handle, as listed by {@link #sessionsOf}
    * @return whether a session was ended
+   * @throws NullPointerException when {@code subject} or {@code handle} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean endSession(String subject, String handle) {
@@ -696,6 +722,7 @@ public final class SessionManager {
    * so tokens differ from page to page; all of them pass {@link #checkCsrf} for as long as the
    * session lives under this id. Does not renew the session.
    *
+   * @param rawSessionId the session cookie's value; null is treated as malformed
    * @return empty when the id is malformed, unknown, or its session is dead
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
@@ -713,6 +740,7 @@ public final class SessionManager {
    * for this session under an id it has since {@linkplain #rotate rotated} from, or under another
    * key, never passes. Does not renew the session.
    *
+   * @param rawSessionId the session cookie's value; null is treated as malformed
    * @param presentedToken the token the request carries (form field or header); null is refused
    * @return false for a malformed, unknown or dead session, or a missing, malformed or foreign
    *     token
