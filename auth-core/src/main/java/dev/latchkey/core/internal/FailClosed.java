@@ -32,9 +32,9 @@ public final class FailClosed {
   }
 
   /**
-   * {@return the refusal for {@code e}, thrown by {@code collaborator} during a check} Logs a {@link
-   * StoreUnavailableException} at DEBUG (an outage is reported by the store itself) and any other
-   * exception at ERROR, class names only.
+   * {@return the refusal for {@code e}, thrown by {@code collaborator} during a check} Logs a
+   * {@link StoreUnavailableException} at DEBUG (an outage is reported by the store itself) and any
+   * other exception at ERROR, class names only.
    *
    * @param collaborator a short name of the component that threw, for the log line
    * @param e what it threw; only its class is logged
