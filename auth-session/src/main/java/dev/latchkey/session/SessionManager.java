@@ -399,8 +399,8 @@ public final class SessionManager {
    * with the password strategy), under a fresh id. Call it on every login, also when the client
    * already presents a session: the new id replaces whatever the client held.
    *
-   * @param principal who the application authenticated; the session answers it on each check
-   *     unless a principal resolver is configured
+   * @param principal who the application authenticated; the session answers it on each check unless
+   *     a principal resolver is configured
    * @param attributes application attributes to store with the session (user agent, client
    *     address...); copied
    * @return the new session with its raw id; or a refusal: {@link Reason#LOCKED} (no retry time)
