@@ -59,27 +59,32 @@ public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failur
     }
 
     /**
-     * The HTTP status a server answers for this reason: 401 for a credential it refused, 429 for
-     * {@link #LOCKED} (send {@code Retry-After} from {@link Failure#retryAt()}), 503 for {@link
-     * #UNAVAILABLE}.
+     * {@return the HTTP status a server answers for this reason} It is 401 for a credential it
+     * refused, 429 for {@link #LOCKED} (send {@code Retry-After} from {@link Failure#retryAt()}),
+     * 503 for {@link #UNAVAILABLE}.
      */
     public int httpStatus() {
       return httpStatus;
     }
   }
 
-  /** Whether this is a {@link Success}. */
+  /** {@return whether this is a {@link Success}} */
   boolean succeeded();
 
-  /** The authenticated principal; empty for a {@link Failure}. */
+  /** {@return the authenticated principal; empty for a {@link Failure}} */
   Optional<Principal> principal();
 
-  /** This refusal; empty for a {@link Success}. */
+  /** {@return this refusal; empty for a {@link Success}} */
   Optional<Failure> failure();
 
   /**
    * Applies {@code onSuccess} to the principal or {@code onFailure} to the refusal, and answers
    * what it returns.
+   *
+   * @param <T> the type both functions answer
+   * @param onSuccess applied to the principal of a {@link Success}
+   * @param onFailure applied to a {@link Failure}
+   * @return what the applied function returned
    */
   <T> T fold(
       Function<? super Principal, ? extends T> onSuccess,
@@ -92,6 +97,7 @@ public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failur
     /**
      * A success for {@code principal}.
      *
+     * @param principal the authenticated principal
      * @throws NullPointerException when {@code principal} is null
      */
     public Success(Principal principal) {
@@ -145,6 +151,11 @@ public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failur
    * @param retryAt when a {@link Reason#LOCKED} client may try again; empty otherwise
    */
   record Failure(Reason reason, String detail, Optional<Instant> retryAt) implements AuthResult {
+    /**
+     * A rejection with the given parts.
+     *
+     * @throws NullPointerException when any argument is null
+     */
     public Failure {
       Objects.requireNonNull(reason, "reason");
       Objects.requireNonNull(detail, "detail");
@@ -174,30 +185,39 @@ public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failur
       return onFailure.apply(this);
     }
 
-    /** The HTTP status for this refusal: {@code reason().httpStatus()}. */
+    /** {@return the HTTP status for this refusal: {@code reason().httpStatus()}} */
     public int httpStatus() {
       return reason.httpStatus();
     }
   }
 
-  /** A success for {@code principal}. */
+  /**
+   * {@return a success for {@code principal}}
+   *
+   * @param principal the authenticated principal
+   * @throws NullPointerException when {@code principal} is null
+   */
   static AuthResult success(Principal principal) {
     return new Success(principal);
   }
 
   /**
-   * A refusal for {@code reason}, with no retry time.
+   * {@return a refusal for {@code reason}, with no retry time}
    *
+   * @param reason the category, for the caller's status code
    * @param detail a short text safe to log and to show; never a secret or raw input
+   * @throws NullPointerException when {@code reason} or {@code detail} is null
    */
   static Failure failure(Reason reason, String detail) {
     return new Failure(reason, detail, Optional.empty());
   }
 
   /**
-   * A {@link Reason#LOCKED} refusal that ends at {@code retryAt}.
+   * {@return a {@link Reason#LOCKED} refusal that ends at {@code retryAt}}
    *
+   * @param retryAt when the client may try again
    * @param detail a short text safe to log and to show; never a secret or raw input
+   * @throws NullPointerException when {@code retryAt} or {@code detail} is null
    */
   static Failure locked(Instant retryAt, String detail) {
     return new Failure(Reason.LOCKED, detail, Optional.of(retryAt));

@@ -48,7 +48,7 @@ public final class AuthenticatorChain {
     this.byType = Map.copyOf(byType);
   }
 
-  /** A builder with no strategies yet. */
+  /** {@return a builder with no strategies yet} */
   public static Builder builder() {
     return new Builder();
   }
@@ -56,6 +56,8 @@ public final class AuthenticatorChain {
   /**
    * Checks {@code credentials} with the strategy registered for their type.
    *
+   * @param credentials what the client presented; {@code null} is refused as {@link
+   *     AuthResult.Reason#MALFORMED}
    * @return the strategy's answer, or a failure as described in the class documentation; never
    *     {@code null}
    */
@@ -83,7 +85,7 @@ public final class AuthenticatorChain {
     return "authenticator " + strategy.getClass().getName();
   }
 
-  /** The credentials types this chain dispatches, in no particular order. */
+  /** {@return the credentials types this chain dispatches, in no particular order} */
   public java.util.Set<Class<?>> supportedTypes() {
     return byType.keySet();
   }
@@ -143,6 +145,8 @@ public final class AuthenticatorChain {
     /**
      * Registers a strategy for its {@link Authenticator#credentialType()}.
      *
+     * @param authenticator the strategy that checks credentials of its type and their subtypes
+     * @return this builder
      * @throws NullPointerException if {@code authenticator} or its credentials type is null
      */
     public Builder add(Authenticator<?> authenticator) {
@@ -155,7 +159,7 @@ public final class AuthenticatorChain {
     }
 
     /**
-     * The chain.
+     * {@return the chain of the strategies added}
      *
      * @throws IllegalArgumentException if two strategies are registered for one credentials type
      * @throws IllegalStateException if no strategy was added

@@ -29,7 +29,10 @@ public interface LoginThrottle {
    * A throttle for one process, holding its counters in memory (at most 100,000 names and as many
    * addresses; the oldest are dropped first). A fleet shares one throttle on Redis instead.
    *
+   * @param policy the limits, windows and lock durations to enforce
    * @param clock the clock windows and locks are measured by
+   * @return a new throttle with no attempts counted
+   * @throws NullPointerException when {@code policy} or {@code clock} is null
    */
   static LoginThrottle inMemory(ThrottlePolicy policy, Clock clock) {
     Objects.requireNonNull(policy, "policy");
@@ -43,8 +46,11 @@ public interface LoginThrottle {
    * Under the policy, the attempt that reaches a key's limit is granted and locks that key at once,
    * so every attempt reserved after it is refused until the lock ends.
    *
+   * @param loginName the account's canonical login name, folded
    * @param clientAddress the client's address group, or {@code null} when unknown (then only the
    *     name is counted)
+   * @return whether the attempt may be made, and until when a key is locked
+   * @throws StoreUnavailableException when the backend cannot be reached
    */
   Reservation reserve(String loginName, String clientAddress);
 
@@ -54,7 +60,9 @@ public interface LoginThrottle {
    * failures (one good password must not unlock a scanning address); a lock the address reached
    * only through this attempt ends.
    *
+   * @param loginName the login name given to {@link #reserve}
    * @param clientAddress the address given to {@link #reserve}, or {@code null}
+   * @throws StoreUnavailableException when the backend cannot be reached
    */
   void recordSuccess(String loginName, String clientAddress);
 
@@ -68,6 +76,12 @@ public interface LoginThrottle {
   record Reservation(boolean granted, Optional<Instant> lockedUntil) {
     private static final Reservation GRANTED = new Reservation(true, Optional.empty());
 
+    /**
+     * An answer with the given parts.
+     *
+     * @throws NullPointerException when {@code lockedUntil} is null
+     * @throws IllegalArgumentException when the attempt is refused without an unlock time
+     */
     public Reservation {
       Objects.requireNonNull(lockedUntil, "lockedUntil");
       if (!granted && lockedUntil.isEmpty()) {
@@ -75,17 +89,26 @@ public interface LoginThrottle {
       }
     }
 
-    /** A granted attempt that locks nothing. */
+    /** {@return a granted attempt that locks nothing} */
     public static Reservation grant() {
       return GRANTED;
     }
 
-    /** A granted attempt that locked its name or address until {@code until} (null: none). */
+    /**
+     * {@return a granted attempt that locked its name or address until {@code until}}
+     *
+     * @param until the end of the lock this attempt started; {@code null} when it started none
+     */
     public static Reservation grant(Instant until) {
       return until == null ? GRANTED : new Reservation(true, Optional.of(until));
     }
 
-    /** A refused attempt; the name or the address is locked until {@code until}. */
+    /**
+     * {@return a refused attempt; the name or the address is locked until {@code until}}
+     *
+     * @param until when the lock ends and the client may try again
+     * @throws NullPointerException when {@code until} is null
+     */
     public static Reservation refuse(Instant until) {
       return new Reservation(false, Optional.of(Objects.requireNonNull(until, "until")));
     }

@@ -102,8 +102,12 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
   }
 
   /**
-   * A builder for the strategy on {@code directory} and {@code hasher}. Building it computes one
-   * hash (the dummy for unknown users), which takes as long as one login.
+   * {@return a builder for the strategy on {@code directory} and {@code hasher}} Building it
+   * computes one hash (the dummy for unknown users), which takes as long as one login.
+   *
+   * @param directory where accounts are looked up by login name
+   * @param hasher the hasher that checks the stored password hashes and makes new ones
+   * @throws NullPointerException when {@code directory} or {@code hasher} is null
    */
   public static Builder builder(UserDirectory directory, PasswordHasher hasher) {
     return new Builder(
@@ -246,13 +250,23 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
      * The throttle asked before each attempt. Default: an {@link InMemoryLoginThrottle} under
      * {@link ThrottlePolicy#DEFAULT} on this builder's clock; there is no way to turn throttling
      * off.
+     *
+     * @param throttle the throttle that reserves each attempt before any password work
+     * @return this builder
+     * @throws NullPointerException when {@code throttle} is null
      */
     public Builder throttle(LoginThrottle throttle) {
       this.throttle = Objects.requireNonNull(throttle, "throttle");
       return this;
     }
 
-    /** Receives the events; wrapped with {@link AuthListener#guarded}. Default: none. */
+    /**
+     * Receives the events; wrapped with {@link AuthListener#guarded}. Default: none.
+     *
+     * @param listener the listener told of each login's outcome
+     * @return this builder
+     * @throws NullPointerException when {@code listener} is null
+     */
     public Builder listener(AuthListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -262,19 +276,30 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
      * Called after a successful login whose stored hash {@linkplain PasswordHasher#needsRehash
      * needs rehashing}, with the account as found and the new hash to store. An exception it
      * throws is logged (class only) and does not change the login's outcome. Default: nothing.
+     *
+     * @param onRehash receives the account and the new hash to store in place of the old one
+     * @return this builder
+     * @throws NullPointerException when {@code onRehash} is null
      */
     public Builder onRehash(BiConsumer<UserAccount, String> onRehash) {
       this.onRehash = Objects.requireNonNull(onRehash, "onRehash");
       return this;
     }
 
-    /** The clock events are stamped with (and the default throttle's). */
+    /**
+     * The clock events are stamped with (and the default throttle's). Default: the system UTC
+     * clock.
+     *
+     * @param clock the clock to read the time from
+     * @return this builder
+     * @throws NullPointerException when {@code clock} is null
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** The strategy; computes the dummy hash, so takes as long as one hash. */
+    /** {@return the strategy} Computes the dummy hash, so takes as long as one hash. */
     public PasswordAuthenticator build() {
       return new PasswordAuthenticator(this);
     }

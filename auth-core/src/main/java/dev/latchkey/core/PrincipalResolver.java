@@ -15,10 +15,11 @@ import java.util.Optional;
 public interface PrincipalResolver {
 
   /**
-   * The subject's current principal, whose {@link Principal#subject()} must equal {@code subject};
-   * empty when the subject may no longer sign in (deleted or disabled), which ends its session or
-   * token family.
+   * {@return the subject's current principal, whose {@link Principal#subject()} must equal {@code
+   * subject}; empty when the subject may no longer sign in (deleted or disabled), which ends its
+   * session or token family}
    *
+   * @param subject the {@link Principal#subject()} recorded at login
    * @throws StoreUnavailableException when the user store cannot be reached; the caller then
    *     answers {@link AuthResult.Reason#UNAVAILABLE} and ends nothing
    */

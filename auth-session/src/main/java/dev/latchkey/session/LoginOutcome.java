@@ -41,12 +41,12 @@ public final class LoginOutcome {
     return new LoginOutcome(null, Objects.requireNonNull(failure, "failure"));
   }
 
-  /** The new session; empty when the login was refused. */
+  /** {@return the new session; empty when the login was refused} */
   public Optional<NewSession> created() {
     return Optional.ofNullable(created);
   }
 
-  /** Why no session was created; empty when one was. */
+  /** {@return why no session was created; empty when one was} */
   public Optional<AuthResult.Failure> failure() {
     return Optional.ofNullable(failure);
   }
@@ -54,6 +54,11 @@ public final class LoginOutcome {
   /**
    * Applies {@code onCreated} to the new session or {@code onFailure} to the refusal, and answers
    * what it returns.
+   *
+   * @param <T> the type both functions answer
+   * @param onCreated applied to the new session
+   * @param onFailure applied to the refusal
+   * @return what the applied function returned
    */
   public <T> T fold(
       Function<? super NewSession, ? extends T> onCreated,
@@ -91,6 +96,11 @@ public final class LoginOutcome {
    *     dev.latchkey.core.spi.SessionStore.CapPolicy#END_OLDEST}; usually empty
    */
   public record NewSession(String id, SessionInfo session, List<String> endedHandles) {
+    /**
+     * A new session with the given parts; {@code endedHandles} is copied.
+     *
+     * @throws NullPointerException when any argument or ended handle is null
+     */
     public NewSession {
       Objects.requireNonNull(id, "id");
       Objects.requireNonNull(session, "session");

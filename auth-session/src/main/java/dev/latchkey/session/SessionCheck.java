@@ -35,20 +35,20 @@ public final class SessionCheck {
     return new SessionCheck(null, Objects.requireNonNull(failure, "failure"));
   }
 
-  /** The live session; empty when the cookie was refused. */
+  /** {@return the live session; empty when the cookie was refused} */
   public Optional<Active> active() {
     return Optional.ofNullable(active);
   }
 
-  /** Who is logged in; empty when the cookie was refused. */
+  /** {@return who is logged in; empty when the cookie was refused} */
   public Optional<Principal> principal() {
     return active == null ? Optional.empty() : Optional.of(active.principal());
   }
 
   /**
-   * Why the cookie was refused: {@code MALFORMED}, {@code INVALID_CREDENTIALS}, {@code EXPIRED},
-   * {@code REVOKED} (the principal resolver no longer knows the subject) or {@code UNAVAILABLE};
-   * empty when the session is live.
+   * {@return why the cookie was refused: {@code MALFORMED}, {@code INVALID_CREDENTIALS}, {@code
+   * EXPIRED}, {@code REVOKED} (the principal resolver no longer knows the subject) or {@code
+   * UNAVAILABLE}; empty when the session is live}
    */
   public Optional<AuthResult.Failure> failure() {
     return Optional.ofNullable(failure);
@@ -57,6 +57,11 @@ public final class SessionCheck {
   /**
    * Applies {@code onActive} to the live session or {@code onFailure} to the refusal, and answers
    * what it returns.
+   *
+   * @param <T> the type both functions answer
+   * @param onActive applied to the live session
+   * @param onFailure applied to the refusal
+   * @return what the applied function returned
    */
   public <T> T fold(
       Function<? super Active, ? extends T> onActive,
@@ -64,7 +69,7 @@ public final class SessionCheck {
     return active != null ? onActive.apply(active) : onFailure.apply(failure);
   }
 
-  /** The same outcome as an {@link AuthResult}, as the session strategy answers it. */
+  /** {@return the same outcome as an {@link AuthResult}, as the session strategy answers it} */
   public AuthResult result() {
     return active != null ? AuthResult.success(active.principal()) : failure;
   }
@@ -96,6 +101,11 @@ public final class SessionCheck {
    * @param session the session's data after this check's renewal, if any
    */
   public record Active(Principal principal, SessionInfo session) {
+    /**
+     * A live session with the given parts.
+     *
+     * @throws NullPointerException when {@code principal} or {@code session} is null
+     */
     public Active {
       Objects.requireNonNull(principal, "principal");
       Objects.requireNonNull(session, "session");

@@ -33,6 +33,11 @@ public record SessionInfo(
     Instant absoluteExpiresAt,
     Map<String, String> attributes) {
 
+  /**
+   * A session's data; {@code roles} and {@code attributes} are copied.
+   *
+   * @throws NullPointerException when any argument, role, attribute name or attribute value is null
+   */
   public SessionInfo {
     Objects.requireNonNull(handle, "handle");
     Objects.requireNonNull(subject, "subject");

@@ -157,6 +157,8 @@ public final class SessionManager {
    * the same sessions; a fleet shares a Redis store instead.
    *
    * @param clock the clock expiry is measured by; give the managers the same one
+   * @return a new, empty store
+   * @throws NullPointerException when {@code clock} is null
    */
   public static SessionStore inMemoryStore(Clock clock) {
     return InMemorySessionStore.builder().clock(clock).build();
@@ -165,6 +167,11 @@ public final class SessionManager {
   /**
    * An in-memory session store holding at most {@code maximumSessions} sessions.
    *
+   * @param clock the clock expiry is measured by; give the managers the same one
+   * @param maximumSessions the most sessions held at once; past that the least recently used go
+   *     first
+   * @return a new, empty store
+   * @throws NullPointerException when {@code clock} is null
    * @throws IllegalArgumentException when {@code maximumSessions} is below 1
    * @see #inMemoryStore(Clock)
    */
@@ -178,6 +185,10 @@ public final class SessionManager {
    * notice 15 minutes, at most 16 sessions per subject ending the oldest past that, the system UTC
    * clock, no listener, no principal resolver (checks answer the principal of the login) and a
    * CSRF key drawn at random for this manager.
+   *
+   * @param store where sessions are kept; managers that must see the same sessions share it
+   * @return a new builder
+   * @throws NullPointerException when {@code store} is null
    */
   public static Builder builder(SessionStore store) {
     return new Builder(store);
@@ -204,6 +215,9 @@ public final class SessionManager {
     /**
      * How long a session lives without a request.
      *
+     * @param idleTimeout the time from the last renewal to the session's end; default 30 minutes
+     * @return this builder
+     * @throws NullPointerException when {@code idleTimeout} is null
      * @throws IllegalArgumentException when not positive
      */
     public Builder idleTimeout(Duration idleTimeout) {
@@ -214,6 +228,9 @@ public final class SessionManager {
     /**
      * How long a session lives after login however active it is; at least the idle timeout.
      *
+     * @param absoluteTimeout the time from login to the session's end; default 12 hours
+     * @return this builder
+     * @throws NullPointerException when {@code absoluteTimeout} is null
      * @throws IllegalArgumentException when not positive
      */
     public Builder absoluteTimeout(Duration absoluteTimeout) {
@@ -225,6 +242,10 @@ public final class SessionManager {
      * The least time between two sliding-renewal writes of one session; less than the idle
      * timeout. Zero writes on every check.
      *
+     * @param renewalInterval the least time between renewal writes; default a tenth of the idle
+     *     timeout, capped at one minute
+     * @return this builder
+     * @throws NullPointerException when {@code renewalInterval} is null
      * @throws IllegalArgumentException when negative
      */
     public Builder renewalInterval(Duration renewalInterval) {
@@ -236,6 +257,10 @@ public final class SessionManager {
      * How long a dead session stays known, so that its client is told {@code EXPIRED} rather
      * than {@code INVALID_CREDENTIALS}. Zero forgets it at once.
      *
+     * @param expiredNotice how long after its end a session is still reported as expired; default
+     *     15 minutes
+     * @return this builder
+     * @throws NullPointerException when {@code expiredNotice} is null
      * @throws IllegalArgumentException when negative
      */
     public Builder expiredNotice(Duration expiredNotice) {
@@ -246,7 +271,11 @@ public final class SessionManager {
     /**
      * The most live sessions one subject may hold, and what a login past that does.
      *
+     * @param max the most live sessions per subject, at least 1; default 16
+     * @param policy what a login past {@code max} does; default {@link CapPolicy#END_OLDEST}
+     * @return this builder
      * @throws IllegalArgumentException when {@code max} is less than 1
+     * @throws NullPointerException when {@code policy} is null
      */
     public Builder maxSessionsPerSubject(int max, CapPolicy policy) {
       if (max < 1) {
@@ -257,13 +286,26 @@ public final class SessionManager {
       return this;
     }
 
-    /** The clock every timeout and renewal is measured by. Default: the system UTC clock. */
+    /**
+     * The clock every timeout and renewal is measured by. Default: the system UTC clock.
+     *
+     * @param clock the clock to read the time from; give it the store's clock
+     * @return this builder
+     * @throws NullPointerException when {@code clock} is null
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Receives events; wrapped with {@link AuthListener#guarded} so it cannot disturb a check. */
+    /**
+     * Receives events; wrapped with {@link AuthListener#guarded} so it cannot disturb a check.
+     * Default: none.
+     *
+     * @param listener the listener told of logins, checks and ends of sessions
+     * @return this builder
+     * @throws NullPointerException when {@code listener} is null
+     */
     public Builder listener(AuthListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -275,6 +317,10 @@ public final class SessionManager {
      * answers empty, the session is ended and the check answers {@link Reason#REVOKED}; when it
      * throws, or answers another subject, the check answers {@link Reason#UNAVAILABLE} and ends
      * nothing. Without one, checks answer the principal given at {@link SessionManager#login}.
+     *
+     * @param resolver the resolver asked for the subject's current principal on every check
+     * @return this builder
+     * @throws NullPointerException when {@code resolver} is null
      */
     public Builder principalResolver(PrincipalResolver resolver) {
       this.resolver = Objects.requireNonNull(resolver, "resolver");
@@ -286,6 +332,9 @@ public final class SessionManager {
      * needs the same key: keep it with your other secrets, and use it for nothing else. Default: a
      * random key of this manager, whose tokens no other manager or process accepts.
      *
+     * @param key the secret key, at least 32 bytes
+     * @return this builder
+     * @throws NullPointerException when {@code key} is null
      * @throws IllegalArgumentException when shorter than 32 bytes
      */
     public Builder csrfKey(byte[] key) {
@@ -303,7 +352,7 @@ public final class SessionManager {
     }
 
     /**
-     * The manager.
+     * {@return the manager}
      *
      * @throws IllegalStateException when the idle timeout exceeds the absolute timeout, or the
      *     renewal interval is not less than the idle timeout
@@ -350,11 +399,14 @@ public final class SessionManager {
    * with the password strategy), under a fresh id. Call it on every login, also when the client
    * already presents a session: the new id replaces whatever the client held.
    *
+   * @param principal who the application authenticated; the session answers it on each check unless
+   *     a principal resolver is configured
    * @param attributes application attributes to store with the session (user agent, client
    *     address...); copied
    * @return the new session with its raw id; or a refusal: {@link Reason#LOCKED} (no retry time)
    *     when the subject is at its cap and the policy is {@link CapPolicy#REFUSE_NEW}, {@link
    *     Reason#UNAVAILABLE} when the store failed. Never throws for a store fault.
+   * @throws NullPointerException when {@code principal} or {@code attributes} is null
    */
   public LoginOutcome login(Principal principal, Map<String, String> attributes) {
     Objects.requireNonNull(principal, "principal");
@@ -403,12 +455,14 @@ public final class SessionManager {
    * Checks a session cookie and renews the session (at most once per renewal interval), in one
    * store read. Never throws for the cookie's content or a fault of the store or the resolver.
    *
+   * @param cookie the session cookie the request carries
    * @return the live session with its principal (the resolver's, when there is one); or a refusal:
    *     {@code MALFORMED} for a value that is not a session id (the store is not asked), {@code
    *     INVALID_CREDENTIALS} for an unknown or ended session, {@code EXPIRED} for one past its idle
    *     or absolute timeout, {@code REVOKED} when the principal resolver no longer knows its
    *     subject (the session is then ended), {@code UNAVAILABLE} when the store or the resolver
    *     failed
+   * @throws NullPointerException when {@code cookie} is null
    */
   public SessionCheck check(SessionCookie cookie) {
     return verify(cookie, SessionManager::activeCheck, SessionCheck::rejected);
@@ -417,7 +471,9 @@ public final class SessionManager {
   /**
    * {@link #check}, answered as the strategy API does.
    *
+   * @param cookie the session cookie the request carries
    * @return success with the principal, or a failure as described at {@link #check}
+   * @throws NullPointerException when {@code cookie} is null
    */
   public AuthResult authenticate(SessionCookie cookie) {
     // The hot path: no SessionInfo is built when only the principal is wanted.
@@ -500,7 +556,10 @@ public final class SessionManager {
     }
   }
 
-  /** The session-cookie strategy, for an authenticator chain. Answers as {@link #authenticate}. */
+  /**
+   * {@return the session-cookie strategy, for an authenticator chain} It answers as {@link
+   * #authenticate}.
+   */
   public Authenticator<SessionCookie> authenticator() {
     return authenticator;
   }
@@ -508,6 +567,7 @@ public final class SessionManager {
   /**
    * The live session with this raw id, without renewing it.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
    * @return empty when the id is malformed, unknown, or its session is dead
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
@@ -518,7 +578,10 @@ public final class SessionManager {
   /**
    * One attribute of the live session with this raw id, without renewing it.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
+   * @param name the attribute's name
    * @return empty when the session is not live or has no such attribute
+   * @throws NullPointerException when {@code name} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public Optional<String> attribute(String rawId, String name) {
@@ -530,8 +593,11 @@ public final class SessionManager {
    * Sets one attribute of the live session with this raw id, leaving the others as they are in
    * the store: two concurrent writers of different attributes both keep their write.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
+   * @param name the attribute's name
    * @param value the new value; {@code null} removes the attribute
    * @return false when the id is malformed, unknown, or its session is dead
+   * @throws NullPointerException when {@code name} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean setAttribute(String rawId, String name, String value) {
@@ -547,6 +613,7 @@ public final class SessionManager {
    * privilege change (step-up, role change) so that an id seen before the change is worthless
    * after it. The old id is refused from the moment this returns.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
    * @return the new raw id, for the cookie, returned only here; empty when the old id is
    *     malformed, unknown, or its session is dead
    * @throws StoreUnavailableException when the store cannot be reached or fails
@@ -566,6 +633,7 @@ public final class SessionManager {
   /**
    * Ends the session with this raw id: it is refused from the moment this returns.
    *
+   * @param rawId the session cookie's value; null is treated as malformed
    * @return whether a session was ended
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
@@ -589,7 +657,9 @@ public final class SessionManager {
   /**
    * Ends every session of {@code subject} ("log out everywhere", or after a password change).
    *
+   * @param subject the {@link Principal#subject()} whose sessions end
    * @return how many sessions were ended
+   * @throws NullPointerException when {@code subject} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails; sessions may then
    *     remain, and the call should be repeated
    */
@@ -601,8 +671,10 @@ public final class SessionManager {
   }
 
   /**
-   * The live sessions of {@code subject}, oldest first, for a "your active sessions" page.
+   * {@return the live sessions of {@code subject}, oldest first, for a "your active sessions" page}
    *
+   * @param subject the {@link Principal#subject()} whose sessions are listed
+   * @throws NullPointerException when {@code subject} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public List<SessionInfo> sessionsOf(String subject) {
@@ -621,7 +693,10 @@ public final class SessionManager {
    * a "your active sessions" page. A handle of another subject's session ends nothing, so a user
    * can end only their own sessions.
    *
+   * @param subject the {@link Principal#subject()} of the user ending the session
+   * @param handle the session's handle, as listed by {@link #sessionsOf}
    * @return whether a session was ended
+   * @throws NullPointerException when {@code subject} or {@code handle} is null
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean endSession(String subject, String handle) {
@@ -647,6 +722,7 @@ public final class SessionManager {
    * so tokens differ from page to page; all of them pass {@link #checkCsrf} for as long as the
    * session lives under this id. Does not renew the session.
    *
+   * @param rawSessionId the session cookie's value; null is treated as malformed
    * @return empty when the id is malformed, unknown, or its session is dead
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
@@ -664,6 +740,7 @@ public final class SessionManager {
    * for this session under an id it has since {@linkplain #rotate rotated} from, or under another
    * key, never passes. Does not renew the session.
    *
+   * @param rawSessionId the session cookie's value; null is treated as malformed
    * @param presentedToken the token the request carries (form field or header); null is refused
    * @return false for a malformed, unknown or dead session, or a missing, malformed or foreign
    *     token

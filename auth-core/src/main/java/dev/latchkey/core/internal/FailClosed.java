@@ -26,15 +26,18 @@ public final class FailClosed {
 
   private FailClosed() {}
 
-  /** The refusal every check answers when a collaborator failed. */
+  /** {@return the refusal every check answers when a collaborator failed} */
   public static AuthResult.Failure unavailable() {
     return UNAVAILABLE;
   }
 
   /**
-   * The refusal for {@code e}, thrown by {@code collaborator} during a check; logs a {@link
-   * StoreUnavailableException} at DEBUG (an outage is reported by the store itself) and any other
-   * exception at ERROR, class names only.
+   * {@return the refusal for {@code e}, thrown by {@code collaborator} during a check} Logs a
+   * {@link StoreUnavailableException} at DEBUG (an outage is reported by the store itself) and any
+   * other exception at ERROR, class names only.
+   *
+   * @param collaborator a short name of the component that threw, for the log line
+   * @param e what it threw; only its class is logged
    */
   public static AuthResult.Failure onCheck(String collaborator, RuntimeException e) {
     if (e instanceof StoreUnavailableException) {
@@ -48,8 +51,10 @@ public final class FailClosed {
   }
 
   /**
-   * The refusal when {@code collaborator} answered a check with {@code null}, which no contract
-   * allows; logged at ERROR.
+   * {@return the refusal when {@code collaborator} answered a check with {@code null}} No contract
+   * allows that answer; it is logged at ERROR.
+   *
+   * @param collaborator a short name of the component that answered null, for the log line
    */
   public static AuthResult.Failure onNull(String collaborator) {
     LOG.log(System.Logger.Level.ERROR, () -> collaborator + " returned null; refused");
@@ -59,6 +64,11 @@ public final class FailClosed {
   /**
    * Runs a check step, answering its result, or {@link #onCheck}'s refusal when it throws a runtime
    * exception. {@code step} must not return null.
+   *
+   * @param collaborator a short name of the component {@code step} calls, for the log line
+   * @param step the check to run
+   * @return the step's result; the {@link #unavailable()} refusal when it threw a runtime exception
+   *     or answered null
    */
   public static AuthResult check(String collaborator, Supplier<? extends AuthResult> step) {
     try {
@@ -72,6 +82,13 @@ public final class FailClosed {
   /**
    * Runs a management step: its value, or a {@link StoreUnavailableException} when it throws one or
    * any other runtime exception (wrapped, message naming only {@code collaborator} and the class).
+   *
+   * @param <T> the type of the step's value
+   * @param collaborator a short name of the component {@code step} calls, for the log line and the
+   *     exception message
+   * @param step the management operation to run
+   * @return the step's value
+   * @throws StoreUnavailableException when {@code step} throws any runtime exception
    */
   public static <T> T manage(String collaborator, Supplier<T> step) {
     try {
