@@ -1,6 +1,6 @@
 /**
- * Latchkey's tokens: JWT access tokens and rotating refresh tokens ({@code JwtTokenService},
- * {@code RefreshTokens}) and the in-memory revocation and refresh-token stores.
+ * Latchkey's tokens: JWT access tokens and rotating refresh tokens ({@code JwtTokenService}, {@code
+ * RefreshTokens}) and the in-memory revocation and refresh-token stores.
  *
  * <p>Reading this module reads {@code dev.latchkey.core} too: its types appear in this module's
  * signatures. Nimbus JOSE+JWT, Tink (which Nimbus signs Ed25519 with, and which this module

@@ -4,13 +4,13 @@ import java.util.Locale;
 
 /**
  * The group a client address is throttled in. One IPv6 subscriber usually holds a whole /64, so an
- * IPv6 address counts for its /64 ({@code 2001:db8:0:1::/64}); an IPv4 address, and an
- * IPv4-mapped IPv6 address ({@code ::ffff:192.0.2.1}), count for the single IPv4 address in dotted
- * decimal. Addresses are parsed strictly, without name resolution: IPv4 as four decimal octets
- * without leading zeros, IPv6 in RFC 4291 text form (one {@code ::} at most, an embedded IPv4 tail,
- * any letter case) with an optional {@code %zone}, which is ignored. Anything else, including an
- * empty string, counts in the one group {@value #UNPARSED}, so a string that is not an address is
- * never a fresh budget.
+ * IPv6 address counts for its /64 ({@code 2001:db8:0:1::/64}); an IPv4 address, and an IPv4-mapped
+ * IPv6 address ({@code ::ffff:192.0.2.1}), count for the single IPv4 address in dotted decimal.
+ * Addresses are parsed strictly, without name resolution: IPv4 as four decimal octets without
+ * leading zeros, IPv6 in RFC 4291 text form (one {@code ::} at most, an embedded IPv4 tail, any
+ * letter case) with an optional {@code %zone}, which is ignored. Anything else, including an empty
+ * string, counts in the one group {@value #UNPARSED}, so a string that is not an address is never a
+ * fresh budget.
  */
 final class AddressGroups {
   /** The group of every string that is not an address. */
@@ -39,7 +39,9 @@ final class AddressGroups {
     }
     if (isMappedIpv4(v6)) {
       return dotted(
-          ((v6[12] & 0xffL) << 24) | ((v6[13] & 0xffL) << 16) | ((v6[14] & 0xffL) << 8)
+          ((v6[12] & 0xffL) << 24)
+              | ((v6[13] & 0xffL) << 16)
+              | ((v6[14] & 0xffL) << 8)
               | (v6[15] & 0xffL));
     }
     StringBuilder out = new StringBuilder(24);
@@ -139,7 +141,10 @@ final class AddressGroups {
     while (true) {
       int start = i;
       int value = 0;
-      while (i < to && i - start < 5 && s.charAt(i) < 0x80 && Character.digit(s.charAt(i), 16) >= 0) {
+      while (i < to
+          && i - start < 5
+          && s.charAt(i) < 0x80
+          && Character.digit(s.charAt(i), 16) >= 0) {
         value = (value << 4) | Character.digit(s.charAt(i), 16);
         i++;
       }

@@ -40,8 +40,8 @@ public sealed interface AuthEvent
    * An authentication failed.
    *
    * @param at when, by the emitter's clock
-   * @param claimedIdentity the login name tried, or {@code null} when the credentials name none
-   *     (a bad cookie or token)
+   * @param claimedIdentity the login name tried, or {@code null} when the credentials name none (a
+   *     bad cookie or token)
    * @param method the strategy
    * @param reason why
    */

@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * The outcome of an authentication: a {@link Success} with the principal, or a {@link Failure}
- * with a {@link Reason}. Strategies answer with this value on every path and never throw for a
- * rejected client, so callers branch on it, not on a {@code catch}, and need no cast:
+ * The outcome of an authentication: a {@link Success} with the principal, or a {@link Failure} with
+ * a {@link Reason}. Strategies answer with this value on every path and never throw for a rejected
+ * client, so callers branch on it, not on a {@code catch}, and need no cast:
  *
  * <pre>{@code
  * int status = result.fold(principal -> 200, failure -> failure.reason().httpStatus());
@@ -47,8 +47,8 @@ public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failur
      */
     UNSUPPORTED(401),
     /**
-     * A store could not be reached, so nothing was checked: answer 503, not 401. The library
-     * fails closed and never authenticates what it could not check.
+     * A store could not be reached, so nothing was checked: answer 503, not 401. The library fails
+     * closed and never authenticates what it could not check.
      */
     UNAVAILABLE(503);
 
@@ -154,6 +154,9 @@ public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failur
     /**
      * A rejection with the given parts.
      *
+     * @param reason the category, for the caller's status code
+     * @param detail a short text safe to log and to show: it never holds a secret or raw input
+     * @param retryAt when a {@link Reason#LOCKED} client may try again; empty otherwise
      * @throws NullPointerException when any argument is null
      */
     public Failure {

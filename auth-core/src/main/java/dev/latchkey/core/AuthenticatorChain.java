@@ -40,6 +40,7 @@ public final class AuthenticatorChain {
   private static final System.Logger LOG = System.getLogger(AuthenticatorChain.class.getName());
 
   private final Map<Class<?>, Authenticator<?>> byType;
+
   /** Resolution per concrete class, so the supertype walk happens once per class. */
   private final ConcurrentHashMap<Class<?>, Optional<Authenticator<?>>> resolved =
       new ConcurrentHashMap<>();
@@ -170,7 +171,8 @@ public final class AuthenticatorChain {
       }
       Map<Class<?>, Authenticator<?>> byType = new LinkedHashMap<>();
       for (Authenticator<?> authenticator : authenticators) {
-        Authenticator<?> previous = byType.putIfAbsent(authenticator.credentialType(), authenticator);
+        Authenticator<?> previous =
+            byType.putIfAbsent(authenticator.credentialType(), authenticator);
         if (previous != null) {
           throw new IllegalArgumentException(
               "two authenticators for credentials type "

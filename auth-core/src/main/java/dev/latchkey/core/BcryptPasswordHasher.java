@@ -50,10 +50,13 @@ import org.mindrot.jbcrypt.BCrypt;
 final class BcryptPasswordHasher implements PasswordHasher {
   /** The cost of {@link #create()}. */
   public static final int DEFAULT_COST = 12;
+
   /** The lowest cost bCrypt defines; use it in tests only. */
   public static final int MIN_COST = 4;
+
   /** The highest cost jBCrypt 0.4 computes (its round counter is a 32-bit int). */
   public static final int MAX_COST = 30;
+
   /** The longest password, in UTF-8 bytes, that bCrypt uses in full. */
   public static final int MAX_PASSWORD_BYTES = 72;
 
@@ -62,12 +65,15 @@ final class BcryptPasswordHasher implements PasswordHasher {
   private static final int SALT_AND_HASH_START = 7;
   private static final int SALT_CHARS = 22;
   private static final int DIGEST_CHARS = 31;
+
   /** bCrypt outputs 23 of the 24 bytes it computes, for historical reasons. */
   private static final int DIGEST_BYTES = 23;
+
   /** "OrpheanBeholderScryDoubt", the text bCrypt encrypts 64 times. */
   private static final int[] MAGIC = {
     0x4f727068, 0x65616e42, 0x65686f6c, 0x64657253, 0x63727944, 0x6f756274
   };
+
   private static final String ALPHABET =
       "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -78,6 +84,7 @@ final class BcryptPasswordHasher implements PasswordHasher {
   private final int cost;
   private final SecureRandom random;
   private final Eks eks;
+
   /** The salt of the dummy runs; any value will do, as their result is never compared. */
   private final byte[] paddingSalt = new byte[SALT_BYTES];
 
@@ -120,7 +127,12 @@ final class BcryptPasswordHasher implements PasswordHasher {
   static BcryptPasswordHasher withCost(int cost, Eks eks) {
     if (cost < MIN_COST || cost > MAX_COST) {
       throw new IllegalArgumentException(
-          "bCrypt cost must be between " + MIN_COST + " and " + MAX_COST + ": " + cost
+          "bCrypt cost must be between "
+              + MIN_COST
+              + " and "
+              + MAX_COST
+              + ": "
+              + cost
               + " (use at least 10 in production)");
     }
     return new BcryptPasswordHasher(cost, new SecureRandom(), Objects.requireNonNull(eks, "eks"));
@@ -132,9 +144,8 @@ final class BcryptPasswordHasher implements PasswordHasher {
   }
 
   /**
-   * Whether {@code password} is over bCrypt's limit of {@value #MAX_PASSWORD_BYTES} UTF-8 bytes
-   * (or is not valid UTF-16, which cannot be encoded at all), so that {@link #hash} would refuse
-   * it.
+   * Whether {@code password} is over bCrypt's limit of {@value #MAX_PASSWORD_BYTES} UTF-8 bytes (or
+   * is not valid UTF-16, which cannot be encoded at all), so that {@link #hash} would refuse it.
    */
   public static boolean isTooLong(char[] password) {
     int length = Utf8.length(Objects.requireNonNull(password, "password"));
@@ -158,7 +169,10 @@ final class BcryptPasswordHasher implements PasswordHasher {
     }
     if (length > MAX_PASSWORD_BYTES) {
       throw new IllegalArgumentException(
-          "password is " + length + " UTF-8 bytes; bCrypt uses at most " + MAX_PASSWORD_BYTES
+          "password is "
+              + length
+              + " UTF-8 bytes; bCrypt uses at most "
+              + MAX_PASSWORD_BYTES
               + " and this hasher refuses to truncate");
     }
     byte[] salt = new byte[SALT_BYTES];

@@ -18,9 +18,9 @@ import java.util.function.Function;
  * <p>The rules: the scheme {@code Bearer} in any ASCII case, exactly one space, then a {@code
  * b64token} — one or more of {@code A-Z a-z 0-9 - . _ ~ + /} followed by any number of {@code =} —
  * and nothing else (no surrounding or trailing whitespace, no second space, no non-ASCII), at most
- * {@value #MAX_TOKEN_LENGTH} characters. A header with another scheme ({@code Basic ...}) is
- * {@link Missing}: it carries no bearer token. Anything starting with the word {@code Bearer} that
- * breaks a rule is {@link Malformed}, whose detail never holds the input.
+ * {@value #MAX_TOKEN_LENGTH} characters. A header with another scheme ({@code Basic ...}) is {@link
+ * Missing}: it carries no bearer token. Anything starting with the word {@code Bearer} that breaks
+ * a rule is {@link Malformed}, whose detail never holds the input.
  */
 public sealed interface BearerHeader
     permits BearerHeader.Token, BearerHeader.Missing, BearerHeader.Malformed {
@@ -87,16 +87,16 @@ public sealed interface BearerHeader
   }
 
   /**
-   * Why there is no token: {@link AuthResult.Reason#MALFORMED} for a {@link Malformed} header,
-   * {@link AuthResult.Reason#INVALID_CREDENTIALS} ("no bearer token") for a {@link Missing} one;
-   * empty when the header holds a token.
+   * {@return why there is no token} {@link AuthResult.Reason#MALFORMED} for a {@link Malformed}
+   * header, {@link AuthResult.Reason#INVALID_CREDENTIALS} ("no bearer token") for a {@link Missing}
+   * one; empty when the header holds a token.
    */
   Optional<AuthResult.Failure> failure();
 
   /**
-   * Whether the request presented a bearer token at all, well-formed or not: true for a {@link
-   * Token} and a {@link Malformed} header, false for a {@link Missing} one. A server answers a
-   * request that presented none with a bare challenge and no {@code error} code (RFC 6750 §3.1).
+   * {@return whether the request presented a bearer token at all, well-formed or not} True for a
+   * {@link Token} and a {@link Malformed} header, false for a {@link Missing} one. A server answers
+   * a request that presented none with a bare challenge and no {@code error} code (RFC 6750 §3.1).
    */
   default boolean presented() {
     return true;
@@ -105,12 +105,19 @@ public sealed interface BearerHeader
   /**
    * Applies {@code onToken} to the token or {@code onFailure} to the {@link #failure()}, and
    * answers what it returns.
+   *
+   * @param <T> what both functions answer
+   * @param onToken applied to the token when the header holds one
+   * @param onFailure applied to the refusal otherwise
+   * @return what the applied function returned
    */
   default <T> T fold(
       Function<? super BearerToken, ? extends T> onToken,
       Function<? super AuthResult.Failure, ? extends T> onFailure) {
     Optional<BearerToken> token = token();
-    return token.isPresent() ? onToken.apply(token.get()) : onFailure.apply(failure().orElseThrow());
+    return token.isPresent()
+        ? onToken.apply(token.get())
+        : onFailure.apply(failure().orElseThrow());
   }
 
   private static boolean isB64TokenChar(char c) {

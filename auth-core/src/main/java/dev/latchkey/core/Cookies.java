@@ -9,15 +9,15 @@ import java.util.Optional;
  * Reads cookies from a request's {@code Cookie} header (RFC 6265 §5.4: {@code name=value} pairs
  * separated by {@code ;} and optional whitespace), without a web framework.
  *
- * <p>Hostile input is answered as "no such cookie", never with an exception: a header over
- * {@value #MAX_HEADER_LENGTH} characters is ignored whole, and a pair whose name is not a token or
- * whose value holds a character outside {@code cookie-octet} is skipped. A value in double quotes
- * is returned without them. Names are compared exactly (case-sensitively).
+ * <p>Hostile input is answered as "no such cookie", never with an exception: a header over {@value
+ * #MAX_HEADER_LENGTH} characters is ignored whole, and a pair whose name is not a token or whose
+ * value holds a character outside {@code cookie-octet} is skipped. A value in double quotes is
+ * returned without them. Names are compared exactly (case-sensitively).
  *
  * <p>When the header holds the name more than once (cookies of different paths or domains), the
  * first is the one browsers put first: the one with the longest path. A cookie set by a sibling
- * subdomain can shadow yours this way ("cookie tossing"): name your session cookie with the
- * {@code __Host-} prefix, which a subdomain cannot set. Thread-safe (no state).
+ * subdomain can shadow yours this way ("cookie tossing"): name your session cookie with the {@code
+ * __Host-} prefix, which a subdomain cannot set. Thread-safe (no state).
  */
 public final class Cookies {
   /** The longest {@code Cookie} header read; longer ones are ignored. */
@@ -68,7 +68,9 @@ public final class Cookies {
         if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
           value = value.substring(1, value.length() - 1);
         }
-        if (pairName.equals(name) && SetCookie.isToken(pairName) && SetCookie.isCookieValue(value)) {
+        if (pairName.equals(name)
+            && SetCookie.isToken(pairName)
+            && SetCookie.isCookieValue(value)) {
           values.add(value);
         }
       }

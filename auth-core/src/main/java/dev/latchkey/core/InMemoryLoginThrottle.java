@@ -7,7 +7,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class InMemoryLoginThrottle implements LoginThrottle {
   /** Default of {@link Builder#maxEntries}. */
   public static final int DEFAULT_MAX_ENTRIES = 100_000;
+
   /** Prune expired counters every this many reservations, even when far from the cap. */
   private static final int PRUNE_EVERY = 1024;
 

@@ -48,7 +48,8 @@ public final class InMemoryUserDirectory implements UserDirectory {
   public boolean updatePasswordHash(String loginName, String newHash) {
     Objects.requireNonNull(loginName, "loginName");
     Objects.requireNonNull(newHash, "newHash");
-    return accounts.computeIfPresent(loginName, (name, account) -> account.withPasswordHash(newHash))
+    return accounts.computeIfPresent(
+            loginName, (name, account) -> account.withPasswordHash(newHash))
         != null;
   }
 

@@ -79,6 +79,9 @@ public interface LoginThrottle {
     /**
      * An answer with the given parts.
      *
+     * @param granted whether the attempt may be made
+     * @param lockedUntil when refused, the unlock time; when granted, the unlock time of the lock
+     *     this attempt started (the answer to give if it turns out wrong), else empty
      * @throws NullPointerException when {@code lockedUntil} is null
      * @throws IllegalArgumentException when the attempt is refused without an unlock time
      */

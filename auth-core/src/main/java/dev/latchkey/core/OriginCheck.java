@@ -31,11 +31,11 @@ import java.util.Set;
  *       Origin} is one of the allowed origins; any other value is refused.
  *   <li>Without {@code Sec-Fetch-Site} (older browsers), an {@code Origin} is allowed only when it
  *       is one of the allowed origins; {@code Origin: null} never is.
- *   <li>With neither header, the request is refused unless {@link Builder#allowMissingHeaders}
- *       was set. Every current browser sends {@code Origin} on a cross-origin state-changing
- *       request, so only non-browser clients (which cannot be driven by another site) and very old
- *       browsers send neither: allow them when the API serves such clients and rely on the CSRF
- *       token for the rest. Refusing is the default because it fails closed.
+ *   <li>With neither header, the request is refused unless {@link Builder#allowMissingHeaders} was
+ *       set. Every current browser sends {@code Origin} on a cross-origin state-changing request,
+ *       so only non-browser clients (which cannot be driven by another site) and very old browsers
+ *       send neither: allow them when the API serves such clients and rely on the CSRF token for
+ *       the rest. Refusing is the default because it fails closed.
  * </ol>
  *
  * <p>Origins compare as ASCII-lowercased {@code scheme://host[:port]}, with the scheme's default
@@ -53,8 +53,8 @@ public final class OriginCheck {
   }
 
   /**
-   * A builder allowing {@code origin} and {@code more}: the application's own origin and any
-   * other it accepts state-changing requests from.
+   * A builder allowing {@code origin} and {@code more}: the application's own origin and any other
+   * it accepts state-changing requests from.
    *
    * @param origin an allowed origin, {@code http(s)://host[:port]}
    * @param more further allowed origins, in the same form
@@ -129,8 +129,13 @@ public final class OriginCheck {
     }
     int port = uri.getPort();
     boolean defaultPort =
-        port == -1 || ("https".equals(scheme) && port == 443) || ("http".equals(scheme) && port == 80);
-    return scheme + "://" + uri.getHost().toLowerCase(Locale.ROOT) + (defaultPort ? "" : ":" + port);
+        port == -1
+            || ("https".equals(scheme) && port == 443)
+            || ("http".equals(scheme) && port == 80);
+    return scheme
+        + "://"
+        + uri.getHost().toLowerCase(Locale.ROOT)
+        + (defaultPort ? "" : ":" + port);
   }
 
   /** Configuration values only ever reach messages printable and short. */
@@ -141,7 +146,10 @@ public final class OriginCheck {
 
   @Override
   public String toString() {
-    return "OriginCheck[allowed=" + allowedOrigins + ", allowMissingHeaders=" + allowMissingHeaders
+    return "OriginCheck[allowed="
+        + allowedOrigins
+        + ", allowMissingHeaders="
+        + allowMissingHeaders
         + "]";
   }
 

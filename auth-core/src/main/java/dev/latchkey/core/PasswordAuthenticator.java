@@ -1,16 +1,15 @@
 package dev.latchkey.core;
 
+import dev.latchkey.core.internal.FailClosed;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.security.SecureRandom;
 import java.text.Normalizer;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiConsumer;
-import dev.latchkey.core.internal.FailClosed;
-import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The password strategy: checks {@link PasswordCredentials} against a {@link UserDirectory} with a
@@ -33,10 +32,10 @@ import dev.latchkey.core.internal.OpaqueIds;
  *   <li>The user is looked up (no bCrypt work yet).
  *   <li>The attempt is {@linkplain LoginThrottle#reserve reserved} with the throttle, in one atomic
  *       step per attempt, before any bCrypt work: against the login name of the account found (the
- *       name given when there is none) folded (NFKC, case-folded, stripped), so that every
- *       spelling a case-insensitive directory accepts shares one budget, and against the client's
- *       address group (an IPv6 address counts for its /64, an IPv4 address for itself, a string
- *       that is not an address for one shared group). A locked name or address is {@link
+ *       name given when there is none) folded (NFKC, case-folded, stripped), so that every spelling
+ *       a case-insensitive directory accepts shares one budget, and against the client's address
+ *       group (an IPv6 address counts for its /64, an IPv4 address for itself, a string that is not
+ *       an address for one shared group). A locked name or address is {@link
  *       AuthResult.Reason#LOCKED} with {@link AuthResult.Failure#retryAt()}, and no bCrypt work is
  *       done. However many attempts arrive at once, on one node or on many sharing a throttle, no
  *       more are evaluated than the {@link ThrottlePolicy} allows.
@@ -58,22 +57,23 @@ import dev.latchkey.core.internal.OpaqueIds;
  * simply one that does not verify: it is answered and counted exactly as a wrong password, {@link
  * AuthResult.Reason#INVALID_CREDENTIALS}, so its length tells nothing about the account.
  *
- * <p>When the directory, the throttle or the hasher throws {@link StoreUnavailableException} or
- * any other {@link RuntimeException}, the answer is {@link AuthResult.Reason#UNAVAILABLE} (only
- * the exception's class is logged): nothing is authenticated that could not be checked. An
- * exception from the {@linkplain Builder#onRehash rehash callback} does not change a right
- * login's answer. Every
- * outcome emits an {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed} with method {@value
- * #METHOD}; events carry the login name tried, never the password. The password array is not wiped
- * here: that is the caller's, through {@link PasswordCredentials#wipe()}.
+ * <p>When the directory, the throttle or the hasher throws {@link StoreUnavailableException} or any
+ * other {@link RuntimeException}, the answer is {@link AuthResult.Reason#UNAVAILABLE} (only the
+ * exception's class is logged): nothing is authenticated that could not be checked. An exception
+ * from the {@linkplain Builder#onRehash rehash callback} does not change a right login's answer.
+ * Every outcome emits an {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed} with method
+ * {@value #METHOD}; events carry the login name tried, never the password. The password array is
+ * not wiped here: that is the caller's, through {@link PasswordCredentials#wipe()}.
  *
  * <p>Immutable and safe for concurrent use.
  */
 public final class PasswordAuthenticator implements Authenticator<PasswordCredentials> {
   /** The {@code method} of this strategy's events. */
   public static final String METHOD = "password";
+
   /** The longest login name accepted, in chars. */
   public static final int MAX_LOGIN_NAME_LENGTH = 256;
+
   /** The detail of every wrong-name-or-password answer, the same for both. */
   public static final String INVALID_DETAIL = "invalid login name or password";
 
@@ -169,7 +169,8 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
       step = "password hasher";
       UserAccount user = account.get();
       rehashIfNeeded(user, password);
-      listener.onEvent(new AuthEvent.Succeeded(clock.instant(), user.principal().subject(), METHOD));
+      listener.onEvent(
+          new AuthEvent.Succeeded(clock.instant(), user.principal().subject(), METHOD));
       return AuthResult.success(user.principal());
     } catch (RuntimeException e) {
       return fail(name, FailClosed.onCheck(step, e));
@@ -274,8 +275,8 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
 
     /**
      * Called after a successful login whose stored hash {@linkplain PasswordHasher#needsRehash
-     * needs rehashing}, with the account as found and the new hash to store. An exception it
-     * throws is logged (class only) and does not change the login's outcome. Default: nothing.
+     * needs rehashing}, with the account as found and the new hash to store. An exception it throws
+     * is logged (class only) and does not change the login's outcome. Default: nothing.
      *
      * @param onRehash receives the account and the new hash to store in place of the old one
      * @return this builder

@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * <p>Every string here must be well-formed UTF-16: no surrogate without its pair. These strings
  * travel as UTF-8 in token claims and Redis, where an unpaired surrogate cannot be written and
- * would arrive as {@code ?}, so {@code "admin\uD800"} would come back as a different user,
- * {@code "admin?"}. The constructor refuses them instead.
+ * would arrive as {@code ?}, so {@code "admin\uD800"} would come back as a different user, {@code
+ * "admin?"}. The constructor refuses them instead.
  *
  * @param subject the stable, non-secret identifier of the user (not necessarily the login name)
  * @param roles the roles granted, never {@code null}
@@ -52,7 +52,9 @@ public record Principal(String subject, Set<String> roles, Map<String, String> a
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
       if (Character.isSurrogate(c)) {
-        if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        if (Character.isHighSurrogate(c)
+            && i + 1 < n
+            && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
         } else {
           throw new IllegalArgumentException(what + " holds an unpaired UTF-16 surrogate");

@@ -35,8 +35,9 @@ import java.util.Optional;
  * </ul>
  *
  * <p>Only {@code Max-Age} is written, never {@code Expires}: every browser in use honours {@code
- * Max-Age}, and a relative lifetime needs no clock. Without a max age the cookie is a browser-session
- * cookie. Immutable and safe for concurrent use; {@code toString()} hides the value.
+ * Max-Age}, and a relative lifetime needs no clock. Without a max age the cookie is a
+ * browser-session cookie. Immutable and safe for concurrent use; {@code toString()} hides the
+ * value.
  */
 public final class SetCookie {
   /** The {@code SameSite} attribute. */
@@ -167,9 +168,21 @@ public final class SetCookie {
 
   @Override
   public String toString() {
-    return "SetCookie[name=" + name + ", value=<redacted>, path=" + path + ", domain=" + domain
-        + ", maxAge=" + maxAge + ", secure=" + secure + ", httpOnly=" + httpOnly + ", sameSite="
-        + sameSite + "]";
+    return "SetCookie[name="
+        + name
+        + ", value=<redacted>, path="
+        + path
+        + ", domain="
+        + domain
+        + ", maxAge="
+        + maxAge
+        + ", secure="
+        + secure
+        + ", httpOnly="
+        + httpOnly
+        + ", sameSite="
+        + sameSite
+        + "]";
   }
 
   /** Whether {@code c} may appear in a cookie name (an RFC 2616 token character). */
@@ -227,7 +240,9 @@ public final class SetCookie {
       }
       if (!isCookieValue(value)) {
         throw new IllegalArgumentException(
-            "cookie value of " + name + " holds a character outside cookie-octet"
+            "cookie value of "
+                + name
+                + " holds a character outside cookie-octet"
                 + " (space, quote, comma, semicolon, backslash, control or non-ASCII)");
       }
       this.name = name;
@@ -333,7 +348,8 @@ public final class SetCookie {
         throw new IllegalArgumentException("SameSite=None requires Secure (cookie " + name + ")");
       }
       if (lower.startsWith("__secure-") && !secure) {
-        throw new IllegalArgumentException("a __Secure- cookie requires Secure (cookie " + name + ")");
+        throw new IllegalArgumentException(
+            "a __Secure- cookie requires Secure (cookie " + name + ")");
       }
       if (lower.startsWith("__host-")) {
         if (!secure || !"/".equals(path) || domain != null) {
@@ -360,13 +376,19 @@ public final class SetCookie {
         return false;
       }
       for (String label : host.split("\\.", -1)) {
-        if (label.isEmpty() || label.length() > 63 || label.startsWith("-") || label.endsWith("-")) {
+        if (label.isEmpty()
+            || label.length() > 63
+            || label.startsWith("-")
+            || label.endsWith("-")) {
           return false;
         }
         for (int i = 0; i < label.length(); i++) {
           char c = label.charAt(i);
           boolean ok =
-              (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+              (c >= 'a' && c <= 'z')
+                  || (c >= 'A' && c <= 'Z')
+                  || (c >= '0' && c <= '9')
+                  || c == '-';
           if (!ok) {
             return false;
           }

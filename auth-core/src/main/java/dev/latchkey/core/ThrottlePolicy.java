@@ -8,14 +8,14 @@ import java.util.Objects;
  * How many failed logins a {@link LoginThrottle} tolerates, and for how long it locks after.
  *
  * <p>Failures are counted per login name and per client address, each in a window that starts at
- * its first failure and lasts {@code window}. An attempt counts from the moment the throttle
- * grants it, before the password is checked, and a right one is given back, so concurrent attempts
- * are counted as they arrive. When a count reaches its limit, that key is locked until {@code
- * lockout * 2^(count - limit)} (at most {@code maxLockout}) after the last failure: every failure
- * after a lock ends doubles the next one. So at most {@code limit} wrong passwords per key are
- * checked before its first lock, and one per lock after it, however many arrive at once. Set
- * {@code maxLockout = lockout} for a fixed lock-out without back-off. A counter lives until the
- * later of its window end and its lock end, then disappears by itself.
+ * its first failure and lasts {@code window}. An attempt counts from the moment the throttle grants
+ * it, before the password is checked, and a right one is given back, so concurrent attempts are
+ * counted as they arrive. When a count reaches its limit, that key is locked until {@code lockout *
+ * 2^(count - limit)} (at most {@code maxLockout}) after the last failure: every failure after a
+ * lock ends doubles the next one. So at most {@code limit} wrong passwords per key are checked
+ * before its first lock, and one per lock after it, however many arrive at once. Set {@code
+ * maxLockout = lockout} for a fixed lock-out without back-off. A counter lives until the later of
+ * its window end and its lock end, then disappears by itself.
  *
  * @param maxFailuresPerName failures per login name before it locks, at least 1
  * @param maxFailuresPerAddress failures per client address before it locks, at least 1
@@ -32,8 +32,7 @@ public record ThrottlePolicy(
 
   /** 5 failures per name, 50 per address, in 15 minutes; locks from 1 minute up to 1 hour. */
   public static final ThrottlePolicy DEFAULT =
-      new ThrottlePolicy(
-          5, 50, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
+      new ThrottlePolicy(5, 50, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
 
   /**
    * Checks the limits and durations.
@@ -49,7 +48,8 @@ public record ThrottlePolicy(
    */
   public ThrottlePolicy {
     if (maxFailuresPerName < 1) {
-      throw new IllegalArgumentException("maxFailuresPerName must be at least 1: " + maxFailuresPerName);
+      throw new IllegalArgumentException(
+          "maxFailuresPerName must be at least 1: " + maxFailuresPerName);
     }
     if (maxFailuresPerAddress < 1) {
       throw new IllegalArgumentException(

@@ -120,8 +120,8 @@ public interface TokenService {
   void revokeFamily(String subject, String familyId, Instant issuedUntil);
 
   /**
-   * The family a token names, when this service accepts the token (every check of {@link
-   * #verify}, revocation included) and it names one.
+   * The family a token names, when this service accepts the token (every check of {@link #verify},
+   * revocation included) and it names one.
    *
    * @param token the encoded token as received
    * @return the token's subject and family, or empty when the token is not accepted or names no

@@ -38,7 +38,10 @@ public record UserAccount(String loginName, Principal principal, String password
 
   @Override
   public String toString() {
-    return "UserAccount[loginName=" + loginName + ", principal=" + principal
+    return "UserAccount[loginName="
+        + loginName
+        + ", principal="
+        + principal
         + ", passwordHash=<redacted>]";
   }
 }

@@ -3,8 +3,8 @@ package dev.latchkey.core;
 import java.util.Optional;
 
 /**
- * Where the password strategy finds users: the application implements it on its own user table,
- * or uses {@link InMemoryUserDirectory}.
+ * Where the password strategy finds users: the application implements it on its own user table, or
+ * uses {@link InMemoryUserDirectory}.
  *
  * <p>Implementations must be safe for concurrent use.
  */

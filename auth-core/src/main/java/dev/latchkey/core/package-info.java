@@ -5,8 +5,8 @@
  *
  * <p>An {@link dev.latchkey.core.Authenticator} checks one kind of {@link
  * dev.latchkey.core.Credentials} and answers an {@link dev.latchkey.core.AuthResult}: a rejection
- * is a value, never an exception, so a caller maps it to a status code with one {@code switch}.
- * An {@link dev.latchkey.core.AuthenticatorChain} dispatches any credentials to the strategy
+ * is a value, never an exception, so a caller maps it to a status code with one {@code switch}. An
+ * {@link dev.latchkey.core.AuthenticatorChain} dispatches any credentials to the strategy
  * registered for their type. Stores report an unreachable backend by throwing {@link
  * dev.latchkey.core.StoreUnavailableException}, which every strategy turns into {@link
  * dev.latchkey.core.AuthResult.Reason#UNAVAILABLE}: the library fails closed.

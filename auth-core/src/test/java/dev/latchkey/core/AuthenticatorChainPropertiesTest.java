@@ -4,20 +4,19 @@ import static dev.latchkey.core.HostileInput.bounded;
 import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.internal.OpaqueIdsPropertiesTest;
+import dev.latchkey.core.spi.HashedId;
 import java.util.Optional;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
-import dev.latchkey.core.internal.OpaqueIdsPropertiesTest;
 
 /**
  * {@link AuthenticatorChain} with arbitrary credentials of registered, unregistered and null types,
  * in front of strategies that answer, throw any runtime exception, or return {@code null}: the
- * chain answers with a typed result and never throws, and a success comes only from a strategy
- * that really said success.
+ * chain answers with a typed result and never throws, and a success comes only from a strategy that
+ * really said success.
  */
 class AuthenticatorChainPropertiesTest {
   private static final String LIVE_SESSION = OpaqueIds.generate();
@@ -107,7 +106,9 @@ class AuthenticatorChainPropertiesTest {
                 .isEqualTo(
                     kind <= 3
                         ? AuthResult.Reason.UNAVAILABLE
-                        : kind == 4 ? AuthResult.Reason.REVOKED : AuthResult.Reason.INVALID_CREDENTIALS);
+                        : kind == 4
+                            ? AuthResult.Reason.REVOKED
+                            : AuthResult.Reason.INVALID_CREDENTIALS);
             // Fail closed without echoing input: the detail is the chain's own.
             if (kind <= 3 && v.length() >= 4) {
               assertThat(result.failure().orElseThrow().detail()).doesNotContain(v);

@@ -18,6 +18,7 @@ class BcryptEqualWorkTest {
   private static final int COST = 6;
   private static final long ROUNDS = 1L << COST;
   private static final String PASSWORD = "s3cret!";
+
   /** Never locks within these tests. */
   private static final ThrottlePolicy LENIENT =
       new ThrottlePolicy(
@@ -25,6 +26,7 @@ class BcryptEqualWorkTest {
 
   /** Counts the rounds of every bCrypt run. */
   private final AtomicLong rounds = new AtomicLong();
+
   private final BcryptPasswordHasher hasher =
       BcryptPasswordHasher.withCost(
           COST,
@@ -56,8 +58,16 @@ class BcryptEqualWorkTest {
   void unknownUserWrongPasswordLegacyDisabledAndUnreadableHashesCostTheSameRounds() {
     for (String name :
         new String[] {
-          "nobody", "current", "legacy4", "legacy5", "disabled", "locked-out", "empty", "foreign",
-          "bad-salt", "disabled-bcrypt"
+          "nobody",
+          "current",
+          "legacy4",
+          "legacy5",
+          "disabled",
+          "locked-out",
+          "empty",
+          "foreign",
+          "bad-salt",
+          "disabled-bcrypt"
         }) {
       rounds.set(0);
 
@@ -73,8 +83,10 @@ class BcryptEqualWorkTest {
   void theRightPasswordOnALegacyHashIsVerifiedAtTheConfiguredWorkThenRehashed() {
     rounds.set(0);
 
-    assertThat(authenticator.authenticate(PasswordCredentials.of("legacy4", PASSWORD.toCharArray()))
-            .succeeded())
+    assertThat(
+            authenticator
+                .authenticate(PasswordCredentials.of("legacy4", PASSWORD.toCharArray()))
+                .succeeded())
         .isTrue();
 
     // One verification padded to 2^6 rounds, then the new hash at cost 6.

@@ -87,7 +87,12 @@ class BcryptPasswordHasherBoundaryTest {
   @Test
   void unpairedSurrogatesAnywhereAreInvalidNotAnError() {
     char[][] invalid = {
-      {'\ud800'}, {'a', '\ud800'}, {'\udc00'}, {'a', '\udc00', 'b'}, {'\ud800', 'a'}, {'\udc00', '\ud800'}
+      {'\ud800'},
+      {'a', '\ud800'},
+      {'\udc00'},
+      {'a', '\udc00', 'b'},
+      {'\ud800', 'a'},
+      {'\udc00', '\ud800'}
     };
     for (char[] password : invalid) {
       assertThat(BcryptPasswordHasher.isTooLong(password)).isTrue();
@@ -99,7 +104,13 @@ class BcryptPasswordHasherBoundaryTest {
   @Test
   void charactersOnEveryUtf8WidthBoundaryHashExactlyAsJbcryptDoes() {
     String[] passwords = {
-      "\u007f", "\u0080", "\u07ff", "\u0800", "\uffff", "\ud800\udc00", "\udbff\udfff",
+      "\u007f",
+      "\u0080",
+      "\u07ff",
+      "\u0800",
+      "\uffff",
+      "\ud800\udc00",
+      "\udbff\udfff",
       "a\u00e9\u20ac\ud83d\ude00z"
     };
     for (String password : passwords) {
@@ -107,7 +118,9 @@ class BcryptPasswordHasherBoundaryTest {
       String theirs = BCrypt.hashpw(password, BCrypt.gensalt(4));
 
       assertThat(BCrypt.checkpw(password, ours)).as(HostileInput.escape(password)).isTrue();
-      assertThat(cost4.verify(password.toCharArray(), theirs)).as(HostileInput.escape(password)).isTrue();
+      assertThat(cost4.verify(password.toCharArray(), theirs))
+          .as(HostileInput.escape(password))
+          .isTrue();
     }
   }
 

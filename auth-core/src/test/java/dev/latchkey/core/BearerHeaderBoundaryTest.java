@@ -17,9 +17,11 @@ class BearerHeaderBoundaryTest {
         .isEqualTo(new BearerHeader.Malformed("bearer scheme without a token"));
     assertThat(BearerHeader.parse("Beare")).isInstanceOf(BearerHeader.Missing.class);
     assertThat(BearerHeader.parse("Bearer  a"))
-        .isEqualTo(new BearerHeader.Malformed("bearer token does not start with a token character"));
+        .isEqualTo(
+            new BearerHeader.Malformed("bearer token does not start with a token character"));
     assertThat(BearerHeader.parse("Bearer\ta"))
-        .isEqualTo(new BearerHeader.Malformed("bearer scheme must be followed by exactly one space"));
+        .isEqualTo(
+            new BearerHeader.Malformed("bearer scheme must be followed by exactly one space"));
   }
 
   @Test

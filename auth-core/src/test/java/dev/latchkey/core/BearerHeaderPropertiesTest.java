@@ -5,7 +5,6 @@ import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -117,10 +116,8 @@ class BearerHeaderPropertiesTest {
         HostileInput.hostileStrings(80),
         nearTokens,
         nearTokens,
-        schemes.flatMap(
-            scheme -> HostileInput.hostileStrings(60).map(rest -> scheme + rest)),
-        schemes.flatMap(
-            scheme -> HostileInput.hostileStrings(60).map(rest -> scheme + " " + rest)),
+        schemes.flatMap(scheme -> HostileInput.hostileStrings(60).map(rest -> scheme + rest)),
+        schemes.flatMap(scheme -> HostileInput.hostileStrings(60).map(rest -> scheme + " " + rest)),
         // A valid token behind a wrong separator: exactly one space is the grammar's rule.
         random ->
             Gen.of("Bearer", "bearer").next(random)
@@ -144,8 +141,7 @@ class BearerHeaderPropertiesTest {
 
   Gen<Integer> tokenLengths() {
     int max = BearerHeader.MAX_TOKEN_LENGTH;
-    return Gen.oneOf(
-        Gen.of(1, max - 1, max, max + 1), Gen.ints(1, 4 * max));
+    return Gen.oneOf(Gen.of(1, max - 1, max, max + 1), Gen.ints(1, 4 * max));
   }
 
   Gen<String> hugeHeaders() {

@@ -59,9 +59,21 @@ class BearerHeaderTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "Bearer", "Bearer ", "Bearer  abc", "Bearer\tabc", "Bearer abc ", "Bearer abc def",
-        "Bearer =abc", "Bearer ab=c", "Bearer abc\r\n", "Bearer abç",
-        "Bearer \u00e9", "Bearer a\u0000b", "Bearer a,b", "Bearer a;b", "Bearer \"abc\"",
+        "Bearer",
+        "Bearer ",
+        "Bearer  abc",
+        "Bearer\tabc",
+        "Bearer abc ",
+        "Bearer abc def",
+        "Bearer =abc",
+        "Bearer ab=c",
+        "Bearer abc\r\n",
+        "Bearer abç",
+        "Bearer \u00e9",
+        "Bearer a\u0000b",
+        "Bearer a,b",
+        "Bearer a;b",
+        "Bearer \"abc\"",
         "Bearer:abc"
       })
   void brokenBearerSyntaxIsMalformed(String value) {

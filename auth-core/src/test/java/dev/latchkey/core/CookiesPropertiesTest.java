@@ -7,14 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link Cookies#read} and {@link Cookies#readAll} against attacker {@code Cookie} headers: never an
- * exception, within a bound, and every value handed back is a clean {@code cookie-octet} string
- * that was in the header, so a cookie value read here cannot smuggle a separator, a header break
- * or non-ASCII into the application.
+ * {@link Cookies#read} and {@link Cookies#readAll} against attacker {@code Cookie} headers: never
+ * an exception, within a bound, and every value handed back is a clean {@code cookie-octet} string
+ * that was in the header, so a cookie value read here cannot smuggle a separator, a header break or
+ * non-ASCII into the application.
  */
 class CookiesPropertiesTest {
   /** RFC 6265 cookie-octet, written out independently of the parser's own check. */
@@ -35,7 +34,9 @@ class CookiesPropertiesTest {
 
           assertThat(first).isEqualTo(all.stream().findFirst());
           for (String value : all) {
-            assertThat(COOKIE_VALUE.matcher(value).matches()).as(HostileInput.escape(value)).isTrue();
+            assertThat(COOKIE_VALUE.matcher(value).matches())
+                .as(HostileInput.escape(value))
+                .isTrue();
             assertThat(value).doesNotContain(";", "\r", "\n", " ", "\"", ",", "\\");
             assertThat(header).contains(name).contains(value);
           }
@@ -79,7 +80,9 @@ class CookiesPropertiesTest {
           List<String> all = bounded(() -> Cookies.readAll(header.mutated(), "__Host-sid"));
 
           for (String value : all) {
-            assertThat(COOKIE_VALUE.matcher(value).matches()).as(HostileInput.escape(value)).isTrue();
+            assertThat(COOKIE_VALUE.matcher(value).matches())
+                .as(HostileInput.escape(value))
+                .isTrue();
           }
           if (!header.changed()) {
             assertThat(all).hasSize(1);
@@ -117,8 +120,7 @@ class CookiesPropertiesTest {
 
   Gen<Integer> headerLengths() {
     int max = Cookies.MAX_HEADER_LENGTH;
-    return Gen.oneOf(
-        Gen.of(4, max - 1, max, max + 1), Gen.ints(4, 4 * max));
+    return Gen.oneOf(Gen.of(4, max - 1, max, max + 1), Gen.ints(4, 4 * max));
   }
 
   Gen<String> names() {
@@ -140,8 +142,11 @@ class CookiesPropertiesTest {
 
   Gen<List<String[]>> pairLists() {
     Gen<String> value =
-        Gen.strings(Gen.charsOf(
-                "!#$%&'()*+-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~"), 0, 30);
+        Gen.strings(
+            Gen.charsOf(
+                "!#$%&'()*+-./0123456789:<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~"),
+            0,
+            30);
     Gen<String[]> pair = random -> new String[] {names().next(random), value.next(random)};
     return pair.list(0, 8);
   }

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.function.ThrowingSupplier;
  *
  * <p>Four families: arbitrary strings over the whole UTF-16 range (unpaired surrogates included),
  * control characters, strings up to a megabyte, and mutations of a valid value (a flipped, deleted
- * or inserted character, a truncation, an extension, a case change), because a near miss of a
- * valid token reaches deeper into a parser than noise does.
+ * or inserted character, a truncation, an extension, a case change), because a near miss of a valid
+ * token reaches deeper into a parser than noise does.
  *
  * <p>Public, with {@link Gen} and {@link Properties}, so that the property tests of the other
  * modules (which get this class through auth-core's test-jar) draw from the same generators.
@@ -33,10 +33,9 @@ public final class HostileInput {
   private HostileInput() {}
 
   /**
-   * Every ASCII and Latin/Greek/Cyrillic/... character up to U+0FFF, plus the surrogates' edges,
-   * a BOM, a line separator and U+FFFF: above U+007F the parsers treat all characters alike, so
-   * this stands for the whole UTF-16 range in exhaustive per-character tests at a sixteenth of the
-   * cost.
+   * Every ASCII and Latin/Greek/Cyrillic/... character up to U+0FFF, plus the surrogates' edges, a
+   * BOM, a line separator and U+FFFF: above U+007F the parsers treat all characters alike, so this
+   * stands for the whole UTF-16 range in exhaustive per-character tests at a sixteenth of the cost.
    */
   public static char[] everyInterestingChar() {
     char[] extra = {'\u2028', '\u212a', '\ud800', '\udbff', '\udc00', '\udfff', '\ufeff', '\uffff'};
@@ -108,7 +107,8 @@ public final class HostileInput {
 
     @Override
     public String toString() {
-      // Properties prints failing inputs: show the edit, escaped, so a control character is visible.
+      // Properties prints failing inputs: show the edit, escaped, so a control character is
+      // visible.
       return "Mutated[original=" + escape(original) + ", mutated=" + escape(mutated) + "]";
     }
   }

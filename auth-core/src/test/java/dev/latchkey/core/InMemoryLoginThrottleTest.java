@@ -46,7 +46,8 @@ class InMemoryLoginThrottleTest extends LoginThrottleContract {
   void aLockedNameOutlivesAFloodOfShortLivedCounters() {
     TestClock clock = TestClock.atNow();
     ThrottlePolicy policy =
-        new ThrottlePolicy(3, 1_000, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(1));
+        new ThrottlePolicy(
+            3, 1_000, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(1));
     InMemoryLoginThrottle throttle =
         InMemoryLoginThrottle.builder(policy).clock(clock).maxEntries(100).build();
     for (int i = 0; i < 3; i++) {

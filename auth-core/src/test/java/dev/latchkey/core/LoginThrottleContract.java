@@ -30,16 +30,18 @@ import org.junit.jupiter.api.Test;
  * {@code T} is free at {@code T}, and a window that starts at {@code S} no longer counts at {@code
  * S + window}.
  *
- * <p>The concurrent cases run on two nodes ({@link #anotherNode}) that share the backend, and
- * start every attempt of a round at one barrier.
+ * <p>The concurrent cases run on two nodes ({@link #anotherNode}) that share the backend, and start
+ * every attempt of a round at one barrier.
  */
 public abstract class LoginThrottleContract {
   private static final Duration WINDOW = Duration.ofMinutes(15);
   private static final Duration LOCKOUT = Duration.ofMinutes(1);
   private static final Duration MAX_LOCKOUT = Duration.ofMinutes(8);
+
   /** 3 attempts per name, 5 per address. */
   protected static final ThrottlePolicy POLICY =
       new ThrottlePolicy(3, 5, WINDOW, LOCKOUT, MAX_LOCKOUT);
+
   /** The budget of the concurrent cases. */
   private static final int K = 5;
 

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What auth-core logs when something goes wrong: enough to notice (the class of what failed) and
- * never the message of an exception, which could echo a password, a token or attacker input.
- * {@link System.Logger} goes to java.util.logging here, so a JUL handler sees every record.
+ * never the message of an exception, which could echo a password, a token or attacker input. {@link
+ * System.Logger} goes to java.util.logging here, so a JUL handler sees every record.
  */
 class LogsWithoutSecretsTest {
   private static final String SECRET = "s3cret-token-value";

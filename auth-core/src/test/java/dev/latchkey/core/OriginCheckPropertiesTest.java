@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Set;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,21 +16,28 @@ import org.junit.jupiter.api.Test;
 class OriginCheckPropertiesTest {
   private static final String ALLOWED = "https://app.example";
   private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
+
   /**
-   * The allowed origin as an origin parser must see it, after ASCII lowercasing: the https
-   * scheme's default port may be written out (with leading zeros, or empty), nothing else may be.
+   * The allowed origin as an origin parser must see it, after ASCII lowercasing: the https scheme's
+   * default port may be written out (with leading zeros, or empty), nothing else may be.
    */
   private static final Pattern SAME_ORIGIN = Pattern.compile("https://app\\.example(:0*443|:)?");
 
   private final OriginCheck strict = OriginCheck.builder(ALLOWED).build();
-  private final OriginCheck lenient = OriginCheck.builder(ALLOWED).allowMissingHeaders(true).build();
+  private final OriginCheck lenient =
+      OriginCheck.builder(ALLOWED).allowMissingHeaders(true).build();
 
   @Test
   void answersExactlyAsTheDocumentedRules() {
     record Case(String method, String fetchSite, String origin, boolean allowMissing) {}
     forAll(
         2000,
-        random -> new Case(methods().next(random), fetchSites().next(random), origins().next(random), Gen.booleans().next(random)),
+        random ->
+            new Case(
+                methods().next(random),
+                fetchSites().next(random),
+                origins().next(random),
+                Gen.booleans().next(random)),
         c -> {
           String method = c.method();
           String fetchSite = c.fetchSite();

@@ -72,9 +72,16 @@ class OriginCheckTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"app.example.com", "https://app.example.com/", "https://app.example.com/path",
-          "ftp://app.example.com", "https://user@app.example.com", "https://app.example.com?q",
-          "null", ""})
+      strings = {
+        "app.example.com",
+        "https://app.example.com/",
+        "https://app.example.com/path",
+        "ftp://app.example.com",
+        "https://user@app.example.com",
+        "https://app.example.com?q",
+        "null",
+        ""
+      })
   void badConfiguredOriginsAreRefusedAtBuild(String origin) {
     assertThatThrownBy(() -> OriginCheck.builder(origin))
         .isInstanceOf(IllegalArgumentException.class);

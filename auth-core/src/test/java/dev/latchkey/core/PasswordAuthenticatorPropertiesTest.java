@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,10 +20,16 @@ class PasswordAuthenticatorPropertiesTest {
   private static final Principal ALICE = Principal.of("user-1", Set.of("admin"));
   private static final BcryptPasswordHasher BCRYPT = BcryptPasswordHasher.withCost(4);
   private static final String HASH = BCRYPT.hash(PASSWORD.toCharArray());
+
   /** Never locks within a property's tries, so that the oracle below is exact. */
   private static final ThrottlePolicy LENIENT =
       new ThrottlePolicy(
-          1_000_000, 1_000_000, Duration.ofMinutes(1), Duration.ofMinutes(1), Duration.ofMinutes(1));
+          1_000_000,
+          1_000_000,
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(1));
+
   /** Locks after two failures, so that tries also run into LOCKED. */
   private static final ThrottlePolicy STRICT =
       new ThrottlePolicy(2, 3, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
@@ -39,12 +44,14 @@ class PasswordAuthenticatorPropertiesTest {
     record Case(String name, String password, String address) {}
     forAll(
         25,
-        random -> new Case(names().next(random), passwords().next(random), addresses().next(random)),
+        random ->
+            new Case(names().next(random), passwords().next(random), addresses().next(random)),
         c -> {
           String name = c.name();
           String password = c.password();
           String address = c.address();
-          AuthResult result = bounded(() -> lenient.authenticate(credentials(name, password, address)));
+          AuthResult result =
+              bounded(() -> lenient.authenticate(credentials(name, password, address)));
 
           assertThat(result).isNotNull();
           boolean right = NAME.equals(name) && PASSWORD.equals(password);
@@ -52,7 +59,8 @@ class PasswordAuthenticatorPropertiesTest {
             assertThat(result).isEqualTo(AuthResult.success(ALICE));
           } else {
             AuthResult.Reason reason = result.failure().orElseThrow().reason();
-            assertThat(reason).isIn(AuthResult.Reason.INVALID_CREDENTIALS, AuthResult.Reason.MALFORMED);
+            assertThat(reason)
+                .isIn(AuthResult.Reason.INVALID_CREDENTIALS, AuthResult.Reason.MALFORMED);
           }
         });
   }
@@ -62,12 +70,14 @@ class PasswordAuthenticatorPropertiesTest {
     record Case(String name, String password, String address) {}
     forAll(
         25,
-        random -> new Case(names().next(random), passwords().next(random), addresses().next(random)),
+        random ->
+            new Case(names().next(random), passwords().next(random), addresses().next(random)),
         c -> {
           String name = c.name();
           String password = c.password();
           String address = c.address();
-          AuthResult result = bounded(() -> strict.authenticate(credentials(name, password, address)));
+          AuthResult result =
+              bounded(() -> strict.authenticate(credentials(name, password, address)));
 
           assertThat(result).isNotNull();
           if (result.succeeded()) {
@@ -96,10 +106,13 @@ class PasswordAuthenticatorPropertiesTest {
         3,
         huge(),
         huge -> {
-          AuthResult asName = bounded(() -> lenient.authenticate(credentials(huge, PASSWORD, null)));
-          AuthResult asPassword = bounded(() -> lenient.authenticate(credentials(NAME, huge, null)));
+          AuthResult asName =
+              bounded(() -> lenient.authenticate(credentials(huge, PASSWORD, null)));
+          AuthResult asPassword =
+              bounded(() -> lenient.authenticate(credentials(NAME, huge, null)));
 
-          assertThat(asName.failure().orElseThrow().reason()).isEqualTo(AuthResult.Reason.MALFORMED);
+          assertThat(asName.failure().orElseThrow().reason())
+              .isEqualTo(AuthResult.Reason.MALFORMED);
           assertThat(asPassword.failure().orElseThrow().reason())
               .isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS);
         });
@@ -120,30 +133,24 @@ class PasswordAuthenticatorPropertiesTest {
   Gen<String> names() {
     return Gen.frequency(
         Gen.weight(3, Gen.just(NAME)),
-        Gen.weight(
-            3, HostileInput.mutationsOf(Gen.just(NAME)).map(HostileInput.Mutated::mutated)),
+        Gen.weight(3, HostileInput.mutationsOf(Gen.just(NAME)).map(HostileInput.Mutated::mutated)),
         Gen.weight(2, HostileInput.hostileStrings(40)),
-        Gen.weight(
-            1, Gen.ints(250, 300).map(n -> "a".repeat(n))));
+        Gen.weight(1, Gen.ints(250, 300).map(n -> "a".repeat(n))));
   }
 
   Gen<String> passwords() {
     return Gen.frequency(
         Gen.weight(3, Gen.just(PASSWORD)),
         Gen.weight(
-            3,
-            HostileInput.mutationsOf(Gen.just(PASSWORD)).map(HostileInput.Mutated::mutated)),
+            3, HostileInput.mutationsOf(Gen.just(PASSWORD)).map(HostileInput.Mutated::mutated)),
         Gen.weight(2, HostileInput.hostileStrings(80)),
         // Around bCrypt's 72-byte limit, and past it with the right password as a prefix.
-        Gen.weight(
-            1, Gen.ints(60, 90).map(n -> PASSWORD + "x".repeat(n))));
+        Gen.weight(1, Gen.ints(60, 90).map(n -> PASSWORD + "x".repeat(n))));
   }
 
   Gen<String> addresses() {
     return Gen.oneOf(
-        Gen.of("203.0.113.7", "::1"),
-        HostileInput.hostileStrings(40),
-        Gen.just((String) null));
+        Gen.of("203.0.113.7", "::1"), HostileInput.hostileStrings(40), Gen.just((String) null));
   }
 
   Gen<String> huge() {

@@ -3,7 +3,6 @@ package dev.latchkey.core;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -234,8 +233,8 @@ class PasswordAuthenticatorTest {
       authenticator.authenticate(login("user" + i, "x", "::ffff:203.0.113.5"));
     }
 
-    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5")))
-            .reason())
+    assertThat(
+            failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5"))).reason())
         .isEqualTo(AuthResult.Reason.LOCKED);
     assertThat(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.6")).succeeded())
         .isTrue();
@@ -247,8 +246,8 @@ class PasswordAuthenticatorTest {
       authenticator.authenticate(login("user" + i, "x", "not-an-address-" + i));
     }
 
-    assertThat(failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5x")))
-            .reason())
+    assertThat(
+            failure(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5x"))).reason())
         .isEqualTo(AuthResult.Reason.LOCKED);
     assertThat(authenticator.authenticate(login("alice", "s3cret!", "203.0.113.5")).succeeded())
         .isTrue();
@@ -330,7 +329,10 @@ class PasswordAuthenticatorTest {
           throw new StoreUnavailableException("user table unreachable");
         };
     PasswordAuthenticator auth =
-        PasswordAuthenticator.builder(down, bcrypt).throttle(throttle).listener(events::add).build();
+        PasswordAuthenticator.builder(down, bcrypt)
+            .throttle(throttle)
+            .listener(events::add)
+            .build();
 
     AuthResult.Failure result = failure(auth.authenticate(login("alice", "s3cret!")));
 
@@ -347,7 +349,10 @@ class PasswordAuthenticatorTest {
           throw new IllegalStateException("connection pool closed");
         };
     PasswordAuthenticator auth =
-        PasswordAuthenticator.builder(broken, bcrypt).throttle(throttle).listener(events::add).build();
+        PasswordAuthenticator.builder(broken, bcrypt)
+            .throttle(throttle)
+            .listener(events::add)
+            .build();
 
     AuthResult result = auth.authenticate(login("alice", "s3cret!"));
 

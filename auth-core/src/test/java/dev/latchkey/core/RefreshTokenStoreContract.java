@@ -2,6 +2,10 @@ package dev.latchkey.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.RefreshRecord;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,10 +20,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.spi.RefreshRecord;
-import dev.latchkey.core.spi.RefreshTokenStore;
-import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The behaviour every {@link RefreshTokenStore} must have, through the SPI only. An
@@ -34,6 +34,7 @@ public abstract class RefreshTokenStoreContract {
   protected static final Duration NO_GRACE = Duration.ZERO;
   protected static final Duration GRACE = Duration.ofSeconds(10);
   protected static final int FAMILIES = 8;
+
   /** High enough that only the rate-limit tests meet the limit. */
   protected static final int RATE = 1_000_000;
 
@@ -94,7 +95,6 @@ public abstract class RefreshTokenStoreContract {
     UnkeyedHashes.assertTagsCarryNoUnkeyedHash(store::shardFor);
   }
 
-
   @Test
   void rotatingLiveTokenYieldsSuccessor() {
     HashedId first = login("alice");
@@ -144,8 +144,10 @@ public abstract class RefreshTokenStoreContract {
 
     RefreshTokenStore.Rotation reuse = rotate(first, newId("alice"), NO_GRACE);
 
-    assertThat(reuse).isInstanceOfSatisfying(
-        RefreshTokenStore.Rotation.Reused.class, r -> assertThat(r.subject()).isEqualTo("alice"));
+    assertThat(reuse)
+        .isInstanceOfSatisfying(
+            RefreshTokenStore.Rotation.Reused.class,
+            r -> assertThat(r.subject()).isEqualTo("alice"));
     assertThat(rotate(second, newId("alice"), NO_GRACE))
         .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
   }
@@ -207,8 +209,7 @@ public abstract class RefreshTokenStoreContract {
         id = n;
       } else {
         // 16 * 30 min = 8 h: the family's end.
-        assertThat(rotate(id, n, NO_GRACE))
-            .isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
+        assertThat(rotate(id, n, NO_GRACE)).isInstanceOf(RefreshTokenStore.Rotation.Invalid.class);
       }
     }
   }
@@ -299,8 +300,7 @@ public abstract class RefreshTokenStoreContract {
 
   @Test
   void successorCarriesThePrincipalWithRolesAndAttributes() {
-    Principal carol =
-        new Principal("carol", Set.of("admin", "user"), Map.of("tenant", "acme"));
+    Principal carol = new Principal("carol", Set.of("admin", "user"), Map.of("tenant", "acme"));
     HashedId id = login(carol, policy(NO_GRACE)).id();
 
     RefreshRecord successor = rotated(rotate(id, newId("carol"), NO_GRACE));
@@ -365,9 +365,9 @@ public abstract class RefreshTokenStoreContract {
   }
 
   /**
-   * A second presentation whose time reads earlier than the first's (two requests whose clock
-   * reads and store arrivals are in opposite orders, or a replay through a lagging node) is reuse:
-   * with no grace, no order of timestamps opens a retry.
+   * A second presentation whose time reads earlier than the first's (two requests whose clock reads
+   * and store arrivals are in opposite orders, or a replay through a lagging node) is reuse: with
+   * no grace, no order of timestamps opens a retry.
    */
   @Test
   void secondPresentationIsReuseEvenWhenTheClockReadsEarlier() {
@@ -435,7 +435,8 @@ public abstract class RefreshTokenStoreContract {
           if (r instanceof RefreshTokenStore.Rotation.Rotated won) {
             winners.add(won.successor());
           } else {
-            assertThat(r).as("round %d", round)
+            assertThat(r)
+                .as("round %d", round)
                 .isInstanceOf(RefreshTokenStore.Rotation.Reused.class);
             reused++;
           }
@@ -519,8 +520,8 @@ public abstract class RefreshTokenStoreContract {
     long before = footprint("alice");
 
     RefreshTokenStore.Rotation limited = store.rotate(current, newId("alice"), three);
-    assertThat(limited).isEqualTo(
-        new RefreshTokenStore.Rotation.Limited(windowStart.plus(Duration.ofMinutes(1))));
+    assertThat(limited)
+        .isEqualTo(new RefreshTokenStore.Rotation.Limited(windowStart.plus(Duration.ofMinutes(1))));
     assertThat(store.rotate(current, newId("alice"), three)).isEqualTo(limited);
     assertThat(footprint("alice")).isEqualTo(before);
 

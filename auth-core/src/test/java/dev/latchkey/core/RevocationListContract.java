@@ -2,6 +2,7 @@ package dev.latchkey.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.RevocationList;
 
 /**
  * The behaviour every {@link RevocationList} must have, through the SPI only. An implementation's
@@ -40,8 +40,7 @@ public abstract class RevocationListContract {
    * its revocations in {@code shared}, whose clocks are assumed within {@code fleetClockSkew} of
    * each other (its verification clock skew is 60 seconds).
    */
-  protected abstract TokenService node(
-      Clock clock, RevocationList shared, Duration fleetClockSkew);
+  protected abstract TokenService node(Clock clock, RevocationList shared, Duration fleetClockSkew);
 
   @BeforeEach
   void setUpList() {
@@ -240,10 +239,12 @@ public abstract class RevocationListContract {
     for (int i = 0; i < flood; i++) {
       if (i % 10 == 0) {
         assertThat(bounded.isRevoked(ISS, "any", "mallory", "fam-" + i, start.plusMillis(i)))
-            .as("family %d", i).isTrue();
+            .as("family %d", i)
+            .isTrue();
       } else {
         assertThat(bounded.isRevoked(ISS, "j" + i, "mallory", start.plusMillis(i)))
-            .as("token %d", i).isTrue();
+            .as("token %d", i)
+            .isTrue();
       }
     }
     assertThat(bounded.isRevoked(ISS, "stolen", "alice", start)).isTrue();
@@ -256,10 +257,10 @@ public abstract class RevocationListContract {
   // A fleet whose clocks disagree within the fleet skew
 
   /**
-   * A node whose clock runs 2 s fast mints a token 0.5 s before "log out everywhere" runs on a
-   * node with a correct clock: its {@code iat} lies 1.5 s after the revoking node's time, yet it
-   * is refused on both nodes afterwards. A login straight after still gets a working token on
-   * either node (minted at the cut-off, see the token service).
+   * A node whose clock runs 2 s fast mints a token 0.5 s before "log out everywhere" runs on a node
+   * with a correct clock: its {@code iat} lies 1.5 s after the revoking node's time, yet it is
+   * refused on both nodes afterwards. A login straight after still gets a working token on either
+   * node (minted at the cut-off, see the token service).
    */
   @Test
   void logOutEverywhereRefusesATokenMintedJustBeforeOnAFastNode() {
@@ -281,9 +282,9 @@ public abstract class RevocationListContract {
   }
 
   /**
-   * Ending a family refuses, on every node, the family's tokens minted before, and one minted
-   * after on a fast node by a refresh that was already under way (up to the promised bound); the
-   * other families of the subject are untouched.
+   * Ending a family refuses, on every node, the family's tokens minted before, and one minted after
+   * on a fast node by a refresh that was already under way (up to the promised bound); the other
+   * families of the subject are untouched.
    */
   @Test
   void familyRevocationRefusesTheFamilysTokensOnEveryNodeIncludingOnesMintedInFlight() {

@@ -2,11 +2,11 @@ package dev.latchkey.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.internal.CsrfTokens;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.internal.CsrfTokens;
 
 /** Every type that holds a secret keeps it out of {@code toString()}. */
 class SecretToStringTest {
@@ -36,7 +36,10 @@ class SecretToStringTest {
     String hash = BcryptPasswordHasher.withCost(4).hash(SECRET.toCharArray());
     UserAccount account = new UserAccount("alice", Principal.of("user-1", Set.of("admin")), hash);
 
-    assertThat(account.toString()).contains("alice").contains("user-1").doesNotContain(hash)
+    assertThat(account.toString())
+        .contains("alice")
+        .contains("user-1")
+        .doesNotContain(hash)
         .doesNotContain(hash.substring(7));
   }
 

@@ -3,8 +3,13 @@ package dev.latchkey.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionStore.CreateResult;
+import dev.latchkey.core.spi.SessionTouch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,11 +27,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.spi.SessionRecord;
-import dev.latchkey.core.spi.SessionStore;
-import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The contract every {@link SessionStore} keeps, run by each implementation's test as a subclass.
@@ -180,7 +180,6 @@ public abstract class SessionStoreContract {
   void shardTagsAreNoUnkeyedHashOfTheSubject() {
     UnkeyedHashes.assertTagsCarryNoUnkeyedHash(store::shardFor);
   }
-
 
   @Test
   void createReportsNothingEndedWhenUnderTheCap() {

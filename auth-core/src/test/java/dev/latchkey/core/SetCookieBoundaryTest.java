@@ -8,8 +8,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every character against each of {@link SetCookie}'s character classes, and the length limits of
- * a domain: the edges a header-injection bug would hide in.
+ * Every character against each of {@link SetCookie}'s character classes, and the length limits of a
+ * domain: the edges a header-injection bug would hide in.
  */
 class SetCookieBoundaryTest {
   private static final String SEPARATORS = "()<>@,;:\\\"/[]?={}";
@@ -86,7 +86,8 @@ class SetCookieBoundaryTest {
     String domain253 = String.join(".", label63, label63, label63, "a".repeat(61));
 
     assertThat(domain253).hasSize(253);
-    assertThatCode(() -> SetCookie.builder("sid", "v").domain(domain253)).doesNotThrowAnyException();
+    assertThatCode(() -> SetCookie.builder("sid", "v").domain(domain253))
+        .doesNotThrowAnyException();
     assertThatCode(() -> SetCookie.builder("sid", "v").domain("." + domain253))
         .doesNotThrowAnyException();
     assertThatThrownBy(() -> SetCookie.builder("sid", "v").domain(domain253 + "a"))

@@ -7,20 +7,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link SetCookie.Builder} with arbitrary names, values, paths and domains. A cookie value may come
- * from application data, so the one thing that must never happen is header injection: whatever is
- * passed, either the builder refuses it with an {@link IllegalArgumentException} (never another
+ * {@link SetCookie.Builder} with arbitrary names, values, paths and domains. A cookie value may
+ * come from application data, so the one thing that must never happen is header injection: whatever
+ * is passed, either the builder refuses it with an {@link IllegalArgumentException} (never another
  * exception, never the value in the message), or {@link SetCookie#toHeaderValue()} is visible ASCII
  * holding the value verbatim and exactly the attributes that were set — no CR, LF, control
  * character, or extra {@code ;} anywhere.
  */
 class SetCookiePropertiesTest {
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+\\-.^_`|~0-9A-Za-z]+");
-  private static final Pattern COOKIE_VALUE = Pattern.compile("[\\x21\\x23-\\x2B\\x2D-\\x3A\\x3C-\\x5B\\x5D-\\x7E]*");
+  private static final Pattern COOKIE_VALUE =
+      Pattern.compile("[\\x21\\x23-\\x2B\\x2D-\\x3A\\x3C-\\x5B\\x5D-\\x7E]*");
 
   @Test
   void builderAcceptsExactlyTokenNamesAndCookieOctetValues() {
@@ -55,10 +55,17 @@ class SetCookiePropertiesTest {
 
   @Test
   void attributesNeverInjectAnotherAttributeOrHeader() {
-    record Case(String value, String path, String domain, boolean secure, SetCookie.SameSite sameSite) {}
+    record Case(
+        String value, String path, String domain, boolean secure, SetCookie.SameSite sameSite) {}
     forAll(
         1000,
-        random -> new Case(values().next(random), paths().next(random), domains().next(random), Gen.booleans().next(random), sameSites().next(random)),
+        random ->
+            new Case(
+                values().next(random),
+                paths().next(random),
+                domains().next(random),
+                Gen.booleans().next(random),
+                sameSites().next(random)),
         c -> {
           String value = c.value();
           String path = c.path();
@@ -82,7 +89,8 @@ class SetCookiePropertiesTest {
 
           assertNoInjection(header);
           int attributes = 3 + (path != null ? 1 : 0) + (domain != null ? 1 : 0) + (secure ? 1 : 0);
-          // name=value, then "; " before each attribute: Max-Age, HttpOnly, SameSite, and the optional ones.
+          // name=value, then "; " before each attribute: Max-Age, HttpOnly, SameSite, and the
+          // optional ones.
           assertThat(header.split(";", -1)).hasSize(1 + attributes);
           assertThat(cookie.deletion().toHeaderValue()).startsWith("sid=; ");
           assertNoInjection(cookie.deletion().toHeaderValue());

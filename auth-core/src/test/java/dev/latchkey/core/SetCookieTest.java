@@ -3,11 +3,11 @@ package dev.latchkey.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.core.internal.OpaqueIds;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import dev.latchkey.core.internal.OpaqueIds;
 
 class SetCookieTest {
 
@@ -15,7 +15,8 @@ class SetCookieTest {
   void defaultsAreSecureHttpOnlyLaxRootPath() {
     SetCookie cookie = SetCookie.builder("sid", "abc123").build();
 
-    assertThat(cookie.toHeaderValue()).isEqualTo("sid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax");
+    assertThat(cookie.toHeaderValue())
+        .isEqualTo("sid=abc123; Path=/; Secure; HttpOnly; SameSite=Lax");
   }
 
   @Test
@@ -42,8 +43,19 @@ class SetCookieTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "a;b", "a,b", "a b", "a\"b", "a\\b", "a\r\nSet-Cookie: x=y", "a\nb", "a\rb", "a\tb",
-        "é", "a\u0000b", "a\u007fb", "\"quoted\""
+        "a;b",
+        "a,b",
+        "a b",
+        "a\"b",
+        "a\\b",
+        "a\r\nSet-Cookie: x=y",
+        "a\nb",
+        "a\rb",
+        "a\tb",
+        "é",
+        "a\u0000b",
+        "a\u007fb",
+        "\"quoted\""
       })
   void valuesOutsideCookieOctetAreRefused(String value) {
     assertThatThrownBy(() -> SetCookie.builder("sid", value))
@@ -53,7 +65,8 @@ class SetCookieTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "a b", "a=b", "a;b", "a,b", "a(b", "a/b", "a\r\nb", "ä", "a\"b", "a{b"})
+  @ValueSource(
+      strings = {"", "a b", "a=b", "a;b", "a,b", "a(b", "a/b", "a\r\nb", "ä", "a\"b", "a{b"})
   void namesThatAreNotTokensAreRefused(String name) {
     assertThatThrownBy(() -> SetCookie.builder(name, "v"))
         .isInstanceOf(IllegalArgumentException.class)
@@ -81,7 +94,8 @@ class SetCookieTest {
         .hasMessageContaining("SameSite=None requires Secure");
     assertThat(
             SetCookie.builder("sid", "v").sameSite(SetCookie.SameSite.NONE).build().toHeaderValue())
-        .contains("; Secure").endsWith("SameSite=None");
+        .contains("; Secure")
+        .endsWith("SameSite=None");
   }
 
   @Test
@@ -125,8 +139,18 @@ class SetCookieTest {
 
   @ParameterizedTest
   @ValueSource(
-      strings = {"", ".", "exa mple.com", "example.com;", "ex\r\nample.com", "-a.com", "a..com",
-          "a.com.", "exämple.com", "a_b.com"})
+      strings = {
+        "",
+        ".",
+        "exa mple.com",
+        "example.com;",
+        "ex\r\nample.com",
+        "-a.com",
+        "a..com",
+        "a.com.",
+        "exämple.com",
+        "a_b.com"
+      })
   void badDomainsAreRefused(String domain) {
     assertThatThrownBy(() -> SetCookie.builder("sid", "v").domain(domain))
         .isInstanceOf(IllegalArgumentException.class);
@@ -156,7 +180,8 @@ class SetCookieTest {
     SetCookie deletion = cookie.deletion();
 
     assertThat(deletion.toHeaderValue())
-        .isEqualTo("sid=; Path=/app; Domain=example.com; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
+        .isEqualTo(
+            "sid=; Path=/app; Domain=example.com; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
     assertThat(SetCookie.builder("__Host-sid", "v").build().deletion().toHeaderValue())
         .isEqualTo("__Host-sid=; Path=/; Max-Age=0; Secure; HttpOnly; SameSite=Lax");
   }

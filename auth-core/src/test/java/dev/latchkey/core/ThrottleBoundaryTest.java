@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ThrottleBoundaryTest {
   private static final Instant T = Instant.parse("2030-01-01T00:00:00Z");
   private static final ThrottlePolicy POLICY =
-      new ThrottlePolicy(3, 5, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofMinutes(8));
+      new ThrottlePolicy(
+          3, 5, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofMinutes(8));
 
   @Test
   void lockStartsAtExactlyTheLimitAndLastsExactlyTheLockout() {
@@ -30,7 +31,8 @@ class ThrottleBoundaryTest {
   @Test
   void backOffThatOvershootsTheCapIsCutToIt() {
     ThrottlePolicy policy =
-        new ThrottlePolicy(1, 1, Duration.ofMinutes(15), Duration.ofMinutes(3), Duration.ofMinutes(5));
+        new ThrottlePolicy(
+            1, 1, Duration.ofMinutes(15), Duration.ofMinutes(3), Duration.ofMinutes(5));
 
     assertThat(policy.lockedUntil(1, 1, T)).isEqualTo(T.plus(Duration.ofMinutes(3)));
     assertThat(policy.lockedUntil(2, 1, T)).isEqualTo(T.plus(Duration.ofMinutes(5)));
@@ -112,10 +114,12 @@ class ThrottleBoundaryTest {
 
   @Test
   void lockedNamesOutliveAFloodWhateverTheirHashOrder() {
-    // Locks (1 h, after two failures) outlast the window (1 min) of a one-failure counter: the cap must drop the
+    // Locks (1 h, after two failures) outlast the window (1 min) of a one-failure counter: the cap
+    // must drop the
     // flood, never the locks, whichever order the map happens to iterate in.
     ThrottlePolicy policy =
-        new ThrottlePolicy(2, 1_000_000, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(1));
+        new ThrottlePolicy(
+            2, 1_000_000, Duration.ofMinutes(1), Duration.ofHours(1), Duration.ofHours(1));
     TestClock clock = new TestClock(T);
     InMemoryLoginThrottle throttle =
         InMemoryLoginThrottle.builder(policy).clock(clock).maxEntries(100).build();

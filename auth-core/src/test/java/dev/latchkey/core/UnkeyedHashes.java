@@ -2,6 +2,7 @@ package dev.latchkey.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.internal.OpaqueIds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -9,7 +10,6 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Function;
-import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * What anyone can compute from a user name without a secret: the common unkeyed digests of it, in

@@ -3,6 +3,11 @@ package dev.latchkey.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.core.internal.CsrfTokens;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.SessionRecord;
+import dev.latchkey.core.spi.SessionTouch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,11 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.spi.SessionRecord;
-import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.internal.CsrfTokens;
-import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The small decisions in auth-core's values and services that decide whether someone is
@@ -29,7 +29,8 @@ class ValuesAndEdgesTest {
 
   @Test
   void failureNeverClaimsSuccess() {
-    assertThat(AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "no").succeeded()).isFalse();
+    assertThat(AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "no").succeeded())
+        .isFalse();
     assertThat(AuthResult.locked(T, "later").succeeded()).isFalse();
     assertThat(AuthResult.success(USER).succeeded()).isTrue();
   }
@@ -59,7 +60,8 @@ class ValuesAndEdgesTest {
 
   @Test
   void principalKeepsSurrogatePairs() {
-    Principal p = new Principal("\uD83D\uDE00-user", Set.of("r\uD834\uDD1E"), Map.of("k", "\uDBFF\uDFFF"));
+    Principal p =
+        new Principal("\uD83D\uDE00-user", Set.of("r\uD834\uDD1E"), Map.of("k", "\uDBFF\uDFFF"));
 
     assertThat(p.subject()).isEqualTo("\uD83D\uDE00-user");
     assertThat(p.roles()).containsExactly("r\uD834\uDD1E");
@@ -100,10 +102,14 @@ class ValuesAndEdgesTest {
     Duration idle = Duration.ofSeconds(60);
     Duration interval = Duration.ofSeconds(10);
 
-    assertThat(new SessionTouch(T.plusSeconds(10).minusNanos(1), idle, interval, Duration.ZERO).renews(record))
+    assertThat(
+            new SessionTouch(T.plusSeconds(10).minusNanos(1), idle, interval, Duration.ZERO)
+                .renews(record))
         .isFalse();
-    assertThat(new SessionTouch(T.plusSeconds(10), idle, interval, Duration.ZERO).renews(record)).isTrue();
-    assertThat(new SessionTouch(T.plusSeconds(60), idle, interval, Duration.ZERO).renews(record)).isFalse();
+    assertThat(new SessionTouch(T.plusSeconds(10), idle, interval, Duration.ZERO).renews(record))
+        .isTrue();
+    assertThat(new SessionTouch(T.plusSeconds(60), idle, interval, Duration.ZERO).renews(record))
+        .isFalse();
     SessionTouch late = new SessionTouch(T.plusSeconds(60), idle, interval, Duration.ZERO);
     assertThat(late.apply(record)).isSameAs(record);
   }
@@ -114,29 +120,35 @@ class ValuesAndEdgesTest {
     Duration idle = Duration.ofSeconds(60);
     Duration notice = Duration.ofSeconds(30);
 
-    SessionRecord slid = new SessionTouch(T.plusSeconds(20), idle, Duration.ZERO, notice).apply(record);
+    SessionRecord slid =
+        new SessionTouch(T.plusSeconds(20), idle, Duration.ZERO, notice).apply(record);
     assertThat(slid.lastSeenAt()).isEqualTo(T.plusSeconds(20));
     assertThat(slid.expiresAt()).isEqualTo(T.plusSeconds(80));
     assertThat(slid.retainUntil()).isEqualTo(T.plusSeconds(110));
     assertThat(slid.absoluteExpiresAt()).isEqualTo(T.plusSeconds(100));
 
-    SessionRecord capped = new SessionTouch(T.plusSeconds(50), idle, Duration.ZERO, notice).apply(record);
+    SessionRecord capped =
+        new SessionTouch(T.plusSeconds(50), idle, Duration.ZERO, notice).apply(record);
     assertThat(capped.expiresAt()).isEqualTo(T.plusSeconds(100));
     assertThat(capped.retainUntil()).isEqualTo(T.plusSeconds(130));
 
-    SessionRecord exact = new SessionTouch(T.plusSeconds(40), idle, Duration.ZERO, notice).apply(record);
+    SessionRecord exact =
+        new SessionTouch(T.plusSeconds(40), idle, Duration.ZERO, notice).apply(record);
     assertThat(exact.expiresAt()).isEqualTo(T.plusSeconds(100));
   }
 
   @Test
   void touchRefusesNegativeDurationsAndTakesZero() {
-    assertThatThrownBy(() -> new SessionTouch(T, Duration.ofSeconds(-1), Duration.ZERO, Duration.ZERO))
+    assertThatThrownBy(
+            () -> new SessionTouch(T, Duration.ofSeconds(-1), Duration.ZERO, Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("idleTimeout");
-    assertThatThrownBy(() -> new SessionTouch(T, Duration.ZERO, Duration.ofNanos(-1), Duration.ZERO))
+    assertThatThrownBy(
+            () -> new SessionTouch(T, Duration.ZERO, Duration.ofNanos(-1), Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("minInterval");
-    assertThatThrownBy(() -> new SessionTouch(T, Duration.ZERO, Duration.ZERO, Duration.ofNanos(-1)))
+    assertThatThrownBy(
+            () -> new SessionTouch(T, Duration.ZERO, Duration.ZERO, Duration.ofNanos(-1)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("expiredNotice");
     assertThat(new SessionTouch(T, Duration.ZERO, Duration.ZERO, Duration.ZERO).idleTimeout())
@@ -146,17 +158,21 @@ class ValuesAndEdgesTest {
   @Test
   void loginNameOfExactlyTheLimitIsTriedAndOneMoreIsMalformed() {
     PasswordAuthenticator passwords =
-        PasswordAuthenticator.builder(InMemoryUserDirectory.create(), BcryptPasswordHasher.withCost(4))
+        PasswordAuthenticator.builder(
+                InMemoryUserDirectory.create(), BcryptPasswordHasher.withCost(4))
             .build();
     String longest = "a".repeat(PasswordAuthenticator.MAX_LOGIN_NAME_LENGTH);
 
     assertThat(reason(passwords.authenticate(PasswordCredentials.of(longest, "pw".toCharArray()))))
         .isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS);
-    assertThat(reason(passwords.authenticate(PasswordCredentials.of(longest + "a", "pw".toCharArray()))))
+    assertThat(
+            reason(
+                passwords.authenticate(PasswordCredentials.of(longest + "a", "pw".toCharArray()))))
         .isEqualTo(AuthResult.Reason.MALFORMED);
     assertThat(reason(passwords.authenticate(PasswordCredentials.of("", "pw".toCharArray()))))
         .isEqualTo(AuthResult.Reason.MALFORMED);
-    assertThat(passwords.toString()).startsWith("PasswordAuthenticator[hasher=BcryptPasswordHasher");
+    assertThat(passwords.toString())
+        .startsWith("PasswordAuthenticator[hasher=BcryptPasswordHasher");
   }
 
   @Test
@@ -275,12 +291,17 @@ class ValuesAndEdgesTest {
     String secret = "s3cret-value";
     Map<Object, String> expected =
         Map.of(
-            new BearerToken(secret), "BearerToken[",
-            new SessionCookie(secret), "SessionCookie[",
-            new TokenService.IssuedToken(secret, T), "IssuedToken[",
-            CsrfTokens.withKey((secret + secret + secret).getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
-                "CsrfTokens[",
-            InMemoryUserDirectory.create(), "InMemoryUserDirectory");
+            new BearerToken(secret),
+            "BearerToken[",
+            new SessionCookie(secret),
+            "SessionCookie[",
+            new TokenService.IssuedToken(secret, T),
+            "IssuedToken[",
+            CsrfTokens.withKey(
+                (secret + secret + secret).getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
+            "CsrfTokens[",
+            InMemoryUserDirectory.create(),
+            "InMemoryUserDirectory");
     expected.forEach(
         (value, prefix) -> assertThat(value.toString()).contains(prefix).doesNotContain(secret));
   }

@@ -32,16 +32,15 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisClient;
 
 /**
- * What do the Redis operations that the peer suite does not cover cost: a revocation
- * check that goes to Redis directly (what every check does while a node's replica is not known to
- * be current), and a refresh-token rotation (one atomic script)?
+ * What do the Redis operations that the peer suite does not cover cost: a revocation check that
+ * goes to Redis directly (what every check does while a node's replica is not known to be current),
+ * and a refresh-token rotation (one atomic script)?
  *
  * <p>In auth-redis's own benchmark source set ({@code src/jmh/java}, compiled only by the {@code
  * benchmarks} profile into a jar that is never published) because the direct path is
- * package-private: the public API only takes it while the replica is not current. A private
- * {@code redis-server} from PATH on a free loopback port is started and stopped by the benchmark;
- * after the run, {@code tearDown} prints the Redis commands per operation from {@code INFO
- * commandstats}.
+ * package-private: the public API only takes it while the replica is not current. A private {@code
+ * redis-server} from PATH on a free loopback port is started and stopped by the benchmark; after
+ * the run, {@code tearDown} prints the Redis commands per operation from {@code INFO commandstats}.
  *
  * <p>Run: {@code mvn -B -q -Pbenchmarks -pl examples -am package -DskipTests && java -jar
  * examples/target/benchmarks.jar RedisStoresBenchmark -f 1 -wi 2 -w 1s -i 3 -r 1s}
@@ -71,8 +70,9 @@ public class RedisStoresBenchmark {
     port = startServer();
     client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", port)).build();
     // Never started: no replica, so every check is one script on Redis.
-    direct = new RedisRevocationList(new RedisCalls(client), new Keys("bench:"), Clock.systemUTC(),
-        Duration.ofMillis(500));
+    direct =
+        new RedisRevocationList(
+            new RedisCalls(client), new Keys("bench:"), Clock.systemUTC(), Duration.ofMillis(500));
     Instant later = Instant.now().plus(Duration.ofHours(1));
     for (int i = 0; i < 1_000; i++) {
       direct.revokeToken(ISS, "revoked-" + i, "user-" + i, later);
@@ -134,8 +134,8 @@ public class RedisStoresBenchmark {
     // commandstats also counts the commands a script runs inside Redis; the round trips are the
     // EVAL/EVALSHA calls.
     long scripts = stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L);
-    System.out.printf("%nRedis commands: %s over %d operations; round trips (scripts) per"
-            + " operation: %.2f%n",
+    System.out.printf(
+        "%nRedis commands: %s over %d operations; round trips (scripts) per" + " operation: %.2f%n",
         stats, operations, operations == 0 ? 0.0 : (double) scripts / operations);
     stores.close();
     client.close();
@@ -162,11 +162,16 @@ public class RedisStoresBenchmark {
     server =
         new ProcessBuilder(
                 "redis-server",
-                "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", serverDir.toString())
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                serverDir.toString())
             .redirectErrorStream(true)
             .redirectOutput(serverDir.resolve("redis.log").toFile())
             .start();
@@ -203,5 +208,4 @@ public class RedisStoresBenchmark {
     }
     return calls;
   }
-
 }

@@ -1,14 +1,14 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
 import java.util.Objects;
 
 /**
  * Key names. Every key of one subject carries the subject's shard as a Cluster hash tag ({@code
- * {shard}}) so that every multi-key script touches one slot; keys hold hashes only, never a raw
- * id, token or login name. A session's or refresh family's shard and its subject's index name come
- * from {@link Placement} (keyed); the revocation keys keep their own layout ({@link Sha256}).
+ * {shard}}) so that every multi-key script touches one slot; keys hold hashes only, never a raw id,
+ * token or login name. A session's or refresh family's shard and its subject's index name come from
+ * {@link Placement} (keyed); the revocation keys keep their own layout ({@link Sha256}).
  */
 final class Keys {
   private final String prefix;
@@ -111,8 +111,8 @@ final class Keys {
   }
 
   /**
-   * A subject's index of its token and family revocation keys, scored by their end: what bounds
-   * the entries one subject can hold. {@code <prefix>{<shard>}:ri:<subject digest>}.
+   * A subject's index of its token and family revocation keys, scored by their end: what bounds the
+   * entries one subject can hold. {@code <prefix>{<shard>}:ri:<subject digest>}.
    */
   String revocationIndex(Sha256 subject) {
     return slot(subject.shard()) + "ri:" + subject.toBase64Url();

@@ -1,8 +1,8 @@
 package dev.latchkey.redis;
 
 /**
- * Lua helpers shared by the stores' scripts (prepended to each). Times are epoch milliseconds.
- * The session, revocation and throttle scripts take them from Java, so expiry is decided by the
+ * Lua helpers shared by the stores' scripts (prepended to each). Times are epoch milliseconds. The
+ * session, revocation and throttle scripts take them from Java, so expiry is decided by the
  * application's {@link java.time.Clock} and TTLs are set as the remaining time by that clock; the
  * refresh-token scripts read the server's {@code TIME} instead, so that one clock decides between
  * racing nodes. Either way Redis also forgets by itself.

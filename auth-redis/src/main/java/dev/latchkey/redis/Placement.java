@@ -1,7 +1,7 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -51,9 +51,9 @@ final class Placement {
   private static final System.Logger LOG = System.getLogger(Placement.class.getName());
   private static final int KEY_BYTES = 32;
   private static final String ALGORITHM = "HmacSHA256";
+
   /** Domain separation: this key's MACs mean "placement of a subject, version 1" only. */
-  private static final byte[] CONTEXT =
-      "latchkey-placement-v1".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] CONTEXT = "latchkey-placement-v1".getBytes(StandardCharsets.US_ASCII);
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();

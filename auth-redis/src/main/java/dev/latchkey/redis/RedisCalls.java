@@ -38,8 +38,8 @@ final class RedisCalls {
   }
 
   /**
-   * Runs {@code script} with EVALSHA, one round trip when the server has it cached; on NOSCRIPT
-   * (a restarted or failed-over server) once more with EVAL, which also caches it again.
+   * Runs {@code script} with EVALSHA, one round trip when the server has it cached; on NOSCRIPT (a
+   * restarted or failed-over server) once more with EVAL, which also caches it again.
    */
   Object eval(String operation, Script script, List<String> keys, List<String> args) {
     try {
@@ -83,8 +83,8 @@ final class RedisCalls {
   }
 
   /**
-   * A duration in milliseconds for a script, saturated at {@link Long#MAX_VALUE}: callers pass
-   * huge durations to mean "never" (a touch that must not renew), and the scripts compare them as
+   * A duration in milliseconds for a script, saturated at {@link Long#MAX_VALUE}: callers pass huge
+   * durations to mean "never" (a touch that must not renew), and the scripts compare them as
    * numbers.
    */
   static String millis(java.time.Duration d) {

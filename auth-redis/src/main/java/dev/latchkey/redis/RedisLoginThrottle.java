@@ -17,9 +17,9 @@ import java.util.Objects;
  * counts both and locks by {@link ThrottlePolicy#lockedUntil}'s rule: Redis runs a script alone, so
  * no two nodes can both pass a check the other's count would have failed. For that, a name's and an
  * address's keys must share a Cluster slot whatever the pair, so every throttle key carries the
- * hash tag {@code {lt}}: the throttle lives on one shard. Each key holds one small hash for at
- * most the window or the lock, and only attempts that do bCrypt work create keys, so that shard's
- * load is bounded by the fleet's bCrypt rate.
+ * hash tag {@code {lt}}: the throttle lives on one shard. Each key holds one small hash for at most
+ * the window or the lock, and only attempts that do bCrypt work create keys, so that shard's load
+ * is bounded by the fleet's bCrypt rate.
  *
  * <p>Times are the calling node's {@link Clock}; nodes whose clocks differ by {@code s} can see a
  * window or lock end up to {@code s} early or late, never more attempts per window or lock.

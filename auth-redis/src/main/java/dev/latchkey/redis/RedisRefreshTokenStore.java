@@ -1,8 +1,8 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.RefreshRecord;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Instant;
@@ -17,16 +17,15 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Layout.</b> Everything of one shard (one subject, bar shard collisions) is one hash {@code
  * <prefix>{<shard>}:rf}, the shard and the subject hash keyed by {@link Placement} (a token's tag
- * names no one), so every script names its only key in {@code KEYS} and a Cluster keeps it
- * in one slot: field {@code t:<token hash>} names the family of each remembered token (the live
- * one and the last {@value RefreshTokenStore#REMEMBERED_CONSUMED} consumed or replaced ones);
- * {@code f:<family hash>} holds a family's state as JSON (principal, end, live token and its
- * expiry, remembered tokens, grace and rate-window state); {@code s:<subject hash>} lists the
- * subject's families, oldest first. A family is a fixed number of fields however often it
- * rotates, and a subject at most {@link Policy#familiesPerSubject()} families. Redis expires the
- * hash ({@code PEXPIREAT}) at the end of the shard's last family; a family that reached its end
- * earlier is dropped by the next script that meets it (a presentation, or the subject's next
- * login).
+ * names no one), so every script names its only key in {@code KEYS} and a Cluster keeps it in one
+ * slot: field {@code t:<token hash>} names the family of each remembered token (the live one and
+ * the last {@value RefreshTokenStore#REMEMBERED_CONSUMED} consumed or replaced ones); {@code
+ * f:<family hash>} holds a family's state as JSON (principal, end, live token and its expiry,
+ * remembered tokens, grace and rate-window state); {@code s:<subject hash>} lists the subject's
+ * families, oldest first. A family is a fixed number of fields however often it rotates, and a
+ * subject at most {@link Policy#familiesPerSubject()} families. Redis expires the hash ({@code
+ * PEXPIREAT}) at the end of the shard's last family; a family that reached its end earlier is
+ * dropped by the next script that meets it (a presentation, or the subject's next login).
  *
  * <p><b>Time.</b> Every script reads the server's {@code TIME}: one clock decides issue, expiry,
  * grace and the rate window for every node, whatever the nodes' clocks say. Each operation is one
@@ -218,10 +217,10 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   private final LongSupplier shiftMillis;
 
   /**
-   * A store on the server's time plus {@code shiftMillis}: {@link #SERVER_TIME} in production.
-   * Only tests of this package pass another shift, to move the server's notion of time forward
-   * (expiry, grace) as a test clock moves; it is added inside the scripts, so the server's clock
-   * still decides, and every node of a test shares it.
+   * A store on the server's time plus {@code shiftMillis}: {@link #SERVER_TIME} in production. Only
+   * tests of this package pass another shift, to move the server's notion of time forward (expiry,
+   * grace) as a test clock moves; it is added inside the scripts, so the server's clock still
+   * decides, and every node of a test shares it.
    */
   RedisRefreshTokenStore(
       RedisCalls redis, Keys keys, Placement placement, LongSupplier shiftMillis) {

@@ -1,7 +1,7 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,25 +51,25 @@ import redis.clients.jedis.resps.ScanResult;
  * memory, so {@link #isRevoked} costs no round trip while the replica is <em>current</em>. It is
  * keyed by the digests themselves ({@link Sha256}), not by key strings: a check hashes {@code
  * iss|jti} (and the subject, unless the replica holds no subject entry) and looks the digests up,
- * and builds the two key strings only when it has to ask Redis. Keys received that no check of
- * this version could look up (another prefix or shape) are ignored. It is current once subscribed
- * and bootstrapped (a SCAN of the revocation keys, on every master of a Cluster, never a replica)
- * and while every shard proves its path ({@link RevocationShards}: one heartbeat per master, sent
- * where that shard's revocations are, arriving in sequence, the last one read sent less than {@code
- * 3 × heartbeat} ago); otherwise {@code isRevoked} asks Redis directly (one script, one round trip)
- * and throws {@link StoreUnavailableException} when it cannot. After every (re)subscription, and
+ * and builds the two key strings only when it has to ask Redis. Keys received that no check of this
+ * version could look up (another prefix or shape) are ignored. It is current once subscribed and
+ * bootstrapped (a SCAN of the revocation keys, on every master of a Cluster, never a replica) and
+ * while every shard proves its path ({@link RevocationShards}: one heartbeat per master, sent where
+ * that shard's revocations are, arriving in sequence, the last one read sent less than {@code 3 ×
+ * heartbeat} ago); otherwise {@code isRevoked} asks Redis directly (one script, one round trip) and
+ * throws {@link StoreUnavailableException} when it cannot. After every (re)subscription, and
  * whenever a shard's heartbeats show a gap (a lost message, a failover) or a new incarnation (a
  * master restarted empty), the replica resyncs as a union: entries found in Redis are added, and
  * live entries Redis lacks (it restarted empty, or failed over before a write reached the replica)
  * are written back.
  *
- * <p>Propagation bound: a revocation written through one instance is enforced by another within
- * the pub/sub delivery time (about a millisecond on a LAN) while every shard's path is healthy. A
- * shard whose path breaks or goes silent is noticed after at most {@code 3 × heartbeat} (the
- * default heartbeat is 500 ms), from when on reads go to Redis directly until the path is proven
- * again and the resync has finished. A replica that falls behind its subscription (as after a long
- * resync, with what was published meanwhile still queued) also reads through Redis until it has
- * read a heartbeat sent less than {@code 3 × heartbeat} ago.
+ * <p>Propagation bound: a revocation written through one instance is enforced by another within the
+ * pub/sub delivery time (about a millisecond on a LAN) while every shard's path is healthy. A shard
+ * whose path breaks or goes silent is noticed after at most {@code 3 × heartbeat} (the default
+ * heartbeat is 500 ms), from when on reads go to Redis directly until the path is proven again and
+ * the resync has finished. A replica that falls behind its subscription (as after a long resync,
+ * with what was published meanwhile still queued) also reads through Redis until it has read a
+ * heartbeat sent less than {@code 3 × heartbeat} ago.
  *
  * <p>Thread-safe. {@link #close} stops the subscriber and heartbeat threads.
  */
@@ -78,12 +78,14 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   private static final AtomicInteger INSTANCES = new AtomicInteger();
   private static final int SCAN_COUNT = 500;
   private static final long MAX_BACKOFF_MS = 1000;
+
   /** Heartbeats between two reads of the topology (CLUSTER SHARDS), on a Cluster. */
   private static final int BEATS_PER_TOPOLOGY_CHECK = 20;
 
   /**
    * A subject's not-before merged with the one stored ({@code <not-before ms>:<retain-until ms>}),
-   * the later of each part winning: the one rule by which an earlier cut-off never replaces a later.
+   * the later of each part winning: the one rule by which an earlier cut-off never replaces a
+   * later.
    */
   private static final String LATER_CUTOFF =
       """
@@ -175,8 +177,10 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   private final Keys keys;
   private final Clock clock;
   private final long heartbeatMs;
+
   /** Silence after which the replica is no longer current: three heartbeats. */
   private final long staleNanos;
+
   private final LongSupplier nanos;
   private final String channel;
   private final int maximumEntriesPerSubject;
@@ -187,21 +191,25 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
    * token is practically always revoked under one subject). The maps are immutable.
    */
   private final ConcurrentHashMap<Sha256, Map<String, Long>> tokens = new ConcurrentHashMap<>();
+
   /** Subject digest -> {not-before ms, retain-until ms}; arrays are never mutated once shared. */
   private final ConcurrentHashMap<Sha256, long[]> subjects = new ConcurrentHashMap<>();
+
   /**
    * Never less than the number of entries in {@link #subjects}: raised inside an insertion, before
    * the entry is visible, and lowered only after a removal. So zero proves the map empty, and a
-   * check then needs no subject digest; an entry a {@link #revokeSubject} has put is counted by
-   * the time the call returns. ({@code ConcurrentHashMap.isEmpty} is only an estimate while the map
+   * check then needs no subject digest; an entry a {@link #revokeSubject} has put is counted by the
+   * time the call returns. ({@code ConcurrentHashMap.isEmpty} is only an estimate while the map
    * changes.)
    */
   private final AtomicInteger subjectEntries = new AtomicInteger();
+
   /**
    * Revoked families by the digest of {@code f|family id}, each with its retain-until ms per
    * subject shard, as {@link #tokens}.
    */
   private final ConcurrentHashMap<Sha256, Map<String, Long>> families = new ConcurrentHashMap<>();
+
   /** Never less than the number of entries in {@link #families}, as {@link #subjectEntries}. */
   private final AtomicInteger familyEntries = new AtomicInteger();
 
@@ -271,7 +279,11 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     String shard = subjectHash.shard();
     long exp = expiresAt.toEpochMilli();
     writeBounded(
-        keys.revokedToken(shard, token), subjectHash, exp, issuedAt.toEpochMilli() + 1, "t",
+        keys.revokedToken(shard, token),
+        subjectHash,
+        exp,
+        issuedAt.toEpochMilli() + 1,
+        "t",
         () -> mergeToken(token, shard, exp));
   }
 
@@ -287,7 +299,11 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     String shard = subjectHash.shard();
     long keep = retainUntil.toEpochMilli();
     writeBounded(
-        keys.revokedFamily(shard, family), subjectHash, keep, issuedBefore.toEpochMilli(), "g",
+        keys.revokedFamily(shard, family),
+        subjectHash,
+        keep,
+        issuedBefore.toEpochMilli(),
+        "g",
         () -> mergeFamily(family, shard, keep));
   }
 
@@ -307,8 +323,12 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
               REVOKE_BOUNDED,
               List.of(key, keys.revokedSubject(subject), keys.revocationIndex(subject)),
               List.of(
-                  Long.toString(clock.millis()), Long.toString(until), channel,
-                  Long.toString(foldedBefore), Integer.toString(maximumEntriesPerSubject), type));
+                  Long.toString(clock.millis()),
+                  Long.toString(until),
+                  channel,
+                  Long.toString(foldedBefore),
+                  Integer.toString(maximumEntriesPerSubject),
+                  type));
     } catch (RuntimeException e) {
       local.run();
       throw e;
@@ -403,8 +423,8 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
   /**
    * {@inheritDoc} Always one {@code GET} of the subject's key, even while the replica is current:
-   * pub/sub delivers a cut-off a moment after {@code revokeSubject} returned, and a token minted
-   * on this node in that moment at this node's own time would be refused until the cut-off passes.
+   * pub/sub delivers a cut-off a moment after {@code revokeSubject} returned, and a token minted on
+   * this node in that moment at this node's own time would be refused until the cut-off passes.
    * Issuing is not the hot path that the replica keeps free of round trips.
    */
   @Override
@@ -541,8 +561,8 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   }
 
   /**
-   * Applies a published entry: {@code t <exp> <token key>}, {@code s <nbf>:<keep> <subject key>}
-   * or {@code g <keep> <family key>}.
+   * Applies a published entry: {@code t <exp> <token key>}, {@code s <nbf>:<keep> <subject key>} or
+   * {@code g <keep> <family key>}.
    */
   void apply(String message) {
     try {
@@ -823,10 +843,13 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   final class Listener extends JedisPubSub {
     volatile boolean current;
     volatile boolean synced;
+
     /** The shards this subscription hears from, set by each sync; null until the first. */
     volatile RevocationShards shards;
+
     /** The heartbeats the last sync published, for tests that drive a listener by hand. */
     volatile List<String> syncBeats = List.of();
+
     private boolean confirmed;
     private boolean ending;
     private boolean unsubscribeSent;

@@ -1,7 +1,7 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionTouch;
@@ -234,10 +234,7 @@ final class RedisSessionStore implements SessionStore {
     args.addAll(encode(session, subject.hash()));
     Object reply =
         redis.eval(
-            "session create",
-            CREATE,
-            List.of(keys.session(id), keys.sessionIndex(subject)),
-            args);
+            "session create", CREATE, List.of(keys.session(id), keys.sessionIndex(subject)), args);
     List<?> out = (List<?>) reply;
     boolean created = RedisCalls.num(out.get(0)) == 1;
     List<HashedId> ended = new ArrayList<>();
@@ -354,8 +351,7 @@ final class RedisSessionStore implements SessionStore {
           .filter(r -> r.isLiveAt(now) && r.principal().subject().equals(subject))
           .ifPresent(records::add);
     }
-    records.sort(
-        Comparator.comparing(SessionRecord::createdAt).thenComparing(r -> r.id().hash()));
+    records.sort(Comparator.comparing(SessionRecord::createdAt).thenComparing(r -> r.id().hash()));
     return List.copyOf(records);
   }
 

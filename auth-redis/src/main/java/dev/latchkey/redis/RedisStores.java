@@ -1,11 +1,11 @@
 package dev.latchkey.redis;
 
 import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
-import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.ThrottlePolicy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -20,11 +20,11 @@ import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
- * Every Latchkey store on one Redis: sessions, revocations, refresh tokens and login throttling,
- * on a standalone server, a Sentinel-managed primary or a Cluster alike.
+ * Every Latchkey store on one Redis: sessions, revocations, refresh tokens and login throttling, on
+ * a standalone server, a Sentinel-managed primary or a Cluster alike.
  *
- * <p>Built from a Jedis {@link UnifiedJedis} (a {@code RedisClient}, {@code RedisSentinelClient}
- * or {@code RedisClusterClient}), which the caller keeps owning, or from a URL, whose client this
+ * <p>Built from a Jedis {@link UnifiedJedis} (a {@code RedisClient}, {@code RedisSentinelClient} or
+ * {@code RedisClusterClient}), which the caller keeps owning, or from a URL, whose client this
  * object owns and closes:
  *
  * <ul>
@@ -123,13 +123,13 @@ public final class RedisStores implements AutoCloseable {
    * Builder#revocationHeartbeat heartbeats}) a check asks Redis directly and throws {@link
    * StoreUnavailableException} when it cannot.
    *
-   * <p><b>Propagation bound.</b> A revocation made through one node is enforced by every other
-   * node within the pub/sub delivery time (milliseconds; measured in the tests) while their
+   * <p><b>Propagation bound.</b> A revocation made through one node is enforced by every other node
+   * within the pub/sub delivery time (milliseconds; measured in the tests) while their
    * subscriptions are healthy. A subscription that breaks is noticed at once when the connection
-   * closes, and within three heartbeats (1.5 s by default) when it or any one shard goes silent
-   * (a paused master, a broken cluster-bus link, a failover); from then until the path is proven
-   * again and resynced, checks go to Redis. So a node can miss a revocation for at most that
-   * detection time.
+   * closes, and within three heartbeats (1.5 s by default) when it or any one shard goes silent (a
+   * paused master, a broken cluster-bus link, a failover); from then until the path is proven again
+   * and resynced, checks go to Redis. So a node can miss a revocation for at most that detection
+   * time.
    *
    * <p>When Redis loses data (it restarts empty, or fails over to a replica that had not received
    * the write), a revocation it lost is missing from Redis until a node whose replica holds it
@@ -222,11 +222,11 @@ public final class RedisStores implements AutoCloseable {
 
     /**
      * The prefix of every key and of the revocation channel (default {@code "latchkey:"}), so that
-     * several applications can share one Redis. It cannot hold braces (they would break the
-     * Cluster hash tags).
+     * several applications can share one Redis. It cannot hold braces (they would break the Cluster
+     * hash tags).
      *
-     * @param prefix the key prefix, at most 64 characters, without <code>'{'</code> or <code>'}'</code>; may
-     *     be empty
+     * @param prefix the key prefix, at most 64 characters, without <code>'{'</code> or <code>'}'
+     *     </code>; may be empty
      * @return this builder
      * @throws NullPointerException if {@code prefix} is null
      * @throws IllegalArgumentException if {@code prefix} holds a brace or is over 64 characters
@@ -296,8 +296,8 @@ public final class RedisStores implements AutoCloseable {
 
     /**
      * How many live token and family revocations one subject may hold in Redis (default 1000); a
-     * revocation beyond it is folded into the subject's not-before (see {@link RevocationList}),
-     * so one user cannot fill Redis or every node's replica.
+     * revocation beyond it is folded into the subject's not-before (see {@link RevocationList}), so
+     * one user cannot fill Redis or every node's replica.
      *
      * @param bound the most live revocation entries per subject, at least 1
      * @return this builder
@@ -326,8 +326,8 @@ public final class RedisStores implements AutoCloseable {
         }
         return new RedisStores(this, client, false);
       }
-      return new RedisStores(this, connect(url, timeout == null ? Duration.ofSeconds(2) : timeout),
-          true);
+      return new RedisStores(
+          this, connect(url, timeout == null ? Duration.ofSeconds(2) : timeout), true);
     }
 
     private static UnifiedJedis connect(RedisUrl url, Duration timeout) {
@@ -355,29 +355,32 @@ public final class RedisStores implements AutoCloseable {
       pool.setMaxWait(timeout);
       try {
         return switch (url.kind()) {
-          case STANDALONE -> RedisClient.builder()
-              .hostAndPort(url.nodes().get(0))
-              .clientConfig(config.build())
-              .poolConfig(pool)
-              .build();
-          case SENTINEL -> RedisSentinelClient.builder()
-              .masterName(url.masterName())
-              .sentinels(new HashSet<>(url.nodes()))
-              .clientConfig(config.build())
-              .sentinelClientConfig(
-                  DefaultJedisClientConfig.builder()
-                      .connectionTimeoutMillis(ms)
-                      .socketTimeoutMillis(ms)
-                      .build())
-              .poolConfig(pool)
-              .build();
-          case CLUSTER -> RedisClusterClient.builder()
-              .nodes(new HashSet<>(url.nodes()))
-              .clientConfig(config.build())
-              .poolConfig(pool)
-              .maxAttempts(3)
-              .maxTotalRetriesDuration(timeout.multipliedBy(2))
-              .build();
+          case STANDALONE ->
+              RedisClient.builder()
+                  .hostAndPort(url.nodes().get(0))
+                  .clientConfig(config.build())
+                  .poolConfig(pool)
+                  .build();
+          case SENTINEL ->
+              RedisSentinelClient.builder()
+                  .masterName(url.masterName())
+                  .sentinels(new HashSet<>(url.nodes()))
+                  .clientConfig(config.build())
+                  .sentinelClientConfig(
+                      DefaultJedisClientConfig.builder()
+                          .connectionTimeoutMillis(ms)
+                          .socketTimeoutMillis(ms)
+                          .build())
+                  .poolConfig(pool)
+                  .build();
+          case CLUSTER ->
+              RedisClusterClient.builder()
+                  .nodes(new HashSet<>(url.nodes()))
+                  .clientConfig(config.build())
+                  .poolConfig(pool)
+                  .maxAttempts(3)
+                  .maxTotalRetriesDuration(timeout.multipliedBy(2))
+                  .build();
         };
       } catch (JedisException e) {
         throw RedisCalls.unavailable("connect", e);

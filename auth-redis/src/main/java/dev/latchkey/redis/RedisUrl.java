@@ -40,9 +40,21 @@ record RedisUrl(
 
   @Override
   public String toString() {
-    return "RedisUrl[kind=" + kind + ", tls=" + tls + ", user=" + user
-        + ", password=" + (password == null ? "none" : "<redacted>") + ", nodes=" + nodes
-        + ", database=" + database + ", masterName=" + masterName + "]";
+    return "RedisUrl[kind="
+        + kind
+        + ", tls="
+        + tls
+        + ", user="
+        + user
+        + ", password="
+        + (password == null ? "none" : "<redacted>")
+        + ", nodes="
+        + nodes
+        + ", database="
+        + database
+        + ", masterName="
+        + masterName
+        + "]";
   }
 
   static RedisUrl parse(String url) {
@@ -68,8 +80,7 @@ record RedisUrl(
         defaultPort = 26379;
       }
       case "redis-cluster" -> kind = Kind.CLUSTER;
-      default -> throw invalid(
-          "the scheme must be redis, rediss, redis-sentinel or redis-cluster");
+      default -> throw invalid("the scheme must be redis, rediss, redis-sentinel or redis-cluster");
     }
     String rest = url.substring(sep + 3);
     if (rest.indexOf('?') >= 0 || rest.indexOf('#') >= 0) {

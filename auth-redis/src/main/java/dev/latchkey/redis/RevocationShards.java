@@ -37,6 +37,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  */
 final class RevocationShards {
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** Tags tried for a slot's heartbeat key: 16384 slots, so about that many on average. */
   private static final int MAX_TAGS = 1 << 22;
 
@@ -73,8 +74,8 @@ final class RevocationShards {
 
   /**
    * One shard: the key that routes its heartbeat to the master of {@code slot} (and holds the
-   * shard's incarnation), and that master's address as the topology named it (null on a
-   * standalone server).
+   * shard's incarnation), and that master's address as the topology named it (null on a standalone
+   * server).
    */
   record Shard(int slot, String routeKey, String master) {}
 
@@ -82,10 +83,13 @@ final class RevocationShards {
   private final List<Shard> shards;
   private final long staleNanos;
   private final AtomicLongArray published;
+
   /** When each shard's last heartbeat read in sequence was sent, in nanos; starts stale. */
   private final AtomicLongArray lastBeat;
+
   /** Subscriber thread only: the sequence number each shard's next heartbeat must carry. */
   private final long[] expected;
+
   /** Subscriber thread only: the incarnation of each shard, once heard. */
   private final String[] incarnations;
 
@@ -182,8 +186,8 @@ final class RevocationShards {
   /**
    * A connection to each shard's master for reading its keys, in shard order; the caller closes
    * them. A master this client's pools do not know yet is reached through the client's own view of
-   * that shard's slot: if that node is no longer the master, reading a key fails with {@code
-   * MOVED} rather than answering from a partial copy.
+   * that shard's slot: if that node is no longer the master, reading a key fails with {@code MOVED}
+   * rather than answering from a partial copy.
    */
   List<Connection> masters(RedisClusterClient cluster) {
     List<Connection> out = new ArrayList<>();
@@ -209,13 +213,17 @@ final class RevocationShards {
   List<String> publish(RedisCalls redis, String channel, long nowNanos) {
     List<String> sent = new ArrayList<>(shards.size());
     for (int i = 0; i < shards.size(); i++) {
-      String message =
-          "h " + token + " " + i + " " + published.getAndIncrement(i) + " " + nowNanos;
+      String message = "h " + token + " " + i + " " + published.getAndIncrement(i) + " " + nowNanos;
       try {
         Object incarnation =
             redis.eval(
-                "revocation heartbeat", HEARTBEAT, List.of(shards.get(i).routeKey()),
-                List.of(channel, message, HexFormat.of().formatHex(randomBytes()),
+                "revocation heartbeat",
+                HEARTBEAT,
+                List.of(shards.get(i).routeKey()),
+                List.of(
+                    channel,
+                    message,
+                    HexFormat.of().formatHex(randomBytes()),
                     Long.toString(INCARNATION_TTL_MS)));
         sent.add(message + " " + RedisCalls.str(incarnation));
       } catch (RuntimeException e) {

@@ -15,8 +15,8 @@ import java.util.Base64;
  * digest (uniform already) and {@link #equals} compares four longs; the Redis key of an entry is
  * built only when Redis is asked.
  *
- * <p>The factories hash on a per-thread {@link MessageDigest} into reused buffers; subjects' digests
- * are also kept in a small cache. Thread-safe.
+ * <p>The factories hash on a per-thread {@link MessageDigest} into reused buffers; subjects'
+ * digests are also kept in a small cache. Thread-safe.
  */
 record Sha256(long w0, long w1, long w2, long w3) {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -24,8 +24,10 @@ record Sha256(long w0, long w1, long w2, long w3) {
   private static final VarHandle LONGS =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
   private static final int BYTES = 32;
+
   /** Base64url characters of 32 bytes without padding. */
   static final int CHARS = 43;
+
   /** Base64url characters of a subject's digest that make the shard of its revocation keys. */
   static final int SHARD_CHARS = 6;
 
@@ -39,6 +41,7 @@ record Sha256(long w0, long w1, long w2, long w3) {
    * and a hit is taken only when its subject equals the one asked for.
    */
   private static final int SUBJECT_SLOTS = 1 << 13;
+
   private static final int LONGEST_CACHED_SUBJECT = 256;
   private static final CachedSubject[] SUBJECTS = new CachedSubject[SUBJECT_SLOTS];
 
@@ -138,8 +141,10 @@ record Sha256(long w0, long w1, long w2, long w3) {
   private static final class Hasher {
     private final MessageDigest sha = newSha256();
     private final byte[] out = new byte[BYTES];
+
     /** The last issuer hashed and its {@code <length>:<issuer>|} in UTF-8: services have one. */
     private String issuer;
+
     private byte[] issuerPrefix;
 
     Sha256 subject(String subject) {

@@ -1,9 +1,9 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.RevocationListContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -19,20 +19,23 @@ class ClusterRedisRevocationListContractTest extends RevocationListContract {
 
   @Override
   protected RevocationList createList(TestClock clock) {
-    first = stores = RedisStores.builder(SharedRedis.clusterClient())
-        .keyPrefix("c" + UUID.randomUUID() + ":")
-        .clock(clock)
-        .build();
+    first =
+        stores =
+            RedisStores.builder(SharedRedis.clusterClient())
+                .keyPrefix("c" + UUID.randomUUID() + ":")
+                .clock(clock)
+                .build();
     return stores.revocationList();
   }
 
   @Override
   protected RevocationList createList(TestClock clock, int maximumEntriesPerSubject) {
-    stores = RedisStores.builder(SharedRedis.clusterClient())
-        .keyPrefix("c" + UUID.randomUUID() + ":")
-        .clock(clock)
-        .revocationsPerSubject(maximumEntriesPerSubject)
-        .build();
+    stores =
+        RedisStores.builder(SharedRedis.clusterClient())
+            .keyPrefix("c" + UUID.randomUUID() + ":")
+            .clock(clock)
+            .revocationsPerSubject(maximumEntriesPerSubject)
+            .build();
     return stores.revocationList();
   }
 

@@ -1,8 +1,8 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.SessionStoreContract;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.spi.SessionStore;
 import java.util.UUID;
 
 /** The shared {@link SessionStoreContract} on RedisSessionStore, on a Cluster. */

@@ -24,15 +24,17 @@ import redis.clients.jedis.params.SetParams;
  * <p>What must hold: the replica becomes current and answers without a round trip; a revocation on
  * any shard reaches the other node; a shard that goes silent makes the replica not current within
  * three heartbeats, after which a check goes to Redis or fails closed, never answering "not
- * revoked" from a copy that no longer proves itself; and a master's failover keeps every
- * revocation made before and after it refused on both nodes.
+ * revoked" from a copy that no longer proves itself; and a master's failover keeps every revocation
+ * made before and after it refused on both nodes.
  */
 class ClusterReplicasRevocationTest {
   @RegisterExtension static final RedisClusterFixture CLUSTER = RedisClusterFixture.withReplicas();
 
   private static final Duration HEARTBEAT = Duration.ofMillis(200);
+
   /** Three heartbeats, plus scheduling slack on a busy machine. */
   private static final Duration SILENCE_BOUND = Duration.ofSeconds(2);
+
   private static final Duration CURRENT_BOUND = Duration.ofSeconds(10);
   private static final Duration PROPAGATION_BOUND = Duration.ofSeconds(10);
   private static final String ISS = "https://issuer.example";
@@ -70,8 +72,8 @@ class ClusterReplicasRevocationTest {
   }
 
   private RedisStores stores() {
-    String seeds = CLUSTER.nodes().stream().map(n -> "127.0.0.1:" + n.port())
-        .collect(Collectors.joining(","));
+    String seeds =
+        CLUSTER.nodes().stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
     return RedisStores.fromUrl("redis-cluster://" + seeds)
         .timeout(Duration.ofMillis(500))
         .clock(clock)
@@ -82,18 +84,24 @@ class ClusterReplicasRevocationTest {
 
   private static void awaitCurrent(RedisRevocationList list) {
     assertThat(RedisServerFixture.waitUntil(CURRENT_BOUND, list::isCurrent))
-        .as("replica current").isTrue();
+        .as("replica current")
+        .isTrue();
   }
 
   /** Waits until {@code key} has reached its master's replica, where a bootstrap could meet it. */
   private static void awaitOnReplica(String key) {
     RedisServerFixture replica = CLUSTER.replicaOf(CLUSTER.masterOf(key));
-    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND, () -> {
-      try (Jedis j = replica.admin()) {
-        j.readonly();
-        return j.exists(key);
-      }
-    })).as("replicated").isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                PROPAGATION_BOUND,
+                () -> {
+                  try (Jedis j = replica.admin()) {
+                    j.readonly();
+                    return j.exists(key);
+                  }
+                }))
+        .as("replicated")
+        .isTrue();
   }
 
   /** One subject per master: its revocation keys live on that master's slots. */
@@ -119,7 +127,8 @@ class ClusterReplicasRevocationTest {
   /** Commands every master ran since {@link #resetStats}: GETs are what a check asks Redis. */
   private static long getsOnMasters() {
     return CLUSTER.masters().stream()
-        .mapToLong(m -> m.commandCalls().getOrDefault("get", 0L)).sum();
+        .mapToLong(m -> m.commandCalls().getOrDefault("get", 0L))
+        .sum();
   }
 
   private static void resetStats() {
@@ -142,8 +151,11 @@ class ClusterReplicasRevocationTest {
       a.revokeToken(ISS, "revoked", subject, until);
     }
     Instant iat = clock.instant();
-    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND, () -> subjects.stream()
-        .allMatch(s -> b.isRevoked(ISS, "revoked", s, iat)))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                PROPAGATION_BOUND,
+                () -> subjects.stream().allMatch(s -> b.isRevoked(ISS, "revoked", s, iat))))
+        .isTrue();
     awaitCurrent(b);
 
     resetStats();
@@ -172,9 +184,17 @@ class ClusterReplicasRevocationTest {
       a.revokeSubject(subject + "-all", iat.plusMillis(1), until);
     }
     // Asked while current only: then the answer is the replica's.
-    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND, () -> b.isCurrent()
-        && subjects.stream().allMatch(s -> b.isRevoked(ISS, "t", s, iat)
-            && b.isRevoked(ISS, "other", s + "-all", iat)))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                PROPAGATION_BOUND,
+                () ->
+                    b.isCurrent()
+                        && subjects.stream()
+                            .allMatch(
+                                s ->
+                                    b.isRevoked(ISS, "t", s, iat)
+                                        && b.isRevoked(ISS, "other", s + "-all", iat))))
+        .isTrue();
     resetStats();
     for (String subject : subjects) {
       assertThat(b.isRevoked(ISS, "t", subject, iat)).isTrue();
@@ -198,7 +218,8 @@ class ClusterReplicasRevocationTest {
     silent.pause();
     try {
       assertThat(RedisServerFixture.waitUntil(SILENCE_BOUND, () -> !b.isCurrent()))
-          .as("not current once a shard is silent").isTrue();
+          .as("not current once a shard is silent")
+          .isTrue();
       // Written behind the replica's back: only Redis knows it, so a check must ask Redis.
       try (Jedis j = behindMaster.admin()) {
         j.set(
@@ -227,8 +248,8 @@ class ClusterReplicasRevocationTest {
   /**
    * A master is killed; until its replica is promoted, both nodes' copies are not current (the
    * shard's heartbeats cannot be published), so checks go to Redis: answered on the other shards,
-   * refused as unavailable on the dead one, never "not revoked" from the copy. A revocation made
-   * on the dead shard meanwhile fails to reach Redis but is kept by the node that made it, which
+   * refused as unavailable on the dead one, never "not revoked" from the copy. A revocation made on
+   * the dead shard meanwhile fails to reach Redis but is kept by the node that made it, which
    * writes it back once its resync reaches the promoted master.
    */
   @Test
@@ -241,41 +262,59 @@ class ClusterReplicasRevocationTest {
     for (String subject : subjects) {
       a.revokeToken(ISS, "before", subject, until);
     }
-    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND, () -> subjects.stream()
-        .allMatch(s -> b.isRevoked(ISS, "before", s, iat)))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                PROPAGATION_BOUND,
+                () -> subjects.stream().allMatch(s -> b.isRevoked(ISS, "before", s, iat))))
+        .isTrue();
     String onVictim = subjects.get(0);
     String survivor = subjects.get(1);
     RedisServerFixture victim = CLUSTER.masterOf(StoredRevocationKeys.subject(prefix, onVictim));
     String behind = StoredRevocationKeys.token(prefix, ISS, "behind", survivor);
     RedisServerFixture survivorMaster = CLUSTER.masterOf(behind);
 
-    CLUSTER.failOver(victim, () -> {
-      assertThat(RedisServerFixture.waitUntil(SILENCE_BOUND,
-          () -> !a.isCurrent() && !b.isCurrent())).as("neither copy current").isTrue();
-      try (Jedis j = survivorMaster.admin()) {
-        j.set(behind, Long.toString(until.toEpochMilli()), SetParams.setParams().px(600_000));
-      }
-      assertThat(b.isRevoked(ISS, "behind", survivor, iat)).as("asked Redis").isTrue();
-      assertThat(b.isRevoked(ISS, "before", onVictim, iat)).isTrue();
-      assertThat(answerOrUnavailable(() -> b.isRevoked(ISS, "during", onVictim, iat)))
-          .as("never answered from a copy not current").isNotEqualTo(Answer.NOT_REVOKED);
-      for (String subject : subjects) {
-        // On the dead shard this fails to reach Redis; node A keeps it all the same.
-        answerOrUnavailable(() -> {
-          a.revokeToken(ISS, "during", subject, until);
-          return true;
+    CLUSTER.failOver(
+        victim,
+        () -> {
+          assertThat(
+                  RedisServerFixture.waitUntil(
+                      SILENCE_BOUND, () -> !a.isCurrent() && !b.isCurrent()))
+              .as("neither copy current")
+              .isTrue();
+          try (Jedis j = survivorMaster.admin()) {
+            j.set(behind, Long.toString(until.toEpochMilli()), SetParams.setParams().px(600_000));
+          }
+          assertThat(b.isRevoked(ISS, "behind", survivor, iat)).as("asked Redis").isTrue();
+          assertThat(b.isRevoked(ISS, "before", onVictim, iat)).isTrue();
+          assertThat(answerOrUnavailable(() -> b.isRevoked(ISS, "during", onVictim, iat)))
+              .as("never answered from a copy not current")
+              .isNotEqualTo(Answer.NOT_REVOKED);
+          for (String subject : subjects) {
+            // On the dead shard this fails to reach Redis; node A keeps it all the same.
+            answerOrUnavailable(
+                () -> {
+                  a.revokeToken(ISS, "during", subject, until);
+                  return true;
+                });
+          }
         });
-      }
-    });
     try {
       awaitCurrent(a);
       awaitCurrent(b);
       for (String subject : subjects) {
         a.revokeToken(ISS, "after", subject, until);
       }
-      assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND, () -> b.isCurrent()
-          && subjects.stream().allMatch(s -> b.isRevoked(ISS, "after", s, iat)
-              && b.isRevoked(ISS, "during", s, iat)))).isTrue();
+      assertThat(
+              RedisServerFixture.waitUntil(
+                  PROPAGATION_BOUND,
+                  () ->
+                      b.isCurrent()
+                          && subjects.stream()
+                              .allMatch(
+                                  s ->
+                                      b.isRevoked(ISS, "after", s, iat)
+                                          && b.isRevoked(ISS, "during", s, iat))))
+          .isTrue();
       resetStats();
       for (String subject : subjects) {
         for (RedisRevocationList node : List.of(a, b)) {
@@ -311,9 +350,16 @@ class ClusterReplicasRevocationTest {
     awaitCurrent(b);
     resetStats();
     CLUSTER.failOverGracefully(CLUSTER.masters().get(0));
-    assertThat(RedisServerFixture.waitUntil(CURRENT_BOUND, () -> CLUSTER.nodes().stream()
-        .mapToLong(n -> n.commandCalls().getOrDefault("subscribe", 0L)).sum() >= 2))
-        .as("both nodes resubscribed").isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                CURRENT_BOUND,
+                () ->
+                    CLUSTER.nodes().stream()
+                            .mapToLong(n -> n.commandCalls().getOrDefault("subscribe", 0L))
+                            .sum()
+                        >= 2))
+        .as("both nodes resubscribed")
+        .isTrue();
     awaitCurrent(a);
     awaitCurrent(b);
     List<String> subjects = subjectPerMaster();
@@ -321,14 +367,23 @@ class ClusterReplicasRevocationTest {
     for (String subject : subjects) {
       a.revokeToken(ISS, "after", subject, iat.plus(Duration.ofMinutes(10)));
     }
-    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND, () -> b.isCurrent()
-        && subjects.stream().allMatch(s -> b.isRevoked(ISS, "after", s, iat)))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                PROPAGATION_BOUND,
+                () ->
+                    b.isCurrent()
+                        && subjects.stream().allMatch(s -> b.isRevoked(ISS, "after", s, iat))))
+        .isTrue();
     for (String subject : seeded) {
       assertThat(b.isRevoked(ISS, "seed", subject, iat)).isTrue();
     }
   }
 
-  private enum Answer { REVOKED, NOT_REVOKED, UNAVAILABLE }
+  private enum Answer {
+    REVOKED,
+    NOT_REVOKED,
+    UNAVAILABLE
+  }
 
   private static Answer answerOrUnavailable(java.util.function.BooleanSupplier call) {
     try {

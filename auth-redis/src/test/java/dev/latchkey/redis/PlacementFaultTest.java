@@ -14,10 +14,10 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * The placement key through a Redis that dies and comes back empty: a node that holds the key
- * keeps placing with it while Redis is gone (no new failure, no other tag), and gives it back to
- * the empty Redis, so every node, also one started afterwards, still derives the same tags. A node
- * that never read it fails closed. Recheck time is driven by hand; Redis is killed for real.
+ * The placement key through a Redis that dies and comes back empty: a node that holds the key keeps
+ * placing with it while Redis is gone (no new failure, no other tag), and gives it back to the
+ * empty Redis, so every node, also one started afterwards, still derives the same tags. A node that
+ * never read it fails closed. Recheck time is driven by hand; Redis is killed for real.
  */
 class PlacementFaultTest {
   @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
@@ -62,13 +62,17 @@ class PlacementFaultTest {
         .doesNotContain(key);
 
     REDIS.restart();
-    assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10), () -> {
-      try {
-        return "PONG".equals(client.ping());
-      } catch (RuntimeException e) {
-        return false;
-      }
-    })).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                Duration.ofSeconds(10),
+                () -> {
+                  try {
+                    return "PONG".equals(client.ping());
+                  } catch (RuntimeException e) {
+                    return false;
+                  }
+                }))
+        .isTrue();
     // The failed recheck put the next one an interval later.
     nanos.addAndGet(PAST_RECHECK);
     assertThat(node.of("alice")).isEqualTo(alice);

@@ -3,15 +3,15 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -36,23 +36,29 @@ class RedisClusterFaultTest {
     Instant now = clock.instant();
     return new SessionRecord(
         OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
-        Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
-        now.plusSeconds(900), Map.of());
+        Principal.of(subject),
+        now,
+        now,
+        now.plusSeconds(600),
+        now.plusSeconds(3600),
+        now.plusSeconds(900),
+        Map.of());
   }
 
   private SessionTouch touch() {
-    return new SessionTouch(clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1),
-        Duration.ofMinutes(5));
+    return new SessionTouch(
+        clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(5));
   }
 
   @Test
   void killedMasterFailsClosedAndTheSameClientRecoversWhenItReturns() {
-    String seeds = CLUSTER.nodes().stream().map(n -> "127.0.0.1:" + n.port())
-        .collect(Collectors.joining(","));
-    try (RedisStores stores = RedisStores.fromUrl("redis-cluster://" + seeds)
-        .timeout(Duration.ofSeconds(1))
-        .clock(clock)
-        .build()) {
+    String seeds =
+        CLUSTER.nodes().stream().map(n -> "127.0.0.1:" + n.port()).collect(Collectors.joining(","));
+    try (RedisStores stores =
+        RedisStores.fromUrl("redis-cluster://" + seeds)
+            .timeout(Duration.ofSeconds(1))
+            .clock(clock)
+            .build()) {
       SessionStore sessions = stores.sessionStore();
       RedisServerFixture victim = CLUSTER.nodes().get(0);
       SessionRecord s = sessionOn(sessions, victim);
@@ -66,13 +72,18 @@ class RedisClusterFaultTest {
 
       victim.restart();
       SessionRecord t = sessionOn(sessions, victim);
-      assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, () -> {
-        try {
-          return sessions.create(t, 3, CapPolicy.REFUSE_NEW).created();
-        } catch (StoreUnavailableException e) {
-          return false;
-        }
-      })).as("the same client works after the master is back").isTrue();
+      assertThat(
+              RedisServerFixture.waitUntil(
+                  RECOVERY_BOUND,
+                  () -> {
+                    try {
+                      return sessions.create(t, 3, CapPolicy.REFUSE_NEW).created();
+                    } catch (StoreUnavailableException e) {
+                      return false;
+                    }
+                  }))
+          .as("the same client works after the master is back")
+          .isTrue();
       assertThat(sessions.read(t.id(), touch())).isPresent();
     }
   }
@@ -94,8 +105,11 @@ class RedisClusterFaultTest {
 
   private static boolean servesSlot(Jedis node, long slot) {
     String myself = node.clusterMyId();
-    return node.clusterShards().stream().anyMatch(shard ->
-        shard.getNodes().stream().anyMatch(n -> n.getId().equals(myself))
-            && shard.getSlots().stream().anyMatch(r -> r.get(0) <= slot && slot <= r.get(1)));
+    return node.clusterShards().stream()
+        .anyMatch(
+            shard ->
+                shard.getNodes().stream().anyMatch(n -> n.getId().equals(myself))
+                    && shard.getSlots().stream()
+                        .anyMatch(r -> r.get(0) <= slot && slot <= r.get(1)));
   }
 }

@@ -62,9 +62,12 @@ final class RedisClusterFixture implements BeforeAllCallback, AfterAllCallback {
       RedisServerFixture node =
           RedisServerFixture.withArgs(
               true,
-              "--cluster-enabled", "yes",
-              "--cluster-config-file", "nodes.conf",
-              "--cluster-node-timeout", Integer.toString(nodeTimeoutMillis));
+              "--cluster-enabled",
+              "yes",
+              "--cluster-config-file",
+              "nodes.conf",
+              "--cluster-node-timeout",
+              Integer.toString(nodeTimeoutMillis));
       node.start();
       nodes.add(node);
     }
@@ -74,12 +77,16 @@ final class RedisClusterFixture implements BeforeAllCallback, AfterAllCallback {
     }
     cmd.addAll(List.of("--cluster-replicas", Integer.toString(replicas), "--cluster-yes"));
     try {
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(nodes.get(0).dir().resolve("cluster-create.log").toFile()).start();
+      Process p =
+          new ProcessBuilder(cmd)
+              .redirectErrorStream(true)
+              .redirectOutput(nodes.get(0).dir().resolve("cluster-create.log").toFile())
+              .start();
       if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
         p.destroyForcibly();
-        throw new IllegalStateException("redis-cli --cluster create failed; see "
-            + nodes.get(0).dir().resolve("cluster-create.log"));
+        throw new IllegalStateException(
+            "redis-cli --cluster create failed; see "
+                + nodes.get(0).dir().resolve("cluster-create.log"));
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot run redis-cli", e);
@@ -92,21 +99,27 @@ final class RedisClusterFixture implements BeforeAllCallback, AfterAllCallback {
 
   /** Waits until every given node is ok, knows the whole cluster, and every replica is synced. */
   private void awaitReady(List<RedisServerFixture> live) {
-    boolean ok = RedisServerFixture.waitUntil(READY_BOUND, () -> live.stream().allMatch(n -> {
-      try (Jedis j = n.admin()) {
-        String info = j.clusterInfo();
-        if (!info.contains("cluster_state:ok")
-            || !info.contains("cluster_known_nodes:" + nodes.size() + "\r\n")) {
-          return false;
-        }
-        String replication = j.info("replication");
-        return replication.contains("role:master")
-            || (replication.contains("master_link_status:up")
-                && replication.contains("master_sync_in_progress:0"));
-      } catch (RuntimeException e) {
-        return false;
-      }
-    }));
+    boolean ok =
+        RedisServerFixture.waitUntil(
+            READY_BOUND,
+            () ->
+                live.stream()
+                    .allMatch(
+                        n -> {
+                          try (Jedis j = n.admin()) {
+                            String info = j.clusterInfo();
+                            if (!info.contains("cluster_state:ok")
+                                || !info.contains("cluster_known_nodes:" + nodes.size() + "\r\n")) {
+                              return false;
+                            }
+                            String replication = j.info("replication");
+                            return replication.contains("role:master")
+                                || (replication.contains("master_link_status:up")
+                                    && replication.contains("master_sync_in_progress:0"));
+                          } catch (RuntimeException e) {
+                            return false;
+                          }
+                        }));
     if (!ok) {
       throw new IllegalStateException("the cluster was not ready within " + READY_BOUND);
     }
@@ -138,10 +151,17 @@ final class RedisClusterFixture implements BeforeAllCallback, AfterAllCallback {
       try (Jedis j = n.admin()) {
         long slot = j.clusterKeySlot(key);
         String myself = j.clusterMyId();
-        boolean serves = j.clusterShards().stream().anyMatch(shard ->
-            shard.getNodes().stream().anyMatch(node -> node.getId().equals(myself)
-                    && "master".equals(node.getRole()))
-                && shard.getSlots().stream().anyMatch(r -> r.get(0) <= slot && slot <= r.get(1)));
+        boolean serves =
+            j.clusterShards().stream()
+                .anyMatch(
+                    shard ->
+                        shard.getNodes().stream()
+                                .anyMatch(
+                                    node ->
+                                        node.getId().equals(myself)
+                                            && "master".equals(node.getRole()))
+                            && shard.getSlots().stream()
+                                .anyMatch(r -> r.get(0) <= slot && slot <= r.get(1)));
         if (serves) {
           return n;
         }
@@ -160,14 +180,20 @@ final class RedisClusterFixture implements BeforeAllCallback, AfterAllCallback {
     master.kill();
     whileDown.run();
     List<RedisServerFixture> live = nodes.stream().filter(RedisServerFixture::isRunning).toList();
-    boolean promoted = RedisServerFixture.waitUntil(READY_BOUND, () -> isMaster(replica)
-        && live.stream().allMatch(n -> {
-          try (Jedis j = n.admin()) {
-            return j.clusterInfo().contains("cluster_state:ok");
-          } catch (RuntimeException e) {
-            return false;
-          }
-        }));
+    boolean promoted =
+        RedisServerFixture.waitUntil(
+            READY_BOUND,
+            () ->
+                isMaster(replica)
+                    && live.stream()
+                        .allMatch(
+                            n -> {
+                              try (Jedis j = n.admin()) {
+                                return j.clusterInfo().contains("cluster_state:ok");
+                              } catch (RuntimeException e) {
+                                return false;
+                              }
+                            }));
     if (!promoted) {
       throw new IllegalStateException("no replica was promoted within " + READY_BOUND);
     }
@@ -228,16 +254,20 @@ final class RedisClusterFixture implements BeforeAllCallback, AfterAllCallback {
   RedisClusterClient client() {
     return RedisClusterClient.builder()
         .nodes(seeds())
-        .clientConfig(DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(2000).socketTimeoutMillis(2000).build())
+        .clientConfig(
+            DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2000)
+                .socketTimeoutMillis(2000)
+                .build())
         .build();
   }
 
   void flushAll() {
-    nodes.forEach(n -> {
-      if (isMaster(n)) {
-        n.flushAll();
-      }
-    });
+    nodes.forEach(
+        n -> {
+          if (isMaster(n)) {
+            n.flushAll();
+          }
+        });
   }
 }

@@ -3,19 +3,19 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.LoginThrottle;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.TestClock;
-import dev.latchkey.core.ThrottlePolicy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,8 +36,10 @@ class RedisFaultTest {
   @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
 
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
+
   /** How long any call may take to give up, with a margin over the 1 s timeout. */
   private static final Duration FAIL_BOUND = Duration.ofSeconds(5);
+
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(10);
 
   private final TestClock clock = TestClock.atNow();
@@ -71,13 +73,18 @@ class RedisFaultTest {
     return new SessionRecord(
         OpaqueIds.parse(OpaqueIds.generateInShard(stores.sessionStore().shardFor(subject)))
             .orElseThrow(),
-        Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
-        now.plusSeconds(900), Map.of());
+        Principal.of(subject),
+        now,
+        now,
+        now.plusSeconds(600),
+        now.plusSeconds(3600),
+        now.plusSeconds(900),
+        Map.of());
   }
 
   private SessionTouch touch() {
-    return new SessionTouch(clock.instant(), Duration.ofMinutes(10), Duration.ZERO,
-        Duration.ofMinutes(5));
+    return new SessionTouch(
+        clock.instant(), Duration.ofMinutes(10), Duration.ZERO, Duration.ofMinutes(5));
   }
 
   /** One call on every store; each throws StoreUnavailableException when Redis is gone. */
@@ -138,10 +145,12 @@ class RedisFaultTest {
     REDIS.pause();
     try {
       assertFailsClosedWithinBound(
-          () -> stores.sessionStore().read(
-              OpaqueIds.parse(OpaqueIds.generate()).orElseThrow(), touch()));
-      assertFailsClosedWithinBound(() -> stores.loginThrottle(ThrottlePolicy.DEFAULT)
-          .reserve("bob", null));
+          () ->
+              stores
+                  .sessionStore()
+                  .read(OpaqueIds.parse(OpaqueIds.generate()).orElseThrow(), touch()));
+      assertFailsClosedWithinBound(
+          () -> stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("bob", null));
     } finally {
       REDIS.resume();
     }
@@ -183,14 +192,18 @@ class RedisFaultTest {
       assertThat(admin.exists("fault:marker")).isFalse();
     }
     // The replica resubscribes, finds Redis empty and writes its live entries back.
-    assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, () -> {
-      try (Jedis admin = REDIS.admin()) {
-        return admin.exists(tokenKey)
-            && admin.exists(StoredRevocationKeys.subject("fault:", subject));
-      } catch (RuntimeException e) {
-        return false;
-      }
-    })).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                RECOVERY_BOUND,
+                () -> {
+                  try (Jedis admin = REDIS.admin()) {
+                    return admin.exists(tokenKey)
+                        && admin.exists(StoredRevocationKeys.subject("fault:", subject));
+                  } catch (RuntimeException e) {
+                    return false;
+                  }
+                }))
+        .isTrue();
     try (RedisStores otherNode = newStores()) {
       RevocationList other = otherNode.revocationList();
       assertThat(other.isRevoked("iss", "stolen", subject, iat.plusSeconds(5))).isTrue();
@@ -208,22 +221,29 @@ class RedisFaultTest {
       outage();
     }
     assertThat(Thread.activeCount()).isLessThanOrEqualTo(before + 1);
-    long latchkeyThreads = Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("latchkey-revocations")).count();
+    long latchkeyThreads =
+        Thread.getAllStackTraces().keySet().stream()
+            .filter(t -> t.getName().startsWith("latchkey-revocations"))
+            .count();
     assertThat(latchkeyThreads).isEqualTo(2);
     stores.close();
-    assertThat(Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().startsWith("latchkey-revocations")).count()).isZero();
+    assertThat(
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("latchkey-revocations"))
+                .count())
+        .isZero();
   }
 
   private void outage() {
     REDIS.kill();
-    assertFailsClosedWithinBound(() -> stores.loginThrottle(ThrottlePolicy.DEFAULT)
-        .reserve("x", null));
+    assertFailsClosedWithinBound(
+        () -> stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("x", null));
     REDIS.restart();
     assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, this::sessionStoreWorks)).isTrue();
-    assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND,
-        ((RedisRevocationList) stores.revocationList())::isCurrent)).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                RECOVERY_BOUND, ((RedisRevocationList) stores.revocationList())::isCurrent))
+        .isTrue();
   }
 
   @Test
@@ -233,7 +253,8 @@ class RedisFaultTest {
     assertThatThrownBy(() -> stores.sessionStore().read(id, touch()))
         .isInstanceOf(StoreUnavailableException.class)
         .hasMessage("redis unavailable: session read")
-        .message().doesNotContain(id.hash());
+        .message()
+        .doesNotContain(id.hash());
   }
 
   @Test

@@ -2,10 +2,10 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.UnkeyedHashes;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -205,15 +205,18 @@ class RedisPlacementTest {
         try {
           List<Future<Placement.Subject>> seen = new ArrayList<>();
           for (int i = 0; i < nodes; i++) {
-            seen.add(pool.submit(() -> {
-              Placement node = new Placement(new RedisCalls(client), keys);
-              start.await(10, TimeUnit.SECONDS);
-              return node.of("alice");
-            }));
+            seen.add(
+                pool.submit(
+                    () -> {
+                      Placement node = new Placement(new RedisCalls(client), keys);
+                      start.await(10, TimeUnit.SECONDS);
+                      return node.of("alice");
+                    }));
           }
           Placement.Subject first = seen.get(0).get(10, TimeUnit.SECONDS);
           for (Future<Placement.Subject> f : seen) {
-            assertThat(f.get(10, TimeUnit.SECONDS)).as("%d nodes, round %d", nodes, round)
+            assertThat(f.get(10, TimeUnit.SECONDS))
+                .as("%d nodes, round %d", nodes, round)
                 .isEqualTo(first);
           }
         } finally {

@@ -2,15 +2,15 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -29,24 +29,32 @@ class RedisSentinelFailoverTest {
     Instant now = clock.instant();
     return new SessionRecord(
         OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
-        Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
-        now.plusSeconds(900), Map.of());
+        Principal.of(subject),
+        now,
+        now,
+        now.plusSeconds(600),
+        now.plusSeconds(3600),
+        now.plusSeconds(900),
+        Map.of());
   }
 
   private SessionTouch touch() {
-    return new SessionTouch(clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1),
-        Duration.ofMinutes(5));
+    return new SessionTouch(
+        clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(5));
   }
 
   @Test
   void storesWorkThroughTheSameClientAfterTheReplicaIsPromoted() {
-    try (RedisStores stores = RedisStores.fromUrl(
-            "redis-sentinel://127.0.0.1:" + SENTINEL.sentinelPort() + "/"
-                + RedisSentinelFixture.MASTER)
-        .timeout(Duration.ofSeconds(1))
-        .clock(clock)
-        .revocationHeartbeat(Duration.ofMillis(100))
-        .build()) {
+    try (RedisStores stores =
+        RedisStores.fromUrl(
+                "redis-sentinel://127.0.0.1:"
+                    + SENTINEL.sentinelPort()
+                    + "/"
+                    + RedisSentinelFixture.MASTER)
+            .timeout(Duration.ofSeconds(1))
+            .clock(clock)
+            .revocationHeartbeat(Duration.ofMillis(100))
+            .build()) {
       SessionStore sessions = stores.sessionStore();
       RevocationList revocations = stores.revocationList();
       SessionRecord before = session(sessions, "alice");
@@ -54,24 +62,36 @@ class RedisSentinelFailoverTest {
       revocations.revokeToken("iss", "j1", "alice", clock.instant().plusSeconds(600));
       int replicaPort = SENTINEL.replica().port();
       // Let the replica copy what was written, so that the promotion keeps it.
-      assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(5), () -> {
-        try (var replica = SENTINEL.replica().admin()) {
-          return replica.dbSize() >= 3;
-        }
-      })).isTrue();
+      assertThat(
+              RedisServerFixture.waitUntil(
+                  Duration.ofSeconds(5),
+                  () -> {
+                    try (var replica = SENTINEL.replica().admin()) {
+                      return replica.dbSize() >= 3;
+                    }
+                  }))
+          .isTrue();
 
       SENTINEL.killPrimary();
       long start = System.nanoTime();
-      assertThat(RedisServerFixture.waitUntil(FAILOVER_BOUND,
-          () -> SENTINEL.currentPrimaryPort() == replicaPort)).as("promotion").isTrue();
+      assertThat(
+              RedisServerFixture.waitUntil(
+                  FAILOVER_BOUND, () -> SENTINEL.currentPrimaryPort() == replicaPort))
+          .as("promotion")
+          .isTrue();
       SessionRecord after = session(sessions, "bob");
-      assertThat(RedisServerFixture.waitUntil(FAILOVER_BOUND, () -> {
-        try {
-          return sessions.create(after, 3, CapPolicy.REFUSE_NEW).created();
-        } catch (StoreUnavailableException e) {
-          return false;
-        }
-      })).as("stores work after failover").isTrue();
+      assertThat(
+              RedisServerFixture.waitUntil(
+                  FAILOVER_BOUND,
+                  () -> {
+                    try {
+                      return sessions.create(after, 3, CapPolicy.REFUSE_NEW).created();
+                    } catch (StoreUnavailableException e) {
+                      return false;
+                    }
+                  }))
+          .as("stores work after failover")
+          .isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAILOVER_BOUND);
       assertThat(sessions.read(after.id(), touch())).isPresent();
       assertThat(sessions.read(before.id(), touch())).isPresent();

@@ -37,39 +37,52 @@ public final class RedisSentinelFixture implements BeforeAllCallback, AfterAllCa
 
   void start() {
     primary.start();
-    replica = RedisServerFixture.withArgs(false, "--replicaof", "127.0.0.1",
-        Integer.toString(primary.port()));
+    replica =
+        RedisServerFixture.withArgs(
+            false, "--replicaof", "127.0.0.1", Integer.toString(primary.port()));
     replica.start();
-    require(RedisServerFixture.waitUntil(Duration.ofSeconds(15), () -> {
-      try (Jedis j = replica.admin()) {
-        return j.info("replication").contains("master_link_status:up");
-      } catch (RuntimeException e) {
-        return false;
-      }
-    }), "the replica did not sync with the primary in 15 s");
+    require(
+        RedisServerFixture.waitUntil(
+            Duration.ofSeconds(15),
+            () -> {
+              try (Jedis j = replica.admin()) {
+                return j.info("replication").contains("master_link_status:up");
+              } catch (RuntimeException e) {
+                return false;
+              }
+            }),
+        "the replica did not sync with the primary in 15 s");
     Path conf;
     try {
       confDir = Files.createTempDirectory("latchkey-sentinel-");
       conf = confDir.resolve("sentinel.conf");
-      Files.writeString(conf, String.join("\n",
-          "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 1",
-          "sentinel down-after-milliseconds " + MASTER + " 1000",
-          "sentinel failover-timeout " + MASTER + " 4000",
-          "sentinel parallel-syncs " + MASTER + " 1",
-          ""));
+      Files.writeString(
+          conf,
+          String.join(
+              "\n",
+              "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 1",
+              "sentinel down-after-milliseconds " + MASTER + " 1000",
+              "sentinel failover-timeout " + MASTER + " 4000",
+              "sentinel parallel-syncs " + MASTER + " 1",
+              ""));
     } catch (IOException e) {
       throw new IllegalStateException("cannot write sentinel.conf", e);
     }
     sentinel = RedisServerFixture.withConfigFile(conf, "--sentinel");
     sentinel.start();
-    require(RedisServerFixture.waitUntil(Duration.ofSeconds(20), () -> {
-      try (Jedis j = sentinel.admin()) {
-        List<Map<String, String>> replicas = j.sentinelReplicas(MASTER);
-        return replicas.size() == 1 && !replicas.get(0).get("flags").contains("disconnected");
-      } catch (RuntimeException e) {
-        return false;
-      }
-    }), "the sentinel did not discover the replica in 20 s");
+    require(
+        RedisServerFixture.waitUntil(
+            Duration.ofSeconds(20),
+            () -> {
+              try (Jedis j = sentinel.admin()) {
+                List<Map<String, String>> replicas = j.sentinelReplicas(MASTER);
+                return replicas.size() == 1
+                    && !replicas.get(0).get("flags").contains("disconnected");
+              } catch (RuntimeException e) {
+                return false;
+              }
+            }),
+        "the sentinel did not discover the replica in 20 s");
   }
 
   void stop() {

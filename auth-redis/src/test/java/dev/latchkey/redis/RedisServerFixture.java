@@ -207,12 +207,25 @@ public final class RedisServerFixture implements BeforeAllCallback, AfterAllCall
     if (configFile != null) {
       cmd.add(configFile.toString());
     }
-    cmd.addAll(List.of(
-        "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString()));
+    cmd.addAll(
+        List.of(
+            "--port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--daemonize",
+            "no",
+            "--dir",
+            dir.toString()));
     cmd.addAll(extraArgs);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("redis.log").toFile()));
     try {
       process = pb.start();
     } catch (IOException e) {
@@ -241,7 +254,8 @@ public final class RedisServerFixture implements BeforeAllCallback, AfterAllCall
       }
     }
     throw new IllegalStateException(
-        name + " is not on PATH; the Redis tests need a real server: "
+        name
+            + " is not on PATH; the Redis tests need a real server: "
             + "install it with `apt-get install redis-server` (or your platform's package)");
   }
 
@@ -286,8 +300,7 @@ public final class RedisServerFixture implements BeforeAllCallback, AfterAllCall
   /** A loopback port free now (and, for a Cluster node, its bus port + 10000 too); never 6379. */
   static int freePort(boolean cluster) {
     for (int i = 0; i < 200; i++) {
-      int candidate =
-          cluster ? ThreadLocalRandom.current().nextInt(20000, 55536) : anyFreePort();
+      int candidate = cluster ? ThreadLocalRandom.current().nextInt(20000, 55536) : anyFreePort();
       if (candidate == 6379 || (cluster && candidate > 55535)) {
         continue;
       }

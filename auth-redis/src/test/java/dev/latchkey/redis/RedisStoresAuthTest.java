@@ -17,10 +17,10 @@ class RedisStoresAuthTest {
 
   @Test
   void urlWithThePasswordConnects() {
-    try (RedisStores stores = RedisStores.fromUrl(
-            "redis://:s3cret-pass@127.0.0.1:" + REDIS.port() + "/2")
-        .timeout(Duration.ofSeconds(1))
-        .build()) {
+    try (RedisStores stores =
+        RedisStores.fromUrl("redis://:s3cret-pass@127.0.0.1:" + REDIS.port() + "/2")
+            .timeout(Duration.ofSeconds(1))
+            .build()) {
       assertThat(stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("a", null).granted())
           .isTrue();
     }
@@ -28,14 +28,15 @@ class RedisStoresAuthTest {
 
   @Test
   void wrongPasswordIsUnavailableAndNeverShown() {
-    try (RedisStores stores = RedisStores.fromUrl(
-            "redis://default:wrong-pass@127.0.0.1:" + REDIS.port())
-        .timeout(Duration.ofSeconds(1))
-        .build()) {
+    try (RedisStores stores =
+        RedisStores.fromUrl("redis://default:wrong-pass@127.0.0.1:" + REDIS.port())
+            .timeout(Duration.ofSeconds(1))
+            .build()) {
       assertThatThrownBy(() -> stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("a", null))
           .isInstanceOf(StoreUnavailableException.class)
           .hasMessage("redis unavailable: throttle reserve")
-          .message().doesNotContain("wrong-pass");
+          .message()
+          .doesNotContain("wrong-pass");
     }
   }
 }

@@ -3,11 +3,14 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.LoginThrottle.Reservation;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.RefreshRecord;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RefreshTokenStore.Rotation;
@@ -16,9 +19,6 @@ import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.TestClock;
-import dev.latchkey.core.ThrottlePolicy;
-import dev.latchkey.core.AuthResult;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
@@ -51,6 +51,7 @@ import redis.clients.jedis.UnifiedJedis;
 abstract class RedisStoresBehaviour {
   static final Duration IDLE = Duration.ofMinutes(30);
   static final Duration NOTICE = Duration.ofMinutes(5);
+
   /** The written bound for a revocation to reach another node, with a margin for a busy CI box. */
   static final Duration PROPAGATION_BOUND = Duration.ofSeconds(2);
 
@@ -178,7 +179,8 @@ abstract class RedisStoresBehaviour {
     Duration longerIdle = Duration.ofHours(1);
 
     SessionRecord renewed =
-        store.read(s.id(), new SessionTouch(clock.instant(), longerIdle, Duration.ZERO, NOTICE))
+        store
+            .read(s.id(), new SessionTouch(clock.instant(), longerIdle, Duration.ZERO, NOTICE))
             .orElseThrow();
 
     assertThat(renewed.retainUntil()).isEqualTo(clock.instant().plus(longerIdle).plus(NOTICE));
@@ -214,8 +216,16 @@ abstract class RedisStoresBehaviour {
     Instant at = clock.instant();
     Instant absolute = at.plus(Duration.ofMinutes(10));
     SessionRecord s = session(subject());
-    s = new SessionRecord(s.id(), s.principal(), at, at, absolute, absolute,
-        absolute.plus(NOTICE), s.attributes());
+    s =
+        new SessionRecord(
+            s.id(),
+            s.principal(),
+            at,
+            at,
+            absolute,
+            absolute,
+            absolute.plus(NOTICE),
+            s.attributes());
     store.create(s, 3, CapPolicy.REFUSE_NEW);
     clock.advance(Duration.ofMinutes(4));
 
@@ -239,7 +249,8 @@ abstract class RedisStoresBehaviour {
     Duration never = Duration.ofSeconds(Long.MAX_VALUE);
 
     SessionRecord renewed =
-        store.read(s.id(), new SessionTouch(clock.instant(), never, Duration.ZERO, NOTICE))
+        store
+            .read(s.id(), new SessionTouch(clock.instant(), never, Duration.ZERO, NOTICE))
             .orElseThrow();
 
     assertThat(renewed.expiresAt()).isEqualTo(s.absoluteExpiresAt());
@@ -329,10 +340,11 @@ abstract class RedisStoresBehaviour {
     for (int i = 0; i < racers; i++) {
       SessionStore store = i % 2 == 0 ? a : b;
       SessionRecord s = session(subject);
-      logins.add(() -> {
-        go.await();
-        return store.create(s, 1, CapPolicy.REFUSE_NEW).created();
-      });
+      logins.add(
+          () -> {
+            go.await();
+            return store.create(s, 1, CapPolicy.REFUSE_NEW).created();
+          });
     }
     assertThat(race(logins, go)).containsOnlyOnce(true);
     assertThat(a.listBySubject(subject, clock.instant())).hasSize(1);
@@ -346,8 +358,12 @@ abstract class RedisStoresBehaviour {
     assertThat(nodeB.sessionStore().setAttribute(s.id(), "theme", "dark", clock.instant()))
         .isTrue();
     assertThat(nodeB.sessionStore().setAttribute(s.id(), "ua", null, clock.instant())).isTrue();
-    assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1))).orElseThrow()
-            .attributes())
+    assertThat(
+            nodeA
+                .sessionStore()
+                .read(s.id(), touch(Duration.ofMinutes(1)))
+                .orElseThrow()
+                .attributes())
         .isEqualTo(Map.of("step-up", "2", "theme", "dark"));
   }
 
@@ -436,8 +452,10 @@ abstract class RedisStoresBehaviour {
     assertThat(b.isRevoked("iss", "jti-1", subject, iat)).isFalse();
     long start = System.nanoTime();
     a.revokeToken("iss", "jti-1", subject, clock.instant().plus(Duration.ofMinutes(10)));
-    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND,
-        () -> b.isRevoked("iss", "jti-1", subject, iat))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                PROPAGATION_BOUND, () -> b.isRevoked("iss", "jti-1", subject, iat)))
+        .isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROPAGATION_BOUND);
     assertThat(b.isRevoked("iss", "jti-2", subject, iat)).isFalse();
     assertThat(b.isRevoked("other-iss", "jti-1", subject, iat)).isFalse();
@@ -453,8 +471,10 @@ abstract class RedisStoresBehaviour {
     clock.advance(Duration.ofSeconds(10));
     Instant cut = clock.instant();
     a.revokeSubject(subject, cut, cut.plus(Duration.ofHours(1)));
-    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND,
-        () -> b.isRevoked("iss", "j", subject, before))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                PROPAGATION_BOUND, () -> b.isRevoked("iss", "j", subject, before)))
+        .isTrue();
     assertThat(b.isRevoked("iss", "j", subject, cut)).isFalse();
     // An earlier not-before never replaces a later one.
     b.revokeSubject(subject, before, cut.plus(Duration.ofHours(1)));
@@ -499,8 +519,11 @@ abstract class RedisStoresBehaviour {
   }
 
   static void awaitCurrent(RevocationList list) {
-    assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10),
-        ((RedisRevocationList) list)::isCurrent)).as("replica current").isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                Duration.ofSeconds(10), ((RedisRevocationList) list)::isCurrent))
+        .as("replica current")
+        .isTrue();
   }
 
   // ---- placement
@@ -524,11 +547,12 @@ abstract class RedisStoresBehaviour {
 
     Keys keys = new Keys(prefix);
     Placement.Subject place = place(subject);
-    List<String> written = List.of(
-        keys.session(phone.id()),
-        keys.session(laptop.id()),
-        keys.sessionIndex(place),
-        keys.refreshFamilies(place.shard()));
+    List<String> written =
+        List.of(
+            keys.session(phone.id()),
+            keys.session(laptop.id()),
+            keys.sessionIndex(place),
+            keys.refreshFamilies(place.shard()));
     Set<Integer> slots = new java.util.HashSet<>();
     for (String key : written) {
       assertThat(client.exists(key)).as(key).isTrue();
@@ -551,12 +575,16 @@ abstract class RedisStoresBehaviour {
     HashedId misplaced = OpaqueIds.parse(OpaqueIds.generateInShard(other)).orElseThrow();
 
     assertThatThrownBy(
-            () -> nodeA.sessionStore().create(
-                session(subject).withId(misplaced), 3, CapPolicy.REFUSE_NEW))
+            () ->
+                nodeA
+                    .sessionStore()
+                    .create(session(subject).withId(misplaced), 3, CapPolicy.REFUSE_NEW))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
-            () -> nodeA.refreshTokenStore().create(
-                misplaced, OpaqueIds.randomToken(), Principal.of(subject), REFRESH))
+            () ->
+                nodeA
+                    .refreshTokenStore()
+                    .create(misplaced, OpaqueIds.randomToken(), Principal.of(subject), REFRESH))
         .isInstanceOf(IllegalArgumentException.class);
     assertThat(nodeA.sessionStore().listBySubject(subject, clock.instant())).isEmpty();
     assertThat(nodeA.refreshTokenStore().revokeSubject(subject)).isEmpty();
@@ -602,8 +630,8 @@ abstract class RedisStoresBehaviour {
       current = next;
     }
     String shard = place(subject).shard();
-    assertThat(client.keys(prefix + "{" + shard + "}*")).containsExactly(
-        new Keys(prefix).refreshFamilies(shard));
+    assertThat(client.keys(prefix + "{" + shard + "}*"))
+        .containsExactly(new Keys(prefix).refreshFamilies(shard));
     long expireAt = client.pexpireTime(new Keys(prefix).refreshFamilies(shard));
     assertThat(expireAt).isEqualTo(first.familyExpiresAt().toEpochMilli());
   }
@@ -617,12 +645,13 @@ abstract class RedisStoresBehaviour {
     for (int i = 0; i < 8; i++) {
       RefreshTokenStore store = (i % 2 == 0 ? nodeA : nodeB).refreshTokenStore();
       HashedId next = newId(subject);
-      racers.add(() -> {
-        go.await();
-        Rotation r = store.rotate(first.id(), next, REFRESH);
-        assertThat(r).isInstanceOfAny(Rotation.Rotated.class, Rotation.Reused.class);
-        return r instanceof Rotation.Rotated;
-      });
+      racers.add(
+          () -> {
+            go.await();
+            Rotation r = store.rotate(first.id(), next, REFRESH);
+            assertThat(r).isInstanceOfAny(Rotation.Rotated.class, Rotation.Reused.class);
+            return r instanceof Rotation.Rotated;
+          });
     }
     assertThat(race(racers, go)).containsOnlyOnce(true);
   }
@@ -655,15 +684,21 @@ abstract class RedisStoresBehaviour {
     String subject = subject();
     RefreshTokenStore.Policy brief =
         new RefreshTokenStore.Policy(
-            Duration.ofMillis(300), Duration.ofDays(1), Duration.ZERO, 8, 1000,
+            Duration.ofMillis(300),
+            Duration.ofDays(1),
+            Duration.ZERO,
+            8,
+            1000,
             Duration.ofMinutes(1));
     HashedId first = refreshLogin(store, subject, brief).id();
     HashedId second = newId(subject);
     Rotation r = store.rotate(first, second, brief);
     Instant end = ((Rotation.Rotated) r).successor().expiresAt();
     assertThat(end).isEqualTo(((Rotation.Rotated) r).successor().issuedAt().plusMillis(300));
-    assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10),
-        () -> Instant.now().isAfter(end.plusMillis(20)))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                Duration.ofSeconds(10), () -> Instant.now().isAfter(end.plusMillis(20))))
+        .isTrue();
     assertThat(store.rotate(second, newId(subject), brief)).isInstanceOf(Rotation.Invalid.class);
   }
 
@@ -685,8 +720,10 @@ abstract class RedisStoresBehaviour {
     HashedId second = refreshLogin(store, subject, brief).id();
     Rotation r = store.rotate(second, newId(subject), brief);
     Instant windowEnd = ((Rotation.Rotated) r).successor().issuedAt().plusMillis(300);
-    assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(10),
-        () -> Instant.now().isAfter(windowEnd.plusMillis(20)))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                Duration.ofSeconds(10), () -> Instant.now().isAfter(windowEnd.plusMillis(20))))
+        .isTrue();
     assertThat(store.rotate(second, newId(subject), brief)).isInstanceOf(Rotation.Reused.class);
   }
 
@@ -732,10 +769,12 @@ abstract class RedisStoresBehaviour {
         CyclicBarrier barrier = new CyclicBarrier(2);
         List<Future<RefreshTokens.Result>> results = new ArrayList<>();
         for (RefreshTokens node : List.of(a, b)) {
-          results.add(pool.submit(() -> {
-            barrier.await(30, TimeUnit.SECONDS);
-            return node.refresh(token);
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    barrier.await(30, TimeUnit.SECONDS);
+                    return node.refresh(token);
+                  }));
         }
         int refreshed = 0;
         for (Future<RefreshTokens.Result> f : results) {
@@ -743,8 +782,7 @@ abstract class RedisStoresBehaviour {
           if (r.succeeded()) {
             refreshed++;
           } else {
-            assertThat(r.failure().orElseThrow().reason())
-                .isEqualTo(AuthResult.Reason.REVOKED);
+            assertThat(r.failure().orElseThrow().reason()).isEqualTo(AuthResult.Reason.REVOKED);
           }
         }
         assertThat(refreshed).as("round %d", round).isEqualTo(1);
@@ -757,7 +795,8 @@ abstract class RedisStoresBehaviour {
   private static RefreshTokens refreshTokens(RedisStores node, TestClock nodeClock) {
     JwtTokenService access =
         JwtTokenService.builder(
-                KeyRing.of(SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256)), "iss",
+                KeyRing.of(SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256)),
+                "iss",
                 "aud")
             .clock(nodeClock)
             .build();
@@ -766,8 +805,9 @@ abstract class RedisStoresBehaviour {
 
   // ---- throttle
 
-  static final ThrottlePolicy POLICY = new ThrottlePolicy(3, 5, Duration.ofMinutes(15),
-      Duration.ofMinutes(1), Duration.ofMinutes(4));
+  static final ThrottlePolicy POLICY =
+      new ThrottlePolicy(
+          3, 5, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofMinutes(4));
 
   @Test
   void nameLocksAtItsLimitAndTheLockDoublesOnEveryFailure() {
@@ -792,8 +832,13 @@ abstract class RedisStoresBehaviour {
     String key = new Keys(prefix).throttleName(name);
     // The key lives until the later of window end and lock end, set as an absolute time.
     long expiresAt = client.pexpireTime(key);
-    assertThat(expiresAt).isEqualTo(clock.instant().minus(Duration.ofMinutes(7))
-        .plus(Duration.ofMinutes(15)).toEpochMilli());
+    assertThat(expiresAt)
+        .isEqualTo(
+            clock
+                .instant()
+                .minus(Duration.ofMinutes(7))
+                .plus(Duration.ofMinutes(15))
+                .toEpochMilli());
   }
 
   @Test

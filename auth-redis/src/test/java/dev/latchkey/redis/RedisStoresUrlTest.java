@@ -37,8 +37,11 @@ class RedisStoresUrlTest {
   void sentinelUrlNamesSentinelsAndMaster() {
     RedisUrl url = RedisUrl.parse("redis-sentinel://s1:26379,s2,[::1]:26380/mymaster");
     assertThat(url.kind()).isEqualTo(RedisUrl.Kind.SENTINEL);
-    assertThat(url.nodes()).containsExactly(new HostAndPort("s1", 26379),
-        new HostAndPort("s2", 26379), new HostAndPort("::1", 26380));
+    assertThat(url.nodes())
+        .containsExactly(
+            new HostAndPort("s1", 26379),
+            new HostAndPort("s2", 26379),
+            new HostAndPort("::1", 26380));
     assertThat(url.masterName()).isEqualTo("mymaster");
   }
 
@@ -50,39 +53,44 @@ class RedisStoresUrlTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "http://u:hunter2@host:6379",
-    "redis//u:hunter2@host",
-    "redis://u:hunter2@host:notaport",
-    "redis://u:hunter2@host:70000",
-    "redis://u:hunter2@host:6379/db",
-    "redis://u:hunter2@a:1,b:2",
-    "redis://u:hunter2@:6379",
-    "redis://u:hunter2%zz@host",
-    "redis://u:hunter2@host?timeout=5",
-    "redis-sentinel://u:hunter2@host:26379",
-    "redis-cluster://u:hunter2@host:7000/0",
-    "redis://u:hunter2@ho st:6379",
-    "redis://u:hunter2@[::1:6379"
-  })
+  @ValueSource(
+      strings = {
+        "http://u:hunter2@host:6379",
+        "redis//u:hunter2@host",
+        "redis://u:hunter2@host:notaport",
+        "redis://u:hunter2@host:70000",
+        "redis://u:hunter2@host:6379/db",
+        "redis://u:hunter2@a:1,b:2",
+        "redis://u:hunter2@:6379",
+        "redis://u:hunter2%zz@host",
+        "redis://u:hunter2@host?timeout=5",
+        "redis-sentinel://u:hunter2@host:26379",
+        "redis-cluster://u:hunter2@host:7000/0",
+        "redis://u:hunter2@ho st:6379",
+        "redis://u:hunter2@[::1:6379"
+      })
   void malformedUrlIsRefusedWithoutRevealingThePassword(String url) {
     assertThatThrownBy(() -> RedisStores.fromUrl(url))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("invalid Redis URL: ")
-        .message().doesNotContain("hunter2").doesNotContain("hunter");
+        .message()
+        .doesNotContain("hunter2")
+        .doesNotContain("hunter");
   }
 
   @Test
   void prefixWithBracesIsRefused() {
     assertThatThrownBy(() -> RedisStores.fromUrl("redis://localhost:1").keyPrefix("a{b}:"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'{'");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'{'");
   }
 
   @Test
   void timeoutMustBeBounded() {
     assertThatThrownBy(() -> RedisStores.fromUrl("redis://localhost:1").timeout(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> RedisStores.fromUrl("redis://localhost:1")
-        .timeout(Duration.ofMinutes(5))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () -> RedisStores.fromUrl("redis://localhost:1").timeout(Duration.ofMinutes(5)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -32,11 +32,16 @@ class RedisTlsTest {
   static final RedisServerFixture REDIS =
       RedisServerFixture.withArgs(
           false,
-          "--tls-port", Integer.toString(TLS_PORT),
-          "--tls-cert-file", CERTS.resolve("server.crt").toString(),
-          "--tls-key-file", CERTS.resolve("server.key").toString(),
-          "--tls-ca-cert-file", CERTS.resolve("server.crt").toString(),
-          "--tls-auth-clients", "no");
+          "--tls-port",
+          Integer.toString(TLS_PORT),
+          "--tls-cert-file",
+          CERTS.resolve("server.crt").toString(),
+          "--tls-key-file",
+          CERTS.resolve("server.key").toString(),
+          "--tls-ca-cert-file",
+          CERTS.resolve("server.crt").toString(),
+          "--tls-auth-clients",
+          "no");
 
   private static final String PREVIOUS_TRUST_STORE = System.getProperty("javax.net.ssl.trustStore");
 
@@ -87,12 +92,39 @@ class RedisTlsTest {
     try {
       Path dir = Files.createTempDirectory("latchkey-tls-");
       dir.toFile().deleteOnExit();
-      run(dir, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-          "-keyout", "server.key", "-out", "server.crt", "-days", "1",
-          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1");
-      run(dir, "keytool", "-importcert", "-noprompt", "-alias", "redis",
-          "-file", "server.crt", "-keystore", "trust.p12", "-storetype", "PKCS12",
-          "-storepass", "changeit");
+      run(
+          dir,
+          "openssl",
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-keyout",
+          "server.key",
+          "-out",
+          "server.crt",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=127.0.0.1",
+          "-addext",
+          "subjectAltName=IP:127.0.0.1");
+      run(
+          dir,
+          "keytool",
+          "-importcert",
+          "-noprompt",
+          "-alias",
+          "redis",
+          "-file",
+          "server.crt",
+          "-keystore",
+          "trust.p12",
+          "-storetype",
+          "PKCS12",
+          "-storepass",
+          "changeit");
       for (String f : List.of("server.key", "server.crt", "trust.p12")) {
         dir.resolve(f).toFile().deleteOnExit();
       }

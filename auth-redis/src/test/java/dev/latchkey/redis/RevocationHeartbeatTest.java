@@ -2,13 +2,13 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,8 +48,11 @@ class RevocationHeartbeatTest {
       try (Jedis admin = REDIS.admin()) {
         admin.configResetStat();
       }
-      assertThat(RedisServerFixture.waitUntil(Duration.ofSeconds(5),
-          () -> REDIS.commandCalls().getOrDefault("publish", 0L) >= 10)).isTrue();
+      assertThat(
+              RedisServerFixture.waitUntil(
+                  Duration.ofSeconds(5),
+                  () -> REDIS.commandCalls().getOrDefault("publish", 0L) >= 10))
+          .isTrue();
 
       assertThat(REDIS.commandCalls()).doesNotContainKey("ping");
       assertThat(((RedisRevocationList) stores.revocationList()).isCurrent()).isTrue();
@@ -66,18 +69,20 @@ class RevocationHeartbeatTest {
         List<Future<Integer>> workers = new ArrayList<>();
         long until = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         for (int t = 0; t < 4; t++) {
-          workers.add(pool.submit(() -> {
-            int wrong = 0;
-            for (int i = 0; i < 5_000 && System.nanoTime() < until; i++) {
-              SessionRecord s = session(sessions, "user" + i % 50);
-              if (!sessions.create(s, 1_000, CapPolicy.REFUSE_NEW).created()
-                  || sessions.read(s.id(), touch()).isEmpty()
-                  || !sessions.delete(s.id())) {
-                wrong++;
-              }
-            }
-            return wrong;
-          }));
+          workers.add(
+              pool.submit(
+                  () -> {
+                    int wrong = 0;
+                    for (int i = 0; i < 5_000 && System.nanoTime() < until; i++) {
+                      SessionRecord s = session(sessions, "user" + i % 50);
+                      if (!sessions.create(s, 1_000, CapPolicy.REFUSE_NEW).created()
+                          || sessions.read(s.id(), touch()).isEmpty()
+                          || !sessions.delete(s.id())) {
+                        wrong++;
+                      }
+                    }
+                    return wrong;
+                  }));
         }
         for (Future<Integer> w : workers) {
           assertThat(w.get()).isZero();
@@ -95,12 +100,17 @@ class RevocationHeartbeatTest {
     Instant now = clock.instant();
     return new SessionRecord(
         OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
-        Principal.of(subject), now, now, now.plusSeconds(600), now.plusSeconds(3600),
-        now.plusSeconds(900), Map.of());
+        Principal.of(subject),
+        now,
+        now,
+        now.plusSeconds(600),
+        now.plusSeconds(3600),
+        now.plusSeconds(900),
+        Map.of());
   }
 
   private SessionTouch touch() {
-    return new SessionTouch(clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1),
-        Duration.ofMinutes(5));
+    return new SessionTouch(
+        clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(5));
   }
 }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Properties;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -28,22 +28,30 @@ class RevocationKeysTest {
 
   @Test
   void keysAreThoseOfTheStoredFormatForAnyIssuerTokenAndSubject() {
-    Gen<Revocation> revocations = random -> new Revocation(ISSUERS.next(random),
-        HostileInput.hostileStrings(40).next(random), HostileInput.hostileStrings(40).next(random));
-    Properties.forAll(2000, revocations, r -> {
-      Sha256 subject = Sha256.ofSubject(r.subject());
-      Sha256 token = Sha256.ofToken(r.issuer(), r.tokenId());
-      String tokenKey = StoredRevocationKeys.token(PREFIX, r.issuer(), r.tokenId(), r.subject());
-      String subjectKey = StoredRevocationKeys.subject(PREFIX, r.subject());
+    Gen<Revocation> revocations =
+        random ->
+            new Revocation(
+                ISSUERS.next(random),
+                HostileInput.hostileStrings(40).next(random),
+                HostileInput.hostileStrings(40).next(random));
+    Properties.forAll(
+        2000,
+        revocations,
+        r -> {
+          Sha256 subject = Sha256.ofSubject(r.subject());
+          Sha256 token = Sha256.ofToken(r.issuer(), r.tokenId());
+          String tokenKey =
+              StoredRevocationKeys.token(PREFIX, r.issuer(), r.tokenId(), r.subject());
+          String subjectKey = StoredRevocationKeys.subject(PREFIX, r.subject());
 
-      assertThat(subject.shard()).isEqualTo(StoredRevocationKeys.shard(r.subject()));
-      assertThat(keys.revokedToken(subject.shard(), token)).isEqualTo(tokenKey);
-      assertThat(keys.revokedSubject(subject)).isEqualTo(subjectKey);
-      assertThat(keys.parseRevocation(tokenKey))
-          .isEqualTo(new Keys.RevocationKey(false, subject.shard(), token));
-      assertThat(keys.parseRevocation(subjectKey))
-          .isEqualTo(new Keys.RevocationKey(true, subject.shard(), subject));
-    });
+          assertThat(subject.shard()).isEqualTo(StoredRevocationKeys.shard(r.subject()));
+          assertThat(keys.revokedToken(subject.shard(), token)).isEqualTo(tokenKey);
+          assertThat(keys.revokedSubject(subject)).isEqualTo(subjectKey);
+          assertThat(keys.parseRevocation(tokenKey))
+              .isEqualTo(new Keys.RevocationKey(false, subject.shard(), token));
+          assertThat(keys.parseRevocation(subjectKey))
+              .isEqualTo(new Keys.RevocationKey(true, subject.shard(), subject));
+        });
   }
 
   @Test
@@ -62,8 +70,23 @@ class RevocationKeysTest {
   void eachSubjectDigestIsOfItsOwnSubjectWhateverTheCacheHeld() {
     // Equal String hashes share a cache slot: "Aa" and "BB", and so every string of them.
     String longSubject = "x".repeat(300);
-    List<String> subjects = List.of("Aa", "BB", "Aa", "AaBB", "BBAa", "BBBB", "AaAa", "BB", "Aa",
-        longSubject, longSubject, "x".repeat(256), "x".repeat(256), "", "");
+    List<String> subjects =
+        List.of(
+            "Aa",
+            "BB",
+            "Aa",
+            "AaBB",
+            "BBAa",
+            "BBBB",
+            "AaAa",
+            "BB",
+            "Aa",
+            longSubject,
+            longSubject,
+            "x".repeat(256),
+            "x".repeat(256),
+            "",
+            "");
     assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
     for (String subject : subjects) {
       assertThat(Sha256.ofSubject(subject).toBase64Url()).isEqualTo(OpaqueIds.hash(subject));
@@ -87,8 +110,18 @@ class RevocationKeysTest {
         assertThat(parsed.toBase64Url()).isEqualTo(head + c);
       }
     }
-    for (String wrong : List.of("", head, text + "A", text + "=", head + "+", head + "/",
-        head + " ", head + "\u00c0", "+" + text.substring(1), "/" + text.substring(1))) {
+    for (String wrong :
+        List.of(
+            "",
+            head,
+            text + "A",
+            text + "=",
+            head + "+",
+            head + "/",
+            head + " ",
+            head + "\u00c0",
+            "+" + text.substring(1),
+            "/" + text.substring(1))) {
       assertThat(Sha256.parse(wrong)).as(wrong).isNull();
     }
   }
@@ -99,26 +132,27 @@ class RevocationKeysTest {
     String shard = StoredRevocationKeys.shard(subject);
     String hash = OpaqueIds.hash(subject);
     String otherShard = StoredRevocationKeys.shard("bob");
-    List<String> refused = List.of(
-        "",
-        PREFIX,
-        PREFIX + "{",
-        "lx:{" + shard + "}:rs:" + hash,
-        "lk{" + shard + "}:rs:" + hash,
-        PREFIX + shard + "}:rs:" + hash,
-        PREFIX + "[" + shard + "}:rs:" + hash,
-        PREFIX + "{" + shard + ":rs:" + hash,
-        PREFIX + "{" + shard + "}rs:" + hash,
-        PREFIX + "{" + shard + "}:rx:" + hash,
-        PREFIX + "{" + shard + "}:r:" + hash,
-        PREFIX + "{" + shard + "}:rs:",
-        PREFIX + "{" + shard + "}:rs:" + hash + "A",
-        PREFIX + "{" + shard + "}:rs:" + hash.substring(1),
-        PREFIX + "{" + shard + "}:rt:" + hash.substring(1),
-        PREFIX + "{" + shard + "}:rs:x" + hash.substring(1),
-        // A subject's entry in a slot that is not its own: no check would look it up.
-        PREFIX + "{" + otherShard + "}:rs:" + hash,
-        PREFIX + "{}:rs:" + hash);
+    List<String> refused =
+        List.of(
+            "",
+            PREFIX,
+            PREFIX + "{",
+            "lx:{" + shard + "}:rs:" + hash,
+            "lk{" + shard + "}:rs:" + hash,
+            PREFIX + shard + "}:rs:" + hash,
+            PREFIX + "[" + shard + "}:rs:" + hash,
+            PREFIX + "{" + shard + ":rs:" + hash,
+            PREFIX + "{" + shard + "}rs:" + hash,
+            PREFIX + "{" + shard + "}:rx:" + hash,
+            PREFIX + "{" + shard + "}:r:" + hash,
+            PREFIX + "{" + shard + "}:rs:",
+            PREFIX + "{" + shard + "}:rs:" + hash + "A",
+            PREFIX + "{" + shard + "}:rs:" + hash.substring(1),
+            PREFIX + "{" + shard + "}:rt:" + hash.substring(1),
+            PREFIX + "{" + shard + "}:rs:x" + hash.substring(1),
+            // A subject's entry in a slot that is not its own: no check would look it up.
+            PREFIX + "{" + otherShard + "}:rs:" + hash,
+            PREFIX + "{}:rs:" + hash);
     for (String key : refused) {
       assertThat(keys.parseRevocation(key)).as(key).isNull();
     }

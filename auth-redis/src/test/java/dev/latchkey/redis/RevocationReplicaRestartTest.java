@@ -43,8 +43,11 @@ class RevocationReplicaRestartTest {
     pool.setTestOnBorrow(true);
     return RedisClient.builder()
         .hostAndPort(REDIS.hostAndPort())
-        .clientConfig(DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(2000).socketTimeoutMillis(2000).build())
+        .clientConfig(
+            DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(2000)
+                .socketTimeoutMillis(2000)
+                .build())
         .poolConfig(pool)
         .build();
   }

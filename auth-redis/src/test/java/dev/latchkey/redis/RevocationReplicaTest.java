@@ -119,8 +119,8 @@ class RevocationReplicaTest {
     String subject = subject();
     long nbf = at(Duration.ofSeconds(5));
     long keep = at(Duration.ofMinutes(10));
-    l.onMessage(channel,
-        "s " + nbf + ":" + keep + " " + StoredRevocationKeys.subject(prefix, subject));
+    l.onMessage(
+        channel, "s " + nbf + ":" + keep + " " + StoredRevocationKeys.subject(prefix, subject));
 
     assertThat(list.isRevoked(ISS, "j", subject, Instant.ofEpochMilli(nbf - 1))).isTrue();
     assertThat(list.isRevoked(ISS, "j", subject, Instant.ofEpochMilli(nbf))).isFalse();
@@ -158,22 +158,27 @@ class RevocationReplicaTest {
     String subjectKey = StoredRevocationKeys.subject(prefix, subject);
     long exp = at(Duration.ofMinutes(10));
     String tokenHash = tokenKey.substring(tokenKey.lastIndexOf(':') + 1);
-    List<String> unreadable = List.of(
-        "h",
-        "t",
-        "t " + exp,
-        "t x " + tokenKey,
-        "x " + exp + " " + tokenKey,
-        "s " + exp + ":" + exp + " " + tokenKey,
-        "t " + exp + " " + subjectKey,
-        "s " + exp + " " + subjectKey,
-        "s x:" + exp + " " + subjectKey,
-        "t " + exp + " other:" + tokenKey.substring(prefix.length()),
-        "t " + exp + " " + prefix + "{" + shard(subject) + "}:rt:" + tokenHash + "A",
-        "t " + exp + " " + tokenKey.replace(":rt:", ":rx:"),
-        // A subject key in a shard that is not its subject's: no check looks it up.
-        "s " + exp + ":" + exp + " " + subjectKey.replace(
-            "{" + shard(subject) + "}", "{" + shard(subject()) + "}"));
+    List<String> unreadable =
+        List.of(
+            "h",
+            "t",
+            "t " + exp,
+            "t x " + tokenKey,
+            "x " + exp + " " + tokenKey,
+            "s " + exp + ":" + exp + " " + tokenKey,
+            "t " + exp + " " + subjectKey,
+            "s " + exp + " " + subjectKey,
+            "s x:" + exp + " " + subjectKey,
+            "t " + exp + " other:" + tokenKey.substring(prefix.length()),
+            "t " + exp + " " + prefix + "{" + shard(subject) + "}:rt:" + tokenHash + "A",
+            "t " + exp + " " + tokenKey.replace(":rt:", ":rx:"),
+            // A subject key in a shard that is not its subject's: no check looks it up.
+            "s "
+                + exp
+                + ":"
+                + exp
+                + " "
+                + subjectKey.replace("{" + shard(subject) + "}", "{" + shard(subject()) + "}"));
     for (String message : unreadable) {
       l.onMessage(channel, message);
       assertThat(list.replicaSize()).as(message).isZero();
@@ -257,7 +262,9 @@ class RevocationReplicaTest {
     String subject = subject();
     long exp = at(Duration.ofMinutes(10));
     // Its message lost with the heartbeat that followed it: only a resync can find it.
-    redis.set(StoredRevocationKeys.token(prefix, ISS, "missed", subject), Long.toString(exp),
+    redis.set(
+        StoredRevocationKeys.token(prefix, ISS, "missed", subject),
+        Long.toString(exp),
         SetParams.setParams().px(600_000));
     nextBeats(l, redis);
     hear(l, nextBeats(l, redis));
@@ -293,10 +300,14 @@ class RevocationReplicaTest {
     long exp = at(Duration.ofMinutes(10));
     long nbf = at(Duration.ofSeconds(5));
     // Written to Redis behind the replica's back (no message): only a round trip can see them.
-    redis.set(StoredRevocationKeys.token(prefix, ISS, "j", subject), Long.toString(exp),
+    redis.set(
+        StoredRevocationKeys.token(prefix, ISS, "j", subject),
+        Long.toString(exp),
         SetParams.setParams().px(600_000));
     String other = subject();
-    redis.set(StoredRevocationKeys.subject(prefix, other), nbf + ":" + exp,
+    redis.set(
+        StoredRevocationKeys.subject(prefix, other),
+        nbf + ":" + exp,
         SetParams.setParams().px(600_000));
     Instant iat = clock.instant();
 
@@ -322,11 +333,15 @@ class RevocationReplicaTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       deadPort = socket.getLocalPort();
     }
-    try (UnifiedJedis dead = RedisClient.builder()
-            .hostAndPort(new HostAndPort("127.0.0.1", deadPort))
-            .clientConfig(DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis(200).socketTimeoutMillis(200).build())
-            .build();
+    try (UnifiedJedis dead =
+            RedisClient.builder()
+                .hostAndPort(new HostAndPort("127.0.0.1", deadPort))
+                .clientConfig(
+                    DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(200)
+                        .socketTimeoutMillis(200)
+                        .build())
+                .build();
         RedisRevocationList offline = newList(dead)) {
       String subject = subject();
       Instant iat = clock.instant();
@@ -391,8 +406,8 @@ class RevocationReplicaTest {
     redis.set(StoredRevocationKeys.subject(prefix, subject()), "x:" + exp, px);
     redis.set(prefix + "{abcdef}:rt:not-a-digest", Long.toString(exp), px);
     // Ended by the caller's clock although Redis still holds it.
-    redis.set(StoredRevocationKeys.token(prefix, ISS, "ended", a), Long.toString(clock.millis()),
-        px);
+    redis.set(
+        StoredRevocationKeys.token(prefix, ISS, "ended", a), Long.toString(clock.millis()), px);
     // Here only (Redis lost them), and here for longer than in Redis.
     list.revokeToken(ISS, "lost", a, Instant.ofEpochMilli(exp));
     list.revokeSubject(c, Instant.ofEpochMilli(nbf), Instant.ofEpochMilli(exp));
@@ -410,7 +425,8 @@ class RevocationReplicaTest {
     assertThat(redis.get(lostSubjectKey)).isEqualTo(nbf + ":" + exp);
     assertThat(redis.get(longerKey)).isEqualTo(Long.toString(exp));
     // What came from Redis is now answered by the replica alone.
-    redis.del(StoredRevocationKeys.token(prefix, ISS, "in-redis", a),
+    redis.del(
+        StoredRevocationKeys.token(prefix, ISS, "in-redis", a),
         StoredRevocationKeys.subject(prefix, b));
     Instant iat = clock.instant();
     assertThat(list.isRevoked(ISS, "in-redis", a, iat)).isTrue();
@@ -428,7 +444,9 @@ class RevocationReplicaTest {
       // Thirty shards: spread over every master's slots.
       String subject = subject();
       subjects.add(subject);
-      cluster.set(StoredRevocationKeys.token(prefix, ISS, "j" + i, subject), Long.toString(exp),
+      cluster.set(
+          StoredRevocationKeys.token(prefix, ISS, "j" + i, subject),
+          Long.toString(exp),
           SetParams.setParams().px(600_000));
     }
     try (RedisRevocationList onCluster = newList(cluster)) {
@@ -452,8 +470,8 @@ class RevocationReplicaTest {
       // One heartbeat per master, each routed to a slot of its own master.
       Set<String> masters = new HashSet<>();
       for (RevocationShards.Shard shard : l.shards.shards()) {
-        try (Connection c = cluster.getConnectionFromSlot(
-            JedisClusterCRC16.getSlot(shard.routeKey()))) {
+        try (Connection c =
+            cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(shard.routeKey()))) {
           masters.add(c.getHostAndPort().toString());
         }
       }

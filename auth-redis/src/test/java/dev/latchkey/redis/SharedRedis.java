@@ -23,11 +23,15 @@ final class SharedRedis {
     if (standalone == null) {
       standalone = RedisServerFixture.standalone();
       standalone.start();
-      standaloneClient = RedisClient.builder()
-          .hostAndPort(standalone.hostAndPort())
-          .clientConfig(DefaultJedisClientConfig.builder()
-              .connectionTimeoutMillis(2000).socketTimeoutMillis(2000).build())
-          .build();
+      standaloneClient =
+          RedisClient.builder()
+              .hostAndPort(standalone.hostAndPort())
+              .clientConfig(
+                  DefaultJedisClientConfig.builder()
+                      .connectionTimeoutMillis(2000)
+                      .socketTimeoutMillis(2000)
+                      .build())
+              .build();
     }
     return standaloneClient;
   }

@@ -1,7 +1,7 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import java.util.Set;
 import java.util.TreeSet;
 import redis.clients.jedis.UnifiedJedis;
@@ -10,8 +10,8 @@ import redis.clients.jedis.UnifiedJedis;
  * Refresh-token stores for the contract tests: on the server's clock, moved forward or back by as
  * much as the test's clock has been moved since the store was made. The store still reads the
  * server's {@code TIME} inside every script; only the shift comes from the test, and every handle
- * made from one clock shares it. Production stores ({@link RedisStores#refreshTokenStore}) have
- * no shift, and nothing outside this package can give them one.
+ * made from one clock shares it. Production stores ({@link RedisStores#refreshTokenStore}) have no
+ * shift, and nothing outside this package can give them one.
  */
 final class ShiftedRefreshStore {
   private ShiftedRefreshStore() {}
@@ -43,7 +43,7 @@ final class ShiftedRefreshStore {
           case "hash" -> total += client.hlen(key);
           case "zset" -> total += client.zcard(key);
           case "set" -> total += client.scard(key);
-          default -> { }
+          default -> {}
         }
       }
     }

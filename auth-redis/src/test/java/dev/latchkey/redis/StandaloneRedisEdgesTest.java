@@ -3,9 +3,9 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.LoginThrottle;
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Edge-exact tests written to kill the mutants PIT found surviving in auth-redis (see
- * RELIABILITY.md): a revocation refused on its own node the moment the call returns, even while
- * the node's replica is current (so it is not asking Redis); revocations that end exactly at their
+ * RELIABILITY.md): a revocation refused on its own node the moment the call returns, even while the
+ * node's replica is current (so it is not asking Redis); revocations that end exactly at their
  * time; and a login name locked while its address is not.
  */
 class StandaloneRedisEdgesTest {
@@ -77,7 +77,8 @@ class StandaloneRedisEdgesTest {
   @Test
   void aNameLockedWhileItsAddressIsNotAnswersTheNamesUnlockTime() {
     ThrottlePolicy policy =
-        new ThrottlePolicy(2, 100, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
+        new ThrottlePolicy(
+            2, 100, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
     LoginThrottle throttle = node.loginThrottle(policy);
     String name = subject();
     assertThat(throttle.reserve(name, "192.0.2.1")).isEqualTo(LoginThrottle.Reservation.grant());
@@ -94,9 +95,11 @@ class StandaloneRedisEdgesTest {
   @Test
   void whenNameAndAddressAreBothLockedTheLaterUnlockIsAnswered() {
     ThrottlePolicy policy =
-        new ThrottlePolicy(1, 1, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
+        new ThrottlePolicy(
+            1, 1, Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(1));
     LoginThrottle throttle = node.loginThrottle(policy);
-    String address = "198.51.100." + (1 + new java.util.Random().nextInt(250)) + "-" + UUID.randomUUID();
+    String address =
+        "198.51.100." + (1 + new java.util.Random().nextInt(250)) + "-" + UUID.randomUUID();
     Instant now = clock.instant();
     // The first attempt locks name a and the address for one lockout each.
     assertThat(throttle.reserve(subject(), address))

@@ -9,7 +9,9 @@ import dev.latchkey.core.ThrottlePolicy;
 class StandaloneRedisLoginThrottleContractTest extends LoginThrottleContract {
   @Override
   protected LoginThrottle createThrottle(ThrottlePolicy policy, TestClock clock) {
-    return RedisStores.builder(SharedRedis.standaloneClient()).clock(clock).build()
+    return RedisStores.builder(SharedRedis.standaloneClient())
+        .clock(clock)
+        .build()
         .loginThrottle(policy);
   }
 

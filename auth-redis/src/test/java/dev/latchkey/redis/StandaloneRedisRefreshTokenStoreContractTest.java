@@ -1,8 +1,8 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.RefreshTokenStoreContract;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Duration;
 import java.util.UUID;
 

@@ -2,10 +2,10 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.RevocationListContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,10 +23,12 @@ class StandaloneRedisRevocationListContractTest extends RevocationListContract {
 
   @Override
   protected RevocationList createList(TestClock clock) {
-    first = stores = RedisStores.builder(SharedRedis.standaloneClient())
-        .keyPrefix("c" + UUID.randomUUID() + ":")
-        .clock(clock)
-        .build();
+    first =
+        stores =
+            RedisStores.builder(SharedRedis.standaloneClient())
+                .keyPrefix("c" + UUID.randomUUID() + ":")
+                .clock(clock)
+                .build();
     return stores.revocationList();
   }
 
@@ -35,11 +37,12 @@ class StandaloneRedisRevocationListContractTest extends RevocationListContract {
   @Override
   protected RevocationList createList(TestClock clock, int maximumEntriesPerSubject) {
     boundedPrefix = "c" + UUID.randomUUID() + ":";
-    stores = RedisStores.builder(SharedRedis.standaloneClient())
-        .keyPrefix(boundedPrefix)
-        .clock(clock)
-        .revocationsPerSubject(maximumEntriesPerSubject)
-        .build();
+    stores =
+        RedisStores.builder(SharedRedis.standaloneClient())
+            .keyPrefix(boundedPrefix)
+            .clock(clock)
+            .revocationsPerSubject(maximumEntriesPerSubject)
+            .build();
     return stores.revocationList();
   }
 

@@ -23,8 +23,11 @@ class StandaloneRedisStoresTest extends RedisStoresBehaviour {
   protected UnifiedJedis newClient() {
     return RedisClient.builder()
         .hostAndPort(REDIS.hostAndPort())
-        .clientConfig(DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(1000).socketTimeoutMillis(1000).build())
+        .clientConfig(
+            DefaultJedisClientConfig.builder()
+                .connectionTimeoutMillis(1000)
+                .socketTimeoutMillis(1000)
+                .build())
         .build();
   }
 
@@ -47,14 +50,24 @@ class StandaloneRedisStoresTest extends RedisStoresBehaviour {
     // Each read renewed (minInterval zero): still one EVALSHA, and nothing else from the client.
     assertThat(calls.get("evalsha")).isEqualTo(reads);
     assertThat(calls.getOrDefault("eval", 0L)).isZero();
-    long otherClientCommands = calls.entrySet().stream()
-        .filter(e -> !e.getKey().equals("evalsha") && !e.getKey().equals("info")
-            && !e.getKey().equals("config|resetstat") && !e.getKey().startsWith("hset")
-            && !e.getKey().startsWith("hgetall") && !e.getKey().startsWith("pexpire")
-            && !e.getKey().startsWith("zadd") && !e.getKey().startsWith("zrange")
-            && !e.getKey().startsWith("zcount") && !e.getKey().equals("ping"))
-        .mapToLong(Map.Entry::getValue).sum();
-    assertThat(otherClientCommands).as("commands besides the script and its body: %s", calls)
+    long otherClientCommands =
+        calls.entrySet().stream()
+            .filter(
+                e ->
+                    !e.getKey().equals("evalsha")
+                        && !e.getKey().equals("info")
+                        && !e.getKey().equals("config|resetstat")
+                        && !e.getKey().startsWith("hset")
+                        && !e.getKey().startsWith("hgetall")
+                        && !e.getKey().startsWith("pexpire")
+                        && !e.getKey().startsWith("zadd")
+                        && !e.getKey().startsWith("zrange")
+                        && !e.getKey().startsWith("zcount")
+                        && !e.getKey().equals("ping"))
+            .mapToLong(Map.Entry::getValue)
+            .sum();
+    assertThat(otherClientCommands)
+        .as("commands besides the script and its body: %s", calls)
         .isZero();
     // Inside the script: one HGETALL per read, the reply is built from it (no second read).
     assertThat(calls.get("hgetall")).as("%s", calls).isEqualTo(reads);
@@ -92,7 +105,8 @@ class StandaloneRedisStoresTest extends RedisStoresBehaviour {
     // The only scripts are heartbeats, one PUBLISH each; a check's script would GET its keys.
     assertThat(calls.getOrDefault("get", 0L)).as("%s", calls).isZero();
     assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L))
-        .as("%s", calls).isEqualTo(calls.getOrDefault("publish", 0L));
+        .as("%s", calls)
+        .isEqualTo(calls.getOrDefault("publish", 0L));
   }
 
   @Test
@@ -106,12 +120,15 @@ class StandaloneRedisStoresTest extends RedisStoresBehaviour {
     try (var admin = REDIS.admin()) {
       // Drop every subscriber connection, then revoke before they are back: the message is lost
       // for them, so only the resync (or a direct read meanwhile) can tell B.
-      admin.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams()
-          .type(redis.clients.jedis.args.ClientType.PUBSUB));
+      admin.clientKill(
+          redis.clients.jedis.params.ClientKillParams.clientKillParams()
+              .type(redis.clients.jedis.args.ClientType.PUBSUB));
     }
     a.revokeToken("iss", "while-down", subject, clock.instant().plusSeconds(600));
-    assertThat(RedisServerFixture.waitUntil(PROPAGATION_BOUND,
-        () -> b.isRevoked("iss", "while-down", subject, iat))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                PROPAGATION_BOUND, () -> b.isRevoked("iss", "while-down", subject, iat)))
+        .isTrue();
     awaitCurrent(b);
     assertThat(b.isRevoked("iss", "while-down", subject, iat)).isTrue();
   }

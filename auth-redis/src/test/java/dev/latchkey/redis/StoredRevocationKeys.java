@@ -17,7 +17,10 @@ final class StoredRevocationKeys {
 
   /** {@code <prefix>{<shard>}:rt:<Base64url SHA-256 of "<issuer length>:<issuer>|<token id>">}. */
   static String token(String prefix, String issuer, String tokenId, String subject) {
-    return prefix + "{" + shard(subject) + "}:rt:"
+    return prefix
+        + "{"
+        + shard(subject)
+        + "}:rt:"
         + OpaqueIds.hash(issuer.length() + ":" + issuer + "|" + tokenId);
   }
 

@@ -88,8 +88,10 @@ class TwoNodeFleetTest {
 
     assertThat(a.revoke(token.value())).isTrue();
 
-    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
-        () -> refused(b, token.value()))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                RedisStoresBehaviour.PROPAGATION_BOUND, () -> refused(b, token.value())))
+        .isTrue();
   }
 
   @Test
@@ -101,15 +103,20 @@ class TwoNodeFleetTest {
 
     b.revokeAll("carol");
 
-    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
-        () -> !a.verify(old.value()).succeeded())).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                RedisStoresBehaviour.PROPAGATION_BOUND, () -> !a.verify(old.value()).succeeded()))
+        .isTrue();
     clock.advance(Duration.ofSeconds(2));
     assertThat(a.verify(a.issue(Principal.of("carol"), Map.of()).value()).succeeded()).isTrue();
   }
 
   private static boolean refused(JwtTokenService node, String token) {
-    return node.verify(token).failure().map(AuthResult.Failure::reason)
-        .filter(AuthResult.Reason.REVOKED::equals).isPresent();
+    return node.verify(token)
+        .failure()
+        .map(AuthResult.Failure::reason)
+        .filter(AuthResult.Reason.REVOKED::equals)
+        .isPresent();
   }
 
   /**
@@ -128,16 +135,18 @@ class TwoNodeFleetTest {
     RedisStoresBehaviour.awaitCurrent(redisB.revocationList());
     Principal dave = Principal.of("dave");
     RefreshTokens.TokenPair first = refreshA.login(dave);
-    RefreshTokens.TokenPair second =
-        refreshB.refresh(first.refreshToken()).tokens().orElseThrow();
+    RefreshTokens.TokenPair second = refreshB.refresh(first.refreshToken()).tokens().orElseThrow();
     RefreshTokens.TokenPair other = refreshB.login(dave);
 
     assertThat(refreshA.refresh(first.refreshToken()).failure()).isPresent();
 
     assertThat(refused(a, first.accessToken())).isTrue();
     assertThat(refused(a, second.accessToken())).isTrue();
-    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
-        () -> refused(b, first.accessToken()) && refused(b, second.accessToken()))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                RedisStoresBehaviour.PROPAGATION_BOUND,
+                () -> refused(b, first.accessToken()) && refused(b, second.accessToken())))
+        .isTrue();
     assertThat(b.verify(other.accessToken()).succeeded()).isTrue();
   }
 
@@ -156,13 +165,15 @@ class TwoNodeFleetTest {
     assertThat(refreshB.logoutByAccessToken(pair.accessToken())).isTrue();
 
     assertThat(refreshA.refresh(pair.refreshToken()).failure()).isPresent();
-    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
-        () -> refused(a, pair.accessToken()))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                RedisStoresBehaviour.PROPAGATION_BOUND, () -> refused(a, pair.accessToken())))
+        .isTrue();
   }
 
   /**
-   * Logging out with the refresh token on node B refuses the family's access tokens at once on
-   * node B and within the propagation bound on node A; another family of the user keeps working.
+   * Logging out with the refresh token on node B refuses the family's access tokens at once on node
+   * B and within the propagation bound on node A; another family of the user keeps working.
    */
   @Test
   void logoutWithTheRefreshTokenOnOneNodeRefusesTheFamilysAccessTokensOnBoth() {
@@ -175,8 +186,7 @@ class TwoNodeFleetTest {
     RedisStoresBehaviour.awaitCurrent(redisA.revocationList());
     Principal frank = Principal.of("frank");
     RefreshTokens.TokenPair first = refreshA.login(frank);
-    RefreshTokens.TokenPair second =
-        refreshA.refresh(first.refreshToken()).tokens().orElseThrow();
+    RefreshTokens.TokenPair second = refreshA.refresh(first.refreshToken()).tokens().orElseThrow();
     RefreshTokens.TokenPair other = refreshA.login(frank);
 
     assertThat(refreshB.logout(second.refreshToken())).isTrue();
@@ -184,8 +194,11 @@ class TwoNodeFleetTest {
     assertThat(refreshA.refresh(second.refreshToken()).failure()).isPresent();
     assertThat(refused(b, first.accessToken())).isTrue();
     assertThat(refused(b, second.accessToken())).isTrue();
-    assertThat(RedisServerFixture.waitUntil(RedisStoresBehaviour.PROPAGATION_BOUND,
-        () -> refused(a, first.accessToken()) && refused(a, second.accessToken()))).isTrue();
+    assertThat(
+            RedisServerFixture.waitUntil(
+                RedisStoresBehaviour.PROPAGATION_BOUND,
+                () -> refused(a, first.accessToken()) && refused(a, second.accessToken())))
+        .isTrue();
     assertThat(a.verify(other.accessToken()).succeeded()).isTrue();
   }
 }

@@ -38,9 +38,8 @@ import java.util.concurrent.ConcurrentMap;
  * entry leaves the index whenever it leaves the cache, for any reason (delete, expiry, size
  * eviction, id change). Creates, id changes and per-subject deletes of one subject are serialized
  * by a lock striped by subject, which makes the cap atomic; attribute writes and renewals are
- * atomic per entry. Keys are the {@link HashedId}s of session ids, shard included as in a
- * clustered store: the store never sees a raw id, and a lookup compares SHA-256 bytes, not
- * strings.
+ * atomic per entry. Keys are the {@link HashedId}s of session ids, shard included as in a clustered
+ * store: the store never sees a raw id, and a lookup compares SHA-256 bytes, not strings.
  *
  * <p>Thread-safe. Never throws {@link dev.latchkey.core.StoreUnavailableException}: memory is
  * always reachable.
@@ -283,8 +282,7 @@ final class InMemorySessionStore implements SessionStore {
         live.add(record);
       }
     }
-    live.sort(
-        Comparator.comparing(SessionRecord::createdAt).thenComparing(r -> r.id().hash()));
+    live.sort(Comparator.comparing(SessionRecord::createdAt).thenComparing(r -> r.id().hash()));
     return live;
   }
 

@@ -18,9 +18,9 @@ import java.util.function.Function;
  * }</pre>
  *
  * <p>A refusal is an {@link AuthResult.Failure}, like every refusal in Latchkey: {@link
- * AuthResult.Reason#LOCKED} (429, no retry time) when the subject already holds the most sessions it
- * may and the cap policy is {@link dev.latchkey.core.spi.SessionStore.CapPolicy#REFUSE_NEW}, {@link
- * AuthResult.Reason#UNAVAILABLE} (503) when the session store could not be reached.
+ * AuthResult.Reason#LOCKED} (429, no retry time) when the subject already holds the most sessions
+ * it may and the cap policy is {@link dev.latchkey.core.spi.SessionStore.CapPolicy#REFUSE_NEW},
+ * {@link AuthResult.Reason#UNAVAILABLE} (503) when the session store could not be reached.
  *
  * <p>Immutable. {@code toString()} never shows the raw id.
  */
@@ -99,6 +99,10 @@ public final class LoginOutcome {
     /**
      * A new session with the given parts; {@code endedHandles} is copied.
      *
+     * @param id the raw session id, for the cookie
+     * @param session the session's non-secret data
+     * @param endedHandles handles of the subject's oldest sessions ended to make room under {@link
+     *     dev.latchkey.core.spi.SessionStore.CapPolicy#END_OLDEST}; usually empty
      * @throws NullPointerException when any argument or ended handle is null
      */
     public NewSession {
@@ -109,7 +113,11 @@ public final class LoginOutcome {
 
     @Override
     public String toString() {
-      return "NewSession[id=<redacted>, session=" + session + ", endedHandles=" + endedHandles + "]";
+      return "NewSession[id=<redacted>, session="
+          + session
+          + ", endedHandles="
+          + endedHandles
+          + "]";
     }
   }
 }

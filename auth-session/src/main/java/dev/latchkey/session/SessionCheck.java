@@ -104,6 +104,9 @@ public final class SessionCheck {
     /**
      * A live session with the given parts.
      *
+     * @param principal who is logged in: the principal of the login, or, when the manager has a
+     *     {@link dev.latchkey.core.PrincipalResolver}, the one it resolved for this check
+     * @param session the session's data after this check's renewal, if any
      * @throws NullPointerException when {@code principal} or {@code session} is null
      */
     public Active {

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * What an application may show or use of one session, e.g. on a "your active sessions" page.
- * Holds no secret: the raw session id is not here, and the {@code handle} cannot be presented as a
+ * What an application may show or use of one session, e.g. on a "your active sessions" page. Holds
+ * no secret: the raw session id is not here, and the {@code handle} cannot be presented as a
  * cookie. Immutable; the collections are copied.
  *
  * @param handle a stable, non-secret name of the session for listings; pass it to {@link
@@ -36,6 +36,18 @@ public record SessionInfo(
   /**
    * A session's data; {@code roles} and {@code attributes} are copied.
    *
+   * @param handle a stable, non-secret name of the session for listings; pass it to {@link
+   *     SessionManager#endSession} to end this session. It is the stored hash of the session id,
+   *     which no client can turn back into a cookie
+   * @param subject who is logged in
+   * @param roles the roles the session was created with (a {@link SessionCheck.Active}'s principal
+   *     holds the current ones when the manager has a principal resolver)
+   * @param createdAt when the session was created (login)
+   * @param lastSeenAt the last sliding renewal; renewals are rate-limited, so this may lag the last
+   *     request by up to the manager's renewal interval
+   * @param expiresAt when the session ends unless renewed
+   * @param absoluteExpiresAt when the session ends however active it is
+   * @param attributes application attributes (user agent, client address...)
    * @throws NullPointerException when any argument, role, attribute name or attribute value is null
    */
   public SessionInfo {

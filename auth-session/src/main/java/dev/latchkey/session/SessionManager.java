@@ -85,12 +85,12 @@ import java.util.function.Function;
  * <p><b>Failures.</b> Everything that answers an outcome ({@link #check}, {@link #authenticate},
  * {@link #login}) never throws for a client's input or a fault of the store or the resolver: any
  * {@link RuntimeException} from them is answered {@link Reason#UNAVAILABLE}, never success. The
- * management operations ({@link #find}, {@link #attribute}, {@link #setAttribute}, {@link
- * #rotate}, {@link #logout}, {@link #logoutEverywhere}, {@link #sessionsOf}, {@link #endSession},
- * {@link #csrfToken}, {@link #checkCsrf}) throw {@link StoreUnavailableException} when the store
- * cannot be reached or fails in any other way, and never answer an outage with a value: the
- * caller answers 503. They treat a malformed or unknown raw id like a session that does not exist
- * (empty or false), never as an exception.
+ * management operations ({@link #find}, {@link #attribute}, {@link #setAttribute}, {@link #rotate},
+ * {@link #logout}, {@link #logoutEverywhere}, {@link #sessionsOf}, {@link #endSession}, {@link
+ * #csrfToken}, {@link #checkCsrf}) throw {@link StoreUnavailableException} when the store cannot be
+ * reached or fails in any other way, and never answer an outage with a value: the caller answers
+ * 503. They treat a malformed or unknown raw id like a session that does not exist (empty or
+ * false), never as an exception.
  *
  * <p><b>Events.</b> Every check emits {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed}
  * (method {@code "session"}); {@link #logout}, {@link #endSession} and {@link #logoutEverywhere}
@@ -153,8 +153,8 @@ public final class SessionManager {
 
   /**
    * A session store for one process, holding at most 1,000,000 sessions in memory (the least
-   * recently used go first when it is full). Give the same store to every manager that must see
-   * the same sessions; a fleet shares a Redis store instead.
+   * recently used go first when it is full). Give the same store to every manager that must see the
+   * same sessions; a fleet shares a Redis store instead.
    *
    * @param clock the clock expiry is measured by; give the managers the same one
    * @return a new, empty store
@@ -183,8 +183,8 @@ public final class SessionManager {
    * A builder for a manager on {@code store}, with defaults: idle timeout 30 minutes, absolute
    * timeout 12 hours, renewal interval a tenth of the idle timeout capped at one minute, expired
    * notice 15 minutes, at most 16 sessions per subject ending the oldest past that, the system UTC
-   * clock, no listener, no principal resolver (checks answer the principal of the login) and a
-   * CSRF key drawn at random for this manager.
+   * clock, no listener, no principal resolver (checks answer the principal of the login) and a CSRF
+   * key drawn at random for this manager.
    *
    * @param store where sessions are kept; managers that must see the same sessions share it
    * @return a new builder
@@ -239,8 +239,8 @@ public final class SessionManager {
     }
 
     /**
-     * The least time between two sliding-renewal writes of one session; less than the idle
-     * timeout. Zero writes on every check.
+     * The least time between two sliding-renewal writes of one session; less than the idle timeout.
+     * Zero writes on every check.
      *
      * @param renewalInterval the least time between renewal writes; default a tenth of the idle
      *     timeout, capped at one minute
@@ -254,8 +254,8 @@ public final class SessionManager {
     }
 
     /**
-     * How long a dead session stays known, so that its client is told {@code EXPIRED} rather
-     * than {@code INVALID_CREDENTIALS}. Zero forgets it at once.
+     * How long a dead session stays known, so that its client is told {@code EXPIRED} rather than
+     * {@code INVALID_CREDENTIALS}. Zero forgets it at once.
      *
      * @param expiredNotice how long after its end a session is still reported as expired; default
      *     15 minutes
@@ -312,8 +312,8 @@ public final class SessionManager {
     }
 
     /**
-     * Asked on every check for the session subject's principal as it is now: the check answers
-     * that principal, so a change of roles or attributes takes effect on the next request. When it
+     * Asked on every check for the session subject's principal as it is now: the check answers that
+     * principal, so a change of roles or attributes takes effect on the next request. When it
      * answers empty, the session is ended and the check answers {@link Reason#REVOKED}; when it
      * throws, or answers another subject, the check answers {@link Reason#UNAVAILABLE} and ends
      * nothing. Without one, checks answer the principal given at {@link SessionManager#login}.
@@ -395,9 +395,9 @@ public final class SessionManager {
   }
 
   /**
-   * Creates a session for {@code principal}, who the application has just authenticated (e.g.
-   * with the password strategy), under a fresh id. Call it on every login, also when the client
-   * already presents a session: the new id replaces whatever the client held.
+   * Creates a session for {@code principal}, who the application has just authenticated (e.g. with
+   * the password strategy), under a fresh id. Call it on every login, also when the client already
+   * presents a session: the new id replaces whatever the client held.
    *
    * @param principal who the application authenticated; the session answers it on each check unless
    *     a principal resolver is configured
@@ -590,8 +590,8 @@ public final class SessionManager {
   }
 
   /**
-   * Sets one attribute of the live session with this raw id, leaving the others as they are in
-   * the store: two concurrent writers of different attributes both keep their write.
+   * Sets one attribute of the live session with this raw id, leaving the others as they are in the
+   * store: two concurrent writers of different attributes both keep their write.
    *
    * @param rawId the session cookie's value; null is treated as malformed
    * @param name the attribute's name
@@ -610,12 +610,12 @@ public final class SessionManager {
 
   /**
    * Moves the live session with this raw id to a fresh id, keeping its data: call it on every
-   * privilege change (step-up, role change) so that an id seen before the change is worthless
-   * after it. The old id is refused from the moment this returns.
+   * privilege change (step-up, role change) so that an id seen before the change is worthless after
+   * it. The old id is refused from the moment this returns.
    *
    * @param rawId the session cookie's value; null is treated as malformed
-   * @return the new raw id, for the cookie, returned only here; empty when the old id is
-   *     malformed, unknown, or its session is dead
+   * @return the new raw id, for the cookie, returned only here; empty when the old id is malformed,
+   *     unknown, or its session is dead
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public Optional<String> rotate(String rawId) {
@@ -750,7 +750,9 @@ public final class SessionManager {
   public boolean checkCsrf(String rawSessionId, String presentedToken) {
     Optional<HashedId> id = parse(rawSessionId);
     // The token is checked first: a forged one costs no store read.
-    return id.isPresent() && csrf.verify(id.get(), presentedToken) && readLive(id.get()).isPresent();
+    return id.isPresent()
+        && csrf.verify(id.get(), presentedToken)
+        && readLive(id.get()).isPresent();
   }
 
   @Override

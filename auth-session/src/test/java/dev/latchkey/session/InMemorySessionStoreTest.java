@@ -3,14 +3,14 @@ package dev.latchkey.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionStoreContract;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
-import dev.latchkey.core.SessionStoreContract;
-import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

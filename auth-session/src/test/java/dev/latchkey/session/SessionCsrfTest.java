@@ -170,8 +170,7 @@ class SessionCsrfTest {
 
     assertThatThrownBy(() -> manager.checkCsrf(sid, token))
         .isInstanceOf(StoreUnavailableException.class);
-    assertThatThrownBy(() -> manager.csrfToken(sid))
-        .isInstanceOf(StoreUnavailableException.class);
+    assertThatThrownBy(() -> manager.csrfToken(sid)).isInstanceOf(StoreUnavailableException.class);
   }
 
   @Test

@@ -3,16 +3,15 @@ package dev.latchkey.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.AuthEvent;
-import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.AuthResult.Reason;
-import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

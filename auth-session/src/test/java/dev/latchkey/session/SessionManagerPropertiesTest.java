@@ -8,11 +8,11 @@ import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
 import dev.latchkey.core.HostileInput.Mutated;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.Properties;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
@@ -20,13 +20,14 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile session cookies against {@link SessionManager}: arbitrary and mutated ids only ever get
- * a typed refusal, never an exception, and never a session other than the one whose id is
- * presented unchanged; a refused attempt leaves the real session as it was.
+ * Hostile session cookies against {@link SessionManager}: arbitrary and mutated ids only ever get a
+ * typed refusal, never an exception, and never a session other than the one whose id is presented
+ * unchanged; a refused attempt leaves the real session as it was.
  */
 class SessionManagerPropertiesTest {
   private static final Principal ALICE = Principal.of("alice", Set.of("user"));
-  private static final Set<Reason> REFUSALS = EnumSet.of(Reason.MALFORMED, Reason.INVALID_CREDENTIALS);
+  private static final Set<Reason> REFUSALS =
+      EnumSet.of(Reason.MALFORMED, Reason.INVALID_CREDENTIALS);
 
   private final TestClock clock = new TestClock(Instant.parse("2026-01-01T10:00:00Z"));
   private final SessionManager sessions =
@@ -84,8 +85,7 @@ class SessionManagerPropertiesTest {
             assertThat(result.principal().orElseThrow()).isEqualTo(ALICE);
           }
           // Whatever was presented, the real session is still live and still alice's.
-          assertThat(sessions.authenticate(new SessionCookie(live)).principal())
-              .contains(ALICE);
+          assertThat(sessions.authenticate(new SessionCookie(live)).principal()).contains(ALICE);
         });
   }
 

@@ -11,16 +11,16 @@ import static org.mockito.Mockito.when;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.AuthResult.Reason;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -689,7 +689,10 @@ class SessionManagerTest {
       if (outage) {
         thrown.isSameAs(fault);
       } else {
-        thrown.satisfies(e -> assertThat(e.getCause()).isSameAs(fault)).message().doesNotContain("decoder");
+        thrown
+            .satisfies(e -> assertThat(e.getCause()).isSameAs(fault))
+            .message()
+            .doesNotContain("decoder");
       }
     }
     assertThat(manager.authenticate(new SessionCookie(id)).failure().orElseThrow().reason())
@@ -805,11 +808,12 @@ class SessionManagerTest {
   @Test
   void classJavadocExampleBuildsAWorkingManager() {
     // The example in SessionManager's Javadoc, verbatim.
-    SessionManager sessions = SessionManager.builder(InMemorySessionStore.builder().build())
-        .idleTimeout(Duration.ofMinutes(30))
-        .absoluteTimeout(Duration.ofHours(12))
-        .maxSessionsPerSubject(5, SessionStore.CapPolicy.END_OLDEST)
-        .build();
+    SessionManager sessions =
+        SessionManager.builder(InMemorySessionStore.builder().build())
+            .idleTimeout(Duration.ofMinutes(30))
+            .absoluteTimeout(Duration.ofHours(12))
+            .maxSessionsPerSubject(5, SessionStore.CapPolicy.END_OLDEST)
+            .build();
 
     String id = login(sessions, ALICE);
 

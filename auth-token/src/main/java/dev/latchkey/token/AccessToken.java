@@ -24,17 +24,16 @@ import java.util.Set;
  *     the token has none
  * @param claims every claim other than the registered ones ({@code iss}, {@code sub}, {@code aud},
  *     {@code exp}, {@code nbf}, {@code iat}, {@code jti}, {@code roles}, {@code attrs}, {@code
- *     sid}), "scope" included, as JSON reads them back: a {@code String}, a {@code Boolean},
- *     a {@code Long} for a number with neither fraction nor exponent that fits in a {@code long}
- *     (an {@code Integer} given at issue comes back as a {@code Long}), a {@code Double} for any
- *     other number, a {@code List} for an array and a {@code Map<String, Object>} for an object,
- *     all unmodifiable (a JSON {@code null} inside a list or object is kept as {@code null}; a
- *     claim whose value is {@code null} is left out)
+ *     sid}), "scope" included, as JSON reads them back: a {@code String}, a {@code Boolean}, a
+ *     {@code Long} for a number with neither fraction nor exponent that fits in a {@code long} (an
+ *     {@code Integer} given at issue comes back as a {@code Long}), a {@code Double} for any other
+ *     number, a {@code List} for an array and a {@code Map<String, Object>} for an object, all
+ *     unmodifiable (a JSON {@code null} inside a list or object is kept as {@code null}; a claim
+ *     whose value is {@code null} is left out)
  * @param issuedAt the token's {@code iat}, to the millisecond
  * @param expiresAt the token's {@code exp}
  * @param tokenId the token's {@code jti}, the id {@link JwtTokenService#revoke} lists
- * @param familyId the token's {@code sid}: the refresh family it was issued from, when it names
- *     one
+ * @param familyId the token's {@code sid}: the refresh family it was issued from, when it names one
  */
 public record AccessToken(
     Principal principal,
@@ -97,9 +96,21 @@ public record AccessToken(
 
   @Override
   public String toString() {
-    return "AccessToken[subject=" + principal.subject() + ", roles=" + principal.roles()
-        + ", scopes=" + scopes + ", claims=" + claims.keySet() + ", issuedAt=" + issuedAt
-        + ", expiresAt=" + expiresAt + ", familyId=" + familyId.isPresent() + "]";
+    return "AccessToken[subject="
+        + principal.subject()
+        + ", roles="
+        + principal.roles()
+        + ", scopes="
+        + scopes
+        + ", claims="
+        + claims.keySet()
+        + ", issuedAt="
+        + issuedAt
+        + ", expiresAt="
+        + expiresAt
+        + ", familyId="
+        + familyId.isPresent()
+        + "]";
   }
 
   private static Map<String, Object> deepCopy(Map<?, ?> map) {

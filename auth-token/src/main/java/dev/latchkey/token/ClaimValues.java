@@ -26,8 +26,8 @@ final class ClaimValues {
 
   /**
    * {@code maxChars} bounds the work: every value costs at least one character of the token, so a
-   * structure with more values than that (a list holding one shared list twice, 30 levels deep,
-   * has 2^30 leaves) is refused after that many steps instead of being walked whole.
+   * structure with more values than that (a list holding one shared list twice, 30 levels deep, has
+   * 2^30 leaves) is refused after that many steps instead of being walked whole.
    */
   private ClaimValues(int maxChars) {
     this.budget = maxChars;
@@ -105,7 +105,9 @@ final class ClaimValues {
       return map;
     }
     throw new IllegalArgumentException(
-        "claim " + claim + " must be a string, number, boolean, list or map, not "
+        "claim "
+            + claim
+            + " must be a string, number, boolean, list or map, not "
             + (v == null ? "null" : v.getClass().getName()));
   }
 
@@ -117,8 +119,7 @@ final class ClaimValues {
    */
   private static Object number(String claim, Number n) {
     Class<?> type = n.getClass();
-    if (type == Integer.class || type == Long.class || type == Short.class
-        || type == Byte.class) {
+    if (type == Integer.class || type == Long.class || type == Short.class || type == Byte.class) {
       return n;
     }
     if (type == AtomicInteger.class || type == AtomicLong.class) {
@@ -133,13 +134,19 @@ final class ClaimValues {
     if (type == BigInteger.class || type == BigDecimal.class) {
       if (!readBack(n.toString())) {
         throw new IllegalArgumentException(
-            "claim " + claim + " holds a number verify cannot read (beyond double range or "
-                + StrictJson.MAX_NUMBER_LENGTH + " characters)");
+            "claim "
+                + claim
+                + " holds a number verify cannot read (beyond double range or "
+                + StrictJson.MAX_NUMBER_LENGTH
+                + " characters)");
       }
       return n;
     }
     throw new IllegalArgumentException(
-        "claim " + claim + " holds a " + type.getName()
+        "claim "
+            + claim
+            + " holds a "
+            + type.getName()
             + ": numbers must be Integer, Long, Short, Byte, Double, Float, BigInteger or"
             + " BigDecimal");
   }

@@ -7,14 +7,14 @@ import java.util.Map;
 /**
  * The signature layer: a JWS in compact serialization, split, its header parsed and checked, its
  * signature verified with one {@link SigningKey}. Claims are not looked at here (see {@link
- * JwtTokenService}); the payload is decoded only after the signature holds, so unauthenticated
- * JSON beyond the small header is never parsed. Header and payload are read by the same {@link
+ * JwtTokenService}); the payload is decoded only after the signature holds, so unauthenticated JSON
+ * beyond the small header is never parsed. Header and payload are read by the same {@link
  * StrictJson}.
  *
  * <p>Every segment must be canonical base64url (RFC 7515 section 2, RFC 4648 section 3.5): the
- * URL-safe alphabet only, no padding, no length of 4n + 1, and the spare bits of the last
- * character zero. A lenient decoder maps several strings to one token; requiring one spelling
- * keeps a token string and its bytes one-to-one, for caches and deny-lists keyed by the string.
+ * URL-safe alphabet only, no padding, no length of 4n + 1, and the spare bits of the last character
+ * zero. A lenient decoder maps several strings to one token; requiring one spelling keeps a token
+ * string and its bytes one-to-one, for caches and deny-lists keyed by the string.
  *
  * <p>Header rules: {@code alg} must be exactly the key's algorithm (so never {@code none}, and
  * never HMAC with an RSA key's bytes); {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} are
@@ -35,8 +35,10 @@ final class CompactJws {
   }
 
   final String token;
+
   /** The token's characters as bytes: all ASCII, as {@link #split} checked. */
   private final byte[] ascii;
+
   final int firstDot;
   final int secondDot;
   final Map<String, Object> header;
@@ -75,8 +77,8 @@ final class CompactJws {
    * Splits a compact JWS without parsing its header ({@link #header} is null): for a caller that
    * recognises the header segment as one it has already checked.
    *
-   * @throws Refusal MALFORMED for oversize input, a wrong shape, characters outside base64url or
-   *     a segment not in canonical base64url
+   * @throws Refusal MALFORMED for oversize input, a wrong shape, characters outside base64url or a
+   *     segment not in canonical base64url
    */
   static CompactJws split(String token, int maxLength) throws Refusal {
     if (token == null || token.isEmpty()) {
@@ -99,7 +101,8 @@ final class CompactJws {
     // table (one -1 turns the OR negative). Anything else is refused, named at its first fault.
     if (second < 0
         || token.indexOf('.', second + 1) >= 0
-        || (sextets(ascii, 0, first) | sextets(ascii, first + 1, second)
+        || (sextets(ascii, 0, first)
+                | sextets(ascii, first + 1, second)
                 | sextets(ascii, second + 1, length))
             < 0) {
       throw shapeRefusal(ascii);
@@ -129,8 +132,8 @@ final class CompactJws {
 
   /**
    * Why a token that is not two dots between base64url is refused, from its first fault: a
-   * character outside base64url ("bad base64url") or a third dot, else too few dots ("not a
-   * compact JWS").
+   * character outside base64url ("bad base64url") or a third dot, else too few dots ("not a compact
+   * JWS").
    */
   private static Refusal shapeRefusal(byte[] ascii) {
     int dots = 0;
@@ -214,8 +217,8 @@ final class CompactJws {
    * The payload JSON object, read by {@link StrictJson}; call only after the signature has been
    * verified.
    *
-   * @throws Refusal MALFORMED for a payload of a base64url length no bytes have, or one that is
-   *     not a JSON object as {@link StrictJson} reads it
+   * @throws Refusal MALFORMED for a payload of a base64url length no bytes have, or one that is not
+   *     a JSON object as {@link StrictJson} reads it
    */
   Map<String, Object> payload() throws Refusal {
     byte[] json = decode(ascii, firstDot + 1, secondDot);
@@ -261,9 +264,9 @@ final class CompactJws {
   }
 
   /**
-   * Whether the base64url text in [from, to) of {@code ascii} has a length that encodes whole
-   * bytes (not 4n + 1) and no spare bit set in its last character; its characters must be
-   * base64url (as {@link #split} checks). Empty text is canonical.
+   * Whether the base64url text in [from, to) of {@code ascii} has a length that encodes whole bytes
+   * (not 4n + 1) and no spare bit set in its last character; its characters must be base64url (as
+   * {@link #split} checks). Empty text is canonical.
    */
   static boolean isCanonicalEnd(byte[] ascii, int from, int to) {
     int rest = (to - from) & 3;

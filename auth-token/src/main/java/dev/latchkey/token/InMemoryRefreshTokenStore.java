@@ -1,10 +1,10 @@
 package dev.latchkey.token;
 
-import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.RefreshRecord;
 import dev.latchkey.core.spi.RefreshTokenStore;
-import dev.latchkey.core.StoreUnavailableException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -21,18 +21,18 @@ import java.util.PriorityQueue;
 /**
  * A {@link RefreshTokenStore} in this process's memory: for a single node, or for tests.
  *
- * <p>Every operation runs under one lock, which makes {@link #rotate} atomic; every time it
- * stamps or compares is read from the injected clock, never from a caller. A family holds its
- * live token and its last {@value RefreshTokenStore#REMEMBERED_CONSUMED} consumed or replaced
- * ones, so its state is the same size after ten rotations or ten thousand. A family is forgotten
- * at its absolute end by the clock; an ended family is kept, as refused, until then (so every
- * later presentation of its consumed tokens is still reuse).
+ * <p>Every operation runs under one lock, which makes {@link #rotate} atomic; every time it stamps
+ * or compares is read from the injected clock, never from a caller. A family holds its live token
+ * and its last {@value RefreshTokenStore#REMEMBERED_CONSUMED} consumed or replaced ones, so its
+ * state is the same size after ten rotations or ten thousand. A family is forgotten at its absolute
+ * end by the clock; an ended family is kept, as refused, until then (so every later presentation of
+ * its consumed tokens is still reuse).
  *
  * <p>Bounded without evicting anyone: a subject holds at most {@link Policy#familiesPerSubject()}
- * families (its own oldest make room), and when {@code maximumFamilies} families are held an
- * ended one is forgotten to make room, or, when none is ended, the newcomer's login is refused
- * with {@link StoreUnavailableException} (fail closed): another user's live family is never
- * dropped. Thread-safe.
+ * families (its own oldest make room), and when {@code maximumFamilies} families are held an ended
+ * one is forgotten to make room, or, when none is ended, the newcomer's login is refused with
+ * {@link StoreUnavailableException} (fail closed): another user's live family is never dropped.
+ * Thread-safe.
  */
 final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   /** The default bound on held families, ended ones included. */
@@ -47,10 +47,13 @@ final class InMemoryRefreshTokenStore implements RefreshTokenStore {
     boolean forgotten;
     HashedId current;
     Instant currentExpiresAt;
+
     /** Consumed or replaced tokens, newest first; at most REMEMBERED_CONSUMED. */
     final ArrayDeque<HashedId> consumed = new ArrayDeque<>(REMEMBERED_CONSUMED + 1);
+
     /** The token the last rotation consumed, when it was consumed, whether it was retried. */
     HashedId previous;
+
     Instant consumedAt;
     boolean retried;
     Instant windowStart;
@@ -69,10 +72,13 @@ final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   private final long maximumFamilies;
   private final Map<HashedId, Family> byToken = new HashMap<>();
   private final Map<String, Family> byId = new HashMap<>();
+
   /** Each subject's families, oldest first. */
   private final Map<String, ArrayDeque<Family>> bySubject = new HashMap<>();
+
   private final PriorityQueue<Family> byEnd =
       new PriorityQueue<>(Comparator.comparing((Family f) -> f.expiresAt));
+
   /** Ended families in the order they ended; forgotten ones are skipped. */
   private final ArrayDeque<Family> endedOrder = new ArrayDeque<>();
 

@@ -26,12 +26,12 @@ import java.util.function.Predicate;
  * {@code exp}, the family's or the not-before's {@code retainUntil}) by the injected clock and
  * answers "not revoked" from then on; the subject's entry is removed once every part has ended.
  *
- * <p>Bounded without ever refusing: a subject holds at most {@code maximumEntriesPerSubject}
- * token and family entries, and all subjects together about {@code maximumEntries} (concurrent
- * writers for different subjects may pass it by one each). A revocation beyond either bound is
- * folded into its subject's not-before (see {@link RevocationList}): it refuses the revoked token
- * and, as collateral, that subject's older tokens, and never evicts or refuses anything of another
- * subject. Not-befores themselves are one per subject and count towards neither bound. Thread-safe.
+ * <p>Bounded without ever refusing: a subject holds at most {@code maximumEntriesPerSubject} token
+ * and family entries, and all subjects together about {@code maximumEntries} (concurrent writers
+ * for different subjects may pass it by one each). A revocation beyond either bound is folded into
+ * its subject's not-before (see {@link RevocationList}): it refuses the revoked token and, as
+ * collateral, that subject's older tokens, and never evicts or refuses anything of another subject.
+ * Not-befores themselves are one per subject and count towards neither bound. Thread-safe.
  */
 final class InMemoryRevocationList implements RevocationList {
   /** The default bound on held token and family entries, all subjects together. */
@@ -75,8 +75,7 @@ final class InMemoryRevocationList implements RevocationList {
     }
 
     Entries withNotBefore(long before, long keep) {
-      return of(
-          Math.max(notBefore, before), Math.max(notBeforeUntil, keep), tokens, families);
+      return of(Math.max(notBefore, before), Math.max(notBeforeUntil, keep), tokens, families);
     }
 
     static Entries of(
@@ -116,6 +115,7 @@ final class InMemoryRevocationList implements RevocationList {
   private final long maximumEntries;
   private final int maximumEntriesPerSubject;
   private final Cache<String, Entries> subjects;
+
   /** Token and family entries held, all subjects together: adjusted in every write and removal. */
   private final AtomicLong held = new AtomicLong();
 
@@ -181,8 +181,8 @@ final class InMemoryRevocationList implements RevocationList {
   }
 
   /**
-   * A list holding about {@code maximumEntries} token and family entries in all, and at most
-   * {@code maximumEntriesPerSubject} of one subject.
+   * A list holding about {@code maximumEntries} token and family entries in all, and at most {@code
+   * maximumEntriesPerSubject} of one subject.
    *
    * @throws IllegalArgumentException when a bound is below 1
    */
@@ -213,8 +213,12 @@ final class InMemoryRevocationList implements RevocationList {
         until,
         issuedAt.toEpochMilli() + 1,
         e -> e.tokens().containsKey(key),
-        e -> Entries.of(e.notBefore(), e.notBeforeUntil(), Entries.with(e.tokens(), key, until),
-            e.families()));
+        e ->
+            Entries.of(
+                e.notBefore(),
+                e.notBeforeUntil(),
+                Entries.with(e.tokens(), key, until),
+                e.families()));
   }
 
   @Override
@@ -230,8 +234,12 @@ final class InMemoryRevocationList implements RevocationList {
         until,
         issuedBefore.toEpochMilli(),
         e -> e.families().containsKey(familyId),
-        e -> Entries.of(e.notBefore(), e.notBeforeUntil(), e.tokens(),
-            Entries.with(e.families(), familyId, until)));
+        e ->
+            Entries.of(
+                e.notBefore(),
+                e.notBeforeUntil(),
+                e.tokens(),
+                Entries.with(e.families(), familyId, until)));
   }
 
   /**
@@ -257,8 +265,7 @@ final class InMemoryRevocationList implements RevocationList {
               Entries next;
               long others = held.get() - (old == null ? 0 : old.size());
               if (present.test(e)
-                  || (e.size() < maximumEntriesPerSubject
-                      && others + e.size() < maximumEntries)) {
+                  || (e.size() < maximumEntriesPerSubject && others + e.size() < maximumEntries)) {
                 next = add.apply(e);
               } else {
                 next = e.withNotBefore(foldedBefore, until);
@@ -346,7 +353,10 @@ final class InMemoryRevocationList implements RevocationList {
 
   @Override
   public String toString() {
-    return "InMemoryRevocationList[maximumEntries=" + maximumEntries
-        + ", maximumEntriesPerSubject=" + maximumEntriesPerSubject + "]";
+    return "InMemoryRevocationList[maximumEntries="
+        + maximumEntries
+        + ", maximumEntriesPerSubject="
+        + maximumEntriesPerSubject
+        + "]";
   }
 }

@@ -11,10 +11,10 @@ import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.BearerToken;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.internal.FailClosed;
 import dev.latchkey.core.TokenService;
+import dev.latchkey.core.internal.FailClosed;
+import dev.latchkey.core.spi.RevocationList;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -51,20 +51,18 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Verify</b> never throws and refuses, in this order: input longer than {@code
  * maxTokenLength}, not three canonical base64url parts (no padding, no spare bit set), bad header
- * JSON (MALFORMED); unknown or missing {@code kid}, an {@code alg} other than that key's (so
- * {@code none} and HMAC-with-a-public-key), {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code
- * crit} headers, a bad signature (for ES256 under a key the ring can sign with, also the high-s
- * spelling: see {@link SigningKey}), a {@code typ} other than {@code at+jwt} or {@code
- * application/at+jwt} (case-insensitive)
- * (INVALID_CREDENTIALS); bad payload JSON or a missing or mistyped {@code iss}, {@code sub}, {@code
- * aud}, {@code exp}, {@code iat} or {@code jti}, or a {@code scope} that is not a string
- * (MALFORMED); a wrong issuer or audience
- * (INVALID_CREDENTIALS); {@code exp} at or before now minus the skew (EXPIRED); {@code nbf} or
- * {@code iat} after now plus the skew (INVALID_CREDENTIALS); a revoked token (REVOKED); a
- * revocation list that cannot answer or fails otherwise (UNAVAILABLE). The success carries the
- * principal as issued: subject, roles and attributes; {@link #verifyToken} answers the same
- * checks with an {@link AccessToken} that also carries the scopes and every extra claim. Every
- * time check uses the injected clock.
+ * JSON (MALFORMED); unknown or missing {@code kid}, an {@code alg} other than that key's (so {@code
+ * none} and HMAC-with-a-public-key), {@code jwk}/{@code jku}/{@code x5u}/{@code x5c}/{@code crit}
+ * headers, a bad signature (for ES256 under a key the ring can sign with, also the high-s spelling:
+ * see {@link SigningKey}), a {@code typ} other than {@code at+jwt} or {@code application/at+jwt}
+ * (case-insensitive) (INVALID_CREDENTIALS); bad payload JSON or a missing or mistyped {@code iss},
+ * {@code sub}, {@code aud}, {@code exp}, {@code iat} or {@code jti}, or a {@code scope} that is not
+ * a string (MALFORMED); a wrong issuer or audience (INVALID_CREDENTIALS); {@code exp} at or before
+ * now minus the skew (EXPIRED); {@code nbf} or {@code iat} after now plus the skew
+ * (INVALID_CREDENTIALS); a revoked token (REVOKED); a revocation list that cannot answer or fails
+ * otherwise (UNAVAILABLE). The success carries the principal as issued: subject, roles and
+ * attributes; {@link #verifyToken} answers the same checks with an {@link AccessToken} that also
+ * carries the scopes and every extra claim. Every time check uses the injected clock.
  *
  * <p>The header, and the payload once the signature holds, are read by one strict RFC 8259 JSON
  * reader with a few narrower rules besides: one top-level object, well-formed UTF-8 only (no
@@ -84,11 +82,11 @@ import java.util.function.UnaryOperator;
  *
  * <p><b>Cache.</b> With {@link Builder#verifiedTokenCacheSize} above zero, tokens that passed the
  * signature and claims checks are kept (keyed by the exact token string), and a repeated verify
- * skips parsing and the signature but still checks expiry, {@code nbf} and revocation. It is off
- * by default: it holds live bearer tokens in the heap, where a heap dump would show them.
+ * skips parsing and the signature but still checks expiry, {@code nbf} and revocation. It is off by
+ * default: it holds live bearer tokens in the heap, where a heap dump would show them.
  *
- * <p><b>Keys.</b> Rotate them in place with {@link #rotateKeys(UnaryOperator)}: everything built
- * on this service sees the new ring at once.
+ * <p><b>Keys.</b> Rotate them in place with {@link #rotateKeys(UnaryOperator)}: everything built on
+ * this service sees the new ring at once.
  *
  * <p>Built once by {@link #builder}; thread-safe. Only the key ring changes after building.
  */
@@ -227,12 +225,12 @@ public final class JwtTokenService implements TokenService {
    * newKeys}'s signing key, and every verification that starts after it uses {@code newKeys} only,
    * in this service and in everything built on it ({@link #authenticator()}, {@link
    * RefreshTokens}), with nothing rebuilt. Tokens of a key the new ring still holds (as {@linkplain
-   * KeyRing#rotate verify-only} after a rotation) stay valid; tokens of a key it dropped are refused
-   * from then on. The verified-token cache starts empty. Safe to call while other threads issue
-   * and verify; a call in flight finishes with the ring it started with.
+   * KeyRing#rotate verify-only} after a rotation) stay valid; tokens of a key it dropped are
+   * refused from then on. The verified-token cache starts empty. Safe to call while other threads
+   * issue and verify; a call in flight finishes with the ring it started with.
    *
-   * <p>To derive the new ring from the current one without losing a concurrent rotation, use
-   * {@link #rotateKeys(UnaryOperator)}.
+   * <p>To derive the new ring from the current one without losing a concurrent rotation, use {@link
+   * #rotateKeys(UnaryOperator)}.
    *
    * @param newKeys the ring to sign and verify with from now on
    * @throws NullPointerException when {@code newKeys} is null
@@ -249,8 +247,8 @@ public final class JwtTokenService implements TokenService {
    *
    * @param change derives the new ring from the current one
    * @return the new key ring
-   * @throws RuntimeException whatever {@code change} throws (e.g. {@link
-   *     IllegalArgumentException} from {@link KeyRing#rotate}); the ring is then unchanged
+   * @throws RuntimeException whatever {@code change} throws (e.g. {@link IllegalArgumentException}
+   *     from {@link KeyRing#rotate}); the ring is then unchanged
    */
   public KeyRing rotateKeys(UnaryOperator<KeyRing> change) {
     Objects.requireNonNull(change, "change");
@@ -272,18 +270,18 @@ public final class JwtTokenService implements TokenService {
   /**
    * {@inheritDoc}
    *
-   * @throws IllegalArgumentException naming the claim (never its value) when an extra claim
-   *     reuses a registered name ({@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code nbf},
-   *     {@code iat}, {@code jti}, {@code roles}, {@code attrs}, {@code sid}), or holds anything verify would
-   *     not read back: a value other than a string, a boolean, a number (an {@code Integer},
+   * @throws IllegalArgumentException naming the claim (never its value) when an extra claim reuses
+   *     a registered name ({@code iss}, {@code sub}, {@code aud}, {@code exp}, {@code nbf}, {@code
+   *     iat}, {@code jti}, {@code roles}, {@code attrs}, {@code sid}), or holds anything verify
+   *     would not read back: a value other than a string, a boolean, a number (an {@code Integer},
    *     {@code Long}, {@code Short}, {@code Byte}, {@code AtomicInteger}, {@code AtomicLong},
    *     finite {@code Double} or {@code Float}, or a {@code BigInteger} or {@code BigDecimal}
-   *     within {@code double} range and 256 characters), or a list or map of those; a string or
-   *     key with an unpaired UTF-16 surrogate; a member name twice in one map; lists and maps
-   *     nested deeper than verify reads (31 levels inside the claims); or when the token would
-   *     exceed {@code maxTokenLength}; or when a {@code scope} claim is not a string (RFC 9068: the
-   *     scopes separated by spaces). Whatever issue returns, {@link #verify} accepts until it
-   *     expires or is revoked, and {@link #verifyToken} answers with every extra claim.
+   *     within {@code double} range and 256 characters), or a list or map of those; a string or key
+   *     with an unpaired UTF-16 surrogate; a member name twice in one map; lists and maps nested
+   *     deeper than verify reads (31 levels inside the claims); or when the token would exceed
+   *     {@code maxTokenLength}; or when a {@code scope} claim is not a string (RFC 9068: the scopes
+   *     separated by spaces). Whatever issue returns, {@link #verify} accepts until it expires or
+   *     is revoked, and {@link #verifyToken} answers with every extra claim.
    * @throws IllegalStateException when the key ring is {@linkplain KeyRing#verifyOnly verify-only}
    */
   @Override
@@ -322,8 +320,12 @@ public final class JwtTokenService implements TokenService {
       // Verify reads scopes from a string only (RFC 9068), and refuses any other scope claim.
       throw new IllegalArgumentException("claim scope must be a string of space-separated scopes");
     }
-    long nowMillis = Revocations.mintTime(revocations, principal.subject(), clock.millis(),
-        skewMillis - fleetClockSkew.toMillis());
+    long nowMillis =
+        Revocations.mintTime(
+            revocations,
+            principal.subject(),
+            clock.millis(),
+            skewMillis - fleetClockSkew.toMillis());
     long now = Math.floorDiv(nowMillis, 1000L);
     long exp = now + accessTokenLifetime.toSeconds();
     Map<String, Object> claims = new LinkedHashMap<>();
@@ -358,8 +360,11 @@ public final class JwtTokenService implements TokenService {
     String token = signingInput + '.' + signature;
     if (token.length() > maxTokenLength) {
       throw new IllegalArgumentException(
-          "the token would be " + token.length() + " characters, over maxTokenLength "
-              + maxTokenLength + ": fewer claims or a larger maxTokenLength");
+          "the token would be "
+              + token.length()
+              + " characters, over maxTokenLength "
+              + maxTokenLength
+              + ": fewer claims or a larger maxTokenLength");
     }
     return new IssuedToken(token, Instant.ofEpochSecond(exp));
   }
@@ -553,9 +558,9 @@ public final class JwtTokenService implements TokenService {
   /**
    * {@inheritDoc}
    *
-   * @return false when the token is malformed, not signed by a key of the ring, not for this
-   *     issuer and audience, or expired; true also for a token revoked before (revoking is
-   *     idempotent, and the list is not read first)
+   * @return false when the token is malformed, not signed by a key of the ring, not for this issuer
+   *     and audience, or expired; true also for a token revoked before (revoking is idempotent, and
+   *     the list is not read first)
    * @throws StoreUnavailableException when the revocation list cannot be written, or fails in any
    *     other way (its exception is the cause)
    */
@@ -571,8 +576,11 @@ public final class JwtTokenService implements TokenService {
     manage(
         () ->
             revocations.revokeToken(
-                claims.issuer(), claims.tokenId(), claims.principal().subject(),
-                claims.issuedAt(), until));
+                claims.issuer(),
+                claims.tokenId(),
+                claims.principal().subject(),
+                claims.issuedAt(),
+                until));
     listener.onEvent(
         new AuthEvent.Revoked(clock.instant(), claims.principal().subject(), "access token"));
     return true;
@@ -592,16 +600,15 @@ public final class JwtTokenService implements TokenService {
     manage(
         () ->
             Revocations.revokeAll(
-                revocations, clock, subject, fleetClockSkew,
-                accessTokenLifetime.plus(clockSkew)));
+                revocations, clock, subject, fleetClockSkew, accessTokenLifetime.plus(clockSkew)));
     listener.onEvent(new AuthEvent.Revoked(now, subject, "all access tokens"));
   }
 
   /**
-   * {@inheritDoc} The latest {@code iat} a token of the family can have is {@code issuedUntil}
-   * plus the clock skew: the minting node's clock may be the fleet clock skew ahead, and {@link
-   * Revocations#mintTime} may raise an {@code iat} by the rest of the clock skew. The entry is
-   * kept until such a token has expired, plus the clock skew and the fleet clock skew.
+   * {@inheritDoc} The latest {@code iat} a token of the family can have is {@code issuedUntil} plus
+   * the clock skew: the minting node's clock may be the fleet clock skew ahead, and {@link
+   * Revocations#mintTime} may raise an {@code iat} by the rest of the clock skew. The entry is kept
+   * until such a token has expired, plus the clock skew and the fleet clock skew.
    *
    * @throws StoreUnavailableException when the revocation list cannot be written, or fails in any
    *     other way (its exception is the cause)
@@ -615,7 +622,9 @@ public final class JwtTokenService implements TokenService {
     manage(
         () ->
             revocations.revokeFamily(
-                subject, familyId, issuedBefore,
+                subject,
+                familyId,
+                issuedBefore,
                 issuedBefore.plus(accessTokenLifetime).plus(clockSkew).plus(fleetClockSkew)));
     listener.onEvent(new AuthEvent.Revoked(clock.instant(), subject, "refresh family"));
   }
@@ -623,8 +632,8 @@ public final class JwtTokenService implements TokenService {
   /**
    * {@inheritDoc}
    *
-   * @throws StoreUnavailableException when the revocation list cannot answer, or fails in any
-   *     other way
+   * @throws StoreUnavailableException when the revocation list cannot answer, or fails in any other
+   *     way
    */
   @Override
   public Optional<TokenFamily> familyOf(String token) {
@@ -679,8 +688,11 @@ public final class JwtTokenService implements TokenService {
       try {
         revoked =
             revocations.isRevoked(
-                claims.issuer(), claims.tokenId(), claims.principal().subject(),
-                claims.familyId(), claims.issuedAt());
+                claims.issuer(),
+                claims.tokenId(),
+                claims.principal().subject(),
+                claims.familyId(),
+                claims.issuedAt());
       } catch (RuntimeException e) {
         // An unreachable or faulty list is an unchecked list: fail closed.
         throw Refusal.of(FailClosed.onCheck("revocation list", e));
@@ -729,8 +741,8 @@ public final class JwtTokenService implements TokenService {
 
   /**
    * Remembers a header segment that passed the header rules and came with a valid signature, so
-   * that the next token with the same header skips decoding and parsing it. Only signed headers
-   * are remembered, and only a few, so forged headers cannot fill the list.
+   * that the next token with the same header skips decoding and parsing it. Only signed headers are
+   * remembered, and only a few, so forged headers cannot fill the list.
    */
   private static void rememberHeader(Keys keys, String segment, SigningKey key) {
     KnownHeader[] current = keys.knownHeaders;
@@ -782,7 +794,8 @@ public final class JwtTokenService implements TokenService {
     if (scope != null && !(scope instanceof String)) {
       throw Refusal.malformed("claim is not a string: scope");
     }
-    Principal principal = new Principal(sub, roles(claims.get("roles")), attrs(claims.get("attrs")));
+    Principal principal =
+        new Principal(sub, roles(claims.get("roles")), attrs(claims.get("attrs")));
     // The configured issuer, equal to iss: its hash is computed once, not per revocation check.
     return new VerifiedClaims(
         principal, issuer, jti, Instant.ofEpochMilli(iat), iat, exp, nbf, (String) sid, claims);
@@ -902,8 +915,13 @@ public final class JwtTokenService implements TokenService {
 
   @Override
   public String toString() {
-    return "JwtTokenService[issuer=" + issuer + ", audience=" + audience + ", keys="
-        + keys.get().ring + "]";
+    return "JwtTokenService[issuer="
+        + issuer
+        + ", audience="
+        + audience
+        + ", keys="
+        + keys.get().ring
+        + "]";
   }
 
   /**
@@ -973,7 +991,8 @@ public final class JwtTokenService implements TokenService {
      */
     public Builder accessTokenLifetime(Duration lifetime) {
       Objects.requireNonNull(lifetime, "lifetime");
-      if (lifetime.getSeconds() < 1 || lifetime.getNano() != 0
+      if (lifetime.getSeconds() < 1
+          || lifetime.getNano() != 0
           || lifetime.compareTo(Duration.ofHours(24)) > 0) {
         throw new IllegalArgumentException(
             "accessTokenLifetime must be whole seconds from 1s to 24h: " + lifetime);
@@ -1011,8 +1030,8 @@ public final class JwtTokenService implements TokenService {
      * @param skew the largest disagreement between the nodes' clocks
      * @return this builder
      * @throws NullPointerException when {@code skew} is null
-     * @throws IllegalArgumentException when {@code skew} is negative or longer than 5 minutes
-     *     (more than half the clock skew is refused by {@link #build})
+     * @throws IllegalArgumentException when {@code skew} is negative or longer than 5 minutes (more
+     *     than half the clock skew is refused by {@link #build})
      */
     public Builder fleetClockSkew(Duration skew) {
       Objects.requireNonNull(skew, "skew");
@@ -1106,8 +1125,11 @@ public final class JwtTokenService implements TokenService {
         // A token minted at a cut-off up to the fleet skew ahead must still be accepted by a
         // verifier whose clock lags by the fleet skew.
         throw new IllegalArgumentException(
-            "fleetClockSkew cannot exceed half the clockSkew: " + fleetClockSkew + " > "
-                + clockSkew + " / 2");
+            "fleetClockSkew cannot exceed half the clockSkew: "
+                + fleetClockSkew
+                + " > "
+                + clockSkew
+                + " / 2");
       }
       if (revocationList == null) {
         revocationList = InMemoryRevocationList.create(clock);

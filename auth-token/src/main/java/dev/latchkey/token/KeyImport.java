@@ -34,8 +34,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@link SigningKey}s from JWK, JWK Set and PEM text, checking each before it is used: a
- * weak or unusable key, a JWK whose {@code use} is not {@code sig} or whose {@code key_ops} allow
+ * Reads {@link SigningKey}s from JWK, JWK Set and PEM text, checking each before it is used: a weak
+ * or unusable key, a JWK whose {@code use} is not {@code sig} or whose {@code key_ops} allow
  * neither signing nor verifying, or a JWK Set mixing secret or private keys with public ones, is an
  * {@link IllegalArgumentException} whose message never quotes key material. Stateless.
  */
@@ -82,8 +82,11 @@ final class KeyImport {
       // in it is readable by everyone who can read the set, and forges tokens that verify.
       throw new IllegalArgumentException(
           "a JWK Set must hold only secret and private keys (configuration) or only public keys"
-              + " (as published): keys " + secret + " hold secret or private parts, keys "
-              + publicOnly + " do not");
+              + " (as published): keys "
+              + secret
+              + " hold secret or private parts, keys "
+              + publicOnly
+              + " do not");
     }
     return List.copyOf(keys);
   }
@@ -102,7 +105,9 @@ final class KeyImport {
         && !(ops.contains(KeyOperation.SIGN) && jwk.isPrivate())) {
       // SigningKey honours the rest: without sign it never signs, without verify never verifies.
       throw new IllegalArgumentException(
-          "JWK " + kid + " may neither sign nor verify here: its key_ops are "
+          "JWK "
+              + kid
+              + " may neither sign nor verify here: its key_ops are "
               + ops.stream().map(KeyOperation::identifier).sorted().toList()
               + (jwk.isPrivate() ? "" : " and it holds no private part to sign with"));
     }
@@ -162,7 +167,8 @@ final class KeyImport {
         case "PUBLIC KEY" -> publicDer = der;
         case "RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY" ->
             throw new IllegalArgumentException(
-                m.group(1) + " PEM is not supported: convert it to unencrypted PKCS#8"
+                m.group(1)
+                    + " PEM is not supported: convert it to unencrypted PKCS#8"
                     + " (openssl pkcs8 -topk8 -nocrypt)");
         default -> {
           // Certificates and parameters are ignored: only keys matter here.
@@ -224,8 +230,7 @@ final class KeyImport {
     if (privateDer != null) {
       KeyFactory kf = KeyFactory.getInstance("Ed25519");
       EdECPrivateKey priv =
-          (EdECPrivateKey)
-              kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
+          (EdECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
       d = priv.getBytes().orElseThrow(() -> new GeneralSecurityException("no Ed25519 seed"));
       x = Ed25519Sign.KeyPair.newKeyPairFromSeed(d).getPublicKey();
     }
@@ -246,7 +251,12 @@ final class KeyImport {
 
   private static byte[] ed25519PublicFromSpki(byte[] der) throws GeneralSecurityException {
     if (der.length != ED25519_SPKI_PREFIX.length + 32
-        || !Arrays.equals(der, 0, ED25519_SPKI_PREFIX.length, ED25519_SPKI_PREFIX, 0,
+        || !Arrays.equals(
+            der,
+            0,
+            ED25519_SPKI_PREFIX.length,
+            ED25519_SPKI_PREFIX,
+            0,
             ED25519_SPKI_PREFIX.length)) {
       throw new GeneralSecurityException("not an Ed25519 public key");
     }

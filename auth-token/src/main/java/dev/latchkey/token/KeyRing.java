@@ -57,7 +57,9 @@ public final class KeyRing {
   private static void requireVerify(SigningKey key) {
     if (!key.canVerify()) {
       throw new IllegalArgumentException(
-          "key " + key.kid() + " may not verify (its JWK key_ops leave out verify), and every key"
+          "key "
+              + key.kid()
+              + " may not verify (its JWK key_ops leave out verify), and every key"
               + " of a ring verifies: add verify to its key_ops");
     }
   }
@@ -66,8 +68,8 @@ public final class KeyRing {
    * {@return a ring where {@code signWith} signs and verifies and {@code verifyAlso} only verify}
    *
    * @param signWith the key new tokens are signed with; it must hold its private part
-   * @param verifyAlso keys whose tokens are still accepted but never signed with, e.g. the
-   *     previous signing key during a rotation
+   * @param verifyAlso keys whose tokens are still accepted but never signed with, e.g. the previous
+   *     signing key during a rotation
    * @throws NullPointerException when a key of {@code verifyAlso} is null
    * @throws IllegalArgumentException when {@code signWith} cannot sign, a key {@linkplain
    *     SigningKey#canVerify may not verify}, or two keys share a kid
@@ -113,8 +115,8 @@ public final class KeyRing {
   }
 
   /**
-   * A new ring without the key {@code kid}: tokens it signed are refused from then on. This ring
-   * is unchanged; a {@code kid} not in it leaves the new ring with the same keys.
+   * A new ring without the key {@code kid}: tokens it signed are refused from then on. This ring is
+   * unchanged; a {@code kid} not in it leaves the new ring with the same keys.
    *
    * @param kid the key id to drop
    * @return the ring without that key
@@ -193,8 +195,11 @@ public final class KeyRing {
 
   @Override
   public String toString() {
-    return "KeyRing[signing=" + (signingKey == null ? "none" : signingKey.kid())
-        + ", kids=" + byKid.keySet() + "]";
+    return "KeyRing[signing="
+        + (signingKey == null ? "none" : signingKey.kid())
+        + ", kids="
+        + byKid.keySet()
+        + "]";
   }
 
   /** Builds a {@link KeyRing}. Not thread-safe. */
@@ -219,8 +224,7 @@ public final class KeyRing {
     /**
      * Adds keys that only verify, e.g. the previous signing key during rotation.
      *
-     * @param keys keys whose tokens are accepted but never signed with; added to those given
-     *     before
+     * @param keys keys whose tokens are accepted but never signed with; added to those given before
      * @return this builder
      * @throws NullPointerException when a key is null
      */

@@ -3,15 +3,15 @@ package dev.latchkey.token;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.FailClosed;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.PrincipalResolver;
-import dev.latchkey.core.spi.RefreshRecord;
-import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TokenService;
+import dev.latchkey.core.internal.FailClosed;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.RefreshRecord;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,9 +25,9 @@ import java.util.function.Function;
  * Login with a pair of tokens, and refresh-token rotation with reuse detection (OAuth 2.0 Security
  * BCP): each login starts a family; each {@link #refresh} consumes the refresh token presented and
  * returns a new access token and a new refresh token; presenting a consumed refresh token again is
- * taken as theft and ends the whole family (an {@link AuthEvent.Revoked} is emitted). A family
- * ends at its absolute lifetime however often it rotates. With a grace period, a client whose
- * refresh response was lost may retry the same refresh token once within it.
+ * taken as theft and ends the whole family (an {@link AuthEvent.Revoked} is emitted). A family ends
+ * at its absolute lifetime however often it rotates. With a grace period, a client whose refresh
+ * response was lost may retry the same refresh token once within it.
  *
  * <p>Every decision about time (expiry, grace, the rotation rate) is the store's, on the store's
  * clock: nodes whose clocks disagree share one outcome. One user cannot exhaust the store: a
@@ -35,13 +35,12 @@ import java.util.function.Function;
  * Builder#rotationLimit} times per window (more is refused with {@link AuthResult.Reason#LOCKED}
  * and changes nothing), and a subject holds at most {@link Builder#familiesPerSubject} families.
  *
- * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their
- * hash, and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing
- * of whose it is. Every access token names its family ({@link TokenService#issue(Principal,
- * String, Map)}), and ending a family by reuse, by {@link #logout}, by {@link
- * #logoutByAccessToken} or by {@link #logoutEverywhere} also refuses the family's access tokens
- * ({@link TokenService#revokeFamily}).
- * Built by {@link #builder}; thread-safe.
+ * <p>Refresh tokens are opaque 256-bit values ({@link OpaqueIds}); the store keeps only their hash,
+ * and chooses their shard tag ({@link RefreshTokenStore#shardFor}), so a token says nothing of
+ * whose it is. Every access token names its family ({@link TokenService#issue(Principal, String,
+ * Map)}), and ending a family by reuse, by {@link #logout}, by {@link #logoutByAccessToken} or by
+ * {@link #logoutEverywhere} also refuses the family's access tokens ({@link
+ * TokenService#revokeFamily}). Built by {@link #builder}; thread-safe.
  *
  * <p><b>Roles at refresh.</b> An access token carries the principal given at {@link #login}, or,
  * with a {@link Builder#principalResolver}, the principal the resolver answers at each refresh: a
@@ -80,7 +79,8 @@ public final class RefreshTokens {
      *
      * @param accessToken the JWT to send as {@code Authorization: Bearer}
      * @param accessTokenExpiresAt its {@code exp}
-     * @param refreshToken the opaque refresh token, to present once to {@link RefreshTokens#refresh}
+     * @param refreshToken the opaque refresh token, to present once to {@link
+     *     RefreshTokens#refresh}
      * @param refreshTokenExpiresAt when the refresh token stops being usable
      * @throws NullPointerException when any component is null
      */
@@ -103,8 +103,11 @@ public final class RefreshTokens {
 
     @Override
     public String toString() {
-      return "TokenPair[accessToken=<redacted>, accessTokenExpiresAt=" + accessTokenExpiresAt
-          + ", refreshToken=<redacted>, refreshTokenExpiresAt=" + refreshTokenExpiresAt + "]";
+      return "TokenPair[accessToken=<redacted>, accessTokenExpiresAt="
+          + accessTokenExpiresAt
+          + ", refreshToken=<redacted>, refreshTokenExpiresAt="
+          + refreshTokenExpiresAt
+          + "]";
     }
   }
 
@@ -121,8 +124,8 @@ public final class RefreshTokens {
    * INVALID_CREDENTIALS (unknown, expired, or its family ended or expired), REVOKED (a reused
    * token, or a subject the {@linkplain Builder#principalResolver resolver} no longer knows: the
    * family is now ended), LOCKED (the family rotated too often: nothing changed, the same token
-   * works again from {@link AuthResult.Failure#retryAt()}), UNAVAILABLE (a store, the token
-   * service or the resolver failed). Immutable.
+   * works again from {@link AuthResult.Failure#retryAt()}), UNAVAILABLE (a store, the token service
+   * or the resolver failed). Immutable.
    */
   public static final class Result {
     private final TokenPair tokens;
@@ -228,8 +231,12 @@ public final class RefreshTokens {
     this.store = b.store;
     this.policy =
         new RefreshTokenStore.Policy(
-            b.refreshTokenLifetime, b.familyLifetime, b.grace, b.familiesPerSubject,
-            b.rotationsPerWindow, b.rotationWindow);
+            b.refreshTokenLifetime,
+            b.familyLifetime,
+            b.grace,
+            b.familiesPerSubject,
+            b.rotationsPerWindow,
+            b.rotationWindow);
     this.maxIssueDelay = b.maxIssueDelay;
     this.clock = b.clock;
     this.listener = b.listener;
@@ -237,9 +244,9 @@ public final class RefreshTokens {
   }
 
   /**
-   * A refresh-token store for one process, in memory, holding at most 250,000 token families
-   * (when full it refuses new families rather than evicting another user's). A fleet shares a
-   * Redis store instead.
+   * A refresh-token store for one process, in memory, holding at most 250,000 token families (when
+   * full it refuses new families rather than evicting another user's). A fleet shares a Redis store
+   * instead.
    *
    * @param clock the store's clock: it alone decides expiry and the reuse grace
    * @return a new, empty store
@@ -281,16 +288,15 @@ public final class RefreshTokens {
    * @return the new refresh token and its first access token
    * @throws NullPointerException when {@code principal} is null
    * @throws StoreUnavailableException when the store cannot be reached (or is full), or the login
-   *     took longer than {@link Builder#maxIssueDelay} (its access token could outlive a
-   *     revocation of the family made meanwhile)
+   *     took longer than {@link Builder#maxIssueDelay} (its access token could outlive a revocation
+   *     of the family made meanwhile)
    */
   public TokenPair login(Principal principal) {
     Objects.requireNonNull(principal, "principal");
     Instant started = clock.instant();
     String raw = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
     HashedId id = OpaqueIds.parse(raw).orElseThrow();
-    RefreshRecord record =
-        store.create(id, OpaqueIds.randomToken(), principal, policy);
+    RefreshRecord record = store.create(id, OpaqueIds.randomToken(), principal, policy);
     TokenPair pair = pair(principal, record.familyId(), raw, record.expiresAt());
     if (tookTooLong(started)) {
       throw new StoreUnavailableException("login took longer than maxIssueDelay");
@@ -305,10 +311,10 @@ public final class RefreshTokens {
    *
    * <p>With a {@linkplain Builder#principalResolver principal resolver}, the new access token
    * carries the principal the resolver answers now, so a change of roles takes effect at the next
-   * refresh; a subject it no longer knows ends the family (REVOKED). The resolver is asked once
-   * the store has consumed the token presented (only the store knows whose it is), so when the
-   * resolver fails that token is consumed all the same: a client's retry then counts as reuse
-   * unless it comes within the {@linkplain Builder#grace grace}.
+   * refresh; a subject it no longer knows ends the family (REVOKED). The resolver is asked once the
+   * store has consumed the token presented (only the store knows whose it is), so when the resolver
+   * fails that token is consumed all the same: a client's retry then counts as reuse unless it
+   * comes within the {@linkplain Builder#grace grace}.
    *
    * @param rawRefreshToken the refresh token as the client sent it; null or misshapen is MALFORMED
    * @return the new pair, or the refusal
@@ -316,8 +322,7 @@ public final class RefreshTokens {
   public Result refresh(String rawRefreshToken) {
     Optional<HashedId> presented = OpaqueIds.parse(rawRefreshToken);
     if (presented.isEmpty()) {
-      return Result.refused(
-          AuthResult.failure(AuthResult.Reason.MALFORMED, "not a refresh token"));
+      return Result.refused(AuthResult.failure(AuthResult.Reason.MALFORMED, "not a refresh token"));
     }
     try {
       return rotateAndIssue(presented.get());
@@ -363,7 +368,8 @@ public final class RefreshTokens {
     if (rotation instanceof RefreshTokenStore.Rotation.Limited limited) {
       return Result.refused(
           new AuthResult.Failure(
-              AuthResult.Reason.LOCKED, "too many refreshes: try again later",
+              AuthResult.Reason.LOCKED,
+              "too many refreshes: try again later",
               Optional.of(limited.retryAt())));
     }
     return Result.refused(
@@ -451,8 +457,8 @@ public final class RefreshTokens {
    *
    * @param accessToken the access token as the client presents it (without a {@code Bearer }
    *     prefix)
-   * @return whether a live family was ended; false also when the token service does not accept
-   *     the token or it names no family
+   * @return whether a live family was ended; false also when the token service does not accept the
+   *     token or it names no family
    * @throws StoreUnavailableException when the store, the revocation list or the token service's
    *     check could not be reached or failed in any other way (whatever else could be done was
    *     done)
@@ -488,10 +494,10 @@ public final class RefreshTokens {
 
   /**
    * Ends every family of {@code subject} and refuses every access token of it minted before the
-   * call returns, on any node within the fleet clock skew, and every access token of those
-   * families (see the class comment for why nothing in flight survives). The families are ended
-   * first, and every part is attempted even when another fails: a revocation list that is down
-   * never leaves the refresh tokens usable.
+   * call returns, on any node within the fleet clock skew, and every access token of those families
+   * (see the class comment for why nothing in flight survives). The families are ended first, and
+   * every part is attempted even when another fails: a revocation list that is down never leaves
+   * the refresh tokens usable.
    *
    * @param subject the subject whose families and access tokens end
    * @return how many families were ended
@@ -573,18 +579,31 @@ public final class RefreshTokens {
 
   @Override
   public String toString() {
-    return "RefreshTokens[refreshTokenLifetime=" + policy.tokenLifetime() + ", familyLifetime="
-        + policy.familyLifetime() + ", grace=" + policy.grace() + ", familiesPerSubject="
-        + policy.familiesPerSubject() + ", rotationLimit=" + policy.rotationsPerWindow() + " per "
-        + policy.rotationWindow() + ", maxIssueDelay=" + maxIssueDelay + "]";
+    return "RefreshTokens[refreshTokenLifetime="
+        + policy.tokenLifetime()
+        + ", familyLifetime="
+        + policy.familyLifetime()
+        + ", grace="
+        + policy.grace()
+        + ", familiesPerSubject="
+        + policy.familiesPerSubject()
+        + ", rotationLimit="
+        + policy.rotationsPerWindow()
+        + " per "
+        + policy.rotationWindow()
+        + ", maxIssueDelay="
+        + maxIssueDelay
+        + "]";
   }
 
   /** Builds {@link RefreshTokens}. Not thread-safe. */
   public static final class Builder {
     /** The default {@link #rotationLimit} count, per {@link #DEFAULT_ROTATION_WINDOW}. */
     public static final int DEFAULT_ROTATIONS_PER_WINDOW = 10;
+
     /** The default {@link #rotationLimit} window. */
     public static final Duration DEFAULT_ROTATION_WINDOW = Duration.ofMinutes(1);
+
     /** The default {@link #familiesPerSubject}. */
     public static final int DEFAULT_FAMILIES_PER_SUBJECT = 16;
 
@@ -633,11 +652,11 @@ public final class RefreshTokens {
     }
 
     /**
-     * How long after a refresh the same refresh token may be retried once without ending the
-     * family (a lost response).
+     * How long after a refresh the same refresh token may be retried once without ending the family
+     * (a lost response).
      *
-     * @param grace the retry window after a refresh; 0 to 1 minute, default 0 (every second use
-     *     is reuse)
+     * @param grace the retry window after a refresh; 0 to 1 minute, default 0 (every second use is
+     *     reuse)
      * @return this builder
      * @throws NullPointerException when {@code grace} is null
      * @throws IllegalArgumentException when {@code grace} is negative or longer than 1 minute
@@ -673,8 +692,8 @@ public final class RefreshTokens {
     }
 
     /**
-     * The most refresh families one subject holds at once (devices, browsers); a login past it
-     * ends the subject's oldest family, never anyone else's. Default {@value
+     * The most refresh families one subject holds at once (devices, browsers); a login past it ends
+     * the subject's oldest family, never anyone else's. Default {@value
      * #DEFAULT_FAMILIES_PER_SUBJECT}.
      *
      * @param max the most families one subject holds at once, at least 1
@@ -760,7 +779,9 @@ public final class RefreshTokens {
     public RefreshTokens build() {
       if (refreshTokenLifetime.compareTo(familyLifetime) > 0) {
         throw new IllegalArgumentException(
-            "refreshTokenLifetime cannot exceed familyLifetime: " + refreshTokenLifetime + " > "
+            "refreshTokenLifetime cannot exceed familyLifetime: "
+                + refreshTokenLifetime
+                + " > "
                 + familyLifetime);
       }
       return new RefreshTokens(this);

@@ -1,7 +1,7 @@
 package dev.latchkey.token;
 
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,14 +30,14 @@ import java.util.Optional;
  * + lifetime + clock skew + F}.
  *
  * <p><b>Logging straight back in.</b> The cut-off lies up to {@code F + m} ahead of the revoking
- * clock, so a token minted right after it would be refused too. {@link #mintTime} avoids that
- * where the minting node can read the cut-off: a token it mints gets {@code iat = max(now,
- * cut-off)}, which the list accepts. That is sound: such a mint read the cut-off after it was
- * written, so it is ordered after the revocation, not before it. It is bounded so that verifiers
- * still accept the {@code iat}: raised by at most {@code clock skew - F}, since a verifier's clock
- * may lag the minter's by {@code F} and accepts an {@code iat} up to the clock skew ahead. Where
- * the cut-off cannot be read or lies further ahead, the token is minted at the node's own time and
- * is refused until the node's clock passes the cut-off (at most {@code F + m}): fail closed.
+ * clock, so a token minted right after it would be refused too. {@link #mintTime} avoids that where
+ * the minting node can read the cut-off: a token it mints gets {@code iat = max(now, cut-off)},
+ * which the list accepts. That is sound: such a mint read the cut-off after it was written, so it
+ * is ordered after the revocation, not before it. It is bounded so that verifiers still accept the
+ * {@code iat}: raised by at most {@code clock skew - F}, since a verifier's clock may lag the
+ * minter's by {@code F} and accepts an {@code iat} up to the clock skew ahead. Where the cut-off
+ * cannot be read or lies further ahead, the token is minted at the node's own time and is refused
+ * until the node's clock passes the cut-off (at most {@code F + m}): fail closed.
  */
 final class Revocations {
   /** How many cut-offs {@link #revokeAll} writes at most before giving up on a slow store. */

@@ -63,6 +63,8 @@ public enum SigningAlgorithm {
       }
     }
     throw new IllegalArgumentException(
-        "unsupported JWS algorithm: " + name + " (use HS256, HS384, HS512, RS256, PS256, ES256 or EdDSA)");
+        "unsupported JWS algorithm: "
+            + name
+            + " (use HS256, HS384, HS512, RS256, PS256, ES256 or EdDSA)");
   }
 }

@@ -45,14 +45,14 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * One JWS key with its key id ({@code kid}) and the one {@link SigningAlgorithm} it is used with.
- * A key holding private (or secret) material can sign and verify; a public-only key can only
- * verify, e.g. another service's key in a {@link KeyRing}.
+ * One JWS key with its key id ({@code kid}) and the one {@link SigningAlgorithm} it is used with. A
+ * key holding private (or secret) material can sign and verify; a public-only key can only verify,
+ * e.g. another service's key in a {@link KeyRing}.
  *
  * <p>Created by the static factories, which check the key at once and throw {@link
  * IllegalArgumentException} for a weak or unusable key (an HMAC secret shorter than the hash, RSA
- * under 2048 bits, an EC key not on P-256, a JWK without {@code kid}). {@code toString()} shows
- * the {@code kid} and algorithm only, never key material. Immutable and thread-safe.
+ * under 2048 bits, an EC key not on P-256, a JWK without {@code kid}). {@code toString()} shows the
+ * {@code kid} and algorithm only, never key material. Immutable and thread-safe.
  *
  * <p>ES256: an ECDSA signature (r, s) has a twin (r, n - s) that verifies as well. Latchkey signs
  * with the low s (at most n / 2) only, and a key that {@linkplain #canSign signs} verifies only
@@ -79,8 +79,8 @@ public final class SigningKey {
   private final ThreadLocal<Mac> hmac;
 
   /**
-   * A key over {@code jwk}, used only as its {@code key_ops} allow (none: every use): it signs
-   * only when they include {@code sign}, verifies only when they include {@code verify}.
+   * A key over {@code jwk}, used only as its {@code key_ops} allow (none: every use): it signs only
+   * when they include {@code sign}, verifies only when they include {@code verify}.
    */
   SigningKey(String kid, SigningAlgorithm algorithm, JWK jwk) {
     this.kid = kid;
@@ -259,9 +259,9 @@ public final class SigningKey {
    * member, or for EC P-256 and OKP Ed25519 keys without one, ES256 and EdDSA. A JWK with private
    * members ({@code d}, or {@code k} for {@code oct}) can sign; one without can only verify. Its
    * {@code use}, when present, must be {@code sig}; its {@code key_ops}, when present, are
-   * honoured: without {@code sign} the key never signs ({@link #canSign} is false), without
-   * {@code verify} it never verifies ({@link #canVerify} is false, and no {@link KeyRing} takes
-   * it, since a ring's service verifies, and revokes, the tokens it issues).
+   * honoured: without {@code sign} the key never signs ({@link #canSign} is false), without {@code
+   * verify} it never verifies ({@link #canVerify} is false, and no {@link KeyRing} takes it, since
+   * a ring's service verifies, and revokes, the tokens it issues).
    *
    * @param json one JWK as JSON; it holds key material, and no message quotes it
    * @return the key, signing or verify-only as described above
@@ -277,8 +277,8 @@ public final class SigningKey {
   /**
    * Every key of a JWK Set (RFC 7517 section 5), each read as by {@link #fromJwk(String)}. A set
    * holds either only secret and private keys (a configuration) or only public keys (as an issuer
-   * publishes them): a public set carrying a secret or private key exposes it to everyone who
-   * reads the set, so a mixed set is refused.
+   * publishes them): a public set carrying a secret or private key exposes it to everyone who reads
+   * the set, so a mixed set is refused.
    *
    * @param json a JWK Set as JSON; it holds key material, and no message quotes it
    * @return the keys, in the set's order
@@ -293,8 +293,8 @@ public final class SigningKey {
   /**
    * A key from PEM text. A {@code PRIVATE KEY} block (PKCS#8) gives a signing key; its public half
    * is derived (RSA, Ed25519) or taken from a {@code PUBLIC KEY} block in the same text (EC, whose
-   * public point Java cannot derive). A {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo)
-   * alone gives a verify-only key.
+   * public point Java cannot derive). A {@code PUBLIC KEY} block (X.509 SubjectPublicKeyInfo) alone
+   * gives a verify-only key.
    *
    * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
    * @param algorithm an asymmetric algorithm (HMAC secrets are not PEM)
@@ -308,9 +308,7 @@ public final class SigningKey {
     return KeyImport.fromPem(kid, algorithm, pem);
   }
 
-
-  static SigningKey rsa(
-      String kid, SigningAlgorithm alg, RSAPublicKey pub, PrivateKey priv) {
+  static SigningKey rsa(String kid, SigningAlgorithm alg, RSAPublicKey pub, PrivateKey priv) {
     checkRsaSize(pub.getModulus().bitLength());
     RSAKey.Builder b = new RSAKey.Builder(pub).keyID(kid);
     if (priv != null) {
@@ -333,8 +331,13 @@ public final class SigningKey {
   static void checkSecretLength(int length, SigningAlgorithm alg) {
     if (length < alg.minSecretBytes()) {
       throw new IllegalArgumentException(
-          alg.jwsName() + " needs a secret of at least " + alg.minSecretBytes() + " bytes ("
-              + alg.minSecretBytes() * 8 + " bits), got " + length);
+          alg.jwsName()
+              + " needs a secret of at least "
+              + alg.minSecretBytes()
+              + " bytes ("
+              + alg.minSecretBytes() * 8
+              + " bits), got "
+              + length);
     }
   }
 
@@ -499,7 +502,10 @@ public final class SigningKey {
 
   @Override
   public String toString() {
-    return "SigningKey[kid=" + kid + ", alg=" + algorithm.jwsName()
+    return "SigningKey[kid="
+        + kid
+        + ", alg="
+        + algorithm.jwsName()
         + (signer == null ? ", verify-only]" : "]");
   }
 }

@@ -8,23 +8,23 @@ import java.util.Map;
 
 /**
  * A strict RFC 8259 reader for a token's header and, once its signature holds, its payload: one
- * JSON object, read straight from its UTF-8 bytes into the values Nimbus's {@code JSONObjectUtils.parse} gives, so
- * that {@link JwtTokenService#readClaims} sees no difference: a {@code Map} for an object (a
- * {@code HashMap}, {@code null} values kept), an {@code ArrayList} for an array, {@code String},
- * {@code Boolean}, {@code null}, and a number as a {@code Long} when it has neither fraction nor
- * exponent and fits in a {@code long}, as a finite {@code Double} otherwise ({@code 1e3} is {@code
- * 1000.0}, {@code -0} is {@code 0L}, {@code 1.0} is {@code 1.0}, a 20-digit integer a {@code
- * Double}).
+ * JSON object, read straight from its UTF-8 bytes into the values Nimbus's {@code
+ * JSONObjectUtils.parse} gives, so that {@link JwtTokenService#readClaims} sees no difference: a
+ * {@code Map} for an object (a {@code HashMap}, {@code null} values kept), an {@code ArrayList} for
+ * an array, {@code String}, {@code Boolean}, {@code null}, and a number as a {@code Long} when it
+ * has neither fraction nor exponent and fits in a {@code long}, as a finite {@code Double}
+ * otherwise ({@code 1e3} is {@code 1000.0}, {@code -0} is {@code 0L}, {@code 1.0} is {@code 1.0}, a
+ * 20-digit integer a {@code Double}).
  *
  * <p>Everything RFC 8259 does not allow is refused, as Nimbus refuses it: another top level, a
  * trailing comma, comments, single quotes, unquoted names, {@code NaN}/{@code Infinity}, a leading
  * {@code +} or zero, a number that overflows to infinity, an unescaped control character, an
- * unknown escape, bytes after the object. These are refused too, although Nimbus (its shaded
- * Gson) accepts them; each is a narrower reading of the same grammar:
+ * unknown escape, bytes after the object. These are refused too, although Nimbus (its shaded Gson)
+ * accepts them; each is a narrower reading of the same grammar:
  *
  * <ul>
- *   <li>a top level other than one object: Nimbus reads {@code null} as no map at all, and an
- *       array of {@code [name, value]} pairs as a map;
+ *   <li>a top level other than one object: Nimbus reads {@code null} as no map at all, and an array
+ *       of {@code [name, value]} pairs as a map;
  *   <li>a byte-order mark (RFC 8259 section 8.1: never added; Gson skips one);
  *   <li>bytes that are not well-formed UTF-8 (Unicode table 3-7: no overlong forms, no encoded
  *       surrogates, nothing above U+10FFFF, no cut sequence); Nimbus reads them as U+FFFD;
@@ -37,9 +37,9 @@ import java.util.Map;
  *   <li>a number longer than {@value #MAX_NUMBER_LENGTH} characters (Gson: 1023).
  * </ul>
  *
- * <p>Total: any bytes end in a map or a {@link Refusal}, never another exception, in time linear
- * in their length, with recursion bounded by the depth limit. Not thread-safe; one instance reads
- * one document.
+ * <p>Total: any bytes end in a map or a {@link Refusal}, never another exception, in time linear in
+ * their length, with recursion bounded by the depth limit. Not thread-safe; one instance reads one
+ * document.
  */
 final class StrictJson {
   /** The deepest nesting read; the top-level object is depth 1. */
@@ -229,7 +229,10 @@ final class StrictJson {
     return c >= '0' && c <= '9';
   }
 
-  /** number = [ "-" ] ( "0" / digit1-9 *digit ) [ "." 1*digit ] [ ( "e" / "E" ) [ "+" / "-" ] 1*digit ] */
+  /**
+   * number = [ "-" ] ( "0" / digit1-9 *digit ) [ "." 1*digit ] [ ( "e" / "E" ) [ "+" / "-" ]
+   * 1*digit ]
+   */
   private Object number() throws Refusal {
     int start = pos;
     boolean negative = peek() == '-';
@@ -362,9 +365,7 @@ final class StrictJson {
         pos++;
         String known = name ? knownName(start, length) : null;
         // Plain ASCII: one copy into a Latin-1 string.
-        return known != null
-            ? known
-            : new String(in, start, length, StandardCharsets.ISO_8859_1);
+        return known != null ? known : new String(in, start, length, StandardCharsets.ISO_8859_1);
       }
       if (b < 0x20 || b == '\\') {
         return decodedString(start); // a control character, a non-ASCII byte or an escape

@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * The claims of a token whose signature, header, issuer and audience have been checked: what the
- * time and revocation checks of every call need, and the principal to answer with. Immutable, so
- * it can be cached and shared.
+ * time and revocation checks of every call need, and the principal to answer with. Immutable, so it
+ * can be cached and shared.
  *
  * @param expiresAtMillis {@code exp} in epoch milliseconds
  * @param notBeforeMillis {@code nbf} in epoch milliseconds, {@link Long#MIN_VALUE} when absent

@@ -12,7 +12,7 @@
  * auth-redis}). {@link dev.latchkey.token.RefreshTokens} adds login with a refresh token, rotation
  * and reuse detection over a {@link dev.latchkey.core.spi.RefreshTokenStore} ({@link
  * dev.latchkey.token.RefreshTokens#inMemoryStore in memory} here), with the roles of each refresh
- * from a {@link dev.latchkey.core.PrincipalResolver} when one is given. Nimbus types never appear in
- * this package's public signatures.
+ * from a {@link dev.latchkey.core.PrincipalResolver} when one is given. Nimbus types never appear
+ * in this package's public signatures.
  */
 package dev.latchkey.token;

@@ -49,7 +49,9 @@ class CompactJwsPropertiesTest {
       return "not a compact JWS";
     }
     for (String segment :
-        List.of(token.substring(0, first), token.substring(first + 1, second),
+        List.of(
+            token.substring(0, first),
+            token.substring(first + 1, second),
             token.substring(second + 1))) {
       if (!canonical(segment)) {
         return "non-canonical base64url";

@@ -7,8 +7,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The shape check of {@link CompactJws#split}: two dots between base64url, each refusal named
- * after the first fault in the token, wherever it is.
+ * The shape check of {@link CompactJws#split}: two dots between base64url, each refusal named after
+ * the first fault in the token, wherever it is.
  */
 class CompactJwsTest {
   static void refused(String token, String detail) {
@@ -35,7 +35,8 @@ class CompactJwsTest {
 
   @Test
   void aCharacterOutsideBase64urlIsRefusedInEverySegment() {
-    for (String bad : List.of("!", "=", "+", "/", " ", "\u0000", "\u00e9", "\u00ff", "\u0100", "\u20ac")) {
+    for (String bad :
+        List.of("!", "=", "+", "/", " ", "\u0000", "\u00e9", "\u00ff", "\u0100", "\u20ac")) {
       refused(bad + "a.b.c", "bad base64url");
       refused("a" + bad + ".b.c", "bad base64url");
       refused("a." + bad + "b.c", "bad base64url");

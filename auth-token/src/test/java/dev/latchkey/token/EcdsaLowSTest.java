@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 /**
  * ECDSA signatures are malleable: with (r, s) valid, so is (r, n - s). Latchkey signs ES256 with
  * the low s only (s at most n / 2), and a service whose ring holds the private key refuses the
- * high-s spelling, so its tokens have one string each. A verify-only ring (another issuer's
- * public key) accepts both spellings, as other signers may not normalise; revocation is by {@code
- * jti}, so revoking either spelling refuses both.
+ * high-s spelling, so its tokens have one string each. A verify-only ring (another issuer's public
+ * key) accepts both spellings, as other signers may not normalise; revocation is by {@code jti}, so
+ * revoking either spelling refuses both.
  */
 class EcdsaLowSTest {
   /** The order of P-256. */

@@ -33,7 +33,8 @@ final class Forge {
   static String sign(SigningKey key, String headerJson, byte[] payload) {
     String input = b64(headerJson) + '.' + B64.encodeToString(payload);
     try {
-      return input + '.'
+      return input
+          + '.'
           + key.signer().sign(key.verifyHeader(), input.getBytes(StandardCharsets.US_ASCII));
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
@@ -44,7 +45,8 @@ final class Forge {
   static String hs256(byte[] secret, String headerJson, String payloadJson) {
     String input = b64(headerJson) + '.' + b64(payloadJson);
     try {
-      return input + '.'
+      return input
+          + '.'
           + new MACSigner(secret)
               .sign(new JWSHeader(JWSAlgorithm.HS256), input.getBytes(StandardCharsets.US_ASCII));
     } catch (JOSEException e) {

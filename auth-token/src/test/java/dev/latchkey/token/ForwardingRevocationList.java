@@ -17,14 +17,14 @@ class ForwardingRevocationList implements RevocationList {
   }
 
   @Override
-  public void revokeToken(String issuer, String tokenId, String subject, Instant issuedAt,
-      Instant expiresAt) {
+  public void revokeToken(
+      String issuer, String tokenId, String subject, Instant issuedAt, Instant expiresAt) {
     delegate.revokeToken(issuer, tokenId, subject, issuedAt, expiresAt);
   }
 
   @Override
-  public void revokeFamily(String subject, String familyId, Instant issuedBefore,
-      Instant retainUntil) {
+  public void revokeFamily(
+      String subject, String familyId, Instant issuedBefore, Instant retainUntil) {
     delegate.revokeFamily(subject, familyId, issuedBefore, retainUntil);
   }
 

@@ -81,8 +81,8 @@ class HostileTokenTest {
     Map<String, Object> h = header(RSA);
     h.put("alg", "HS256");
 
-    String token = Forge.hs256(pem.getBytes(StandardCharsets.US_ASCII), Forge.json(h),
-        Forge.json(claims()));
+    String token =
+        Forge.hs256(pem.getBytes(StandardCharsets.US_ASCII), Forge.json(h), Forge.json(claims()));
 
     refused(rsaService.verify(token), Reason.INVALID_CREDENTIALS);
   }
@@ -92,8 +92,8 @@ class HostileTokenTest {
     Map<String, Object> h = header(RSA);
     h.put("alg", "HS256");
 
-    String token = Forge.hs256(RSA.javaPublicKey().getEncoded(), Forge.json(h),
-        Forge.json(claims()));
+    String token =
+        Forge.hs256(RSA.javaPublicKey().getEncoded(), Forge.json(h), Forge.json(claims()));
 
     refused(rsaService.verify(token), Reason.INVALID_CREDENTIALS);
   }
@@ -112,8 +112,12 @@ class HostileTokenTest {
     String good = signed(HMAC, header(HMAC), claims());
     Map<String, Object> h = header(HMAC);
     h.put("alg", "none");
-    String token = Forge.b64(Forge.json(h)) + '.' + Forge.b64(Forge.json(claims())) + '.'
-        + good.substring(good.lastIndexOf('.') + 1);
+    String token =
+        Forge.b64(Forge.json(h))
+            + '.'
+            + Forge.b64(Forge.json(claims()))
+            + '.'
+            + good.substring(good.lastIndexOf('.') + 1);
 
     refused(hmacService.verify(token), Reason.INVALID_CREDENTIALS);
   }
@@ -171,7 +175,8 @@ class HostileTokenTest {
   void unknownKidIsRefused() {
     SigningKey stranger = SigningKey.hmac("stranger", new byte[32], SigningAlgorithm.HS256);
 
-    refused(hmacService.verify(signed(stranger, header(stranger), claims())),
+    refused(
+        hmacService.verify(signed(stranger, header(stranger), claims())),
         Reason.INVALID_CREDENTIALS);
   }
 
@@ -185,12 +190,17 @@ class HostileTokenTest {
 
   @Test
   void signatureByAnotherKeyUnderOurKidIsRefused() {
-    SigningKey impostor = SigningKey.hmac("h1", new byte[] {
-      1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
-      17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32}, SigningAlgorithm.HS256);
+    SigningKey impostor =
+        SigningKey.hmac(
+            "h1",
+            new byte[] {
+              1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+              17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32
+            },
+            SigningAlgorithm.HS256);
 
-    refused(hmacService.verify(signed(impostor, header(HMAC), claims())),
-        Reason.INVALID_CREDENTIALS);
+    refused(
+        hmacService.verify(signed(impostor, header(HMAC), claims())), Reason.INVALID_CREDENTIALS);
   }
 
   @Test

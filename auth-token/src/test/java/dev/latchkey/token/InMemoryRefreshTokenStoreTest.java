@@ -3,11 +3,11 @@ package dev.latchkey.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.RefreshTokenStoreContract;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

@@ -2,10 +2,10 @@ package dev.latchkey.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.RevocationListContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,8 +72,8 @@ class InMemoryRevocationListTest extends RevocationListContract {
   void heldEntriesAreCountedDownWhenTheyEnd() {
     InMemoryRevocationList list = InMemoryRevocationList.create(clock, 1_000_000, 16);
     for (int i = 0; i < 10; i++) {
-      list.revokeToken(ISS, "j" + i, "u" + (i % 3), clock.instant(),
-          clock.instant().plusSeconds(10 + i));
+      list.revokeToken(
+          ISS, "j" + i, "u" + (i % 3), clock.instant(), clock.instant().plusSeconds(10 + i));
       list.revokeFamily("u" + i, "f" + i, clock.instant(), clock.instant().plusSeconds(30));
     }
     assertThat(list.heldEntries()).isEqualTo(20);

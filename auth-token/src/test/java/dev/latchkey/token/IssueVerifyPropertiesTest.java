@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * Issue and verify agree: for any extra claims, {@link JwtTokenService#issue} either refuses them
  * with an {@link IllegalArgumentException} naming one of them, or returns a token its own {@link
  * JwtTokenService#verify} accepts, with the principal as issued. The claims are drawn to sit on
- * verify's limits: numbers near and beyond {@code double} range and the 256-character number
- * limit, nesting near 32 levels, unpaired surrogates, member names given twice, registered names.
+ * verify's limits: numbers near and beyond {@code double} range and the 256-character number limit,
+ * nesting near 32 levels, unpaired surrogates, member names given twice, registered names.
  */
 class IssueVerifyPropertiesTest {
   private static final Principal ALICE =

@@ -11,8 +11,6 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.KeyOperation;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import dev.latchkey.core.AuthResult;
-import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.TestClock;
 import java.time.Instant;
@@ -22,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A JWK is used only as its {@code key_ops} (RFC 7517 section 4.3) and {@code use} allow: a key
- * that may not sign never signs, one that may not verify never verifies, one that may do neither
- * is refused on import; and a JWK Set is either all secret or private keys or all public ones.
+ * that may not sign never signs, one that may not verify never verifies, one that may do neither is
+ * refused on import; and a JWK Set is either all secret or private keys or all public ones.
  */
 class JwkKeyOpsTest {
   private static final byte[] SECRET = new byte[32];
@@ -124,7 +122,10 @@ class JwkKeyOpsTest {
             signOnly,
             "{\"alg\":\"ES256\",\"kid\":\"e\",\"typ\":\"at+jwt\"}",
             "{\"iss\":\"https://auth.example\",\"sub\":\"alice\",\"aud\":\"api\",\"iat\":"
-                + now + ",\"exp\":" + (now + 60) + ",\"jti\":\"j\"}");
+                + now
+                + ",\"exp\":"
+                + (now + 60)
+                + ",\"jti\":\"j\"}");
 
     // What the issuer publishes is for verifying: its public JWK carries use=sig, no key_ops.
     SigningKey published = SigningKey.fromJwk(signOnly.publicJwkJson().orElseThrow());
@@ -138,8 +139,7 @@ class JwkKeyOpsTest {
     JWK publicKey = ec("e").toPublicJWK();
     JWK privateKey = ec("p");
 
-    for (List<JWK> mixed :
-        List.of(List.of(secret, publicKey), List.of(privateKey, publicKey))) {
+    for (List<JWK> mixed : List.of(List.of(secret, publicKey), List.of(privateKey, publicKey))) {
       String json = new JWKSet(mixed).toString(false);
       assertThatThrownBy(() -> SigningKey.fromJwkSet(json))
           .isInstanceOf(IllegalArgumentException.class)

@@ -4,7 +4,6 @@ import static dev.latchkey.core.HostileInput.bounded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.AuthResult;
-import dev.latchkey.core.internal.FailClosed;
 import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
@@ -12,6 +11,7 @@ import dev.latchkey.core.HostileInput.Mutated;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.Properties;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.FailClosed;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +36,8 @@ import org.junit.jupiter.api.Test;
 class JwtTokenServicePropertiesTest {
   private static final String ISS = "https://auth.example";
   private static final String AUD = "api";
-  private static final Set<Reason> REFUSALS = EnumSet.of(Reason.MALFORMED, Reason.INVALID_CREDENTIALS);
+  private static final Set<Reason> REFUSALS =
+      EnumSet.of(Reason.MALFORMED, Reason.INVALID_CREDENTIALS);
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
 
@@ -84,8 +85,8 @@ class JwtTokenServicePropertiesTest {
 
   /**
    * Verifies {@code candidate} at the service that issued {@code from}, at the ring and at a
-   * service of another key: a success only at a service holding the key, only for the exact
-   * issued string, with the issued principal; otherwise MALFORMED or INVALID_CREDENTIALS.
+   * service of another key: a success only at a service holding the key, only for the exact issued
+   * string, with the issued principal; otherwise MALFORMED or INVALID_CREDENTIALS.
    */
   private void assertOnlyExactTokenSucceeds(Issued from, String candidate, int otherService) {
     boolean exact = candidate.equals(from.token());
@@ -117,8 +118,7 @@ class JwtTokenServicePropertiesTest {
   @Test
   void arbitraryStringsAreRefusedWithATypedReason() {
     Gen<String> b64 = Gen.strings(Gen.charsOf(HostileInput.BASE64URL), 0, 120);
-    Gen<String> threeParts =
-        b64.list(1, 5).map(parts -> String.join(".", parts));
+    Gen<String> threeParts = b64.list(1, 5).map(parts -> String.join(".", parts));
     Gen<String> forgedHeader =
         Gen.of(
                 "{\"alg\":\"none\"}",
@@ -204,9 +204,13 @@ class JwtTokenServicePropertiesTest {
         HostileInput.hugeStrings(parts[1]),
         payload -> {
           String huge =
-              parts[0] + '.' + payload.substring(0, Math.min(payload.length(), (1 << 20) - 600))
-                  .replaceAll("[^A-Za-z0-9_-]", "A")
-                  + '.' + parts[2];
+              parts[0]
+                  + '.'
+                  + payload
+                      .substring(0, Math.min(payload.length(), (1 << 20) - 600))
+                      .replaceAll("[^A-Za-z0-9_-]", "A")
+                  + '.'
+                  + parts[2];
           assertRefusedWithoutEcho(bounded(() -> big.verify(huge)), huge);
         });
   }
@@ -242,7 +246,9 @@ class JwtTokenServicePropertiesTest {
         int which = random.nextInt(2);
         String json = new String(UNB64.decode(p[which]), StandardCharsets.UTF_8);
         String respaced =
-            random.nextBoolean() ? json.replace(",", ", ") : " " + json + (random.nextBoolean() ? " " : "\n");
+            random.nextBoolean()
+                ? json.replace(",", ", ")
+                : " " + json + (random.nextBoolean() ? " " : "\n");
         p[which] = B64.encodeToString(respaced.getBytes(StandardCharsets.UTF_8));
         return String.join(".", p);
       }
@@ -254,9 +260,12 @@ class JwtTokenServicePropertiesTest {
       case 6 -> {
         // the header of another algorithm, same kid
         p[0] =
-            b64("{\"alg\":\""
-                + KEYS.get(random.nextInt(KEYS.size())).algorithm().jwsName()
-                + "\",\"kid\":\"" + kidOf(p[0]) + "\",\"typ\":\"at+jwt\"}");
+            b64(
+                "{\"alg\":\""
+                    + KEYS.get(random.nextInt(KEYS.size())).algorithm().jwsName()
+                    + "\",\"kid\":\""
+                    + kidOf(p[0])
+                    + "\",\"typ\":\"at+jwt\"}");
         return String.join(".", p);
       }
       case 7 -> {
@@ -304,8 +313,14 @@ class JwtTokenServicePropertiesTest {
       }
       case 11 -> {
         // whitespace or a control character around or inside
-        return Gen.of(" " + token, token + " ", token + "\n", "\t" + token, token + "\u0000",
-                p[0] + ". " + p[1] + '.' + p[2], token.replace('.', '\u2024'))
+        return Gen.of(
+                " " + token,
+                token + " ",
+                token + "\n",
+                "\t" + token,
+                token + "\u0000",
+                p[0] + ". " + p[1] + '.' + p[2],
+                token.replace('.', '\u2024'))
             .next(random);
       }
       case 12 -> {

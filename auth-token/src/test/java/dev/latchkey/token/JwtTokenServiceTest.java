@@ -6,17 +6,17 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.BearerToken;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService.IssuedToken;
-import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.latchkey.core.spi.RevocationList;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -161,18 +161,22 @@ class JwtTokenServiceTest {
     assertThatThrownBy(() -> service.issue(ALICE, Map.of("when", Instant.EPOCH)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("when");
-    assertThat(service.issue(ALICE, Map.of("n", 3, "b", true, "l", List.of("a"),
-        "m", Map.of("k", 1.5))).value()).isNotEmpty();
+    assertThat(
+            service
+                .issue(ALICE, Map.of("n", 3, "b", true, "l", List.of("a"), "m", Map.of("k", 1.5)))
+                .value())
+        .isNotEmpty();
   }
 
   @Test
   void extraClaimsWithAnUnpairedSurrogateAreNotIssuedAsQuestionMarks() {
     // UTF-8 cannot carry a lone surrogate: the verified claim would be "x?", not what was given.
-    for (Map<String, Object> claims : List.<Map<String, Object>>of(
-        Map.of("tenant", "x\uD800"),
-        Map.of("t\uDC00", "x"),
-        Map.of("l", List.of("ok", "\uDBFF")),
-        Map.of("m", Map.of("k\uD800", 1)))) {
+    for (Map<String, Object> claims :
+        List.<Map<String, Object>>of(
+            Map.of("tenant", "x\uD800"),
+            Map.of("t\uDC00", "x"),
+            Map.of("l", List.of("ok", "\uDBFF")),
+            Map.of("m", Map.of("k\uD800", 1)))) {
       assertThatThrownBy(() -> service.issue(ALICE, claims))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("unpaired UTF-16 surrogate");
@@ -306,8 +310,8 @@ class JwtTokenServiceTest {
     assertThat(s.verify(first).succeeded()).isTrue();
 
     // Same header segment, bob's payload under alice's signature.
-    String spliced = second.substring(0, second.lastIndexOf('.'))
-        + first.substring(first.lastIndexOf('.'));
+    String spliced =
+        second.substring(0, second.lastIndexOf('.')) + first.substring(first.lastIndexOf('.'));
 
     assertThat(s.verify(second)).isEqualTo(AuthResult.success(Principal.of("bob")));
     refused(s.verify(spliced), Reason.INVALID_CREDENTIALS);
@@ -317,9 +321,14 @@ class JwtTokenServiceTest {
   void manyDistinctForgedHeadersAreAllRefused() {
     for (int i = 0; i < 40; i++) {
       String header = "{\"alg\":\"HS256\",\"kid\":\"k1\",\"typ\":\"at+jwt\",\"n\":" + i + "}";
-      String forged = Forge.hs256(new byte[] {
-        9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
-        9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9}, header, "{}");
+      String forged =
+          Forge.hs256(
+              new byte[] {
+                9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9,
+                9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9, 9
+              },
+              header,
+              "{}");
       refused(service.verify(forged), Reason.INVALID_CREDENTIALS);
     }
     assertThat(service.verify(service.issue(ALICE).value()).succeeded()).isTrue();
@@ -352,7 +361,8 @@ class JwtTokenServiceTest {
     } catch (Exception e) {
       throw new AssertionError(e);
     }
-    Instant iat = Instant.ofEpochMilli(Math.round(((Number) claims.get("iat")).doubleValue() * 1000));
+    Instant iat =
+        Instant.ofEpochMilli(Math.round(((Number) claims.get("iat")).doubleValue() * 1000));
     assertThat(list.isRevoked(ISS, (String) claims.get("jti"), "alice", iat)).isTrue();
 
     clock.advance(Duration.ofMinutes(10).plusSeconds(60));
@@ -411,25 +421,26 @@ class JwtTokenServiceTest {
     // A clock that moves a tenth of a millisecond per read: without waiting out the cut-off
     // millisecond, the next login's token would carry the same iat and be refused (found by the
     // load test: a user logging straight back in after "log out everywhere" got a revoked token).
-    Clock ticking = new Clock() {
-      private final AtomicLong micros = new AtomicLong(1_767_225_600_000_000L);
+    Clock ticking =
+        new Clock() {
+          private final AtomicLong micros = new AtomicLong(1_767_225_600_000_000L);
 
-      @Override
-      public ZoneId getZone() {
-        return ZoneOffset.UTC;
-      }
+          @Override
+          public ZoneId getZone() {
+            return ZoneOffset.UTC;
+          }
 
-      @Override
-      public Clock withZone(ZoneId zone) {
-        return this;
-      }
+          @Override
+          public Clock withZone(ZoneId zone) {
+            return this;
+          }
 
-      @Override
-      public Instant instant() {
-        long now = micros.addAndGet(100);
-        return Instant.ofEpochSecond(now / 1_000_000, (now % 1_000_000) * 1_000);
-      }
-    };
+          @Override
+          public Instant instant() {
+            long now = micros.addAndGet(100);
+            return Instant.ofEpochSecond(now / 1_000_000, (now % 1_000_000) * 1_000);
+          }
+        };
     JwtTokenService s = builder(KeyRing.of(hmac)).clock(ticking).build();
     String before = s.issue(ALICE).value();
 
@@ -545,13 +556,14 @@ class JwtTokenServiceTest {
   void throwingListenerCannotChangeTheOutcome() {
     JwtTokenService s =
         builder(KeyRing.of(hmac))
-            .listener(e -> {
-              throw new IllegalStateException("listener bug");
-            })
+            .listener(
+                e -> {
+                  throw new IllegalStateException("listener bug");
+                })
             .build();
 
-    assertThat(s.authenticator().authenticate(new BearerToken(s.issue(ALICE).value()))
-        .succeeded()).isTrue();
+    assertThat(s.authenticator().authenticate(new BearerToken(s.issue(ALICE).value())).succeeded())
+        .isTrue();
   }
 
   // Builder
@@ -560,15 +572,19 @@ class JwtTokenServiceTest {
   void builderRefusesBadSettings() {
     KeyRing ring = KeyRing.of(hmac);
     assertThatThrownBy(() -> JwtTokenService.builder(ring, " ", AUD))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("issuer");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("issuer");
     assertThatThrownBy(() -> JwtTokenService.builder(ring, ISS, null))
-        .isInstanceOf(NullPointerException.class).hasMessageContaining("audience");
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("audience");
     assertThatThrownBy(() -> builder(ring).clockSkew(Duration.ofMinutes(10)))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("clockSkew");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("clockSkew");
     assertThatThrownBy(() -> builder(ring).accessTokenLifetime(Duration.ZERO))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("accessTokenLifetime");
     assertThatThrownBy(() -> builder(ring).maxTokenLength(10))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxTokenLength");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxTokenLength");
   }
 }

@@ -53,14 +53,16 @@ class KeyRingVerifyOnlyTest {
 
     AuthResult result = resourceServer().verify(forged);
 
-    assertThat(result).isInstanceOfSatisfying(
-        AuthResult.Failure.class,
-        f -> assertThat(f.reason()).isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            AuthResult.Failure.class,
+            f -> assertThat(f.reason()).isEqualTo(AuthResult.Reason.INVALID_CREDENTIALS));
   }
 
   @Test
   void rotatingAVerifyOnlyRingMakesItSign() {
-    KeyRing ring = KeyRing.verifyOnly(issuerKey.publicOnly()).rotate(SigningKey.generateEd25519("ed-2"));
+    KeyRing ring =
+        KeyRing.verifyOnly(issuerKey.publicOnly()).rotate(SigningKey.generateEd25519("ed-2"));
 
     assertThat(ring.canSign()).isTrue();
     assertThat(ring.signingKey().kid()).isEqualTo("ed-2");

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rotating the key ring of a service is seen at once by everything built on it: the bearer
- * strategy and refresh-token rotation, built before the rotation, sign and verify with the new ring.
+ * Rotating the key ring of a service is seen at once by everything built on it: the bearer strategy
+ * and refresh-token rotation, built before the rotation, sign and verify with the new ring.
  */
 class KeyRotationInPlaceTest {
   static final Principal ALICE = Principal.of("alice");

@@ -23,9 +23,9 @@ import org.junit.jupiter.api.Test;
 /**
  * End-to-end verify of signed tokens whose payload JSON takes the less travelled paths of the
  * payload reader ({@link StrictJson}): escapes, non-ASCII subjects, fractional and exponent
- * NumericDates, unknown claims of every shape; and the payloads it refuses although they are
- * signed (a claim twice, malformed UTF-8, a byte-order mark), which must be MALFORMED, never a
- * success for one reading of an ambiguous token.
+ * NumericDates, unknown claims of every shape; and the payloads it refuses although they are signed
+ * (a claim twice, malformed UTF-8, a byte-order mark), which must be MALFORMED, never a success for
+ * one reading of an ambiguous token.
  */
 class PayloadJsonVerifyTest {
   static final String ISS = "https://auth.example";
@@ -43,8 +43,19 @@ class PayloadJsonVerifyTest {
 
   /** The standard claims, then {@code more} (JSON members, each with a leading comma). */
   static String payload(String sub, String more) {
-    return "{\"iss\":\"" + ISS + "\",\"sub\":" + sub + ",\"aud\":\"" + AUD + "\",\"iat\":" + NOW
-        + ",\"exp\":" + (NOW + 600) + ",\"jti\":\"j1\"" + more + "}";
+    return "{\"iss\":\""
+        + ISS
+        + "\",\"sub\":"
+        + sub
+        + ",\"aud\":\""
+        + AUD
+        + "\",\"iat\":"
+        + NOW
+        + ",\"exp\":"
+        + (NOW + 600)
+        + ",\"jti\":\"j1\""
+        + more
+        + "}";
   }
 
   String signed(String payloadJson) {
@@ -93,7 +104,8 @@ class PayloadJsonVerifyTest {
   void aNonAsciiPrincipalRoundTripsThroughIssueAndVerify() {
     Principal zoe =
         new Principal(
-            "Zo\u00eb \ud83d\ude00", Set.of("r\u00f4le", "\u7ba1\u7406"),
+            "Zo\u00eb \ud83d\ude00",
+            Set.of("r\u00f4le", "\u7ba1\u7406"),
             Map.of("t\u00e9nant", "\u00e9\"\\\n"));
 
     assertThat(service.verify(service.issue(zoe).value())).isEqualTo(AuthResult.success(zoe));
@@ -114,7 +126,8 @@ class PayloadJsonVerifyTest {
 
   @Test
   void aFractionalIatIsReadToTheMillisecond() throws Refusal {
-    String fraction = payload("\"alice\"", "").replace("\"iat\":" + NOW, "\"iat\":" + (NOW - 1) + ".5");
+    String fraction =
+        payload("\"alice\"", "").replace("\"iat\":" + NOW, "\"iat\":" + (NOW - 1) + ".5");
     String exponent =
         payload("\"alice\"", "").replace("\"iat\":" + NOW, "\"iat\":" + (NOW - 1) + "5e-1");
 
@@ -129,7 +142,8 @@ class PayloadJsonVerifyTest {
     String base = payload("\"alice\"", "");
     String exp = "\"exp\":" + (NOW + 600);
     // 1e3 is the double 1000.0: a second in 1970, long expired.
-    assertThat(failure(verify(base.replace(exp, "\"exp\":1e3"))).reason()).isEqualTo(Reason.EXPIRED);
+    assertThat(failure(verify(base.replace(exp, "\"exp\":1e3"))).reason())
+        .isEqualTo(Reason.EXPIRED);
     assertThat(failure(verify(base.replace(exp, "\"exp\":-0"))).reason()).isEqualTo(Reason.EXPIRED);
     assertThat(principal(verify(base.replace(exp, "\"exp\":" + (NOW + 600) + ".0"))).subject())
         .isEqualTo("alice");
@@ -147,8 +161,12 @@ class PayloadJsonVerifyTest {
   void aNullClaimIsAnAbsentOne() {
     assertThat(principal(verify(payload("\"alice\"", ",\"nbf\":null,\"roles\":null"))).roles())
         .isEmpty();
-    assertThat(failure(verify(payload("\"alice\"", "").replace("\"iss\":\"" + ISS + "\"", "\"iss\":null")))
-            .detail())
+    assertThat(
+            failure(
+                    verify(
+                        payload("\"alice\"", "")
+                            .replace("\"iss\":\"" + ISS + "\"", "\"iss\":null")))
+                .detail())
         .isEqualTo("missing claim: iss");
   }
 
@@ -204,7 +222,8 @@ class PayloadJsonVerifyTest {
     String fine = "[".repeat(StrictJson.MAX_DEPTH - 1) + "]".repeat(StrictJson.MAX_DEPTH - 1);
     String deep = "[".repeat(StrictJson.MAX_DEPTH) + "]".repeat(StrictJson.MAX_DEPTH);
 
-    assertThat(principal(verify(payload("\"alice\"", ",\"x\":" + fine))).subject()).isEqualTo("alice");
+    assertThat(principal(verify(payload("\"alice\"", ",\"x\":" + fine))).subject())
+        .isEqualTo("alice");
     refusedAsBadJson(verify(payload("\"alice\"", ",\"x\":" + deep)));
   }
 
@@ -216,7 +235,8 @@ class PayloadJsonVerifyTest {
     }
     String input = Forge.b64(HEADER) + '.' + segment;
     String token =
-        input + '.'
+        input
+            + '.'
             + hmac.signer().sign(hmac.verifyHeader(), input.getBytes(StandardCharsets.US_ASCII));
 
     AuthResult.Failure f = failure(service.verify(token));
@@ -239,7 +259,8 @@ class PayloadJsonVerifyTest {
     assertThatThrownBy(
             () ->
                 service.issue(
-                    Principal.of("alice"), Map.of("m", Map.of("k", nested(StrictJson.MAX_DEPTH - 1)))))
+                    Principal.of("alice"),
+                    Map.of("m", Map.of("k", nested(StrictJson.MAX_DEPTH - 1)))))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("claim m is nested deeper than 32 levels");
   }

@@ -6,10 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,10 +28,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two nodes sharing one refresh store and one revocation list, node B's clock 2 s ahead of node
- * A's (the fleet clock skew is 5 s): ending a family, by reuse, by logout with the refresh token
- * or the bearer, or by "log out everywhere", refuses the family's access tokens on both nodes,
- * including any a refresh already under way mints afterwards.
+ * Two nodes sharing one refresh store and one revocation list, node B's clock 2 s ahead of node A's
+ * (the fleet clock skew is 5 s): ending a family, by reuse, by logout with the refresh token or the
+ * bearer, or by "log out everywhere", refuses the family's access tokens on both nodes, including
+ * any a refresh already under way mints afterwards.
  */
 class RefreshFleetTest {
   static final Principal ALICE = Principal.of("alice", Set.of("user"));
@@ -138,10 +138,10 @@ class RefreshFleetTest {
   }
 
   /**
-   * The interleaving: node B's refresh rotates, then blocks inside {@code issue()}; node A logs
-   * out with the refresh token the rotation consumed; node B then mints 4 s later on a clock 2 s
-   * ahead. The minted token names the ended family, inside the entry's cover ({@code
-   * maxIssueDelay} past node A's clock at the end), so it is refused on both nodes.
+   * The interleaving: node B's refresh rotates, then blocks inside {@code issue()}; node A logs out
+   * with the refresh token the rotation consumed; node B then mints 4 s later on a clock 2 s ahead.
+   * The minted token names the ended family, inside the entry's cover ({@code maxIssueDelay} past
+   * node A's clock at the end), so it is refused on both nodes.
    */
   @Test
   void refreshBlockedInsideIssueWhileLogoutRunsHandsOutNothingThatVerifies() throws Exception {
@@ -242,8 +242,8 @@ class RefreshFleetTest {
   /**
    * 64 families of one user refresh on both nodes while "log out everywhere" runs, all released by
    * one barrier, for 20 rounds: whatever the order, every access token handed out in a round is
-   * refused once the call has returned (a refresh that rotated first names a family that was
-   * ended; one that came after was refused).
+   * refused once the call has returned (a refresh that rotated first names a family that was ended;
+   * one that came after was refused).
    */
   @Test
   void refreshesRacingLogoutEverywhereHandOutNothingThatVerifiesAfterIt() throws Exception {

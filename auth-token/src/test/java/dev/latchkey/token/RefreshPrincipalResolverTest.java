@@ -21,7 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** With a principal resolver, each refresh mints its access token for the principal as it is now. */
+/**
+ * With a principal resolver, each refresh mints its access token for the principal as it is now.
+ */
 class RefreshPrincipalResolverTest {
   static final Principal ALICE = Principal.of("alice", Set.of("user"));
   static final Principal ALICE_ADMIN = Principal.of("alice", Set.of("user", "admin"));
@@ -109,7 +111,8 @@ class RefreshPrincipalResolverTest {
     assertThat(result.failure().orElseThrow().reason()).isEqualTo(Reason.REVOKED);
     assertThat(access.verify(login.accessToken()).failure().orElseThrow().reason())
         .isEqualTo(Reason.REVOKED);
-    assertThat(events).anyMatch(e -> e instanceof AuthEvent.Revoked r && "alice".equals(r.subject()));
+    assertThat(events)
+        .anyMatch(e -> e instanceof AuthEvent.Revoked r && "alice".equals(r.subject()));
     // Only the family refreshed is ended here; the other ends at its own next refresh.
     assertThat(refresh.logoutEverywhere("alice")).isEqualTo(1);
     assertThat(refresh.refresh(other.refreshToken()).failure().orElseThrow().reason())
@@ -176,8 +179,7 @@ class RefreshPrincipalResolverTest {
         .isEqualTo(Reason.UNAVAILABLE);
 
     clock.advance(Duration.ofSeconds(5));
-    RefreshTokens.TokenPair retried =
-        refresh.refresh(login.refreshToken()).tokens().orElseThrow();
+    RefreshTokens.TokenPair retried = refresh.refresh(login.refreshToken()).tokens().orElseThrow();
 
     assertThat(principalOf(retried.accessToken())).contains(ALICE_ADMIN);
   }

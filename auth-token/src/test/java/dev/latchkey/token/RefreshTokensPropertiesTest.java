@@ -8,10 +8,10 @@ import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
 import dev.latchkey.core.HostileInput.Mutated;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.Properties;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  */
 class RefreshTokensPropertiesTest {
   private static final Principal ALICE = Principal.of("alice", Set.of("user"));
-  private static final Set<Reason> REFUSALS = EnumSet.of(Reason.MALFORMED, Reason.INVALID_CREDENTIALS);
+  private static final Set<Reason> REFUSALS =
+      EnumSet.of(Reason.MALFORMED, Reason.INVALID_CREDENTIALS);
 
   private final TestClock clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
   private final JwtTokenService access =
@@ -91,8 +92,12 @@ class RefreshTokensPropertiesTest {
   @Test
   void megabyteRefreshTokensAreRefusedInBoundedTime() {
     String live = refresh.login(ALICE).refreshToken();
-    Properties.forAll(5, HostileInput.hugeStrings(""), raw -> assertRefused(bounded(() -> refresh.refresh(raw))));
-    Properties.forAll(3, HostileInput.hugeStrings(live), raw -> assertRefused(bounded(() -> refresh.refresh(raw))));
+    Properties.forAll(
+        5, HostileInput.hugeStrings(""), raw -> assertRefused(bounded(() -> refresh.refresh(raw))));
+    Properties.forAll(
+        3,
+        HostileInput.hugeStrings(live),
+        raw -> assertRefused(bounded(() -> refresh.refresh(raw))));
     assertRotates(live);
   }
 }

@@ -9,11 +9,11 @@ import static org.mockito.Mockito.when;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.AuthResult.Reason;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,10 +40,13 @@ class RefreshTokensTest {
   @BeforeEach
   void setUp() {
     clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    access = JwtTokenService.builder(
-            KeyRing.of(SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256)), "iss", "aud")
-        .clock(clock)
-        .build();
+    access =
+        JwtTokenService.builder(
+                KeyRing.of(SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256)),
+                "iss",
+                "aud")
+            .clock(clock)
+            .build();
     store = InMemoryRefreshTokenStore.create(clock);
     events = new CopyOnWriteArrayList<>();
     refresh = builder().build();
@@ -102,8 +105,10 @@ class RefreshTokensTest {
     refused(refresh.refresh(first.refreshToken()), Reason.REVOKED);
 
     refused(refresh.refresh(second.refreshToken()), Reason.INVALID_CREDENTIALS);
-    assertThat(events).singleElement().isInstanceOfSatisfying(AuthEvent.Revoked.class,
-        e -> assertThat(e.subject()).isEqualTo("alice"));
+    assertThat(events)
+        .singleElement()
+        .isInstanceOfSatisfying(
+            AuthEvent.Revoked.class, e -> assertThat(e.subject()).isEqualTo("alice"));
   }
 
   @Test
@@ -185,10 +190,12 @@ class RefreshTokensTest {
         CountDownLatch go = new CountDownLatch(1);
         List<Future<RefreshTokens.Result>> results = new ArrayList<>();
         for (int i = 0; i < threads; i++) {
-          results.add(pool.submit(() -> {
-            go.await();
-            return refresh.refresh(first.refreshToken());
-          }));
+          results.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return refresh.refresh(first.refreshToken());
+                  }));
         }
         go.countDown();
         int pairs = 0;
@@ -314,8 +321,7 @@ class RefreshTokensTest {
   @Test
   void unreachableStoreIsUnavailable() {
     RefreshTokenStore down = mock(RefreshTokenStore.class);
-    when(down.rotate(any(), any(), any()))
-        .thenThrow(new StoreUnavailableException("down"));
+    when(down.rotate(any(), any(), any())).thenThrow(new StoreUnavailableException("down"));
     RefreshTokens r = RefreshTokens.builder(access, down).clock(clock).build();
 
     refused(r.refresh(OpaqueIds.generate()), Reason.UNAVAILABLE);

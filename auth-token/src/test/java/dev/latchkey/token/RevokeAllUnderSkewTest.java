@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.core.spi.RevocationList;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,7 +22,9 @@ class RevokeAllUnderSkewTest {
   private final InMemoryRevocationList list = InMemoryRevocationList.create(clock);
   private final AtomicInteger writes = new AtomicInteger();
 
-  /** A list whose not-before writes take {@code millis(n)} of the clock's time, n counting from 0. */
+  /**
+   * A list whose not-before writes take {@code millis(n)} of the clock's time, n counting from 0.
+   */
   private RevocationList slow(java.util.function.IntFunction<Long> millis) {
     return new ForwardingRevocationList(list) {
       @Override
@@ -77,7 +79,8 @@ class RevokeAllUnderSkewTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("fleetClockSkew");
     assertThatThrownBy(
-            () -> JwtTokenService.builder(keys, "iss", "aud").fleetClockSkew(Duration.ofSeconds(-1)))
+            () ->
+                JwtTokenService.builder(keys, "iss", "aud").fleetClockSkew(Duration.ofSeconds(-1)))
         .isInstanceOf(IllegalArgumentException.class);
     // Zero clock skew: the fleet skew defaults to zero too.
     JwtTokenService.builder(keys, "iss", "aud").clockSkew(Duration.ZERO).build();

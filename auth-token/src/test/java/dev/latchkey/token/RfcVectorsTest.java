@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The published JWS examples of RFC 7515 appendix A and RFC 8037 appendix A.4, verified at the
- * signature layer with their published keys. They carry no {@code kid}, {@code iss}, {@code aud}
- * or {@code typ}, so the service would refuse them by policy; the signatures themselves must hold.
+ * signature layer with their published keys. They carry no {@code kid}, {@code iss}, {@code aud} or
+ * {@code typ}, so the service would refuse them by policy; the signatures themselves must hold.
  */
 class RfcVectorsTest {
   // RFC 7515 A.1: {"typ":"JWT",\r\n "alg":"HS256"} over the "joe" claims.
@@ -86,14 +86,19 @@ class RfcVectorsTest {
     verifies(A1_KEY, A1_TOKEN);
     VerifiedClaims times =
         new VerifiedClaims(
-            dev.latchkey.core.Principal.of("joe"), "joe", "none", Instant.EPOCH, 0,
+            dev.latchkey.core.Principal.of("joe"),
+            "joe",
+            "none",
+            Instant.EPOCH,
+            0,
             ((Number) CompactJws.parse(A1_TOKEN, 8192).payload().get("exp")).longValue() * 1000,
-            Long.MIN_VALUE, null, java.util.Map.of());
+            Long.MIN_VALUE,
+            null,
+            java.util.Map.of());
     JwtTokenService.checkTime(times, INSIDE_VALIDITY.toEpochMilli(), 0);
     assertThatThrownBy(
             () ->
-                JwtTokenService.checkTime(
-                    times, INSIDE_VALIDITY.plusSeconds(60).toEpochMilli(), 0))
+                JwtTokenService.checkTime(times, INSIDE_VALIDITY.plusSeconds(60).toEpochMilli(), 0))
         .isInstanceOf(Refusal.class)
         .extracting(r -> ((Refusal) r).reason)
         .isEqualTo(AuthResult.Reason.EXPIRED);

@@ -20,9 +20,13 @@ class SigningKeyTest {
   static final TestClock CLOCK = TestClock.atNow();
 
   static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   /** Signs with {@code signer}, verifies with a ring holding only {@code verifier}. */
@@ -80,8 +84,11 @@ class SigningKeyTest {
 
   @Test
   void toStringShowsNoKeyMaterial() {
-    SigningKey key = SigningKey.hmac("k", "0123456789abcdef0123456789abcdef".getBytes(
-        StandardCharsets.US_ASCII), SigningAlgorithm.HS256);
+    SigningKey key =
+        SigningKey.hmac(
+            "k",
+            "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII),
+            SigningAlgorithm.HS256);
 
     assertThat(key.toString()).isEqualTo("SigningKey[kid=k, alg=HS256]");
     assertThat(SigningKey.generateRsa("r", SigningAlgorithm.PS256).publicOnly().toString())
@@ -90,9 +97,12 @@ class SigningKeyTest {
 
   @Test
   void jwkWithoutKidIsRefused() {
-    assertThatThrownBy(() -> SigningKey.fromJwk(
-        "{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\"" + Base64.getUrlEncoder().withoutPadding()
-            .encodeToString(new byte[32]) + "\"}"))
+    assertThatThrownBy(
+            () ->
+                SigningKey.fromJwk(
+                    "{\"kty\":\"oct\",\"alg\":\"HS256\",\"k\":\""
+                        + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[32])
+                        + "\"}"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("kid");
   }
@@ -109,17 +119,17 @@ class SigningKeyTest {
     SigningKey ec = SigningKey.generateEc("e");
     String json = ec.publicJwkJson().orElseThrow().replace("\"sig\"", "\"enc\"");
 
-    assertThatThrownBy(() -> SigningKey.fromJwk(json))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SigningKey.fromJwk(json)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void publicJwkRoundTripsToAVerifyOnlyKey() {
-    for (SigningKey key : List.of(
-        SigningKey.generateRsa("r", SigningAlgorithm.RS256),
-        SigningKey.generateRsa("p", SigningAlgorithm.PS256),
-        SigningKey.generateEc("e"),
-        SigningKey.generateEd25519("d"))) {
+    for (SigningKey key :
+        List.of(
+            SigningKey.generateRsa("r", SigningAlgorithm.RS256),
+            SigningKey.generateRsa("p", SigningAlgorithm.PS256),
+            SigningKey.generateEc("e"),
+            SigningKey.generateEd25519("d"))) {
       SigningKey parsed = SigningKey.fromJwk(key.publicJwkJson().orElseThrow());
       assertThat(parsed.canSign()).isFalse();
       assertThat(parsed.algorithm()).isEqualTo(key.algorithm());
@@ -142,10 +152,12 @@ class SigningKeyTest {
     gen.initialize(2048);
     KeyPair pair = gen.generateKeyPair();
 
-    SigningKey key = SigningKey.fromPem("r", SigningAlgorithm.RS256,
-        pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-    SigningKey pub = SigningKey.fromPem("r", SigningAlgorithm.RS256,
-        pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    SigningKey key =
+        SigningKey.fromPem(
+            "r", SigningAlgorithm.RS256, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    SigningKey pub =
+        SigningKey.fromPem(
+            "r", SigningAlgorithm.RS256, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
 
     assertThat(key.canSign()).isTrue();
     assertThat(pub.canSign()).isFalse();
@@ -163,7 +175,8 @@ class SigningKeyTest {
     assertThatThrownBy(() -> SigningKey.fromPem("e", SigningAlgorithm.ES256, priv))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("PUBLIC KEY");
-    signsAndVerifies(SigningKey.fromPem("e", SigningAlgorithm.ES256, priv + pub),
+    signsAndVerifies(
+        SigningKey.fromPem("e", SigningAlgorithm.ES256, priv + pub),
         SigningKey.fromPem("e", SigningAlgorithm.ES256, pub));
   }
 
@@ -173,8 +186,10 @@ class SigningKeyTest {
     gen.initialize(new ECGenParameterSpec("secp384r1"));
     KeyPair pair = gen.generateKeyPair();
 
-    assertThatThrownBy(() -> SigningKey.fromPem("e", SigningAlgorithm.ES256,
-        pem("PUBLIC KEY", pair.getPublic().getEncoded())))
+    assertThatThrownBy(
+            () ->
+                SigningKey.fromPem(
+                    "e", SigningAlgorithm.ES256, pem("PUBLIC KEY", pair.getPublic().getEncoded())))
         .isInstanceOf(IllegalArgumentException.class);
   }
 
@@ -182,10 +197,12 @@ class SigningKeyTest {
   void ed25519PemSignsAndDerivesItsPublicKey() throws Exception {
     KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
 
-    SigningKey key = SigningKey.fromPem("d", SigningAlgorithm.EDDSA,
-        pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-    SigningKey pub = SigningKey.fromPem("d", SigningAlgorithm.EDDSA,
-        pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    SigningKey key =
+        SigningKey.fromPem(
+            "d", SigningAlgorithm.EDDSA, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+    SigningKey pub =
+        SigningKey.fromPem(
+            "d", SigningAlgorithm.EDDSA, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
 
     signsAndVerifies(key, pub);
   }
@@ -194,16 +211,22 @@ class SigningKeyTest {
   void pemOfTheWrongAlgorithmIsRefused() throws Exception {
     KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
 
-    assertThatThrownBy(() -> SigningKey.fromPem("d", SigningAlgorithm.RS256,
-        pem("PUBLIC KEY", pair.getPublic().getEncoded())))
+    assertThatThrownBy(
+            () ->
+                SigningKey.fromPem(
+                    "d", SigningAlgorithm.RS256, pem("PUBLIC KEY", pair.getPublic().getEncoded())))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("PEM does not hold a RS256 key");
   }
 
   @Test
   void pkcs1PemIsRefusedWithAHint() {
-    assertThatThrownBy(() -> SigningKey.fromPem("r", SigningAlgorithm.RS256,
-        "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"))
+    assertThatThrownBy(
+            () ->
+                SigningKey.fromPem(
+                    "r",
+                    SigningAlgorithm.RS256,
+                    "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("openssl pkcs8");
   }
@@ -236,26 +259,29 @@ class SigningKeyTest {
 
   @Test
   void jwkSetExportHoldsPublicPartsOnlyAndNoHmacKey() throws Exception {
-    KeyRing ring = KeyRing.builder()
-        .signWith(SigningKey.generateRsa("rsa", SigningAlgorithm.RS256))
-        .verifyAlso(
-            SigningKey.hmac("hmac", new byte[32], SigningAlgorithm.HS256),
-            SigningKey.generateEc("ec"),
-            SigningKey.generateEd25519("ed"),
-            SigningKey.generateRsa("pss", SigningAlgorithm.PS256))
-        .build();
+    KeyRing ring =
+        KeyRing.builder()
+            .signWith(SigningKey.generateRsa("rsa", SigningAlgorithm.RS256))
+            .verifyAlso(
+                SigningKey.hmac("hmac", new byte[32], SigningAlgorithm.HS256),
+                SigningKey.generateEc("ec"),
+                SigningKey.generateEd25519("ed"),
+                SigningKey.generateRsa("pss", SigningAlgorithm.PS256))
+            .build();
 
     Map<String, Object> set = JSONObjectUtils.parse(ring.publicJwkSetJson());
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> keys = (List<Map<String, Object>>) set.get("keys");
 
-    assertThat(keys).extracting(k -> k.get("kid"))
+    assertThat(keys)
+        .extracting(k -> k.get("kid"))
         .containsExactlyInAnyOrder("rsa", "ec", "ed", "pss");
     for (Map<String, Object> k : keys) {
       assertThat(k).doesNotContainKeys("d", "p", "q", "dp", "dq", "qi", "k", "oth");
       assertThat(k).containsKeys("kty", "kid", "alg").containsEntry("use", "sig");
     }
   }
+
   /** The HMAC-SHA256 of {@code input} under a secret of 32 zero bytes, computed apart. */
   static byte[] hs256OfZeroKey(String input) throws Exception {
     javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
@@ -296,12 +322,12 @@ class SigningKeyTest {
             SigningKey.generateEd25519("d"))) {
       String input = "header.payload";
       byte[] signature =
-          key.signer()
-              .sign(key.verifyHeader(), input.getBytes(StandardCharsets.US_ASCII))
-              .decode();
+          key.signer().sign(key.verifyHeader(), input.getBytes(StandardCharsets.US_ASCII)).decode();
 
       assertThat(key.verify(jws(input, signature), input.length())).as("%s", key).isTrue();
-      assertThat(key.verify(jws(input + "x", signature), input.length() + 1)).as("%s", key).isFalse();
+      assertThat(key.verify(jws(input + "x", signature), input.length() + 1))
+          .as("%s", key)
+          .isFalse();
       assertThat(key.verify(jws(input, new byte[signature.length]), input.length()))
           .as("%s", key)
           .isFalse();
@@ -311,7 +337,8 @@ class SigningKeyTest {
   @Test
   void hmacVerifyAnswersRightOnManyThreadsAtOnce() throws Exception {
     SigningKey key = SigningKey.hmac("k", new byte[32], SigningAlgorithm.HS256);
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
     try {
       List<java.util.concurrent.Future<Integer>> wrong = new java.util.ArrayList<>();
       for (int t = 0; t < 4; t++) {

@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link StrictJson} against the parser it replaced, Nimbus's {@code JSONObjectUtils.parse} of the
- * bytes decoded as UTF-8, on generated JSON objects (every value kind, escapes, unicode, numbers
- * of every spelling, whitespace), on their mutations (characters and bytes flipped, inserted,
- * deleted, truncated; malformed UTF-8; deep nesting; huge numbers) and on noise.
+ * bytes decoded as UTF-8, on generated JSON objects (every value kind, escapes, unicode, numbers of
+ * every spelling, whitespace), on their mutations (characters and bytes flipped, inserted, deleted,
+ * truncated; malformed UTF-8; deep nesting; huge numbers) and on noise.
  *
  * <p>The property: ours reads a map exactly when Nimbus reads one and the input breaks none of
- * ours's documented narrower rules (well-formed UTF-8, no byte-order mark, one top-level object,
- * no name twice in an object, no unpaired surrogate escape, nesting and number length limits), and
+ * ours's documented narrower rules (well-formed UTF-8, no byte-order mark, one top-level object, no
+ * name twice in an object, no unpaired surrogate escape, nesting and number length limits), and
  * then the two maps are equal, value types included. So whatever Nimbus refuses, ours refuses; and
  * whatever ours refuses beyond that is one of the documented rules, which an independent reading
  * (the JDK's strict UTF-8 decoder, Gson's streaming reader) finds in the input.
@@ -44,16 +44,69 @@ class StrictJsonPropertiesTest {
   private static final int TRIES = 3_000;
 
   private static final String[] NAMES = {
-    "iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs", "a", "b", "c", "is", "issu",
-    "rolez", "Iss", "k", "x y", "", "\u00e9", "\u65e5\u672c", "\ud83d\ude00", "\"", "\\", "/",
-    "\u0000", "\n", "scope", "azp", "client_id", "tenant", "n1", "n2", "n3", "n4", "n5", "n6"
+    "iss",
+    "sub",
+    "aud",
+    "exp",
+    "nbf",
+    "iat",
+    "jti",
+    "roles",
+    "attrs",
+    "a",
+    "b",
+    "c",
+    "is",
+    "issu",
+    "rolez",
+    "Iss",
+    "k",
+    "x y",
+    "",
+    "\u00e9",
+    "\u65e5\u672c",
+    "\ud83d\ude00",
+    "\"",
+    "\\",
+    "/",
+    "\u0000",
+    "\n",
+    "scope",
+    "azp",
+    "client_id",
+    "tenant",
+    "n1",
+    "n2",
+    "n3",
+    "n4",
+    "n5",
+    "n6"
   };
 
   private static final String[] EDGE_NUMBERS = {
-    "0", "-0", "-0.0", "1.0", "1e3", "1E+2", "25e-1", "1e-400", "-1e-400", "1e309", "-1e309",
-    "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-    "999999999999999999", "1000000000000000000", "99999999999999999999", "1764064800.123",
-    "1.7976931348623157e308", "4.9e-324", "0.1e1", "1e0400"
+    "0",
+    "-0",
+    "-0.0",
+    "1.0",
+    "1e3",
+    "1E+2",
+    "25e-1",
+    "1e-400",
+    "-1e-400",
+    "1e309",
+    "-1e309",
+    "9223372036854775807",
+    "9223372036854775808",
+    "-9223372036854775808",
+    "-9223372036854775809",
+    "999999999999999999",
+    "1000000000000000000",
+    "99999999999999999999",
+    "1764064800.123",
+    "1.7976931348623157e308",
+    "4.9e-324",
+    "0.1e1",
+    "1e0400"
   };
 
   /** What either parser made of the input: a map, or a refusal. */
@@ -406,8 +459,8 @@ class StrictJsonPropertiesTest {
   // ---- byte-level mutations ----
 
   private static final int[] HOSTILE_BYTES = {
-    0x00, 0x1f, 0x20, '"', '\\', '{', '}', '[', ']', ',', ':', '-', '0', 'e', '.', 0x7f, 0x80,
-    0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xf8, 0xfe, 0xff
+    0x00, 0x1f, 0x20, '"', '\\', '{', '}', '[', ']', ',', ':', '-', '0', 'e', '.', 0x7f, 0x80, 0xbf,
+    0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xf8, 0xfe, 0xff
   };
 
   private static final byte[][] HOSTILE_SEQUENCES = {
@@ -501,9 +554,7 @@ class StrictJsonPropertiesTest {
   @Test
   void mutatedDocumentsReadAsNimbusReadsThem() {
     Properties.forAll(
-        TRIES,
-        HostileInput.mutationsOf(documents()),
-        m -> agreesWithNimbus(utf8(m.mutated())));
+        TRIES, HostileInput.mutationsOf(documents()), m -> agreesWithNimbus(utf8(m.mutated())));
   }
 
   @Test
@@ -551,8 +602,7 @@ class StrictJsonPropertiesTest {
 
   @Test
   void noiseIsRefusedOrReadAsNimbusReadsIt() {
-    Properties.forAll(
-        TRIES, HostileInput.hostileStrings(64), s -> agreesWithNimbus(utf8("{" + s)));
+    Properties.forAll(TRIES, HostileInput.hostileStrings(64), s -> agreesWithNimbus(utf8("{" + s)));
     Properties.forAll(TRIES, HostileInput.hostileStrings(64), s -> agreesWithNimbus(utf8(s)));
     Gen<byte[]> noise = StrictJsonPropertiesTest::randomBytes;
     Properties.forAll(TRIES, noise, bytes -> agreesWithNimbus(bytes));
@@ -587,7 +637,9 @@ class StrictJsonPropertiesTest {
   void theNarrowerRulesAreFoundByTheIndependentReading() {
     // The classifier is a test oracle: it must see each rule, or the property would be vacuous.
     assertThat(narrowerRulesBroken(utf8("{\"a\":1}"))).isEmpty();
-    assertThat(narrowerRulesBroken(new byte[] {'{', '"', (byte) 0xc0, (byte) 0xaf, '"', ':', '1', '}'}))
+    assertThat(
+            narrowerRulesBroken(
+                new byte[] {'{', '"', (byte) 0xc0, (byte) 0xaf, '"', ':', '1', '}'}))
         .contains("malformed UTF-8");
     assertThat(narrowerRulesBroken(utf8("\ufeff{}"))).contains("byte-order mark");
     assertThat(narrowerRulesBroken(utf8("[]"))).contains("not one object");

@@ -162,8 +162,27 @@ class StrictJsonTest {
   void numbersOutsideTheGrammarAreRefused() {
     for (String bad :
         List.of(
-            "01", "-01", "00", "1.", ".5", "+1", "1e", "1e+", "1E-", "-", "--1", "- 1", "0x10",
-            "1.e3", "1.5.2", "1e3e3", "NaN", "Infinity", "-Infinity", "1_000", "١")) {
+            "01",
+            "-01",
+            "00",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "1e+",
+            "1E-",
+            "-",
+            "--1",
+            "- 1",
+            "0x10",
+            "1.e3",
+            "1.5.2",
+            "1e3e3",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "1_000",
+            "١")) {
       refusedValue(bad);
     }
   }
@@ -190,8 +209,24 @@ class StrictJsonTest {
     assertThat(value("true")).isEqualTo(true);
     assertThat(value("false")).isEqualTo(false);
     assertThat(value("null")).isNull();
-    for (String bad : List.of("tru", "fals", "nul", "True", "FALSE", "Null", "truex", "nulll",
-        "trUe", "fAlse", "nuLl", "t", "f", "n", "undefined", "none")) {
+    for (String bad :
+        List.of(
+            "tru",
+            "fals",
+            "nul",
+            "True",
+            "FALSE",
+            "Null",
+            "truex",
+            "nulll",
+            "trUe",
+            "fAlse",
+            "nuLl",
+            "t",
+            "f",
+            "n",
+            "undefined",
+            "none")) {
       refusedValue(bad);
     }
     refused("{\"v\":tr");
@@ -203,8 +238,22 @@ class StrictJsonTest {
   void theTopLevelMustBeOneObject() {
     for (String bad :
         List.of(
-            "", " ", "null", "[]", "[[\"sub\",\"x\"]]", "\"x\"", "1", "true", "{}{}", "{} {}",
-            "{}x", "{},", "{}}", "{", "}", "{\"a\":1}]")) {
+            "",
+            " ",
+            "null",
+            "[]",
+            "[[\"sub\",\"x\"]]",
+            "\"x\"",
+            "1",
+            "true",
+            "{}{}",
+            "{} {}",
+            "{}x",
+            "{},",
+            "{}}",
+            "{",
+            "}",
+            "{\"a\":1}]")) {
       refused(bad);
     }
   }
@@ -241,18 +290,37 @@ class StrictJsonTest {
   void commentsQuotesAndOtherLeniencesAreRefused() {
     for (String bad :
         List.of(
-            "{\"a\":1 /* c */}", "{\"a\":1 // c\n}", "{\"a\":1 # c\n}", "{'a':1}", "{\"a\":'x'}",
-            "{a:1}", "{\"a\"=1}", "{\"a\"=>1}", "{\"a\":1;\"b\":2}", "{\"a\" 1}", "{\"a\":1 \"b\":2}",
-            "{1:1}", "{null:1}", "{\"a\"}", "{\"a\":}", "{:1}", "{\"a\":[1 2]}", "{\"a\":[1:2]}",
-            "{\"a\":{\"b\"}}", "{\"a\":[}", "{\"a\":{]}", "{\"a\":1]", ")]}'\n{}", "{\"a\":\"x\"\"}")) {
+            "{\"a\":1 /* c */}",
+            "{\"a\":1 // c\n}",
+            "{\"a\":1 # c\n}",
+            "{'a':1}",
+            "{\"a\":'x'}",
+            "{a:1}",
+            "{\"a\"=1}",
+            "{\"a\"=>1}",
+            "{\"a\":1;\"b\":2}",
+            "{\"a\" 1}",
+            "{\"a\":1 \"b\":2}",
+            "{1:1}",
+            "{null:1}",
+            "{\"a\"}",
+            "{\"a\":}",
+            "{:1}",
+            "{\"a\":[1 2]}",
+            "{\"a\":[1:2]}",
+            "{\"a\":{\"b\"}}",
+            "{\"a\":[}",
+            "{\"a\":{]}",
+            "{\"a\":1]",
+            ")]}'\n{}",
+            "{\"a\":\"x\"\"}")) {
       refused(bad);
     }
   }
 
   @Test
   void everyEscapeIsDecoded() throws Refusal {
-    assertThat(value("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\""))
-        .isEqualTo("\"\\/\b\f\n\r\t");
+    assertThat(value("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"")).isEqualTo("\"\\/\b\f\n\r\t");
     assertThat(value("\"\\u0041\\u00e9\\u00E9\\u20ac\\u0000\\uffff\""))
         .isEqualTo("A\u00e9\u00e9\u20ac\u0000\uffff");
     assertThat(value("\"plain then \\n escaped\"")).isEqualTo("plain then \n escaped");
@@ -262,8 +330,21 @@ class StrictJsonTest {
   void unknownAndCutEscapesAreRefused() {
     for (String bad :
         List.of(
-            "\\x", "\\'", "\\a", "\\U0041", "\\u", "\\u1", "\\u12", "\\u123", "\\u12G4", "\\uG234",
-            "\\u-123", "\\u 123", "\\0", "\\", "\\\u00e9")) {
+            "\\x",
+            "\\'",
+            "\\a",
+            "\\U0041",
+            "\\u",
+            "\\u1",
+            "\\u12",
+            "\\u123",
+            "\\u12G4",
+            "\\uG234",
+            "\\u-123",
+            "\\u 123",
+            "\\0",
+            "\\",
+            "\\\u00e9")) {
       refusedValue("\"" + bad + "\"");
     }
     refused("{\"v\":\"\\");
@@ -282,9 +363,20 @@ class StrictJsonTest {
   void unpairedSurrogateEscapesAreRefused() {
     for (String bad :
         List.of(
-            "\\ud800", "\\udbff", "\\udc00", "\\udfff", "\\ud800x", "\\ud800\\n", "\\ud800\\u0041",
-            "\\ud800\\ud800", "\\ude00\\ud83d", "x\\udc00", "\\ud800\\", "\\ud800\\u",
-            "\\ud800\\ude0", "\\ud800u\\dc00")) {
+            "\\ud800",
+            "\\udbff",
+            "\\udc00",
+            "\\udfff",
+            "\\ud800x",
+            "\\ud800\\n",
+            "\\ud800\\u0041",
+            "\\ud800\\ud800",
+            "\\ude00\\ud83d",
+            "x\\udc00",
+            "\\ud800\\",
+            "\\ud800\\u",
+            "\\ud800\\ude0",
+            "\\ud800u\\dc00")) {
       refusedValue("\"" + bad + "\"");
     }
     refused("{\"v\":\"\\ud800");
@@ -296,7 +388,8 @@ class StrictJsonTest {
     for (int c = 0; c < 0x20; c++) {
       refused(inString('a', c, 'b'));
       refused(inString(c));
-      assertThat(value("\"\\u" + String.format("%04x", c) + "\"")).isEqualTo(String.valueOf((char) c));
+      assertThat(value("\"\\u" + String.format("%04x", c) + "\""))
+          .isEqualTo(String.valueOf((char) c));
     }
     assertThat(value("\"\u007f\"")).isEqualTo("\u007f");
     assertThat(value("\"\u2028 \"")).isEqualTo("\u2028 ");
@@ -328,7 +421,8 @@ class StrictJsonTest {
       System.arraycopy(seq, 0, around, 1, seq.length);
       around[seq.length + 1] = '\\';
       around[seq.length + 2] = 'n';
-      assertThat(StrictJson.parseObject(inString(around)).get("v")).isEqualTo("a" + expected + "\n");
+      assertThat(StrictJson.parseObject(inString(around)).get("v"))
+          .isEqualTo("a" + expected + "\n");
     }
     assertThat(value("\"Zo\u00eb \u20ac \ud83d\ude00 \u65e5\u672c\""))
         .isEqualTo("Zo\u00eb \u20ac \ud83d\ude00 \u65e5\u672c");
@@ -337,19 +431,43 @@ class StrictJsonTest {
   @Test
   void malformedUtf8IsRefused() {
     int[][] invalid = {
-      {0x80}, {0xbf}, // a continuation byte alone
-      {0xc0, 0x80}, {0xc0, 0xaf}, {0xc1, 0xbf}, // overlong two-byte forms
-      {0xe0, 0x80, 0x80}, {0xe0, 0x9f, 0xbf}, // overlong three-byte forms
-      {0xf0, 0x80, 0x80, 0x80}, {0xf0, 0x8f, 0xbf, 0xbf}, // overlong four-byte forms
-      {0xed, 0xa0, 0x80}, {0xed, 0xbf, 0xbf}, // UTF-16 surrogates, encoded
-      {0xf4, 0x90, 0x80, 0x80}, {0xf4, 0xbf, 0xbf, 0xbf}, // above U+10FFFF
-      {0xf5, 0x80, 0x80, 0x80}, {0xf7, 0xbf, 0xbf, 0xbf}, {0xf8, 0x88, 0x80, 0x80, 0x80},
-      {0xfc, 0x84, 0x80, 0x80, 0x80, 0x80}, {0xfe}, {0xff},
-      {0xc2}, {0xc2, 'a'}, {0xc2, 0xc0}, {0xc2, 0x7f}, // cut or bad continuation
-      {0xe1, 0x80}, {0xe1, 0x80, 'a'}, {0xe1, 'a', 0x80}, {0xe1, 0xc0, 0x80}, {0xe1, 0x80, 0xc0},
-      {0xf1, 0x80, 0x80}, {0xf1, 0x80, 0x80, 'a'}, {0xf1, 0x80, 'a', 0x80}, {0xf1, 0x80, 0x80, 0xc0},
+      {0x80},
+      {0xbf}, // a continuation byte alone
+      {0xc0, 0x80},
+      {0xc0, 0xaf},
+      {0xc1, 0xbf}, // overlong two-byte forms
+      {0xe0, 0x80, 0x80},
+      {0xe0, 0x9f, 0xbf}, // overlong three-byte forms
+      {0xf0, 0x80, 0x80, 0x80},
+      {0xf0, 0x8f, 0xbf, 0xbf}, // overlong four-byte forms
+      {0xed, 0xa0, 0x80},
+      {0xed, 0xbf, 0xbf}, // UTF-16 surrogates, encoded
+      {0xf4, 0x90, 0x80, 0x80},
+      {0xf4, 0xbf, 0xbf, 0xbf}, // above U+10FFFF
+      {0xf5, 0x80, 0x80, 0x80},
+      {0xf7, 0xbf, 0xbf, 0xbf},
+      {0xf8, 0x88, 0x80, 0x80, 0x80},
+      {0xfc, 0x84, 0x80, 0x80, 0x80, 0x80},
+      {0xfe},
+      {0xff},
+      {0xc2},
+      {0xc2, 'a'},
+      {0xc2, 0xc0},
+      {0xc2, 0x7f}, // cut or bad continuation
+      {0xe1, 0x80},
+      {0xe1, 0x80, 'a'},
+      {0xe1, 'a', 0x80},
+      {0xe1, 0xc0, 0x80},
+      {0xe1, 0x80, 0xc0},
+      {0xf1, 0x80, 0x80},
+      {0xf1, 0x80, 0x80, 'a'},
+      {0xf1, 0x80, 'a', 0x80},
+      {0xf1, 0x80, 0x80, 0xc0},
       {0xf1, 0xc0, 0x80, 0x80},
-      {0xe0, 0xc0, 0x80}, {0xed, 0x7f, 0x80}, {0xf0, 0xc0, 0x80, 0x80}, {0xf4, 0x7f, 0x80, 0x80},
+      {0xe0, 0xc0, 0x80},
+      {0xed, 0x7f, 0x80},
+      {0xf0, 0xc0, 0x80, 0x80},
+      {0xf4, 0x7f, 0x80, 0x80},
     };
     for (int[] seq : invalid) {
       refused(inString(seq));
@@ -386,7 +504,8 @@ class StrictJsonTest {
   void nestingUpToTheLimitIsRead() throws Refusal {
     int inner = StrictJson.MAX_DEPTH - 1; // the top-level object is one level
     assertThat(parse("{\"a\":" + "[".repeat(inner) + "]".repeat(inner) + "}")).containsKey("a");
-    assertThat(parse("{\"a\":".repeat(StrictJson.MAX_DEPTH) + "1" + "}".repeat(StrictJson.MAX_DEPTH)))
+    assertThat(
+            parse("{\"a\":".repeat(StrictJson.MAX_DEPTH) + "1" + "}".repeat(StrictJson.MAX_DEPTH)))
         .containsKey("a");
     String mixed = "[{\"a\":".repeat(inner / 2) + "1" + "}]".repeat(inner / 2);
     assertThat(parse("{\"m\":" + mixed + "}")).containsKey("m");
@@ -396,7 +515,8 @@ class StrictJsonTest {
   void nestingBeyondTheLimitIsRefused() {
     int inner = StrictJson.MAX_DEPTH;
     refused("{\"a\":" + "[".repeat(inner) + "]".repeat(inner) + "}");
-    refused("{\"a\":".repeat(StrictJson.MAX_DEPTH + 1) + "1" + "}".repeat(StrictJson.MAX_DEPTH + 1));
+    refused(
+        "{\"a\":".repeat(StrictJson.MAX_DEPTH + 1) + "1" + "}".repeat(StrictJson.MAX_DEPTH + 1));
     refused("{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}");
     refused("{\"a\":" + "[".repeat(100_000));
   }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Edge-exact tests written to kill the mutants PIT found surviving in auth-token (see
  * RELIABILITY.md): each time check at its exact instant, each range at its ends, the audience as a
- * string, a header the service has not seen before, signature spellings, weak keys, and the
- * builder limits.
+ * string, a header the service has not seen before, signature spellings, weak keys, and the builder
+ * limits.
  */
 class TokenEdgesTest {
   static final String ISS = "https://auth.example";
@@ -158,17 +158,23 @@ class TokenEdgesTest {
       assertThat(service.verify(signed(header(), c)).succeeded()).as("nbf %s", nbf).isTrue();
     }
     for (Object exp :
-        List.<Object>of(max, new BigDecimal(max + ".0"), new BigDecimal(max).subtract(new BigDecimal("0.5")))) {
+        List.<Object>of(
+            max, new BigDecimal(max + ".0"), new BigDecimal(max).subtract(new BigDecimal("0.5")))) {
       Map<String, Object> c = claims();
       c.put("exp", exp);
       assertThat(service.verify(signed(header(), c)).succeeded()).as("exp %s", exp).isTrue();
     }
     for (Object bad :
         List.<Object>of(
-            -1L, max + 1, new BigDecimal("-0.001"), new BigDecimal(max).add(new BigDecimal("0.001")))) {
+            -1L,
+            max + 1,
+            new BigDecimal("-0.001"),
+            new BigDecimal(max).add(new BigDecimal("0.001")))) {
       Map<String, Object> c = claims();
       c.put("exp", bad);
-      assertThat(reason(service.verify(signed(header(), c)))).as("exp %s", bad).isEqualTo(Reason.MALFORMED);
+      assertThat(reason(service.verify(signed(header(), c))))
+          .as("exp %s", bad)
+          .isEqualTo(Reason.MALFORMED);
     }
   }
 
@@ -180,7 +186,10 @@ class TokenEdgesTest {
     int length = token.length();
     assertThat(length).isGreaterThan(520);
     JwtTokenService exact =
-        JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD).clock(clock).maxTokenLength(length).build();
+        JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD)
+            .clock(clock)
+            .maxTokenLength(length)
+            .build();
     JwtTokenService shorter =
         JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD)
             .clock(clock)
@@ -190,8 +199,10 @@ class TokenEdgesTest {
     assertThat(shorter.verify(token).failure().orElseThrow().detail()).isEqualTo("token too long");
     assertThat(exact.verify("").failure().orElseThrow().detail()).isEqualTo("empty token");
     assertThat(exact.verify("a.b").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
-    assertThat(exact.verify("a..b").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
-    assertThat(exact.verify("a.b.c.d").failure().orElseThrow().detail()).isEqualTo("not a compact JWS");
+    assertThat(exact.verify("a..b").failure().orElseThrow().detail())
+        .isEqualTo("not a compact JWS");
+    assertThat(exact.verify("a.b.c.d").failure().orElseThrow().detail())
+        .isEqualTo("not a compact JWS");
     assertThat(exact.verify("a.b!.c").failure().orElseThrow().detail()).isEqualTo("bad base64url");
   }
 
@@ -200,7 +211,10 @@ class TokenEdgesTest {
     // Same principal, same clock, same extra claim: every token has the same length.
     int length = service.issue(ALICE, Map.of("pad", "x".repeat(200))).value().length();
     JwtTokenService exact =
-        JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD).clock(clock).maxTokenLength(length).build();
+        JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD)
+            .clock(clock)
+            .maxTokenLength(length)
+            .build();
     JwtTokenService shorter =
         JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD)
             .clock(clock)
@@ -258,7 +272,9 @@ class TokenEdgesTest {
           .isInstanceOf(IllegalArgumentException.class);
     }
     String ok =
-        service.issue(ALICE, Map.of("x", List.of(1, 2.5, "s", true, Map.of("a", List.of())))).value();
+        service
+            .issue(ALICE, Map.of("x", List.of(1, 2.5, "s", true, Map.of("a", List.of()))))
+            .value();
     assertThat(service.verify(ok).succeeded()).isTrue();
   }
 
@@ -320,7 +336,10 @@ class TokenEdgesTest {
     gen.initialize(1024);
     RSAPublicKey weak = (RSAPublicKey) gen.generateKeyPair().getPublic();
     com.nimbusds.jose.jwk.RSAKey weakJwk =
-        new com.nimbusds.jose.jwk.RSAKey.Builder(weak).keyID("w").algorithm(com.nimbusds.jose.JWSAlgorithm.RS256).build();
+        new com.nimbusds.jose.jwk.RSAKey.Builder(weak)
+            .keyID("w")
+            .algorithm(com.nimbusds.jose.JWSAlgorithm.RS256)
+            .build();
     assertThatThrownBy(() -> SigningKey.fromJwk(weakJwk.toJSONString()))
         .isInstanceOf(IllegalArgumentException.class);
     String pem =
@@ -338,10 +357,16 @@ class TokenEdgesTest {
     SigningKey rsa = SigningKey.generateRsa("r", SigningAlgorithm.PS256, 3072);
     assertThat(((RSAPublicKey) rsa.javaPublicKey()).getModulus().bitLength()).isEqualTo(3072);
     SigningKey ec = SigningKey.generateEc("e");
-    assertThat(((java.security.interfaces.ECPublicKey) ec.javaPublicKey()).getParams().getCurve().getField().getFieldSize())
+    assertThat(
+            ((java.security.interfaces.ECPublicKey) ec.javaPublicKey())
+                .getParams()
+                .getCurve()
+                .getField()
+                .getFieldSize())
         .isEqualTo(256);
     assertThat(hmac.javaPublicKey()).isNull();
   }
+
   @Test
   void moreWeakOrMisnamedKeys() throws Exception {
     // 40 bytes: enough for the JOSE library's HMAC minimum, short of HS384's 48.
@@ -349,7 +374,8 @@ class TokenEdgesTest {
         "{\"kty\":\"oct\",\"kid\":\"o\",\"alg\":\"HS384\",\"k\":\""
             + Base64.getUrlEncoder().withoutPadding().encodeToString(new byte[40])
             + "\"}";
-    assertThatThrownBy(() -> SigningKey.fromJwk(hs384)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SigningKey.fromJwk(hs384))
+        .isInstanceOf(IllegalArgumentException.class);
     KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
     gen.initialize(256);
     String pem =
@@ -363,7 +389,8 @@ class TokenEdgesTest {
 
   @Test
   void aSignatureTheVerifierCannotReadIsFalseNotAnException() {
-    for (SigningKey key : List.of(hmac, SigningKey.generateEc("e"), SigningKey.generateEd25519("d"))) {
+    for (SigningKey key :
+        List.of(hmac, SigningKey.generateEc("e"), SigningKey.generateEd25519("d"))) {
       for (String sig : List.of("A", "", "AAAA", "AB", "A".repeat(200))) {
         byte[] jws = ("a.b." + sig).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         assertThat(key.verify(jws, 3)).as("%s %s", key, sig).isFalse();
@@ -391,7 +418,8 @@ class TokenEdgesTest {
             throw new IllegalStateException("clock failed");
           }
         };
-    JwtTokenService failing = JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD).clock(broken).build();
+    JwtTokenService failing =
+        JwtTokenService.builder(KeyRing.of(hmac), ISS, AUD).clock(broken).build();
     AuthResult result = failing.verify(token);
     // A collaborator failed, not the client: fail closed, and tell the client to retry (503).
     assertThat(reason(result)).isEqualTo(Reason.UNAVAILABLE);

@@ -30,8 +30,11 @@ class TokenEncodingTest {
 
   private String payload() {
     long now = clock.instant().getEpochSecond();
-    return "{\"iss\":\"https://auth.example\",\"sub\":\"alice\",\"aud\":\"api\",\"iat\":" + now
-        + ",\"exp\":" + (now + 600) + ",\"jti\":\"j1\"}";
+    return "{\"iss\":\"https://auth.example\",\"sub\":\"alice\",\"aud\":\"api\",\"iat\":"
+        + now
+        + ",\"exp\":"
+        + (now + 600)
+        + ",\"jti\":\"j1\"}";
   }
 
   private static String b64(byte[] bytes) {
@@ -46,7 +49,8 @@ class TokenEncodingTest {
   private static String signed(String headerSegment, String payloadSegment) {
     String input = headerSegment + '.' + payloadSegment;
     try {
-      return input + '.'
+      return input
+          + '.'
           + KEY.signer().sign(KEY.verifyHeader(), input.getBytes(StandardCharsets.US_ASCII));
     } catch (JOSEException e) {
       throw new IllegalStateException(e);

@@ -190,8 +190,12 @@ class TokenFailClosedTest {
   @Test
   void aRefreshWhoseTokenServiceThrowsIsUnavailableAndHandsNothingOut() {
     RefreshTokenStore store = RefreshTokens.inMemoryStore(clock);
-    String raw = RefreshTokens.builder(service(list), store).clock(clock).build()
-        .login(ALICE).refreshToken();
+    String raw =
+        RefreshTokens.builder(service(list), store)
+            .clock(clock)
+            .build()
+            .login(ALICE)
+            .refreshToken();
     RefreshTokens refresh =
         RefreshTokens.builder(
                 failingIssue(service(list), new IllegalStateException("test: bug")), store)

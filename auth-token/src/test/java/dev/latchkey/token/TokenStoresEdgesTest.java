@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.AuthEvent;
-import dev.latchkey.core.AuthResult.Reason;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
@@ -17,9 +16,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Edge-exact tests written to kill the mutants PIT found surviving in the in-memory refresh-token
- * store, the revocation list and {@link RefreshTokens} (see RELIABILITY.md): caps enforced on
- * every write, ended and expired families not counted as ended again, cut-offs that only ever
- * move later, and the builders' inclusive limits.
+ * store, the revocation list and {@link RefreshTokens} (see RELIABILITY.md): caps enforced on every
+ * write, ended and expired families not counted as ended again, cut-offs that only ever move later,
+ * and the builders' inclusive limits.
  */
 class TokenStoresEdgesTest {
   static final Principal ALICE = Principal.of("alice", Set.of("user"));
@@ -114,7 +113,8 @@ class TokenStoresEdgesTest {
 
   @Test
   void tokenPairTextHidesBothTokens() {
-    RefreshTokens.TokenPair pair = refreshTokens(InMemoryRefreshTokenStore.create(clock)).login(ALICE);
+    RefreshTokens.TokenPair pair =
+        refreshTokens(InMemoryRefreshTokenStore.create(clock)).login(ALICE);
     assertThat(pair.toString())
         .contains("<redacted>")
         .contains(pair.accessTokenExpiresAt().toString())

@@ -123,7 +123,8 @@ class VerifyTokenClaimsTest {
 
   @Test
   void scopesAreTheWordsOfTheScopeClaim() {
-    AccessToken token = verified(service.issue(ALICE, Map.of("scope", "read  write admin")).value());
+    AccessToken token =
+        verified(service.issue(ALICE, Map.of("scope", "read  write admin")).value());
 
     assertThat(token.scopes()).containsExactlyInAnyOrder("read", "write", "admin");
     assertThat(token.hasScope("write")).isTrue();
@@ -151,7 +152,8 @@ class VerifyTokenClaimsTest {
     payload.put("jti", "j1");
     payload.put("scope", List.of("read"));
     String token =
-        Forge.sign(key, "{\"alg\":\"HS256\",\"kid\":\"k1\",\"typ\":\"at+jwt\"}", Forge.json(payload));
+        Forge.sign(
+            key, "{\"alg\":\"HS256\",\"kid\":\"k1\",\"typ\":\"at+jwt\"}", Forge.json(payload));
 
     assertThat(service.verify(token).failure().orElseThrow().reason()).isEqualTo(Reason.MALFORMED);
     assertThat(service.verifyToken(token).failure().orElseThrow().reason())

@@ -36,6 +36,7 @@ import java.util.Set;
 final class BenchmarkKeys {
   static final String ISS = "https://auth.example";
   static final String AUD = "api";
+
   /** The principal of every benchmarked token: a typical access token of about 250 bytes. */
   static final Principal ALICE = Principal.of("alice", Set.of("user", "admin"));
 

@@ -19,8 +19,8 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * What is the least any library can spend on the work inside a token or session check? These are
- * the floors the other benchmarks are read against, with nothing checked and nothing parsed
- * beyond the bytes:
+ * the floors the other benchmarks are read against, with nothing checked and nothing parsed beyond
+ * the bytes:
  *
  * <ul>
  *   <li>{@code hmacBase64}: HS256 of the signing input of the benchmarks' access token through an

@@ -20,8 +20,8 @@ import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
-import dev.latchkey.token.SigningKey;
 import dev.latchkey.token.SigningAlgorithm;
+import dev.latchkey.token.SigningKey;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
@@ -53,9 +53,9 @@ public final class DemoServer implements AutoCloseable {
   static final String SESSION_COOKIE = "sid";
 
   /**
-   * The session cookie's name with {@code COOKIE_SECURE=true}: a {@code __Host-} cookie is
-   * Secure, host-only and {@code Path=/}, so a sibling subdomain or a plain-HTTP page cannot set
-   * or overwrite it (cookie tossing, session fixation).
+   * The session cookie's name with {@code COOKIE_SECURE=true}: a {@code __Host-} cookie is Secure,
+   * host-only and {@code Path=/}, so a sibling subdomain or a plain-HTTP page cannot set or
+   * overwrite it (cookie tossing, session fixation).
    */
   static final String SECURE_SESSION_COOKIE = "__Host-sid";
 
@@ -74,7 +74,12 @@ public final class DemoServer implements AutoCloseable {
    * @param clock the clock every component uses
    */
   public record Settings(
-      int port, String redisUrl, String jwtSecret, boolean cookieSecure, int bcryptCost, Clock clock) {
+      int port,
+      String redisUrl,
+      String jwtSecret,
+      boolean cookieSecure,
+      int bcryptCost,
+      Clock clock) {
 
     /** Settings from {@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, {@code COOKIE_SECURE}. */
     public static Settings fromEnvironment(Map<String, String> env) {
@@ -103,9 +108,15 @@ public final class DemoServer implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "Settings[port=" + port + ", store=" + (redisUrl == null ? "memory" : "redis")
-          + ", jwtSecret=" + (jwtSecret == null ? "generated" : "<redacted>")
-          + ", cookieSecure=" + cookieSecure + "]";
+      return "Settings[port="
+          + port
+          + ", store="
+          + (redisUrl == null ? "memory" : "redis")
+          + ", jwtSecret="
+          + (jwtSecret == null ? "generated" : "<redacted>")
+          + ", cookieSecure="
+          + cookieSecure
+          + "]";
     }
   }
 
@@ -127,33 +138,41 @@ public final class DemoServer implements AutoCloseable {
 
     PasswordHasher hasher = PasswordHasher.bcrypt(settings.bcryptCost());
     InMemoryUserDirectory users = InMemoryUserDirectory.create();
-    users.add(new UserAccount(
-        "admin", Principal.of("admin", java.util.Set.of("admin", "user")),
-        hasher.hash("password123".toCharArray())));
-    users.add(new UserAccount(
-        "alice", Principal.of("alice", java.util.Set.of("user")),
-        hasher.hash("wonderland".toCharArray())));
-    this.passwords = PasswordAuthenticator.builder(users, hasher)
-        .throttle(stores.throttle())
-        .clock(clock)
-        .build();
-    this.sessions = SessionManager.builder(stores.sessions())
-        .idleTimeout(Duration.ofMinutes(30))
-        .absoluteTimeout(Duration.ofHours(8))
-        // Separate keys for separate jobs: the CSRF key is derived from the shared secret, so
-        // every node of a fleet checks every node's CSRF tokens, yet a JWT key never signs them.
-        .csrfKey(derive(secret, "latchkey-demo csrf"))
-        .clock(clock)
-        .build();
-    this.tokens = JwtTokenService.builder(
-            KeyRing.of(SigningKey.hmac("demo-hs256", secret, SigningAlgorithm.HS256)), "latchkey-demo", "latchkey-demo")
-        .accessTokenLifetime(Duration.ofMinutes(15))
-        .revocationList(stores.revocations())
-        .clock(clock)
-        .build();
-    this.refresh = RefreshTokens.builder(tokens, stores.refreshTokens())
-        .clock(clock)
-        .build();
+    users.add(
+        new UserAccount(
+            "admin",
+            Principal.of("admin", java.util.Set.of("admin", "user")),
+            hasher.hash("password123".toCharArray())));
+    users.add(
+        new UserAccount(
+            "alice",
+            Principal.of("alice", java.util.Set.of("user")),
+            hasher.hash("wonderland".toCharArray())));
+    this.passwords =
+        PasswordAuthenticator.builder(users, hasher)
+            .throttle(stores.throttle())
+            .clock(clock)
+            .build();
+    this.sessions =
+        SessionManager.builder(stores.sessions())
+            .idleTimeout(Duration.ofMinutes(30))
+            .absoluteTimeout(Duration.ofHours(8))
+            // Separate keys for separate jobs: the CSRF key is derived from the shared secret, so
+            // every node of a fleet checks every node's CSRF tokens, yet a JWT key never signs
+            // them.
+            .csrfKey(derive(secret, "latchkey-demo csrf"))
+            .clock(clock)
+            .build();
+    this.tokens =
+        JwtTokenService.builder(
+                KeyRing.of(SigningKey.hmac("demo-hs256", secret, SigningAlgorithm.HS256)),
+                "latchkey-demo",
+                "latchkey-demo")
+            .accessTokenLifetime(Duration.ofMinutes(15))
+            .revocationList(stores.revocations())
+            .clock(clock)
+            .build();
+    this.refresh = RefreshTokens.builder(tokens, stores.refreshTokens()).clock(clock).build();
     this.sessionCookieName = settings.cookieSecure() ? SECURE_SESSION_COOKIE : SESSION_COOKIE;
 
     this.storeWatch = new StoreWatch(stores.name(), stores::reachable, STORE_PROBE_INTERVAL);
@@ -204,8 +223,8 @@ public final class DemoServer implements AutoCloseable {
   }
 
   /**
-   * Runs the demo from the environment. A start that fails prints one line on stderr saying what
-   * to change, and exits 2 for a setting that cannot work ({@code PORT}, {@code JWT_SECRET}, a
+   * Runs the demo from the environment. A start that fails prints one line on stderr saying what to
+   * change, and exits 2 for a setting that cannot work ({@code PORT}, {@code JWT_SECRET}, a
    * malformed {@code REDIS_URL}) or 1 when the port or the store cannot be had.
    */
   public static void main(String[] args) {
@@ -313,7 +332,8 @@ public final class DemoServer implements AutoCloseable {
     body.put("username", principal.subject());
     // The session was created just now: it is live, so it has a CSRF token.
     body.put("csrf_token", sessions.csrfToken(created.id()).orElseThrow());
-    return Response.json(200, body).header("Set-Cookie", sessionCookie(created.id()).toHeaderValue());
+    return Response.json(200, body)
+        .header("Set-Cookie", sessionCookie(created.id()).toHeaderValue());
   }
 
   private Response sessionLoginRefused(AuthResult.Failure failure) {
@@ -435,9 +455,13 @@ public final class DemoServer implements AutoCloseable {
     AuthResult.Failure refused = result.failure().orElseThrow();
     if (refused.reason() == AuthResult.Reason.LOCKED) {
       // The family's rotation limit: nothing changed, the same refresh token works later.
-      long seconds = refused.retryAt()
-          .map(at -> Math.max(1, (Duration.between(clock.instant(), at).toMillis() + 999) / 1000))
-          .orElse(1L);
+      long seconds =
+          refused
+              .retryAt()
+              .map(
+                  at ->
+                      Math.max(1, (Duration.between(clock.instant(), at).toMillis() + 999) / 1000))
+              .orElse(1L);
       return Response.error(429, "too many refreshes")
           .header("Retry-After", Long.toString(seconds));
     }
@@ -485,7 +509,8 @@ public final class DemoServer implements AutoCloseable {
     // Ends every refresh family first and refuses the access tokens (revokeAll) even when a part
     // fails, then reports the failure.
     refresh.logoutEverywhere(subject);
-    Response response = Response.json(200, Map.of("status", "logged out everywhere", "sessions_ended", ended));
+    Response response =
+        Response.json(200, Map.of("status", "logged out everywhere", "sessions_ended", ended));
     return header.isPresent()
         ? response
         : response.header("Set-Cookie", sessionCookie("").deletion().toHeaderValue());
@@ -522,9 +547,9 @@ public final class DemoServer implements AutoCloseable {
   }
 
   /**
-   * 503 when the store could not say, else 401 with a challenge (RFC 6750 §3.1): an error code
-   * only when the request presented a bearer token; a request without one (no header, another
-   * scheme) was not wrong, it just did not authenticate.
+   * 503 when the store could not say, else 401 with a challenge (RFC 6750 §3.1): an error code only
+   * when the request presented a bearer token; a request without one (no header, another scheme)
+   * was not wrong, it just did not authenticate.
    */
   private static Response bearerFailure(HttpExchange ex, AuthResult.Failure failure) {
     if (failure.reason() == AuthResult.Reason.UNAVAILABLE) {
@@ -570,7 +595,8 @@ public final class DemoServer implements AutoCloseable {
         Instant now = clock.instant();
         Instant retryAt = failure.retryAt().orElse(now);
         long seconds = Math.max(1, (Duration.between(now, retryAt).toMillis() + 999) / 1000);
-        yield Response.error(429, "too many failed attempts").header("Retry-After", Long.toString(seconds));
+        yield Response.error(429, "too many failed attempts")
+            .header("Retry-After", Long.toString(seconds));
       }
       case UNAVAILABLE -> Response.unavailable();
       case MALFORMED -> Response.error(400, "malformed credentials");
@@ -608,7 +634,8 @@ public final class DemoServer implements AutoCloseable {
     Optional<String> username = Json.string(body.object(), "username");
     Optional<String> password = Json.string(body.object(), "password");
     if (username.isEmpty() || password.isEmpty()) {
-      return new Login(null, null, Response.error(400, "username and password are required strings"));
+      return new Login(
+          null, null, Response.error(400, "username and password are required strings"));
     }
     return new Login(username.get(), password.get().toCharArray(), null);
   }

@@ -1,17 +1,17 @@
 package dev.latchkey.examples;
 
 import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
-import dev.latchkey.core.StoreUnavailableException;
-import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.redis.RedisStores;
-import java.time.Clock;
-import java.util.function.BooleanSupplier;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.RefreshTokens;
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
 
 /** The demo's stores: all in memory, or all on one Redis deployment. */
 final class DemoStores implements AutoCloseable {

@@ -23,20 +23,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * How many requests per second does the demo server sustain on {@code GET /token-profile} (a
- * bearer JWT checked per request) and {@code GET /session-profile} (a session cookie checked per
- * request), against a plain JDK {@code HttpServer} answering the same JSON without any
- * authentication? The ratio is what authentication costs a whole request.
+ * How many requests per second does the demo server sustain on {@code GET /token-profile} (a bearer
+ * JWT checked per request) and {@code GET /session-profile} (a session cookie checked per request),
+ * against a plain JDK {@code HttpServer} answering the same JSON without any authentication? The
+ * ratio is what authentication costs a whole request.
  *
- * <p>Everything runs on loopback in this JVM: the demo with in-memory stores, the plain server
- * with the same executor (16 threads) and the same JSON writer, and a load generator of {@code
- * threads} keep-alive HTTP/1.1 connections (raw sockets: the client must cost as little as
- * possible, since it shares the cores with the servers). Each target gets a warm-up, then a
- * measured window; every loop is bounded in time and in requests, and the process stops by itself.
- * Every answer must be a 200, or the run fails.
+ * <p>Everything runs on loopback in this JVM: the demo with in-memory stores, the plain server with
+ * the same executor (16 threads) and the same JSON writer, and a load generator of {@code threads}
+ * keep-alive HTTP/1.1 connections (raw sockets: the client must cost as little as possible, since
+ * it shares the cores with the servers). Each target gets a warm-up, then a measured window; every
+ * loop is bounded in time and in requests, and the process stops by itself. Every answer must be a
+ * 200, or the run fails.
  *
- * <p>Prints {@code E2E <target> <requests/s>} per target. Arguments: {@code [seconds]
- * [threads]} (defaults 5 and 8).
+ * <p>Prints {@code E2E <target> <requests/s>} per target. Arguments: {@code [seconds] [threads]}
+ * (defaults 5 and 8).
  *
  * <p>Run: {@code java -cp examples/target/benchmarks.jar dev.latchkey.examples.EndToEndLoad 5 8}
  */
@@ -66,8 +66,10 @@ public final class EndToEndLoad {
       }
       String sid = cookie.substring(0, cookie.indexOf(';'));
       Reply token = Reply.send(port, post("/token-login", login));
-      String access = Json.parseObject(token.body).flatMap(o -> Json.string(o, "access_token"))
-          .orElseThrow(() -> new IllegalStateException("token login failed: " + token.status));
+      String access =
+          Json.parseObject(token.body)
+              .flatMap(o -> Json.string(o, "access_token"))
+              .orElseThrow(() -> new IllegalStateException("token login failed: " + token.status));
 
       String tokenRequest = get("/token-profile", "Authorization: Bearer " + access);
       String sessionRequest = get("/session-profile", "Cookie: " + sid);
@@ -88,10 +90,10 @@ public final class EndToEndLoad {
           best.merge("token-profile", load(port, tokenRequest, seconds, threads), Math::max);
           best.merge("session-profile", load(port, sessionRequest, seconds, threads), Math::max);
         }
-        best.forEach(
-            (k, v) -> System.out.println(String.format(Locale.ROOT, "E2E %s %.0f", k, v)));
-        System.out.println(String.format(Locale.ROOT, "E2E-SETTINGS seconds=%d threads=%d rounds=2",
-            seconds, threads));
+        best.forEach((k, v) -> System.out.println(String.format(Locale.ROOT, "E2E %s %.0f", k, v)));
+        System.out.println(
+            String.format(
+                Locale.ROOT, "E2E-SETTINGS seconds=%d threads=%d rounds=2", seconds, threads));
       } finally {
         plain.stop(0);
         plainExecutor.shutdownNow();
@@ -101,7 +103,8 @@ public final class EndToEndLoad {
 
   /** The demo's profile route without authentication: the same JSON, built per request. */
   private static HttpServer plainServer() throws IOException {
-    HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+    HttpServer server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
     server.setExecutor(Executors.newFixedThreadPool(16));
     server.createContext(
         "/profile",
@@ -124,14 +127,12 @@ public final class EndToEndLoad {
   }
 
   /** Requests/s over a measured window of {@code seconds}, after a warm-up of the same length. */
-  private static double load(int port, String request, int seconds, int threads)
-      throws Exception {
+  private static double load(int port, String request, int seconds, int threads) throws Exception {
     run(port, request, seconds, threads); // warm-up
     return run(port, request, seconds, threads);
   }
 
-  private static double run(int port, String request, int seconds, int threads)
-      throws Exception {
+  private static double run(int port, String request, int seconds, int threads) throws Exception {
     byte[] bytes = request.getBytes(StandardCharsets.US_ASCII);
     AtomicBoolean stop = new AtomicBoolean();
     LongAdder done = new LongAdder();
@@ -179,14 +180,21 @@ public final class EndToEndLoad {
   }
 
   private static String get(String path, String header) {
-    return "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-        + (header == null ? "" : header + "\r\n") + "\r\n";
+    return "GET "
+        + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + (header == null ? "" : header + "\r\n")
+        + "\r\n";
   }
 
   private static String post(String path, String json) {
-    return "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + "Content-Length: " + json.getBytes(StandardCharsets.UTF_8).length
-        + "\r\nConnection: close\r\n\r\n" + json;
+    return "POST "
+        + path
+        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: "
+        + json.getBytes(StandardCharsets.UTF_8).length
+        + "\r\nConnection: close\r\n\r\n"
+        + json;
   }
 
   /** One HTTP/1.1 response with a Content-Length body. */

@@ -60,7 +60,9 @@ public final class HybridCookieExample {
     // logout: revoke the token and clear the cookie
     tokens.revoke(jwt);
     System.out.println("Set-Cookie: " + cookie.deletion().toHeaderValue());
-    System.out.println("replayed cookie:      "
-        + PasswordLoginExample.describe(tokens.authenticator().authenticate(new BearerToken(jwt))));
+    System.out.println(
+        "replayed cookie:      "
+            + PasswordLoginExample.describe(
+                tokens.authenticator().authenticate(new BearerToken(jwt))));
   }
 }

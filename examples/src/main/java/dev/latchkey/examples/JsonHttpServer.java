@@ -37,12 +37,12 @@ import java.util.concurrent.TimeUnit;
  *   <li><b>Request time.</b> From the first byte of a request until its body is read: at most
  *       {@value #REQUEST_SECONDS} s; from then until the answer is written: at most {@value
  *       #RESPONSE_SECONDS} s. The JDK server closes a connection that exceeds either (its {@code
- *       sun.net.httpserver.maxReqTime} / {@code maxRspTime}, checked every second), which frees
- *       the thread blocked on it.
- *   <li><b>Connection threads.</b> The JDK server reads a request's line and headers on an
- *       executor thread, so a stalled client holds one thread. At most {@value
- *       #CONNECTION_THREADS} requests are read or handled at once; beyond that a connection is
- *       closed at once, never queued. At most {@value #MAX_CONNECTIONS} connections are open.
+ *       sun.net.httpserver.maxReqTime} / {@code maxRspTime}, checked every second), which frees the
+ *       thread blocked on it.
+ *   <li><b>Connection threads.</b> The JDK server reads a request's line and headers on an executor
+ *       thread, so a stalled client holds one thread. At most {@value #CONNECTION_THREADS} requests
+ *       are read or handled at once; beyond that a connection is closed at once, never queued. At
+ *       most {@value #MAX_CONNECTIONS} connections are open.
  *   <li><b>In-flight requests.</b> At most {@value #IN_FLIGHT} requests run their route at once
  *       (bCrypt and store calls: the scarce resources); one more waits at most {@value
  *       #IN_FLIGHT_WAIT_MILLIS} ms, then is answered 503 with {@code Retry-After}.
@@ -59,16 +59,20 @@ final class JsonHttpServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(JsonHttpServer.class.getName());
 
   static final int MAX_BODY_BYTES = 16 * 1024;
+
   /** A body over the limit but under this is read and dropped, so the 413 reaches the client. */
   static final int DISCARD_BYTES = 1024 * 1024;
+
   static final int REQUEST_SECONDS = 5;
   static final int RESPONSE_SECONDS = 15;
   static final int CONNECTION_THREADS = 200;
   static final int MAX_CONNECTIONS = 512;
   static final int IN_FLIGHT = 16;
   static final long IN_FLIGHT_WAIT_MILLIS = 500;
+
   /** Seconds an overloaded server asks a client to wait. */
   static final int OVERLOAD_RETRY_SECONDS = 1;
+
   /** Seconds a client is asked to wait while the store is unreachable (one client timeout). */
   static final int STORE_RETRY_SECONDS = 2;
 
@@ -76,7 +80,8 @@ final class JsonHttpServer implements AutoCloseable {
 
   static {
     // JVM-wide and read once, when the JDK server's implementation first loads (so before any
-    // HttpServer of this JVM is created); a value set on the command line (-D) wins. Without TCP_NODELAY the small keep-alive answers wait on Nagle's algorithm
+    // HttpServer of this JVM is created); a value set on the command line (-D) wins. Without
+    // TCP_NODELAY the small keep-alive answers wait on Nagle's algorithm
     // and the client's delayed ACK (40 ms each); without the time limits a client that sends half
     // a request holds a thread forever.
     setDefault("sun.net.httpserver.nodelay", "true");
@@ -103,7 +108,8 @@ final class JsonHttpServer implements AutoCloseable {
     this.router = router;
     this.onStoreUnavailable = onStoreUnavailable;
     try {
-      this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
+      this.server =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 128);
     } catch (BindException e) {
       throw new BindException("cannot listen on 127.0.0.1:" + port + ": " + e.getMessage());
     }

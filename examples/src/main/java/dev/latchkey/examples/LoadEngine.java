@@ -40,10 +40,10 @@ import java.util.function.LongSupplier;
  * <p>Invariants checked on every operation that can see them:
  *
  * <ul>
- *   <li>an ended session (logout, log out everywhere, ended by the cap) is never accepted after
- *       the call that ended it returned, on any node (sessions have no propagation delay);
- *   <li>a revoked access token is never accepted after the revoking call returned on the same
- *       node, nor after {@link Fleet#revocationBound} on another node;
+ *   <li>an ended session (logout, log out everywhere, ended by the cap) is never accepted after the
+ *       call that ended it returned, on any node (sessions have no propagation delay);
+ *   <li>a revoked access token is never accepted after the revoking call returned on the same node,
+ *       nor after {@link Fleet#revocationBound} on another node;
  *   <li>a refresh token is never honoured twice (every honoured token is remembered), a replayed
  *       one ends its family, and a refresh token of an ended family is never honoured;
  *   <li>a subject never holds more live sessions than the cap ({@code sessionsOf});
@@ -58,7 +58,8 @@ import java.util.function.LongSupplier;
 final class LoadEngine {
 
   /** One application node: its own session manager, token service and refresh tokens. */
-  record Node(String name, SessionManager sessions, JwtTokenService tokens, RefreshTokens refresh) {}
+  record Node(
+      String name, SessionManager sessions, JwtTokenService tokens, RefreshTokens refresh) {}
 
   /**
    * The nodes under test and what the engine needs to know about them.
@@ -73,7 +74,8 @@ final class LoadEngine {
       PasswordAuthenticator passwords,
       Duration revocationBound,
       LongSupplier storeSize,
-      Runnable closer) implements AutoCloseable {
+      Runnable closer)
+      implements AutoCloseable {
     Fleet {
       nodes = List.copyOf(nodes);
     }
@@ -92,8 +94,8 @@ final class LoadEngine {
   /**
    * A run's shape.
    *
-   * @param strict whether a live session or token refused for another reason than its expiry is
-   *     an error (false during fault injection, where Redis may lose data)
+   * @param strict whether a live session or token refused for another reason than its expiry is an
+   *     error (false during fault injection, where Redis may lose data)
    */
   record Config(
       Duration duration,
@@ -116,9 +118,17 @@ final class LoadEngine {
       long storeSize) {
     @Override
     public String toString() {
-      return String.format("t=%6.1fs ops=%9d errors=%d violations=%d unavailable=%d heap=%4dMB"
-              + " threads=%3d store=%d", elapsedMillis / 1000.0, operations, errors, violations,
-          unavailable, heapUsedBytes >> 20, threads, storeSize);
+      return String.format(
+          "t=%6.1fs ops=%9d errors=%d violations=%d unavailable=%d heap=%4dMB"
+              + " threads=%3d store=%d",
+          elapsedMillis / 1000.0,
+          operations,
+          errors,
+          violations,
+          unavailable,
+          heapUsedBytes >> 20,
+          threads,
+          storeSize);
     }
   }
 
@@ -136,11 +146,19 @@ final class LoadEngine {
       List<Sample> samples,
       Duration elapsed) {
     String summary() {
-      return String.format("operations=%d in %.1fs (%.0f/s) errors=%d violations=%d"
+      return String.format(
+          "operations=%d in %.1fs (%.0f/s) errors=%d violations=%d"
               + " unavailable=%d lost=%d maxUnavailableMs=%d maxCallMs=%d%n  by kind: %s",
-          operations, elapsed.toMillis() / 1000.0,
-          operations * 1000.0 / Math.max(1, elapsed.toMillis()), errors, violations, unavailable,
-          lost, maxUnavailableMillis, maxCallMillis, byKind);
+          operations,
+          elapsed.toMillis() / 1000.0,
+          operations * 1000.0 / Math.max(1, elapsed.toMillis()),
+          errors,
+          violations,
+          unavailable,
+          lost,
+          maxUnavailableMillis,
+          maxCallMillis,
+          byKind);
     }
   }
 
@@ -171,12 +189,16 @@ final class LoadEngine {
   private final Map<String, LongAdder> unavailableByKind = new ConcurrentHashMap<>();
   private final java.util.concurrent.ConcurrentLinkedDeque<String> recentUnavailable =
       new java.util.concurrent.ConcurrentLinkedDeque<>();
+
   /** The operation each worker is running, to say which kind an UNAVAILABLE answer was. */
   private final ThreadLocal<String> currentKind = ThreadLocal.withInitial(() -> "management");
+
   private final LongAdder slowUnavailable = new LongAdder();
   private volatile long slowUnavailableNanos = Long.MAX_VALUE;
+
   /** How long this worker's last timed call took, for the UNAVAILABLE diagnosis. */
   private final ThreadLocal<Long> lastCallNanos = ThreadLocal.withInitial(() -> 0L);
+
   private final LongAdder lost = new LongAdder();
   private final LongAccumulator maxUnavailableNanos = new LongAccumulator(Math::max, 0);
   private final LongAccumulator maxCallNanos = new LongAccumulator(Math::max, 0);
@@ -262,9 +284,17 @@ final class LoadEngine {
     Map<String, Long> kinds = new java.util.TreeMap<>();
     byKind.forEach((k, v) -> kinds.put(k, v.sum()));
     synchronized (problems) {
-      return new Report(operations.sum(), kinds, errors.sum(), violations.sum(), unavailable.sum(),
-          lost.sum(), maxUnavailableNanos.get() / 1_000_000, maxCallNanos.get() / 1_000_000,
-          List.copyOf(problems), List.copyOf(samples),
+      return new Report(
+          operations.sum(),
+          kinds,
+          errors.sum(),
+          violations.sum(),
+          unavailable.sum(),
+          lost.sum(),
+          maxUnavailableNanos.get() / 1_000_000,
+          maxCallNanos.get() / 1_000_000,
+          List.copyOf(problems),
+          List.copyOf(samples),
           Duration.ofNanos(System.nanoTime() - startNanos));
     }
   }
@@ -291,9 +321,16 @@ final class LoadEngine {
     } catch (RuntimeException e) {
       size = -1;
     }
-    samples.add(new Sample((System.nanoTime() - startNanos) / 1_000_000, operations.sum(),
-        errors.sum(), violations.sum(), unavailable.sum(), rt.totalMemory() - rt.freeMemory(),
-        ManagementFactory.getThreadMXBean().getThreadCount(), size));
+    samples.add(
+        new Sample(
+            (System.nanoTime() - startNanos) / 1_000_000,
+            operations.sum(),
+            errors.sum(),
+            violations.sum(),
+            unavailable.sum(),
+            rt.totalMemory() - rt.freeMemory(),
+            ManagementFactory.getThreadMXBean().getThreadCount(),
+            size));
   }
 
   private void work(long deadline) {
@@ -351,8 +388,13 @@ final class LoadEngine {
 
   private void login(User user, Node node) {
     count("login");
-    AuthResult auth = timed(() -> fleet.passwords().authenticate(
-        PasswordCredentials.of(user.login, PASSWORD.toCharArray())), AuthResult::failure);
+    AuthResult auth =
+        timed(
+            () ->
+                fleet
+                    .passwords()
+                    .authenticate(PasswordCredentials.of(user.login, PASSWORD.toCharArray())),
+            AuthResult::failure);
     if (auth.failure().isPresent()) {
       refused(user, "password login", auth.failure().get(), false);
       return;
@@ -369,8 +411,11 @@ final class LoadEngine {
         // Ended by the cap inside the call that just returned: dead from now on, everywhere.
         user.endSessionByHandle(handle, node);
       }
-      user.sessions.add(new LiveSession(created.get().id(), created.get().session().handle(),
-          created.get().session().expiresAt()));
+      user.sessions.add(
+          new LiveSession(
+              created.get().id(),
+              created.get().session().handle(),
+              created.get().session().expiresAt()));
     } else {
       AuthResult.Failure f = outcome.failure().orElseThrow();
       if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
@@ -390,7 +435,8 @@ final class LoadEngine {
     count("sessionCheck");
     if (!user.sessions.isEmpty()) {
       LiveSession s = user.sessions.get(rnd.nextInt(user.sessions.size()));
-      SessionCheck check = timed(() -> node.sessions().check(new SessionCookie(s.rawId)), SessionCheck::failure);
+      SessionCheck check =
+          timed(() -> node.sessions().check(new SessionCookie(s.rawId)), SessionCheck::failure);
       Optional<SessionCheck.Active> active = check.active();
       if (active.isPresent()) {
         if (!active.get().principal().subject().equals(user.subject)) {
@@ -418,10 +464,19 @@ final class LoadEngine {
     }
     Ended e = pick(user.endedSessions, rnd);
     // Sessions have no replica: the end is visible on every node once the ending call returned.
-    SessionCheck check = timed(() -> node.sessions().check(new SessionCookie(e.raw)), SessionCheck::failure);
+    SessionCheck check =
+        timed(() -> node.sessions().check(new SessionCookie(e.raw)), SessionCheck::failure);
     if (check.active().isPresent()) {
-      violation("ended session accepted on " + node.name() + " (ended by " + e.how + " on "
-          + e.node + " " + millisSince(e.atNanos) + " ms before)");
+      violation(
+          "ended session accepted on "
+              + node.name()
+              + " (ended by "
+              + e.how
+              + " on "
+              + e.node
+              + " "
+              + millisSince(e.atNanos)
+              + " ms before)");
     }
   }
 
@@ -429,7 +484,8 @@ final class LoadEngine {
     count("tokenVerify");
     if (!user.pairs.isEmpty()) {
       Pair p = user.pairs.get(rnd.nextInt(user.pairs.size()));
-      AuthResult result = timed(() -> node.tokens().verify(p.tokens.accessToken()), AuthResult::failure);
+      AuthResult result =
+          timed(() -> node.tokens().verify(p.tokens.accessToken()), AuthResult::failure);
       Optional<AuthResult.Failure> failure = result.failure();
       if (failure.isEmpty()) {
         if (!result.principal().orElseThrow().subject().equals(user.subject)) {
@@ -440,8 +496,13 @@ final class LoadEngine {
         if (f.reason() == AuthResult.Reason.UNAVAILABLE) {
           unavailable(f.detail());
         } else if (!nearOrPast(p.tokens.accessTokenExpiresAt())) {
-          refused(user, "live access token (issued " + (p.issuedMillis - user.revokeAllMillis)
-              + " ms after the last revokeAll returned)", f, true);
+          refused(
+              user,
+              "live access token (issued "
+                  + (p.issuedMillis - user.revokeAllMillis)
+                  + " ms after the last revokeAll returned)",
+              f,
+              true);
         }
       }
     }
@@ -454,15 +515,23 @@ final class LoadEngine {
     }
     Ended e = pick(user.revokedTokens, rnd);
     long since = Math.max(e.atNanos, faultEndedNanos);
-    boolean mustRefuse = e.node.equals(node.name())
-        || System.nanoTime() - since > fleet.revocationBound().toNanos();
+    boolean mustRefuse =
+        e.node.equals(node.name()) || System.nanoTime() - since > fleet.revocationBound().toNanos();
     if (!mustRefuse) {
       return;
     }
     AuthResult result = timed(() -> node.tokens().verify(e.raw), AuthResult::failure);
     if (result.succeeded()) {
-      violation("revoked token accepted on " + node.name() + " (revoked by " + e.how + " on "
-          + e.node + " " + millisSince(e.atNanos) + " ms before)");
+      violation(
+          "revoked token accepted on "
+              + node.name()
+              + " (revoked by "
+              + e.how
+              + " on "
+              + e.node
+              + " "
+              + millisSince(e.atNanos)
+              + " ms before)");
     }
   }
 
@@ -470,7 +539,8 @@ final class LoadEngine {
     count("refresh");
     if (!user.deadRefresh.isEmpty() && rnd.nextInt(4) == 0) {
       Ended dead = pick(user.deadRefresh, rnd);
-      RefreshTokens.Result result = timed(() -> node.refresh().refresh(dead.raw), RefreshTokens.Result::failure);
+      RefreshTokens.Result result =
+          timed(() -> node.refresh().refresh(dead.raw), RefreshTokens.Result::failure);
       if (result.succeeded()) {
         honouredRefresh.add(dead.raw);
         violation("refresh token of an ended family honoured (" + dead.how + ")");
@@ -485,7 +555,8 @@ final class LoadEngine {
       return;
     }
     Pair p = user.pairs.get(rnd.nextInt(user.pairs.size()));
-    RefreshTokens.Result result = timed(() -> node.refresh().refresh(p.tokens.refreshToken()), RefreshTokens.Result::failure);
+    RefreshTokens.Result result =
+        timed(() -> node.refresh().refresh(p.tokens.refreshToken()), RefreshTokens.Result::failure);
     if (result.succeeded()) {
       if (!honouredRefresh.add(p.tokens.refreshToken())) {
         violation("refresh token honoured twice");
@@ -516,7 +587,8 @@ final class LoadEngine {
     count("refreshReplay");
     Ended used = pick(user.usedRefresh, rnd);
     user.usedRefresh.remove(used);
-    RefreshTokens.Result result = timed(() -> node.refresh().refresh(used.raw), RefreshTokens.Result::failure);
+    RefreshTokens.Result result =
+        timed(() -> node.refresh().refresh(used.raw), RefreshTokens.Result::failure);
     if (result.succeeded()) {
       honouredRefresh.add(used.raw);
       violation("replayed refresh token honoured a second time");
@@ -573,7 +645,8 @@ final class LoadEngine {
     timedCall(() -> node.refresh().logout(p.tokens.refreshToken()));
     if (revoked) {
       user.revoked(p.tokens.accessToken(), node, "revoke");
-      if (timed(() -> node.tokens().verify(p.tokens.accessToken()), AuthResult::failure).succeeded()) {
+      if (timed(() -> node.tokens().verify(p.tokens.accessToken()), AuthResult::failure)
+          .succeeded()) {
         violation("token accepted right after its revoke returned on the same node");
       }
     } else if (!nearOrPast(p.tokens.accessTokenExpiresAt())) {
@@ -603,7 +676,8 @@ final class LoadEngine {
     trim(user.endedSessions);
     trim(user.deadRefresh);
     if (!sessions.isEmpty()
-        && timed(() -> node.sessions().check(new SessionCookie(sessions.get(0).rawId)),
+        && timed(
+                () -> node.sessions().check(new SessionCookie(sessions.get(0).rawId)),
                 SessionCheck::failure)
             .active()
             .isPresent()) {
@@ -633,8 +707,13 @@ final class LoadEngine {
     count("unknownUserLogin");
     // A fresh name each time: the throttle never locks a real user out.
     String name = "ghost" + rnd.nextLong() + "@load.example";
-    AuthResult result = timed(() -> fleet.passwords().authenticate(
-        PasswordCredentials.of(name, PASSWORD.toCharArray())), AuthResult::failure);
+    AuthResult result =
+        timed(
+            () ->
+                fleet
+                    .passwords()
+                    .authenticate(PasswordCredentials.of(name, PASSWORD.toCharArray())),
+            AuthResult::failure);
     if (result.succeeded()) {
       violation("unknown user logged in");
     } else if (result.failure().orElseThrow().reason() == AuthResult.Reason.UNAVAILABLE) {
@@ -679,8 +758,12 @@ final class LoadEngine {
     StringBuilder b = new StringBuilder();
     for (StackTraceElement f : e.getStackTrace()) {
       if (f.getClassName().startsWith("dev.latchkey.") && b.length() < 300) {
-        b.append(f.getClassName().substring(12)).append('.').append(f.getMethodName())
-            .append(':').append(f.getLineNumber()).append(' ');
+        b.append(f.getClassName().substring(12))
+            .append('.')
+            .append(f.getMethodName())
+            .append(':')
+            .append(f.getLineNumber())
+            .append(' ');
       }
     }
     return b.toString();
@@ -701,8 +784,15 @@ final class LoadEngine {
     }
     // How long the failing call took tells a client timeout (at least the timeout) from a store
     // that answered an error at once.
-    recentUnavailable.addLast("t=" + millisSince(startNanos) + "ms " + kind + " (call took "
-        + lastCallNanos.get() / 1_000_000 + " ms)" + (detail.isEmpty() ? "" : ": " + detail));
+    recentUnavailable.addLast(
+        "t="
+            + millisSince(startNanos)
+            + "ms "
+            + kind
+            + " (call took "
+            + lastCallNanos.get() / 1_000_000
+            + " ms)"
+            + (detail.isEmpty() ? "" : ": " + detail));
     while (recentUnavailable.size() > RECENT_UNAVAILABLE) {
       recentUnavailable.pollFirst();
     }

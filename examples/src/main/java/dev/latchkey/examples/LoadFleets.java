@@ -1,11 +1,15 @@
 package dev.latchkey.examples;
 
 import dev.latchkey.core.InMemoryUserDirectory;
+import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.PasswordAuthenticator;
+import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.Principal;
-import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.UserAccount;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -26,18 +30,14 @@ import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.RedisProtocol;
-import dev.latchkey.core.LoginThrottle;
-import dev.latchkey.core.PasswordHasher;
-import dev.latchkey.core.spi.RefreshTokenStore;
-import dev.latchkey.core.spi.RevocationList;
 
 /**
  * Builds the {@link LoadEngine.Fleet}s the load test runs on: one node on in-memory stores, or
  * several nodes on one Redis, each with its own {@link RedisStores} (its own client, pool and
  * revocation replica), as separate application processes would have.
  *
- * <p>Lifetimes are short (seconds, see {@link Lifetimes}) so that a run of a few minutes reaches
- * a steady state in which expiry removes as much as the load adds.
+ * <p>Lifetimes are short (seconds, see {@link Lifetimes}) so that a run of a few minutes reaches a
+ * steady state in which expiry removes as much as the load adds.
  */
 final class LoadFleets {
   private static final byte[] SECRET =
@@ -61,7 +61,8 @@ final class LoadFleets {
      * timeout, so they reach a steady state as fast as the rest.
      */
     ThrottlePolicy throttle() {
-      return new ThrottlePolicy(5, 1_000_000, session, Duration.ofSeconds(1), Duration.ofSeconds(1));
+      return new ThrottlePolicy(
+          5, 1_000_000, session, Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 
     static final Lifetimes SHORT =
@@ -79,8 +80,9 @@ final class LoadFleets {
     // One hash for all: the load measures Latchkey, not thousands of setup hashes.
     String hash = hasher.hash(LoadEngine.PASSWORD.toCharArray());
     for (int i = 0; i < users; i++) {
-      directory.add(new UserAccount(LoadEngine.loginName(i),
-          Principal.of(LoadEngine.subject(i), Set.of("user")), hash));
+      directory.add(
+          new UserAccount(
+              LoadEngine.loginName(i), Principal.of(LoadEngine.subject(i), Set.of("user")), hash));
     }
     return directory;
   }
@@ -92,16 +94,22 @@ final class LoadFleets {
     RevocationList revocations = JwtTokenService.inMemoryRevocationList(clock);
     RefreshTokenStore refreshStore = RefreshTokens.inMemoryStore(clock);
     JwtTokenService tokens = tokens(life, clock).revocationList(revocations).build();
-    LoadEngine.Node node = new LoadEngine.Node("memory",
-        sessions(sessionStore, sessionCap, life, clock), tokens,
-        refresh(tokens, refreshStore, life, clock));
+    LoadEngine.Node node =
+        new LoadEngine.Node(
+            "memory",
+            sessions(sessionStore, sessionCap, life, clock),
+            tokens,
+            refresh(tokens, refreshStore, life, clock));
     PasswordAuthenticator passwords =
         PasswordAuthenticator.builder(directory(users), PasswordHasher.bcrypt(4))
             .throttle(LoginThrottle.inMemory(life.throttle(), clock))
             .clock(clock)
             .build();
-    LongSupplier size = () -> count(sessionStore, "indexedSessions")
-        + count(revocations, "size") + count(refreshStore, "tokens");
+    LongSupplier size =
+        () ->
+            count(sessionStore, "indexedSessions")
+                + count(revocations, "size")
+                + count(refreshStore, "tokens");
     return new LoadEngine.Fleet(List.of(node), passwords, Duration.ZERO, size, () -> {});
   }
 
@@ -112,21 +120,35 @@ final class LoadFleets {
    * @param heartbeat the revocation replicas' heartbeat; the propagation bound is three of them
    *     plus a margin for pub/sub delivery on a loaded machine
    */
-  static LoadEngine.Fleet redis(String url, int nodes, int users, int sessionCap, Lifetimes life,
-      Duration timeout, Duration heartbeat) {
+  static LoadEngine.Fleet redis(
+      String url,
+      int nodes,
+      int users,
+      int sessionCap,
+      Lifetimes life,
+      Duration timeout,
+      Duration heartbeat) {
     Clock clock = Clock.systemUTC();
     String prefix = "load:";
     List<RedisStores> all = new ArrayList<>();
     List<LoadEngine.Node> list = new ArrayList<>();
     try {
       for (int i = 0; i < nodes; i++) {
-        RedisStores redis = RedisStores.fromUrl(url).timeout(timeout).clock(clock)
-            .revocationHeartbeat(heartbeat).keyPrefix(prefix).build();
+        RedisStores redis =
+            RedisStores.fromUrl(url)
+                .timeout(timeout)
+                .clock(clock)
+                .revocationHeartbeat(heartbeat)
+                .keyPrefix(prefix)
+                .build();
         all.add(redis);
         JwtTokenService tokens = tokens(life, clock).revocationList(redis.revocationList()).build();
-        list.add(new LoadEngine.Node("node" + (char) ('A' + i),
-            sessions(redis.sessionStore(), sessionCap, life, clock), tokens,
-            refresh(tokens, redis.refreshTokenStore(), life, clock)));
+        list.add(
+            new LoadEngine.Node(
+                "node" + (char) ('A' + i),
+                sessions(redis.sessionStore(), sessionCap, life, clock),
+                tokens,
+                refresh(tokens, redis.refreshTokenStore(), life, clock)));
       }
     } catch (RuntimeException e) {
       all.forEach(RedisStores::close);
@@ -138,12 +160,11 @@ final class LoadFleets {
             .clock(clock)
             .build();
     Duration bound = heartbeat.multipliedBy(3).plusMillis(500);
-    return new LoadEngine.Fleet(list, passwords, bound, () -> dbSize(url, timeout),
-        () -> all.forEach(RedisStores::close));
+    return new LoadEngine.Fleet(
+        list, passwords, bound, () -> dbSize(url, timeout), () -> all.forEach(RedisStores::close));
   }
 
-  private static SessionManager sessions(
-      SessionStore store, int cap, Lifetimes life, Clock clock) {
+  private static SessionManager sessions(SessionStore store, int cap, Lifetimes life, Clock clock) {
     return SessionManager.builder(store)
         .idleTimeout(life.session())
         .absoluteTimeout(life.session().multipliedBy(2))
@@ -157,7 +178,8 @@ final class LoadFleets {
   private static JwtTokenService.Builder tokens(Lifetimes life, Clock clock) {
     return JwtTokenService.builder(
             KeyRing.of(SigningKey.hmac("load-1", SECRET, SigningAlgorithm.HS256)),
-            "https://load.example", "load")
+            "https://load.example",
+            "load")
         .accessTokenLifetime(life.accessToken())
         .clockSkew(Duration.ofSeconds(1))
         // Every node of these fleets reads the one clock.
@@ -165,8 +187,11 @@ final class LoadFleets {
         .clock(clock);
   }
 
-  private static RefreshTokens refresh(JwtTokenService tokens,
-      dev.latchkey.core.spi.RefreshTokenStore store, Lifetimes life, Clock clock) {
+  private static RefreshTokens refresh(
+      JwtTokenService tokens,
+      dev.latchkey.core.spi.RefreshTokenStore store,
+      Lifetimes life,
+      Clock clock) {
     return RefreshTokens.builder(tokens, store)
         .refreshTokenLifetime(life.refreshToken())
         .familyLifetime(life.refreshToken().multipliedBy(2))
@@ -205,8 +230,11 @@ final class LoadFleets {
   private static Jedis admin(String url, Duration timeout) {
     URI uri = URI.create(url);
     // RESP2 stated: a plain Jedis warns on every connection when left to negotiate.
-    return new Jedis(new HostAndPort(uri.getHost(), uri.getPort()),
-        DefaultJedisClientConfig.builder().timeoutMillis((int) timeout.toMillis())
-            .protocol(RedisProtocol.RESP2).build());
+    return new Jedis(
+        new HostAndPort(uri.getHost(), uri.getPort()),
+        DefaultJedisClientConfig.builder()
+            .timeoutMillis((int) timeout.toMillis())
+            .protocol(RedisProtocol.RESP2)
+            .build());
   }
 }

@@ -7,11 +7,11 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * The load and soak test: many simulated users doing the real mix (password login at bcrypt cost
- * 4, session checks, token verifies, refreshes, logouts, log out everywhere) against in-memory
- * stores or against two nodes on one Redis, checking invariants while it runs (see {@link
- * LoadEngine}), then checking that closing the stores left no thread and no Redis connection
- * behind. Exits 0 only when errors, violations and leaks are all 0.
+ * The load and soak test: many simulated users doing the real mix (password login at bcrypt cost 4,
+ * session checks, token verifies, refreshes, logouts, log out everywhere) against in-memory stores
+ * or against two nodes on one Redis, checking invariants while it runs (see {@link LoadEngine}),
+ * then checking that closing the stores left no thread and no Redis connection behind. Exits 0 only
+ * when errors, violations and leaks are all 0.
  *
  * <pre>
  * mvn -B -q -pl examples -am package -DskipTests
@@ -46,20 +46,56 @@ public final class LoadTest {
       Duration heartbeat) {
 
     static Options defaults() {
-      return new Options("memory", System.getenv("REDIS_URL"), Duration.ofMinutes(1),
-          Long.MAX_VALUE, 200, 8, 2, 3, Duration.ofSeconds(10), LoadFleets.Lifetimes.SOAK,
-          Duration.ofSeconds(1), Duration.ofMillis(100));
+      return new Options(
+          "memory",
+          System.getenv("REDIS_URL"),
+          Duration.ofMinutes(1),
+          Long.MAX_VALUE,
+          200,
+          8,
+          2,
+          3,
+          Duration.ofSeconds(10),
+          LoadFleets.Lifetimes.SOAK,
+          Duration.ofSeconds(1),
+          Duration.ofMillis(100));
     }
 
     Options with(String store, String redisUrl, Duration duration) {
-      return new Options(store, redisUrl, duration, maxOperations, users, threads, nodes,
-          sessionCap, sampleEvery, lifetimes, redisTimeout, heartbeat);
+      return new Options(
+          store,
+          redisUrl,
+          duration,
+          maxOperations,
+          users,
+          threads,
+          nodes,
+          sessionCap,
+          sampleEvery,
+          lifetimes,
+          redisTimeout,
+          heartbeat);
     }
 
-    Options shape(int users, int threads, long maxOperations, Duration sampleEvery,
+    Options shape(
+        int users,
+        int threads,
+        long maxOperations,
+        Duration sampleEvery,
         LoadFleets.Lifetimes lifetimes) {
-      return new Options(store, redisUrl, duration, maxOperations, users, threads, nodes,
-          sessionCap, sampleEvery, lifetimes, redisTimeout, heartbeat);
+      return new Options(
+          store,
+          redisUrl,
+          duration,
+          maxOperations,
+          users,
+          threads,
+          nodes,
+          sessionCap,
+          sampleEvery,
+          lifetimes,
+          redisTimeout,
+          heartbeat);
     }
   }
 
@@ -70,12 +106,15 @@ public final class LoadTest {
    * @param clientsBefore Redis clients before the fleet was built (-1 in memory)
    * @param clientsAfter Redis clients after it was closed (-1 in memory)
    */
-  record Outcome(LoadEngine.Report report, List<String> leakedThreads, long clientsBefore,
-      long clientsAfter) {
+  record Outcome(
+      LoadEngine.Report report, List<String> leakedThreads, long clientsBefore, long clientsAfter) {
 
     boolean clean() {
-      return report.errors() == 0 && report.violations() == 0 && report.unavailable() == 0
-          && leakedThreads.isEmpty() && clientsAfter <= clientsBefore;
+      return report.errors() == 0
+          && report.violations() == 0
+          && report.unavailable() == 0
+          && leakedThreads.isEmpty()
+          && clientsAfter <= clientsBefore;
     }
   }
 
@@ -88,21 +127,46 @@ public final class LoadTest {
     Set<Long> threadsBefore = liveThreadIds();
     long clientsBefore = redis ? LoadFleets.clientCount(o.redisUrl(), o.redisTimeout()) : -1;
     LoadEngine.Report report;
-    Supplier<LoadEngine.Fleet> build = () -> redis
-        ? LoadFleets.redis(o.redisUrl(), o.nodes(), o.users(), o.sessionCap(), o.lifetimes(),
-            o.redisTimeout(), o.heartbeat())
-        : LoadFleets.memory(o.users(), o.sessionCap(), o.lifetimes());
+    Supplier<LoadEngine.Fleet> build =
+        () ->
+            redis
+                ? LoadFleets.redis(
+                    o.redisUrl(),
+                    o.nodes(),
+                    o.users(),
+                    o.sessionCap(),
+                    o.lifetimes(),
+                    o.redisTimeout(),
+                    o.heartbeat())
+                : LoadFleets.memory(o.users(), o.sessionCap(), o.lifetimes());
     try (LoadEngine.Fleet fleet = build.get()) {
-      out.printf("load: store=%s nodes=%d users=%d threads=%d cap=%d duration=%s lifetimes=%s%n",
-          o.store(), fleet.nodes().size(), o.users(), o.threads(), o.sessionCap(), o.duration(),
+      out.printf(
+          "load: store=%s nodes=%d users=%d threads=%d cap=%d duration=%s lifetimes=%s%n",
+          o.store(),
+          fleet.nodes().size(),
+          o.users(),
+          o.threads(),
+          o.sessionCap(),
+          o.duration(),
           o.lifetimes());
-      LoadEngine engine = new LoadEngine(fleet, new LoadEngine.Config(o.duration(),
-          o.maxOperations(), o.users(), o.threads(), o.sessionCap(), o.sampleEvery(), true));
+      LoadEngine engine =
+          new LoadEngine(
+              fleet,
+              new LoadEngine.Config(
+                  o.duration(),
+                  o.maxOperations(),
+                  o.users(),
+                  o.threads(),
+                  o.sessionCap(),
+                  o.sampleEvery(),
+                  true));
       report = engine.run();
     }
     List<String> leaked = awaitNoNewThreads(threadsBefore, Duration.ofSeconds(10));
-    long clientsAfter = redis
-        ? awaitClients(o.redisUrl(), o.redisTimeout(), clientsBefore, Duration.ofSeconds(10)) : -1;
+    long clientsAfter =
+        redis
+            ? awaitClients(o.redisUrl(), o.redisTimeout(), clientsBefore, Duration.ofSeconds(10))
+            : -1;
     return new Outcome(report, leaked, clientsBefore, clientsAfter);
   }
 
@@ -115,7 +179,8 @@ public final class LoadTest {
     for (String p : outcome.report().firstProblems()) {
       out.println("  " + p);
     }
-    out.printf("leaked threads: %s; redis clients before=%d after=%d%n",
+    out.printf(
+        "leaked threads: %s; redis clients before=%d after=%d%n",
         outcome.leakedThreads(), outcome.clientsBefore(), outcome.clientsAfter());
     out.println(outcome.clean() ? "RESULT: PASS" : "RESULT: FAIL");
   }
@@ -151,8 +216,20 @@ public final class LoadTest {
     if (!store.equals("memory") && !store.equals("redis")) {
       throw new IllegalArgumentException("--store must be memory or redis: " + store);
     }
-    Options run = new Options(store, url, duration, maxOps, users, threads, nodes, cap, sample,
-        o.lifetimes(), o.redisTimeout(), o.heartbeat());
+    Options run =
+        new Options(
+            store,
+            url,
+            duration,
+            maxOps,
+            users,
+            threads,
+            nodes,
+            cap,
+            sample,
+            o.lifetimes(),
+            o.redisTimeout(),
+            o.heartbeat());
     Outcome outcome = execute(run, System.out);
     print(outcome, System.out);
     System.exit(outcome.clean() ? 0 : 1);
@@ -166,28 +243,34 @@ public final class LoadTest {
   }
 
   static Set<Long> liveThreadIds() {
-    return Thread.getAllStackTraces().keySet().stream().map(Thread::getId)
+    return Thread.getAllStackTraces().keySet().stream()
+        .map(Thread::getId)
         .collect(Collectors.toSet());
   }
 
   /**
    * Threads born after {@code before} and still alive once {@code bound} has passed, ignoring the
-   * JDK's own shared threads: the common fork-join pool (Caffeine's maintenance, idle workers linger
-   * a while), the one static CompletableFuture delay scheduler behind Caffeine's system scheduler
-   * (made once per JVM, never per store), and the process reaper of tests that start redis-server.
+   * JDK's own shared threads: the common fork-join pool (Caffeine's maintenance, idle workers
+   * linger a while), the one static CompletableFuture delay scheduler behind Caffeine's system
+   * scheduler (made once per JVM, never per store), and the process reaper of tests that start
+   * redis-server.
    */
   static List<String> awaitNoNewThreads(Set<Long> before, Duration bound)
       throws InterruptedException {
     long deadline = System.nanoTime() + bound.toNanos();
     while (true) {
-      List<String> born = Thread.getAllStackTraces().keySet().stream()
-          .filter(t -> t.isAlive() && !before.contains(t.getId()))
-          .map(Thread::getName)
-          .filter(n -> !n.startsWith("ForkJoinPool.commonPool") && !n.equals("process reaper")
-              && !n.equals("CompletableFutureDelayScheduler")
-              && !n.equals("Attach Listener"))
-          .sorted()
-          .toList();
+      List<String> born =
+          Thread.getAllStackTraces().keySet().stream()
+              .filter(t -> t.isAlive() && !before.contains(t.getId()))
+              .map(Thread::getName)
+              .filter(
+                  n ->
+                      !n.startsWith("ForkJoinPool.commonPool")
+                          && !n.equals("process reaper")
+                          && !n.equals("CompletableFutureDelayScheduler")
+                          && !n.equals("Attach Listener"))
+              .sorted()
+              .toList();
       if (born.isEmpty() || System.nanoTime() > deadline) {
         return born;
       }

@@ -2,16 +2,16 @@ package dev.latchkey.examples;
 
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.InMemoryUserDirectory;
+import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordCredentials;
+import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.UserAccount;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Set;
-import dev.latchkey.core.PasswordHasher;
-import dev.latchkey.core.LoginThrottle;
-import java.time.Clock;
 
 /**
  * Password login: bCrypt verification, rehash-on-login when the configured cost rises, and the
@@ -40,16 +40,20 @@ public final class PasswordLoginExample {
             .onRehash((account, newHash) -> users.updatePasswordHash(account.loginName(), newHash))
             .build();
 
-    AuthResult ok = passwords.authenticate(PasswordCredentials.of("alice", "correct horse".toCharArray()));
+    AuthResult ok =
+        passwords.authenticate(PasswordCredentials.of("alice", "correct horse".toCharArray()));
     System.out.println("right password:        " + describe(ok));
     String stored = users.findByLoginName("alice").orElseThrow().passwordHash();
     System.out.println("stored hash cost now:  " + stored.substring(4, 6) + " (was 04)");
 
-    AuthResult unknown = passwords.authenticate(PasswordCredentials.of("mallory", "guess".toCharArray()));
-    System.out.println("unknown user:          " + describe(unknown) + " (same bCrypt work as a wrong password)");
+    AuthResult unknown =
+        passwords.authenticate(PasswordCredentials.of("mallory", "guess".toCharArray()));
+    System.out.println(
+        "unknown user:          " + describe(unknown) + " (same bCrypt work as a wrong password)");
 
     for (int i = 1; i <= 4; i++) {
-      AuthResult wrong = passwords.authenticate(PasswordCredentials.of("alice", "tr0ub4dor".toCharArray()));
+      AuthResult wrong =
+          passwords.authenticate(PasswordCredentials.of("alice", "tr0ub4dor".toCharArray()));
       System.out.println("wrong password #" + i + ":     " + describe(wrong));
     }
   }
@@ -63,6 +67,7 @@ public final class PasswordLoginExample {
   static String describe(AuthResult.Failure failure) {
     return failure.reason()
         + failure.retryAt().map(at -> " (retry at " + at + ")").orElse("")
-        + " - " + failure.detail();
+        + " - "
+        + failure.detail();
   }
 }

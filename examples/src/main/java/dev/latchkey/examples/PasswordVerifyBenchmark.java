@@ -14,12 +14,12 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import dev.latchkey.core.PasswordHasher;
 
 /**
- * Does Latchkey's bCrypt hasher ({@link PasswordHasher#bcrypt(int)}) verify a password as fast as raw jBCrypt's {@code
- * checkpw} on the same hash, at cost 10 (≈ 64 ms) and 12 (≈ 256 ms)? Latchkey adds the UTF-8
- * length check (72-byte rule), a constant-time comparison and no string round trip of the hash.
+ * Does Latchkey's bCrypt hasher ({@link PasswordHasher#bcrypt(int)}) verify a password as fast as
+ * raw jBCrypt's {@code checkpw} on the same hash, at cost 10 (≈ 64 ms) and 12 (≈ 256 ms)? Latchkey
+ * adds the UTF-8 length check (72-byte rule), a constant-time comparison and no string round trip
+ * of the hash.
  *
  * <p>Run: {@code java -jar examples/target/benchmarks.jar PasswordVerify -f 1} (the iteration
  * settings are in the annotations: a few operations per iteration are enough at these costs).

@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Counts the commands clients send to one {@code redis-server}, through {@code MONITOR}: unlike
  * {@code INFO commandstats}, which also counts the commands a Lua script runs inside the server,
- * this tells round trips (commands sent) from work done inside a script. Not thread-safe apart
- * from its reader thread; for the benchmark mains only, never inside a timed loop.
+ * this tells round trips (commands sent) from work done inside a script. Not thread-safe apart from
+ * its reader thread; for the benchmark mains only, never inside a timed loop.
  */
 final class RedisCommandMonitor implements AutoCloseable {
   private final RedisServerProcess server;

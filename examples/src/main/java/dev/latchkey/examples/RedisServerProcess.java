@@ -22,9 +22,9 @@ import java.util.stream.Stream;
 
 /**
  * A private {@code redis-server} (from PATH) for one benchmark: on a free loopback port, never the
- * shared 127.0.0.1:6379, without persistence, in its own temp directory, stopped by {@link
- * #close}. It also reads {@code INFO commandstats}, so a benchmark can count the commands an
- * operation sends.
+ * shared 127.0.0.1:6379, without persistence, in its own temp directory, stopped by {@link #close}.
+ * It also reads {@code INFO commandstats}, so a benchmark can count the commands an operation
+ * sends.
  */
 public final class RedisServerProcess implements AutoCloseable {
   private final Process process;
@@ -50,12 +50,18 @@ public final class RedisServerProcess implements AutoCloseable {
     Process p =
         new ProcessBuilder(
                 "redis-server",
-                "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", dir.toString(),
-                "--logfile", dir.resolve("redis.log").toString())
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--logfile",
+                dir.resolve("redis.log").toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("stdout.log").toFile())
             .start();
@@ -122,8 +128,21 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public Optional<RedisBenchmarkFigure> redisBenchmark(int requests, String... command)
       throws InterruptedException {
-    List<String> args = new ArrayList<>(List.of("redis-benchmark", "-h", "127.0.0.1",
-        "-p", Integer.toString(port), "-c", "1", "-P", "1", "-n", Integer.toString(requests), "-q"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "redis-benchmark",
+                "-h",
+                "127.0.0.1",
+                "-p",
+                Integer.toString(port),
+                "-c",
+                "1",
+                "-P",
+                "1",
+                "-n",
+                Integer.toString(requests),
+                "-q"));
     args.addAll(List.of(command));
     try {
       Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
@@ -171,8 +190,11 @@ public final class RedisServerProcess implements AutoCloseable {
       socket.setSoTimeout(5000);
       StringBuilder req = new StringBuilder().append('*').append(args.length).append("\r\n");
       for (String a : args) {
-        req.append('$').append(a.getBytes(StandardCharsets.UTF_8).length).append("\r\n")
-            .append(a).append("\r\n");
+        req.append('$')
+            .append(a.getBytes(StandardCharsets.UTF_8).length)
+            .append("\r\n")
+            .append(a)
+            .append("\r\n");
       }
       OutputStream out = socket.getOutputStream();
       out.write(req.toString().getBytes(StandardCharsets.UTF_8));

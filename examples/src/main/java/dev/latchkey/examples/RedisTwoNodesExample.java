@@ -22,8 +22,8 @@ import java.util.Set;
  * connections and its own revocation replica), as two processes would.
  *
  * <p>Needs {@code REDIS_URL} (e.g. {@code redis://127.0.0.1:6379}, or a {@code redis-sentinel://}
- * or {@code redis-cluster://} URL). Run: {@code mvn -B -q package -DskipTests && REDIS_URL=...
- * java -cp examples/target/latchkey-demo.jar dev.latchkey.examples.RedisTwoNodesExample}
+ * or {@code redis-cluster://} URL). Run: {@code mvn -B -q package -DskipTests && REDIS_URL=... java
+ * -cp examples/target/latchkey-demo.jar dev.latchkey.examples.RedisTwoNodesExample}
  */
 public final class RedisTwoNodesExample {
   private RedisTwoNodesExample() {}
@@ -51,13 +51,18 @@ public final class RedisTwoNodesExample {
 
       // sessions: log in on A, use and log out on B
       String sid = a.sessions.login(alice, Map.of()).created().orElseThrow().id();
-      System.out.println("session from A, checked on B: " + describe(b.sessions.authenticate(new SessionCookie(sid))));
+      System.out.println(
+          "session from A, checked on B: "
+              + describe(b.sessions.authenticate(new SessionCookie(sid))));
       b.sessions.logout(sid);
-      System.out.println("logged out on B, checked on A: " + describe(a.sessions.authenticate(new SessionCookie(sid))));
+      System.out.println(
+          "logged out on B, checked on A: "
+              + describe(a.sessions.authenticate(new SessionCookie(sid))));
 
       // tokens: issued and revoked on A, refused on B within the replica's propagation bound
       IssuedToken token = a.tokens.issue(alice);
-      System.out.println("token from A, verified on B:  " + describe(b.tokens.verify(token.value())));
+      System.out.println(
+          "token from A, verified on B:  " + describe(b.tokens.verify(token.value())));
       long start = System.nanoTime();
       a.tokens.revoke(token.value());
       AuthResult onB;
@@ -67,7 +72,8 @@ public final class RedisTwoNodesExample {
           Thread.sleep(1);
         }
       } while (onB.succeeded() && System.nanoTime() - start < Duration.ofSeconds(5).toNanos());
-      System.out.printf("revoked on A, refused on B after %.1f ms: %s%n",
+      System.out.printf(
+          "revoked on A, refused on B after %.1f ms: %s%n",
           (System.nanoTime() - start) / 1e6, describe(onB));
     }
   }
@@ -80,7 +86,9 @@ public final class RedisTwoNodesExample {
       this.sessions = SessionManager.builder(redis.sessionStore()).build();
       this.tokens =
           JwtTokenService.builder(
-                  KeyRing.of(SigningKey.hmac("shared", secret, SigningAlgorithm.HS256)), "example", "example")
+                  KeyRing.of(SigningKey.hmac("shared", secret, SigningAlgorithm.HS256)),
+                  "example",
+                  "example")
               .revocationList(redis.revocationList())
               .build();
     }

@@ -19,13 +19,13 @@ import redis.clients.jedis.RedisClient;
 
 /**
  * What does a revocation check cost on a Redis deployment: Latchkey's {@code RedisRevocationList}
- * answering from its in-process replica (kept current by pub/sub), against the plain pattern of
- * one Redis {@code GET} per request through Jedis?
+ * answering from its in-process replica (kept current by pub/sub), against the plain pattern of one
+ * Redis {@code GET} per request through Jedis?
  *
  * <p>Both check 10,000 different token ids in turn, none revoked (the common case), while Redis
- * holds 1,000 revoked tokens and 100 revoked subjects. The setup waits until the replica is
- * current and proves it: 1,000 checks must send no command to Redis. A private {@code
- * redis-server} on a free loopback port is started and stopped by the benchmark.
+ * holds 1,000 revoked tokens and 100 revoked subjects. The setup waits until the replica is current
+ * and proves it: 1,000 checks must send no command to Redis. A private {@code redis-server} on a
+ * free loopback port is started and stopped by the benchmark.
  *
  * <p>Run: {@code java -jar examples/target/benchmarks.jar RevocationCheck -f 1 -wi 2 -w 1s -i 3 -r
  * 1s}

@@ -6,6 +6,7 @@ import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
@@ -18,18 +19,17 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import java.time.Clock;
 
 /**
- * How long does checking a session cookie against the in-memory store take (the goal is under 1
- * µs: one SHA-256 and one cache read), and how long does a login take?
+ * How long does checking a session cookie against the in-memory store take (the goal is under 1 µs:
+ * one SHA-256 and one cache read), and how long does a login take?
  *
- * <p>{@code authenticateHit} checks cookies of 10,000 live sessions in turn, on the real clock
- * with the default one-minute renewal interval, so nearly every check is a read without a write,
- * as in production. {@code checkHit} is the same through {@link SessionManager#check}, which also
- * builds the session's data. {@code authenticateUnknown} checks well-formed ids that no session
- * has. {@code login} creates sessions for 100,000 subjects in turn, with at most 4 sessions each
- * (the oldest ended past that), in a store bounded at 1,000,000 entries.
+ * <p>{@code authenticateHit} checks cookies of 10,000 live sessions in turn, on the real clock with
+ * the default one-minute renewal interval, so nearly every check is a read without a write, as in
+ * production. {@code checkHit} is the same through {@link SessionManager#check}, which also builds
+ * the session's data. {@code authenticateUnknown} checks well-formed ids that no session has.
+ * {@code login} creates sessions for 100,000 subjects in turn, with at most 4 sessions each (the
+ * oldest ended past that), in a store bounded at 1,000,000 entries.
  *
  * <p>Run: {@code mvn -B -q -pl examples -am package -DskipTests && java -jar
  * examples/target/benchmarks.jar SessionCookieBenchmark}

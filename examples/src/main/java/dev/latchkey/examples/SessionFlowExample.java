@@ -5,10 +5,10 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.time.Clock;
 
 /**
  * The session lifecycle: login gives a fresh id, the cookie authenticates, rotation on privilege
@@ -41,29 +41,44 @@ public final class SessionFlowExample {
     // a CSRF token for the session's forms, checked from the cookie value on each POST
     String csrf = sessions.csrfToken(sid).orElseThrow();
     System.out.println("CSRF token passes:      " + sessions.checkCsrf(sid, csrf));
-    System.out.println("cookie check:           " + describe(sessions.authenticate(new SessionCookie(sid))));
+    System.out.println(
+        "cookie check:           " + describe(sessions.authenticate(new SessionCookie(sid))));
 
     // privilege change (step-up): a new id, the same session; the old id is dead at once
     String rotated = sessions.rotate(sid).orElseThrow();
-    System.out.println("after rotate, old id:   " + describe(sessions.authenticate(new SessionCookie(sid))));
-    System.out.println("after rotate, new id:   " + describe(sessions.authenticate(new SessionCookie(rotated))));
+    System.out.println(
+        "after rotate, old id:   " + describe(sessions.authenticate(new SessionCookie(sid))));
+    System.out.println(
+        "after rotate, new id:   " + describe(sessions.authenticate(new SessionCookie(rotated))));
     System.out.println("old CSRF token passes:  " + sessions.checkCsrf(rotated, csrf));
 
     // a second device, listed on a "your sessions" page
-    String phone = sessions.login(alice, Map.of("user_agent", "phone")).created().orElseThrow().id();
-    sessions.sessionsOf("alice").forEach(s ->
-        System.out.println("active session:         " + s.attributes().get("user_agent")
-            + ", created " + s.createdAt()));
+    String phone =
+        sessions.login(alice, Map.of("user_agent", "phone")).created().orElseThrow().id();
+    sessions
+        .sessionsOf("alice")
+        .forEach(
+            s ->
+                System.out.println(
+                    "active session:         "
+                        + s.attributes().get("user_agent")
+                        + ", created "
+                        + s.createdAt()));
 
     // logout ends one session; logout everywhere ends the rest
     sessions.logout(rotated);
-    System.out.println("after logout:           " + describe(sessions.authenticate(new SessionCookie(rotated))));
+    System.out.println(
+        "after logout:           " + describe(sessions.authenticate(new SessionCookie(rotated))));
     int ended = sessions.logoutEverywhere("alice");
-    System.out.println("logout everywhere ended " + ended + "; phone: "
-        + describe(sessions.authenticate(new SessionCookie(phone))));
+    System.out.println(
+        "logout everywhere ended "
+            + ended
+            + "; phone: "
+            + describe(sessions.authenticate(new SessionCookie(phone))));
 
     // a forged or garbled cookie never reaches the store
-    System.out.println("garbage cookie:         " + describe(sessions.authenticate(new SessionCookie("x; DROP"))));
+    System.out.println(
+        "garbage cookie:         " + describe(sessions.authenticate(new SessionCookie("x; DROP"))));
   }
 
   static String describe(AuthResult result) {

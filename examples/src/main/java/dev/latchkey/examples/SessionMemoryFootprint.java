@@ -1,18 +1,19 @@
 package dev.latchkey.examples;
 
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.session.SessionManager;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import dev.latchkey.core.spi.SessionStore;
-import java.time.Clock;
 
 /**
- * How much heap does one idle session take in the in-memory session store ({@link SessionManager#inMemoryStore})? Logs in 100,000
- * subjects once each, with two typical attributes (user agent, client address), and reports the
- * heap growth per session, measured after repeated full GCs before and after. The raw ids are
- * dropped, as an application drops them once the cookie is sent; the store keeps only hashes.
+ * How much heap does one idle session take in the in-memory session store ({@link
+ * SessionManager#inMemoryStore})? Logs in 100,000 subjects once each, with two typical attributes
+ * (user agent, client address), and reports the heap growth per session, measured after repeated
+ * full GCs before and after. The raw ids are dropped, as an application drops them once the cookie
+ * is sent; the store keeps only hashes.
  *
  * <p>Run: {@code mvn -B -q -pl examples -am package -DskipTests && java -Xmx1g -cp
  * examples/target/benchmarks.jar dev.latchkey.examples.SessionMemoryFootprint [sessions]}

@@ -8,10 +8,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * Logs a store outage once when it is noticed and once when the store answers again, never once
- * per request: an answer that found the store unreachable reports it here, and while it is down a
- * probe asks the store every {@code interval}. So at most one outage line and one recovery line
- * are logged per interval, however many requests fail. Safe for concurrent use.
+ * Logs a store outage once when it is noticed and once when the store answers again, never once per
+ * request: an answer that found the store unreachable reports it here, and while it is down a probe
+ * asks the store every {@code interval}. So at most one outage line and one recovery line are
+ * logged per interval, however many requests fail. Safe for concurrent use.
  */
 final class StoreWatch implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(StoreWatch.class.getName());

@@ -37,13 +37,19 @@ public final class TokenFlowExample {
 
     // issue and verify a bare access token
     IssuedToken token = tokens.issue(alice);
-    System.out.println("access token (" + token.value().length() + " chars) expires " + token.expiresAt());
-    System.out.println("verify:                " + PasswordLoginExample.describe(tokens.verify(token.value())));
+    System.out.println(
+        "access token (" + token.value().length() + " chars) expires " + token.expiresAt());
+    System.out.println(
+        "verify:                " + PasswordLoginExample.describe(tokens.verify(token.value())));
 
     // what a verified token carries: its scopes and the extra claims given at issue
-    IssuedToken scoped = tokens.issue(alice, Map.of("scope", "orders:read orders:write", "tier", 2));
-    tokens.verifyToken(scoped.value()).accessToken().ifPresent(t ->
-        System.out.println("scopes, claims:        " + t.scopes() + " " + t.claims()));
+    IssuedToken scoped =
+        tokens.issue(alice, Map.of("scope", "orders:read orders:write", "tier", 2));
+    tokens
+        .verifyToken(scoped.value())
+        .accessToken()
+        .ifPresent(
+            t -> System.out.println("scopes, claims:        " + t.scopes() + " " + t.claims()));
 
     // login with a refresh token, then rotate it
     RefreshTokens.TokenPair first = refresh.login(alice);
@@ -53,15 +59,18 @@ public final class TokenFlowExample {
     // the old refresh token again: theft is assumed, the whole family ends
     System.out.println("reuse of #1:           " + outcome(refresh.refresh(first.refreshToken())));
     RefreshTokens.TokenPair stolenFamily = second.tokens().orElseThrow();
-    System.out.println("its successor after:   " + outcome(refresh.refresh(stolenFamily.refreshToken())));
+    System.out.println(
+        "its successor after:   " + outcome(refresh.refresh(stolenFamily.refreshToken())));
 
     // revoke an access token before it expires: refused at once, by (iss, jti), for its lifetime
     tokens.revoke(token.value());
-    System.out.println("after revoke:          " + PasswordLoginExample.describe(tokens.verify(token.value())));
+    System.out.println(
+        "after revoke:          " + PasswordLoginExample.describe(tokens.verify(token.value())));
 
     // a tampered token
     String tampered = token.value().substring(0, token.value().length() - 3) + "AAA";
-    System.out.println("tampered:              " + PasswordLoginExample.describe(tokens.verify(tampered)));
+    System.out.println(
+        "tampered:              " + PasswordLoginExample.describe(tokens.verify(tampered)));
   }
 
   static String outcome(RefreshTokens.Result result) {

@@ -5,11 +5,11 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jca.JCAContext;
-import com.nimbusds.jose.proc.JWSVerifierFactory;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.JWSVerifierFactory;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -17,15 +17,16 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.spi.RevocationList;
-import java.time.Clock;
-import java.time.Instant;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import java.security.Key;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -34,21 +35,20 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * What does Latchkey's access-token verify cost next to bare Nimbus doing the same work, per
  * algorithm? And what does a repeated verify of one token cost with the verified-token cache?
  *
  * <ul>
- *   <li>{@code latchkeyVerify}: {@link JwtTokenService#verify} with no cache: parse, header
- *       rules, signature, claims, and the in-memory revocation check.
- *   <li>{@code latchkeyVerifyCached}: the same token again (as a fresh {@code String}, as a
- *       server receives it) through a service with a verified-token cache; expiry and revocation
- *       are still checked.
- *   <li>{@code nimbusProcessor}: Nimbus's {@code DefaultJWTProcessor} with a key selector, a
- *       {@code typ} verifier and a {@code DefaultJWTClaimsVerifier} (iss, aud, exp, nbf, required
- *       claims): the comparable full verify, without any revocation check.
+ *   <li>{@code latchkeyVerify}: {@link JwtTokenService#verify} with no cache: parse, header rules,
+ *       signature, claims, and the in-memory revocation check.
+ *   <li>{@code latchkeyVerifyCached}: the same token again (as a fresh {@code String}, as a server
+ *       receives it) through a service with a verified-token cache; expiry and revocation are still
+ *       checked.
+ *   <li>{@code nimbusProcessor}: Nimbus's {@code DefaultJWTProcessor} with a key selector, a {@code
+ *       typ} verifier and a {@code DefaultJWTClaimsVerifier} (iss, aud, exp, nbf, required claims):
+ *       the comparable full verify, without any revocation check.
  *   <li>{@code nimbusParseVerify}: the floor: {@code SignedJWT.parse}, the signature, and the
  *       claims set parsed, nothing checked.
  * </ul>
@@ -61,6 +61,7 @@ import javax.crypto.spec.SecretKeySpec;
 public class TokenVerifyBenchmark {
   static final String ISS = BenchmarkKeys.ISS;
   static final String AUD = BenchmarkKeys.AUD;
+
   /** Revoked tokens of other users, so the revocation lookup is not of an empty list. */
   static final int REVOKED = 1_000;
 
@@ -98,8 +99,7 @@ public class TokenVerifyBenchmark {
     tokenChars = token.toCharArray();
 
     processor = new DefaultJWTProcessor<>();
-    processor.setJWSTypeVerifier(
-        new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
+    processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(new JOSEObjectType("at+jwt")));
     if (keys.algorithm.equals(JWSAlgorithm.EdDSA)) {
       // Nimbus's key selector yields JCA keys, and an OKP JWK has none: hand the processor the
       // Ed25519 verifier directly. Selection is then free, which favours Nimbus slightly.

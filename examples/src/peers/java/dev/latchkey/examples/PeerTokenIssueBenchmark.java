@@ -26,8 +26,8 @@ import org.openjdk.jmh.annotations.State;
 /**
  * What do auth0 {@code java-jwt} and jjwt spend to issue the same access token that {@link
  * TokenIssueBenchmark} issues with Latchkey and bare Nimbus (same header fields, same claims, a
- * fresh 128-bit {@code jti} each)? EdDSA is left out: auth0 has none, and jjwt's Ed25519 signing
- * is the JDK's, which Latchkey does not use.
+ * fresh 128-bit {@code jti} each)? EdDSA is left out: auth0 has none, and jjwt's Ed25519 signing is
+ * the JDK's, which Latchkey does not use.
  *
  * <p>Run: {@code mvn -B -q -Ppeers -pl examples -am package -DskipTests && java -jar
  * examples/target/benchmarks.jar 'TokenIssue' -f 1 -wi 2 -w 1s -i 3 -r 1s}

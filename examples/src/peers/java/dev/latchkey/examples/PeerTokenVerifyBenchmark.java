@@ -17,8 +17,6 @@ import io.jsonwebtoken.JwtParserBuilder;
 import io.jsonwebtoken.Jwts;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Date;
 import java.util.List;
@@ -37,18 +35,18 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * What do the libraries a Java user would pick instead of Latchkey spend to verify the same
- * access token with the same checks? The Latchkey rows are {@link TokenVerifyBenchmark}'s, run in
- * the same command; this class holds the peers only, since it needs the {@code peers} profile.
+ * What do the libraries a Java user would pick instead of Latchkey spend to verify the same access
+ * token with the same checks? The Latchkey rows are {@link TokenVerifyBenchmark}'s, run in the same
+ * command; this class holds the peers only, since it needs the {@code peers} profile.
  *
- * <p>Every peer checks what Latchkey checks except revocation (none of them has a revocation
- * list): the signature with the one configured algorithm and key, {@code iss} exact, {@code aud}
- * contains ours, {@code exp}/{@code nbf} with 60 s of skew, {@code sub}, {@code iat}, {@code jti}
- * present; and each builds the same {@link Principal} (subject and roles) from the claims.
+ * <p>Every peer checks what Latchkey checks except revocation (none of them has a revocation list):
+ * the signature with the one configured algorithm and key, {@code iss} exact, {@code aud} contains
+ * ours, {@code exp}/{@code nbf} with 60 s of skew, {@code sub}, {@code iat}, {@code jti} present;
+ * and each builds the same {@link Principal} (subject and roles) from the claims.
  *
  * <ul>
- *   <li>{@code nimbusBare}: {@code SignedJWT.parse}, the bare verifier ({@code MACVerifier},
- *       {@code RSASSAVerifier}, ...), {@code getJWTClaimsSet}, the claim checks by hand.
+ *   <li>{@code nimbusBare}: {@code SignedJWT.parse}, the bare verifier ({@code MACVerifier}, {@code
+ *       RSASSAVerifier}, ...), {@code getJWTClaimsSet}, the claim checks by hand.
  *   <li>{@code auth0}: auth0 {@code java-jwt}'s {@code JWTVerifier} (no EdDSA: that row fails by
  *       design and is shown as "n/a").
  *   <li>{@code jjwt}: jjwt's {@code JwtParser} with {@code requireIssuer}/{@code requireAudience}.
@@ -171,8 +169,7 @@ public class PeerTokenVerifyBenchmark {
 
   private java.security.Key jjwtKey() throws Exception {
     return switch (alg) {
-      case "HS256" ->
-          new SecretKeySpec(((OctetSequenceKey) keys.jwk).toByteArray(), "HmacSHA256");
+      case "HS256" -> new SecretKeySpec(((OctetSequenceKey) keys.jwk).toByteArray(), "HmacSHA256");
       case "RS256" -> ((RSAKey) keys.jwk).toRSAPublicKey();
       case "ES256" -> ((ECKey) keys.jwk).toECPublicKey();
       default -> ed25519PublicKey(((OctetKeyPair) keys.jwk).getDecodedX());

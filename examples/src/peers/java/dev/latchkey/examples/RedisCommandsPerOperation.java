@@ -7,10 +7,10 @@ import java.util.Map;
  * Latchkey and for Spring Session's two repositories? Runs each operation 500 times on a private
  * {@code redis-server} and counts, through {@code MONITOR}, the commands the client sent (round
  * trips) and those Lua scripts ran inside the server, divided by 500. Prints one line per
- * implementation and operation: {@code COMMANDS <impl> <op> sent=<per-op> inScripts=<per-op> serverUs=<µs inside Redis per
- * op> <command>=<per-op> ...}; then, when {@code redis-benchmark} is on PATH, the floor of one
- * {@code GET} round trip with Redis's own C client: {@code FLOOR redis-benchmark GET
- * mean_us=<µs> p50_us=<µs>}.
+ * implementation and operation: {@code COMMANDS <impl> <op> sent=<per-op> inScripts=<per-op>
+ * serverUs=<µs inside Redis per op> <command>=<per-op> ...}; then, when {@code redis-benchmark} is
+ * on PATH, the floor of one {@code GET} round trip with Redis's own C client: {@code FLOOR
+ * redis-benchmark GET mean_us=<µs> p50_us=<µs>}.
  *
  * <p>Run: {@code java -cp examples/target/benchmarks.jar
  * dev.latchkey.examples.RedisCommandsPerOperation}
@@ -48,12 +48,19 @@ public final class RedisCommandsPerOperation {
       }
     }
     try (RedisServerProcess server = RedisServerProcess.start()) {
-      server.command("SET", RedisSessionBenchmark.Sessions.FLOOR_KEY,
+      server.command(
+          "SET",
+          RedisSessionBenchmark.Sessions.FLOOR_KEY,
           RedisSessionBenchmark.Sessions.FLOOR_VALUE);
-      server.redisBenchmark(20_000, "GET", RedisSessionBenchmark.Sessions.FLOOR_KEY)
-          .ifPresent(f -> System.out.printf(java.util.Locale.ROOT,
-              "FLOOR redis-benchmark GET mean_us=%.1f p50_us=%.1f%n", f.meanMicros(),
-              f.p50Micros()));
+      server
+          .redisBenchmark(20_000, "GET", RedisSessionBenchmark.Sessions.FLOOR_KEY)
+          .ifPresent(
+              f ->
+                  System.out.printf(
+                      java.util.Locale.ROOT,
+                      "FLOOR redis-benchmark GET mean_us=%.1f p50_us=%.1f%n",
+                      f.meanMicros(),
+                      f.p50Micros()));
     }
   }
 
@@ -90,10 +97,15 @@ public final class RedisCommandsPerOperation {
     }
     StringBuilder line =
         new StringBuilder("COMMANDS ")
-            .append(impl).append(' ').append(op)
-            .append(" sent=").append(perOp(sum(sent)))
-            .append(" inScripts=").append(perOp(sum(inScripts)))
-            .append(" serverUs=").append(perOp(serverMicros));
+            .append(impl)
+            .append(' ')
+            .append(op)
+            .append(" sent=")
+            .append(perOp(sum(sent)))
+            .append(" inScripts=")
+            .append(perOp(sum(inScripts)))
+            .append(" serverUs=")
+            .append(perOp(serverMicros));
     for (Map.Entry<String, Long> e : sent.entrySet()) {
       line.append(' ').append(e.getKey()).append('=').append(perOp(e.getValue()));
     }

@@ -55,18 +55,17 @@ import redis.clients.jedis.UnifiedJedis;
  *       setLastAccessedTime}, {@code setAttribute}, {@code save}.
  *   <li>{@code floorGet}: the floor, one {@code GET} of a 32-byte value through the
  *       implementation's own client: for Latchkey the very Jedis client its {@code RedisStores}
- *       runs on (the benchmark builds it and hands it to {@code RedisStores.builder}), for Spring
- *       a {@code RedisTemplate} on its {@code LettuceConnectionFactory} (the path its
- *       repositories' commands take). Any operation that
- *       waits for one round trip costs at least this with that client, so Spring's read-and-touch
- *       ÷ Latchkey's {@code floorGet} bounds what any one-round-trip read-and-touch can reach
- *       against Spring in the same run.
+ *       runs on (the benchmark builds it and hands it to {@code RedisStores.builder}), for Spring a
+ *       {@code RedisTemplate} on its {@code LettuceConnectionFactory} (the path its repositories'
+ *       commands take). Any operation that waits for one round trip costs at least this with that
+ *       client, so Spring's read-and-touch ÷ Latchkey's {@code floorGet} bounds what any
+ *       one-round-trip read-and-touch can reach against Spring in the same run.
  *   <li>{@code floorScript}: a tighter floor, one {@code EVALSHA} of {@code return
  *       redis.call('HGETALL', KEYS[1])} on a live session's hash, through the same client. A
  *       read-and-touch that is safe in one round trip must be a script: its writes depend on what
  *       it read (an ended or expired session must not be renewed back to life, and the new expiry
- *       is capped by the stored absolute one), and a {@code MULTI} block cannot branch. So it
- *       costs at least a script that reads the session and writes nothing.
+ *       is capped by the stored absolute one), and a {@code MULTI} block cannot branch. So it costs
+ *       at least a script that reads the session and writes nothing.
  * </ul>
  *
  * <p>{@link RedisCommandsPerOperation} counts the Redis commands of each of these.
@@ -149,13 +148,16 @@ public class RedisSessionBenchmark {
     /** Loads {@link #FLOOR_SCRIPT} and picks the hash of the live session {@code id} for it. */
     void prepareFloorScript(String id);
 
-    /** One {@code EVALSHA} of {@link #FLOOR_SCRIPT} on a session's hash, through the same client. */
+    /**
+     * One {@code EVALSHA} of {@link #FLOOR_SCRIPT} on a session's hash, through the same client.
+     */
     boolean floorScript();
 
     /** The cheapest script that returns a session: it reads the hash and writes nothing. */
     String FLOOR_SCRIPT = "return redis.call('HGETALL', KEYS[1])";
 
     String FLOOR_KEY = "floor";
+
     /** 32 bytes, about a session id's size. */
     String FLOOR_VALUE = "0123456789abcdef0123456789abcdef";
 
@@ -248,8 +250,10 @@ public class RedisSessionBenchmark {
 
   static final class SpringSessions implements Sessions {
     private static final byte[] FLOOR = FLOOR_KEY.getBytes(StandardCharsets.UTF_8);
+
     /** Where both repositories keep a session's hash (their default namespace). */
     private static final String SESSION_HASH_PREFIX = "spring:session:sessions:";
+
     private final LettuceConnectionFactory factory;
     private final RedisTemplate<String, Object> template;
     private final SessionRepository<? extends Session> repository;
@@ -257,7 +261,8 @@ public class RedisSessionBenchmark {
     private byte[] floorHash;
 
     SpringSessions(RedisServerProcess server, boolean indexed) {
-      factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", server.port));
+      factory =
+          new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", server.port));
       factory.afterPropertiesSet();
       factory.start();
       // Spring Session's own template set-up: string keys, JDK-serialised values (its default).
@@ -266,8 +271,9 @@ public class RedisSessionBenchmark {
       template.setKeySerializer(RedisSerializer.string());
       template.setHashKeySerializer(RedisSerializer.string());
       template.afterPropertiesSet();
-      template.execute((RedisCallback<Boolean>) c ->
-          c.stringCommands().set(FLOOR, FLOOR_VALUE.getBytes(StandardCharsets.UTF_8)));
+      template.execute(
+          (RedisCallback<Boolean>)
+              c -> c.stringCommands().set(FLOOR, FLOOR_VALUE.getBytes(StandardCharsets.UTF_8)));
       if (indexed) {
         RedisIndexedSessionRepository r = new RedisIndexedSessionRepository(template);
         r.setDefaultMaxInactiveInterval(Duration.ofMinutes(30));
@@ -284,7 +290,8 @@ public class RedisSessionBenchmark {
       return createTyped(repository, subject);
     }
 
-    private static <S extends Session> String createTyped(SessionRepository<S> repo, String subject) {
+    private static <S extends Session> String createTyped(
+        SessionRepository<S> repo, String subject) {
       S s = repo.createSession();
       s.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, subject);
       ATTRIBUTES.forEach(s::setAttribute);
@@ -324,17 +331,24 @@ public class RedisSessionBenchmark {
     @Override
     public void prepareFloorScript(String id) {
       floorHash = (SESSION_HASH_PREFIX + id).getBytes(StandardCharsets.UTF_8);
-      floorSha = template.execute((RedisCallback<String>) c ->
-          c.scriptingCommands().scriptLoad(FLOOR_SCRIPT.getBytes(StandardCharsets.UTF_8)));
+      floorSha =
+          template.execute(
+              (RedisCallback<String>)
+                  c ->
+                      c.scriptingCommands()
+                          .scriptLoad(FLOOR_SCRIPT.getBytes(StandardCharsets.UTF_8)));
       if (!floorScript()) {
-        throw new IllegalStateException("session " + id + " has no hash " + SESSION_HASH_PREFIX + id);
+        throw new IllegalStateException(
+            "session " + id + " has no hash " + SESSION_HASH_PREFIX + id);
       }
     }
 
     @Override
     public boolean floorScript() {
-      List<?> fields = template.execute((RedisCallback<List<?>>) c ->
-          c.scriptingCommands().evalSha(floorSha, ReturnType.MULTI, 1, floorHash));
+      List<?> fields =
+          template.execute(
+              (RedisCallback<List<?>>)
+                  c -> c.scriptingCommands().evalSha(floorSha, ReturnType.MULTI, 1, floorHash));
       return fields != null && !fields.isEmpty();
     }
 

@@ -69,13 +69,18 @@ class BenchmarkReportTest {
       }
     }
     Files.writeString(dir.resolve("jmh.json"), jmh.toString());
-    StringBuilder commands = new StringBuilder()
-        .append("COMMANDS latchkey create sent=1.00 inScripts=8.00 serverUs=27.83 evalsha=1.00\n")
-        .append("COMMANDS latchkey readTouch sent=1.00 inScripts=6.00 serverUs=17.10 evalsha=1.00\n")
-        .append("COMMANDS springPlain readTouch sent=4.00 inScripts=0.00 serverUs=5.00 exists=1.00"
-            + " hgetall=1.00 hmset=1.00 pexpireat=1.00\n");
+    StringBuilder commands =
+        new StringBuilder()
+            .append(
+                "COMMANDS latchkey create sent=1.00 inScripts=8.00 serverUs=27.83 evalsha=1.00\n")
+            .append(
+                "COMMANDS latchkey readTouch sent=1.00 inScripts=6.00 serverUs=17.10 evalsha=1.00\n")
+            .append(
+                "COMMANDS springPlain readTouch sent=4.00 inScripts=0.00 serverUs=5.00 exists=1.00"
+                    + " hgetall=1.00 hmset=1.00 pexpireat=1.00\n");
     if (withFloors) {
-      commands.append("COMMANDS latchkey floorGet sent=1.00 inScripts=0.00 serverUs=0.20 get=1.00\n")
+      commands
+          .append("COMMANDS latchkey floorGet sent=1.00 inScripts=0.00 serverUs=0.20 get=1.00\n")
           .append("FLOOR redis-benchmark GET mean_us=39.5 p50_us=39.0\n");
     }
     Files.writeString(dir.resolve("commands.txt"), commands.toString());
@@ -90,11 +95,13 @@ class BenchmarkReportTest {
     assertThat(section).contains("| one `GET` of 32 bytes").contains("| 51.0 ± 5.1 | 60.0 ± 6.0 |");
     // 245 / 51 and 83 / 51.
     assertThat(section)
-        .contains("Upper bound for any one-round-trip read-and-touch in this run = Spring plain"
-            + " readTouch ÷ Jedis `GET` floor = 4.80×")
+        .contains(
+            "Upper bound for any one-round-trip read-and-touch in this run = Spring plain"
+                + " readTouch ÷ Jedis `GET` floor = 4.80×")
         .contains("Latchkey readTouch ÷ Jedis `GET` floor = 1.63×")
-        .contains("Spring plain readTouch ÷ its own Lettuce `GET` = 4.08 round trips' worth (it"
-            + " sends 4.00 commands)")
+        .contains(
+            "Spring plain readTouch ÷ its own Lettuce `GET` = 4.08 round trips' worth (it"
+                + " sends 4.00 commands)")
         .contains("39.5 µs per round trip (p50 39.0 µs)")
         .contains("- latchkey floorGet: get=1.00 (+ 0.00 inside scripts); 0.20 µs of Redis time");
   }
@@ -109,8 +116,9 @@ class BenchmarkReportTest {
     assertThat(section)
         .contains("| one `EVALSHA` of `return redis.call('HGETALL', KEYS[1])`")
         .contains("| 58.0 ± 5.8 | 66.0 ± 6.6 | 67.0 ± 6.7 | — | — |")
-        .contains("Spring plain readTouch ÷ Jedis script-read floor = 4.22×; Latchkey readTouch ÷"
-            + " that floor = 1.43×");
+        .contains(
+            "Spring plain readTouch ÷ Jedis script-read floor = 4.22×; Latchkey readTouch ÷"
+                + " that floor = 1.43×");
   }
 
   @Test
@@ -119,7 +127,8 @@ class BenchmarkReportTest {
 
     String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
 
-    assertThat(section).doesNotContain("script-read floor")
+    assertThat(section)
+        .doesNotContain("script-read floor")
         .contains("Spring plain readTouch ÷ Jedis `GET` floor = 4.80×");
   }
 
@@ -129,11 +138,14 @@ class BenchmarkReportTest {
 
     String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
 
-    assertThat(section).startsWith(BenchmarkReport.BEGIN).endsWith(BenchmarkReport.END)
+    assertThat(section)
+        .startsWith(BenchmarkReport.BEGIN)
+        .endsWith(BenchmarkReport.END)
         .contains("### JWT verify of a new token")
         .contains("| HS256 | 1.90 ± 0.19 |")
-        .contains("| readTouch | 83.0 ± 8.3 | 245.0 ± 24.5 | 700.0 ± 70.0 | 2.95× | 8.43× | 1.00 /"
-            + " 4.00 / n/a |")
+        .contains(
+            "| readTouch | 83.0 ± 8.3 | 245.0 ± 24.5 | 700.0 ± 70.0 | 2.95× | 8.43× | 1.00 /"
+                + " 4.00 / n/a |")
         .contains("### Revocation check on a Redis deployment")
         .doesNotContain("Goals");
   }
@@ -144,8 +156,11 @@ class BenchmarkReportTest {
 
     String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
 
-    assertThat(section).doesNotContain("Round-trip floors").doesNotContain("at most")
-        .contains("| one `GET` of 32 bytes").contains("| n/a | n/a | n/a | — | — |");
+    assertThat(section)
+        .doesNotContain("Round-trip floors")
+        .doesNotContain("at most")
+        .contains("| one `GET` of 32 bytes")
+        .contains("| n/a | n/a | n/a | — | — |");
   }
 
   @Test
@@ -163,7 +178,8 @@ class BenchmarkReportTest {
     String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
 
     // 1.5 / 2.5: fastest against fastest, whatever the means (2.2 and 4.0) say.
-    assertThat(section).contains("| HS256 | 1.50 (max 3.00) |")
+    assertThat(section)
+        .contains("| HS256 | 1.50 (max 3.00) |")
         .contains("| 2.50 (max 9.00) |")
         .contains("Each figure is the fastest measured iteration");
   }
@@ -180,22 +196,32 @@ class BenchmarkReportTest {
 
   @Test
   void spliceReplacesOnlyTheGeneratedSection() {
-    String old = "# Latchkey benchmarks\n\nintro\n" + BenchmarkReport.BEGIN + "\nold table\n"
-        + BenchmarkReport.END + "\n\n## Why read-and-touch cannot reach 5×\n\nprose\n";
+    String old =
+        "# Latchkey benchmarks\n\nintro\n"
+            + BenchmarkReport.BEGIN
+            + "\nold table\n"
+            + BenchmarkReport.END
+            + "\n\n## Why read-and-touch cannot reach 5×\n\nprose\n";
 
     String updated =
         BenchmarkReport.splice(old, BenchmarkReport.BEGIN + "\nnew\n" + BenchmarkReport.END);
 
-    assertThat(updated).isEqualTo("# Latchkey benchmarks\n\nintro\n" + BenchmarkReport.BEGIN
-        + "\nnew\n" + BenchmarkReport.END + "\n\n## Why read-and-touch cannot reach 5×\n\nprose\n");
+    assertThat(updated)
+        .isEqualTo(
+            "# Latchkey benchmarks\n\nintro\n"
+                + BenchmarkReport.BEGIN
+                + "\nnew\n"
+                + BenchmarkReport.END
+                + "\n\n## Why read-and-touch cannot reach 5×\n\nprose\n");
   }
 
   @Test
   void redisBenchmarkFigureIsTheLastSummaryPastTheProgressLines() {
     // As redis-benchmark -q prints it: progress lines ended by carriage returns, then the summary.
-    String out = "\rGET floor: rps=0.0 (overall: -nan) avg_msec=-nan (overall: -nan)\r      \r"
-        + "GET floor: rps=25120.0 (overall: 25120.0) avg_msec=0.039 (overall: 0.039)\r"
-        + "GET floor: 25000.00 requests per second, p50=0.039 msec\n";
+    String out =
+        "\rGET floor: rps=0.0 (overall: -nan) avg_msec=-nan (overall: -nan)\r      \r"
+            + "GET floor: rps=25120.0 (overall: 25120.0) avg_msec=0.039 (overall: 0.039)\r"
+            + "GET floor: 25000.00 requests per second, p50=0.039 msec\n";
 
     RedisBenchmarkFigure figure = RedisBenchmarkFigure.parse(out).orElseThrow();
     assertThat(figure.meanMicros()).isCloseTo(40.0, within(1e-9));
@@ -204,8 +230,11 @@ class BenchmarkReportTest {
 
   @Test
   void redisBenchmarkWithoutASummaryGivesNoFigure() {
-    for (String out : List.of("", "Could not connect to Redis at 127.0.0.1:1: Connection refused\n",
-        "GET floor: 0.00 requests per second\n")) {
+    for (String out :
+        List.of(
+            "",
+            "Could not connect to Redis at 127.0.0.1:1: Connection refused\n",
+            "GET floor: 0.00 requests per second\n")) {
       assertThat(RedisBenchmarkFigure.parse(out)).as(out).isEmpty();
     }
   }

@@ -50,9 +50,7 @@ final class DemoHttp {
   /** A request with exactly the given headers: no Content-Type unless one is given. */
   HttpResponse<String> send(String method, String path, String body, String... headers) {
     return send(
-        request(path, headers)
-            .method(method, HttpRequest.BodyPublishers.ofString(body))
-            .build());
+        request(path, headers).method(method, HttpRequest.BodyPublishers.ofString(body)).build());
   }
 
   HttpResponse<String> login(String route, String user, String password) {
@@ -60,7 +58,8 @@ final class DemoHttp {
   }
 
   private HttpRequest.Builder request(String path, String... headers) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(10));
     for (int i = 0; i < headers.length; i += 2) {
       b.header(headers[i], headers[i + 1]);
     }

@@ -9,10 +9,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
-import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.token.JwtTokenService;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -20,15 +21,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.token.JwtTokenService;
 
 /** Stores that throw: every route that needs one answers 503 "unavailable", never 200 or 401. */
 class DemoServerFailingStoreTest {
@@ -78,8 +78,10 @@ class DemoServerFailingStoreTest {
     assertUnavailable(http.login("/session-login", "alice", "wonderland"));
     assertUnavailable(http.login("/token-login", "alice", "wonderland"));
     assertUnavailable(http.get("/session-profile", "Cookie", "sid=" + sid));
-    assertUnavailable(http.post("/session-logout", "", "Cookie", "sid=" + sid, "X-CSRF-Token", "x"));
-    assertUnavailable(http.post("/token-refresh", "{\"refresh_token\":\"" + DemoHttp.unknownOpaqueId() + "\"}"));
+    assertUnavailable(
+        http.post("/session-logout", "", "Cookie", "sid=" + sid, "X-CSRF-Token", "x"));
+    assertUnavailable(
+        http.post("/token-refresh", "{\"refresh_token\":\"" + DemoHttp.unknownOpaqueId() + "\"}"));
     assertUnavailable(http.get("/health"));
   }
 
@@ -168,8 +170,8 @@ class DemoServerFailingStoreTest {
   }
 
   /**
-   * "Log out everywhere" while the revocation list cannot be written: the answer says so (503),
-   * yet the refresh families are ended, so the refresh token no longer rotates.
+   * "Log out everywhere" while the revocation list cannot be written: the answer says so (503), yet
+   * the refresh families are ended, so the refresh token no longer rotates.
    */
   @Test
   void logoutEverywhereWithTheRevocationListDownStillEndsRefreshFamilies() throws Exception {
@@ -179,14 +181,25 @@ class DemoServerFailingStoreTest {
     StoreUnavailableException down = new StoreUnavailableException("test: list down");
     when(unwritable.isRevoked(any(), any(), any(), any(), any()))
         .thenAnswer(
-            i -> readable.isRevoked(i.getArgument(0), i.getArgument(1), i.getArgument(2),
-                i.getArgument(3), i.getArgument(4)));
+            i ->
+                readable.isRevoked(
+                    i.getArgument(0),
+                    i.getArgument(1),
+                    i.getArgument(2),
+                    i.getArgument(3),
+                    i.getArgument(4)));
     doThrow(down).when(unwritable).revokeSubject(any(), any(), any());
     doThrow(down).when(unwritable).revokeFamily(any(), any(), any(), any());
     DemoStores memory = DemoStores.inMemory(clock);
     DemoStores stores =
-        new DemoStores("memory", memory.sessions(), unwritable, memory.refreshTokens(),
-            memory.throttle(), () -> true, () -> {});
+        new DemoStores(
+            "memory",
+            memory.sessions(),
+            unwritable,
+            memory.refreshTokens(),
+            memory.throttle(),
+            () -> true,
+            () -> {});
     byte[] secret = DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8);
     server =
         DemoServer.start(

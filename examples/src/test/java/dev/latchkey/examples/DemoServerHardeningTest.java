@@ -11,13 +11,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The demo as a template under attack: requests a browser can be tricked into sending from
- * another site, bodies it must not accept, and the answers RFC 6750 and RFC 9110 prescribe.
+ * The demo as a template under attack: requests a browser can be tricked into sending from another
+ * site, bodies it must not accept, and the answers RFC 6750 and RFC 9110 prescribe.
  */
 class DemoServerHardeningTest {
   private static final String LOGIN = "{\"username\":\"alice\",\"password\":\"wonderland\"}";
   private static final String[] STATE_CHANGING_ROUTES = {
-    "/session-login", "/session-logout", "/token-login", "/token-refresh", "/token-logout",
+    "/session-login",
+    "/session-logout",
+    "/token-login",
+    "/token-refresh",
+    "/token-logout",
     "/logout-everywhere"
   };
 
@@ -45,10 +49,16 @@ class DemoServerHardeningTest {
   @Test
   void aCrossSiteTextPlainLoginIsRefusedAndSetsNoCookie() {
     HttpResponse<String> r =
-        http.send("POST", "/session-login", LOGIN,
-            "Content-Type", "text/plain",
-            "Origin", "https://evil.example",
-            "Sec-Fetch-Site", "cross-site");
+        http.send(
+            "POST",
+            "/session-login",
+            LOGIN,
+            "Content-Type",
+            "text/plain",
+            "Origin",
+            "https://evil.example",
+            "Sec-Fetch-Site",
+            "cross-site");
 
     assertThat(r.statusCode()).isEqualTo(403);
     assertThat(json(r).get("error").getAsString()).isNotBlank();
@@ -68,7 +78,8 @@ class DemoServerHardeningTest {
         for (String[] headers : foreign) {
           String[] all = concat(headers, "Content-Type", "application/json");
           HttpResponse<String> r = http.send(method, route, LOGIN, all);
-          assertThat(r.statusCode()).as(method + " " + route + " " + String.join(" ", headers))
+          assertThat(r.statusCode())
+              .as(method + " " + route + " " + String.join(" ", headers))
               .isEqualTo(403);
           assertThat(json(r).has("error")).isTrue();
           assertThat(r.headers().firstValue("Set-Cookie")).isEmpty();
@@ -106,20 +117,32 @@ class DemoServerHardeningTest {
         assertThat(r.statusCode()).as(route + " " + type).isEqualTo(415);
         assertThat(json(r).get("error").getAsString()).contains("application/json");
       }
-      assertThat(http.send("POST", route, LOGIN).statusCode()).as(route + " without a type")
+      assertThat(http.send("POST", route, LOGIN).statusCode())
+          .as(route + " without a type")
           .isEqualTo(415);
     }
     String access = string(http.login("/token-login", "alice", "wonderland"), "access_token");
-    assertThat(http.send("POST", "/token-logout", "{\"refresh_token\":\"x\"}",
-            "Content-Type", "text/plain", "Authorization", "Bearer " + access).statusCode())
+    assertThat(
+            http.send(
+                    "POST",
+                    "/token-logout",
+                    "{\"refresh_token\":\"x\"}",
+                    "Content-Type",
+                    "text/plain",
+                    "Authorization",
+                    "Bearer " + access)
+                .statusCode())
         .isEqualTo(415);
   }
 
   @Test
   void jsonWithParametersIsJson() {
-    for (String type : new String[] {
-      "application/json; charset=utf-8", "Application/JSON;charset=\"UTF-8\"", "application/json"
-    }) {
+    for (String type :
+        new String[] {
+          "application/json; charset=utf-8",
+          "Application/JSON;charset=\"UTF-8\"",
+          "application/json"
+        }) {
       assertThat(http.send("POST", "/token-login", LOGIN, "Content-Type", type).statusCode())
           .as(type)
           .isEqualTo(200);
@@ -151,13 +174,16 @@ class DemoServerHardeningTest {
       assertThat(r.statusCode()).as(body).isEqualTo(400);
       assertThat(json(r).has("error")).isTrue();
     }
-    assertThat(http.post("/token-login",
-            "{\"username\":\"alice\",\"password\":\"wonderland\",\"x\":[{\"a\":1},{\"a\":2}]}")
-        .statusCode())
+    assertThat(
+            http.post(
+                    "/token-login",
+                    "{\"username\":\"alice\",\"password\":\"wonderland\",\"x\":[{\"a\":1},{\"a\":2}]}")
+                .statusCode())
         .as("the same name in two objects")
         .isEqualTo(200);
-    assertThat(http.post("/token-refresh", "{\"refresh_token\":\"a\",\"refresh_token\":\"b\"}")
-        .statusCode())
+    assertThat(
+            http.post("/token-refresh", "{\"refresh_token\":\"a\",\"refresh_token\":\"b\"}")
+                .statusCode())
         .isEqualTo(400);
   }
 
@@ -187,9 +213,9 @@ class DemoServerHardeningTest {
   }
 
   /**
-   * With {@code COOKIE_SECURE=true} the session cookie is {@code __Host-sid}: Secure, Path=/ and
-   * no Domain, so a sibling subdomain or a plain-HTTP response cannot plant one; and a plain
-   * {@code sid} cookie (which could have been planted) is not read.
+   * With {@code COOKIE_SECURE=true} the session cookie is {@code __Host-sid}: Secure, Path=/ and no
+   * Domain, so a sibling subdomain or a plain-HTTP response cannot plant one; and a plain {@code
+   * sid} cookie (which could have been planted) is not read.
    */
   @Test
   void aSecureDeploymentUsesAHostPrefixedCookieAndReadsOnlyThat() throws Exception {
@@ -215,8 +241,13 @@ class DemoServerHardeningTest {
           .isEqualTo(401);
 
       HttpResponse<String> logout =
-          client.post("/session-logout", "", "Cookie", "__Host-sid=" + value,
-              "X-CSRF-Token", string(login, "csrf_token"));
+          client.post(
+              "/session-logout",
+              "",
+              "Cookie",
+              "__Host-sid=" + value,
+              "X-CSRF-Token",
+              string(login, "csrf_token"));
       assertThat(logout.statusCode()).isEqualTo(200);
       assertThat(logout.headers().firstValue("Set-Cookie").orElseThrow())
           .startsWith("__Host-sid=;")

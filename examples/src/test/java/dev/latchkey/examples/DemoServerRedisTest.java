@@ -33,8 +33,12 @@ class DemoServerRedisTest {
   @BeforeAll
   static void start() throws Exception {
     String url = "redis://127.0.0.1:" + REDIS.port();
-    a = DemoServer.start(new DemoServer.Settings(0, url, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
-    b = DemoServer.start(new DemoServer.Settings(0, url, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+    a =
+        DemoServer.start(
+            new DemoServer.Settings(0, url, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+    b =
+        DemoServer.start(
+            new DemoServer.Settings(0, url, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
     httpA = new DemoHttp(a.port());
     httpB = new DemoHttp(b.port());
   }
@@ -63,7 +67,8 @@ class DemoServerRedisTest {
     String csrf = string(login, "csrf_token");
 
     assertThat(httpB.get("/session-profile", "Cookie", cookie).statusCode()).isEqualTo(200);
-    assertThat(httpB.post("/session-logout", "", "Cookie", cookie, "X-CSRF-Token", csrf).statusCode())
+    assertThat(
+            httpB.post("/session-logout", "", "Cookie", cookie, "X-CSRF-Token", csrf).statusCode())
         .as("server B accepts server A's CSRF token")
         .isEqualTo(200);
     assertThat(httpA.get("/session-profile", "Cookie", cookie).statusCode()).isEqualTo(401);
@@ -75,9 +80,11 @@ class DemoServerRedisTest {
     HttpResponse<String> login = httpA.login("/token-login", "admin", "password123");
     String access = string(login, "access_token");
     String refresh = string(login, "refresh_token");
-    assertThat(httpB.get("/token-profile", "Authorization", "Bearer " + access).statusCode()).isEqualTo(200);
+    assertThat(httpB.get("/token-profile", "Authorization", "Bearer " + access).statusCode())
+        .isEqualTo(200);
 
-    assertThat(httpA.post("/token-logout", "", "Authorization", "Bearer " + access).statusCode()).isEqualTo(200);
+    assertThat(httpA.post("/token-logout", "", "Authorization", "Bearer " + access).statusCode())
+        .isEqualTo(200);
 
     // The written bound is pub/sub delivery (milliseconds); 2 s leaves room for a loaded machine.
     long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
@@ -92,7 +99,8 @@ class DemoServerRedisTest {
 
     // a refresh rotated on B is reuse on A
     refresh = string(httpA.login("/token-login", "admin", "password123"), "refresh_token");
-    HttpResponse<String> rotated = httpB.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}");
+    HttpResponse<String> rotated =
+        httpB.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}");
     assertThat(rotated.statusCode()).isEqualTo(200);
     assertThat(httpA.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
         .isEqualTo(401);
@@ -111,7 +119,9 @@ class DemoServerRedisTest {
       assertUnavailable(httpA.login("/session-login", "alice", "wonderland"));
       assertUnavailable(httpA.login("/token-login", "alice", "wonderland"));
       assertUnavailable(httpB.get("/session-profile", "Cookie", cookie));
-      assertUnavailable(httpA.post("/token-refresh", "{\"refresh_token\":\"" + DemoHttp.unknownOpaqueId() + "\"}"));
+      assertUnavailable(
+          httpA.post(
+              "/token-refresh", "{\"refresh_token\":\"" + DemoHttp.unknownOpaqueId() + "\"}"));
       assertUnavailable(httpA.post("/token-logout", "", "Authorization", "Bearer " + access));
       assertUnavailable(httpA.post("/logout-everywhere", "", "Authorization", "Bearer " + access));
     } finally {

@@ -23,13 +23,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * together by a barrier: exactly one answers 200, every other 401, and the family is then ended
  * (reuse): the winner's new refresh token and every access token of the family are refused.
  *
- * <p>Why exactly one, whatever the interleaving: the store decides each presentation atomically
- * on its own clock, so the presentations are serialised there; the first finds the token live and
+ * <p>Why exactly one, whatever the interleaving: the store decides each presentation atomically on
+ * its own clock, so the presentations are serialised there; the first finds the token live and
  * rotates it, every later one finds it consumed (grace is 0) and is reuse, which ends the family
  * and refuses its access tokens. No caller's clock or arrival order enters the decision. A
- * presentation that arrives after the family ended still finds the token remembered as consumed,
- * so it is reuse too, never a second rotation. Each round starts from a fresh login, so the
- * family's rotation limit (10 per minute) never answers instead.
+ * presentation that arrives after the family ended still finds the token remembered as consumed, so
+ * it is reuse too, never a second rotation. Each round starts from a fresh login, so the family's
+ * rotation limit (10 per minute) never answers instead.
  *
  * <p>In memory with one server; on Redis with two servers sharing one {@code redis-server}, the
  * racers alternating between them.
@@ -116,12 +116,15 @@ class DemoServerRefreshRaceTest {
 
       HttpResponse<String> winner = winners.get(0);
       for (DemoHttp node : nodes) {
-        assertThat(node.post("/token-refresh", "{\"refresh_token\":\""
-                + string(winner, "refresh_token") + "\"}").statusCode())
+        assertThat(
+                node.post(
+                        "/token-refresh",
+                        "{\"refresh_token\":\"" + string(winner, "refresh_token") + "\"}")
+                    .statusCode())
             .as(where + ": the winner's refresh token after reuse")
             .isEqualTo(401);
-        for (String access : List.of(string(login, "access_token"),
-            string(winner, "access_token"))) {
+        for (String access :
+            List.of(string(login, "access_token"), string(winner, "access_token"))) {
           assertThat(refusedWithin(node, access))
               .as(where + ": an access token of the ended family")
               .isTrue();

@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
@@ -31,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.LoginThrottle;
 
 /**
  * Clients that hold the server's threads: half requests that stall, and more requests at once than
@@ -40,10 +40,13 @@ import dev.latchkey.core.LoginThrottle;
 class DemoServerSlowClientTest {
   /** More stalled clients than requests may run at once, fewer than the connection threads. */
   private static final int STALLED = 40;
+
   /** The requests that may run their route at once. */
   private static final int IN_FLIGHT = 16;
+
   /** The requests the server reads or handles at once. */
   private static final int CONNECTION_THREADS = 200;
+
   /** The longest a request (line, headers, body) may take to arrive. */
   private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(5);
 
@@ -61,10 +64,10 @@ class DemoServerSlowClientTest {
   }
 
   /**
-   * 40 connections each send part of a request (half the headers, or the headers and half the
-   * body) and stall. Each holds a server thread while it is read; other clients must still be
-   * answered at once, and every stalled connection is closed by the server within the request
-   * deadline (plus the JDK server's one-second check), which frees its thread.
+   * 40 connections each send part of a request (half the headers, or the headers and half the body)
+   * and stall. Each holds a server thread while it is read; other clients must still be answered at
+   * once, and every stalled connection is closed by the server within the request deadline (plus
+   * the JDK server's one-second check), which frees its thread.
    */
   @Test
   void stalledClientsNeitherStopOtherRequestsNorHoldAThreadBeyondTheDeadline() throws Exception {
@@ -121,8 +124,11 @@ class DemoServerSlowClientTest {
     try (Socket probe = new Socket()) {
       probe.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()), 2_000);
       probe.setSoTimeout(3_000);
-      probe.getOutputStream().write(
-          "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      probe
+          .getOutputStream()
+          .write(
+              "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
       assertThat(closedByServer(probe.getInputStream())).as("refused, not queued").isTrue();
     }
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
@@ -140,9 +146,9 @@ class DemoServerSlowClientTest {
   }
 
   /**
-   * More requests at once than the in-flight bound: the 16 in flight are held inside the store;
-   * the 17th is answered 503 with Retry-After within the short admission wait, not queued behind
-   * them; once they finish, requests are served again.
+   * More requests at once than the in-flight bound: the 16 in flight are held inside the store; the
+   * 17th is answered 503 with Retry-After within the short admission wait, not queued behind them;
+   * once they finish, requests are served again.
    */
   @Test
   void requestsBeyondTheInFlightBoundAre503WithRetryAfterQuickly() throws Exception {
@@ -175,8 +181,10 @@ class DemoServerSlowClientTest {
     List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
     try {
       for (int i = 0; i < IN_FLIGHT; i++) {
-        held.add(client.sendAsync(request(server.port(), "/session-profile", cookie),
-            HttpResponse.BodyHandlers.ofString()));
+        held.add(
+            client.sendAsync(
+                request(server.port(), "/session-profile", cookie),
+                HttpResponse.BodyHandlers.ofString()));
       }
       assertThat(entered.await(10, TimeUnit.SECONDS)).as("16 requests inside the store").isTrue();
       long started = System.nanoTime();

@@ -20,7 +20,8 @@ class DemoServerTest {
 
   @BeforeAll
   static void start() throws Exception {
-    server = DemoServer.start(new DemoServer.Settings(0, null, SECRET, false, 4, Clock.systemUTC()));
+    server =
+        DemoServer.start(new DemoServer.Settings(0, null, SECRET, false, 4, Clock.systemUTC()));
     http = new DemoHttp(server.port());
   }
 
@@ -66,9 +67,15 @@ class DemoServerTest {
     @Test
     void malformedBodiesAre400() {
       for (String body :
-          new String[] {"", "not json", "[1,2]", "{\"username\":\"alice\"}",
-              "{\"username\":1,\"password\":\"x\"}", "{\"username\":\"a\",\"password\":\"b\"} trailing",
-              "{username:'alice',password:'wonderland'}"}) {
+          new String[] {
+            "",
+            "not json",
+            "[1,2]",
+            "{\"username\":\"alice\"}",
+            "{\"username\":1,\"password\":\"x\"}",
+            "{\"username\":\"a\",\"password\":\"b\"} trailing",
+            "{username:'alice',password:'wonderland'}"
+          }) {
         HttpResponse<String> r = http.post("/session-login", body);
         assertThat(r.statusCode()).as(body).isEqualTo(400);
         assertThat(json(r).get("error").getAsString()).isNotBlank();
@@ -94,14 +101,19 @@ class DemoServerTest {
       String cookie = "sid=" + s[0];
 
       assertThat(http.post("/session-logout", "", "Cookie", cookie).statusCode()).isEqualTo(403);
-      assertThat(http.post("/session-logout", "", "Cookie", cookie, "X-CSRF-Token", "nope").statusCode())
+      assertThat(
+              http.post("/session-logout", "", "Cookie", cookie, "X-CSRF-Token", "nope")
+                  .statusCode())
           .isEqualTo(403);
       String[] other = sessionLogin();
-      assertThat(http.post("/session-logout", "", "Cookie", cookie, "X-CSRF-Token", other[1]).statusCode())
+      assertThat(
+              http.post("/session-logout", "", "Cookie", cookie, "X-CSRF-Token", other[1])
+                  .statusCode())
           .as("another session's CSRF token")
           .isEqualTo(403);
 
-      HttpResponse<String> out = http.post("/session-logout", "", "Cookie", cookie, "X-CSRF-Token", s[1]);
+      HttpResponse<String> out =
+          http.post("/session-logout", "", "Cookie", cookie, "X-CSRF-Token", s[1]);
       assertThat(out.statusCode()).isEqualTo(200);
       assertThat(out.headers().firstValue("Set-Cookie").orElseThrow()).contains("Max-Age=0");
       assertThat(http.get("/session-profile", "Cookie", cookie).statusCode()).isEqualTo(401);
@@ -131,8 +143,12 @@ class DemoServerTest {
       assertThat(json(ok).get("roles").toString()).isEqualTo("[\"admin\",\"user\"]");
 
       for (String header :
-          new String[] {"Bearer " + access.substring(0, access.length() - 2) + "xx", "Bearer",
-              "Bearer  " + access, "Bearer a.b.c"}) {
+          new String[] {
+            "Bearer " + access.substring(0, access.length() - 2) + "xx",
+            "Bearer",
+            "Bearer  " + access,
+            "Bearer a.b.c"
+          }) {
         HttpResponse<String> r = http.get("/token-profile", "Authorization", header);
         assertThat(r.statusCode()).as(header).isEqualTo(401);
         assertThat(r.headers().firstValue("WWW-Authenticate").orElseThrow())
@@ -147,15 +163,18 @@ class DemoServerTest {
     void refreshRotatesAndReuseKillsTheFamily() {
       String refresh1 = string(http.login("/token-login", "alice", "wonderland"), "refresh_token");
 
-      HttpResponse<String> second = http.post("/token-refresh", "{\"refresh_token\":\"" + refresh1 + "\"}");
+      HttpResponse<String> second =
+          http.post("/token-refresh", "{\"refresh_token\":\"" + refresh1 + "\"}");
       assertThat(second.statusCode()).isEqualTo(200);
       String refresh2 = string(second, "refresh_token");
       assertThat(refresh2).isNotEqualTo(refresh1);
 
-      assertThat(http.post("/token-refresh", "{\"refresh_token\":\"" + refresh1 + "\"}").statusCode())
+      assertThat(
+              http.post("/token-refresh", "{\"refresh_token\":\"" + refresh1 + "\"}").statusCode())
           .as("reuse")
           .isEqualTo(401);
-      assertThat(http.post("/token-refresh", "{\"refresh_token\":\"" + refresh2 + "\"}").statusCode())
+      assertThat(
+              http.post("/token-refresh", "{\"refresh_token\":\"" + refresh2 + "\"}").statusCode())
           .as("the family died with the reuse")
           .isEqualTo(401);
       assertThat(http.post("/token-refresh", "{}").statusCode()).isEqualTo(400);
@@ -168,11 +187,17 @@ class DemoServerTest {
       String refresh = string(login, "refresh_token");
 
       HttpResponse<String> out =
-          http.post("/token-logout", "{\"refresh_token\":\"" + refresh + "\"}", "Authorization", "Bearer " + access);
+          http.post(
+              "/token-logout",
+              "{\"refresh_token\":\"" + refresh + "\"}",
+              "Authorization",
+              "Bearer " + access);
       assertThat(out.statusCode()).isEqualTo(200);
 
-      assertThat(http.get("/token-profile", "Authorization", "Bearer " + access).statusCode()).isEqualTo(401);
-      assertThat(http.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
+      assertThat(http.get("/token-profile", "Authorization", "Bearer " + access).statusCode())
+          .isEqualTo(401);
+      assertThat(
+              http.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
           .isEqualTo(401);
       assertThat(http.post("/token-logout", "", "Authorization", "Bearer " + access).statusCode())
           .isEqualTo(401);
@@ -191,7 +216,8 @@ class DemoServerTest {
       HttpResponse<String> login = http.login("/token-login", "admin", "password123");
       String firstAccess = string(login, "access_token");
       HttpResponse<String> refreshed =
-          http.post("/token-refresh", "{\"refresh_token\":\"" + string(login, "refresh_token") + "\"}");
+          http.post(
+              "/token-refresh", "{\"refresh_token\":\"" + string(login, "refresh_token") + "\"}");
       String access = string(refreshed, "access_token");
       String refresh = string(refreshed, "refresh_token");
       HttpResponse<String> other = http.login("/token-login", "admin", "password123");
@@ -199,17 +225,22 @@ class DemoServerTest {
       assertThat(http.post("/token-logout", "", "Authorization", "Bearer " + access).statusCode())
           .isEqualTo(200);
 
-      assertThat(http.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
+      assertThat(
+              http.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
           .as("the family ended")
           .isEqualTo(401);
       assertThat(http.get("/token-profile", "Authorization", "Bearer " + firstAccess).statusCode())
           .as("the family's earlier access token")
           .isEqualTo(401);
-      assertThat(http.get("/token-profile", "Authorization", "Bearer " + string(other, "access_token"))
-              .statusCode())
+      assertThat(
+              http.get("/token-profile", "Authorization", "Bearer " + string(other, "access_token"))
+                  .statusCode())
           .isEqualTo(200);
-      assertThat(http.post("/token-refresh",
-              "{\"refresh_token\":\"" + string(other, "refresh_token") + "\"}").statusCode())
+      assertThat(
+              http.post(
+                      "/token-refresh",
+                      "{\"refresh_token\":\"" + string(other, "refresh_token") + "\"}")
+                  .statusCode())
           .isEqualTo(200);
     }
   }
@@ -223,12 +254,16 @@ class DemoServerTest {
       String access = string(tokenLogin, "access_token");
       String refresh = string(tokenLogin, "refresh_token");
 
-      assertThat(http.post("/logout-everywhere", "", "Authorization", "Bearer " + access).statusCode())
+      assertThat(
+              http.post("/logout-everywhere", "", "Authorization", "Bearer " + access).statusCode())
           .isEqualTo(200);
 
-      assertThat(http.get("/session-profile", "Cookie", "sid=" + session[0]).statusCode()).isEqualTo(401);
-      assertThat(http.get("/token-profile", "Authorization", "Bearer " + access).statusCode()).isEqualTo(401);
-      assertThat(http.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
+      assertThat(http.get("/session-profile", "Cookie", "sid=" + session[0]).statusCode())
+          .isEqualTo(401);
+      assertThat(http.get("/token-profile", "Authorization", "Bearer " + access).statusCode())
+          .isEqualTo(401);
+      assertThat(
+              http.post("/token-refresh", "{\"refresh_token\":\"" + refresh + "\"}").statusCode())
           .isEqualTo(401);
     }
 
@@ -239,10 +274,18 @@ class DemoServerTest {
 
       assertThat(http.post("/logout-everywhere", "", "Cookie", "sid=" + session[0]).statusCode())
           .isEqualTo(403);
-      assertThat(http.post("/logout-everywhere", "", "Cookie", "sid=" + session[0], "X-CSRF-Token", session[1])
-              .statusCode())
+      assertThat(
+              http.post(
+                      "/logout-everywhere",
+                      "",
+                      "Cookie",
+                      "sid=" + session[0],
+                      "X-CSRF-Token",
+                      session[1])
+                  .statusCode())
           .isEqualTo(200);
-      assertThat(http.get("/session-profile", "Cookie", "sid=" + other[0]).statusCode()).isEqualTo(401);
+      assertThat(http.get("/session-profile", "Cookie", "sid=" + other[0]).statusCode())
+          .isEqualTo(401);
       assertThat(http.post("/logout-everywhere", "").statusCode()).isEqualTo(401);
     }
   }

@@ -23,17 +23,22 @@ import java.util.function.BooleanSupplier;
 final class FaultRun implements AutoCloseable {
   /** The client timeout of every node: each failing call must give up within a few of these. */
   static final Duration TIMEOUT = Duration.ofMillis(500);
+
   /** The longest a call may take to answer UNAVAILABLE: a login makes two throttle calls. */
   static final Duration FAIL_BOUND = TIMEOUT.multipliedBy(3).plusSeconds(1);
+
   /**
    * The written bound once Redis lost data (RedisStores#revocationList): three heartbeats, the
    * longest resubscription backoff (1 s) and the resync, with a margin for a loaded machine.
    */
   static final Duration DATA_LOSS_BOUND = Duration.ofSeconds(2);
+
   /** A call this long or longer gave up at the client timeout (less a margin for the timer). */
   static final Duration SLOW_CALL = TIMEOUT.multipliedBy(9).dividedBy(10);
+
   /** How many calls after recovery may give up at the client timeout on a stalled machine. */
   static final long STALLS_ALLOWED = 20;
+
   /** How long the nodes may take to serve again once Redis is back. */
   static final Duration RECOVERY_BOUND = Duration.ofSeconds(15);
 
@@ -47,10 +52,14 @@ final class FaultRun implements AutoCloseable {
 
   FaultRun(String url, Duration duration) {
     this.url = url;
-    this.fleet = LoadFleets.redis(url, 2, 50, 3, LoadFleets.Lifetimes.SOAK, TIMEOUT,
-        Duration.ofMillis(100)).withRevocationBound(DATA_LOSS_BOUND);
-    this.engine = new LoadEngine(fleet, new LoadEngine.Config(duration, Long.MAX_VALUE, 50, 6, 3,
-        Duration.ofSeconds(1), false));
+    this.fleet =
+        LoadFleets.redis(url, 2, 50, 3, LoadFleets.Lifetimes.SOAK, TIMEOUT, Duration.ofMillis(100))
+            .withRevocationBound(DATA_LOSS_BOUND);
+    this.engine =
+        new LoadEngine(
+            fleet,
+            new LoadEngine.Config(
+                duration, Long.MAX_VALUE, 50, 6, 3, Duration.ofSeconds(1), false));
     engine.countSlowUnavailableFrom(SLOW_CALL);
     this.task = new FutureTask<>(engine::run);
     this.thread = new Thread(task, "fault-run");
@@ -89,7 +98,9 @@ final class FaultRun implements AutoCloseable {
 
   void awaitUnavailable() {
     long before = engine.unavailableSoFar();
-    await(Duration.ofSeconds(10), () -> engine.unavailableSoFar() > before,
+    await(
+        Duration.ofSeconds(10),
+        () -> engine.unavailableSoFar() > before,
         "the load sees UNAVAILABLE");
   }
 
@@ -99,8 +110,10 @@ final class FaultRun implements AutoCloseable {
    */
   LoadEngine.Report finish() throws Exception {
     long mark = engine.operationsSoFar();
-    await(Duration.ofSeconds(30), () -> engine.operationsSoFar() >= mark + AFTER_OPERATIONS
-        || task.isDone(), "the load goes on after the fault");
+    await(
+        Duration.ofSeconds(30),
+        () -> engine.operationsSoFar() >= mark + AFTER_OPERATIONS || task.isDone(),
+        "the load goes on after the fault");
     engine.stop();
     return task.get(60, TimeUnit.SECONDS);
   }
@@ -125,32 +138,43 @@ final class FaultRun implements AutoCloseable {
 
   /** Where the run stands now. */
   Mark mark() {
-    return new Mark(engine.unavailableSoFar(), engine.slowUnavailableSoFar(),
-        engine.unavailableByKindSoFar());
+    return new Mark(
+        engine.unavailableSoFar(), engine.slowUnavailableSoFar(), engine.unavailableByKindSoFar());
   }
 
   /**
    * Asserts that no store answered UNAVAILABLE after {@code mark}, saying when one did which kinds
    * of operation answered it and the last ones' causes and durations. An answer whose call gave up
    * at the client timeout ({@link #SLOW_CALL} or longer) is a stalled machine, not a store that has
-   * not recovered: a loaded machine (a load average of 20 on two cores) may stall a call that
-   * long. Those are allowed, up to {@link #STALLS_ALLOWED}; an answer that came faster is a store
-   * that answered an error with Redis back (a refused connection, a missing script, a stale pooled
+   * not recovered: a loaded machine (a load average of 20 on two cores) may stall a call that long.
+   * Those are allowed, up to {@link #STALLS_ALLOWED}; an answer that came faster is a store that
+   * answered an error with Redis back (a refused connection, a missing script, a stale pooled
    * connection), and fails the run.
    */
   void assertNoUnavailableAfter(Mark mark, LoadEngine.Report r) {
     Map<String, Long> after = new java.util.TreeMap<>();
-    engine.unavailableByKindSoFar().forEach((kind, n) -> {
-      long more = n - mark.byKind().getOrDefault(kind, 0L);
-      if (more > 0) {
-        after.put(kind, more);
-      }
-    });
+    engine
+        .unavailableByKindSoFar()
+        .forEach(
+            (kind, n) -> {
+              long more = n - mark.byKind().getOrDefault(kind, 0L);
+              if (more > 0) {
+                after.put(kind, more);
+              }
+            });
     long slow = engine.slowUnavailableSoFar() - mark.slow();
     long all = r.unavailable() - mark.unavailable();
-    String shown = "UNAVAILABLE after recovery: " + all + " (" + slow + " at the client timeout) "
-        + r.summary() + "\n  after recovery by kind: " + after + "\n  last ones:\n    "
-        + String.join("\n    ", engine.recentUnavailable());
+    String shown =
+        "UNAVAILABLE after recovery: "
+            + all
+            + " ("
+            + slow
+            + " at the client timeout) "
+            + r.summary()
+            + "\n  after recovery by kind: "
+            + after
+            + "\n  last ones:\n    "
+            + String.join("\n    ", engine.recentUnavailable());
     assertThat(all - slow).as(shown).isZero();
     assertThat(slow).as(shown).isLessThanOrEqualTo(STALLS_ALLOWED);
   }

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  */
 class JsonPropertiesTest {
   private static final Gen<String> KEYS =
-      Gen.oneOf(Gen.of("login", "password", "refresh_token", "csrf", ""), HostileInput.hostileStrings(12));
+      Gen.oneOf(
+          Gen.of("login", "password", "refresh_token", "csrf", ""),
+          HostileInput.hostileStrings(12));
 
   /** A random JSON value of at most {@code depth} levels. */
   private static JsonElement value(SplittableRandom random, int depth) {
@@ -96,8 +98,22 @@ class JsonPropertiesTest {
   void strictSyntaxOnly() {
     for (String lenient :
         new String[] {
-          "", " ", "null", "[]", "1", "\"s\"", "{}{}", "{} x", "{'a':1}", "{a:1}", "{\"a\":1,}",
-          "{\"a\":NaN}", "{\"a\":1;\"b\":2}", "{\"a\"=1}", "// c\n{}", "{\"a\":1}\u0000"
+          "",
+          " ",
+          "null",
+          "[]",
+          "1",
+          "\"s\"",
+          "{}{}",
+          "{} x",
+          "{'a':1}",
+          "{a:1}",
+          "{\"a\":1,}",
+          "{\"a\":NaN}",
+          "{\"a\":1;\"b\":2}",
+          "{\"a\"=1}",
+          "// c\n{}",
+          "{\"a\":1}\u0000"
         }) {
       assertThat(parse(lenient)).as(HostileInput.escape(lenient)).isEmpty();
     }
@@ -138,14 +154,18 @@ class JsonPropertiesTest {
   void megabyteBodiesAreAnsweredInBoundedTime() {
     Properties.forAll(5, HostileInput.hugeStrings("{\"login\":\""), body -> parse(body));
     Properties.forAll(
-        5, HostileInput.hugeStrings("")
+        5,
+        HostileInput.hugeStrings("")
             .map(b -> "{\"login\":\"" + b.replaceAll("[\"\\\\\\x00-\\x1f]", "a") + "\"}"),
         body -> assertThat(parse(body)).isPresent());
     Properties.forAll(3, HostileInput.hugeStrings(""), body -> parse(body));
     Properties.forAll(
-        3, Gen.ints(100_000, 1_000_000).map(n -> "{\"n\":" + "9".repeat(n) + "}"), body -> parse(body));
+        3,
+        Gen.ints(100_000, 1_000_000).map(n -> "{\"n\":" + "9".repeat(n) + "}"),
+        body -> parse(body));
     Properties.forAll(
-        3, Gen.ints(100_000, 1_000_000).map(n -> " ".repeat(n) + "{}" + " ".repeat(n)),
+        3,
+        Gen.ints(100_000, 1_000_000).map(n -> " ".repeat(n) + "{}" + " ".repeat(n)),
         body -> assertThat(parse(body)).isPresent());
   }
 }

@@ -44,7 +44,9 @@ class LoadDuringRedisFaultsTest {
       REDIS.kill();
       run.awaitUnavailable();
       // Down for a while under load: every call on both nodes fails, closed.
-      FaultRun.await(Duration.ofSeconds(10), () -> run.engine.unavailableSoFar() > 200,
+      FaultRun.await(
+          Duration.ofSeconds(10),
+          () -> run.engine.unavailableSoFar() > 200,
           "many UNAVAILABLE answers while Redis is down");
       assertThat(run.serves()).isFalse();
       REDIS.restart();
@@ -68,8 +70,10 @@ class LoadDuringRedisFaultsTest {
       LoadEngine.Node b = run.fleet.nodes().get(1);
       String revoked = a.tokens().issue(Principal.of("mallory", Set.of("user"))).value();
       assertThat(a.tokens().revoke(revoked)).isTrue();
-      FaultRun.await(run.fleet.revocationBound(),
-          () -> FaultRun.refused(b.tokens().verify(revoked)), "revocation reached node B");
+      FaultRun.await(
+          run.fleet.revocationBound(),
+          () -> FaultRun.refused(b.tokens().verify(revoked)),
+          "revocation reached node B");
 
       REDIS.restart();
       run.engine.faultEnded();
@@ -79,10 +83,13 @@ class LoadDuringRedisFaultsTest {
       // starts only now, which has nothing but Redis to go by.
       assertThat(FaultRun.refused(a.tokens().verify(revoked))).isTrue();
       assertThat(FaultRun.refused(b.tokens().verify(revoked))).isTrue();
-      try (LoadEngine.Fleet late = LoadFleets.redis(url, 1, 1, 3, LoadFleets.Lifetimes.SOAK,
-          FaultRun.TIMEOUT, Duration.ofMillis(100))) {
-        FaultRun.await(FaultRun.RECOVERY_BOUND, () -> FaultRun.refused(
-            late.nodes().get(0).tokens().verify(revoked)), "a new node refuses it");
+      try (LoadEngine.Fleet late =
+          LoadFleets.redis(
+              url, 1, 1, 3, LoadFleets.Lifetimes.SOAK, FaultRun.TIMEOUT, Duration.ofMillis(100))) {
+        FaultRun.await(
+            FaultRun.RECOVERY_BOUND,
+            () -> FaultRun.refused(late.nodes().get(0).tokens().verify(revoked)),
+            "a new node refuses it");
       }
       mark = settled(run);
       report = run.finish();
@@ -93,15 +100,16 @@ class LoadDuringRedisFaultsTest {
   }
 
   @Test
-  void pausedRedisAnswersUnavailableWithinTheTimeoutAndServiceReturnsOnResume()
-      throws Exception {
+  void pausedRedisAnswersUnavailableWithinTheTimeoutAndServiceReturnsOnResume() throws Exception {
     LoadEngine.Report report;
     FaultRun.Mark mark;
     FaultRun run = new FaultRun(url, Duration.ofSeconds(40)).start();
     try (run) {
       REDIS.pause();
       run.awaitUnavailable();
-      FaultRun.await(Duration.ofSeconds(10), () -> run.engine.unavailableSoFar() > 50,
+      FaultRun.await(
+          Duration.ofSeconds(10),
+          () -> run.engine.unavailableSoFar() > 50,
           "UNAVAILABLE answers while Redis is paused");
       REDIS.resume();
       System.out.println("recovered in " + run.awaitRecovery().toMillis() + " ms");
@@ -122,14 +130,17 @@ class LoadDuringRedisFaultsTest {
    */
   static FaultRun.Mark settled(FaultRun run) {
     long[] last = {run.engine.unavailableSoFar(), System.nanoTime()};
-    FaultRun.await(Duration.ofSeconds(10), () -> {
-      long now = run.engine.unavailableSoFar();
-      if (now != last[0]) {
-        last[0] = now;
-        last[1] = System.nanoTime();
-      }
-      return System.nanoTime() - last[1] > Duration.ofSeconds(1).toNanos();
-    }, "no UNAVAILABLE for a second after recovery");
+    FaultRun.await(
+        Duration.ofSeconds(10),
+        () -> {
+          long now = run.engine.unavailableSoFar();
+          if (now != last[0]) {
+            last[0] = now;
+            last[1] = System.nanoTime();
+          }
+          return System.nanoTime() - last[1] > Duration.ofSeconds(1).toNanos();
+        },
+        "no UNAVAILABLE for a second after recovery");
     return run.mark();
   }
 }

@@ -19,10 +19,9 @@ class LoadDuringSentinelFailoverTest {
   @RegisterExtension static final RedisSentinelFixture SENTINEL = new RedisSentinelFixture();
 
   @Test
-  void primaryKilledUnderLoadFailsClosedAndTheSameClientsServeAfterThePromotion()
-      throws Exception {
-    String url = "redis-sentinel://127.0.0.1:" + SENTINEL.sentinelPort() + "/"
-        + RedisSentinelFixture.MASTER;
+  void primaryKilledUnderLoadFailsClosedAndTheSameClientsServeAfterThePromotion() throws Exception {
+    String url =
+        "redis-sentinel://127.0.0.1:" + SENTINEL.sentinelPort() + "/" + RedisSentinelFixture.MASTER;
     int replicaPort = SENTINEL.replica().port();
     LoadEngine.Report report;
     FaultRun.Mark mark;
@@ -35,7 +34,9 @@ class LoadDuringSentinelFailoverTest {
 
       SENTINEL.killPrimary();
       run.awaitUnavailable();
-      FaultRun.await(Duration.ofSeconds(20), () -> SENTINEL.currentPrimaryPort() == replicaPort,
+      FaultRun.await(
+          Duration.ofSeconds(20),
+          () -> SENTINEL.currentPrimaryPort() == replicaPort,
           "the replica is promoted");
       run.engine.faultEnded();
       System.out.println("recovered in " + run.awaitRecovery().toMillis() + " ms");

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The short version of {@link LoadTest}: 12 seconds on in-memory stores and 12 seconds on two nodes
- * sharing a private redis-server, with lifetimes of seconds so that the stores reach a steady
- * state within the run. Every invariant holds (0 violations), nothing goes wrong (0 errors, 0
- * UNAVAILABLE), the stores hold nothing older than its lifetime, and closing leaks no thread and
- * no connection.
+ * sharing a private redis-server, with lifetimes of seconds so that the stores reach a steady state
+ * within the run. Every invariant holds (0 violations), nothing goes wrong (0 errors, 0
+ * UNAVAILABLE), the stores hold nothing older than its lifetime, and closing leaks no thread and no
+ * connection.
  */
 class LoadTestShortRunTest {
   @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
@@ -22,7 +22,8 @@ class LoadTestShortRunTest {
   static final Duration RUN = Duration.ofSeconds(12);
 
   static LoadTest.Options shortRun(String store, String url) {
-    return LoadTest.Options.defaults().with(store, url, RUN)
+    return LoadTest.Options.defaults()
+        .with(store, url, RUN)
         .shape(50, 6, 2_000_000, Duration.ofSeconds(1), LoadFleets.Lifetimes.SHORT);
   }
 
@@ -50,9 +51,17 @@ class LoadTestShortRunTest {
     assertThat(r.unavailable()).as(shown).isZero();
     // The mix really ran: every kind of operation, many times.
     assertThat(r.operations()).as(shown).isGreaterThan(2_000);
-    assertThat(r.byKind().keySet()).containsExactlyInAnyOrder("login", "sessionCheck",
-        "tokenVerify", "refresh", "refreshReplay", "logout", "logoutEverywhere", "capCheck",
-        "unknownUserLogin");
+    assertThat(r.byKind().keySet())
+        .containsExactlyInAnyOrder(
+            "login",
+            "sessionCheck",
+            "tokenVerify",
+            "refresh",
+            "refreshReplay",
+            "logout",
+            "logoutEverywhere",
+            "capCheck",
+            "unknownUserLogin");
     assertBoundedByRecentWork(r, LoadFleets.Lifetimes.SHORT.longest().plusSeconds(2));
     assertThat(outcome.leakedThreads()).isEmpty();
     assertThat(outcome.clientsAfter()).isLessThanOrEqualTo(outcome.clientsBefore());
@@ -60,9 +69,9 @@ class LoadTestShortRunTest {
 
   /**
    * Nothing outlives its lifetime: once the run is older than the longest lifetime, the stores hold
-   * no more than the operations of the last such window could have written (at most three
-   * entries each: a login writes a session, a refresh family and a throttle counter), plus what the
-   * users' capped sessions need. The load varies with the machine, so the bound follows it.
+   * no more than the operations of the last such window could have written (at most three entries
+   * each: a login writes a session, a refresh family and a throttle counter), plus what the users'
+   * capped sessions need. The load varies with the machine, so the bound follows it.
    */
   static void assertBoundedByRecentWork(LoadEngine.Report r, Duration window) {
     List<LoadEngine.Sample> samples = r.samples();
@@ -78,7 +87,8 @@ class LoadTestShortRunTest {
         }
       }
       long bound = 3 * (s.operations() - then.operations()) + 50L * 5;
-      assertThat(s.storeSize()).as("store size at " + s.elapsedMillis() + " ms")
+      assertThat(s.storeSize())
+          .as("store size at " + s.elapsedMillis() + " ms")
           .isLessThanOrEqualTo(bound);
       checked++;
     }

@@ -30,8 +30,8 @@ import javax.tools.ToolProvider;
  * <ul>
  *   <li>a complete compilation unit: optional {@code package} and {@code import} lines followed by
  *       top-level {@code class}, {@code interface}, {@code record} or {@code enum} declarations
- *       only (every line starting in the first column, other than comments, annotations and
- *       closing braces, opens a type);
+ *       only (every line starting in the first column, other than comments, annotations and closing
+ *       braces, opens a type);
  *   <li>import lines followed by statements: the statements become the body of a method ({@code
  *       void snippet() throws Exception}) of a generated class, so they may declare local
  *       variables, local classes and records, but not methods or fields. A snippet that needs a

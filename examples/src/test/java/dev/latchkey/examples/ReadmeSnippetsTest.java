@@ -121,12 +121,7 @@ class ReadmeSnippetsTest {
   @Test
   void aCompleteUnitThatDoesNotCompileFailsWithItsDocumentLine() {
     Snippet snippet =
-        new Snippet(
-            10,
-            List.of(
-                "public class Broken {",
-                "  int x = \"not a number\";",
-                "}"));
+        new Snippet(10, List.of("public class Broken {", "  int x = \"not a number\";", "}"));
 
     assertThat(ReadmeSnippets.compile(snippet, CLASSPATH))
         .singleElement()

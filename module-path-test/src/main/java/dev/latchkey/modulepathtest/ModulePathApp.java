@@ -14,8 +14,8 @@ import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.SigningKey;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +74,8 @@ public final class ModulePathApp {
     String id =
         outcome
             .created()
-            .orElseThrow(() -> new IllegalStateException("session login " + where + " refused: " + outcome))
+            .orElseThrow(
+                () -> new IllegalStateException("session login " + where + " refused: " + outcome))
             .id();
     AuthResult result = sessions.authenticate(new SessionCookie(id));
     expect(
@@ -96,7 +97,11 @@ public final class ModulePathApp {
             .build();
     IssuedToken token = tokens.issue(ALICE);
     expect(
-        tokens.verify(token.value()).principal().map(Principal::subject).equals(Optional.of("alice")),
+        tokens
+            .verify(token.value())
+            .principal()
+            .map(Principal::subject)
+            .equals(Optional.of("alice")),
         "the EdDSA token verifies as alice");
     expect(tokens.revoke(token.value()), "the token is revoked");
     expect(tokens.verify(token.value()).failure().isPresent(), "a revoked token is refused");
@@ -112,11 +117,16 @@ public final class ModulePathApp {
     Process redis =
         new ProcessBuilder(
                 redisServer.toString(),
-                "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--save", "",
-                "--appendonly", "no",
-                "--dir", dir.toString())
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString())
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();

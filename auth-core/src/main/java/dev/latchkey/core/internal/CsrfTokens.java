@@ -1,5 +1,6 @@
 package dev.latchkey.core.internal;
 
+import dev.latchkey.core.spi.HashedId;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -9,7 +10,6 @@ import java.util.Base64;
 import java.util.Objects;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import dev.latchkey.core.spi.HashedId;
 
 /**
  * CSRF tokens bound to a session, verified without storing anything: a token is a random nonce and
@@ -32,12 +32,14 @@ import dev.latchkey.core.spi.HashedId;
 public final class CsrfTokens {
   /** The least key length, in bytes (the HMAC-SHA256 output size). */
   public static final int MIN_KEY_BYTES = 32;
+
   /** The length of a token. */
   public static final int LENGTH = 22 + 1 + 43;
 
   private static final int NONCE_BYTES = 16;
   private static final int NONCE_CHARS = 22;
   private static final String ALGORITHM = "HmacSHA256";
+
   /** Domain separation: this key's MACs mean "CSRF token, version 1" and nothing else. */
   private static final byte[] CONTEXT = "latchkey-csrf-v1".getBytes(StandardCharsets.US_ASCII);
 
@@ -51,8 +53,7 @@ public final class CsrfTokens {
   }
 
   /**
-   * Tokens under a configured key, shared by every node that must verify them. The array is
-   * copied.
+   * Tokens under a configured key, shared by every node that must verify them. The array is copied.
    *
    * @param key the secret HMAC key, at least {@value #MIN_KEY_BYTES} bytes
    * @return tokens under that key
@@ -63,7 +64,10 @@ public final class CsrfTokens {
     Objects.requireNonNull(key, "key");
     if (key.length < MIN_KEY_BYTES) {
       throw new IllegalArgumentException(
-          "CSRF key must be at least " + MIN_KEY_BYTES + " bytes: got " + key.length
+          "CSRF key must be at least "
+              + MIN_KEY_BYTES
+              + " bytes: got "
+              + key.length
               + " (generate one with SecureRandom)");
     }
     byte[] copy = key.clone();

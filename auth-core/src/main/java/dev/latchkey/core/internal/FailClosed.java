@@ -13,8 +13,8 @@ import java.util.function.Supplier;
  *       {@link AuthResult.Reason#UNAVAILABLE}: nothing that could not be checked is ever accepted,
  *       and the client is told to retry (503), not that its credentials are wrong.
  *   <li>On a management operation (logout, revoke, list), a {@link StoreUnavailableException}
- *       propagates to the caller, and any other runtime exception from a collaborator is wrapped
- *       in one, so callers catch one type.
+ *       propagates to the caller, and any other runtime exception from a collaborator is wrapped in
+ *       one, so callers catch one type.
  * </ul>
  *
  * <p>Only the exception's class is logged: its message could echo attacker input or a secret.

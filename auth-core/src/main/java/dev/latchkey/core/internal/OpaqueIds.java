@@ -1,5 +1,8 @@
 package dev.latchkey.core.internal;
 
+import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.SessionStore;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestException;
 import java.security.MessageDigest;
@@ -9,42 +12,43 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.spi.RefreshTokenStore;
-import dev.latchkey.core.spi.SessionStore;
 
 /**
  * Opaque secrets (session ids, refresh tokens, CSRF tokens): generation, strict parsing and
  * hashing.
  *
- * <p>A raw opaque id is {@value #RANDOM_CHARS} base64url characters of {@value #RANDOM_BYTES}
- * bytes from {@link SecureRandom} (256 bits), a dot, and a {@value #SHARD_CHARS}-character shard
- * tag: {@code <random>.<shard>}. Only its SHA-256 is ever stored ({@link HashedId}).
+ * <p>A raw opaque id is {@value #RANDOM_CHARS} base64url characters of {@value #RANDOM_BYTES} bytes
+ * from {@link SecureRandom} (256 bits), a dot, and a {@value #SHARD_CHARS}-character shard tag:
+ * {@code <random>.<shard>}. Only its SHA-256 is ever stored ({@link HashedId}).
  *
- * <p>The shard tag tells a clustered store where the id's record lives, so that every record of
- * one subject can share one place (a Redis Cluster slot) and be found from the id alone. It is
- * chosen by the store the id is made for ({@link SessionStore#shardFor}, {@link
+ * <p>The shard tag tells a clustered store where the id's record lives, so that every record of one
+ * subject can share one place (a Redis Cluster slot) and be found from the id alone. It is chosen
+ * by the store the id is made for ({@link SessionStore#shardFor}, {@link
  * RefreshTokenStore#shardFor}), never derived here from the subject: a tag anyone could compute
- * from a user name (a plain hash of it) would tell whoever sees an id in a log whose it is. A
- * store that needs no placement gives a fresh {@link #randomShard()} per id; one that does gives a
- * tag keyed with a secret of its own. The tag is short on purpose ({@value #SHARD_CHARS}
- * characters, 18 bits): enough for every one of a Redis Cluster's 16,384 slots to be used, and
- * few enough that in a large user base many users share each tag.
+ * from a user name (a plain hash of it) would tell whoever sees an id in a log whose it is. A store
+ * that needs no placement gives a fresh {@link #randomShard()} per id; one that does gives a tag
+ * keyed with a secret of its own. The tag is short on purpose ({@value #SHARD_CHARS} characters, 18
+ * bits): enough for every one of a Redis Cluster's 16,384 slots to be used, and few enough that in
+ * a large user base many users share each tag.
  *
  * <p>Thread-safe.
  */
 public final class OpaqueIds {
   /** Bytes of randomness in an opaque id. */
   public static final int RANDOM_BYTES = 32;
+
   /** Length of the base64url random part. */
   public static final int RANDOM_CHARS = 43;
+
   /** Length of the shard tag: 18 bits, see the class comment. */
   public static final int SHARD_CHARS = 3;
+
   /** Length of a whole raw opaque id. */
   public static final int LENGTH = RANDOM_CHARS + 1 + SHARD_CHARS;
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+
   /**
    * One SHA-256 per thread, with room for an id's bytes and its digest: every cookie check and
    * revocation lookup hashes, and the provider lookup of {@code MessageDigest.getInstance} cost
@@ -82,7 +86,10 @@ public final class OpaqueIds {
     Objects.requireNonNull(shard, "shard");
     if (packShard(shard) < 0) {
       throw new IllegalArgumentException(
-          "a shard tag is " + SHARD_CHARS + " base64url characters: got " + shard.length()
+          "a shard tag is "
+              + SHARD_CHARS
+              + " base64url characters: got "
+              + shard.length()
               + " characters");
     }
     return randomToken() + '.' + shard;
@@ -112,8 +119,8 @@ public final class OpaqueIds {
   }
 
   /**
-   * Parses and hashes a raw opaque id as received from a client. Empty when the value does not
-   * have the exact shape of one, so attacker input is rejected before any store is asked.
+   * Parses and hashes a raw opaque id as received from a client. Empty when the value does not have
+   * the exact shape of one, so attacker input is rejected before any store is asked.
    *
    * @param raw the raw id as received, or {@code null}; attacker-controlled
    * @return the hashed id, or empty when {@code raw} is not a well-formed id
@@ -173,8 +180,8 @@ public final class OpaqueIds {
 
   /**
    * The 32 bytes that {@code hash} is the canonical base64url (no padding) encoding of, or null
-   * when it is not one: a string of another length or alphabet, or one whose last character has
-   * a spare bit set.
+   * when it is not one: a string of another length or alphabet, or one whose last character has a
+   * spare bit set.
    *
    * @param hash the encoded hash
    * @return a new array of 32 bytes, or {@code null}

@@ -1,11 +1,11 @@
 package dev.latchkey.core.spi;
 
+import dev.latchkey.core.internal.OpaqueIds;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Base64;
 import java.util.Objects;
-import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The stored form of an opaque secret (a session id or a refresh token): the SHA-256 of the raw
@@ -18,14 +18,14 @@ import dev.latchkey.core.internal.OpaqueIds;
  * never a function of the subject that anyone could compute (see {@link OpaqueIds}).
  *
  * <p>A value, like a record of {@code (shard, hash)}: two ids are equal exactly when their shards
- * and their hashes are equal strings, and {@link #toString()} is {@code
- * HashedId[shard=..., hash=...]}. Immutable and thread-safe.
+ * and their hashes are equal strings, and {@link #toString()} is {@code HashedId[shard=...,
+ * hash=...]}. Immutable and thread-safe.
  *
  * <p>Not a record, unlike the other values, for the cookie check's sake: an id that {@link
- * OpaqueIds#parse} makes holds the 32 bytes of its SHA-256 and its shard as numbers, and makes
- * the strings {@link #hash()} and {@link #shard()} only when asked; equality and {@link
- * #hashCode()} compare the numbers. An in-memory store keyed by this value then neither builds a
- * string per lookup nor walks one to hash or compare it.
+ * OpaqueIds#parse} makes holds the 32 bytes of its SHA-256 and its shard as numbers, and makes the
+ * strings {@link #hash()} and {@link #shard()} only when asked; equality and {@link #hashCode()}
+ * compare the numbers. An in-memory store keyed by this value then neither builds a string per
+ * lookup nor walks one to hash or compare it.
  */
 public final class HashedId {
   private static final int SHA256_BYTES = 32;
@@ -77,9 +77,9 @@ public final class HashedId {
   }
 
   /**
-   * An id from a packed shard tag and the first 32 bytes of {@code sha256}, whose strings are
-   * made only when asked. The library's id codec uses this to skip two encodings per lookup;
-   * store implementations receive ids and never need it.
+   * An id from a packed shard tag and the first 32 bytes of {@code sha256}, whose strings are made
+   * only when asked. The library's id codec uses this to skip two encodings per lookup; store
+   * implementations receive ids and never need it.
    *
    * @param shardBits the shard tag, packed by the library's id codec (never -1)
    * @param sha256 at least 32 bytes; the first 32 are copied

@@ -1,8 +1,8 @@
 package dev.latchkey.core.spi;
 
+import dev.latchkey.core.Principal;
 import java.time.Instant;
 import java.util.Objects;
-import dev.latchkey.core.Principal;
 
 /**
  * A refresh token as a {@link RefreshTokenStore} holds it.

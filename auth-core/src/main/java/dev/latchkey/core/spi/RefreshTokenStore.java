@@ -1,32 +1,32 @@
 package dev.latchkey.core.spi;
 
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import dev.latchkey.core.internal.OpaqueIds;
-import dev.latchkey.core.Principal;
-import dev.latchkey.core.StoreUnavailableException;
 
 /**
  * Refresh-token families with rotation and reuse detection (OAuth 2.0 Security BCP): each use of a
  * refresh token consumes it and yields its successor; presenting a consumed token again is taken as
  * theft and ends the whole family. In memory ({@code auth-token}) or in Redis ({@code auth-redis}).
  *
- * <p><b>One clock.</b> Every time a store stamps or compares (issue, expiry, grace, rate limit)
- * is read from the store's own clock: the in-memory store's injected {@link java.time.Clock},
- * Redis's server time. No method takes a caller's time, so nodes whose clocks disagree, and
- * requests whose clock reads and store arrivals are in opposite orders, cannot change an outcome.
+ * <p><b>One clock.</b> Every time a store stamps or compares (issue, expiry, grace, rate limit) is
+ * read from the store's own clock: the in-memory store's injected {@link java.time.Clock}, Redis's
+ * server time. No method takes a caller's time, so nodes whose clocks disagree, and requests whose
+ * clock reads and store arrivals are in opposite orders, cannot change an outcome.
  *
  * <p><b>One winner.</b> {@link #rotate} is atomic: of any number of concurrent or replayed
  * presentations of one token, across processes, exactly one yields {@link Rotation.Rotated}; every
  * other is {@link Rotation.Reused} and ends the family (with a grace period, one retry aside: see
  * {@link #rotate}).
  *
- * <p><b>Bounded state.</b> A family holds its current token, a generation counter and the hashes
- * of its last {@value #REMEMBERED_CONSUMED} consumed or replaced tokens, however often it rotates;
- * a consumed token older than those is unknown ({@link Rotation.Invalid}), which rotates nothing. A
+ * <p><b>Bounded state.</b> A family holds its current token, a generation counter and the hashes of
+ * its last {@value #REMEMBERED_CONSUMED} consumed or replaced tokens, however often it rotates; a
+ * consumed token older than those is unknown ({@link Rotation.Invalid}), which rotates nothing. A
  * subject has at most {@link Policy#familiesPerSubject()} families (a new login ends the subject's
  * oldest), and a family rotates at most {@link Policy#rotationsPerWindow()} times per {@link
  * Policy#rotationWindow()}. No store ever drops another subject's family to make room. An ended
@@ -84,7 +84,9 @@ public interface RefreshTokenStore {
       }
       if (tokenLifetime.compareTo(familyLifetime) > 0) {
         throw new IllegalArgumentException(
-            "tokenLifetime cannot exceed familyLifetime: " + tokenLifetime + " > "
+            "tokenLifetime cannot exceed familyLifetime: "
+                + tokenLifetime
+                + " > "
                 + familyLifetime);
       }
       if (familiesPerSubject < 1) {
@@ -125,8 +127,8 @@ public interface RefreshTokenStore {
     }
 
     /**
-     * The token had been consumed or replaced already, outside any grace: the family is ended
-     * (by this call, or by an earlier one).
+     * The token had been consumed or replaced already, outside any grace: the family is ended (by
+     * this call, or by an earlier one).
      *
      * @param subject whose family it was, for the caller's events
      * @param familyId the family that is ended
@@ -188,18 +190,18 @@ public interface RefreshTokenStore {
 
   /**
    * Starts a family with its first token, whose id carries a tag this store's {@link #shardFor}
-   * gave for its subject. The store stamps {@code issuedAt} with its own clock,
-   * {@code familyExpiresAt = issuedAt + familyLifetime} and {@code expiresAt = issuedAt +
-   * tokenLifetime}. When the subject already holds {@link Policy#familiesPerSubject()} families,
-   * its oldest are ended first, never another subject's.
+   * gave for its subject. The store stamps {@code issuedAt} with its own clock, {@code
+   * familyExpiresAt = issuedAt + familyLifetime} and {@code expiresAt = issuedAt + tokenLifetime}.
+   * When the subject already holds {@link Policy#familiesPerSubject()} families, its oldest are
+   * ended first, never another subject's.
    *
    * @param id the hashed first token
    * @param familyId a fresh, unguessable id (e.g. {@link OpaqueIds#randomToken})
    * @param principal whom the family's access tokens are issued to
    * @param policy the lifetimes and bounds to apply
    * @return the stored first token
-   * @throws IllegalArgumentException when the token or the family is already held, or (a store
-   *     that places by subject) the id's tag is not the one {@link #shardFor} gives its subject
+   * @throws IllegalArgumentException when the token or the family is already held, or (a store that
+   *     places by subject) the id's tag is not the one {@link #shardFor} gives its subject
    */
   RefreshRecord create(HashedId id, String familyId, Principal principal, Policy policy);
 
@@ -209,8 +211,8 @@ public interface RefreshTokenStore {
    * min(now + tokenLifetime, family end)}.
    *
    * <p>In order: an unknown token, or the live token of an ended or expired family, or an expired
-   * token, is {@link Rotation.Invalid}. A consumed or replaced token is {@link Rotation.Reused}
-   * and ends the family, unless all of these hold: it is the token consumed by the family's last
+   * token, is {@link Rotation.Invalid}. A consumed or replaced token is {@link Rotation.Reused} and
+   * ends the family, unless all of these hold: it is the token consumed by the family's last
    * rotation, {@code grace} is positive and has not passed since that rotation, and no retry has
    * been honoured for it yet; then the retry is honoured once (subject to the rate limit): the
    * unused successor of the first use becomes a replaced token (presenting it later is reuse) and
@@ -257,8 +259,8 @@ public interface RefreshTokenStore {
   Optional<EndedFamily> revokeFamily(HashedId id);
 
   /**
-   * Ends the family {@code familyId} of {@code subject} (logout with an access token that names
-   * its family).
+   * Ends the family {@code familyId} of {@code subject} (logout with an access token that names its
+   * family).
    *
    * @param subject the subject the family must belong to
    * @param familyId the family to end

@@ -1,8 +1,8 @@
 package dev.latchkey.core.spi;
 
+import dev.latchkey.core.StoreUnavailableException;
 import java.time.Instant;
 import java.util.Optional;
-import dev.latchkey.core.StoreUnavailableException;
 
 /**
  * Revoked tokens that are still unexpired: single tokens by ({@code iss}, {@code jti}), refresh
@@ -11,16 +11,16 @@ import dev.latchkey.core.StoreUnavailableException;
  * Redis ({@code auth-redis}).
  *
  * <p>Every entry is given the time after which it no longer matters (the revoked token's {@code
- * exp}, or the latest {@code exp} any token it refuses could have), and the list forgets it then
- * by itself: an entry lives exactly as long as the token could have, so the list never grows past
- * the live tokens.
+ * exp}, or the latest {@code exp} any token it refuses could have), and the list forgets it then by
+ * itself: an entry lives exactly as long as the token could have, so the list never grows past the
+ * live tokens.
  *
  * <p><b>Bounded per subject, never refused for others.</b> An implementation keeps at most a
- * configured number of single-token and family entries per subject (and may bound its total).
- * A revocation beyond a bound is never refused and never evicts another entry: it is folded into
- * the subject's not-before instead, raised to the revocation's {@code issuedBefore} bound. That
- * refuses the revoked token or family and, as collateral, every other token of that one subject
- * issued before it (fail closed for the subject that filled its share, never for anyone else).
+ * configured number of single-token and family entries per subject (and may bound its total). A
+ * revocation beyond a bound is never refused and never evicts another entry: it is folded into the
+ * subject's not-before instead, raised to the revocation's {@code issuedBefore} bound. That refuses
+ * the revoked token or family and, as collateral, every other token of that one subject issued
+ * before it (fail closed for the subject that filled its share, never for anyone else).
  *
  * <p>Every method throws {@link StoreUnavailableException} when a remote backend cannot be reached
  * and the answer cannot be given from a copy known to be current. Implementations must be safe for
@@ -45,9 +45,8 @@ public interface RevocationList {
       String issuer, String tokenId, String subject, Instant issuedAt, Instant expiresAt);
 
   /**
-   * {@link #revokeToken(String, String, String, Instant, Instant)} for a token whose issue time
-   * the caller does not know: it counts as issued at {@code expiresAt}, the latest it can have
-   * been.
+   * {@link #revokeToken(String, String, String, Instant, Instant)} for a token whose issue time the
+   * caller does not know: it counts as issued at {@code expiresAt}, the latest it can have been.
    *
    * @param issuer the token's {@code iss}
    * @param tokenId the token's {@code jti}
@@ -73,7 +72,8 @@ public interface RevocationList {
 
   /**
    * Refuses every token of {@code subject} issued before {@code issuedBefore}, until {@code
-   * retainUntil}. A later not-before replaces an earlier one; an earlier one never replaces a later.
+   * retainUntil}. A later not-before replaces an earlier one; an earlier one never replaces a
+   * later.
    *
    * @param subject whose tokens to refuse
    * @param issuedBefore the not-before: tokens issued before it are refused
@@ -108,9 +108,9 @@ public interface RevocationList {
   }
 
   /**
-   * The subject's current not-before, while it is retained: a token of the subject issued before
-   * it is refused. An issuer that mints a token at or after it gives a user logging straight back
-   * in a working token even when the not-before lies ahead of the issuer's clock.
+   * The subject's current not-before, while it is retained: a token of the subject issued before it
+   * is refused. An issuer that mints a token at or after it gives a user logging straight back in a
+   * working token even when the not-before lies ahead of the issuer's clock.
    *
    * <p>Read from the authoritative copy, not from a replica that may lag: once a {@link
    * #revokeSubject} has returned, every instance sharing the backend answers it, so a token minted

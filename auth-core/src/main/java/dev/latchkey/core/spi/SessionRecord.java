@@ -1,9 +1,9 @@
 package dev.latchkey.core.spi;
 
+import dev.latchkey.core.Principal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
-import dev.latchkey.core.Principal;
 
 /**
  * A session as a {@link SessionStore} holds it. Immutable; {@code attributes} is copied.
@@ -80,7 +80,13 @@ public record SessionRecord(
    */
   public SessionRecord withId(HashedId newId) {
     return new SessionRecord(
-        newId, principal, createdAt, lastSeenAt, expiresAt, absoluteExpiresAt, retainUntil,
+        newId,
+        principal,
+        createdAt,
+        lastSeenAt,
+        expiresAt,
+        absoluteExpiresAt,
+        retainUntil,
         attributes);
   }
 }

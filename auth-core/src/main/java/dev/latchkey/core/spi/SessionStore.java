@@ -1,10 +1,10 @@
 package dev.latchkey.core.spi;
 
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import dev.latchkey.core.internal.OpaqueIds;
-import dev.latchkey.core.StoreUnavailableException;
 
 /**
  * Where sessions live: in memory ({@code auth-session}) or in Redis ({@code auth-redis}). A dumb
@@ -57,9 +57,8 @@ public interface SessionStore {
    * records together (one Redis Cluster slot, so that the cap and "log out everywhere" stay
    * single-place operations) overrides it with a tag keyed by a secret of its own. Such a tag is
    * the same for every id of one subject: it names no one, but whoever sees two ids with one tag
-   * may tell that they are one user's, so it should be short enough for many users to share it.
-   * May throw {@link StoreUnavailableException} when the store must ask its backend for that
-   * secret.
+   * may tell that they are one user's, so it should be short enough for many users to share it. May
+   * throw {@link StoreUnavailableException} when the store must ask its backend for that secret.
    *
    * @param subject the subject of the session being created
    * @return {@value OpaqueIds#SHARD_CHARS} base64url characters

@@ -2,14 +2,12 @@ package dev.latchkey.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.spi.HashedId;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.CsrfTokens;
-import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The wire format of a CSRF token, recomputed independently: every node, and every later version,

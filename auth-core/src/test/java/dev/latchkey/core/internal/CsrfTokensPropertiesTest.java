@@ -4,14 +4,11 @@ import static dev.latchkey.core.HostileInput.bounded;
 import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
-
-import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.CsrfTokens;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
+import dev.latchkey.core.spi.HashedId;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@link CsrfTokens#verify} against attacker tokens: false or true, never an exception, within a
@@ -24,8 +21,7 @@ class CsrfTokensPropertiesTest {
   private static final CsrfTokens OTHER_KEY =
       CsrfTokens.withKey("fedcba9876543210fedcba9876543210".getBytes(StandardCharsets.US_ASCII));
   private static final HashedId SESSION = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
-  private static final HashedId OTHER_SESSION =
-      OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
+  private static final HashedId OTHER_SESSION = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
 
   @Test
   void noiseNeverVerifies() {
@@ -58,7 +54,8 @@ class CsrfTokensPropertiesTest {
           String token = CSRF.issue(session);
 
           assertThat(CSRF.verify(session, token)).isTrue();
-          assertThat(CSRF.verify(session.equals(SESSION) ? OTHER_SESSION : SESSION, token)).isFalse();
+          assertThat(CSRF.verify(session.equals(SESSION) ? OTHER_SESSION : SESSION, token))
+              .isFalse();
           assertThat(OTHER_KEY.verify(session, token)).isFalse();
         });
   }

@@ -2,10 +2,9 @@ package dev.latchkey.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.HostileInput;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.internal.OpaqueIds;
-import dev.latchkey.core.HostileInput;
 
 /** {@link OpaqueIds#parse} for every character at every kind of position of an id. */
 class OpaqueIdsBoundaryTest {
@@ -41,8 +40,12 @@ class OpaqueIdsBoundaryTest {
       String inRandom = c + ID.substring(1);
       String inShard = ID.substring(0, OpaqueIds.LENGTH - 1) + c;
 
-      assertThat(OpaqueIds.parse(inRandom).isPresent()).as("char %04x", (int) c).isEqualTo(base64url);
-      assertThat(OpaqueIds.parse(inShard).isPresent()).as("char %04x", (int) c).isEqualTo(base64url);
+      assertThat(OpaqueIds.parse(inRandom).isPresent())
+          .as("char %04x", (int) c)
+          .isEqualTo(base64url);
+      assertThat(OpaqueIds.parse(inShard).isPresent())
+          .as("char %04x", (int) c)
+          .isEqualTo(base64url);
     }
   }
 

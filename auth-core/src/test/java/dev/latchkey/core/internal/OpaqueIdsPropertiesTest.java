@@ -4,15 +4,13 @@ import static dev.latchkey.core.HostileInput.bounded;
 import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.Gen;
+import dev.latchkey.core.HostileInput;
+import dev.latchkey.core.spi.HashedId;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.regex.Pattern;
-
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
-import dev.latchkey.core.Gen;
-import dev.latchkey.core.HostileInput;
 
 /**
  * {@link OpaqueIds#parse}, which every session id and refresh token from a client goes through
@@ -77,7 +75,8 @@ public class OpaqueIdsPropertiesTest {
                 String random = id.mutated().substring(0, OpaqueIds.RANDOM_CHARS);
                 byte[] bytes = Base64.getUrlDecoder().decode(random);
                 assertThat(bytes).hasSize(OpaqueIds.RANDOM_BYTES);
-                assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes)).isEqualTo(random);
+                assertThat(Base64.getUrlEncoder().withoutPadding().encodeToString(bytes))
+                    .isEqualTo(random);
               });
         });
   }
@@ -97,7 +96,8 @@ public class OpaqueIdsPropertiesTest {
         HostileInput.hostileStrings(60),
         // Right length and dot, base64url characters: reaches the spare-bits check, which a
         // quarter of these pass.
-        Gen.strings(Gen.charsOf(HostileInput.BASE64URL), OpaqueIds.RANDOM_CHARS, OpaqueIds.RANDOM_CHARS)
+        Gen.strings(
+                Gen.charsOf(HostileInput.BASE64URL), OpaqueIds.RANDOM_CHARS, OpaqueIds.RANDOM_CHARS)
             .flatMap(
                 random ->
                     Gen.strings(

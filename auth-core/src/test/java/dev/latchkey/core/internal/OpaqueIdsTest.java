@@ -3,11 +3,10 @@ package dev.latchkey.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.core.spi.HashedId;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
 
 class OpaqueIdsTest {
 

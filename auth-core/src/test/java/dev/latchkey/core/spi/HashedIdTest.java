@@ -4,13 +4,12 @@ import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.core.Gen;
+import dev.latchkey.core.HostileInput;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.internal.OpaqueIds;
-import dev.latchkey.core.Gen;
-import dev.latchkey.core.HostileInput;
 
 /**
  * {@link HashedId} behaves as the record {@code (shard, hash)} it replaces, however it was made:
@@ -91,7 +90,8 @@ class HashedIdTest {
             .flatMap(
                 shard ->
                     Gen.of(hashes.toArray(String[]::new))
-                        .flatMap(hash -> Gen.booleans().map(viaBytes -> make(shard, hash, viaBytes))));
+                        .flatMap(
+                            hash -> Gen.booleans().map(viaBytes -> make(shard, hash, viaBytes))));
 
     forAll(
         2000,

@@ -3,16 +3,14 @@ package dev.latchkey.core.spi;
 import static dev.latchkey.core.Properties.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.latchkey.core.Gen;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.internal.OpaqueIds;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import dev.latchkey.core.spi.SessionRecord;
-import dev.latchkey.core.spi.SessionTouch;
-import dev.latchkey.core.internal.OpaqueIds;
-import dev.latchkey.core.Gen;
-import dev.latchkey.core.Principal;
 
 /**
  * {@link SessionTouch#renews}, which every store asks on every cookie check: a live session is
@@ -30,7 +28,8 @@ class SessionTouchPropertiesTest {
         cases(),
         c -> {
           SessionRecord record = liveRecord(c.lastSeenAt(), c.now());
-          SessionTouch touch = new SessionTouch(c.now(), Duration.ofHours(1), c.interval(), Duration.ZERO);
+          SessionTouch touch =
+              new SessionTouch(c.now(), Duration.ofHours(1), c.interval(), Duration.ZERO);
 
           boolean oracle = Duration.between(c.lastSeenAt(), c.now()).compareTo(c.interval()) >= 0;
           assertThat(touch.renews(record)).isEqualTo(oracle);
