@@ -33,7 +33,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -104,7 +103,10 @@ public final class JwtTokenService implements TokenService {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
 
-  private final AtomicReference<Keys> keys;
+  // Volatile, not an AtomicReference: the cached verify reads it on every call, and one load
+  // fewer shows there. Writers hold rotationLock.
+  private volatile Keys keys;
+  private final Object rotationLock = new Object();
   private final String issuer;
   private final String audience;
   private final Duration accessTokenLifetime;
@@ -129,7 +131,7 @@ public final class JwtTokenService implements TokenService {
     this.maxTokenLength = b.maxTokenLength;
     this.listener = b.listener;
     this.cacheSize = b.cacheSize;
-    this.keys = new AtomicReference<>(new Keys(b.keys, cacheSize));
+    this.keys = new Keys(b.keys, cacheSize);
   }
 
   /**
@@ -217,7 +219,7 @@ public final class JwtTokenService implements TokenService {
    * @return the ring the service signs and verifies with now
    */
   public KeyRing keyRing() {
-    return keys.get().ring;
+    return keys.ring;
   }
 
   /**
@@ -236,14 +238,17 @@ public final class JwtTokenService implements TokenService {
    * @throws NullPointerException when {@code newKeys} is null
    */
   public void rotateKeys(KeyRing newKeys) {
-    keys.set(new Keys(newKeys, cacheSize));
+    Keys next = new Keys(newKeys, cacheSize);
+    synchronized (rotationLock) {
+      keys = next;
+    }
   }
 
   /**
    * Replaces the key ring in place with {@code change} applied to the current one, atomically (see
    * {@link #rotateKeys(KeyRing)} for what callers see), e.g. {@code rotateKeys(ring ->
-   * ring.rotate(next))}, then later {@code rotateKeys(ring -> ring.without(oldKid))}. {@code
-   * change} may be called more than once when rotations race, so it must not have side effects.
+   * ring.rotate(next))}, then later {@code rotateKeys(ring -> ring.without(oldKid))}. Rotations run
+   * one at a time, so {@code change} sees the ring the previous rotation left.
    *
    * @param change derives the new ring from the current one
    * @return the new key ring
@@ -252,7 +257,11 @@ public final class JwtTokenService implements TokenService {
    */
   public KeyRing rotateKeys(UnaryOperator<KeyRing> change) {
     Objects.requireNonNull(change, "change");
-    return keys.updateAndGet(current -> new Keys(change.apply(current.ring), cacheSize)).ring;
+    synchronized (rotationLock) {
+      Keys next = new Keys(change.apply(keys.ring), cacheSize);
+      keys = next;
+      return next.ring;
+    }
   }
 
   /** {@return how long issued access tokens live} */
@@ -307,7 +316,7 @@ public final class JwtTokenService implements TokenService {
   }
 
   private IssuedToken mint(Principal principal, String familyId, Map<String, Object> extraClaims) {
-    Keys current = keys.get(); // one ring for the header and the signature
+    Keys current = keys; // one ring for the header and the signature
     String headerPrefix = current.headerPrefix;
     if (headerPrefix == null) {
       throw new IllegalStateException(
@@ -670,7 +679,7 @@ public final class JwtTokenService implements TokenService {
       throw Refusal.malformed("token too long");
     }
     long now = clock.millis();
-    Keys current = keys.get(); // one ring for the whole check
+    Keys current = keys; // one ring for the whole check
     Cache<CacheKey, VerifiedClaims> cache = current.cache;
     CacheKey key = cache == null ? null : new CacheKey(token);
     VerifiedClaims claims = key == null ? null : cache.getIfPresent(key);
@@ -920,7 +929,7 @@ public final class JwtTokenService implements TokenService {
         + ", audience="
         + audience
         + ", keys="
-        + keys.get().ring
+        + keys.ring
         + "]";
   }
 
