@@ -5,24 +5,21 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * The signature layer: a JWS in compact serialization, split, its header parsed and checked, its
- * signature verified with one {@link SigningKey}. Claims are not looked at here (see {@link
- * JwtTokenService}); the payload is decoded only after the signature holds, so unauthenticated JSON
- * beyond the small header is never parsed. Header and payload are read by the same {@link
- * StrictJson}.
+ * The parsing step of verification: a JWS in compact serialization, its length bounded, split at
+ * its dots, its segments checked canonical base64url, its header read by {@link StrictJson} on
+ * request. Nothing is trusted here: {@link KeySelector} checks the header against a key, {@link
+ * SignatureCheck} the signature, and {@link #payload} is decoded only after that, so
+ * unauthenticated JSON beyond the small header is never parsed. Header and payload are read by the
+ * same {@link StrictJson}.
  *
  * <p>Every segment must be canonical base64url (RFC 7515 section 2, RFC 4648 section 3.5): the
  * URL-safe alphabet only, no padding, no length of 4n + 1, and the spare bits of the last character
  * zero. A lenient decoder maps several strings to one token; requiring one spelling keeps a token
  * string and its bytes one-to-one, for caches and deny-lists keyed by the string.
  *
- * <p>Header rules: {@code alg} must be exactly the key's algorithm (so never {@code none}, and
- * never HMAC with an RSA key's bytes); {@code jwk}, {@code jku}, {@code x5u}, {@code x5c} are
- * refused outright (a key from the token itself proves nothing), as is any {@code crit}.
+ * <p>Immutable once made.
  */
 final class CompactJws {
-  private static final String[] FORBIDDEN_HEADERS = {"jwk", "jku", "x5u", "x5c"};
-
   /** The value of each base64url character, -1 for every other byte (indexed by its bits). */
   private static final byte[] SEXTETS = new byte[256];
 
@@ -36,8 +33,8 @@ final class CompactJws {
 
   final String token;
 
-  /** The token's characters as bytes: all ASCII, as {@link #split} checked. */
-  private final byte[] ascii;
+  /** The token's characters as bytes: all ASCII, as {@link #split} checked. Never modified. */
+  final byte[] ascii;
 
   final int firstDot;
   final int secondDot;
@@ -81,13 +78,8 @@ final class CompactJws {
    *     segment not in canonical base64url
    */
   static CompactJws split(String token, int maxLength) throws Refusal {
-    if (token == null || token.isEmpty()) {
-      throw Refusal.malformed("empty token");
-    }
+    checkLength(token, maxLength);
     int length = token.length();
-    if (length > maxLength) {
-      throw Refusal.malformed("token too long");
-    }
     // One copy of the token serves the signature, its decoding and the payload's. A character
     // outside Latin-1 becomes '?', one inside it above ASCII a negative byte: both are refused.
     byte[] ascii = token.getBytes(StandardCharsets.ISO_8859_1);
@@ -119,6 +111,21 @@ final class CompactJws {
       throw Refusal.malformed("non-canonical base64url");
     }
     return new CompactJws(token, ascii, first, second, null);
+  }
+
+  /**
+   * Refuses a token that is null, empty or longer than {@code maxLength}: the first rule of
+   * verification, applied before any other work (also before a cache lookup).
+   *
+   * @throws Refusal MALFORMED ({@code "empty token"} or {@code "token too long"})
+   */
+  static void checkLength(String token, int maxLength) throws Refusal {
+    if (token == null || token.isEmpty()) {
+      throw Refusal.malformed("empty token");
+    }
+    if (token.length() > maxLength) {
+      throw Refusal.malformed("token too long");
+    }
   }
 
   /** The OR of the table entries of the bytes in [from, to): negative when one is not base64url. */
@@ -159,53 +166,6 @@ final class CompactJws {
   String typ() {
     Object typ = header.get("typ");
     return typ instanceof String s ? s : null;
-  }
-
-  /**
-   * Checks the header against {@code key} and verifies the signature with it.
-   *
-   * @throws Refusal INVALID_CREDENTIALS for a refused header or a bad signature
-   */
-  void verifyWith(SigningKey key) throws Refusal {
-    checkHeader(key);
-    verifySignature(key);
-  }
-
-  /**
-   * Checks the header against {@code key}: {@code alg} exactly the key's, no key-carrying header,
-   * no {@code crit}.
-   *
-   * @throws Refusal INVALID_CREDENTIALS for a refused header, MALFORMED for a missing {@code alg}
-   */
-  void checkHeader(SigningKey key) throws Refusal {
-    Object alg = header.get("alg");
-    if (!(alg instanceof String)) {
-      throw Refusal.malformed("missing alg");
-    }
-    if (!key.algorithm().jwsName().equals(alg)) {
-      throw Refusal.invalid("alg does not match the key");
-    }
-    for (String name : FORBIDDEN_HEADERS) {
-      if (header.containsKey(name)) {
-        throw Refusal.invalid("refused header: " + name);
-      }
-    }
-    if (header.containsKey("crit")) {
-      throw Refusal.invalid("refused header: crit");
-    }
-  }
-
-  /**
-   * Verifies the signature with {@code key}, whatever the header says: call {@link #checkHeader}
-   * first, or know the header segment to have passed it.
-   *
-   * @throws Refusal INVALID_CREDENTIALS for a bad signature, or a key whose {@code key_ops} forbid
-   *     verifying (which no {@link KeyRing} holds)
-   */
-  void verifySignature(SigningKey key) throws Refusal {
-    if (!key.verify(ascii, secondDot)) {
-      throw Refusal.invalid("bad signature");
-    }
   }
 
   /** The header segment, base64url as received. */

@@ -1,10 +1,5 @@
 package dev.latchkey.token;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
@@ -15,23 +10,14 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TokenService;
 import dev.latchkey.core.internal.FailClosed;
 import dev.latchkey.core.spi.RevocationList;
-import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
@@ -93,15 +79,8 @@ public final class JwtTokenService implements TokenService {
   /** The {@code typ} header of every token issued (RFC 9068). */
   public static final String TOKEN_TYPE = "at+jwt";
 
-  /** The extra claim whose space-separated words are a token's scopes (RFC 9068, RFC 8693). */
-  private static final String SCOPE = "scope";
-
-  private static final Set<String> RESERVED =
-      Set.of("iss", "sub", "aud", "exp", "nbf", "iat", "jti", "roles", "attrs", "sid");
-  private static final int MAX_KNOWN_HEADERS = 16;
-  private static final long MAX_EPOCH_SECONDS = 253_402_300_799L; // 9999-12-31T23:59:59Z
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final Set<String> RESERVED = ClaimsRules.REGISTERED;
+  private static final String SCOPE = ClaimsRules.SCOPE;
 
   // Volatile, not an AtomicReference: the cached verify reads it on every call, and one load
   // fewer shows there. Writers hold rotationLock.
@@ -111,10 +90,11 @@ public final class JwtTokenService implements TokenService {
   private final String audience;
   private final Duration accessTokenLifetime;
   private final Duration clockSkew;
-  private final long skewMillis;
   private final Duration fleetClockSkew;
   private final Clock clock;
   private final RevocationList revocations;
+  private final RevocationCheck revocationCheck;
+  private final ClaimsRules claimsRules;
   private final int maxTokenLength;
   private final AuthListener listener;
   private final long cacheSize;
@@ -124,51 +104,52 @@ public final class JwtTokenService implements TokenService {
     this.audience = b.audience;
     this.accessTokenLifetime = b.accessTokenLifetime;
     this.clockSkew = b.clockSkew;
-    this.skewMillis = b.clockSkew.toMillis();
     this.fleetClockSkew = b.fleetClockSkew;
     this.clock = b.clock;
     this.revocations = b.revocationList;
+    this.revocationCheck = new RevocationCheck(b.revocationList);
+    this.claimsRules = new ClaimsRules(issuer, audience, b.clockSkew.toMillis());
     this.maxTokenLength = b.maxTokenLength;
     this.listener = b.listener;
     this.cacheSize = b.cacheSize;
-    this.keys = new Keys(b.keys, cacheSize);
+    this.keys = keysFor(b.keys);
   }
 
   /**
-   * A key ring with what is derived from it, swapped as one value so that no call mixes two rings:
-   * the encoded header of the signing key, the header segments known to pass the header rules, and
-   * the verified-token cache. The cache is fresh per ring: a token cached under a key that a new
-   * ring dropped must not outlive the key.
+   * The parts built over one key ring, swapped as one value so that no call mixes two rings: the
+   * issuer of its signing key, the verifier over its keys, and the verified-token cache. The cache
+   * is fresh per ring: a token cached under a key that a new ring dropped must not outlive the key.
+   *
+   * @param issuer null for a verify-only ring
+   * @param cache null when the service keeps no cache
    */
-  private static final class Keys {
-    final KeyRing ring;
-    final String headerPrefix; // base64url header of the signing key, and the dot; null: no signer
-    final Cache<CacheKey, VerifiedClaims> cache; // null: no cache
-    volatile KnownHeader[] knownHeaders;
+  private record Keys(
+      KeyRing ring, TokenIssuer issuer, SignedTokenVerifier verifier, VerifiedTokenCache cache) {}
 
-    Keys(KeyRing ring, long cacheSize) {
-      this.ring = Objects.requireNonNull(ring, "keys");
-      this.cache = cacheSize == 0 ? null : Caffeine.newBuilder().maximumSize(cacheSize).build();
-      if (ring.canSign()) {
-        SigningKey signer = ring.signingKey();
-        Map<String, Object> header = new LinkedHashMap<>();
-        header.put("alg", signer.algorithm().jwsName());
-        header.put("kid", signer.kid());
-        header.put("typ", TOKEN_TYPE);
-        this.headerPrefix =
-            B64.encodeToString(
-                    JSONObjectUtils.toJSONString(header).getBytes(StandardCharsets.UTF_8))
-                + '.';
-        // Our own header is known to pass the header rules: alg and kid of the key, typ at+jwt.
-        this.knownHeaders =
-            new KnownHeader[] {
-              new KnownHeader(headerPrefix.substring(0, headerPrefix.length() - 1), signer)
-            };
-      } else {
-        this.headerPrefix = null;
-        this.knownHeaders = new KnownHeader[0];
-      }
-    }
+  private Keys keysFor(KeyRing ring) {
+    Objects.requireNonNull(ring, "keys");
+    TokenIssuer tokenIssuer =
+        ring.canSign()
+            ? new TokenIssuer(
+                ring.signingKey(),
+                issuer,
+                audience,
+                accessTokenLifetime.toSeconds(),
+                clock,
+                revocations,
+                clockSkew.toMillis() - fleetClockSkew.toMillis(),
+                maxTokenLength)
+            : null;
+    // The issuer's own header is known to pass the header rules: alg and kid of the key, typ
+    // at+jwt.
+    KeySelector selector =
+        new KeySelector(ring, tokenIssuer == null ? null : tokenIssuer.headerSegment());
+    SignedTokenVerifier verifier = new SignedTokenVerifier(selector, claimsRules, maxTokenLength);
+    return new Keys(
+        ring,
+        tokenIssuer,
+        verifier,
+        cacheSize == 0 ? null : new VerifiedTokenCache(verifier, cacheSize));
   }
 
   /**
@@ -219,7 +200,7 @@ public final class JwtTokenService implements TokenService {
    * @return the ring the service signs and verifies with now
    */
   public KeyRing keyRing() {
-    return keys.ring;
+    return keys.ring();
   }
 
   /**
@@ -238,7 +219,7 @@ public final class JwtTokenService implements TokenService {
    * @throws NullPointerException when {@code newKeys} is null
    */
   public void rotateKeys(KeyRing newKeys) {
-    Keys next = new Keys(newKeys, cacheSize);
+    Keys next = keysFor(newKeys);
     synchronized (rotationLock) {
       keys = next;
     }
@@ -258,9 +239,9 @@ public final class JwtTokenService implements TokenService {
   public KeyRing rotateKeys(UnaryOperator<KeyRing> change) {
     Objects.requireNonNull(change, "change");
     synchronized (rotationLock) {
-      Keys next = new Keys(change.apply(keys.ring), cacheSize);
+      Keys next = keysFor(change.apply(keys.ring()));
       keys = next;
-      return next.ring;
+      return next.ring();
     }
   }
 
@@ -316,66 +297,12 @@ public final class JwtTokenService implements TokenService {
   }
 
   private IssuedToken mint(Principal principal, String familyId, Map<String, Object> extraClaims) {
-    Keys current = keys; // one ring for the header and the signature
-    String headerPrefix = current.headerPrefix;
-    if (headerPrefix == null) {
+    TokenIssuer tokenIssuer = keys.issuer(); // one ring for the header and the signature
+    if (tokenIssuer == null) {
       throw new IllegalStateException(
           "this service only verifies: its key ring has no signing key (KeyRing.verifyOnly)");
     }
-    Objects.requireNonNull(principal, "principal");
-    Objects.requireNonNull(extraClaims, "extraClaims");
-    Map<String, Object> extra = ClaimValues.copyOf(extraClaims, RESERVED, maxTokenLength);
-    if (extra.containsKey(SCOPE) && !(extra.get(SCOPE) instanceof String)) {
-      // Verify reads scopes from a string only (RFC 9068), and refuses any other scope claim.
-      throw new IllegalArgumentException("claim scope must be a string of space-separated scopes");
-    }
-    long nowMillis =
-        Revocations.mintTime(
-            revocations,
-            principal.subject(),
-            clock.millis(),
-            skewMillis - fleetClockSkew.toMillis());
-    long now = Math.floorDiv(nowMillis, 1000L);
-    long exp = now + accessTokenLifetime.toSeconds();
-    Map<String, Object> claims = new LinkedHashMap<>();
-    claims.put("iss", issuer);
-    claims.put("sub", principal.subject());
-    claims.put("aud", audience);
-    // Milliseconds in iat, so that revokeAll can tell a token issued just after it from one issued
-    // just before it in the same second.
-    claims.put("iat", BigDecimal.valueOf(nowMillis, 3));
-    claims.put("exp", exp);
-    claims.put("jti", newTokenId());
-    if (familyId != null) {
-      claims.put("sid", familyId);
-    }
-    claims.put("roles", new ArrayList<>(new TreeSet<>(principal.roles())));
-    if (!principal.attributes().isEmpty()) {
-      claims.put("attrs", new TreeMap<>(principal.attributes()));
-    }
-    claims.putAll(extra);
-    String signingInput =
-        headerPrefix
-            + B64.encodeToString(
-                JSONObjectUtils.toJSONString(claims).getBytes(StandardCharsets.UTF_8));
-    SigningKey key = current.ring.signingKey();
-    Base64URL signature;
-    try {
-      signature =
-          key.signer().sign(key.verifyHeader(), signingInput.getBytes(StandardCharsets.ISO_8859_1));
-    } catch (JOSEException e) {
-      throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
-    }
-    String token = signingInput + '.' + signature;
-    if (token.length() > maxTokenLength) {
-      throw new IllegalArgumentException(
-          "the token would be "
-              + token.length()
-              + " characters, over maxTokenLength "
-              + maxTokenLength
-              + ": fewer claims or a larger maxTokenLength");
-    }
-    return new IssuedToken(token, Instant.ofEpochSecond(exp));
+    return tokenIssuer.issue(principal, familyId, extraClaims);
   }
 
   /**
@@ -670,256 +597,22 @@ public final class JwtTokenService implements TokenService {
         });
   }
 
-  /** Every check of {@link #verify}; the revocation list is asked only when {@code revocation}. */
+  /**
+   * Every check of {@link #verify}, as a pipeline of direct calls: the length limit, then the cache
+   * or the signed-token verifier (parse, key, signature, claims, times), then revocation, the list
+   * asked only when {@code revocation}.
+   */
   VerifiedClaims check(String token, boolean revocation) throws Refusal {
-    if (token == null || token.isEmpty()) {
-      throw Refusal.malformed("empty token");
-    }
-    if (token.length() > maxTokenLength) {
-      throw Refusal.malformed("token too long");
-    }
+    CompactJws.checkLength(token, maxTokenLength);
     long now = clock.millis();
     Keys current = keys; // one ring for the whole check
-    Cache<CacheKey, VerifiedClaims> cache = current.cache;
-    CacheKey key = cache == null ? null : new CacheKey(token);
-    VerifiedClaims claims = key == null ? null : cache.getIfPresent(key);
-    if (claims == null) {
-      claims = verifySignatureAndClaims(token, current);
-      checkTime(claims, now, skewMillis);
-      if (key != null) {
-        cache.put(key, claims);
-      }
-    } else {
-      checkTime(claims, now, skewMillis);
-    }
+    VerifiedTokenCache cache = current.cache();
+    VerifiedClaims claims =
+        cache != null ? cache.verify(token, now) : current.verifier().verify(token, now);
     if (revocation) {
-      boolean revoked;
-      try {
-        revoked =
-            revocations.isRevoked(
-                claims.issuer(),
-                claims.tokenId(),
-                claims.principal().subject(),
-                claims.familyId(),
-                claims.issuedAt());
-      } catch (RuntimeException e) {
-        // An unreachable or faulty list is an unchecked list: fail closed.
-        throw Refusal.of(FailClosed.onCheck("revocation list", e));
-      }
-      if (revoked) {
-        throw new Refusal(AuthResult.Reason.REVOKED, "token revoked");
-      }
+      revocationCheck.require(claims);
     }
     return claims;
-  }
-
-  private VerifiedClaims verifySignatureAndClaims(String token, Keys keys) throws Refusal {
-    CompactJws jws = CompactJws.split(token, maxTokenLength);
-    SigningKey key = knownHeaderKey(keys, token, jws.firstDot);
-    if (key != null) {
-      // The very header segment passed every header rule before, for this key.
-      jws.verifySignature(key);
-    } else {
-      jws = jws.withParsedHeader();
-      String kid = jws.kid();
-      key = kid == null ? null : keys.ring.keyOrNull(kid);
-      if (key == null) {
-        throw Refusal.invalid(kid == null ? "missing kid" : "unknown kid");
-      }
-      jws.checkHeader(key);
-      String typ = jws.typ();
-      if (typ == null
-          || !(typ.equalsIgnoreCase(TOKEN_TYPE) || typ.equalsIgnoreCase("application/at+jwt"))) {
-        throw Refusal.invalid("wrong typ");
-      }
-      jws.verifySignature(key);
-      rememberHeader(keys, jws.headerSegment(), key);
-    }
-    return readClaims(jws.payload(), issuer, audience);
-  }
-
-  /** The key of a header segment known to pass the header rules, or null. */
-  private static SigningKey knownHeaderKey(Keys keys, String token, int headerLength) {
-    for (KnownHeader h : keys.knownHeaders) {
-      if (h.segment().length() == headerLength && token.startsWith(h.segment())) {
-        return h.key();
-      }
-    }
-    return null;
-  }
-
-  /**
-   * Remembers a header segment that passed the header rules and came with a valid signature, so
-   * that the next token with the same header skips decoding and parsing it. Only signed headers are
-   * remembered, and only a few, so forged headers cannot fill the list.
-   */
-  private static void rememberHeader(Keys keys, String segment, SigningKey key) {
-    KnownHeader[] current = keys.knownHeaders;
-    if (current.length >= MAX_KNOWN_HEADERS) {
-      return;
-    }
-    for (KnownHeader h : current) {
-      if (h.segment().equals(segment)) {
-        return;
-      }
-    }
-    KnownHeader[] next = Arrays.copyOf(current, current.length + 1);
-    next[current.length] = new KnownHeader(segment, key);
-    keys.knownHeaders = next; // a lost race only loses one cache entry
-  }
-
-  private record KnownHeader(String segment, SigningKey key) {}
-
-  /** Reads and checks the time-independent claims of a signature-verified payload. */
-  static VerifiedClaims readClaims(Map<String, Object> claims, String issuer, String audience)
-      throws Refusal {
-    String iss = requiredString(claims, "iss");
-    if (!iss.equals(issuer)) {
-      throw Refusal.invalid("wrong issuer");
-    }
-    Object aud = claims.get("aud");
-    if (aud == null) {
-      throw Refusal.malformed("missing claim: aud");
-    }
-    if (!audienceContains(aud, audience)) {
-      throw Refusal.invalid("wrong audience");
-    }
-    String sub = requiredString(claims, "sub");
-    if (sub.isBlank()) {
-      throw Refusal.malformed("blank sub");
-    }
-    String jti = requiredString(claims, "jti");
-    if (jti.isEmpty()) {
-      throw Refusal.malformed("empty jti");
-    }
-    long exp = epochMillis(claims, "exp", true);
-    long iat = epochMillis(claims, "iat", true);
-    long nbf = epochMillis(claims, "nbf", false);
-    Object sid = claims.get("sid");
-    if (sid != null && !(sid instanceof String)) {
-      throw Refusal.malformed("claim is not a string: sid");
-    }
-    Object scope = claims.get(SCOPE);
-    if (scope != null && !(scope instanceof String)) {
-      throw Refusal.malformed("claim is not a string: scope");
-    }
-    Principal principal =
-        new Principal(sub, roles(claims.get("roles")), attrs(claims.get("attrs")));
-    // The configured issuer, equal to iss: its hash is computed once, not per revocation check.
-    return new VerifiedClaims(
-        principal, issuer, jti, Instant.ofEpochMilli(iat), iat, exp, nbf, (String) sid, claims);
-  }
-
-  static void checkTime(VerifiedClaims c, long nowMillis, long skewMillis) throws Refusal {
-    if (nowMillis - skewMillis >= c.expiresAtMillis()) {
-      throw new Refusal(AuthResult.Reason.EXPIRED, "token expired");
-    }
-    if (c.notBeforeMillis() > nowMillis + skewMillis) {
-      throw Refusal.invalid("token not yet valid");
-    }
-    if (c.issuedAtMillis() > nowMillis + skewMillis) {
-      throw Refusal.invalid("token issued in the future");
-    }
-  }
-
-  private static String requiredString(Map<String, Object> claims, String name) throws Refusal {
-    Object v = claims.get(name);
-    if (v == null) {
-      throw Refusal.malformed("missing claim: " + name);
-    }
-    if (!(v instanceof String s)) {
-      throw Refusal.malformed("claim is not a string: " + name);
-    }
-    return s;
-  }
-
-  private static boolean audienceContains(Object aud, String audience) throws Refusal {
-    if (aud instanceof String s) {
-      return s.equals(audience);
-    }
-    if (aud instanceof List<?> list) {
-      boolean found = false;
-      for (Object o : list) {
-        if (!(o instanceof String)) {
-          throw Refusal.malformed("claim is not a string array: aud");
-        }
-        found |= audience.equals(o);
-      }
-      return found;
-    }
-    throw Refusal.malformed("claim is not a string or array: aud");
-  }
-
-  /** A NumericDate claim in epoch milliseconds; {@link Long#MIN_VALUE} when absent and optional. */
-  private static long epochMillis(Map<String, Object> claims, String name, boolean required)
-      throws Refusal {
-    Object v = claims.get(name);
-    if (v == null) {
-      if (required) {
-        throw Refusal.malformed("missing claim: " + name);
-      }
-      return Long.MIN_VALUE;
-    }
-    if (v instanceof Long l) {
-      if (l < 0 || l > MAX_EPOCH_SECONDS) {
-        throw Refusal.malformed("claim out of range: " + name);
-      }
-      return l * 1000L;
-    }
-    if (v instanceof Number n) {
-      double d = n.doubleValue();
-      // NaN fails both comparisons and lands here too.
-      if (!(d >= 0 && d <= MAX_EPOCH_SECONDS)) {
-        throw Refusal.malformed("claim out of range: " + name);
-      }
-      // Round, not floor: 1764064800.123 is 1764064800122.9998 as a double times 1000.
-      return Math.round(d * 1000.0);
-    }
-    throw Refusal.malformed("claim is not a number: " + name);
-  }
-
-  private static Set<String> roles(Object v) throws Refusal {
-    if (v == null) {
-      return Set.of();
-    }
-    if (!(v instanceof List<?> list)) {
-      throw Refusal.malformed("claim is not an array: roles");
-    }
-    String[] roles = new String[list.size()];
-    for (int i = 0; i < roles.length; i++) {
-      if (!(list.get(i) instanceof String s)) {
-        throw Refusal.malformed("claim is not a string array: roles");
-      }
-      roles[i] = s;
-    }
-    try {
-      return Set.of(roles);
-    } catch (IllegalArgumentException duplicate) {
-      return Set.copyOf(List.of(roles));
-    }
-  }
-
-  private static Map<String, String> attrs(Object v) throws Refusal {
-    if (v == null) {
-      return Map.of();
-    }
-    if (!(v instanceof Map<?, ?> map)) {
-      throw Refusal.malformed("claim is not an object: attrs");
-    }
-    Map<String, String> out = new HashMap<>();
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      if (!(e.getValue() instanceof String s)) {
-        throw Refusal.malformed("claim is not a string map: attrs");
-      }
-      out.put((String) e.getKey(), s);
-    }
-    return out;
-  }
-
-  private static String newTokenId() {
-    byte[] bytes = new byte[16];
-    RANDOM.nextBytes(bytes);
-    return B64.encodeToString(bytes);
   }
 
   @Override
@@ -929,41 +622,8 @@ public final class JwtTokenService implements TokenService {
         + ", audience="
         + audience
         + ", keys="
-        + keys.ring
+        + keys.ring()
         + "]";
-  }
-
-  /**
-   * A verified-token cache key: the whole token, compared in full, hashed over its last {@value
-   * #HASHED_CHARS} characters only. Those are signature characters, which no one can choose for a
-   * token that verifies, so they spread as well as a hash of the whole string; and a server gets a
-   * fresh {@code String} per request, whose {@code hashCode} would otherwise walk all of it (an
-   * RS256 token is 3× as long as an ES256 one). Only tokens that verified are ever put in the
-   * cache, so a forged token cannot crowd a bucket either.
-   */
-  private static final class CacheKey {
-    private static final int HASHED_CHARS = 32;
-    private final String token;
-    private final int hash;
-
-    CacheKey(String token) {
-      this.token = token;
-      int h = 0;
-      for (int i = Math.max(0, token.length() - HASHED_CHARS); i < token.length(); i++) {
-        h = 31 * h + token.charAt(i);
-      }
-      this.hash = h;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof CacheKey k && hash == k.hash && token.equals(k.token);
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
   }
 
   /** Builds a {@link JwtTokenService}. Not thread-safe. */

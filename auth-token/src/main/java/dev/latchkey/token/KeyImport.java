@@ -47,7 +47,55 @@ final class KeyImport {
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00
   };
 
+  static final int MIN_RSA_BITS = 2048;
+
   private KeyImport() {}
+
+  static SigningKey rsa(String kid, SigningAlgorithm alg, RSAPublicKey pub, PrivateKey priv) {
+    checkRsaSize(pub.getModulus().bitLength());
+    RSAKey.Builder b = new RSAKey.Builder(pub).keyID(kid);
+    if (priv != null) {
+      b.privateKey(priv);
+    }
+    return new SigningKey(kid, alg, b.build());
+  }
+
+  static SigningKey ec(String kid, ECPublicKey pub, ECPrivateKey priv) {
+    if (!Curve.P_256.equals(Curve.forECParameterSpec(pub.getParams()))) {
+      throw new IllegalArgumentException("ES256 keys must be on P-256: " + kid);
+    }
+    ECKey.Builder b = new ECKey.Builder(Curve.P_256, pub).keyID(kid);
+    if (priv != null) {
+      b.privateKey(priv);
+    }
+    return new SigningKey(kid, SigningAlgorithm.ES256, b.build());
+  }
+
+  static void checkSecretLength(int length, SigningAlgorithm alg) {
+    if (length < alg.minSecretBytes()) {
+      throw new IllegalArgumentException(
+          alg.jwsName()
+              + " needs a secret of at least "
+              + alg.minSecretBytes()
+              + " bytes ("
+              + alg.minSecretBytes() * 8
+              + " bits), got "
+              + length);
+    }
+  }
+
+  static void checkRsaSize(int bits) {
+    if (bits < MIN_RSA_BITS) {
+      throw new IllegalArgumentException("RSA keys need at least 2048 bits: " + bits);
+    }
+  }
+
+  static void requireKid(String kid) {
+    Objects.requireNonNull(kid, "kid");
+    if (kid.isBlank()) {
+      throw new IllegalArgumentException("kid cannot be blank");
+    }
+  }
 
   static SigningKey fromJwk(String json) {
     Objects.requireNonNull(json, "json");
@@ -122,11 +170,11 @@ final class KeyImport {
       throw new IllegalArgumentException("JWK " + kid + " needs an alg member");
     }
     if (alg.isHmac() && jwk instanceof OctetSequenceKey oct) {
-      SigningKey.checkSecretLength(oct.toByteArray().length, alg);
+      checkSecretLength(oct.toByteArray().length, alg);
       return new SigningKey(kid, alg, oct);
     }
     if (alg.isRsa() && jwk instanceof RSAKey rsa) {
-      SigningKey.checkRsaSize(rsa.size());
+      checkRsaSize(rsa.size());
       return new SigningKey(kid, alg, rsa);
     }
     if (alg == SigningAlgorithm.ES256 && jwk instanceof ECKey ec) {
@@ -146,7 +194,7 @@ final class KeyImport {
   }
 
   static SigningKey fromPem(String kid, SigningAlgorithm algorithm, String pem) {
-    SigningKey.requireKid(kid);
+    requireKid(kid);
     Objects.requireNonNull(algorithm, "algorithm");
     Objects.requireNonNull(pem, "pem");
     if (algorithm.isHmac()) {
@@ -205,7 +253,7 @@ final class KeyImport {
           (RSAPublicKey)
               kf.generatePublic(new RSAPublicKeySpec(crt.getModulus(), crt.getPublicExponent()));
     }
-    return SigningKey.rsa(kid, alg, pub, priv);
+    return rsa(kid, alg, pub, priv);
   }
 
   private static SigningKey ecFromDer(String kid, byte[] privateDer, byte[] publicDer)
@@ -220,7 +268,7 @@ final class KeyImport {
         privateDer == null
             ? null
             : (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
-    return SigningKey.ec(kid, pub, priv);
+    return ec(kid, pub, priv);
   }
 
   private static SigningKey ed25519FromDer(String kid, byte[] privateDer, byte[] publicDer)

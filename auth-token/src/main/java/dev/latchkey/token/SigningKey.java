@@ -4,13 +4,11 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
 import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.Ed25519Verifier;
 import com.nimbusds.jose.crypto.MACSigner;
-import com.nimbusds.jose.crypto.MACVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
@@ -21,13 +19,9 @@ import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
-import com.nimbusds.jose.util.Base64URL;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
-import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
@@ -41,8 +35,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * One JWS key with its key id ({@code kid}) and the one {@link SigningAlgorithm} it is used with. A
@@ -62,21 +54,13 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code jti}, refuses both at once.
  */
 public final class SigningKey {
-  private static final int MIN_RSA_BITS = 2048;
   private final String kid;
   private final SigningAlgorithm algorithm;
   private final JWK publicJwk; // null for HMAC: a shared secret is never exported
   private final JWSSigner signer; // null for a verify-only key
-  private final JWSVerifier verifier;
   private final boolean mayVerify; // false when the JWK's key_ops leave verify out
-  // ES256 signatures come in two spellings, (r, s) and (r, n - s). A key Latchkey signs with
-  // signs the low one only, so it accepts only that one: each of its tokens has one string.
-  private final boolean lowSOnly;
   private final JWSHeader verifyHeader;
-  private final Mac hmacPrototype; // initialised with the secret, cloned once per thread
-  // Each thread reuses its own initialised Mac (doFinal resets it): a clone per verification cost
-  // five allocations and a digest state copy. Entries die with this key's ThreadLocal.
-  private final ThreadLocal<Mac> hmac;
+  private final SignatureCheck signatureCheck;
 
   /**
    * A key over {@code jwk}, used only as its {@code key_ops} allow (none: every use): it signs only
@@ -90,59 +74,46 @@ public final class SigningKey {
     boolean maySign = ops == null || ops.contains(KeyOperation.SIGN);
     this.mayVerify = ops == null || ops.contains(KeyOperation.VERIFY);
     try {
+      // ES256 signatures come in two spellings, (r, s) and (r, n - s). A key Latchkey signs with
+      // signs the low one only, so it accepts only that one: each of its tokens has one string.
       switch (algorithm) {
         case HS256, HS384, HS512 -> {
           OctetSequenceKey oct = (OctetSequenceKey) jwk;
           this.publicJwk = null;
           this.signer = maySign ? new MACSigner(oct) : null;
-          this.verifier = new MACVerifier(oct);
-          this.hmacPrototype = hmacPrototype(algorithm, oct.toByteArray());
-          this.hmac = ThreadLocal.withInitial(this::cloneHmac);
+          this.signatureCheck =
+              SignatureCheck.hmac(new HmacSignature(algorithm, oct.toByteArray()), mayVerify);
         }
         case RS256, PS256 -> {
           RSAKey rsa = (RSAKey) jwk;
-          this.hmacPrototype = null;
-          this.hmac = null;
           this.publicJwk = rsa.toPublicJWK();
           this.signer = maySign && rsa.isPrivate() ? new RSASSASigner(rsa) : null;
-          this.verifier = new RSASSAVerifier(rsa.toRSAPublicKey());
+          this.signatureCheck =
+              SignatureCheck.nimbus(
+                  new RSASSAVerifier(rsa.toRSAPublicKey()), verifyHeader, mayVerify, false);
         }
         case ES256 -> {
           ECKey ec = (ECKey) jwk;
-          this.hmacPrototype = null;
-          this.hmac = null;
           this.publicJwk = ec.toPublicJWK();
           this.signer = maySign && ec.isPrivate() ? LowS.signer(new ECDSASigner(ec)) : null;
-          this.verifier = new ECDSAVerifier(ec.toECPublicKey());
+          this.signatureCheck =
+              SignatureCheck.nimbus(
+                  new ECDSAVerifier(ec.toECPublicKey()), verifyHeader, mayVerify, signer != null);
         }
         case EDDSA -> {
           OctetKeyPair okp = (OctetKeyPair) jwk;
-          this.hmacPrototype = null;
-          this.hmac = null;
           this.publicJwk = okp.toPublicJWK();
           this.signer = maySign && okp.isPrivate() ? new Ed25519Signer(okp) : null;
-          this.verifier = new Ed25519Verifier(okp.toPublicJWK());
+          this.signatureCheck =
+              SignatureCheck.nimbus(
+                  new Ed25519Verifier(okp.toPublicJWK()), verifyHeader, mayVerify, false);
         }
         default -> throw new AssertionError(algorithm);
       }
-      this.lowSOnly = algorithm == SigningAlgorithm.ES256 && signer != null;
     } catch (JOSEException | ClassCastException e) {
       // No cause and no Nimbus message: either might quote key material.
       throw new IllegalArgumentException(
           "key " + kid + " cannot be used with " + algorithm.jwsName());
-    }
-  }
-
-  private static Mac hmacPrototype(SigningAlgorithm alg, byte[] secret) {
-    String name = "Hmac" + "SHA" + alg.jwsName().substring(2);
-    try {
-      Mac mac = Mac.getInstance(name);
-      mac.init(new SecretKeySpec(secret, name));
-      // Fail now rather than on the first token if this provider's Mac cannot be cloned.
-      var unused = mac.clone();
-      return mac;
-    } catch (GeneralSecurityException | CloneNotSupportedException e) {
-      throw new IllegalStateException(name + " is not available", e);
     }
   }
 
@@ -159,14 +130,14 @@ public final class SigningKey {
    *     the secret is short
    */
   public static SigningKey hmac(String kid, byte[] secret, SigningAlgorithm algorithm) {
-    requireKid(kid);
+    KeyImport.requireKid(kid);
     Objects.requireNonNull(secret, "secret");
     Objects.requireNonNull(algorithm, "algorithm");
     if (!algorithm.isHmac()) {
       throw new IllegalArgumentException(
           "hmac keys take HS256, HS384 or HS512, not " + algorithm.jwsName());
     }
-    checkSecretLength(secret.length, algorithm);
+    KeyImport.checkSecretLength(secret.length, algorithm);
     OctetSequenceKey oct =
         new OctetSequenceKey.Builder(Arrays.copyOf(secret, secret.length)).keyID(kid).build();
     return new SigningKey(kid, algorithm, oct);
@@ -182,7 +153,7 @@ public final class SigningKey {
    * @throws IllegalArgumentException when {@code kid} is blank or {@code algorithm} is not RSA
    */
   public static SigningKey generateRsa(String kid, SigningAlgorithm algorithm) {
-    return generateRsa(kid, algorithm, MIN_RSA_BITS);
+    return generateRsa(kid, algorithm, KeyImport.MIN_RSA_BITS);
   }
 
   /**
@@ -197,20 +168,18 @@ public final class SigningKey {
    *     {@code bits} is under 2048
    */
   public static SigningKey generateRsa(String kid, SigningAlgorithm algorithm, int bits) {
-    requireKid(kid);
+    KeyImport.requireKid(kid);
     Objects.requireNonNull(algorithm, "algorithm");
     if (!algorithm.isRsa()) {
       throw new IllegalArgumentException(
           "RSA keys take RS256 or PS256, not " + algorithm.jwsName());
     }
-    if (bits < MIN_RSA_BITS) {
-      throw new IllegalArgumentException("RSA keys need at least 2048 bits: " + bits);
-    }
+    KeyImport.checkRsaSize(bits);
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
       gen.initialize(bits);
       KeyPair pair = gen.generateKeyPair();
-      return rsa(kid, algorithm, (RSAPublicKey) pair.getPublic(), pair.getPrivate());
+      return KeyImport.rsa(kid, algorithm, (RSAPublicKey) pair.getPublic(), pair.getPrivate());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("RSA key generation is not available", e);
     }
@@ -225,12 +194,12 @@ public final class SigningKey {
    * @throws IllegalArgumentException when {@code kid} is blank
    */
   public static SigningKey generateEc(String kid) {
-    requireKid(kid);
+    KeyImport.requireKid(kid);
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"));
       KeyPair pair = gen.generateKeyPair();
-      return ec(kid, (ECPublicKey) pair.getPublic(), (ECPrivateKey) pair.getPrivate());
+      return KeyImport.ec(kid, (ECPublicKey) pair.getPublic(), (ECPrivateKey) pair.getPrivate());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("P-256 key generation is not available", e);
     }
@@ -245,7 +214,7 @@ public final class SigningKey {
    * @throws IllegalArgumentException when {@code kid} is blank
    */
   public static SigningKey generateEd25519(String kid) {
-    requireKid(kid);
+    KeyImport.requireKid(kid);
     try {
       OctetKeyPair okp = new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).generate();
       return new SigningKey(kid, SigningAlgorithm.EDDSA, okp);
@@ -306,52 +275,6 @@ public final class SigningKey {
    */
   public static SigningKey fromPem(String kid, SigningAlgorithm algorithm, String pem) {
     return KeyImport.fromPem(kid, algorithm, pem);
-  }
-
-  static SigningKey rsa(String kid, SigningAlgorithm alg, RSAPublicKey pub, PrivateKey priv) {
-    checkRsaSize(pub.getModulus().bitLength());
-    RSAKey.Builder b = new RSAKey.Builder(pub).keyID(kid);
-    if (priv != null) {
-      b.privateKey(priv);
-    }
-    return new SigningKey(kid, alg, b.build());
-  }
-
-  static SigningKey ec(String kid, ECPublicKey pub, ECPrivateKey priv) {
-    if (!Curve.P_256.equals(Curve.forECParameterSpec(pub.getParams()))) {
-      throw new IllegalArgumentException("ES256 keys must be on P-256: " + kid);
-    }
-    ECKey.Builder b = new ECKey.Builder(Curve.P_256, pub).keyID(kid);
-    if (priv != null) {
-      b.privateKey(priv);
-    }
-    return new SigningKey(kid, SigningAlgorithm.ES256, b.build());
-  }
-
-  static void checkSecretLength(int length, SigningAlgorithm alg) {
-    if (length < alg.minSecretBytes()) {
-      throw new IllegalArgumentException(
-          alg.jwsName()
-              + " needs a secret of at least "
-              + alg.minSecretBytes()
-              + " bytes ("
-              + alg.minSecretBytes() * 8
-              + " bits), got "
-              + length);
-    }
-  }
-
-  static void checkRsaSize(int bits) {
-    if (bits < MIN_RSA_BITS) {
-      throw new IllegalArgumentException("RSA keys need at least 2048 bits: " + bits);
-    }
-  }
-
-  static void requireKid(String kid) {
-    Objects.requireNonNull(kid, "kid");
-    if (kid.isBlank()) {
-      throw new IllegalArgumentException("kid cannot be blank");
-    }
   }
 
   /** {@return the key id}, carried in every token's {@code kid} header */
@@ -448,51 +371,9 @@ public final class SigningKey {
     return signer;
   }
 
-  JWSVerifier verifier() {
-    return verifier;
-  }
-
-  private Mac cloneHmac() {
-    try {
-      return (Mac) hmacPrototype.clone();
-    } catch (CloneNotSupportedException e) {
-      // The constructor cloned it once already, so this cannot happen; verify answers false.
-      throw new IllegalStateException("the HMAC cannot be cloned", e);
-    }
-  }
-
-  /**
-   * Whether the compact JWS in {@code jws} (its characters as bytes, base64url apart from the dots,
-   * as {@link CompactJws#split} checks) carries after {@code secondDot} this key's signature of
-   * everything before it. Never throws: a signature of the wrong length is simply not valid.
-   */
-  boolean verify(byte[] jws, int secondDot) {
-    if (!mayVerify) {
-      return false;
-    }
-    if (hmac != null) {
-      byte[] signature = CompactJws.decode(jws, secondDot + 1, jws.length);
-      if (signature == null) {
-        return false;
-      }
-      // Nimbus's MACVerifier looks up a Mac provider on every call; this thread's initialised Mac
-      // costs a fraction of that, and the comparison stays constant-time. With the range inside
-      // the array, update and doFinal cannot fail half-way, and doFinal resets the Mac.
-      Mac mac = hmac.get();
-      mac.update(jws, 0, secondDot);
-      return MessageDigest.isEqual(mac.doFinal(), signature);
-    }
-    if (lowSOnly && !LowS.isLowS(CompactJws.decode(jws, secondDot + 1, jws.length))) {
-      return false;
-    }
-    // The signature as base64url text, as Nimbus's verifiers take it (they decode it themselves).
-    String signature =
-        new String(jws, secondDot + 1, jws.length - secondDot - 1, StandardCharsets.ISO_8859_1);
-    try {
-      return verifier.verify(verifyHeader, Arrays.copyOf(jws, secondDot), new Base64URL(signature));
-    } catch (JOSEException | RuntimeException e) {
-      return false;
-    }
+  /** {@return the signature step of verification with this key} */
+  SignatureCheck signatureCheck() {
+    return signatureCheck;
   }
 
   /** A header naming only this key's algorithm: all a Nimbus verifier reads from it. */

@@ -9,12 +9,12 @@ import java.util.Map;
 /**
  * A strict RFC 8259 reader for a token's header and, once its signature holds, its payload: one
  * JSON object, read straight from its UTF-8 bytes into the values Nimbus's {@code
- * JSONObjectUtils.parse} gives, so that {@link JwtTokenService#readClaims} sees no difference: a
- * {@code Map} for an object (a {@code HashMap}, {@code null} values kept), an {@code ArrayList} for
- * an array, {@code String}, {@code Boolean}, {@code null}, and a number as a {@code Long} when it
- * has neither fraction nor exponent and fits in a {@code long}, as a finite {@code Double}
- * otherwise ({@code 1e3} is {@code 1000.0}, {@code -0} is {@code 0L}, {@code 1.0} is {@code 1.0}, a
- * 20-digit integer a {@code Double}).
+ * JSONObjectUtils.parse} gives, so that {@link ClaimsRules#read} sees no difference: a {@code Map}
+ * for an object (a {@code HashMap}, {@code null} values kept), an {@code ArrayList} for an array,
+ * {@code String}, {@code Boolean}, {@code null}, and a number as a {@code Long} when it has neither
+ * fraction nor exponent and fits in a {@code long}, as a finite {@code Double} otherwise ({@code
+ * 1e3} is {@code 1000.0}, {@code -0} is {@code 0L}, {@code 1.0} is {@code 1.0}, a 20-digit integer
+ * a {@code Double}).
  *
  * <p>Everything RFC 8259 does not allow is refused, as Nimbus refuses it: another top level, a
  * trailing comma, comments, single quotes, unquoted names, {@code NaN}/{@code Infinity}, a leading

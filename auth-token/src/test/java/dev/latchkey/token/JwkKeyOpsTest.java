@@ -85,11 +85,12 @@ class JwkKeyOpsTest {
     }
     // And the key itself refuses to verify, even a signature it made.
     String token = Forge.sign(signOnly, "{\"alg\":\"HS256\",\"kid\":\"h\"}", "{}");
-    assertThatThrownBy(() -> CompactJws.parse(token, 8192).verifyWith(signOnly))
+    assertThatThrownBy(() -> Pipeline.verifyWith(CompactJws.parse(token, 8192), signOnly))
         .isInstanceOf(Refusal.class)
         .hasMessage("bad signature");
     // The same secret without key_ops verifies it: the refusal is the key_ops', not the token's.
-    CompactJws.parse(token, 8192).verifyWith(SigningKey.hmac("h", SECRET, SigningAlgorithm.HS256));
+    Pipeline.verifyWith(
+        CompactJws.parse(token, 8192), SigningKey.hmac("h", SECRET, SigningAlgorithm.HS256));
   }
 
   @Test

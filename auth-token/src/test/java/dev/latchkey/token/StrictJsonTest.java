@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One test per rule of {@link StrictJson}, the payload reader: what it reads and into which Java
- * types (those Nimbus's parser gives, which {@code readClaims} expects), and each thing it refuses,
- * at the edge where acceptance turns into refusal.
+ * types (those Nimbus's parser gives, which {@link ClaimsRules#read} expects), and each thing it
+ * refuses, at the edge where acceptance turns into refusal.
  */
 class StrictJsonTest {
 
