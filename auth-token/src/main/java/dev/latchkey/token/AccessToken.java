@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What a verified access token carries, as {@link JwtTokenService#verifyToken} answers it: the
@@ -111,6 +112,34 @@ public record AccessToken(
         + ", familyId="
         + familyId.isPresent()
         + "]";
+  }
+
+  /** The public view of verified claims: every member but the registered ones is an extra claim. */
+  static AccessToken of(VerifiedClaims c) {
+    Map<String, Object> extra = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : c.claims().entrySet()) {
+      // A member whose value is null is absent; issue never writes one.
+      if (!ClaimsRules.REGISTERED.contains(e.getKey()) && e.getValue() != null) {
+        extra.put(e.getKey(), e.getValue());
+      }
+    }
+    Object scope = c.claims().get(ClaimsRules.SCOPE);
+    Set<String> scopes = new TreeSet<>();
+    if (scope instanceof String s) {
+      for (String part : s.split(" ", -1)) {
+        if (!part.isEmpty()) {
+          scopes.add(part);
+        }
+      }
+    }
+    return new AccessToken(
+        c.principal(),
+        scopes,
+        extra,
+        c.issuedAt(),
+        Instant.ofEpochMilli(c.expiresAtMillis()),
+        c.tokenId(),
+        Optional.ofNullable(c.familyId()));
   }
 
   private static Map<String, Object> deepCopy(Map<?, ?> map) {

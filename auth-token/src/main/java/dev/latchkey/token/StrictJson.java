@@ -6,6 +6,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+// Longer than 400 lines because it is one recursive-descent reader: every method moves the same
+// cursor over the same bytes, and splitting it would pass that state between classes on the
+// hottest path of verification. About half of it is the contract and the why of each rule.
 /**
  * A strict RFC 8259 reader for a token's header and, once its signature holds, its payload: one
  * JSON object, read straight from its UTF-8 bytes into the values Nimbus's {@code
