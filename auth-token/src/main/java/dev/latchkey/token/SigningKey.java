@@ -130,14 +130,14 @@ public final class SigningKey {
    *     the secret is short
    */
   public static SigningKey hmac(String kid, byte[] secret, SigningAlgorithm algorithm) {
-    KeyImport.requireKid(kid);
+    KeyChecks.requireKid(kid);
     Objects.requireNonNull(secret, "secret");
     Objects.requireNonNull(algorithm, "algorithm");
     if (!algorithm.isHmac()) {
       throw new IllegalArgumentException(
           "hmac keys take HS256, HS384 or HS512, not " + algorithm.jwsName());
     }
-    KeyImport.checkSecretLength(secret.length, algorithm);
+    KeyChecks.checkSecretLength(secret.length, algorithm);
     OctetSequenceKey oct =
         new OctetSequenceKey.Builder(Arrays.copyOf(secret, secret.length)).keyID(kid).build();
     return new SigningKey(kid, algorithm, oct);
@@ -153,7 +153,7 @@ public final class SigningKey {
    * @throws IllegalArgumentException when {@code kid} is blank or {@code algorithm} is not RSA
    */
   public static SigningKey generateRsa(String kid, SigningAlgorithm algorithm) {
-    return generateRsa(kid, algorithm, KeyImport.MIN_RSA_BITS);
+    return generateRsa(kid, algorithm, KeyChecks.MIN_RSA_BITS);
   }
 
   /**
@@ -168,18 +168,18 @@ public final class SigningKey {
    *     {@code bits} is under 2048
    */
   public static SigningKey generateRsa(String kid, SigningAlgorithm algorithm, int bits) {
-    KeyImport.requireKid(kid);
+    KeyChecks.requireKid(kid);
     Objects.requireNonNull(algorithm, "algorithm");
     if (!algorithm.isRsa()) {
       throw new IllegalArgumentException(
           "RSA keys take RS256 or PS256, not " + algorithm.jwsName());
     }
-    KeyImport.checkRsaSize(bits);
+    KeyChecks.checkRsaSize(bits);
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
       gen.initialize(bits);
       KeyPair pair = gen.generateKeyPair();
-      return KeyImport.rsa(kid, algorithm, (RSAPublicKey) pair.getPublic(), pair.getPrivate());
+      return KeyChecks.rsa(kid, algorithm, (RSAPublicKey) pair.getPublic(), pair.getPrivate());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("RSA key generation is not available", e);
     }
@@ -194,12 +194,12 @@ public final class SigningKey {
    * @throws IllegalArgumentException when {@code kid} is blank
    */
   public static SigningKey generateEc(String kid) {
-    KeyImport.requireKid(kid);
+    KeyChecks.requireKid(kid);
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
       gen.initialize(new ECGenParameterSpec("secp256r1"));
       KeyPair pair = gen.generateKeyPair();
-      return KeyImport.ec(kid, (ECPublicKey) pair.getPublic(), (ECPrivateKey) pair.getPrivate());
+      return KeyChecks.ec(kid, (ECPublicKey) pair.getPublic(), (ECPrivateKey) pair.getPrivate());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("P-256 key generation is not available", e);
     }
@@ -214,7 +214,7 @@ public final class SigningKey {
    * @throws IllegalArgumentException when {@code kid} is blank
    */
   public static SigningKey generateEd25519(String kid) {
-    KeyImport.requireKid(kid);
+    KeyChecks.requireKid(kid);
     try {
       OctetKeyPair okp = new OctetKeyPairGenerator(Curve.Ed25519).keyID(kid).generate();
       return new SigningKey(kid, SigningAlgorithm.EDDSA, okp);
@@ -240,7 +240,7 @@ public final class SigningKey {
    *     part)
    */
   public static SigningKey fromJwk(String json) {
-    return KeyImport.fromJwk(json);
+    return JwkImport.fromJwk(json);
   }
 
   /**
@@ -256,7 +256,7 @@ public final class SigningKey {
    *     or it mixes keys with and without secret or private parts (the message names their kids)
    */
   public static List<SigningKey> fromJwkSet(String json) {
-    return KeyImport.fromJwkSet(json);
+    return JwkImport.fromJwkSet(json);
   }
 
   /**
@@ -274,7 +274,7 @@ public final class SigningKey {
    *     PEM does not hold a usable key for {@code algorithm}
    */
   public static SigningKey fromPem(String kid, SigningAlgorithm algorithm, String pem) {
-    return KeyImport.fromPem(kid, algorithm, pem);
+    return PemImport.fromPem(kid, algorithm, pem);
   }
 
   /** {@return the key id}, carried in every token's {@code kid} header */

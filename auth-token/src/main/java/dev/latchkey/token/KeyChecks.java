@@ -1,0 +1,69 @@
+package dev.latchkey.token;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.RSAKey;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPublicKey;
+import java.util.Objects;
+
+/**
+ * The rules every {@link SigningKey} passes, however it is made (generated, imported from JWK or
+ * PEM, built from JCA keys): a {@code kid} that is not blank, an HMAC secret at least as long as
+ * the hash, RSA of at least {@value #MIN_RSA_BITS} bits, EC on P-256 only. A broken rule is an
+ * {@link IllegalArgumentException} whose message names the key and the rule, never key material.
+ * Stateless.
+ */
+final class KeyChecks {
+  static final int MIN_RSA_BITS = 2048;
+
+  private KeyChecks() {}
+
+  static SigningKey rsa(String kid, SigningAlgorithm alg, RSAPublicKey pub, PrivateKey priv) {
+    checkRsaSize(pub.getModulus().bitLength());
+    RSAKey.Builder b = new RSAKey.Builder(pub).keyID(kid);
+    if (priv != null) {
+      b.privateKey(priv);
+    }
+    return new SigningKey(kid, alg, b.build());
+  }
+
+  static SigningKey ec(String kid, ECPublicKey pub, ECPrivateKey priv) {
+    if (!Curve.P_256.equals(Curve.forECParameterSpec(pub.getParams()))) {
+      throw new IllegalArgumentException("ES256 keys must be on P-256: " + kid);
+    }
+    ECKey.Builder b = new ECKey.Builder(Curve.P_256, pub).keyID(kid);
+    if (priv != null) {
+      b.privateKey(priv);
+    }
+    return new SigningKey(kid, SigningAlgorithm.ES256, b.build());
+  }
+
+  static void checkSecretLength(int length, SigningAlgorithm alg) {
+    if (length < alg.minSecretBytes()) {
+      throw new IllegalArgumentException(
+          alg.jwsName()
+              + " needs a secret of at least "
+              + alg.minSecretBytes()
+              + " bytes ("
+              + alg.minSecretBytes() * 8
+              + " bits), got "
+              + length);
+    }
+  }
+
+  static void checkRsaSize(int bits) {
+    if (bits < MIN_RSA_BITS) {
+      throw new IllegalArgumentException("RSA keys need at least 2048 bits: " + bits);
+    }
+  }
+
+  static void requireKid(String kid) {
+    Objects.requireNonNull(kid, "kid");
+    if (kid.isBlank()) {
+      throw new IllegalArgumentException("kid cannot be blank");
+    }
+  }
+}
