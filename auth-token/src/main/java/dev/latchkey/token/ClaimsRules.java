@@ -92,21 +92,12 @@ final class ClaimsRules {
   }
 
   /**
-   * Checks the times of {@code c} at {@code nowMillis} with this rule's skew.
+   * Checks the times of {@code c} at {@code nowMillis}, clocks allowed to disagree by this rule's
+   * skew.
    *
    * @throws Refusal EXPIRED, or INVALID_CREDENTIALS for a token not yet valid or issued ahead
    */
   void checkTime(VerifiedClaims c, long nowMillis) throws Refusal {
-    checkTime(c, nowMillis, skewMillis);
-  }
-
-  /**
-   * Checks the times of {@code c} at {@code nowMillis}, clocks allowed to disagree by {@code
-   * skewMillis}.
-   *
-   * @throws Refusal EXPIRED, or INVALID_CREDENTIALS for a token not yet valid or issued ahead
-   */
-  static void checkTime(VerifiedClaims c, long nowMillis, long skewMillis) throws Refusal {
     if (nowMillis - skewMillis >= c.expiresAtMillis()) {
       throw new Refusal(AuthResult.Reason.EXPIRED, "token expired");
     }

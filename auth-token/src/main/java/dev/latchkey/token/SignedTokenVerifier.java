@@ -34,17 +34,6 @@ final class SignedTokenVerifier {
    * @throws Refusal the first rule {@code token} breaks, in the order of the pipeline
    */
   VerifiedClaims verify(String token, long nowMillis) throws Refusal {
-    VerifiedClaims claims = signedClaims(token);
-    rules.checkTime(claims, nowMillis);
-    return claims;
-  }
-
-  /**
-   * The claims of {@code token}, its signature and time-independent claims checked.
-   *
-   * @throws Refusal the first rule {@code token} breaks
-   */
-  private VerifiedClaims signedClaims(String token) throws Refusal {
     CompactJws jws = CompactJws.split(token, maxTokenLength);
     SigningKey key = keys.knownKey(token, jws.firstDot);
     if (key != null) {
@@ -56,6 +45,8 @@ final class SignedTokenVerifier {
       key.signatureCheck().require(jws);
       keys.remember(jws.headerSegment(), key);
     }
-    return rules.read(jws.payload());
+    VerifiedClaims claims = rules.read(jws.payload());
+    rules.checkTime(claims, nowMillis);
+    return claims;
   }
 }

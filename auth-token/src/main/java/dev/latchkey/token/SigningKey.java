@@ -74,8 +74,6 @@ public final class SigningKey {
     boolean maySign = ops == null || ops.contains(KeyOperation.SIGN);
     this.mayVerify = ops == null || ops.contains(KeyOperation.VERIFY);
     try {
-      // ES256 signatures come in two spellings, (r, s) and (r, n - s). A key Latchkey signs with
-      // signs the low one only, so it accepts only that one: each of its tokens has one string.
       switch (algorithm) {
         case HS256, HS384, HS512 -> {
           OctetSequenceKey oct = (OctetSequenceKey) jwk;
@@ -96,6 +94,8 @@ public final class SigningKey {
           ECKey ec = (ECKey) jwk;
           this.publicJwk = ec.toPublicJWK();
           this.signer = maySign && ec.isPrivate() ? LowS.signer(new ECDSASigner(ec)) : null;
+          // ES256 signatures come in two spellings, (r, s) and (r, n - s). A key Latchkey signs
+          // with signs the low one only, so it accepts only that one: each token has one string.
           this.signatureCheck =
               SignatureCheck.nimbus(
                   new ECDSAVerifier(ec.toECPublicKey()), verifyHeader, mayVerify, signer != null);

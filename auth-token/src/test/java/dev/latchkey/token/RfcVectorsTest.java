@@ -95,9 +95,11 @@ class RfcVectorsTest {
             Long.MIN_VALUE,
             null,
             java.util.Map.of());
-    ClaimsRules.checkTime(times, INSIDE_VALIDITY.toEpochMilli(), 0);
+    new ClaimsRules("iss", "aud", 0).checkTime(times, INSIDE_VALIDITY.toEpochMilli());
     assertThatThrownBy(
-            () -> ClaimsRules.checkTime(times, INSIDE_VALIDITY.plusSeconds(60).toEpochMilli(), 0))
+            () ->
+                new ClaimsRules("iss", "aud", 0)
+                    .checkTime(times, INSIDE_VALIDITY.plusSeconds(60).toEpochMilli()))
         .isInstanceOf(Refusal.class)
         .extracting(r -> ((Refusal) r).reason)
         .isEqualTo(AuthResult.Reason.EXPIRED);
