@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.core.spi.SessionRecord;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
@@ -11,8 +12,8 @@ import java.util.Set;
  * cookie. Immutable; the collections are copied.
  *
  * @param handle a stable, non-secret name of the session for listings; pass it to {@link
- *     SessionManager#endSession} to end this session. It is the stored hash of the session id,
- *     which no client can turn back into a cookie
+ *     SessionAdmin#endSession} to end this session. It is the stored hash of the session id, which
+ *     no client can turn back into a cookie
  * @param subject who is logged in
  * @param roles the roles the session was created with (a {@link SessionCheck.Active}'s principal
  *     holds the current ones when the manager has a principal resolver)
@@ -37,7 +38,7 @@ public record SessionInfo(
    * A session's data; {@code roles} and {@code attributes} are copied.
    *
    * @param handle a stable, non-secret name of the session for listings; pass it to {@link
-   *     SessionManager#endSession} to end this session. It is the stored hash of the session id,
+   *     SessionAdmin#endSession} to end this session. It is the stored hash of the session id,
    *     which no client can turn back into a cookie
    * @param subject who is logged in
    * @param roles the roles the session was created with (a {@link SessionCheck.Active}'s principal
@@ -59,5 +60,18 @@ public record SessionInfo(
     Objects.requireNonNull(absoluteExpiresAt, "absoluteExpiresAt");
     roles = Set.copyOf(roles);
     attributes = Map.copyOf(attributes);
+  }
+
+  /** {@return what a listing shows of {@code r}}: its handle is the hash, never the raw id. */
+  static SessionInfo of(SessionRecord r) {
+    return new SessionInfo(
+        r.id().hash(),
+        r.principal().subject(),
+        r.principal().roles(),
+        r.createdAt(),
+        r.lastSeenAt(),
+        r.expiresAt(),
+        r.absoluteExpiresAt(),
+        r.attributes());
   }
 }

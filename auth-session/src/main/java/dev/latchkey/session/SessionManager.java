@@ -16,23 +16,24 @@ import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
-import dev.latchkey.core.spi.SessionTouch;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.BiFunction;
-import java.util.function.Function;
+
+// Past 400 lines for a reason: the Builder is public API as SessionManager.Builder, so it and its
+// setters' contracts live in this file. The work is done in parts of their own: SessionTimeouts
+// (the time policy), CookieCheck (the cookie check) and SessionAdmin (administrative operations).
 
 /**
  * The whole session lifecycle on a {@link SessionStore}: login with a fresh id, the cookie check
- * with idle and absolute timeouts and rate-limited sliding renewal, attributes, rotation, logout,
- * "log out everywhere" and a cap on sessions per subject. The store stays dumb; every policy is
- * here.
+ * with idle and absolute timeouts and rate-limited sliding renewal, attributes, rotation, logout
+ * and a cap on sessions per subject; the administrative operations ("log out everywhere", a
+ * subject's sessions, reads that do not renew) are grouped behind {@link #admin()}. The store stays
+ * dumb; every policy is here.
  *
  * <pre>{@code
  * SessionManager sessions = SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC()))
@@ -54,6 +55,9 @@ import java.util.function.Function;
  * // forms: a token bound to the session, checked from the same cookie value on each POST
  * String csrf = sessions.csrfToken(cookieValue).orElseThrow();
  * boolean genuine = sessions.checkCsrf(cookieValue, request.getHeader("X-CSRF-Token"));
+ *
+ * // after a password change: every session of the subject ends
+ * sessions.admin().logoutEverywhere(principal.subject());
  * }</pre>
  *
  * <p><b>Ids.</b> Every session id is made here (256 bits from {@link java.security.SecureRandom}),
@@ -71,10 +75,10 @@ import java.util.function.Function;
  * <p><b>Roles.</b> Without a {@link Builder#principalResolver principal resolver}, a check answers
  * the principal given to {@link #login}, unchanged for the session's whole life (up to the absolute
  * timeout): a role granted or withdrawn later is not seen until the user logs in again, and a
- * disabled account keeps its sessions until {@link #logoutEverywhere}. With a resolver, every check
- * answers the principal the resolver gives now for the session's subject, so a role change takes
- * effect on the next request; when it gives none, the session is ended and the check answers {@link
- * Reason#REVOKED}.
+ * disabled account keeps its sessions until {@link SessionAdmin#logoutEverywhere}. With a resolver,
+ * every check answers the principal the resolver gives now for the session's subject, so a role
+ * change takes effect on the next request; when it gives none, the session is ended and the check
+ * answers {@link Reason#REVOKED}.
  *
  * <p><b>CSRF.</b> {@link #csrfToken} issues a token bound to one session and {@link #checkCsrf}
  * checks one, both from the raw cookie value: a token passes only for the live session it was
@@ -85,16 +89,15 @@ import java.util.function.Function;
  * <p><b>Failures.</b> Everything that answers an outcome ({@link #check}, {@link #authenticate},
  * {@link #login}) never throws for a client's input or a fault of the store or the resolver: any
  * {@link RuntimeException} from them is answered {@link Reason#UNAVAILABLE}, never success. The
- * management operations ({@link #find}, {@link #attribute}, {@link #setAttribute}, {@link #rotate},
- * {@link #logout}, {@link #logoutEverywhere}, {@link #sessionsOf}, {@link #endSession}, {@link
- * #csrfToken}, {@link #checkCsrf}) throw {@link StoreUnavailableException} when the store cannot be
- * reached or fails in any other way, and never answer an outage with a value: the caller answers
- * 503. They treat a malformed or unknown raw id like a session that does not exist (empty or
- * false), never as an exception.
+ * management operations ({@link #setAttribute}, {@link #rotate}, {@link #logout}, {@link
+ * #csrfToken}, {@link #checkCsrf} and every {@link SessionAdmin} operation) throw {@link
+ * StoreUnavailableException} when the store cannot be reached or fails in any other way, and never
+ * answer an outage with a value: the caller answers 503. They treat a malformed or unknown raw id
+ * like a session that does not exist (empty or false), never as an exception.
  *
  * <p><b>Events.</b> Every check emits {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed}
- * (method {@code "session"}); {@link #logout}, {@link #endSession} and {@link #logoutEverywhere}
- * emit {@link AuthEvent.LoggedOut}. Events never carry an id.
+ * (method {@code "session"}); {@link #logout} and {@link SessionAdmin}'s ends of sessions emit
+ * {@link AuthEvent.LoggedOut}. Events never carry an id.
  *
  * <p>Thread-safe.
  */
@@ -102,52 +105,30 @@ public final class SessionManager {
   /** The method name in events. */
   static final String METHOD = "session";
 
-  // A touch with this interval never renews: management reads must not slide a session.
-  private static final Duration NEVER = Duration.ofSeconds(Long.MAX_VALUE);
-
-  // The answers a check refuses with (besides FailClosed's): immutable, so shared, not rebuilt.
-  private static final AuthResult.Failure MALFORMED =
-      AuthResult.failure(Reason.MALFORMED, "the session cookie is not a session id");
-  private static final AuthResult.Failure UNKNOWN =
-      AuthResult.failure(Reason.INVALID_CREDENTIALS, "unknown session");
-  private static final AuthResult.Failure EXPIRED =
-      AuthResult.failure(Reason.EXPIRED, "the session has expired");
-  private static final AuthResult.Failure REVOKED =
-      AuthResult.failure(Reason.REVOKED, "the subject may no longer sign in");
-
   private static final String STORE = "session store";
-  private static final String RESOLVER = "principal resolver";
 
   private final SessionStore store;
-  private final Duration idleTimeout;
-  private final Duration absoluteTimeout;
-  private final Duration renewalInterval;
-  private final Duration expiredNotice;
+  private final SessionTimeouts timeouts;
   private final int maxSessionsPerSubject;
   private final CapPolicy capPolicy;
   private final Clock clock;
   private final AuthListener listener;
-  // False when the builder was given no listener: a cookie check then builds no event at all.
-  private final boolean hasListener;
+  private final CookieCheck cookieCheck;
+  private final SessionAdmin admin;
   private final Authenticator<SessionCookie> authenticator;
-  // Null when the builder was given none: checks then answer the principal of the login.
-  private final PrincipalResolver resolver;
   private final CsrfTokens csrf;
 
-  private SessionManager(Builder b) {
+  private SessionManager(Builder b, SessionTimeouts timeouts) {
     this.store = b.store;
-    this.idleTimeout = b.idleTimeout;
-    this.absoluteTimeout = b.absoluteTimeout;
-    this.renewalInterval =
-        b.renewalInterval != null ? b.renewalInterval : defaultRenewalInterval(b.idleTimeout);
-    this.expiredNotice = b.expiredNotice;
+    this.timeouts = timeouts;
     this.maxSessionsPerSubject = b.maxSessionsPerSubject;
     this.capPolicy = b.capPolicy;
     this.clock = b.clock;
-    this.hasListener = b.listener != null;
+    boolean hasListener = b.listener != null;
     this.listener = hasListener ? AuthListener.guarded(b.listener) : AuthListener.none();
+    this.cookieCheck = new CookieCheck(store, timeouts, clock, listener, hasListener, b.resolver);
+    this.admin = new SessionAdmin(store, timeouts, clock, listener);
     this.authenticator = new SessionAuthenticator(this);
-    this.resolver = b.resolver;
     this.csrf = b.csrfKey != null ? CsrfTokens.withKey(b.csrfKey) : CsrfTokens.withRandomKey();
   }
 
@@ -197,10 +178,10 @@ public final class SessionManager {
   /** Builds a {@link SessionManager}. Setters check their value; {@link #build} checks the mix. */
   public static final class Builder {
     private final SessionStore store;
-    private Duration idleTimeout = Duration.ofMinutes(30);
-    private Duration absoluteTimeout = Duration.ofHours(12);
-    private Duration renewalInterval;
-    private Duration expiredNotice = Duration.ofMinutes(15);
+    private Duration idleTimeout = SessionTimeouts.DEFAULT_IDLE_TIMEOUT;
+    private Duration absoluteTimeout = SessionTimeouts.DEFAULT_ABSOLUTE_TIMEOUT;
+    private Duration renewalInterval; // null: a share of the idle timeout
+    private Duration expiredNotice = SessionTimeouts.DEFAULT_EXPIRED_NOTICE;
     private int maxSessionsPerSubject = 16;
     private CapPolicy capPolicy = CapPolicy.END_OLDEST;
     private Clock clock = Clock.systemUTC();
@@ -221,7 +202,7 @@ public final class SessionManager {
      * @throws IllegalArgumentException when not positive
      */
     public Builder idleTimeout(Duration idleTimeout) {
-      this.idleTimeout = requirePositive(idleTimeout, "idleTimeout");
+      this.idleTimeout = SessionTimeouts.requirePositive(idleTimeout, "idleTimeout");
       return this;
     }
 
@@ -234,7 +215,7 @@ public final class SessionManager {
      * @throws IllegalArgumentException when not positive
      */
     public Builder absoluteTimeout(Duration absoluteTimeout) {
-      this.absoluteTimeout = requirePositive(absoluteTimeout, "absoluteTimeout");
+      this.absoluteTimeout = SessionTimeouts.requirePositive(absoluteTimeout, "absoluteTimeout");
       return this;
     }
 
@@ -249,7 +230,7 @@ public final class SessionManager {
      * @throws IllegalArgumentException when negative
      */
     public Builder renewalInterval(Duration renewalInterval) {
-      this.renewalInterval = requireNonNegative(renewalInterval, "renewalInterval");
+      this.renewalInterval = SessionTimeouts.requireNonNegative(renewalInterval, "renewalInterval");
       return this;
     }
 
@@ -264,7 +245,7 @@ public final class SessionManager {
      * @throws IllegalArgumentException when negative
      */
     public Builder expiredNotice(Duration expiredNotice) {
-      this.expiredNotice = requireNonNegative(expiredNotice, "expiredNotice");
+      this.expiredNotice = SessionTimeouts.requireNonNegative(expiredNotice, "expiredNotice");
       return this;
     }
 
@@ -358,39 +339,8 @@ public final class SessionManager {
      *     renewal interval is not less than the idle timeout
      */
     public SessionManager build() {
-      if (idleTimeout.compareTo(absoluteTimeout) > 0) {
-        throw new IllegalStateException(
-            "idleTimeout ("
-                + idleTimeout
-                + ") cannot exceed absoluteTimeout ("
-                + absoluteTimeout
-                + "): raise absoluteTimeout or lower idleTimeout");
-      }
-      if (renewalInterval != null && renewalInterval.compareTo(idleTimeout) >= 0) {
-        throw new IllegalStateException(
-            "renewalInterval ("
-                + renewalInterval
-                + ") must be less than idleTimeout ("
-                + idleTimeout
-                + "), or an active session would time out between renewals");
-      }
-      return new SessionManager(this);
-    }
-
-    private static Duration requirePositive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative() || d.isZero()) {
-        throw new IllegalArgumentException(name + " must be positive: " + d);
-      }
-      return d;
-    }
-
-    private static Duration requireNonNegative(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      if (d.isNegative()) {
-        throw new IllegalArgumentException(name + " cannot be negative: " + d);
-      }
-      return d;
+      return new SessionManager(
+          this, SessionTimeouts.of(idleTimeout, absoluteTimeout, renewalInterval, expiredNotice));
     }
   }
 
@@ -424,20 +374,7 @@ public final class SessionManager {
     // Hashed as a cookie check will hash it, so that the stored id and a presented one are made
     // alike: the digest and the shard (the id's tail) as numbers.
     HashedId id = OpaqueIds.parse(rawId).orElseThrow();
-    Instant now = clock.instant();
-    Instant absoluteEnd = now.plus(absoluteTimeout);
-    Instant idleEnd = now.plus(idleTimeout);
-    Instant expiresAt = idleEnd.isBefore(absoluteEnd) ? idleEnd : absoluteEnd;
-    SessionRecord record =
-        new SessionRecord(
-            id,
-            principal,
-            now,
-            now,
-            expiresAt,
-            absoluteEnd,
-            expiresAt.plus(expiredNotice),
-            attributes);
+    SessionRecord record = timeouts.start(id, principal, clock.instant(), attributes);
     SessionStore.CreateResult created = store.create(record, maxSessionsPerSubject, capPolicy);
     if (!created.created()) {
       return LoginOutcome.refused(
@@ -448,7 +385,7 @@ public final class SessionManager {
     for (HashedId e : created.ended()) {
       ended.add(e.hash());
     }
-    return LoginOutcome.created(new LoginOutcome.NewSession(rawId, info(record), ended));
+    return LoginOutcome.created(new LoginOutcome.NewSession(rawId, SessionInfo.of(record), ended));
   }
 
   /**
@@ -465,7 +402,7 @@ public final class SessionManager {
    * @throws NullPointerException when {@code cookie} is null
    */
   public SessionCheck check(SessionCookie cookie) {
-    return verify(cookie, SessionManager::activeCheck, SessionCheck::rejected);
+    return cookieCheck.verify(cookie, SessionManager::activeCheck, SessionCheck::rejected);
   }
 
   /**
@@ -477,83 +414,15 @@ public final class SessionManager {
    */
   public AuthResult authenticate(SessionCookie cookie) {
     // The hot path: no SessionInfo is built when only the principal is wanted.
-    return verify(cookie, SessionManager::success, failure -> failure);
+    return cookieCheck.verify(cookie, SessionManager::success, failure -> failure);
   }
 
   private static SessionCheck activeCheck(SessionRecord record, Principal principal) {
-    return SessionCheck.active(principal, info(record));
+    return SessionCheck.active(principal, SessionInfo.of(record));
   }
 
   private static AuthResult success(SessionRecord record, Principal principal) {
     return AuthResult.success(principal);
-  }
-
-  /**
-   * Checks the cookie and answers {@code onLive} with the live record and the principal to answer,
-   * or {@code onFailure} with the refusal; emits the event either way. The two answers are passed
-   * as functions (non-capturing, so allocated once) to keep one code path for both outcome types.
-   */
-  private <T> T verify(
-      SessionCookie cookie,
-      BiFunction<SessionRecord, Principal, T> onLive,
-      Function<? super AuthResult.Failure, T> onFailure) {
-    Objects.requireNonNull(cookie, "cookie");
-    Optional<HashedId> id = OpaqueIds.parse(cookie.value());
-    Instant now = clock.instant();
-    if (id.isEmpty()) {
-      return onFailure.apply(reject(now, MALFORMED));
-    }
-    Optional<SessionRecord> found;
-    try {
-      found =
-          store.read(id.get(), new SessionTouch(now, idleTimeout, renewalInterval, expiredNotice));
-    } catch (RuntimeException e) {
-      return onFailure.apply(reject(now, FailClosed.onCheck(STORE, e)));
-    }
-    if (found.isEmpty()) {
-      return onFailure.apply(reject(now, UNKNOWN));
-    }
-    SessionRecord record = found.get();
-    if (!record.isLiveAt(now)) {
-      return onFailure.apply(reject(now, EXPIRED));
-    }
-    Principal principal = record.principal();
-    if (resolver != null) {
-      Optional<Principal> current;
-      try {
-        current = resolver.resolve(principal.subject());
-        if (current == null) {
-          return onFailure.apply(reject(now, FailClosed.onNull(RESOLVER)));
-        }
-        if (current.isPresent() && !current.get().subject().equals(principal.subject())) {
-          // Answering another subject's principal would log the client in as someone else.
-          throw new IllegalStateException("the principal resolver answered another subject");
-        }
-      } catch (RuntimeException e) {
-        return onFailure.apply(reject(now, FailClosed.onCheck(RESOLVER, e)));
-      }
-      if (current.isEmpty()) {
-        endRevoked(record.id());
-        return onFailure.apply(reject(now, REVOKED));
-      }
-      principal = current.get();
-    }
-    if (hasListener) {
-      listener.onEvent(new AuthEvent.Succeeded(now, principal.subject(), METHOD));
-    }
-    return onLive.apply(record, principal);
-  }
-
-  /**
-   * Ends a session whose subject may no longer sign in. The refusal stands whether or not this
-   * delete succeeds: the resolver refuses the session again at its next check.
-   */
-  private void endRevoked(HashedId id) {
-    try {
-      store.delete(id);
-    } catch (RuntimeException e) {
-      FailClosed.onCheck(STORE, e);
-    }
   }
 
   /**
@@ -565,28 +434,12 @@ public final class SessionManager {
   }
 
   /**
-   * The live session with this raw id, without renewing it.
-   *
-   * @param rawId the session cookie's value; null is treated as malformed
-   * @return empty when the id is malformed, unknown, or its session is dead
-   * @throws StoreUnavailableException when the store cannot be reached or fails
+   * {@return the administrative operations: reads that do not renew, a subject's sessions, ending
+   * one, and "log out everywhere"} The same instance on every call; it shares this manager's store,
+   * clock and listener.
    */
-  public Optional<SessionInfo> find(String rawId) {
-    return readLive(rawId).map(SessionManager::info);
-  }
-
-  /**
-   * One attribute of the live session with this raw id, without renewing it.
-   *
-   * @param rawId the session cookie's value; null is treated as malformed
-   * @param name the attribute's name
-   * @return empty when the session is not live or has no such attribute
-   * @throws NullPointerException when {@code name} is null
-   * @throws StoreUnavailableException when the store cannot be reached or fails
-   */
-  public Optional<String> attribute(String rawId, String name) {
-    Objects.requireNonNull(name, "name");
-    return readLive(rawId).map(r -> r.attributes().get(name));
+  public SessionAdmin admin() {
+    return admin;
   }
 
   /**
@@ -602,7 +455,7 @@ public final class SessionManager {
    */
   public boolean setAttribute(String rawId, String name, String value) {
     Objects.requireNonNull(name, "name");
-    Optional<HashedId> id = parse(rawId);
+    Optional<HashedId> id = SessionAdmin.parse(rawId);
     return id.isPresent()
         && FailClosed.manage(
             STORE, () -> store.setAttribute(id.get(), name, value, clock.instant()));
@@ -619,7 +472,7 @@ public final class SessionManager {
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public Optional<String> rotate(String rawId) {
-    Optional<HashedId> from = parse(rawId);
+    Optional<HashedId> from = SessionAdmin.parse(rawId);
     if (from.isEmpty()) {
       return Optional.empty();
     }
@@ -638,13 +491,12 @@ public final class SessionManager {
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean logout(String rawId) {
-    Optional<HashedId> id = parse(rawId);
+    Optional<HashedId> id = SessionAdmin.parse(rawId);
     if (id.isEmpty()) {
       return false;
     }
     // Read first only to name the subject in the event; the delete is what ends the session.
-    Optional<SessionRecord> record =
-        FailClosed.manage(STORE, () -> store.read(id.get(), noRenewal(clock.instant())));
+    Optional<SessionRecord> record = admin.read(id.get());
     boolean deleted = FailClosed.manage(STORE, () -> store.delete(id.get()));
     if (deleted && record.isPresent()) {
       listener.onEvent(
@@ -652,68 +504,6 @@ public final class SessionManager {
               clock.instant(), record.get().principal().subject(), METHOD, false));
     }
     return deleted;
-  }
-
-  /**
-   * Ends every session of {@code subject} ("log out everywhere", or after a password change).
-   *
-   * @param subject the {@link Principal#subject()} whose sessions end
-   * @return how many sessions were ended
-   * @throws NullPointerException when {@code subject} is null
-   * @throws StoreUnavailableException when the store cannot be reached or fails; sessions may then
-   *     remain, and the call should be repeated
-   */
-  public int logoutEverywhere(String subject) {
-    Objects.requireNonNull(subject, "subject");
-    int ended = FailClosed.manage(STORE, () -> store.deleteBySubject(subject));
-    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, true));
-    return ended;
-  }
-
-  /**
-   * {@return the live sessions of {@code subject}, oldest first, for a "your active sessions" page}
-   *
-   * @param subject the {@link Principal#subject()} whose sessions are listed
-   * @throws NullPointerException when {@code subject} is null
-   * @throws StoreUnavailableException when the store cannot be reached or fails
-   */
-  public List<SessionInfo> sessionsOf(String subject) {
-    Objects.requireNonNull(subject, "subject");
-    List<SessionRecord> records =
-        FailClosed.manage(STORE, () -> store.listBySubject(subject, clock.instant()));
-    List<SessionInfo> infos = new ArrayList<>(records.size());
-    for (SessionRecord r : records) {
-      infos.add(info(r));
-    }
-    return List.copyOf(infos);
-  }
-
-  /**
-   * Ends one session of {@code subject} by its {@linkplain SessionInfo#handle() handle}, e.g. from
-   * a "your active sessions" page. A handle of another subject's session ends nothing, so a user
-   * can end only their own sessions.
-   *
-   * @param subject the {@link Principal#subject()} of the user ending the session
-   * @param handle the session's handle, as listed by {@link #sessionsOf}
-   * @return whether a session was ended
-   * @throws NullPointerException when {@code subject} or {@code handle} is null
-   * @throws StoreUnavailableException when the store cannot be reached or fails
-   */
-  public boolean endSession(String subject, String handle) {
-    Objects.requireNonNull(subject, "subject");
-    Objects.requireNonNull(handle, "handle");
-    List<SessionRecord> records =
-        FailClosed.manage(STORE, () -> store.listBySubject(subject, clock.instant()));
-    for (SessionRecord r : records) {
-      if (OpaqueIds.constantTimeEquals(r.id().hash(), handle)) {
-        boolean deleted = FailClosed.manage(STORE, () -> store.delete(r.id()));
-        if (deleted) {
-          listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, false));
-        }
-        return deleted;
-      }
-    }
-    return false;
   }
 
   /**
@@ -727,11 +517,7 @@ public final class SessionManager {
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public Optional<String> csrfToken(String rawSessionId) {
-    Optional<HashedId> id = parse(rawSessionId);
-    if (id.isEmpty()) {
-      return Optional.empty();
-    }
-    return readLive(id.get()).map(r -> csrf.issue(r.id()));
+    return admin.readLive(rawSessionId).map(r -> csrf.issue(r.id()));
   }
 
   /**
@@ -748,73 +534,90 @@ public final class SessionManager {
    *     is answered 503 rather than as a forged request
    */
   public boolean checkCsrf(String rawSessionId, String presentedToken) {
-    Optional<HashedId> id = parse(rawSessionId);
+    Optional<HashedId> id = SessionAdmin.parse(rawSessionId);
     // The token is checked first: a forged one costs no store read.
     return id.isPresent()
         && csrf.verify(id.get(), presentedToken)
-        && readLive(id.get()).isPresent();
+        && admin.readLive(id.get()).isPresent();
+  }
+
+  /**
+   * {@code admin().find(rawId)}: see {@link SessionAdmin#find}.
+   *
+   * @param rawId the session cookie's value; null is treated as malformed
+   * @return empty when the id is malformed, unknown, or its session is dead
+   * @throws StoreUnavailableException when the store cannot be reached or fails
+   */
+  public Optional<SessionInfo> find(String rawId) {
+    return admin.find(rawId);
+  }
+
+  /**
+   * {@code admin().attribute(rawId, name)}: see {@link SessionAdmin#attribute}.
+   *
+   * @param rawId the session cookie's value; null is treated as malformed
+   * @param name the attribute's name
+   * @return empty when the session is not live or has no such attribute
+   * @throws NullPointerException when {@code name} is null
+   * @throws StoreUnavailableException when the store cannot be reached or fails
+   */
+  public Optional<String> attribute(String rawId, String name) {
+    return admin.attribute(rawId, name);
+  }
+
+  /**
+   * {@code admin().logoutEverywhere(subject)}: see {@link SessionAdmin#logoutEverywhere}.
+   *
+   * @param subject the {@link Principal#subject()} whose sessions end
+   * @return how many sessions were ended
+   * @throws NullPointerException when {@code subject} is null
+   * @throws StoreUnavailableException when the store cannot be reached or fails
+   */
+  public int logoutEverywhere(String subject) {
+    return admin.logoutEverywhere(subject);
+  }
+
+  /**
+   * {@code admin().sessionsOf(subject)}: see {@link SessionAdmin#sessionsOf}.
+   *
+   * @param subject the {@link Principal#subject()} whose sessions are listed
+   * @return the live sessions of {@code subject}, oldest first
+   * @throws NullPointerException when {@code subject} is null
+   * @throws StoreUnavailableException when the store cannot be reached or fails
+   */
+  public List<SessionInfo> sessionsOf(String subject) {
+    return admin.sessionsOf(subject);
+  }
+
+  /**
+   * {@code admin().endSession(subject, handle)}: see {@link SessionAdmin#endSession}.
+   *
+   * @param subject the {@link Principal#subject()} of the user ending the session
+   * @param handle the session's handle, as listed by {@link #sessionsOf}
+   * @return whether a session was ended
+   * @throws NullPointerException when {@code subject} or {@code handle} is null
+   * @throws StoreUnavailableException when the store cannot be reached or fails
+   */
+  public boolean endSession(String subject, String handle) {
+    return admin.endSession(subject, handle);
   }
 
   @Override
   public String toString() {
     return "SessionManager[idleTimeout="
-        + idleTimeout
+        + timeouts.idleTimeout()
         + ", absoluteTimeout="
-        + absoluteTimeout
+        + timeouts.absoluteTimeout()
         + ", renewalInterval="
-        + renewalInterval
+        + timeouts.renewalInterval()
         + ", expiredNotice="
-        + expiredNotice
+        + timeouts.expiredNotice()
         + ", maxSessionsPerSubject="
         + maxSessionsPerSubject
         + ", capPolicy="
         + capPolicy
         + ", principalResolver="
-        + (resolver != null)
+        + cookieCheck.resolves()
         + "]";
-  }
-
-  private AuthResult.Failure reject(Instant now, AuthResult.Failure failure) {
-    if (hasListener) {
-      listener.onEvent(new AuthEvent.Failed(now, null, METHOD, failure.reason()));
-    }
-    return failure;
-  }
-
-  private Optional<SessionRecord> readLive(String rawId) {
-    Optional<HashedId> id = parse(rawId);
-    return id.isEmpty() ? Optional.empty() : readLive(id.get());
-  }
-
-  private Optional<SessionRecord> readLive(HashedId id) {
-    Instant now = clock.instant();
-    return FailClosed.manage(STORE, () -> store.read(id, noRenewal(now)))
-        .filter(r -> r.isLiveAt(now));
-  }
-
-  private SessionTouch noRenewal(Instant now) {
-    return new SessionTouch(now, idleTimeout, NEVER, expiredNotice);
-  }
-
-  private static Optional<HashedId> parse(String rawId) {
-    return rawId == null ? Optional.empty() : OpaqueIds.parse(rawId);
-  }
-
-  private static Duration defaultRenewalInterval(Duration idleTimeout) {
-    Duration tenth = idleTimeout.dividedBy(10);
-    Duration minute = Duration.ofMinutes(1);
-    return tenth.compareTo(minute) < 0 ? tenth : minute;
-  }
-
-  private static SessionInfo info(SessionRecord r) {
-    return new SessionInfo(
-        r.id().hash(),
-        r.principal().subject(),
-        r.principal().roles(),
-        r.createdAt(),
-        r.lastSeenAt(),
-        r.expiresAt(),
-        r.absoluteExpiresAt(),
-        r.attributes());
   }
 }

@@ -10,16 +10,18 @@ import dev.latchkey.core.TokenService;
 import dev.latchkey.core.internal.FailClosed;
 import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.HashedId;
-import dev.latchkey.core.spi.RefreshRecord;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+
+// Past 400 lines for a reason: TokenPair, Result and Builder are public API as nested types
+// (RefreshTokens.Result...), so they and their contracts live in this file. The work is done in
+// parts of their own: FamilyIssuer (a family's start and every pair minted), FamilyRotation (one
+// refresh: the store's verdict, reuse ending the family) and FamilyRevocation (the logouts).
 
 /**
  * Login with a pair of tokens, and refresh-token rotation with reuse detection (OAuth 2.0 Security
@@ -218,18 +220,12 @@ public final class RefreshTokens {
     }
   }
 
-  private final TokenService accessTokens;
-  private final RefreshTokenStore store;
-  private final RefreshTokenStore.Policy policy;
-  private final Duration maxIssueDelay;
-  private final Clock clock;
-  private final AuthListener listener;
-  private final PrincipalResolver resolver; // null: the principal of the login
+  private final FamilyIssuer issuer;
+  private final FamilyRotation rotation;
+  private final FamilyRevocation revocation;
 
   private RefreshTokens(Builder b) {
-    this.accessTokens = b.accessTokens;
-    this.store = b.store;
-    this.policy =
+    RefreshTokenStore.Policy policy =
         new RefreshTokenStore.Policy(
             b.refreshTokenLifetime,
             b.familyLifetime,
@@ -237,10 +233,9 @@ public final class RefreshTokens {
             b.familiesPerSubject,
             b.rotationsPerWindow,
             b.rotationWindow);
-    this.maxIssueDelay = b.maxIssueDelay;
-    this.clock = b.clock;
-    this.listener = b.listener;
-    this.resolver = b.resolver;
+    this.issuer = new FamilyIssuer(b.accessTokens, b.store, policy, b.maxIssueDelay, b.clock);
+    this.rotation = new FamilyRotation(b.store, issuer, b.clock, b.listener, b.resolver);
+    this.revocation = new FamilyRevocation(b.accessTokens, b.store, issuer, b.clock, b.listener);
   }
 
   /**
@@ -293,15 +288,7 @@ public final class RefreshTokens {
    */
   public TokenPair login(Principal principal) {
     Objects.requireNonNull(principal, "principal");
-    Instant started = clock.instant();
-    String raw = OpaqueIds.generateInShard(store.shardFor(principal.subject()));
-    HashedId id = OpaqueIds.parse(raw).orElseThrow();
-    RefreshRecord record = store.create(id, OpaqueIds.randomToken(), principal, policy);
-    TokenPair pair = pair(principal, record.familyId(), raw, record.expiresAt());
-    if (tookTooLong(started)) {
-      throw new StoreUnavailableException("login took longer than maxIssueDelay");
-    }
-    return pair;
+    return issuer.login(principal);
   }
 
   /**
@@ -325,100 +312,10 @@ public final class RefreshTokens {
       return Result.refused(AuthResult.failure(AuthResult.Reason.MALFORMED, "not a refresh token"));
     }
     try {
-      return rotateAndIssue(presented.get());
+      return rotation.rotate(presented.get());
     } catch (RuntimeException e) {
       return Result.refused(FailClosed.onCheck("refresh", e));
     }
-  }
-
-  private Result rotateAndIssue(HashedId presented) {
-    // This node's clock bounds how late the access token is minted (see the class comment); the
-    // store decides everything else on its own clock.
-    Instant started = clock.instant();
-    // The successor keeps the shard: a clustered store keeps a family in one slot.
-    String successorRaw = OpaqueIds.generateInShard(presented.shard());
-    HashedId successorId = OpaqueIds.parse(successorRaw).orElseThrow();
-    // No time is passed: the store decides expiry, grace and rate on its own clock.
-    RefreshTokenStore.Rotation rotation = store.rotate(presented, successorId, policy);
-    if (rotation instanceof RefreshTokenStore.Rotation.Rotated r) {
-      RefreshRecord successor = r.successor();
-      Principal principal = successor.principal();
-      if (resolver != null) {
-        Optional<Principal> current = resolve(principal.subject());
-        if (current.isEmpty()) {
-          return endFamily(
-              principal.subject(), successor.familyId(), "subject may no longer sign in");
-        }
-        principal = current.get();
-      }
-      TokenPair pair = pair(principal, successor.familyId(), successorRaw, successor.expiresAt());
-      if (tookTooLong(started)) {
-        // Its access token could outlive a family revocation made meanwhile: hand out nothing.
-        return Result.refused(
-            AuthResult.failure(AuthResult.Reason.UNAVAILABLE, "refresh took too long"));
-      }
-      return Result.refreshed(pair);
-    }
-    if (rotation instanceof RefreshTokenStore.Rotation.Reused reused) {
-      listener.onEvent(
-          new AuthEvent.Revoked(clock.instant(), reused.subject(), "refresh token reuse"));
-      return revokeFamilyAccessAfterEnd(
-          reused.subject(), reused.familyId(), "refresh token reused: family ended");
-    }
-    if (rotation instanceof RefreshTokenStore.Rotation.Limited limited) {
-      return Result.refused(
-          new AuthResult.Failure(
-              AuthResult.Reason.LOCKED,
-              "too many refreshes: try again later",
-              Optional.of(limited.retryAt())));
-    }
-    return Result.refused(
-        AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, "refresh token not valid"));
-  }
-
-  /**
-   * The resolver's principal for {@code subject}; an exception, or a principal of another subject
-   * (a resolver bug that must not hand one user another's token), propagates to {@link #refresh}'s
-   * fail-closed rule.
-   */
-  private Optional<Principal> resolve(String subject) {
-    Optional<Principal> current = resolver.resolve(subject);
-    if (current == null) {
-      throw new IllegalStateException("principal resolver answered null");
-    }
-    if (current.isPresent() && !current.get().subject().equals(subject)) {
-      throw new IllegalStateException("principal resolver answered another subject");
-    }
-    return current;
-  }
-
-  /**
-   * Ends a family whose subject may no longer sign in: the successor just stored is never handed
-   * out, and the family's access tokens are refused.
-   */
-  private Result endFamily(String subject, String familyId, String why) {
-    listener.onEvent(new AuthEvent.Revoked(clock.instant(), subject, why));
-    try {
-      store.revokeFamilyById(subject, familyId);
-    } catch (RuntimeException e) {
-      // The successor is never handed out, so the family cannot rotate again: its next
-      // presentation is reuse, which ends it.
-      FailClosed.onCheck("refresh store", e);
-    }
-    return revokeFamilyAccessAfterEnd(subject, familyId, why + ": family ended");
-  }
-
-  /** Refuses an ended family's access tokens; the refusal is REVOKED even when that fails. */
-  private Result revokeFamilyAccessAfterEnd(String subject, String familyId, String detail) {
-    try {
-      revokeFamilyAccess(subject, familyId);
-    } catch (RuntimeException e) {
-      FailClosed.onCheck("token service", e);
-      return Result.refused(
-          AuthResult.failure(
-              AuthResult.Reason.REVOKED, detail + ", its access tokens could not be revoked"));
-    }
-    return Result.refused(AuthResult.failure(AuthResult.Reason.REVOKED, detail));
   }
 
   /**
@@ -432,23 +329,7 @@ public final class RefreshTokens {
    *     same)
    */
   public boolean logout(String rawRefreshToken) {
-    Optional<HashedId> id = OpaqueIds.parse(rawRefreshToken);
-    if (id.isEmpty()) {
-      return false;
-    }
-    Optional<RefreshTokenStore.EndedFamily> ended =
-        FailClosed.manage("refresh store", () -> store.revokeFamily(id.get()));
-    if (ended.isEmpty()) {
-      return false;
-    }
-    try {
-      // After the store: a rotation that beat the end started before this clock read.
-      manageRevokeFamilyAccess(ended.get().subject(), ended.get().familyId());
-    } finally {
-      listener.onEvent(
-          new AuthEvent.LoggedOut(clock.instant(), ended.get().subject(), "refresh", false));
-    }
-    return true;
+    return revocation.logout(rawRefreshToken);
   }
 
   /**
@@ -464,32 +345,7 @@ public final class RefreshTokens {
    *     done)
    */
   public boolean logoutByAccessToken(String accessToken) {
-    Optional<TokenService.TokenFamily> family =
-        FailClosed.manage("token service", () -> accessTokens.familyOf(accessToken));
-    if (family.isEmpty()) {
-      return false;
-    }
-    String subject = family.get().subject();
-    RuntimeException failure = null;
-    boolean ended = false;
-    try {
-      ended =
-          FailClosed.manage(
-              "refresh store", () -> store.revokeFamilyById(subject, family.get().familyId()));
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    try {
-      // After the store: a rotation that beat the end started before this clock read.
-      manageRevokeFamilyAccess(subject, family.get().familyId());
-    } catch (RuntimeException e) {
-      failure = suppress(failure, e);
-    }
-    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, "refresh", false));
-    if (failure != null) {
-      throw failure;
-    }
-    return ended;
+    return revocation.logoutByAccessToken(accessToken);
   }
 
   /**
@@ -508,77 +364,12 @@ public final class RefreshTokens {
    */
   public int logoutEverywhere(String subject) {
     Objects.requireNonNull(subject, "subject");
-    RuntimeException failure = null;
-    List<String> ended = List.of();
-    try {
-      ended = FailClosed.manage("refresh store", () -> store.revokeSubject(subject));
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    for (String familyId : ended) {
-      try {
-        manageRevokeFamilyAccess(subject, familyId);
-      } catch (RuntimeException e) {
-        failure = suppress(failure, e);
-      }
-    }
-    try {
-      FailClosed.manage(
-          "token service",
-          () -> {
-            accessTokens.revokeAll(subject);
-            return null;
-          });
-    } catch (RuntimeException e) {
-      failure = suppress(failure, e);
-    }
-    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, "refresh", true));
-    if (failure != null) {
-      throw failure;
-    }
-    return ended.size();
-  }
-
-  /**
-   * Refuses the family's access tokens, including any a rotation that beat the family's end may
-   * still mint: those are minted within {@code maxIssueDelay} of a start before this clock read.
-   */
-  private void revokeFamilyAccess(String subject, String familyId) {
-    accessTokens.revokeFamily(subject, familyId, clock.instant().plus(maxIssueDelay));
-  }
-
-  /** {@link #revokeFamilyAccess} under the management rule: any failure is a store outage. */
-  private void manageRevokeFamilyAccess(String subject, String familyId) {
-    FailClosed.manage(
-        "token service",
-        () -> {
-          revokeFamilyAccess(subject, familyId);
-          return null;
-        });
-  }
-
-  private static RuntimeException suppress(RuntimeException first, RuntimeException next) {
-    if (first == null) {
-      return next;
-    }
-    if (next != first) { // a collaborator may throw one shared instance
-      first.addSuppressed(next);
-    }
-    return first;
-  }
-
-  private boolean tookTooLong(Instant started) {
-    return clock.millis() - started.toEpochMilli() > maxIssueDelay.toMillis();
-  }
-
-  private TokenPair pair(
-      Principal principal, String familyId, String refreshRaw, Instant refreshExpiresAt) {
-    TokenService.IssuedToken access = accessTokens.issue(principal, familyId, Map.of());
-    return new TokenPair(access.value(), access.expiresAt(), refreshRaw, refreshExpiresAt);
+    return revocation.logoutEverywhere(subject);
   }
 
   @Override
   public String toString() {
+    RefreshTokenStore.Policy policy = issuer.policy();
     return "RefreshTokens[refreshTokenLifetime="
         + policy.tokenLifetime()
         + ", familyLifetime="
@@ -592,7 +383,7 @@ public final class RefreshTokens {
         + " per "
         + policy.rotationWindow()
         + ", maxIssueDelay="
-        + maxIssueDelay
+        + issuer.maxIssueDelay()
         + "]";
   }
 

@@ -56,6 +56,7 @@ public final class SessionFlowExample {
     String phone =
         sessions.login(alice, Map.of("user_agent", "phone")).created().orElseThrow().id();
     sessions
+        .admin()
         .sessionsOf("alice")
         .forEach(
             s ->
@@ -69,7 +70,7 @@ public final class SessionFlowExample {
     sessions.logout(rotated);
     System.out.println(
         "after logout:           " + describe(sessions.authenticate(new SessionCookie(rotated))));
-    int ended = sessions.logoutEverywhere("alice");
+    int ended = sessions.admin().logoutEverywhere("alice");
     System.out.println(
         "logout everywhere ended "
             + ended
