@@ -1,14 +1,16 @@
 package dev.latchkey.redis;
 
-import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.latchkey.redis.testing.RedisCluster;
+import dev.latchkey.redis.testing.RedisFixture;
+import org.junit.jupiter.api.AutoClose;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The same store code and behaviour on a three-master Redis Cluster through RedisClusterClient. */
 class ClusterRedisStoresTest extends RedisStoresBehaviour {
-  @RegisterExtension static final RedisClusterFixture CLUSTER = new RedisClusterFixture();
+  @AutoClose static final RedisCluster CLUSTER = RedisFixture.cluster(3, 0);
 
   @Override
   protected UnifiedJedis newClient() {
-    return CLUSTER.client();
+    return CLUSTER.newClient();
   }
 }

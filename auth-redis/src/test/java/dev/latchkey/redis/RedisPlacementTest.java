@@ -6,6 +6,7 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.UnkeyedHashes;
 import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.redis.testing.RedisFixture;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -42,7 +43,7 @@ class RedisPlacementTest {
   private static final int SUBJECTS = 32;
 
   private final TestClock clock = TestClock.atNow();
-  private final UnifiedJedis client = SharedRedis.standaloneClient();
+  private final UnifiedJedis client = RedisFixture.sharedStandalone().client();
   private final String prefix = "place" + UUID.randomUUID() + ":";
   private final List<RedisStores> opened = new ArrayList<>();
 

@@ -9,6 +9,8 @@ import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -28,7 +30,7 @@ import redis.clients.jedis.Jedis;
  * pool, where other commands read pub/sub messages as their replies.
  */
 class RevocationHeartbeatTest {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private final TestClock clock = TestClock.atNow();
 
@@ -49,7 +51,7 @@ class RevocationHeartbeatTest {
         admin.configResetStat();
       }
       assertThat(
-              RedisServerFixture.waitUntil(
+              RedisFixture.waitUntil(
                   Duration.ofSeconds(5),
                   () -> REDIS.commandCalls().getOrDefault("publish", 0L) >= 10))
           .isTrue();

@@ -3,13 +3,15 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.TestClock;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -23,7 +25,7 @@ import redis.clients.jedis.UnifiedJedis;
  * server is real and really killed, so the resync writes back into an empty Redis.
  */
 class RevocationReplicaRestartTest {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
   private static final String ISS = "https://issuer.example";

@@ -6,6 +6,7 @@ import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class StandaloneRedisEdgesTest {
   private final TestClock clock = TestClock.atNow();
   private final RedisStores node =
-      RedisStores.builder(SharedRedis.standaloneClient())
+      RedisStores.builder(RedisFixture.sharedStandalone().client())
           .keyPrefix("e" + UUID.randomUUID().toString().substring(0, 8) + ":")
           .clock(clock)
           .revocationHeartbeat(Duration.ofMillis(100))

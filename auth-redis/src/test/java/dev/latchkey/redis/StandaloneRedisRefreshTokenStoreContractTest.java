@@ -3,6 +3,7 @@ package dev.latchkey.redis;
 import dev.latchkey.core.RefreshTokenStoreContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -16,12 +17,13 @@ class StandaloneRedisRefreshTokenStoreContractTest extends RefreshTokenStoreCont
   @Override
   protected RefreshTokenStore createStore(TestClock clock) {
     prefix = "c" + UUID.randomUUID() + ":";
-    return ShiftedRefreshStore.on(SharedRedis.standaloneClient(), prefix, clock);
+    return ShiftedRefreshStore.on(RedisFixture.sharedStandalone().client(), prefix, clock);
   }
 
   @Override
   protected long footprint(String... subjects) {
-    return ShiftedRefreshStore.footprint(SharedRedis.standaloneClient(), prefix, subjects);
+    return ShiftedRefreshStore.footprint(
+        RedisFixture.sharedStandalone().client(), prefix, subjects);
   }
 
   @Override

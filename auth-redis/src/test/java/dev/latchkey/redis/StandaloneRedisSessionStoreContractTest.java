@@ -3,6 +3,7 @@ package dev.latchkey.redis;
 import dev.latchkey.core.SessionStoreContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.util.UUID;
 
 /** The shared {@link SessionStoreContract} on RedisSessionStore, on a standalone server. */
@@ -10,7 +11,7 @@ class StandaloneRedisSessionStoreContractTest extends SessionStoreContract {
   @Override
   protected SessionStore createStore(TestClock clock) {
     // A key prefix of its own makes the store empty for each test.
-    return RedisStores.builder(SharedRedis.standaloneClient())
+    return RedisStores.builder(RedisFixture.sharedStandalone().client())
         .keyPrefix("c" + UUID.randomUUID() + ":")
         .clock(clock)
         .build()
