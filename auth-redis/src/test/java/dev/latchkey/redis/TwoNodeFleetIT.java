@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * Two application nodes, each with its own {@link RedisStores}, session manager and token service,
  * sharing one Redis: what one node does, the other sees.
  */
-class TwoNodeFleetTest {
+class TwoNodeFleetIT {
   private static final byte[] SECRET =
       "an HMAC secret of at least 32 bytes, for tests".getBytes(StandardCharsets.UTF_8);
 

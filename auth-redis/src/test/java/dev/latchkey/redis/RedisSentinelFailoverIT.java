@@ -20,7 +20,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** A Sentinel-managed primary fails over; the same stores and client work on the new primary. */
-class RedisSentinelFailoverTest {
+class RedisSentinelFailoverIT {
   @AutoClose static final RedisSentinel SENTINEL = RedisFixture.sentinel();
 
   private static final Duration FAILOVER_BOUND = Duration.ofSeconds(30);

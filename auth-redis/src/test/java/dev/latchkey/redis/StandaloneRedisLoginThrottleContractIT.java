@@ -7,7 +7,7 @@ import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.redis.testing.RedisFixture;
 
 /** The shared {@link LoginThrottleContract} on RedisLoginThrottle, a standalone server. */
-class StandaloneRedisLoginThrottleContractTest extends LoginThrottleContract {
+class StandaloneRedisLoginThrottleContractIT extends LoginThrottleContract {
   @Override
   protected LoginThrottle createThrottle(ThrottlePolicy policy, TestClock clock) {
     return RedisStores.builder(RedisFixture.sharedStandalone().client())

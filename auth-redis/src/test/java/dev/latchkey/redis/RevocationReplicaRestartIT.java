@@ -20,11 +20,11 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Two nodes' replicas across a Redis that restarts empty, driven by hand as in {@link
- * RevocationReplicaTest}: the listener callbacks are called by the test, in the order the
+ * RevocationReplicaIT}: the listener callbacks are called by the test, in the order the
  * subscription delivers them, and heartbeats are measured on a nano source the test sets. The
  * server is real and really killed, so the resync writes back into an empty Redis.
  */
-class RevocationReplicaRestartTest {
+class RevocationReplicaRestartIT {
   @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private static final Duration HEARTBEAT = Duration.ofMillis(100);

@@ -6,12 +6,12 @@ import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.redis.testing.RedisFixture;
 import java.util.UUID;
 
-/** The shared {@link SessionStoreContract} on RedisSessionStore, on a Cluster. */
-class ClusterRedisSessionStoreContractTest extends SessionStoreContract {
+/** The shared {@link SessionStoreContract} on RedisSessionStore, on a standalone server. */
+class StandaloneRedisSessionStoreContractIT extends SessionStoreContract {
   @Override
   protected SessionStore createStore(TestClock clock) {
     // A key prefix of its own makes the store empty for each test.
-    return RedisStores.builder(RedisFixture.sharedCluster().client())
+    return RedisStores.builder(RedisFixture.sharedStandalone().client())
         .keyPrefix("c" + UUID.randomUUID() + ":")
         .clock(clock)
         .build()

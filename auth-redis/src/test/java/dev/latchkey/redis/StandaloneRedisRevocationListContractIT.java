@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The shared {@link RevocationListContract} on RedisRevocationList, on a standalone server: each
  * test's list has its own key prefix and channel, and its replica threads stop after the test.
  */
-class StandaloneRedisRevocationListContractTest extends RevocationListContract {
+class StandaloneRedisRevocationListContractIT extends RevocationListContract {
   private RedisStores stores;
   private RedisStores first;
 

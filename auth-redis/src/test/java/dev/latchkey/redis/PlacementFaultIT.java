@@ -21,7 +21,7 @@ import redis.clients.jedis.UnifiedJedis;
  * empty Redis, so every node, also one started afterwards, still derives the same tags. A node that
  * never read it fails closed. Recheck time is driven by hand; Redis is killed for real.
  */
-class PlacementFaultTest {
+class PlacementFaultIT {
   @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private static final long PAST_RECHECK =

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
  * The shared {@link RevocationListContract} on RedisRevocationList, on a Cluster: each test's list
  * has its own key prefix and channel, and its replica threads are stopped after the test.
  */
-class ClusterRedisRevocationListContractTest extends RevocationListContract {
+class ClusterRedisRevocationListContractIT extends RevocationListContract {
   private RedisStores stores;
   private RedisStores first;
 

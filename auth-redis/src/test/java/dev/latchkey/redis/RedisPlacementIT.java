@@ -37,7 +37,7 @@ import redis.clients.jedis.UnifiedJedis;
  * derives the same tag (so a subject's keys share one slot), and a deployment with another key
  * gives other tags. Driven through the public managers, as an application uses them.
  */
-class RedisPlacementTest {
+class RedisPlacementIT {
   private static final byte[] SECRET =
       "an HMAC secret of at least 32 bytes, for tests".getBytes(StandardCharsets.UTF_8);
   private static final int SUBJECTS = 32;

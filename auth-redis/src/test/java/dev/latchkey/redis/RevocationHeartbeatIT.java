@@ -29,7 +29,7 @@ import redis.clients.jedis.Jedis;
  * the PONG handler), the subscription failed, and its still-subscribed connection went back to the
  * pool, where other commands read pub/sub messages as their replies.
  */
-class RevocationHeartbeatTest {
+class RevocationHeartbeatIT {
   @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private final TestClock clock = TestClock.atNow();

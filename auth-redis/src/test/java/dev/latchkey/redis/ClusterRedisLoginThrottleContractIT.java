@@ -7,7 +7,7 @@ import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.redis.testing.RedisFixture;
 
 /** The shared {@link LoginThrottleContract} on RedisLoginThrottle, a Cluster. */
-class ClusterRedisLoginThrottleContractTest extends LoginThrottleContract {
+class ClusterRedisLoginThrottleContractIT extends LoginThrottleContract {
   @Override
   protected LoginThrottle createThrottle(ThrottlePolicy policy, TestClock clock) {
     return RedisStores.builder(RedisFixture.sharedCluster().client())

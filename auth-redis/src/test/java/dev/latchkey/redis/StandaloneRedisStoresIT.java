@@ -18,7 +18,7 @@ import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The store behaviour on a standalone server, plus what is measured there (commands per op). */
-class StandaloneRedisStoresTest extends RedisStoresBehaviour {
+class StandaloneRedisStoresIT extends RedisStoresBehaviour {
   @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   @Override

@@ -8,22 +8,21 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, standalone, on the
+ * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, on a Cluster, on the
  * server's clock shifted as the test clock moves ({@link ShiftedRefreshStore}).
  */
-class StandaloneRedisRefreshTokenStoreContractTest extends RefreshTokenStoreContract {
+class ClusterRedisRefreshTokenStoreContractIT extends RefreshTokenStoreContract {
   private String prefix;
 
   @Override
   protected RefreshTokenStore createStore(TestClock clock) {
     prefix = "c" + UUID.randomUUID() + ":";
-    return ShiftedRefreshStore.on(RedisFixture.sharedStandalone().client(), prefix, clock);
+    return ShiftedRefreshStore.on(RedisFixture.sharedCluster().client(), prefix, clock);
   }
 
   @Override
   protected long footprint(String... subjects) {
-    return ShiftedRefreshStore.footprint(
-        RedisFixture.sharedStandalone().client(), prefix, subjects);
+    return ShiftedRefreshStore.footprint(RedisFixture.sharedCluster().client(), prefix, subjects);
   }
 
   @Override

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.AutoClose;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The same store code and behaviour on a three-master Redis Cluster through RedisClusterClient. */
-class ClusterRedisStoresTest extends RedisStoresBehaviour {
+class ClusterRedisStoresIT extends RedisStoresBehaviour {
   @AutoClose static final RedisCluster CLUSTER = RedisFixture.cluster(3, 0);
 
   @Override

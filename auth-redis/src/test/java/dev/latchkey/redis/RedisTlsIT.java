@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * with {@code openssl}, trusted through {@code javax.net.ssl.trustStore} (the JDK default trust
  * that a {@code rediss://} URL uses), and a plain connection to the TLS port failing closed.
  */
-class RedisTlsTest {
+class RedisTlsIT {
   private static final Path CERTS = makeCertificates();
   private static final int TLS_PORT = RedisFixture.freePort();
 

@@ -34,7 +34,7 @@ import redis.clients.jedis.Jedis;
  * Redis misbehaving: killed, restarted empty, paused. Stores built from a URL with a 1 s timeout
  * must fail closed within a bound, recover by themselves with the same client, and leak nothing.
  */
-class RedisFaultTest {
+class RedisFaultIT {
   @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private static final Duration TIMEOUT = Duration.ofSeconds(1);

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 /** Stores built from a URL with credentials, on a server that requires a password. */
-class RedisStoresAuthTest {
+class RedisStoresAuthIT {
   @AutoClose
   static final RedisServer REDIS = RedisFixture.standalone("--requirepass", "s3cret-pass");
 

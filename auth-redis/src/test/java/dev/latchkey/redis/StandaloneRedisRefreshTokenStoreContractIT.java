@@ -8,21 +8,22 @@ import java.time.Duration;
 import java.util.UUID;
 
 /**
- * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, on a Cluster, on the
+ * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, standalone, on the
  * server's clock shifted as the test clock moves ({@link ShiftedRefreshStore}).
  */
-class ClusterRedisRefreshTokenStoreContractTest extends RefreshTokenStoreContract {
+class StandaloneRedisRefreshTokenStoreContractIT extends RefreshTokenStoreContract {
   private String prefix;
 
   @Override
   protected RefreshTokenStore createStore(TestClock clock) {
     prefix = "c" + UUID.randomUUID() + ":";
-    return ShiftedRefreshStore.on(RedisFixture.sharedCluster().client(), prefix, clock);
+    return ShiftedRefreshStore.on(RedisFixture.sharedStandalone().client(), prefix, clock);
   }
 
   @Override
   protected long footprint(String... subjects) {
-    return ShiftedRefreshStore.footprint(RedisFixture.sharedCluster().client(), prefix, subjects);
+    return ShiftedRefreshStore.footprint(
+        RedisFixture.sharedStandalone().client(), prefix, subjects);
   }
 
   @Override

@@ -30,7 +30,7 @@ import redis.clients.jedis.params.SetParams;
  * revoked" from a copy that no longer proves itself; and a master's failover keeps every revocation
  * made before and after it refused on both nodes.
  */
-class ClusterReplicasRevocationTest {
+class ClusterReplicasRevocationIT {
   @AutoClose static final RedisCluster CLUSTER = RedisFixture.cluster(3, 1);
 
   private static final Duration HEARTBEAT = Duration.ofMillis(200);

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * node's replica is current (so it is not asking Redis); revocations that end exactly at their
  * time; and a login name locked while its address is not.
  */
-class StandaloneRedisEdgesTest {
+class StandaloneRedisEdgesIT {
   private final TestClock clock = TestClock.atNow();
   private final RedisStores node =
       RedisStores.builder(RedisFixture.sharedStandalone().client())

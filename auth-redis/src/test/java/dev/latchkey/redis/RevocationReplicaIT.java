@@ -34,7 +34,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * a nano source the tests set. So whether a check is answered by the replica or by Redis, and what
  * the replica holds, is decided by the test, not by a thread's timing: no sleeps, no waiting.
  */
-class RevocationReplicaTest {
+class RevocationReplicaIT {
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
   private static final long STALE_NANOS = 3 * HEARTBEAT.toNanos();
   private static final String ISS = "https://issuer.example";

@@ -27,7 +27,7 @@ import redis.clients.jedis.Jedis;
  * A Cluster master killed and restarted: stores built from a {@code redis-cluster://} URL fail
  * closed within a bound while it is gone and work again through the same client once it is back.
  */
-class RedisClusterFaultTest {
+class RedisClusterFaultIT {
   @AutoClose static final RedisCluster CLUSTER = RedisFixture.cluster(3, 0);
 
   private static final Duration FAIL_BOUND = Duration.ofSeconds(5);
