@@ -133,6 +133,8 @@ public final class RedisServer implements AutoCloseable {
   /**
    * Kills the server if it runs and starts a new one on the same port and directory: empty for a
    * standalone server, while a Cluster node reads its {@code nodes.conf} back and rejoins.
+   * Connections made before, those of {@link #client} included, are broken: the next command on
+   * each fails.
    *
    * @throws IllegalStateException if it does not answer within 10 s
    */
@@ -203,19 +205,31 @@ public final class RedisServer implements AutoCloseable {
    * {@code INFO} that reads them is counted too. Commands a script runs count as well.
    */
   public Map<String, Long> commandCalls() {
-    Map<String, Long> calls = new HashMap<>();
+    return commandStats("calls=");
+  }
+
+  /**
+   * Microseconds the server spent per command since the start or the last {@link #resetStats}, from
+   * {@code INFO commandstats}, keyed as {@link #commandCalls} is.
+   */
+  public Map<String, Long> commandMicros() {
+    return commandStats("usec=");
+  }
+
+  private Map<String, Long> commandStats(String field) {
+    Map<String, Long> stats = new HashMap<>();
     try (Jedis j = admin()) {
       for (String line : j.info("commandstats").split("\r?\n", -1)) {
-        // cmdstat_evalsha:calls=12,usec=...
+        // cmdstat_evalsha:calls=12,usec=80,usec_per_call=6.67,...
         if (line.startsWith("cmdstat_")) {
-          int start = line.indexOf("calls=") + "calls=".length();
-          calls.put(
+          int start = line.indexOf(field) + field.length();
+          stats.put(
               line.substring("cmdstat_".length(), line.indexOf(':')),
               Long.parseLong(line.substring(start, line.indexOf(',', start))));
         }
       }
     }
-    return calls;
+    return stats;
   }
 
   /**
