@@ -1,23 +1,19 @@
 package dev.latchkey.redis;
 
 import dev.latchkey.core.Principal;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -27,9 +23,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
 
 /**
  * What do the Redis operations that the peer suite does not cover cost: a revocation check that
@@ -38,9 +32,10 @@ import redis.clients.jedis.RedisClient;
  *
  * <p>In auth-redis's own benchmark source set ({@code src/jmh/java}, compiled only by the {@code
  * benchmarks} profile into a jar that is never published) because the direct path is
- * package-private: the public API only takes it while the replica is not current. A private {@code
- * redis-server} from PATH on a free loopback port is started and stopped by the benchmark; after
- * the run, {@code tearDown} prints the Redis commands per operation from {@code INFO commandstats}.
+ * package-private: the public API only takes it while the replica is not current. The benchmark
+ * starts and stops its own {@code redis-server} from the PATH through {@link RedisFixture} (whose
+ * classes the jmh jar carries); after the run, {@code tearDown} prints the Redis commands per
+ * operation from {@code INFO commandstats}.
  *
  * <p>Run: {@code mvn -B -q -Pbenchmarks -pl examples -am package -DskipTests && java -jar
  * examples/target/benchmarks.jar RedisStoresBenchmark -f 1 -wi 2 -w 1s -i 3 -r 1s}
@@ -52,10 +47,8 @@ public class RedisStoresBenchmark {
   private static final String ISS = "bench";
   private static final int TOKENS = 10_000;
 
-  Process server;
-  Path serverDir;
-  int port;
-  RedisClient client;
+  RedisServer redis;
+  UnifiedJedis client;
   RedisRevocationList direct;
   RedisStores stores;
   RefreshTokens refresh;
@@ -67,8 +60,8 @@ public class RedisStoresBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    port = startServer();
-    client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", port)).build();
+    redis = RedisFixture.standalone();
+    client = redis.newClient();
     // Never started: no replica, so every check is one script on Redis.
     direct =
         new RedisRevocationList(
@@ -83,7 +76,7 @@ public class RedisStoresBenchmark {
       jtis[i] = String.format("jti%019d", i);
     }
 
-    stores = RedisStores.fromUrl("redis://127.0.0.1:" + port).keyPrefix("bench:").build();
+    stores = RedisStores.fromUrl(redis.url()).keyPrefix("bench:").build();
     byte[] secret = "a benchmark HMAC secret of 32+ bytes".getBytes(StandardCharsets.UTF_8);
     JwtTokenService tokens =
         JwtTokenService.builder(
@@ -96,9 +89,7 @@ public class RedisStoresBenchmark {
             .rotationLimit(Integer.MAX_VALUE, Duration.ofSeconds(1))
             .build();
     refreshToken = refresh.login(Principal.of("alice")).refreshToken();
-    try (Jedis admin = new Jedis("127.0.0.1", port)) {
-      admin.configResetStat();
-    }
+    redis.resetStats();
   }
 
   /** One revocation check on Redis (a token and its subject's not-before, one script). */
@@ -139,73 +130,13 @@ public class RedisStoresBenchmark {
         stats, operations, operations == 0 ? 0.0 : (double) scripts / operations);
     stores.close();
     client.close();
-    server.destroy();
-    server.waitFor();
-    try (var files = Files.list(serverDir)) {
-      for (Path file : (Iterable<Path>) files::iterator) {
-        Files.delete(file);
-      }
-    }
-    Files.delete(serverDir);
-  }
-
-  /**
-   * Starts {@code redis-server} from PATH without persistence on a free loopback port (never the
-   * shared 6379) and waits, at most 10 s, until it answers.
-   */
-  private int startServer() throws IOException, InterruptedException {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = probe.getLocalPort();
-    }
-    serverDir = Files.createTempDirectory("latchkey-bench-redis");
-    server =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                serverDir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(serverDir.resolve("redis.log").toFile())
-            .start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (!server.isAlive()) {
-        throw new IllegalStateException("redis-server exited with " + server.exitValue());
-      }
-      try {
-        new Socket(InetAddress.getLoopbackAddress(), port).close();
-        return port;
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
-    }
-    server.destroy();
-    throw new IllegalStateException("redis-server did not listen on port " + port);
+    redis.close();
   }
 
   /** Calls per command since the reset in setUp, without the INFO and CONFIG calls made here. */
   private Map<String, Long> commandCalls() {
-    Map<String, Long> calls = new LinkedHashMap<>();
-    for (String line : client.info("commandstats").split("\r\n", -1)) {
-      // cmdstat_evalsha:calls=12,usec=...
-      if (!line.startsWith("cmdstat_")
-          || line.startsWith("cmdstat_info:")
-          || line.startsWith("cmdstat_config")) {
-        continue;
-      }
-      int start = line.indexOf("calls=") + "calls=".length();
-      calls.put(
-          line.substring("cmdstat_".length(), line.indexOf(':')),
-          Long.parseLong(line.substring(start, line.indexOf(',', start))));
-    }
+    Map<String, Long> calls = new TreeMap<>(redis.commandCalls());
+    calls.keySet().removeIf(command -> command.equals("info") || command.startsWith("config"));
     return calls;
   }
 }

@@ -19,6 +19,7 @@ import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
+import dev.latchkey.redis.testing.RedisFixture;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
@@ -453,7 +454,7 @@ abstract class RedisStoresBehaviour {
     long start = System.nanoTime();
     a.revokeToken("iss", "jti-1", subject, clock.instant().plus(Duration.ofMinutes(10)));
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 PROPAGATION_BOUND, () -> b.isRevoked("iss", "jti-1", subject, iat)))
         .isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(PROPAGATION_BOUND);
@@ -472,7 +473,7 @@ abstract class RedisStoresBehaviour {
     Instant cut = clock.instant();
     a.revokeSubject(subject, cut, cut.plus(Duration.ofHours(1)));
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 PROPAGATION_BOUND, () -> b.isRevoked("iss", "j", subject, before)))
         .isTrue();
     assertThat(b.isRevoked("iss", "j", subject, cut)).isFalse();
@@ -520,8 +521,7 @@ abstract class RedisStoresBehaviour {
 
   static void awaitCurrent(RevocationList list) {
     assertThat(
-            RedisServerFixture.waitUntil(
-                Duration.ofSeconds(10), ((RedisRevocationList) list)::isCurrent))
+            RedisFixture.waitUntil(Duration.ofSeconds(10), ((RedisRevocationList) list)::isCurrent))
         .as("replica current")
         .isTrue();
   }
@@ -696,7 +696,7 @@ abstract class RedisStoresBehaviour {
     Instant end = ((Rotation.Rotated) r).successor().expiresAt();
     assertThat(end).isEqualTo(((Rotation.Rotated) r).successor().issuedAt().plusMillis(300));
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 Duration.ofSeconds(10), () -> Instant.now().isAfter(end.plusMillis(20))))
         .isTrue();
     assertThat(store.rotate(second, newId(subject), brief)).isInstanceOf(Rotation.Invalid.class);
@@ -721,7 +721,7 @@ abstract class RedisStoresBehaviour {
     Rotation r = store.rotate(second, newId(subject), brief);
     Instant windowEnd = ((Rotation.Rotated) r).successor().issuedAt().plusMillis(300);
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 Duration.ofSeconds(10), () -> Instant.now().isAfter(windowEnd.plusMillis(20))))
         .isTrue();
     assertThat(store.rotate(second, newId(subject), brief)).isInstanceOf(Rotation.Reused.class);

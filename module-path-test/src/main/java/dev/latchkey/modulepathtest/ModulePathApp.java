@@ -12,24 +12,15 @@ import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.SigningKey;
-import java.io.File;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks a password, logs a session in, issues and verifies an EdDSA token and, when {@code
- * redis-server} is on the {@code PATH}, keeps a session on a Redis it starts on a free loopback
- * port: each step through the public API of Latchkey's modules, run on the module path.
+ * Checks a password, logs a session in, issues and verifies an EdDSA token, and keeps a session on
+ * the Redis its one argument names: each step through the public API of Latchkey's modules, run on
+ * the module path ({@code ModulePathIT} starts the Redis and this application).
  *
  * <p>Prints one line per step and exits 0 when every step answered as expected; any other answer
  * throws, and the JVM exits non-zero. A library module that fails to export a package, or to
@@ -43,18 +34,19 @@ public final class ModulePathApp {
   /**
    * Runs every step.
    *
-   * @param args ignored
-   * @throws Exception when a step fails; the message says which
+   * @param args one Redis URL, such as {@code redis://127.0.0.1:6390}
+   * @throws IllegalArgumentException when {@code args} is not one URL
+   * @throws IllegalStateException when a step fails; the message says which
    */
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("usage: ModulePathApp <redis-url>");
+    }
     checkPassword();
     sessionRoundTrip(SessionManager.inMemoryStore(Clock.systemUTC()), "in memory");
     tokenRoundTrip();
-    Optional<Path> redisServer = onPath("redis-server");
-    if (redisServer.isPresent()) {
-      redisRoundTrip(redisServer.get());
-    } else {
-      System.out.println("redis: skipped, no redis-server on PATH");
+    try (RedisStores stores = RedisStores.fromUrl(args[0]).build()) {
+      sessionRoundTrip(stores.sessionStore(), "on Redis");
     }
     System.out.println("module path: every step passed");
   }
@@ -106,71 +98,6 @@ public final class ModulePathApp {
     expect(tokens.revoke(token.value()), "the token is revoked");
     expect(tokens.verify(token.value()).failure().isPresent(), "a revoked token is refused");
     System.out.println("token: EdDSA issue, verify and revoke passed");
-  }
-
-  private static void redisRoundTrip(Path redisServer) throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    Path dir = Files.createTempDirectory("latchkey-module-path-redis");
-    Process redis =
-        new ProcessBuilder(
-                redisServer.toString(),
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("redis.log").toFile())
-            .start();
-    try {
-      awaitListening(port, redis);
-      try (RedisStores stores = RedisStores.fromUrl("redis://127.0.0.1:" + port).build()) {
-        sessionRoundTrip(stores.sessionStore(), "on Redis");
-      }
-    } finally {
-      redis.destroy();
-      redis.waitFor();
-      Files.deleteIfExists(dir.resolve("redis.log"));
-      Files.deleteIfExists(dir);
-    }
-  }
-
-  private static void awaitListening(int port, Process redis) throws InterruptedException {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    while (Instant.now().isBefore(deadline)) {
-      if (!redis.isAlive()) {
-        throw new IllegalStateException("redis-server exited with " + redis.exitValue());
-      }
-      try {
-        new Socket(InetAddress.getLoopbackAddress(), port).close();
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(20);
-      }
-    }
-    throw new IllegalStateException("redis-server did not listen on port " + port + " in 10 s");
-  }
-
-  private static Optional<Path> onPath(String program) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator, -1)) {
-      Path candidate = Path.of(dir, program);
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   private static void expect(boolean condition, String what) {

@@ -7,6 +7,7 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService.IssuedToken;
+import dev.latchkey.redis.testing.RedisFixture;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
  * Two application nodes, each with its own {@link RedisStores}, session manager and token service,
  * sharing one Redis: what one node does, the other sees.
  */
-class TwoNodeFleetTest {
+class TwoNodeFleetIT {
   private static final byte[] SECRET =
       "an HMAC secret of at least 32 bytes, for tests".getBytes(StandardCharsets.UTF_8);
 
@@ -36,7 +37,7 @@ class TwoNodeFleetTest {
   private final RedisStores redisB = stores();
 
   private RedisStores stores() {
-    return RedisStores.builder(SharedRedis.standaloneClient())
+    return RedisStores.builder(RedisFixture.sharedStandalone().client())
         .keyPrefix(prefix)
         .clock(clock)
         .revocationHeartbeat(Duration.ofMillis(100))
@@ -89,7 +90,7 @@ class TwoNodeFleetTest {
     assertThat(a.revoke(token.value())).isTrue();
 
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 RedisStoresBehaviour.PROPAGATION_BOUND, () -> refused(b, token.value())))
         .isTrue();
   }
@@ -104,7 +105,7 @@ class TwoNodeFleetTest {
     b.revokeAll("carol");
 
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 RedisStoresBehaviour.PROPAGATION_BOUND, () -> !a.verify(old.value()).succeeded()))
         .isTrue();
     clock.advance(Duration.ofSeconds(2));
@@ -143,7 +144,7 @@ class TwoNodeFleetTest {
     assertThat(refused(a, first.accessToken())).isTrue();
     assertThat(refused(a, second.accessToken())).isTrue();
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 RedisStoresBehaviour.PROPAGATION_BOUND,
                 () -> refused(b, first.accessToken()) && refused(b, second.accessToken())))
         .isTrue();
@@ -166,7 +167,7 @@ class TwoNodeFleetTest {
 
     assertThat(refreshA.refresh(pair.refreshToken()).failure()).isPresent();
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 RedisStoresBehaviour.PROPAGATION_BOUND, () -> refused(a, pair.accessToken())))
         .isTrue();
   }
@@ -195,7 +196,7 @@ class TwoNodeFleetTest {
     assertThat(refused(b, first.accessToken())).isTrue();
     assertThat(refused(b, second.accessToken())).isTrue();
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 RedisStoresBehaviour.PROPAGATION_BOUND,
                 () -> refused(a, first.accessToken()) && refused(a, second.accessToken())))
         .isTrue();

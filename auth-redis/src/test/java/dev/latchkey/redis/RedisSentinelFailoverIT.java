@@ -11,15 +11,17 @@ import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisSentinel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A Sentinel-managed primary fails over; the same stores and client work on the new primary. */
-class RedisSentinelFailoverTest {
-  @RegisterExtension static final RedisSentinelFixture SENTINEL = new RedisSentinelFixture();
+class RedisSentinelFailoverIT {
+  @AutoClose static final RedisSentinel SENTINEL = RedisFixture.sentinel();
 
   private static final Duration FAILOVER_BOUND = Duration.ofSeconds(30);
 
@@ -50,7 +52,7 @@ class RedisSentinelFailoverTest {
                 "redis-sentinel://127.0.0.1:"
                     + SENTINEL.sentinelPort()
                     + "/"
-                    + RedisSentinelFixture.MASTER)
+                    + RedisSentinel.MASTER)
             .timeout(Duration.ofSeconds(1))
             .clock(clock)
             .revocationHeartbeat(Duration.ofMillis(100))
@@ -63,7 +65,7 @@ class RedisSentinelFailoverTest {
       int replicaPort = SENTINEL.replica().port();
       // Let the replica copy what was written, so that the promotion keeps it.
       assertThat(
-              RedisServerFixture.waitUntil(
+              RedisFixture.waitUntil(
                   Duration.ofSeconds(5),
                   () -> {
                     try (var replica = SENTINEL.replica().admin()) {
@@ -75,13 +77,13 @@ class RedisSentinelFailoverTest {
       SENTINEL.killPrimary();
       long start = System.nanoTime();
       assertThat(
-              RedisServerFixture.waitUntil(
+              RedisFixture.waitUntil(
                   FAILOVER_BOUND, () -> SENTINEL.currentPrimaryPort() == replicaPort))
           .as("promotion")
           .isTrue();
       SessionRecord after = session(sessions, "bob");
       assertThat(
-              RedisServerFixture.waitUntil(
+              RedisFixture.waitUntil(
                   FAILOVER_BOUND,
                   () -> {
                     try {

@@ -3,13 +3,15 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.TestClock;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.Jedis;
@@ -18,12 +20,12 @@ import redis.clients.jedis.UnifiedJedis;
 
 /**
  * Two nodes' replicas across a Redis that restarts empty, driven by hand as in {@link
- * RevocationReplicaTest}: the listener callbacks are called by the test, in the order the
+ * RevocationReplicaIT}: the listener callbacks are called by the test, in the order the
  * subscription delivers them, and heartbeats are measured on a nano source the test sets. The
  * server is real and really killed, so the resync writes back into an empty Redis.
  */
-class RevocationReplicaRestartTest {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+class RevocationReplicaRestartIT {
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
   private static final String ISS = "https://issuer.example";

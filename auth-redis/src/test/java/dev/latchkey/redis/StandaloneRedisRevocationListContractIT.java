@@ -6,6 +6,7 @@ import dev.latchkey.core.RevocationListContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * The shared {@link RevocationListContract} on RedisRevocationList, on a standalone server: each
  * test's list has its own key prefix and channel, and its replica threads stop after the test.
  */
-class StandaloneRedisRevocationListContractTest extends RevocationListContract {
+class StandaloneRedisRevocationListContractIT extends RevocationListContract {
   private RedisStores stores;
   private RedisStores first;
 
@@ -25,7 +26,7 @@ class StandaloneRedisRevocationListContractTest extends RevocationListContract {
   protected RevocationList createList(TestClock clock) {
     first =
         stores =
-            RedisStores.builder(SharedRedis.standaloneClient())
+            RedisStores.builder(RedisFixture.sharedStandalone().client())
                 .keyPrefix("c" + UUID.randomUUID() + ":")
                 .clock(clock)
                 .build();
@@ -38,7 +39,7 @@ class StandaloneRedisRevocationListContractTest extends RevocationListContract {
   protected RevocationList createList(TestClock clock, int maximumEntriesPerSubject) {
     boundedPrefix = "c" + UUID.randomUUID() + ":";
     stores =
-        RedisStores.builder(SharedRedis.standaloneClient())
+        RedisStores.builder(RedisFixture.sharedStandalone().client())
             .keyPrefix(boundedPrefix)
             .clock(clock)
             .revocationsPerSubject(maximumEntriesPerSubject)
@@ -71,6 +72,7 @@ class StandaloneRedisRevocationListContractTest extends RevocationListContract {
     }
 
     // Every key of the subject is in its slot, "{...}"; the replica's heartbeat key is not one.
-    assertThat(SharedRedis.standaloneClient().keys(boundedPrefix + "{*}:*")).hasSize(8 + 2);
+    assertThat(RedisFixture.sharedStandalone().client().keys(boundedPrefix + "{*}:*"))
+        .hasSize(8 + 2);
   }
 }

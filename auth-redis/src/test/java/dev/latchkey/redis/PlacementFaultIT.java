@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -19,8 +21,8 @@ import redis.clients.jedis.UnifiedJedis;
  * empty Redis, so every node, also one started afterwards, still derives the same tags. A node that
  * never read it fails closed. Recheck time is driven by hand; Redis is killed for real.
  */
-class PlacementFaultTest {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+class PlacementFaultIT {
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private static final long PAST_RECHECK =
       Duration.ofSeconds(Placement.RECHECK_SECONDS + 1).toNanos();
@@ -63,7 +65,7 @@ class PlacementFaultTest {
 
     REDIS.restart();
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 Duration.ofSeconds(10),
                 () -> {
                   try {

@@ -4,6 +4,7 @@ import dev.latchkey.core.RevocationListContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.AfterEach;
  * The shared {@link RevocationListContract} on RedisRevocationList, on a Cluster: each test's list
  * has its own key prefix and channel, and its replica threads are stopped after the test.
  */
-class ClusterRedisRevocationListContractTest extends RevocationListContract {
+class ClusterRedisRevocationListContractIT extends RevocationListContract {
   private RedisStores stores;
   private RedisStores first;
 
@@ -21,7 +22,7 @@ class ClusterRedisRevocationListContractTest extends RevocationListContract {
   protected RevocationList createList(TestClock clock) {
     first =
         stores =
-            RedisStores.builder(SharedRedis.clusterClient())
+            RedisStores.builder(RedisFixture.sharedCluster().client())
                 .keyPrefix("c" + UUID.randomUUID() + ":")
                 .clock(clock)
                 .build();
@@ -31,7 +32,7 @@ class ClusterRedisRevocationListContractTest extends RevocationListContract {
   @Override
   protected RevocationList createList(TestClock clock, int maximumEntriesPerSubject) {
     stores =
-        RedisStores.builder(SharedRedis.clusterClient())
+        RedisStores.builder(RedisFixture.sharedCluster().client())
             .keyPrefix("c" + UUID.randomUUID() + ":")
             .clock(clock)
             .revocationsPerSubject(maximumEntriesPerSubject)

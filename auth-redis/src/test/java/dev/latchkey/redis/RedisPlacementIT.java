@@ -6,6 +6,7 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.UnkeyedHashes;
 import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.redis.testing.RedisFixture;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -36,13 +37,13 @@ import redis.clients.jedis.UnifiedJedis;
  * derives the same tag (so a subject's keys share one slot), and a deployment with another key
  * gives other tags. Driven through the public managers, as an application uses them.
  */
-class RedisPlacementTest {
+class RedisPlacementIT {
   private static final byte[] SECRET =
       "an HMAC secret of at least 32 bytes, for tests".getBytes(StandardCharsets.UTF_8);
   private static final int SUBJECTS = 32;
 
   private final TestClock clock = TestClock.atNow();
-  private final UnifiedJedis client = SharedRedis.standaloneClient();
+  private final UnifiedJedis client = RedisFixture.sharedStandalone().client();
   private final String prefix = "place" + UUID.randomUUID() + ":";
   private final List<RedisStores> opened = new ArrayList<>();
 

@@ -9,6 +9,8 @@ import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,8 +19,8 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -27,8 +29,8 @@ import redis.clients.jedis.Jedis;
  * the PONG handler), the subscription failed, and its still-subscribed connection went back to the
  * pool, where other commands read pub/sub messages as their replies.
  */
-class RevocationHeartbeatTest {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+class RevocationHeartbeatIT {
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private final TestClock clock = TestClock.atNow();
 
@@ -49,7 +51,7 @@ class RevocationHeartbeatTest {
         admin.configResetStat();
       }
       assertThat(
-              RedisServerFixture.waitUntil(
+              RedisFixture.waitUntil(
                   Duration.ofSeconds(5),
                   () -> REDIS.commandCalls().getOrDefault("publish", 0L) >= 10))
           .isTrue();

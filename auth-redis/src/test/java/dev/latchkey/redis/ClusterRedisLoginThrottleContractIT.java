@@ -4,12 +4,13 @@ import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.LoginThrottleContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.redis.testing.RedisFixture;
 
-/** The shared {@link LoginThrottleContract} on RedisLoginThrottle, a standalone server. */
-class StandaloneRedisLoginThrottleContractTest extends LoginThrottleContract {
+/** The shared {@link LoginThrottleContract} on RedisLoginThrottle, a Cluster. */
+class ClusterRedisLoginThrottleContractIT extends LoginThrottleContract {
   @Override
   protected LoginThrottle createThrottle(ThrottlePolicy policy, TestClock clock) {
-    return RedisStores.builder(SharedRedis.standaloneClient())
+    return RedisStores.builder(RedisFixture.sharedCluster().client())
         .clock(clock)
         .build()
         .loginThrottle(policy);

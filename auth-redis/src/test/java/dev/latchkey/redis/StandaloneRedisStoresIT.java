@@ -6,18 +6,20 @@ import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /** The store behaviour on a standalone server, plus what is measured there (commands per op). */
-class StandaloneRedisStoresTest extends RedisStoresBehaviour {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+class StandaloneRedisStoresIT extends RedisStoresBehaviour {
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   @Override
   protected UnifiedJedis newClient() {
@@ -126,7 +128,7 @@ class StandaloneRedisStoresTest extends RedisStoresBehaviour {
     }
     a.revokeToken("iss", "while-down", subject, clock.instant().plusSeconds(600));
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 PROPAGATION_BOUND, () -> b.isRevoked("iss", "while-down", subject, iat)))
         .isTrue();
     awaitCurrent(b);

@@ -3,6 +3,7 @@ package dev.latchkey.redis;
 import dev.latchkey.core.RefreshTokenStoreContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -10,18 +11,18 @@ import java.util.UUID;
  * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, on a Cluster, on the
  * server's clock shifted as the test clock moves ({@link ShiftedRefreshStore}).
  */
-class ClusterRedisRefreshTokenStoreContractTest extends RefreshTokenStoreContract {
+class ClusterRedisRefreshTokenStoreContractIT extends RefreshTokenStoreContract {
   private String prefix;
 
   @Override
   protected RefreshTokenStore createStore(TestClock clock) {
     prefix = "c" + UUID.randomUUID() + ":";
-    return ShiftedRefreshStore.on(SharedRedis.clusterClient(), prefix, clock);
+    return ShiftedRefreshStore.on(RedisFixture.sharedCluster().client(), prefix, clock);
   }
 
   @Override
   protected long footprint(String... subjects) {
-    return ShiftedRefreshStore.footprint(SharedRedis.clusterClient(), prefix, subjects);
+    return ShiftedRefreshStore.footprint(RedisFixture.sharedCluster().client(), prefix, subjects);
   }
 
   @Override

@@ -7,6 +7,8 @@ import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import dev.latchkey.session.SessionManager;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,22 +18,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code rediss://} against a real TLS-only listener: a self-signed certificate for 127.0.0.1 made
  * with {@code openssl}, trusted through {@code javax.net.ssl.trustStore} (the JDK default trust
  * that a {@code rediss://} URL uses), and a plain connection to the TLS port failing closed.
  */
-class RedisTlsTest {
+class RedisTlsIT {
   private static final Path CERTS = makeCertificates();
-  private static final int TLS_PORT = RedisServerFixture.freePort(false);
+  private static final int TLS_PORT = RedisFixture.freePort();
 
-  @RegisterExtension
-  static final RedisServerFixture REDIS =
-      RedisServerFixture.withArgs(
-          false,
+  @AutoClose
+  static final RedisServer REDIS =
+      RedisFixture.standalone(
           "--tls-port",
           Integer.toString(TLS_PORT),
           "--tls-cert-file",
@@ -88,7 +89,7 @@ class RedisTlsTest {
 
   /** A key and a self-signed certificate for IP 127.0.0.1, and a PKCS#12 trust store with it. */
   private static Path makeCertificates() {
-    RedisServerFixture.requireBinary("openssl");
+    RedisFixture.requireOnPath("openssl");
     try {
       Path dir = Files.createTempDirectory("latchkey-tls-");
       dir.toFile().deleteOnExit();

@@ -16,15 +16,17 @@ import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.function.Executable;
 import redis.clients.jedis.Jedis;
 
@@ -32,8 +34,8 @@ import redis.clients.jedis.Jedis;
  * Redis misbehaving: killed, restarted empty, paused. Stores built from a URL with a 1 s timeout
  * must fail closed within a bound, recover by themselves with the same client, and leak nothing.
  */
-class RedisFaultTest {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+class RedisFaultIT {
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
@@ -131,7 +133,7 @@ class RedisFaultTest {
       assertFailsClosedWithinBound(call);
     }
     REDIS.restart();
-    assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, this::sessionStoreWorks)).isTrue();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, this::sessionStoreWorks)).isTrue();
     // The same stores, no new client: a new session works, the old one is gone with the data.
     SessionRecord t = session("alice");
     assertThat(sessions.create(t, 3, CapPolicy.REFUSE_NEW).created()).isTrue();
@@ -154,7 +156,7 @@ class RedisFaultTest {
     } finally {
       REDIS.resume();
     }
-    assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, this::sessionStoreWorks)).isTrue();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, this::sessionStoreWorks)).isTrue();
   }
 
   @Test
@@ -164,7 +166,7 @@ class RedisFaultTest {
     String subject = "carol-" + UUID.randomUUID();
     list.revokeToken("iss", "known", subject, clock.instant().plusSeconds(600));
     REDIS.kill();
-    assertThat(RedisServerFixture.waitUntil(FAIL_BOUND, () -> !list.isCurrent())).isTrue();
+    assertThat(RedisFixture.waitUntil(FAIL_BOUND, () -> !list.isCurrent())).isTrue();
     // What this node knows to be revoked stays refused; anything else cannot be checked.
     assertThat(list.isRevoked("iss", "known", subject, clock.instant())).isTrue();
     assertFailsClosedWithinBound(() -> list.isRevoked("iss", "other", subject, clock.instant()));
@@ -193,7 +195,7 @@ class RedisFaultTest {
     }
     // The replica resubscribes, finds Redis empty and writes its live entries back.
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 RECOVERY_BOUND,
                 () -> {
                   try (Jedis admin = REDIS.admin()) {
@@ -239,9 +241,9 @@ class RedisFaultTest {
     assertFailsClosedWithinBound(
         () -> stores.loginThrottle(ThrottlePolicy.DEFAULT).reserve("x", null));
     REDIS.restart();
-    assertThat(RedisServerFixture.waitUntil(RECOVERY_BOUND, this::sessionStoreWorks)).isTrue();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, this::sessionStoreWorks)).isTrue();
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 RECOVERY_BOUND, ((RedisRevocationList) stores.revocationList())::isCurrent))
         .isTrue();
   }

@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Stores built from a URL with credentials, on a server that requires a password. */
-class RedisStoresAuthTest {
-  @RegisterExtension
-  static final RedisServerFixture REDIS =
-      RedisServerFixture.withArgs(false, "--requirepass", "s3cret-pass");
+class RedisStoresAuthIT {
+  @AutoClose
+  static final RedisServer REDIS = RedisFixture.standalone("--requirepass", "s3cret-pass");
 
   @Test
   void urlWithThePasswordConnects() {

@@ -3,6 +3,7 @@ package dev.latchkey.redis;
 import dev.latchkey.core.RefreshTokenStoreContract;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -10,18 +11,19 @@ import java.util.UUID;
  * The shared {@link RefreshTokenStoreContract} on RedisRefreshTokenStore, standalone, on the
  * server's clock shifted as the test clock moves ({@link ShiftedRefreshStore}).
  */
-class StandaloneRedisRefreshTokenStoreContractTest extends RefreshTokenStoreContract {
+class StandaloneRedisRefreshTokenStoreContractIT extends RefreshTokenStoreContract {
   private String prefix;
 
   @Override
   protected RefreshTokenStore createStore(TestClock clock) {
     prefix = "c" + UUID.randomUUID() + ":";
-    return ShiftedRefreshStore.on(SharedRedis.standaloneClient(), prefix, clock);
+    return ShiftedRefreshStore.on(RedisFixture.sharedStandalone().client(), prefix, clock);
   }
 
   @Override
   protected long footprint(String... subjects) {
-    return ShiftedRefreshStore.footprint(SharedRedis.standaloneClient(), prefix, subjects);
+    return ShiftedRefreshStore.footprint(
+        RedisFixture.sharedStandalone().client(), prefix, subjects);
   }
 
   @Override

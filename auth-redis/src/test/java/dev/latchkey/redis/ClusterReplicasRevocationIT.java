@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.redis.testing.RedisCluster;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,9 +14,9 @@ import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.params.SetParams;
 
@@ -27,8 +30,8 @@ import redis.clients.jedis.params.SetParams;
  * revoked" from a copy that no longer proves itself; and a master's failover keeps every revocation
  * made before and after it refused on both nodes.
  */
-class ClusterReplicasRevocationTest {
-  @RegisterExtension static final RedisClusterFixture CLUSTER = RedisClusterFixture.withReplicas();
+class ClusterReplicasRevocationIT {
+  @AutoClose static final RedisCluster CLUSTER = RedisFixture.cluster(3, 1);
 
   private static final Duration HEARTBEAT = Duration.ofMillis(200);
 
@@ -83,16 +86,16 @@ class ClusterReplicasRevocationTest {
   }
 
   private static void awaitCurrent(RedisRevocationList list) {
-    assertThat(RedisServerFixture.waitUntil(CURRENT_BOUND, list::isCurrent))
+    assertThat(RedisFixture.waitUntil(CURRENT_BOUND, list::isCurrent))
         .as("replica current")
         .isTrue();
   }
 
   /** Waits until {@code key} has reached its master's replica, where a bootstrap could meet it. */
   private static void awaitOnReplica(String key) {
-    RedisServerFixture replica = CLUSTER.replicaOf(CLUSTER.masterOf(key));
+    RedisServer replica = CLUSTER.replicaOf(CLUSTER.masterOf(key));
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 PROPAGATION_BOUND,
                 () -> {
                   try (Jedis j = replica.admin()) {
@@ -106,16 +109,16 @@ class ClusterReplicasRevocationTest {
 
   /** One subject per master: its revocation keys live on that master's slots. */
   private List<String> subjectPerMaster() {
-    List<RedisServerFixture> masters = CLUSTER.masters();
+    List<RedisServer> masters = CLUSTER.masters();
     assertThat(masters).hasSize(3);
     List<String> subjects = new ArrayList<>();
-    for (RedisServerFixture master : masters) {
+    for (RedisServer master : masters) {
       subjects.add(subjectOn(master));
     }
     return subjects;
   }
 
-  private String subjectOn(RedisServerFixture master) {
+  private String subjectOn(RedisServer master) {
     while (true) {
       String subject = "user-" + UUID.randomUUID();
       if (CLUSTER.masterOf(StoredRevocationKeys.subject(prefix, subject)) == master) {
@@ -132,7 +135,7 @@ class ClusterReplicasRevocationTest {
   }
 
   private static void resetStats() {
-    for (RedisServerFixture n : CLUSTER.nodes()) {
+    for (RedisServer n : CLUSTER.nodes()) {
       if (n.isRunning()) {
         try (Jedis j = n.admin()) {
           j.configResetStat();
@@ -152,7 +155,7 @@ class ClusterReplicasRevocationTest {
     }
     Instant iat = clock.instant();
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 PROPAGATION_BOUND,
                 () -> subjects.stream().allMatch(s -> b.isRevoked(ISS, "revoked", s, iat))))
         .isTrue();
@@ -185,7 +188,7 @@ class ClusterReplicasRevocationTest {
     }
     // Asked while current only: then the answer is the replica's.
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 PROPAGATION_BOUND,
                 () ->
                     b.isCurrent()
@@ -208,16 +211,16 @@ class ClusterReplicasRevocationTest {
   void aSilentShardMakesTheReplicaNotCurrentAndChecksNeverTrustTheStaleCopy() {
     awaitCurrent(b);
     List<String> subjects = subjectPerMaster();
-    RedisServerFixture silent = CLUSTER.masters().get(0);
+    RedisServer silent = CLUSTER.masters().get(0);
     String onSilent = subjectOn(silent);
     String elsewhere = subjectOn(CLUSTER.masters().get(1));
     Instant iat = clock.instant();
     String behind = StoredRevocationKeys.token(prefix, ISS, "behind", elsewhere);
-    RedisServerFixture behindMaster = CLUSTER.masterOf(behind);
+    RedisServer behindMaster = CLUSTER.masterOf(behind);
     // Paused for less than the cluster's node timeout: no failover, the shard is only silent.
     silent.pause();
     try {
-      assertThat(RedisServerFixture.waitUntil(SILENCE_BOUND, () -> !b.isCurrent()))
+      assertThat(RedisFixture.waitUntil(SILENCE_BOUND, () -> !b.isCurrent()))
           .as("not current once a shard is silent")
           .isTrue();
       // Written behind the replica's back: only Redis knows it, so a check must ask Redis.
@@ -263,22 +266,20 @@ class ClusterReplicasRevocationTest {
       a.revokeToken(ISS, "before", subject, until);
     }
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 PROPAGATION_BOUND,
                 () -> subjects.stream().allMatch(s -> b.isRevoked(ISS, "before", s, iat))))
         .isTrue();
     String onVictim = subjects.get(0);
     String survivor = subjects.get(1);
-    RedisServerFixture victim = CLUSTER.masterOf(StoredRevocationKeys.subject(prefix, onVictim));
+    RedisServer victim = CLUSTER.masterOf(StoredRevocationKeys.subject(prefix, onVictim));
     String behind = StoredRevocationKeys.token(prefix, ISS, "behind", survivor);
-    RedisServerFixture survivorMaster = CLUSTER.masterOf(behind);
+    RedisServer survivorMaster = CLUSTER.masterOf(behind);
 
     CLUSTER.failOver(
         victim,
         () -> {
-          assertThat(
-                  RedisServerFixture.waitUntil(
-                      SILENCE_BOUND, () -> !a.isCurrent() && !b.isCurrent()))
+          assertThat(RedisFixture.waitUntil(SILENCE_BOUND, () -> !a.isCurrent() && !b.isCurrent()))
               .as("neither copy current")
               .isTrue();
           try (Jedis j = survivorMaster.admin()) {
@@ -305,7 +306,7 @@ class ClusterReplicasRevocationTest {
         a.revokeToken(ISS, "after", subject, until);
       }
       assertThat(
-              RedisServerFixture.waitUntil(
+              RedisFixture.waitUntil(
                   PROPAGATION_BOUND,
                   () ->
                       b.isCurrent()
@@ -351,7 +352,7 @@ class ClusterReplicasRevocationTest {
     resetStats();
     CLUSTER.failOverGracefully(CLUSTER.masters().get(0));
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 CURRENT_BOUND,
                 () ->
                     CLUSTER.nodes().stream()
@@ -368,7 +369,7 @@ class ClusterReplicasRevocationTest {
       a.revokeToken(ISS, "after", subject, iat.plus(Duration.ofMinutes(10)));
     }
     assertThat(
-            RedisServerFixture.waitUntil(
+            RedisFixture.waitUntil(
                 PROPAGATION_BOUND,
                 () ->
                     b.isCurrent()

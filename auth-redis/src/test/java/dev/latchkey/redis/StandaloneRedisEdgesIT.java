@@ -6,6 +6,7 @@ import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -18,10 +19,10 @@ import org.junit.jupiter.api.Test;
  * node's replica is current (so it is not asking Redis); revocations that end exactly at their
  * time; and a login name locked while its address is not.
  */
-class StandaloneRedisEdgesTest {
+class StandaloneRedisEdgesIT {
   private final TestClock clock = TestClock.atNow();
   private final RedisStores node =
-      RedisStores.builder(SharedRedis.standaloneClient())
+      RedisStores.builder(RedisFixture.sharedStandalone().client())
           .keyPrefix("e" + UUID.randomUUID().toString().substring(0, 8) + ":")
           .clock(clock)
           .revocationHeartbeat(Duration.ofMillis(100))

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
+import dev.latchkey.redis.testing.RedisFixture;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -33,7 +34,7 @@ import redis.clients.jedis.util.JedisClusterCRC16;
  * a nano source the tests set. So whether a check is answered by the replica or by Redis, and what
  * the replica holds, is decided by the test, not by a thread's timing: no sleeps, no waiting.
  */
-class RevocationReplicaTest {
+class RevocationReplicaIT {
   private static final Duration HEARTBEAT = Duration.ofMillis(100);
   private static final long STALE_NANOS = 3 * HEARTBEAT.toNanos();
   private static final String ISS = "https://issuer.example";
@@ -42,7 +43,7 @@ class RevocationReplicaTest {
   private final AtomicLong nanos = new AtomicLong(1_000_000);
   private final String prefix = "r" + UUID.randomUUID().toString().substring(0, 8) + ":";
   private final String channel = new Keys(prefix).revocationChannel();
-  private final UnifiedJedis redis = SharedRedis.standaloneClient();
+  private final UnifiedJedis redis = RedisFixture.sharedStandalone().client();
   private final RedisRevocationList list = newList(redis);
 
   private RedisRevocationList newList(UnifiedJedis client) {
@@ -437,7 +438,7 @@ class RevocationReplicaTest {
 
   @Test
   void onAClusterTheResyncReadsEveryMaster() {
-    UnifiedJedis cluster = SharedRedis.clusterClient();
+    UnifiedJedis cluster = RedisFixture.sharedCluster().client();
     long exp = at(Duration.ofMinutes(10));
     List<String> subjects = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
@@ -463,7 +464,7 @@ class RevocationReplicaTest {
 
   @Test
   void onAClusterEveryMasterMustProveItsOwnPath() {
-    RedisClusterClient cluster = (RedisClusterClient) SharedRedis.clusterClient();
+    RedisClusterClient cluster = (RedisClusterClient) RedisFixture.sharedCluster().client();
     try (RedisRevocationList onCluster = newList(cluster)) {
       RedisRevocationList.Listener l = onCluster.installListener();
       l.onSubscribe(channel, 1);

@@ -12,20 +12,23 @@ import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
+import dev.latchkey.redis.testing.RedisCluster;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
  * A Cluster master killed and restarted: stores built from a {@code redis-cluster://} URL fail
  * closed within a bound while it is gone and work again through the same client once it is back.
  */
-class RedisClusterFaultTest {
-  @RegisterExtension static final RedisClusterFixture CLUSTER = new RedisClusterFixture();
+class RedisClusterFaultIT {
+  @AutoClose static final RedisCluster CLUSTER = RedisFixture.cluster(3, 0);
 
   private static final Duration FAIL_BOUND = Duration.ofSeconds(5);
   private static final Duration RECOVERY_BOUND = Duration.ofSeconds(30);
@@ -60,7 +63,7 @@ class RedisClusterFaultTest {
             .clock(clock)
             .build()) {
       SessionStore sessions = stores.sessionStore();
-      RedisServerFixture victim = CLUSTER.nodes().get(0);
+      RedisServer victim = CLUSTER.nodes().get(0);
       SessionRecord s = sessionOn(sessions, victim);
       assertThat(sessions.create(s, 3, CapPolicy.REFUSE_NEW).created()).isTrue();
 
@@ -73,7 +76,7 @@ class RedisClusterFaultTest {
       victim.restart();
       SessionRecord t = sessionOn(sessions, victim);
       assertThat(
-              RedisServerFixture.waitUntil(
+              RedisFixture.waitUntil(
                   RECOVERY_BOUND,
                   () -> {
                     try {
@@ -89,7 +92,7 @@ class RedisClusterFaultTest {
   }
 
   /** A session whose keys hash to a slot that {@code node} serves. */
-  private SessionRecord sessionOn(SessionStore sessions, RedisServerFixture node) {
+  private SessionRecord sessionOn(SessionStore sessions, RedisServer node) {
     Keys keys = new Keys("latchkey:");
     for (int i = 0; ; i++) {
       SessionRecord s = session(sessions, "user-" + i + "-" + System.nanoTime());
