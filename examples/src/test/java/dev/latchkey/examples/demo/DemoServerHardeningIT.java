@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The demo as a template under attack: requests a browser can be tricked into sending from another
  * site, bodies it must not accept, and the answers RFC 6750 and RFC 9110 prescribe.
  */
-class DemoServerHardeningTest {
+class DemoServerHardeningIT {
   private static final String LOGIN = "{\"username\":\"alice\",\"password\":\"wonderland\"}";
   private static final String[] STATE_CHANGING_ROUTES = {
     "/session-login",
@@ -32,7 +32,7 @@ class DemoServerHardeningTest {
   static void start() throws Exception {
     server =
         DemoServer.start(
-            new DemoSettings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
     http = new DemoHttp(server.port());
   }
 
@@ -221,7 +221,7 @@ class DemoServerHardeningTest {
   void aSecureDeploymentUsesAHostPrefixedCookieAndReadsOnlyThat() throws Exception {
     try (DemoServer secure =
         DemoServer.start(
-            new DemoSettings(0, null, DemoServerTest.SECRET, true, 4, Clock.systemUTC()))) {
+            new DemoSettings(0, null, DemoServerIT.SECRET, true, 4, Clock.systemUTC()))) {
       DemoHttp client = new DemoHttp(secure.port());
       HttpResponse<String> login = client.login("/session-login", "alice", "wonderland");
       assertThat(login.statusCode()).isEqualTo(200);

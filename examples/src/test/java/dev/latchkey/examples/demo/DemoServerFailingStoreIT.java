@@ -31,7 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Stores that throw: every route that needs one answers 503 "unavailable", never 200 or 401. */
-class DemoServerFailingStoreTest {
+class DemoServerFailingStoreIT {
   private DemoServer server;
 
   @AfterEach
@@ -61,10 +61,10 @@ class DemoServerFailingStoreTest {
     }
     DemoStores stores =
         new DemoStores("memory", sessions, revocations, refresh, throttle, () -> false, () -> {});
-    byte[] secret = DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8);
+    byte[] secret = DemoServerIT.SECRET.getBytes(StandardCharsets.UTF_8);
     server =
         DemoServer.start(
-            new DemoSettings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()),
+            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()),
             stores,
             secret);
     return new DemoHttp(server.port());
@@ -140,9 +140,9 @@ class DemoServerFailingStoreTest {
     try {
       server =
           DemoServer.start(
-              new DemoSettings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()),
+              new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()),
               stores,
-              DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8));
+              DemoServerIT.SECRET.getBytes(StandardCharsets.UTF_8));
       DemoHttp http = new DemoHttp(server.port());
       String cookie = "sid=" + DemoHttp.unknownOpaqueId();
 
@@ -200,10 +200,10 @@ class DemoServerFailingStoreTest {
             memory.throttle(),
             () -> true,
             () -> {});
-    byte[] secret = DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8);
+    byte[] secret = DemoServerIT.SECRET.getBytes(StandardCharsets.UTF_8);
     server =
         DemoServer.start(
-            new DemoSettings(0, null, DemoServerTest.SECRET, false, 4, clock), stores, secret);
+            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, clock), stores, secret);
     DemoHttp http = new DemoHttp(server.port());
     HttpResponse<String> login = http.login("/token-login", "alice", "wonderland");
     String access = DemoHttp.json(login).get("access_token").getAsString();

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /** Every route of the demo, driven over HTTP, in-memory stores. */
-class DemoServerTest {
+class DemoServerIT {
   static final String SECRET = "an-http-demo-secret-of-32-bytes-or-more";
   static DemoServer server;
   static DemoHttp http;

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * and when Redis is gone every store-backed route answers 503, never 200 or 401.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DemoServerRedisTest {
+class DemoServerRedisIT {
   @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
 
   static DemoServer a;
@@ -35,10 +35,10 @@ class DemoServerRedisTest {
     String url = "redis://127.0.0.1:" + REDIS.port();
     a =
         DemoServer.start(
-            new DemoSettings(0, url, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+            new DemoSettings(0, url, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
     b =
         DemoServer.start(
-            new DemoSettings(0, url, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+            new DemoSettings(0, url, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
     httpA = new DemoHttp(a.port());
     httpB = new DemoHttp(b.port());
   }

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>In memory with one server; on Redis with two servers sharing one {@code redis-server}, the
  * racers alternating between them.
  */
-class DemoServerRefreshRaceTest {
+class DemoServerRefreshRaceIT {
   @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
 
   /** Rounds of two racers: the reported case (1 to 3 double successes per 40–60 tries). */
@@ -60,7 +60,7 @@ class DemoServerRefreshRaceTest {
   DemoHttp start(String redisUrl) throws Exception {
     DemoServer server =
         DemoServer.start(
-            new DemoSettings(0, redisUrl, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+            new DemoSettings(0, redisUrl, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
     servers.add(server);
     return new DemoHttp(server.port());
   }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The demo's {@code main} in a child JVM: a start that cannot work prints one line on stderr that
  * says what to change, and exits non-zero; never a stack trace.
  */
-class DemoServerStartupTest {
-  private static final String SECRET = DemoServerTest.SECRET;
+class DemoServerStartupIT {
+  private static final String SECRET = DemoServerIT.SECRET;
 
   @TempDir Path dir;
 

@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
  * Clients that hold the server's threads: half requests that stall, and more requests at once than
  * the server may run. Loopback only, every loop bounded in count and every wait in time.
  */
-class DemoServerSlowClientTest {
+class DemoServerSlowClientIT {
   /** More stalled clients than requests may run at once, fewer than the connection threads. */
   private static final int STALLED = 40;
 
@@ -73,7 +73,7 @@ class DemoServerSlowClientTest {
   void stalledClientsNeitherStopOtherRequestsNorHoldAThreadBeyondTheDeadline() throws Exception {
     server =
         DemoServer.start(
-            new DemoSettings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
     for (int i = 0; i < STALLED; i++) {
       stall(
           server.port(),
@@ -114,7 +114,7 @@ class DemoServerSlowClientTest {
   void beyondTheConnectionThreadsANewRequestIsRefusedAtOnceNotQueued() throws Exception {
     server =
         DemoServer.start(
-            new DemoSettings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()));
+            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
     for (int i = 0; i < CONNECTION_THREADS + 10; i++) {
       stall(server.port(), "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nAcce");
     }
@@ -173,9 +173,9 @@ class DemoServerSlowClientTest {
             () -> {});
     server =
         DemoServer.start(
-            new DemoSettings(0, null, DemoServerTest.SECRET, false, 4, Clock.systemUTC()),
+            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()),
             stores,
-            DemoServerTest.SECRET.getBytes(StandardCharsets.UTF_8));
+            DemoServerIT.SECRET.getBytes(StandardCharsets.UTF_8));
     String cookie = "sid=" + DemoHttp.unknownOpaqueId();
     HttpClient client = HttpClient.newHttpClient();
     List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
