@@ -1,11 +1,8 @@
 package dev.latchkey.benchmarks;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,14 +16,26 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import redis.clients.jedis.ClientSetInfoConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * A private {@code redis-server} (from PATH) for one benchmark: on a free loopback port, never the
  * shared 127.0.0.1:6379, without persistence, in its own temp directory, stopped by {@link #close}.
- * It also reads {@code INFO commandstats}, so a benchmark can count the commands an operation
- * sends.
+ * It also reads {@code INFO commandstats} through Jedis, so a benchmark can count the commands an
+ * operation sends and the time the server spent on them.
  */
 public final class RedisServerProcess implements AutoCloseable {
+  private static final JedisClientConfig QUIET =
+      DefaultJedisClientConfig.builder()
+          .timeoutMillis(5000)
+          .clientSetInfoConfig(ClientSetInfoConfig.DISABLED)
+          .build();
+
   private final Process process;
   private final Path dir;
   public final int port;
@@ -68,11 +77,11 @@ public final class RedisServerProcess implements AutoCloseable {
     RedisServerProcess server = new RedisServerProcess(p, dir, port);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      try {
-        if (server.command("PING").contains("PONG")) {
+      try (Jedis jedis = server.jedis()) {
+        if ("PONG".equals(jedis.ping())) {
           return server;
         }
-      } catch (IOException e) {
+      } catch (JedisConnectionException e) {
         // not listening yet
       }
       Thread.sleep(20);
@@ -86,26 +95,32 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /** Zeroes the command statistics. */
-  public void resetStats() throws IOException {
-    command("CONFIG", "RESETSTAT");
+  public void resetStats() {
+    try (Jedis jedis = jedis()) {
+      jedis.configResetStat();
+    }
   }
 
   /**
    * Calls per command since the last {@link #resetStats}, without the INFO and CONFIG calls this
    * class makes itself.
    */
-  public Map<String, Long> commandStats() throws IOException {
+  public Map<String, Long> commandStats() {
     return commandStats("calls=");
   }
 
   /** Microseconds the server spent per command since the last {@link #resetStats}. */
-  Map<String, Long> commandMicros() throws IOException {
+  Map<String, Long> commandMicros() {
     return commandStats("usec=");
   }
 
-  private Map<String, Long> commandStats(String field) throws IOException {
+  private Map<String, Long> commandStats(String field) {
+    String info;
+    try (Jedis jedis = jedis()) {
+      info = jedis.info("commandstats");
+    }
     Map<String, Long> calls = new LinkedHashMap<>();
-    for (String line : command("INFO", "commandstats").split("\r\n", -1)) {
+    for (String line : info.split("\r?\n", -1)) {
       // cmdstat_evalsha:calls=12,usec=...
       if (!line.startsWith("cmdstat_")) {
         continue;
@@ -184,46 +199,12 @@ public final class RedisServerProcess implements AutoCloseable {
     }
   }
 
-  /** One command over a fresh connection, its raw RESP reply as text (bulk payloads included). */
-  String command(String... args) throws IOException {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      socket.setSoTimeout(5000);
-      StringBuilder req = new StringBuilder().append('*').append(args.length).append("\r\n");
-      for (String a : args) {
-        req.append('$')
-            .append(a.getBytes(StandardCharsets.UTF_8).length)
-            .append("\r\n")
-            .append(a)
-            .append("\r\n");
-      }
-      OutputStream out = socket.getOutputStream();
-      out.write(req.toString().getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      InputStream in = socket.getInputStream();
-      String header = readLine(in);
-      if (header.startsWith("$")) {
-        int n = Integer.parseInt(header.substring(1));
-        if (n < 0) {
-          return "";
-        }
-        byte[] body = in.readNBytes(n + 2);
-        return new String(body, 0, n, StandardCharsets.UTF_8);
-      }
-      return header;
-    }
-  }
-
-  private static String readLine(InputStream in) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    int c;
-    while ((c = in.read()) >= 0) {
-      if (c == '\r') {
-        in.read();
-        break;
-      }
-      sb.append((char) c);
-    }
-    return sb.toString();
+  /**
+   * A new Jedis connection to this server (5 s timeouts); the caller closes it. It sends no {@code
+   * CLIENT SETINFO} when it connects, so that connecting adds no command to the counts it reads.
+   */
+  public Jedis jedis() {
+    return new Jedis(new HostAndPort("127.0.0.1", port), QUIET);
   }
 
   @Override

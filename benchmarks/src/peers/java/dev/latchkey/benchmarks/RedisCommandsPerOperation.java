@@ -5,8 +5,8 @@ import java.util.Map;
 /**
  * How many Redis commands does each session operation of {@link RedisSessionBenchmark} send, for
  * Latchkey and for Spring Session's two repositories? Runs each operation 500 times on a private
- * {@code redis-server} and counts, through {@code MONITOR}, the commands the client sent (round
- * trips) and those Lua scripts ran inside the server, divided by 500. Prints one line per
+ * {@code redis-server} and counts, through Jedis's {@code MONITOR}, the commands the client sent
+ * (round trips) and those Lua scripts ran inside the server, divided by 500. Prints one line per
  * implementation and operation: {@code COMMANDS <impl> <op> sent=<per-op> inScripts=<per-op>
  * serverUs=<µs inside Redis per op> <command>=<per-op> ...}; then, when {@code redis-benchmark} is
  * on PATH, the floor of one {@code GET} round trip with Redis's own C client: {@code FLOOR
@@ -48,10 +48,10 @@ public final class RedisCommandsPerOperation {
       }
     }
     try (RedisServerProcess server = RedisServerProcess.start()) {
-      server.command(
-          "SET",
-          RedisSessionBenchmark.Sessions.FLOOR_KEY,
-          RedisSessionBenchmark.Sessions.FLOOR_VALUE);
+      try (redis.clients.jedis.Jedis jedis = server.jedis()) {
+        jedis.set(
+            RedisSessionBenchmark.Sessions.FLOOR_KEY, RedisSessionBenchmark.Sessions.FLOOR_VALUE);
+      }
       server
           .redisBenchmark(20_000, "GET", RedisSessionBenchmark.Sessions.FLOOR_KEY)
           .ifPresent(
