@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The demo's HTTP plumbing on the JDK's {@code HttpServer}: every request is bounded, gated, read
- * and answered here, so that {@link DemoServer}'s routes deal only with authentication. Every
- * refusal is a JSON error, {@code {"error": "..."}}.
+ * and answered here, so that the routes ({@link SessionRoutes}, {@link TokenRoutes} and {@link
+ * DemoServer}'s own) deal only with authentication. Every refusal is a JSON error, {@code {"error":
+ * "..."}} ({@link Response}).
  *
  * <p>What a slow or hostile client can hold:
  *
