@@ -1,0 +1,360 @@
+package dev.latchkey.benchmarks;
+
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionCookie;
+import dev.latchkey.core.spi.SessionStore.CapPolicy;
+import dev.latchkey.redis.RedisStores;
+import dev.latchkey.session.LoginOutcome;
+import dev.latchkey.session.SessionManager;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.ReturnType;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.RedisTemplate;
+import org.springframework.data.redis.serializer.RedisSerializer;
+import org.springframework.session.FindByIndexNameSessionRepository;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+import org.springframework.session.data.redis.RedisIndexedSessionRepository;
+import org.springframework.session.data.redis.RedisSessionRepository;
+import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.UnifiedJedis;
+
+/**
+ * What does a server-side session on Redis cost per request with Latchkey, against Spring Session
+ * Data Redis's two repositories, on the same private {@code redis-server} (a free loopback port),
+ * one thread, one operation at a time?
+ *
+ * <ul>
+ *   <li>{@code create}: a login. Latchkey: {@code SessionManager.login} with the per-subject index
+ *       and a cap of 4 sessions (the oldest ended past that). Spring: {@code createSession}, the
+ *       same two attributes plus the principal name, {@code save}.
+ *   <li>{@code readTouch}: a request that checks its cookie and slides the idle timeout. Latchkey:
+ *       {@code authenticate} with {@code renewalInterval(0)} so every read also renews. Spring:
+ *       {@code findById}, {@code setLastAccessedTime(now)}, {@code save} (what its {@code
+ *       SessionRepositoryFilter} does per request).
+ *   <li>{@code attributeWrite}: a request that checks its cookie and writes one attribute.
+ *       Latchkey: {@code authenticate} then {@code setAttribute}. Spring: {@code findById}, {@code
+ *       setLastAccessedTime}, {@code setAttribute}, {@code save}.
+ *   <li>{@code floorGet}: the floor, one {@code GET} of a 32-byte value through the
+ *       implementation's own client: for Latchkey the very Jedis client its {@code RedisStores}
+ *       runs on (the benchmark builds it and hands it to {@code RedisStores.builder}), for Spring a
+ *       {@code RedisTemplate} on its {@code LettuceConnectionFactory} (the path its repositories'
+ *       commands take). Any operation that waits for one round trip costs at least this with that
+ *       client, so Spring's read-and-touch ÷ Latchkey's {@code floorGet} bounds what any
+ *       one-round-trip read-and-touch can reach against Spring in the same run.
+ *   <li>{@code floorScript}: a tighter floor, one {@code EVALSHA} of {@code return
+ *       redis.call('HGETALL', KEYS[1])} on a live session's hash, through the same client. A
+ *       read-and-touch that is safe in one round trip must be a script: its writes depend on what
+ *       it read (an ended or expired session must not be renewed back to life, and the new expiry
+ *       is capped by the stored absolute one), and a {@code MULTI} block cannot branch. So it costs
+ *       at least a script that reads the session and writes nothing.
+ * </ul>
+ *
+ * <p>{@link RedisCommandsPerOperation} counts the Redis commands of each of these.
+ *
+ * <p>Run: {@code mvn -B -q -Ppeers -pl benchmarks -am package -DskipTests && java -jar
+ * benchmarks/target/benchmarks.jar RedisSession -f 1 -wi 2 -w 1s -i 3 -r 1s}
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+public class RedisSessionBenchmark {
+  static final int SESSIONS = 2_000;
+  static final int SUBJECTS = 2_000;
+  static final Map<String, String> ATTRIBUTES =
+      Map.of("user-agent", "Mozilla/5.0 (X11; Linux x86_64)", "address", "192.0.2.10");
+
+  @Param({"latchkey", "springPlain", "springIndexed"})
+  public String impl;
+
+  RedisServerProcess server;
+  Sessions sessions;
+  String[] ids;
+  int next;
+
+  @Setup
+  public void setUp() throws Exception {
+    server = RedisServerProcess.start();
+    sessions = Sessions.of(impl, server);
+    ids = new String[SESSIONS];
+    for (int i = 0; i < SESSIONS; i++) {
+      ids[i] = sessions.create("warm-" + i);
+    }
+    sessions.prepareFloorScript(ids[0]);
+  }
+
+  @Benchmark
+  public String create() {
+    return sessions.create("user-" + (next++ % SUBJECTS));
+  }
+
+  @Benchmark
+  public boolean readTouch() {
+    return sessions.readTouch(ids[next++ % SESSIONS]);
+  }
+
+  @Benchmark
+  public boolean attributeWrite() {
+    int i = next++;
+    return sessions.attributeWrite(ids[i % SESSIONS], "cart-" + (i & 1023));
+  }
+
+  @Benchmark
+  public boolean floorGet() {
+    return sessions.floorGet();
+  }
+
+  @Benchmark
+  public boolean floorScript() {
+    return sessions.floorScript();
+  }
+
+  @TearDown
+  public void tearDown() throws Exception {
+    sessions.close();
+    server.close();
+  }
+
+  /** The three operations on one implementation. */
+  interface Sessions extends AutoCloseable {
+    /** A new session of {@code subject}; its raw id. */
+    String create(String subject);
+
+    boolean readTouch(String id);
+
+    boolean attributeWrite(String id, String value);
+
+    /** One {@code GET} of {@link #FLOOR_KEY} through this implementation's own client. */
+    boolean floorGet();
+
+    /** Loads {@link #FLOOR_SCRIPT} and picks the hash of the live session {@code id} for it. */
+    void prepareFloorScript(String id);
+
+    /**
+     * One {@code EVALSHA} of {@link #FLOOR_SCRIPT} on a session's hash, through the same client.
+     */
+    boolean floorScript();
+
+    /** The cheapest script that returns a session: it reads the hash and writes nothing. */
+    String FLOOR_SCRIPT = "return redis.call('HGETALL', KEYS[1])";
+
+    String FLOOR_KEY = "floor";
+
+    /** 32 bytes, about a session id's size. */
+    String FLOOR_VALUE = "0123456789abcdef0123456789abcdef";
+
+    static Sessions of(String impl, RedisServerProcess server) {
+      return switch (impl) {
+        case "latchkey" -> new LatchkeySessions(server);
+        case "springPlain" -> new SpringSessions(server, false);
+        case "springIndexed" -> new SpringSessions(server, true);
+        default -> throw new IllegalArgumentException(impl);
+      };
+    }
+
+    /** Releases the implementation's client; throws nothing checked. */
+    @Override
+    void close();
+  }
+
+  static final class LatchkeySessions implements Sessions {
+    private final RedisStores stores;
+    private final UnifiedJedis client;
+    private final SessionManager manager;
+    private String floorSha;
+    private List<String> floorHash;
+
+    LatchkeySessions(RedisServerProcess server) {
+      // The benchmark builds the client and hands it to the stores, so the floor goes through
+      // the very client (pool, timeouts, connections) the stores use.
+      client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port)).build();
+      stores = RedisStores.builder(client).keyPrefix("bench:").build();
+      client.set(FLOOR_KEY, FLOOR_VALUE);
+      manager =
+          SessionManager.builder(stores.sessionStore())
+              .idleTimeout(Duration.ofMinutes(30))
+              .absoluteTimeout(Duration.ofHours(12))
+              .renewalInterval(Duration.ZERO)
+              .maxSessionsPerSubject(4, CapPolicy.END_OLDEST)
+              .build();
+    }
+
+    @Override
+    public String create(String subject) {
+      LoginOutcome out = manager.login(Principal.of(subject, Set.of("user")), ATTRIBUTES);
+      return out.created().orElseThrow().id();
+    }
+
+    @Override
+    public boolean readTouch(String id) {
+      return manager.authenticate(new SessionCookie(id)).succeeded();
+    }
+
+    @Override
+    public boolean attributeWrite(String id, String value) {
+      return manager.authenticate(new SessionCookie(id)).succeeded()
+          && manager.setAttribute(id, "cart", value);
+    }
+
+    @Override
+    public boolean floorGet() {
+      return client.get(FLOOR_KEY) != null;
+    }
+
+    @Override
+    public void prepareFloorScript(String id) {
+      // The store's key names are its own business, so the first hash under its prefix is taken:
+      // the only hashes it writes are sessions, all of the same shape as the one id names.
+      for (String key : client.keys("bench:*")) {
+        if (client.type(key).equals("hash")) {
+          floorHash = List.of(key);
+          break;
+        }
+      }
+      if (floorHash == null) {
+        throw new IllegalStateException("no session hash found after " + SESSIONS + " logins");
+      }
+      floorSha = client.scriptLoad(FLOOR_SCRIPT, floorHash.get(0));
+    }
+
+    @Override
+    public boolean floorScript() {
+      return client.evalsha(floorSha, floorHash, List.of()) instanceof List<?> fields
+          && !fields.isEmpty();
+    }
+
+    @Override
+    public void close() {
+      stores.close();
+      client.close();
+    }
+  }
+
+  static final class SpringSessions implements Sessions {
+    private static final byte[] FLOOR = FLOOR_KEY.getBytes(StandardCharsets.UTF_8);
+
+    /** Where both repositories keep a session's hash (their default namespace). */
+    private static final String SESSION_HASH_PREFIX = "spring:session:sessions:";
+
+    private final LettuceConnectionFactory factory;
+    private final RedisTemplate<String, Object> template;
+    private final SessionRepository<? extends Session> repository;
+    private String floorSha;
+    private byte[] floorHash;
+
+    SpringSessions(RedisServerProcess server, boolean indexed) {
+      factory =
+          new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", server.port));
+      factory.afterPropertiesSet();
+      factory.start();
+      // Spring Session's own template set-up: string keys, JDK-serialised values (its default).
+      template = new RedisTemplate<>();
+      template.setConnectionFactory(factory);
+      template.setKeySerializer(RedisSerializer.string());
+      template.setHashKeySerializer(RedisSerializer.string());
+      template.afterPropertiesSet();
+      template.execute(
+          (RedisCallback<Boolean>)
+              c -> c.stringCommands().set(FLOOR, FLOOR_VALUE.getBytes(StandardCharsets.UTF_8)));
+      if (indexed) {
+        RedisIndexedSessionRepository r = new RedisIndexedSessionRepository(template);
+        r.setDefaultMaxInactiveInterval(Duration.ofMinutes(30));
+        repository = r;
+      } else {
+        RedisSessionRepository r = new RedisSessionRepository(template);
+        r.setDefaultMaxInactiveInterval(Duration.ofMinutes(30));
+        repository = r;
+      }
+    }
+
+    @Override
+    public String create(String subject) {
+      return createTyped(repository, subject);
+    }
+
+    private static <S extends Session> String createTyped(
+        SessionRepository<S> repo, String subject) {
+      S s = repo.createSession();
+      s.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, subject);
+      ATTRIBUTES.forEach(s::setAttribute);
+      repo.save(s);
+      return s.getId();
+    }
+
+    @Override
+    public boolean readTouch(String id) {
+      return touchTyped(repository, id, null);
+    }
+
+    @Override
+    public boolean attributeWrite(String id, String value) {
+      return touchTyped(repository, id, value);
+    }
+
+    private static <S extends Session> boolean touchTyped(
+        SessionRepository<S> repo, String id, String cart) {
+      S s = repo.findById(id);
+      if (s == null) {
+        return false;
+      }
+      s.setLastAccessedTime(Instant.now());
+      if (cart != null) {
+        s.setAttribute("cart", cart);
+      }
+      repo.save(s);
+      return true;
+    }
+
+    @Override
+    public boolean floorGet() {
+      return template.execute((RedisCallback<byte[]>) c -> c.stringCommands().get(FLOOR)) != null;
+    }
+
+    @Override
+    public void prepareFloorScript(String id) {
+      floorHash = (SESSION_HASH_PREFIX + id).getBytes(StandardCharsets.UTF_8);
+      floorSha =
+          template.execute(
+              (RedisCallback<String>)
+                  c ->
+                      c.scriptingCommands()
+                          .scriptLoad(FLOOR_SCRIPT.getBytes(StandardCharsets.UTF_8)));
+      if (!floorScript()) {
+        throw new IllegalStateException(
+            "session " + id + " has no hash " + SESSION_HASH_PREFIX + id);
+      }
+    }
+
+    @Override
+    public boolean floorScript() {
+      List<?> fields =
+          template.execute(
+              (RedisCallback<List<?>>)
+                  c -> c.scriptingCommands().evalSha(floorSha, ReturnType.MULTI, 1, floorHash));
+      return fields != null && !fields.isEmpty();
+    }
+
+    @Override
+    public void close() {
+      factory.destroy();
+    }
+  }
+}

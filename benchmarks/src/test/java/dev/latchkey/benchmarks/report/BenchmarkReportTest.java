@@ -1,0 +1,234 @@
+package dev.latchkey.benchmarks.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generated table of {@code BENCHMARKS.md} from a made-up run: the Redis floors and the bound
+ * they give, and the rest of the report still rendered around them.
+ */
+class BenchmarkReportTest {
+  @TempDir Path dir;
+
+  /** One JMH result as JMH's JSON writes it (the fields the report reads). */
+  private static JsonObject run(String benchmark, String impl, double score, String unit) {
+    JsonObject o = new JsonObject();
+    o.addProperty("jmhVersion", "1.37");
+    o.addProperty("benchmark", "dev.latchkey.benchmarks." + benchmark);
+    o.addProperty("forks", 1);
+    o.addProperty("jdkVersion", "17.0.16");
+    o.addProperty("vmName", "OpenJDK 64-Bit Server VM");
+    o.addProperty("vmVersion", "17.0.16+8");
+    o.add("jvmArgs", new JsonArray());
+    o.addProperty("warmupIterations", 2);
+    o.addProperty("warmupTime", "1 s");
+    o.addProperty("measurementIterations", 3);
+    o.addProperty("measurementTime", "1 s");
+    if (impl != null) {
+      JsonObject params = new JsonObject();
+      params.addProperty(benchmark.startsWith("Redis") ? "impl" : "alg", impl);
+      o.add("params", params);
+    }
+    JsonObject metric = new JsonObject();
+    metric.addProperty("score", score);
+    metric.addProperty("scoreError", score / 10);
+    metric.addProperty("scoreUnit", unit);
+    o.add("primaryMetric", metric);
+    return o;
+  }
+
+  private void writeRun(boolean withFloors) throws IOException {
+    writeRun(withFloors, withFloors);
+  }
+
+  private void writeRun(boolean withFloors, boolean withScriptFloor) throws IOException {
+    // Verify runs one file per algorithm, as run-benchmarks.sh writes them.
+    JsonArray verify = new JsonArray();
+    verify.add(run("TokenVerifyBenchmark.latchkeyVerify", "HS256", 1.9, "us/op"));
+    verify.add(run("PeerTokenVerifyBenchmark.auth0", "HS256", 2.5, "us/op"));
+    Files.writeString(dir.resolve("jmh-verify-HS256.json"), verify.toString());
+    JsonArray jmh = new JsonArray();
+    String[] impls = {"latchkey", "springPlain", "springIndexed"};
+    double[][] scores = {
+      {300, 356, 835}, {83, 245, 700}, {160, 250, 720}, {51, 60, 61}, {58, 66, 67}
+    };
+    String[] ops = {"create", "readTouch", "attributeWrite", "floorGet", "floorScript"};
+    for (int op = 0; op < (withScriptFloor ? 5 : withFloors ? 4 : 3); op++) {
+      for (int i = 0; i < 3; i++) {
+        jmh.add(run("RedisSessionBenchmark." + ops[op], impls[i], scores[op][i], "us/op"));
+      }
+    }
+    Files.writeString(dir.resolve("jmh.json"), jmh.toString());
+    StringBuilder commands =
+        new StringBuilder()
+            .append(
+                "COMMANDS latchkey create sent=1.00 inScripts=8.00 serverUs=27.83 evalsha=1.00\n")
+            .append(
+                "COMMANDS latchkey readTouch sent=1.00 inScripts=6.00 serverUs=17.10 evalsha=1.00\n")
+            .append(
+                "COMMANDS springPlain readTouch sent=4.00 inScripts=0.00 serverUs=5.00 exists=1.00"
+                    + " hgetall=1.00 hmset=1.00 pexpireat=1.00\n");
+    if (withFloors) {
+      commands
+          .append("COMMANDS latchkey floorGet sent=1.00 inScripts=0.00 serverUs=0.20 get=1.00\n")
+          .append("FLOOR redis-benchmark GET mean_us=39.5 p50_us=39.0\n");
+    }
+    Files.writeString(dir.resolve("commands.txt"), commands.toString());
+  }
+
+  @Test
+  void redisTableShowsTheFloorsAndTheBoundTheyGive() throws IOException {
+    writeRun(true);
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    assertThat(section).contains("| one `GET` of 32 bytes").contains("| 51.0 ± 5.1 | 60.0 ± 6.0 |");
+    // 245 / 51 and 83 / 51.
+    assertThat(section)
+        .contains(
+            "Upper bound for any one-round-trip read-and-touch in this run = Spring plain"
+                + " readTouch ÷ Jedis `GET` floor = 4.80×")
+        .contains("Latchkey readTouch ÷ Jedis `GET` floor = 1.63×")
+        .contains(
+            "Spring plain readTouch ÷ its own Lettuce `GET` = 4.08 round trips' worth (it"
+                + " sends 4.00 commands)")
+        .contains("39.5 µs per round trip (p50 39.0 µs)")
+        .contains("- latchkey floorGet: get=1.00 (+ 0.00 inside scripts); 0.20 µs of Redis time");
+  }
+
+  @Test
+  void scriptFloorGivesTheTighterBound() throws IOException {
+    writeRun(true);
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    // 245 / 58 and 83 / 58.
+    assertThat(section)
+        .contains("| one `EVALSHA` of `return redis.call('HGETALL', KEYS[1])`")
+        .contains("| 58.0 ± 5.8 | 66.0 ± 6.6 | 67.0 ± 6.7 | — | — |")
+        .contains(
+            "Spring plain readTouch ÷ Jedis script-read floor = 4.22×; Latchkey readTouch ÷"
+                + " that floor = 1.43×");
+  }
+
+  @Test
+  void getFloorAloneStillGivesABound() throws IOException {
+    writeRun(true, false);
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    assertThat(section)
+        .doesNotContain("script-read floor")
+        .contains("Spring plain readTouch ÷ Jedis `GET` floor = 4.80×");
+  }
+
+  @Test
+  void restOfTheReportStillRendersAroundTheFloors() throws IOException {
+    writeRun(true);
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    assertThat(section)
+        .startsWith(BenchmarkReport.BEGIN)
+        .endsWith(BenchmarkReport.END)
+        .contains("### JWT verify of a new token")
+        .contains("| HS256 | 1.90 ± 0.19 |")
+        .contains(
+            "| readTouch | 83.0 ± 8.3 | 245.0 ± 24.5 | 700.0 ± 70.0 | 2.95× | 8.43× | 1.00 /"
+                + " 4.00 / n/a |")
+        .contains("### Revocation check on a Redis deployment")
+        .doesNotContain("Goals");
+  }
+
+  @Test
+  void runWithoutFloorsRendersAsBefore() throws IOException {
+    writeRun(false);
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    assertThat(section)
+        .doesNotContain("Round-trip floors")
+        .doesNotContain("at most")
+        .contains("| one `GET` of 32 bytes")
+        .contains("| n/a | n/a | n/a | — | — |");
+  }
+
+  @Test
+  void figuresAreTheFastestIterationWithTheSlowestBeside() throws IOException {
+    writeRun(true);
+    JsonArray verify = new JsonArray();
+    JsonObject latchkey = run("TokenVerifyBenchmark.latchkeyVerify", "HS256", 2.2, "us/op");
+    JsonObject auth0 = run("PeerTokenVerifyBenchmark.auth0", "HS256", 4.0, "us/op");
+    latchkey.getAsJsonObject("primaryMetric").add("rawData", raw(2.0, 1.5, 3.0));
+    auth0.getAsJsonObject("primaryMetric").add("rawData", raw(2.5, 2.6, 9.0));
+    verify.add(latchkey);
+    verify.add(auth0);
+    Files.writeString(dir.resolve("jmh-verify-HS256.json"), verify.toString());
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    // 1.5 / 2.5: fastest against fastest, whatever the means (2.2 and 4.0) say.
+    assertThat(section)
+        .contains("| HS256 | 1.50 (max 3.00) |")
+        .contains("| 2.50 (max 9.00) |")
+        .contains("Each figure is the fastest measured iteration");
+  }
+
+  private static JsonArray raw(double... iterations) {
+    JsonArray fork = new JsonArray();
+    for (double d : iterations) {
+      fork.add(d);
+    }
+    JsonArray forks = new JsonArray();
+    forks.add(fork);
+    return forks;
+  }
+
+  @Test
+  void spliceFindsABeginMarkerNamingAnotherScriptPath() {
+    String old =
+        "# Latchkey benchmarks\n\n"
+            + "<!-- run-benchmarks:begin (generated by examples/run-benchmarks.sh) -->\nold\n"
+            + BenchmarkReport.END
+            + "\nprose\n";
+
+    String updated =
+        BenchmarkReport.splice(old, BenchmarkReport.BEGIN + "\nnew\n" + BenchmarkReport.END);
+
+    assertThat(updated)
+        .isEqualTo(
+            "# Latchkey benchmarks\n\n"
+                + BenchmarkReport.BEGIN
+                + "\nnew\n"
+                + BenchmarkReport.END
+                + "\nprose\n");
+  }
+
+  @Test
+  void spliceReplacesOnlyTheGeneratedSection() {
+    String old =
+        "# Latchkey benchmarks\n\nintro\n"
+            + BenchmarkReport.BEGIN
+            + "\nold table\n"
+            + BenchmarkReport.END
+            + "\n\n## Why read-and-touch cannot reach 5×\n\nprose\n";
+
+    String updated =
+        BenchmarkReport.splice(old, BenchmarkReport.BEGIN + "\nnew\n" + BenchmarkReport.END);
+
+    assertThat(updated)
+        .isEqualTo(
+            "# Latchkey benchmarks\n\nintro\n"
+                + BenchmarkReport.BEGIN
+                + "\nnew\n"
+                + BenchmarkReport.END
+                + "\n\n## Why read-and-touch cannot reach 5×\n\nprose\n");
+  }
+}

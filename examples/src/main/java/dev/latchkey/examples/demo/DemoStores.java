@@ -1,0 +1,133 @@
+package dev.latchkey.examples.demo;
+
+import dev.latchkey.core.LoginThrottle;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.core.spi.RefreshTokenStore;
+import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.redis.RedisStores;
+import dev.latchkey.session.SessionManager;
+import dev.latchkey.token.JwtTokenService;
+import dev.latchkey.token.RefreshTokens;
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+
+/** The demo's stores: all in memory, or all on one Redis deployment. */
+final class DemoStores implements AutoCloseable {
+  static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
+
+  private final String name;
+  private final SessionStore sessions;
+  private final RevocationList revocations;
+  private final RefreshTokenStore refreshTokens;
+  private final LoginThrottle throttle;
+  private final BooleanSupplier reachable;
+  private final AutoCloseable closer;
+
+  DemoStores(
+      String name,
+      SessionStore sessions,
+      RevocationList revocations,
+      RefreshTokenStore refreshTokens,
+      LoginThrottle throttle,
+      BooleanSupplier reachable,
+      AutoCloseable closer) {
+    this.name = name;
+    this.sessions = sessions;
+    this.revocations = revocations;
+    this.refreshTokens = refreshTokens;
+    this.throttle = throttle;
+    this.reachable = reachable;
+    this.closer = closer;
+  }
+
+  static DemoStores inMemory(Clock clock) {
+    return new DemoStores(
+        "memory",
+        SessionManager.inMemoryStore(clock),
+        JwtTokenService.inMemoryRevocationList(clock),
+        RefreshTokens.inMemoryStore(clock),
+        LoginThrottle.inMemory(THROTTLE, clock),
+        () -> true,
+        () -> {});
+  }
+
+  /**
+   * Stores on the Redis deployment at {@code url} (any form {@link RedisStores} accepts).
+   *
+   * @throws IllegalArgumentException when the URL is malformed
+   * @throws StoreUnavailableException when Redis does not answer: a demo that cannot reach its
+   *     store at start is misconfigured, not in an outage
+   */
+  static DemoStores redis(String url, Clock clock) {
+    RedisStores redis;
+    try {
+      redis = RedisStores.fromUrl(url).clock(clock).build();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("REDIS_URL: " + e.getMessage(), e);
+    } catch (StoreUnavailableException e) {
+      throw unreachable(url);
+    }
+    if (!redis.isReachable()) {
+      redis.close();
+      throw unreachable(url);
+    }
+    return new DemoStores(
+        "redis",
+        redis.sessionStore(),
+        redis.revocationList(),
+        redis.refreshTokenStore(),
+        redis.loginThrottle(THROTTLE),
+        redis::isReachable,
+        redis);
+  }
+
+  private static StoreUnavailableException unreachable(String url) {
+    return new StoreUnavailableException(
+        "cannot reach Redis at " + withoutUserInfo(url) + " (check REDIS_URL)");
+  }
+
+  /** The URL with any user name and password cut out: it goes into a message. */
+  static String withoutUserInfo(String url) {
+    int scheme = url.indexOf("://");
+    int start = scheme < 0 ? 0 : scheme + 3;
+    int end = url.indexOf('/', start);
+    int at = url.lastIndexOf('@', end < 0 ? url.length() : end);
+    return at < start ? url : url.substring(0, start) + url.substring(at + 1);
+  }
+
+  String name() {
+    return name;
+  }
+
+  SessionStore sessions() {
+    return sessions;
+  }
+
+  RevocationList revocations() {
+    return revocations;
+  }
+
+  RefreshTokenStore refreshTokens() {
+    return refreshTokens;
+  }
+
+  LoginThrottle throttle() {
+    return throttle;
+  }
+
+  boolean reachable() {
+    return reachable.getAsBoolean();
+  }
+
+  @Override
+  public void close() {
+    try {
+      closer.close();
+    } catch (Exception e) {
+      System.getLogger(DemoStores.class.getName())
+          .log(System.Logger.Level.WARNING, "closing the stores failed: " + e.getClass().getName());
+    }
+  }
+}

@@ -1,2 +1,0 @@
-/** Runnable examples, the demo HTTP server and the JMH benchmarks of Latchkey. */
-package dev.latchkey.examples;

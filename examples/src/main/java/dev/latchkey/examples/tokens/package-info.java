@@ -1,0 +1,2 @@
+/** Tokens: issuing and verifying JWTs, revocation, refresh, and signing key rotation. */
+package dev.latchkey.examples.tokens;
