@@ -1,5 +1,6 @@
 package dev.latchkey.benchmarks;
 
+import dev.latchkey.redis.testing.RedisServer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +16,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * apart from its reader thread; for the benchmark mains only, never inside a timed loop.
  */
 final class RedisCommandMonitor implements AutoCloseable {
-  private final RedisServerProcess server;
+  private final RedisServer server;
   private final Jedis connection;
   private final Thread reader;
   private final Map<String, Long> sent = new TreeMap<>();
@@ -24,9 +25,9 @@ final class RedisCommandMonitor implements AutoCloseable {
   private volatile boolean monitoring;
   private int markers;
 
-  RedisCommandMonitor(RedisServerProcess server) throws InterruptedException {
+  RedisCommandMonitor(RedisServer server) throws InterruptedException {
     this.server = server;
-    this.connection = server.jedis();
+    this.connection = RedisServerStats.quietJedis(server);
     reader = new Thread(this::read, "redis-monitor");
     reader.setDaemon(true);
     reader.start();
@@ -101,7 +102,7 @@ final class RedisCommandMonitor implements AutoCloseable {
   /** Waits until every command sent so far has been seen: an {@code ECHO} marker has come back. */
   void sync() throws InterruptedException {
     String marker = "sync-" + ++markers;
-    try (Jedis jedis = server.jedis()) {
+    try (Jedis jedis = RedisServerStats.quietJedis(server)) {
       jedis.echo(marker);
     }
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -2,6 +2,8 @@ package dev.latchkey.benchmarks;
 
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.redis.RedisStores;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -37,7 +39,7 @@ public class RevocationCheckBenchmark {
   private static final String ISS = BenchmarkKeys.ISS;
   private static final int TOKENS = 10_000;
 
-  RedisServerProcess server;
+  RedisServer server;
   RedisStores stores;
   RevocationList revocations;
   RedisClient jedis;
@@ -49,10 +51,10 @@ public class RevocationCheckBenchmark {
 
   @Setup
   public void setUp() throws Exception {
-    server = RedisServerProcess.start();
+    server = RedisFixture.standalone();
     stores = RedisStores.fromUrl(server.url()).keyPrefix("bench:").build();
     revocations = stores.revocationList();
-    jedis = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port)).build();
+    jedis = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port())).build();
     Instant later = Instant.now().plus(Duration.ofHours(1));
     for (int i = 0; i < 1_000; i++) {
       revocations.revokeToken(ISS, "revoked-" + i, "user-" + i, later);
@@ -84,7 +86,7 @@ public class RevocationCheckBenchmark {
       for (int i = 0; i < 1_000; i++) {
         replicaCheck();
       }
-      Map<String, Long> stats = server.commandStats();
+      Map<String, Long> stats = RedisServerStats.commandCalls(server);
       if (stats.getOrDefault("get", 0L) == 0) {
         return;
       }

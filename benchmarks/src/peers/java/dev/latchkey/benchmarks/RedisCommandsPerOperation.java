@@ -1,5 +1,7 @@
 package dev.latchkey.benchmarks;
 
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.util.Map;
 
 /**
@@ -22,7 +24,7 @@ public final class RedisCommandsPerOperation {
 
   public static void main(String[] args) throws Exception {
     for (String impl : new String[] {"latchkey", "springPlain", "springIndexed"}) {
-      try (RedisServerProcess server = RedisServerProcess.start();
+      try (RedisServer server = RedisFixture.standalone();
           RedisSessionBenchmark.Sessions s = RedisSessionBenchmark.Sessions.of(impl, server)) {
         String[] ids = new String[N];
         for (int i = 0; i < N; i++) {
@@ -35,7 +37,7 @@ public final class RedisCommandsPerOperation {
         for (String op : OPS) {
           server.resetStats();
           run(s, op, ids, "timed-");
-          micros.put(op, server.commandMicros());
+          micros.put(op, RedisServerStats.commandMicros(server));
         }
         // Pass 2, with MONITOR: commands sent (round trips) against commands run inside scripts.
         try (RedisCommandMonitor monitor = new RedisCommandMonitor(server)) {
@@ -47,13 +49,13 @@ public final class RedisCommandsPerOperation {
         }
       }
     }
-    try (RedisServerProcess server = RedisServerProcess.start()) {
-      try (redis.clients.jedis.Jedis jedis = server.jedis()) {
+    try (RedisServer server = RedisFixture.standalone()) {
+      try (redis.clients.jedis.Jedis jedis = RedisServerStats.quietJedis(server)) {
         jedis.set(
             RedisSessionBenchmark.Sessions.FLOOR_KEY, RedisSessionBenchmark.Sessions.FLOOR_VALUE);
       }
-      server
-          .redisBenchmark(20_000, "GET", RedisSessionBenchmark.Sessions.FLOOR_KEY)
+      RedisServerStats.redisBenchmark(
+              server, 20_000, "GET", RedisSessionBenchmark.Sessions.FLOOR_KEY)
           .ifPresent(
               f ->
                   System.out.printf(

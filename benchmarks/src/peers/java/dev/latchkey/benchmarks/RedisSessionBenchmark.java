@@ -4,6 +4,8 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.redis.RedisStores;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import java.nio.charset.StandardCharsets;
@@ -85,14 +87,14 @@ public class RedisSessionBenchmark {
   @Param({"latchkey", "springPlain", "springIndexed"})
   public String impl;
 
-  RedisServerProcess server;
+  RedisServer server;
   Sessions sessions;
   String[] ids;
   int next;
 
   @Setup
   public void setUp() throws Exception {
-    server = RedisServerProcess.start();
+    server = RedisFixture.standalone();
     sessions = Sessions.of(impl, server);
     ids = new String[SESSIONS];
     for (int i = 0; i < SESSIONS; i++) {
@@ -161,7 +163,7 @@ public class RedisSessionBenchmark {
     /** 32 bytes, about a session id's size. */
     String FLOOR_VALUE = "0123456789abcdef0123456789abcdef";
 
-    static Sessions of(String impl, RedisServerProcess server) {
+    static Sessions of(String impl, RedisServer server) {
       return switch (impl) {
         case "latchkey" -> new LatchkeySessions(server);
         case "springPlain" -> new SpringSessions(server, false);
@@ -182,10 +184,11 @@ public class RedisSessionBenchmark {
     private String floorSha;
     private List<String> floorHash;
 
-    LatchkeySessions(RedisServerProcess server) {
+    LatchkeySessions(RedisServer server) {
       // The benchmark builds the client and hands it to the stores, so the floor goes through
       // the very client (pool, timeouts, connections) the stores use.
-      client = RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port)).build();
+      client =
+          RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port())).build();
       stores = RedisStores.builder(client).keyPrefix("bench:").build();
       client.set(FLOOR_KEY, FLOOR_VALUE);
       manager =
@@ -260,9 +263,10 @@ public class RedisSessionBenchmark {
     private String floorSha;
     private byte[] floorHash;
 
-    SpringSessions(RedisServerProcess server, boolean indexed) {
+    SpringSessions(RedisServer server, boolean indexed) {
       factory =
-          new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", server.port));
+          new LettuceConnectionFactory(
+              new RedisStandaloneConfiguration("127.0.0.1", server.port()));
       factory.afterPropertiesSet();
       factory.start();
       // Spring Session's own template set-up: string keys, JDK-serialised values (its default).

@@ -3,7 +3,7 @@ package dev.latchkey.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import dev.latchkey.benchmarks.RedisServerProcess.RedisBenchmarkFigure;
+import dev.latchkey.benchmarks.RedisServerStats.RedisBenchmarkFigure;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -3,13 +3,14 @@ package dev.latchkey.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.Principal;
-import dev.latchkey.redis.RedisServerFixture;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Redis fails under a running load of two nodes: killed and down for a while, restarted empty,
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * themselves, and every invariant held throughout (0 violations, 0 errors).
  */
 class LoadDuringRedisFaultsIT {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   private String url;
 
@@ -27,7 +28,7 @@ class LoadDuringRedisFaultsIT {
     if (!REDIS.isRunning()) {
       REDIS.restart();
     }
-    url = "redis://127.0.0.1:" + REDIS.port();
+    url = REDIS.url();
   }
 
   @AfterEach

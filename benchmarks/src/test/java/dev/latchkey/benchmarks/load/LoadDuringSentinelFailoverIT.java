@@ -3,11 +3,12 @@ package dev.latchkey.benchmarks.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.Principal;
-import dev.latchkey.redis.RedisSentinelFixture;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisSentinel;
 import java.time.Duration;
 import java.util.Set;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The Sentinel-managed primary is killed under a running load of two nodes connected through the
@@ -16,12 +17,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * still refused, and every invariant held throughout.
  */
 class LoadDuringSentinelFailoverIT {
-  @RegisterExtension static final RedisSentinelFixture SENTINEL = new RedisSentinelFixture();
+  @AutoClose static final RedisSentinel SENTINEL = RedisFixture.sentinel();
 
   @Test
   void primaryKilledUnderLoadFailsClosedAndTheSameClientsServeAfterThePromotion() throws Exception {
-    String url =
-        "redis-sentinel://127.0.0.1:" + SENTINEL.sentinelPort() + "/" + RedisSentinelFixture.MASTER;
+    String url = SENTINEL.url();
     int replicaPort = SENTINEL.replica().port();
     LoadEngine.Report report;
     FaultRun.Mark mark;

@@ -2,12 +2,13 @@ package dev.latchkey.benchmarks.load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.redis.RedisServerFixture;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The short version of {@link LoadTest}: 12 seconds on in-memory stores and 12 seconds on two nodes
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * connection.
  */
 class LoadTestShortRunIT {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   static final Duration RUN = Duration.ofSeconds(12);
 
@@ -36,8 +37,7 @@ class LoadTestShortRunIT {
 
   @Test
   void twoRedisNodesKeepEveryInvariantUnderLoad() throws Exception {
-    LoadTest.Outcome outcome =
-        LoadTest.execute(shortRun("redis", "redis://127.0.0.1:" + REDIS.port()), quiet());
+    LoadTest.Outcome outcome = LoadTest.execute(shortRun("redis", REDIS.url()), quiet());
 
     assertClean(outcome);
     assertThat(outcome.clientsBefore()).isGreaterThanOrEqualTo(0);

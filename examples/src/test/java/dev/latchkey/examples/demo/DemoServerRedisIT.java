@@ -5,17 +5,18 @@ import static dev.latchkey.examples.demo.DemoHttp.sessionCookie;
 import static dev.latchkey.examples.demo.DemoHttp.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.redis.RedisServerFixture;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two demo servers on one real Redis behave as one: log in on one, use and log out on the other;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoServerRedisIT {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   static DemoServer a;
   static DemoServer b;
@@ -32,7 +33,7 @@ class DemoServerRedisIT {
 
   @BeforeAll
   static void start() throws Exception {
-    String url = "redis://127.0.0.1:" + REDIS.port();
+    String url = REDIS.url();
     a =
         DemoServer.start(
             new DemoSettings(0, url, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));

@@ -3,7 +3,8 @@ package dev.latchkey.examples.demo;
 import static dev.latchkey.examples.demo.DemoHttp.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.redis.RedisServerFixture;
+import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.redis.testing.RedisServer;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,8 +16,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Concurrent {@code /token-refresh} calls presenting one refresh token, over real HTTP, released
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * racers alternating between them.
  */
 class DemoServerRefreshRaceIT {
-  @RegisterExtension static final RedisServerFixture REDIS = RedisServerFixture.standalone();
+  @AutoClose static final RedisServer REDIS = RedisFixture.standalone();
 
   /** Rounds of two racers: the reported case (1 to 3 double successes per 40–60 tries). */
   static final int PAIR_ROUNDS = 60;
@@ -75,7 +76,7 @@ class DemoServerRefreshRaceIT {
   @Test
   void concurrentRefreshesOfOneTokenOnTwoRedisServersRotateItOnceAndEndTheFamily()
       throws Exception {
-    String url = "redis://127.0.0.1:" + REDIS.port();
+    String url = REDIS.url();
     List<DemoHttp> nodes = List.of(start(url), start(url));
     race(nodes, 2, PAIR_ROUNDS);
     race(nodes, BURST, BURST_ROUNDS);
