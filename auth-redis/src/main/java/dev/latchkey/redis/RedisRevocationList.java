@@ -82,96 +82,17 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
   /** Heartbeats between two reads of the topology (CLUSTER SHARDS), on a Cluster. */
   private static final int BEATS_PER_TOPOLOGY_CHECK = 20;
 
-  /**
-   * A subject's not-before merged with the one stored ({@code <not-before ms>:<retain-until ms>}),
-   * the later of each part winning: the one rule by which an earlier cut-off never replaces a
-   * later.
-   */
-  private static final String LATER_CUTOFF =
-      """
-      local function later(stored, nbf, keep)
-        if stored then
-          local onbf, okeep = string.match(stored, '^(%d+):(%d+)$')
-          onbf, okeep = tonumber(onbf), tonumber(okeep)
-          if onbf and onbf > nbf then nbf = onbf end
-          if okeep and okeep > keep then keep = okeep end
-        end
-        return nbf, keep
-      end
-      """;
+  private static final Script<Object> REVOKE_TOKEN = Script.load("revoke-token", 1, Script::raw);
 
-  private static final RedisCalls.Script REVOKE_TOKEN =
-      Lua.script(
-          """
-          local now, exp = tonumber(ARGV[1]), tonumber(ARGV[2])
-          local old = tonumber(redis.call('GET', KEYS[1]))
-          if old and old > exp then exp = old end
-          if exp <= now then return 0 end
-          redis.call('SET', KEYS[1], ms(exp), 'PX', ttl(exp - now))
-          redis.call('PUBLISH', ARGV[3], (ARGV[4] or 't') .. ' ' .. ms(exp) .. ' ' .. KEYS[1])
-          return 1
-          """);
+  /** Replies 1 (stored), 0 (already over) or the subject's new {@code nbf:keep} when folded. */
+  private static final Script<Object> REVOKE_BOUNDED =
+      Script.load("revoke-bounded", 3, Script::raw);
 
-  /**
-   * A new token or family entry, within the subject's bound: KEYS are the entry, the subject's
-   * not-before and the subject's index; ARGV now, until, channel, the fold's not-before, the bound
-   * and the message type. Answers 1 (stored), 0 (already over) or the subject's new {@code
-   * nbf:keep} when folded.
-   */
-  private static final RedisCalls.Script REVOKE_BOUNDED =
-      Lua.script(
-          LATER_CUTOFF
-              + """
-          local now, exp, nbf = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])
-          redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', ARGV[1])
-          local old = tonumber(redis.call('GET', KEYS[1]))
-          if old and old > exp then exp = old end
-          if exp <= now then return 0 end
-          if old or redis.call('ZCARD', KEYS[3]) < tonumber(ARGV[5]) then
-            redis.call('SET', KEYS[1], ms(exp), 'PX', ttl(exp - now))
-            redis.call('ZADD', KEYS[3], ms(exp), KEYS[1])
-            keepindex(KEYS[3], now, ms(exp), ttl(exp - now))
-            redis.call('PUBLISH', ARGV[3], ARGV[6] .. ' ' .. ms(exp) .. ' ' .. KEYS[1])
-            return 1
-          end
-          local keep = exp
-          nbf, keep = later(redis.call('GET', KEYS[2]), nbf, keep)
-          local v = ms(nbf) .. ':' .. ms(keep)
-          redis.call('SET', KEYS[2], v, 'PX', ttl(keep - now))
-          redis.call('PUBLISH', ARGV[3], 's ' .. v .. ' ' .. KEYS[2])
-          return v
-          """);
+  private static final Script<Object> REVOKE_SUBJECT =
+      Script.load("revoke-subject", 1, Script::raw);
 
-  private static final RedisCalls.Script REVOKE_SUBJECT =
-      Lua.script(
-          LATER_CUTOFF
-              + """
-          local now, nbf, keep = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
-          nbf, keep = later(redis.call('GET', KEYS[1]), nbf, keep)
-          if keep <= now then return 0 end
-          local v = ms(nbf) .. ':' .. ms(keep)
-          redis.call('SET', KEYS[1], v, 'PX', ttl(keep - now))
-          redis.call('PUBLISH', ARGV[4], 's ' .. v .. ' ' .. KEYS[1])
-          return 1
-          """);
-
-  private static final RedisCalls.Script IS_REVOKED =
-      Lua.script(
-          """
-          local now = tonumber(ARGV[1])
-          local exp = tonumber(redis.call('GET', KEYS[1]))
-          if exp and exp > now then return 1 end
-          local s = redis.call('GET', KEYS[2])
-          if s then
-            local nbf, keep = string.match(s, '^(%d+):(%d+)$')
-            if nbf and tonumber(keep) > now and tonumber(ARGV[2]) < tonumber(nbf) then return 1 end
-          end
-          if KEYS[3] then
-            local f = tonumber(redis.call('GET', KEYS[3]))
-            if f and f > now then return 1 end
-          end
-          return 0
-          """);
+  private static final Script<Long> IS_REVOKED =
+      Script.load("revocation-check", 2, 3, RedisCalls::num);
 
   private final RedisCalls redis;
   private final Keys keys;
@@ -318,9 +239,9 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
     Object reply;
     try {
       reply =
-          redis.eval(
+          REVOKE_BOUNDED.call(
+              redis,
               "revoke " + (type.equals("t") ? "token" : "family"),
-              REVOKE_BOUNDED,
               List.of(key, keys.revokedSubject(subject), keys.revocationIndex(subject)),
               List.of(
                   Long.toString(clock.millis()),
@@ -412,13 +333,13 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
                 keys.revokedToken(shard, token),
                 keys.revokedSubject(subjectHash),
                 keys.revokedFamily(shard, family == null ? Sha256.ofFamily(familyId) : family));
-    Object reply =
-        redis.eval(
+    long reply =
+        IS_REVOKED.call(
+            redis,
             "revocation check",
-            IS_REVOKED,
             keyList,
             List.of(Long.toString(clock.millis()), Long.toString(iat)));
-    return RedisCalls.num(reply) == 1;
+    return reply == 1;
   }
 
   /**
@@ -545,17 +466,17 @@ final class RedisRevocationList implements RevocationList, AutoCloseable {
 
   /** Writes a token ({@code t}) or family ({@code g}) entry as it is, outside the bound. */
   private void writeBack(String key, long until, long now, String type) {
-    redis.eval(
+    REVOKE_TOKEN.call(
+        redis,
         "revoke " + (type.equals("t") ? "token" : "family"),
-        REVOKE_TOKEN,
         List.of(key),
         List.of(Long.toString(now), Long.toString(until), channel, type));
   }
 
   private void writeSubject(String key, long nbf, long keep, long now) {
-    redis.eval(
+    REVOKE_SUBJECT.call(
+        redis,
         "revoke subject",
-        REVOKE_SUBJECT,
         List.of(key),
         List.of(Long.toString(now), Long.toString(nbf), Long.toString(keep), channel));
   }

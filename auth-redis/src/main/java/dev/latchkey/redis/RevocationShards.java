@@ -50,17 +50,8 @@ final class RevocationShards {
    * subscriber sees the change. (A key rather than the server's run id from INFO: INFO is in the
    * ACL category {@code @dangerous}, often denied to applications.) Returns the incarnation.
    */
-  private static final RedisCalls.Script HEARTBEAT =
-      Lua.script(
-          """
-          local id = redis.call('GETEX', KEYS[1], 'PX', ARGV[4])
-          if not id then
-            id = ARGV[3]
-            redis.call('SET', KEYS[1], id, 'PX', ARGV[4])
-          end
-          redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. id)
-          return id
-          """);
+  private static final Script<String> HEARTBEAT =
+      Script.load("revocation-heartbeat", 1, RedisCalls::str);
 
   /** What a received message is to the subscription. */
   enum Beat {
@@ -215,17 +206,17 @@ final class RevocationShards {
     for (int i = 0; i < shards.size(); i++) {
       String message = "h " + token + " " + i + " " + published.getAndIncrement(i) + " " + nowNanos;
       try {
-        Object incarnation =
-            redis.eval(
+        String incarnation =
+            HEARTBEAT.call(
+                redis,
                 "revocation heartbeat",
-                HEARTBEAT,
                 List.of(shards.get(i).routeKey()),
                 List.of(
                     channel,
                     message,
                     HexFormat.of().formatHex(randomBytes()),
                     Long.toString(INCARNATION_TTL_MS)));
-        sent.add(message + " " + RedisCalls.str(incarnation));
+        sent.add(message + " " + incarnation);
       } catch (RuntimeException e) {
         // Unreachable shard: no heartbeat arrives, and the replica stops being current.
       }

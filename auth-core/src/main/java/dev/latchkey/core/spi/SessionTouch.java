@@ -71,6 +71,59 @@ public record SessionTouch(
   }
 
   /**
+   * {@return this touch in epoch milliseconds, for a store that renews where the record lives} (see
+   * the class comment). Durations too long to add saturate at {@link Long#MAX_VALUE}, so a huge
+   * {@code minInterval} means "never renew" and a huge {@code idleTimeout} "no idle end".
+   * Milliseconds, like the stored times such a store compares them with: at that precision it
+   * decides as {@link #apply} does.
+   */
+  public Millis inMillis() {
+    long nowMs = now.toEpochMilli();
+    long notice = saturatedMillis(expiredNotice);
+    long idleEnd = saturatedAdd(nowMs, saturatedMillis(idleTimeout));
+    return new Millis(
+        nowMs,
+        saturatedAdd(nowMs, -saturatedMillis(minInterval)),
+        idleEnd,
+        saturatedAdd(idleEnd, notice),
+        notice);
+  }
+
+  /**
+   * A {@link SessionTouch} as epoch milliseconds: the thresholds and values a store compares and
+   * writes (see the class comment for the rule).
+   *
+   * @param now the reader's current time, written as {@code lastSeenAt}
+   * @param renewIfLastSeenAtOrBefore a live record is due for renewal when its {@code lastSeenAt}
+   *     is at or before this ({@code now - minInterval})
+   * @param idleExpiresAt the renewed {@code expiresAt} unless {@code absoluteExpiresAt} is earlier
+   *     ({@code now + idleTimeout})
+   * @param idleRetainUntil the renewed {@code retainUntil} with {@code idleExpiresAt} ({@code
+   *     idleExpiresAt + expiredNotice})
+   * @param expiredNotice added to a stored {@code absoluteExpiresAt} when that caps the renewal
+   */
+  public record Millis(
+      long now,
+      long renewIfLastSeenAtOrBefore,
+      long idleExpiresAt,
+      long idleRetainUntil,
+      long expiredNotice) {}
+
+  private static long saturatedMillis(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    // Overflow only when both have the same sign and the sum's sign differs.
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+  }
+
+  /**
    * {@code Duration.between(from, to).compareTo(d) >= 0}, without the Duration: a store asks this
    * on every cookie check.
    */
