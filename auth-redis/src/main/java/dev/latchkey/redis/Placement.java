@@ -2,6 +2,7 @@ package dev.latchkey.redis;
 
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.internal.Sha256Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -152,7 +153,7 @@ final class Placement {
       loaded = new Loaded(l.mac(), l.text(), now);
       return l.mac();
     }
-    if (held == null || held.length() < Sha256.CHARS) {
+    if (held == null || held.length() < Sha256Digest.CHARS) {
       throw new StoreUnavailableException("redis unavailable: the placement key is unreadable");
     }
     if (l != null && !held.equals(l.text())) {

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.RedisClient;
@@ -54,6 +55,7 @@ public final class RedisStores implements AutoCloseable {
   private final Clock clock;
   private final Duration heartbeat;
   private final int revocationsPerSubject;
+  private final ThreadFactory revocationThreads;
   private final boolean ownsClient;
   private RedisRevocationList revocations;
   private boolean closed;
@@ -65,6 +67,7 @@ public final class RedisStores implements AutoCloseable {
     this.clock = b.clock;
     this.heartbeat = b.heartbeat;
     this.revocationsPerSubject = b.revocationsPerSubject;
+    this.revocationThreads = b.revocationThreads;
     this.ownsClient = ownsClient;
   }
 
@@ -112,7 +115,8 @@ public final class RedisStores implements AutoCloseable {
 
   /**
    * The revocation list, with its in-process replica (one subscriber thread and one heartbeat
-   * thread, started on the first call and stopped by {@link #close}). Always the same instance.
+   * thread from {@link Builder#revocationThreads}, started on the first call and stopped by {@link
+   * #close}). Always the same instance.
    *
    * <p>A check answered by the replica costs no Redis round trip. The replica is fed by Redis
    * pub/sub, bootstrapped by a SCAN of the revocation keys (on a Cluster, of every master), and
@@ -147,7 +151,13 @@ public final class RedisStores implements AutoCloseable {
     if (revocations == null) {
       revocations =
           new RedisRevocationList(
-                  redis, keys, clock, heartbeat, System::nanoTime, revocationsPerSubject)
+                  redis,
+                  keys,
+                  clock,
+                  heartbeat,
+                  System::nanoTime,
+                  revocationsPerSubject,
+                  revocationThreads)
               .start();
     }
     return revocations;
@@ -214,6 +224,7 @@ public final class RedisStores implements AutoCloseable {
     private Duration timeout;
     private Duration heartbeat = Duration.ofMillis(500);
     private int revocationsPerSubject = RedisRevocationList.DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT;
+    private ThreadFactory revocationThreads = RevocationFeed.defaultThreads();
 
     private Builder(UnifiedJedis client, RedisUrl url) {
       this.client = client;
@@ -308,6 +319,22 @@ public final class RedisStores implements AutoCloseable {
         throw new IllegalArgumentException("revocationsPerSubject must be at least 1: " + bound);
       }
       this.revocationsPerSubject = bound;
+      return this;
+    }
+
+    /**
+     * Where the revocation replica's two threads come from (its subscriber and its heartbeat): by
+     * default daemon threads named {@code latchkey-revocations-<n>}. An application that manages
+     * its threads (names, priorities, a container's factory) gives its own; each thread it returns
+     * runs one long loop until {@link RedisStores#close}, and should be a daemon thread unless the
+     * application closes the stores before it exits.
+     *
+     * @param threads makes one new, unstarted thread per call
+     * @return this builder
+     * @throws NullPointerException if {@code threads} is null
+     */
+    public Builder revocationThreads(ThreadFactory threads) {
+      this.revocationThreads = Objects.requireNonNull(threads, "threads");
       return this;
     }
 

@@ -130,9 +130,15 @@ final class RevocationShards {
       }
       shards.sort(Comparator.comparingInt(Shard::slot));
     } else {
-      shards.add(new Shard(-1, keys.prefix() + "heartbeat", null));
+      return standalone(keys, staleNanos, nowNanos);
     }
     return new RevocationShards(shards, staleNanos, nowNanos);
+  }
+
+  /** The one shard of a server that is no Cluster, not proven yet. */
+  static RevocationShards standalone(Keys keys, long staleNanos, long nowNanos) {
+    return new RevocationShards(
+        List.of(new Shard(-1, keys.prefix() + "heartbeat", null)), staleNanos, nowNanos);
   }
 
   /** The first node that answers {@code CLUSTER SHARDS}. */
@@ -204,7 +210,7 @@ final class RevocationShards {
   List<String> publish(RedisCalls redis, String channel, long nowNanos) {
     List<String> sent = new ArrayList<>(shards.size());
     for (int i = 0; i < shards.size(); i++) {
-      String message = "h " + token + " " + i + " " + published.getAndIncrement(i) + " " + nowNanos;
+      String message = heartbeat(i, published.getAndIncrement(i), nowNanos);
       try {
         String incarnation =
             HEARTBEAT.call(
@@ -222,6 +228,14 @@ final class RevocationShards {
       }
     }
     return sent;
+  }
+
+  /**
+   * The heartbeat message of shard {@code i} with sequence number {@code seq}, sent at {@code
+   * sentNanos}; the script that publishes it appends the shard's incarnation.
+   */
+  String heartbeat(int i, long seq, long sentNanos) {
+    return "h " + token + " " + i + " " + seq + " " + sentNanos;
   }
 
   /**
