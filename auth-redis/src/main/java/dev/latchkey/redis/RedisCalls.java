@@ -68,22 +68,16 @@ final class RedisCalls {
 
   /**
    * A duration in milliseconds for a script, saturated at {@link Long#MAX_VALUE}: callers pass huge
-   * durations to mean "never" (a touch that must not renew), and the scripts compare them as
-   * numbers.
+   * durations to mean "never", and the scripts compare them as numbers.
    */
   static String millis(java.time.Duration d) {
-    return Long.toString(saturatedMillis(d));
-  }
-
-  /** {@link #millis} as a number. */
-  static long saturatedMillis(java.time.Duration d) {
     if (d.isNegative()) {
-      return 0;
+      return "0";
     }
     try {
-      return d.toMillis();
+      return Long.toString(d.toMillis());
     } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
+      return Long.toString(Long.MAX_VALUE);
     }
   }
 

@@ -8,17 +8,9 @@ import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisSentinelClient;
-import redis.clients.jedis.SslOptions;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Every Latchkey store on one Redis: sessions, revocations, refresh tokens and login throttling, on
@@ -354,64 +346,7 @@ public final class RedisStores implements AutoCloseable {
         return new RedisStores(this, client, false);
       }
       return new RedisStores(
-          this, connect(url, timeout == null ? Duration.ofSeconds(2) : timeout), true);
-    }
-
-    private static UnifiedJedis connect(RedisUrl url, Duration timeout) {
-      int ms = (int) timeout.toMillis();
-      DefaultJedisClientConfig.Builder config =
-          DefaultJedisClientConfig.builder()
-              .connectionTimeoutMillis(ms)
-              .socketTimeoutMillis(ms)
-              .blockingSocketTimeoutMillis(ms)
-              .database(url.database());
-      if (url.tls()) {
-        // The JDK's trust store and hostname verification.
-        config.sslOptions(SslOptions.defaults());
-      }
-      if (url.user() != null) {
-        config.user(url.user());
-      }
-      if (url.password() != null) {
-        config.password(url.password());
-      }
-      ConnectionPoolConfig pool = new ConnectionPoolConfig();
-      pool.setMaxTotal(32);
-      pool.setMaxIdle(32);
-      // Waiting for a pooled connection is bounded too: a call never hangs on a busy pool.
-      pool.setMaxWait(timeout);
-      try {
-        return switch (url.kind()) {
-          case STANDALONE ->
-              RedisClient.builder()
-                  .hostAndPort(url.nodes().get(0))
-                  .clientConfig(config.build())
-                  .poolConfig(pool)
-                  .build();
-          case SENTINEL ->
-              RedisSentinelClient.builder()
-                  .masterName(url.masterName())
-                  .sentinels(new HashSet<>(url.nodes()))
-                  .clientConfig(config.build())
-                  .sentinelClientConfig(
-                      DefaultJedisClientConfig.builder()
-                          .connectionTimeoutMillis(ms)
-                          .socketTimeoutMillis(ms)
-                          .build())
-                  .poolConfig(pool)
-                  .build();
-          case CLUSTER ->
-              RedisClusterClient.builder()
-                  .nodes(new HashSet<>(url.nodes()))
-                  .clientConfig(config.build())
-                  .poolConfig(pool)
-                  .maxAttempts(3)
-                  .maxTotalRetriesDuration(timeout.multipliedBy(2))
-                  .build();
-        };
-      } catch (JedisException e) {
-        throw RedisCalls.unavailable("connect", e);
-      }
+          this, url.connect(timeout == null ? Duration.ofSeconds(2) : timeout), true);
     }
   }
 }

@@ -2,8 +2,6 @@ package dev.latchkey.redis;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,17 +10,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
-import redis.clients.jedis.AbstractPipeline;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPubSub;
 import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.Response;
-import redis.clients.jedis.commands.JedisCommands;
-import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.ScanParams;
-import redis.clients.jedis.resps.ScanResult;
 
 /**
  * What connects a {@link RevocationReplica} to Redis: one subscriber thread on the revocation
@@ -44,7 +33,6 @@ import redis.clients.jedis.resps.ScanResult;
 final class RevocationFeed implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RevocationFeed.class.getName());
   private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final int SCAN_COUNT = 500;
   private static final long MAX_BACKOFF_MS = 1000;
 
   /** Heartbeats between two reads of the topology (CLUSTER SHARDS), on a Cluster. */
@@ -145,7 +133,7 @@ final class RevocationFeed implements AutoCloseable {
    */
   void resync(RevocationShards shards) {
     long now = clock.millis();
-    Map<String, String> remote = scanRevocations(shards);
+    Map<String, String> remote = RevocationScan.read(redis, keys, shards);
     remote.forEach(replica::mergeStored);
     replica.purge(now);
     replica.forEach(
@@ -159,74 +147,6 @@ final class RevocationFeed implements AutoCloseable {
             scripts.writeBack(key, until, now, type);
           }
         });
-  }
-
-  private Map<String, String> scanRevocations(RevocationShards shards) {
-    String match = globEscape(keys.prefix()) + "{*}:r[tsg]:*";
-    Map<String, String> out = new HashMap<>();
-    try {
-      if (redis.jedis() instanceof RedisClusterClient cluster) {
-        // SCAN sees one node: ask every master, the shards whose heartbeats prove this replica
-        // (a replica answers a GET with MOVED).
-        List<Connection> masters = shards.masters(cluster);
-        try {
-          for (Connection connection : masters) {
-            @SuppressWarnings("resource") // closed below, with the others
-            Jedis node = new Jedis(connection);
-            scanNode(node, node::pipelined, match, out);
-          }
-        } finally {
-          masters.forEach(Connection::close);
-        }
-      } else {
-        scanNode(redis.jedis(), redis.jedis()::pipelined, match, out);
-      }
-    } catch (JedisException e) {
-      throw RedisCalls.unavailable("revocation resync", e);
-    }
-    return out;
-  }
-
-  private static void scanNode(
-      JedisCommands node,
-      Supplier<? extends AbstractPipeline> pipelines,
-      String match,
-      Map<String, String> out) {
-    ScanParams params = new ScanParams().match(match).count(SCAN_COUNT);
-    String cursor = ScanParams.SCAN_POINTER_START;
-    do {
-      ScanResult<String> page = node.scan(cursor, params);
-      cursor = page.getCursor();
-      List<String> found = page.getResult();
-      if (found.isEmpty()) {
-        continue;
-      }
-      List<Response<String>> values = new ArrayList<>(found.size());
-      try (AbstractPipeline pipeline = pipelines.get()) {
-        for (String key : found) {
-          values.add(pipeline.get(key));
-        }
-        pipeline.sync();
-      }
-      for (int i = 0; i < found.size(); i++) {
-        String v = values.get(i).get();
-        if (v != null) {
-          out.put(found.get(i), v);
-        }
-      }
-    } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
-  }
-
-  private static String globEscape(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      if ("*?[]\\".indexOf(c) >= 0) {
-        b.append('\\');
-      }
-      b.append(c);
-    }
-    return b.toString();
   }
 
   private void subscribeLoop() {
