@@ -119,6 +119,10 @@ public final class RedisStores implements AutoCloseable {
    * Builder#revocationHeartbeat heartbeats}) a check asks Redis directly and throws {@link
    * StoreUnavailableException} when it cannot.
    *
+   * <p>The replica holds at most about a million entries (each subject at most {@link
+   * Builder#revocationsPerSubject} of them); should Redis hold more, checks that find no entry in
+   * the replica ask Redis until expiry has made room and a resync has taken everything in again.
+   *
    * <p><b>Propagation bound.</b> A revocation made through one node is enforced by every other node
    * within the pub/sub delivery time (milliseconds; measured in the tests) while their
    * subscriptions are healthy. A subscription that breaks is noticed at once when the connection

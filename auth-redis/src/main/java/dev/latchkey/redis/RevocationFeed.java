@@ -104,8 +104,8 @@ final class RevocationFeed implements AutoCloseable {
   }
 
   /**
-   * Whether the replica is known to hold every live entry: subscribed, synced, and every shard's
-   * heartbeat fresh and in sequence.
+   * Whether the replica is known to hold every live entry: subscribed, synced, every shard's
+   * heartbeat fresh and in sequence, and no entry left out for the replica's bound.
    */
   boolean isCurrent() {
     Listener l = listener;
@@ -113,7 +113,7 @@ final class RevocationFeed implements AutoCloseable {
       return false;
     }
     RevocationShards s = l.shards;
-    return s != null && s.proven(nanos.getAsLong());
+    return s != null && s.proven(nanos.getAsLong()) && replica.complete();
   }
 
   /**
@@ -133,6 +133,7 @@ final class RevocationFeed implements AutoCloseable {
    */
   void resync(RevocationShards shards) {
     long now = clock.millis();
+    replica.beginResync();
     Map<String, String> remote = RevocationScan.read(redis, keys, shards);
     remote.forEach(replica::mergeStored);
     replica.purge(now);
@@ -207,6 +208,12 @@ final class RevocationFeed implements AutoCloseable {
         }
       }
       replica.purge(clock.millis());
+      if (l != null && l.synced && !replica.complete() && replica.hasRoom()) {
+        // Entries were left out for the replica's bound, and expiry has made room: resubscribe,
+        // so that a resync takes everything in again (not a subscription still syncing: ended
+        // before its sync, it would never resync).
+        l.end();
+      }
     }
   }
 

@@ -22,11 +22,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * (another prefix or shape) are ignored. A hit is authoritative ("revoked"); a miss means only "not
  * known here", which the list trusts only while the feed proves the replica current.
  *
- * <p>Bounded by what Redis holds: Redis folds a subject's entries beyond its bound into the
- * subject's not-before, so the replica receives at most that many live entries of one subject, and
- * {@link #purge} forgets every entry that has ended. Thread-safe.
+ * <p>Bounded: Redis folds a subject's entries beyond its bound into the subject's not-before, so
+ * the replica receives at most that many live entries of one subject; {@link #purge} forgets every
+ * entry that has ended; and it holds at most about {@code maximumEntries} digests in all (racing
+ * writers may pass the bound by one each). A new entry beyond that is not kept, and the replica is
+ * then not {@linkplain #complete() complete}: a miss proves nothing, so every check that finds no
+ * entry here asks Redis (fail closed) until a resync that fits. Thread-safe.
  */
 final class RevocationReplica {
+  /** The default bound on the digests held in all: about 150 MB of entries. */
+  static final int DEFAULT_MAXIMUM_ENTRIES = 1_000_000;
+
   private final Keys keys;
   private final RevocationDigests digests;
   private final Clock clock;
@@ -57,10 +63,54 @@ final class RevocationReplica {
   /** Never less than the number of entries in {@link #families}, as {@link #subjectEntries}. */
   private final AtomicInteger familyEntries = new AtomicInteger();
 
+  private final int maximumEntries;
+
+  /** Whether an entry was left out since the last {@link #beginResync}. */
+  private volatile boolean overflowed;
+
   RevocationReplica(Keys keys, RevocationDigests digests, Clock clock) {
+    this(keys, digests, clock, DEFAULT_MAXIMUM_ENTRIES);
+  }
+
+  /** With a bound on the digests held in all. */
+  RevocationReplica(Keys keys, RevocationDigests digests, Clock clock, int maximumEntries) {
+    if (maximumEntries < 1) {
+      throw new IllegalArgumentException("maximumEntries must be at least 1: " + maximumEntries);
+    }
     this.keys = Objects.requireNonNull(keys, "keys");
     this.digests = Objects.requireNonNull(digests, "digests");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.maximumEntries = maximumEntries;
+  }
+
+  /**
+   * Whether every entry merged since the last {@link #beginResync} is held: only then can a miss
+   * mean "not revoked".
+   */
+  boolean complete() {
+    return !overflowed;
+  }
+
+  /**
+   * Starts a resync, which merges everything Redis holds again: entries left out before it are
+   * among those, so the replica is complete again unless the resync itself overflows.
+   */
+  void beginResync() {
+    overflowed = false;
+  }
+
+  /** Whether the replica is down to half its bound: room for a resync to fit again. */
+  boolean hasRoom() {
+    return size() <= maximumEntries / 2;
+  }
+
+  /** Whether a new digest may be added; records the overflow when not. */
+  private boolean admits(Map<Sha256Digest, ?> map, Sha256Digest key) {
+    if (map.containsKey(key) || size() < maximumEntries) {
+      return true;
+    }
+    overflowed = true;
+    return false;
   }
 
   /**
@@ -101,10 +151,16 @@ final class RevocationReplica {
   }
 
   void mergeToken(Sha256Digest token, String shard, long exp) {
+    if (!admits(tokens, token)) {
+      return;
+    }
     tokens.merge(token, Map.of(shard, exp), RevocationReplica::laterPerShard);
   }
 
   void mergeFamily(Sha256Digest family, String shard, long keep) {
+    if (!admits(families, family)) {
+      return;
+    }
     families.compute(
         family,
         (k, old) -> {
@@ -118,6 +174,9 @@ final class RevocationReplica {
   }
 
   void mergeSubject(Sha256Digest subject, long nbf, long keep) {
+    if (!admits(subjects, subject)) {
+      return;
+    }
     subjects.compute(
         subject,
         (k, old) -> {

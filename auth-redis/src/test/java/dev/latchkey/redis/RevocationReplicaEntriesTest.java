@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * The replica and the proof of its feed, without Redis: published entries are applied, only ever
  * made later, forgotten once ended, and handed back as Redis stores them; a shard's heartbeats
  * prove it only in sequence, of one incarnation, and for three heartbeats, after which the list
- * must ask Redis (fail closed).
+ * must ask Redis (fail closed); so must it once the replica left an entry out for its bound.
  */
 class RevocationReplicaEntriesTest {
   private static final String PREFIX = "unit:";
@@ -121,6 +121,34 @@ class RevocationReplicaEntriesTest {
 
     assertThat(replica.size()).isEqualTo(1);
     assertThat(revokes("j9", "gina", null, 0)).isTrue();
+  }
+
+  @Test
+  void beyondItsBoundTheReplicaKeepsWhatItHoldsAndStopsProvingMisses() {
+    RevocationReplica bounded = new RevocationReplica(keys, digests, clock, 2);
+    long exp = at(Duration.ofMinutes(5));
+    bounded.apply("t " + exp + " " + tokenKey("j1", "hank"));
+    bounded.apply("t " + exp + " " + tokenKey("j2", "hank"));
+    assertThat(bounded.complete()).isTrue();
+    assertThat(bounded.hasRoom()).isFalse();
+
+    bounded.apply("t " + exp + " " + tokenKey("j3", "hank"));
+    bounded.mergeSubject(digests.subject("hank"), exp, exp);
+    assertThat(bounded.size()).isEqualTo(2);
+    assertThat(bounded.complete()).as("a miss proves nothing now").isFalse();
+    assertThat(bounded.revokes(digests.token(ISS, "j1"), "hank", null, 0)).isTrue();
+    // A later end of an entry held is no new entry: it is kept.
+    bounded.apply("t " + (exp + 1) + " " + tokenKey("j2", "hank"));
+    List<Long> ends = new ArrayList<>();
+    bounded.forEach((k, value, until, nbf, type) -> ends.add(until));
+    assertThat(ends).containsExactlyInAnyOrder(exp, exp + 1);
+
+    clock.advance(Duration.ofMinutes(6));
+    bounded.purge(clock.millis());
+    assertThat(bounded.hasRoom()).isTrue();
+    assertThat(bounded.complete()).as("until a resync takes everything in again").isFalse();
+    bounded.beginResync();
+    assertThat(bounded.complete()).isTrue();
   }
 
   @Test
