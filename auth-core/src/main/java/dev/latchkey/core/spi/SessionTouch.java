@@ -13,6 +13,18 @@ import java.util.Objects;
  * expiresAt = min(now + idleTimeout, absoluteExpiresAt)} and {@code retainUntil = expiresAt +
  * expiredNotice}; any other record is returned unchanged and not written.
  *
+ * <p><b>How stores apply it.</b> A store that holds its records in this process calls {@link
+ * #apply} on the record it read. A store that renews where the record lives (a server-side script,
+ * so that a read and its renewal stay one round trip and a concurrent delete cannot be undone)
+ * takes {@link #inMillis()} instead: every threshold and value of the rule, computed here, so that
+ * the store only compares stored fields with them and writes them, in one atomic step. A record
+ * with {@code expiresAt > now} and {@code lastSeenAt <= renewIfLastSeenAtOrBefore} gets {@code
+ * lastSeenAt = now} and, when {@code idleExpiresAt <= absoluteExpiresAt}, {@code expiresAt =
+ * idleExpiresAt} and {@code retainUntil = idleRetainUntil}; otherwise its stored {@code
+ * absoluteExpiresAt} caps the renewal: {@code expiresAt} stays {@code absoluteExpiresAt} and {@code
+ * retainUntil = absoluteExpiresAt + expiredNotice}. Any other record is not written, and a record
+ * that is gone (ended, or past its {@code retainUntil}) is never written back.
+ *
  * @param now the reader's current time
  * @param idleTimeout how long a session lives without renewal
  * @param minInterval the least time between two renewal writes of one session
