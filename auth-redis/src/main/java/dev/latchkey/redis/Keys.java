@@ -1,6 +1,7 @@
 package dev.latchkey.redis;
 
 import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.internal.Sha256Digest;
 import dev.latchkey.core.spi.HashedId;
 import java.util.Objects;
 
@@ -8,7 +9,7 @@ import java.util.Objects;
  * Key names. Every key of one subject carries the subject's shard as a Cluster hash tag ({@code
  * {shard}}) so that every multi-key script touches one slot; keys hold hashes only, never a raw id,
  * token or login name. A session's or refresh family's shard and its subject's index name come from
- * {@link Placement} (keyed); the revocation keys keep their own layout ({@link Sha256}).
+ * {@link Placement} (keyed); the revocation keys keep their own layout ({@link RevocationDigests}).
  */
 final class Keys {
   private final String prefix;
@@ -43,13 +44,13 @@ final class Keys {
   }
 
   /** A revoked token's key: {@code <prefix>{<shard>}:rt:<Base64url SHA-256 of iss|jti>}. */
-  String revokedToken(String shard, Sha256 token) {
+  String revokedToken(String shard, Sha256Digest token) {
     return slot(shard) + "rt:" + token.toBase64Url();
   }
 
   /** A subject's not-before key: {@code <prefix>{<shard>}:rs:<Base64url SHA-256 of subject>}. */
-  String revokedSubject(Sha256 subject) {
-    return slot(subject.shard()) + "rs:" + subject.toBase64Url();
+  String revokedSubject(Sha256Digest subject) {
+    return slot(RevocationDigests.shard(subject)) + "rs:" + subject.toBase64Url();
   }
 
   /**
@@ -74,22 +75,22 @@ final class Keys {
     } else {
       return null;
     }
-    Sha256 hash = Sha256.parse(key.substring(close + 5));
+    Sha256Digest hash = Sha256Digest.parse(key.substring(close + 5));
     String shard = key.substring(open + 1, close);
-    if (hash == null || (subject && !shard.equals(hash.shard()))) {
+    if (hash == null || (subject && !shard.equals(RevocationDigests.shard(hash)))) {
       return null;
     }
     return new RevocationKey(subject, shard, hash);
   }
 
   /** A revocation key read back: a subject's or a token's, its slot's shard, its digest. */
-  record RevocationKey(boolean subject, String shard, Sha256 hash) {}
+  record RevocationKey(boolean subject, String shard, Sha256Digest hash) {}
 
   /**
    * A revoked refresh family's key: {@code <prefix>{<subject shard>}:rg:<Base64url SHA-256 of the
    * family id>}.
    */
-  String revokedFamily(String shard, Sha256 family) {
+  String revokedFamily(String shard, Sha256Digest family) {
     return slot(shard) + "rg:" + family.toBase64Url();
   }
 
@@ -106,7 +107,7 @@ final class Keys {
     if (close < 0 || !key.startsWith("}:rg:", close)) {
       return null;
     }
-    Sha256 hash = Sha256.parse(key.substring(close + 5));
+    Sha256Digest hash = Sha256Digest.parse(key.substring(close + 5));
     return hash == null ? null : new RevocationKey(false, key.substring(open + 1, close), hash);
   }
 
@@ -114,8 +115,8 @@ final class Keys {
    * A subject's index of its token and family revocation keys, scored by their end: what bounds the
    * entries one subject can hold. {@code <prefix>{<shard>}:ri:<subject digest>}.
    */
-  String revocationIndex(Sha256 subject) {
-    return slot(subject.shard()) + "ri:" + subject.toBase64Url();
+  String revocationIndex(Sha256Digest subject) {
+    return slot(RevocationDigests.shard(subject)) + "ri:" + subject.toBase64Url();
   }
 
   String revocationChannel() {

@@ -2,6 +2,7 @@ package dev.latchkey.redis;
 
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.internal.Sha256Digest;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
@@ -72,14 +73,7 @@ final class Placement {
   }
 
   /** Returns the key held, writing ARGV[1] first when there is none. */
-  private static final RedisCalls.Script LOAD =
-      Lua.script(
-          """
-          local v = redis.call('GET', KEYS[1])
-          if v then return v end
-          redis.call('SET', KEYS[1], ARGV[1])
-          return ARGV[1]
-          """);
+  private static final Script<String> LOAD = Script.load("placement-key", 1, RedisCalls::str);
 
   private final RedisCalls redis;
   private final String key;
@@ -149,7 +143,7 @@ final class Placement {
     String offer = l != null ? l.text() : newKeyText();
     String held;
     try {
-      held = RedisCalls.str(redis.eval("placement key", LOAD, List.of(key), List.of(offer)));
+      held = LOAD.call(redis, "placement key", List.of(key), List.of(offer));
     } catch (StoreUnavailableException e) {
       if (l == null) {
         throw e;
@@ -159,7 +153,7 @@ final class Placement {
       loaded = new Loaded(l.mac(), l.text(), now);
       return l.mac();
     }
-    if (held == null || held.length() < Sha256.CHARS) {
+    if (held == null || held.length() < Sha256Digest.CHARS) {
       throw new StoreUnavailableException("redis unavailable: the placement key is unreadable");
     }
     if (l != null && !held.equals(l.text())) {

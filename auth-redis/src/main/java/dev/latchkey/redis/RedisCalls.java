@@ -2,9 +2,6 @@ package dev.latchkey.redis;
 
 import dev.latchkey.core.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -38,15 +35,15 @@ final class RedisCalls {
   }
 
   /**
-   * Runs {@code script} with EVALSHA, one round trip when the server has it cached; on NOSCRIPT (a
-   * restarted or failed-over server) once more with EVAL, which also caches it again.
+   * Runs a script ({@link Script}) with EVALSHA, one round trip when the server has it cached; on
+   * NOSCRIPT (a restarted or failed-over server) once more with EVAL, which also caches it again.
    */
-  Object eval(String operation, Script script, List<String> keys, List<String> args) {
+  Object eval(String operation, String source, String sha, List<String> keys, List<String> args) {
     try {
       try {
-        return jedis.evalsha(script.sha(), keys, args);
+        return jedis.evalsha(sha, keys, args);
       } catch (JedisNoScriptException e) {
-        return jedis.eval(script.source(), keys, args);
+        return jedis.eval(source, keys, args);
       }
     } catch (JedisException e) {
       throw unavailable(operation, e);
@@ -56,19 +53,6 @@ final class RedisCalls {
   static StoreUnavailableException unavailable(String operation, Throwable cause) {
     // The cause stays for diagnosis; the message names the operation only.
     return new StoreUnavailableException("redis unavailable: " + operation, cause);
-  }
-
-  /** A Lua script and its SHA-1, computed here so that no SCRIPT LOAD round trip is needed. */
-  record Script(String source, String sha) {
-    static Script of(String source) {
-      try {
-        byte[] digest =
-            MessageDigest.getInstance("SHA-1").digest(source.getBytes(StandardCharsets.UTF_8));
-        return new Script(source, HexFormat.of().formatHex(digest));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("every Java platform must provide SHA-1", e);
-      }
-    }
   }
 
   /** A Lua reply element as a string: Jedis answers bulk strings as String or byte[]. */
@@ -84,22 +68,16 @@ final class RedisCalls {
 
   /**
    * A duration in milliseconds for a script, saturated at {@link Long#MAX_VALUE}: callers pass huge
-   * durations to mean "never" (a touch that must not renew), and the scripts compare them as
-   * numbers.
+   * durations to mean "never", and the scripts compare them as numbers.
    */
   static String millis(java.time.Duration d) {
-    return Long.toString(saturatedMillis(d));
-  }
-
-  /** {@link #millis} as a number. */
-  static long saturatedMillis(java.time.Duration d) {
     if (d.isNegative()) {
-      return 0;
+      return "0";
     }
     try {
-      return d.toMillis();
+      return Long.toString(d.toMillis());
     } catch (ArithmeticException e) {
-      return Long.MAX_VALUE;
+      return Long.toString(Long.MAX_VALUE);
     }
   }
 

@@ -30,67 +30,15 @@ final class RedisLoginThrottle implements LoginThrottle {
    * KEYS: the name's key, then the address's if any. ARGV: now, window, lockout, max lockout (ms),
    * then each key's limit. Returns {granted (1 or 0), unlock time in ms (0: none)}.
    */
-  private static final RedisCalls.Script RESERVE =
-      Lua.script(
-          """
-          local now = tonumber(ARGV[1])
-          local window, lockout, maxlock = tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
-          local n, w = {}, {}
-          local refused = 0
-          for i = 1, #KEYS do
-            local v = redis.call('HMGET', KEYS[i], 'n', 'w', 'k')
-            local cn, cw, ck = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]) or 0
-            if cn and cw and now < math.max(cw, ck) then
-              if now < ck then refused = math.max(refused, ck) end
-              n[i], w[i] = cn + 1, cw
-            else
-              n[i], w[i] = 1, now + window
-            end
-          end
-          if refused > 0 then return {0, ms(refused)} end
-          local locked = 0
-          for i = 1, #KEYS do
-            local limit, k = tonumber(ARGV[4 + i]), 0
-            if n[i] >= limit then
-              local lock, d, j = lockout, math.min(n[i] - limit, 62), 0
-              while j < d and lock < maxlock do
-                lock = lock * 2
-                j = j + 1
-              end
-              if lock > maxlock then lock = maxlock end
-              k = now + lock
-              locked = math.max(locked, k)
-            end
-            redis.call('HSET', KEYS[i], 'n', n[i], 'w', ms(w[i]), 'k', ms(k))
-            redis.call('PEXPIREAT', KEYS[i], ms(math.max(w[i], k)))
-          end
-          return {1, ms(locked)}
-          """);
+  private static final Script<List<?>> RESERVE =
+      Script.load("throttle-reserve", 1, 2, Script::list);
 
   /**
    * KEYS: the name's key, then the address's if any. ARGV: now (ms), the address limit. Deletes the
    * name's count; takes one attempt off the address's, ending its lock when it falls under the
    * limit.
    */
-  private static final RedisCalls.Script SUCCEED =
-      Lua.script(
-          """
-          redis.call('DEL', KEYS[1])
-          if #KEYS < 2 then return 0 end
-          local now = tonumber(ARGV[1])
-          local v = redis.call('HMGET', KEYS[2], 'n', 'w', 'k')
-          local n, w, k = tonumber(v[1]), tonumber(v[2]), tonumber(v[3]) or 0
-          if not (n and w and now < math.max(w, k)) then return 0 end
-          n = n - 1
-          if n <= 0 then
-            redis.call('DEL', KEYS[2])
-            return 0
-          end
-          if n < tonumber(ARGV[2]) then k = 0 end
-          redis.call('HSET', KEYS[2], 'n', n, 'k', ms(k))
-          redis.call('PEXPIREAT', KEYS[2], ms(math.max(w, k)))
-          return n
-          """);
+  private static final Script<Object> SUCCEED = Script.load("throttle-success", 1, 2, Script::raw);
 
   private final RedisCalls redis;
   private final Keys keys;
@@ -132,7 +80,7 @@ final class RedisLoginThrottle implements LoginThrottle {
               nameLimit,
               Integer.toString(policy.maxFailuresPerAddress()));
     }
-    List<?> reply = (List<?>) redis.eval("throttle reserve", RESERVE, keyList, args);
+    List<?> reply = RESERVE.call(redis, "throttle reserve", keyList, args);
     long until = RedisCalls.num(reply.get(1));
     Instant lock = until > 0 ? Instant.ofEpochMilli(until) : null;
     if (RedisCalls.num(reply.get(0)) == 1) {
@@ -147,9 +95,9 @@ final class RedisLoginThrottle implements LoginThrottle {
     String name = keys.throttleName(loginName);
     List<String> keyList =
         clientAddress == null ? List.of(name) : List.of(name, keys.throttleAddress(clientAddress));
-    redis.eval(
+    SUCCEED.call(
+        redis,
         "throttle success",
-        SUCCEED,
         keyList,
         List.of(Long.toString(clock.millis()), Integer.toString(policy.maxFailuresPerAddress())));
   }

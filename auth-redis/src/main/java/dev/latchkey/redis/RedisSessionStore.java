@@ -27,173 +27,16 @@ import java.util.Optional;
  * expires by itself. Thread-safe.
  */
 final class RedisSessionStore implements SessionStore {
-  private static final RedisCalls.Script CREATE =
-      Lua.script(
-          """
-          local now = tonumber(ARGV[1])
-          local max = tonumber(ARGV[2])
-          local idx = KEYS[2]
-          redis.call('ZREMRANGEBYSCORE', idx, '-inf', ARGV[1])
-          local live = {}
-          for _, m in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
-            if m ~= ARGV[5] then
-              local v = redis.call('HMGET', ARGV[4] .. m, 'e', 'c')
-              if not v[1] then
-                redis.call('ZREM', idx, m)
-              elseif (tonumber(v[1]) or 0) > now then
-                live[#live + 1] = {m, tonumber(v[2]) or 0}
-              end
-            end
-          end
-          local out = {1}
-          if #live >= max then
-            if ARGV[3] == 'REFUSE_NEW' then return {0} end
-            table.sort(live, function(x, y)
-              if x[2] ~= y[2] then return x[2] < y[2] end
-              return x[1] < y[1]
-            end)
-            local i = 1
-            while #live - i + 1 >= max do
-              redis.call('DEL', ARGV[4] .. live[i][1])
-              redis.call('ZREM', idx, live[i][1])
-              out[#out + 1] = live[i][1]
-              i = i + 1
-            end
-          end
-          local r = tonumber(ARGV[6])
-          redis.call('DEL', KEYS[1])
-          redis.call('HSET', KEYS[1], unpack(ARGV, 7))
-          keepuntil(KEYS[1], r, now)
-          redis.call('ZADD', idx, ARGV[6], ARGV[5])
-          keepindex(idx, now)
-          return out
-          """);
-
-  /**
-   * Read and, when due, renew. KEYS: the session. ARGV: now, minInterval, expiredNotice (ms), the
-   * index key prefix, the session's hash, then the renewal as the caller computed it for when the
-   * idle timeout decides: expiresAt, retainUntil and the TTL of retainUntil (ms; 0 when already
-   * past). Replies the session's fields as HGETALL would after the renewal, or false.
-   *
-   * <p>Trimmed by measurement (instructions inside redis-server per renewing read, callgrind): the
-   * fields are found by one scan of the reply instead of a Lua table of it, the reply is the first
-   * HGETALL with the renewed fields put in place instead of a second HGETALL, the numbers written
-   * come ready from Java in the usual case (string.format costs as much as a Redis command here),
-   * and the index's TTL is set by keepindex's ZCOUNT shortcut.
-   */
-  private static final RedisCalls.Script READ =
-      Lua.script(
-          """
-          local h = redis.call('HGETALL', KEYS[1])
-          if #h == 0 then return false end
-          local il, ie, ir, ia, u
-          for i = 1, #h, 2 do
-            local k = h[i]
-            if k == 'l' then il = i + 1
-            elseif k == 'e' then ie = i + 1
-            elseif k == 'r' then ir = i + 1
-            elseif k == 'a' then ia = i + 1
-            elseif k == 'u' then u = h[i + 1]
-            end
-          end
-          local now = tonumber(ARGV[1])
-          local l, e, r, a = tonumber(h[il]), tonumber(h[ie]), tonumber(h[ir]), tonumber(h[ia])
-          -- Unreadable: hand it back as it is, the Java side answers it as absent.
-          if not (r and e and l and a) then return h end
-          if r <= now then return false end
-          if e > now and now - l >= tonumber(ARGV[2]) then
-            local es, rs, t = ARGV[6], ARGV[7], ARGV[8]
-            if tonumber(es) > a then
-              -- The absolute timeout decides: expiresAt is the stored one.
-              r = a + tonumber(ARGV[3])
-              es, rs = h[ia], ms(r)
-              t = r > now and ttl(r - now) or '0'
-            end
-            redis.call('HSET', KEYS[1], 'l', ARGV[1], 'e', es, 'r', rs)
-            if t == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], t) end
-            if u then
-              local idx = ARGV[4] .. u
-              redis.call('ZADD', idx, rs, ARGV[5])
-              keepindex(idx, now, rs, t)
-            end
-            if t == '0' then return false end
-            h[il], h[ie], h[ir] = ARGV[1], es, rs
-          end
-          return h
-          """);
-
-  private static final RedisCalls.Script SET_ATTRIBUTE =
-      Lua.script(
-          """
-          local e = tonumber(redis.call('HGET', KEYS[1], 'e'))
-          if not e or e <= tonumber(ARGV[1]) then return 0 end
-          if ARGV[3] == '1' then
-            redis.call('HSET', KEYS[1], ARGV[2], ARGV[4])
-          else
-            redis.call('HDEL', KEYS[1], ARGV[2])
-          end
-          return 1
-          """);
-
-  private static final RedisCalls.Script CHANGE_ID =
-      Lua.script(
-          """
-          local h = redis.call('HGETALL', KEYS[1])
-          if #h == 0 then return 0 end
-          local m = tomap(h)
-          local now = tonumber(ARGV[1])
-          local e, r = tonumber(m['e']), tonumber(m['r'])
-          if not e or not r or e <= now then return 0 end
-          if KEYS[1] == KEYS[2] then return 1 end
-          redis.call('DEL', KEYS[2])
-          redis.call('HSET', KEYS[2], unpack(h))
-          keepuntil(KEYS[2], r, now)
-          redis.call('DEL', KEYS[1])
-          if m['u'] then
-            local idx = ARGV[2] .. m['u']
-            redis.call('ZREM', idx, ARGV[3])
-            redis.call('ZADD', idx, m['r'], ARGV[4])
-            keepindex(idx, now)
-          end
-          return 1
-          """);
-
-  private static final RedisCalls.Script DELETE =
-      Lua.script(
-          """
-          local u = redis.call('HGET', KEYS[1], 'u')
-          local n = redis.call('DEL', KEYS[1])
-          if u then redis.call('ZREM', ARGV[1] .. u, ARGV[2]) end
-          return n
-          """);
-
-  private static final RedisCalls.Script LIST =
-      Lua.script(
-          """
-          redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-          local out = {}
-          for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-            local h = redis.call('HGETALL', ARGV[2] .. m)
-            if #h == 0 then
-              redis.call('ZREM', KEYS[1], m)
-            else
-              out[#out + 1] = m
-              out[#out + 1] = h
-            end
-          end
-          return out
-          """);
-
-  private static final RedisCalls.Script DELETE_ALL =
-      Lua.script(
-          """
-          local n = 0
-          for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-            n = n + redis.call('DEL', ARGV[1] .. m)
-          end
-          redis.call('DEL', KEYS[1])
-          return n
-          """);
+  private static final Script<List<?>> CREATE = Script.load("session-create", 3, Script::list);
+  private static final Script<Object> READ = Script.load("session-read", 2, Script::raw);
+  private static final Script<Long> SET_ATTRIBUTE =
+      Script.load("session-set-attribute", 1, RedisCalls::num);
+  private static final Script<Long> CHANGE_ID =
+      Script.load("session-change-id", 3, RedisCalls::num);
+  private static final Script<Long> DELETE = Script.load("session-delete", 2, RedisCalls::num);
+  private static final Script<List<?>> LIST = Script.load("session-list", 2, Script::list);
+  private static final Script<Long> DELETE_ALL =
+      Script.load("session-delete-all", 2, RedisCalls::num);
 
   private final RedisCalls redis;
   private final Keys keys;
@@ -228,14 +71,15 @@ final class RedisSessionStore implements SessionStore {
     args.add(ms(session.createdAt()));
     args.add(Integer.toString(maxPerSubject));
     args.add(policy.name());
-    args.add(keys.sessionPrefix(id.shard()));
     args.add(id.hash());
     args.add(ms(session.retainUntil()));
     args.addAll(encode(session, subject.hash()));
-    Object reply =
-        redis.eval(
-            "session create", CREATE, List.of(keys.session(id), keys.sessionIndex(subject)), args);
-    List<?> out = (List<?>) reply;
+    List<?> out =
+        CREATE.call(
+            redis,
+            "session create",
+            List.of(keys.session(id), keys.sessionIndex(subject), keys.sessionPrefix(id.shard())),
+            args);
     boolean created = RedisCalls.num(out.get(0)) == 1;
     List<HashedId> ended = new ArrayList<>();
     for (int i = 1; i < out.size(); i++) {
@@ -249,11 +93,11 @@ final class RedisSessionStore implements SessionStore {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(touch, "touch");
     Object reply =
-        redis.eval(
+        READ.call(
+            redis,
             "session read",
-            READ,
-            List.of(keys.session(id)),
-            readArgs(touch, keys.sessionIndexPrefix(id.shard()), id.hash()));
+            List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
+            readArgs(touch.inMillis(), id.hash()));
     if (!(reply instanceof List<?> fields)) {
       return Optional.empty();
     }
@@ -261,31 +105,20 @@ final class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * READ's arguments. The renewal is computed here as {@link SessionTouch#apply} does when the idle
-   * timeout decides, in saturating arithmetic: huge durations mean "never".
+   * session-read's arguments: the touch's thresholds and values ({@link SessionTouch#inMillis}),
+   * and the TTL that keeps the session until the renewed retainUntil.
    */
-  private static List<String> readArgs(SessionTouch touch, String indexPrefix, String hash) {
-    long now = touch.now().toEpochMilli();
-    long notice = RedisCalls.saturatedMillis(touch.expiredNotice());
-    long expires = saturatedAdd(now, RedisCalls.saturatedMillis(touch.idleTimeout()));
-    long retain = saturatedAdd(expires, notice);
-    // Never negative: both durations are; 0 tells the script the session ends at once.
-    long ttl = Math.min(saturatedAdd(retain, -now), Lua.MAX_TTL_MILLIS);
+  private static List<String> readArgs(SessionTouch.Millis touch, String hash) {
+    // Never negative: retainUntil is never before now; 0 tells the script the session ends at once.
+    long ttl = Math.max(0, Math.min(touch.idleRetainUntil() - touch.now(), Script.MAX_TTL_MILLIS));
     return List.of(
-        Long.toString(now),
-        Long.toString(RedisCalls.saturatedMillis(touch.minInterval())),
-        Long.toString(notice),
-        indexPrefix,
+        Long.toString(touch.now()),
+        Long.toString(touch.renewIfLastSeenAtOrBefore()),
         hash,
-        Long.toString(expires),
-        Long.toString(retain),
-        Long.toString(ttl));
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    // Overflow only when both have the same sign and the sum's sign differs.
-    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
+        Long.toString(touch.idleExpiresAt()),
+        Long.toString(touch.idleRetainUntil()),
+        Long.toString(ttl),
+        Long.toString(touch.expiredNotice()));
   }
 
   @Override
@@ -293,13 +126,13 @@ final class RedisSessionStore implements SessionStore {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(now, "now");
-    Object reply =
-        redis.eval(
+    long reply =
+        SET_ATTRIBUTE.call(
+            redis,
             "session set attribute",
-            SET_ATTRIBUTE,
             List.of(keys.session(id)),
             List.of(ms(now), "x:" + name, value == null ? "0" : "1", value == null ? "" : value));
-    return RedisCalls.num(reply) == 1;
+    return reply == 1;
   }
 
   @Override
@@ -310,25 +143,25 @@ final class RedisSessionStore implements SessionStore {
     if (!from.shard().equals(to.shard())) {
       throw new IllegalArgumentException("both ids of a session must have the same shard");
     }
-    Object reply =
-        redis.eval(
+    long reply =
+        CHANGE_ID.call(
+            redis,
             "session change id",
-            CHANGE_ID,
-            List.of(keys.session(from), keys.session(to)),
-            List.of(ms(now), keys.sessionIndexPrefix(from.shard()), from.hash(), to.hash()));
-    return RedisCalls.num(reply) == 1;
+            List.of(keys.session(from), keys.session(to), keys.sessionIndexPrefix(from.shard())),
+            List.of(ms(now), from.hash(), to.hash()));
+    return reply == 1;
   }
 
   @Override
   public boolean delete(HashedId id) {
     Objects.requireNonNull(id, "id");
-    Object reply =
-        redis.eval(
+    long reply =
+        DELETE.call(
+            redis,
             "session delete",
-            DELETE,
-            List.of(keys.session(id)),
-            List.of(keys.sessionIndexPrefix(id.shard()), id.hash()));
-    return RedisCalls.num(reply) > 0;
+            List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
+            List.of(id.hash()));
+    return reply > 0;
   }
 
   @Override
@@ -337,13 +170,12 @@ final class RedisSessionStore implements SessionStore {
     Objects.requireNonNull(now, "now");
     Placement.Subject place = placement.of(subject);
     String shard = place.shard();
-    Object reply =
-        redis.eval(
+    List<?> out =
+        LIST.call(
+            redis,
             "session list",
-            LIST,
-            List.of(keys.sessionIndex(place)),
-            List.of(ms(now), keys.sessionPrefix(shard)));
-    List<?> out = (List<?>) reply;
+            List.of(keys.sessionIndex(place), keys.sessionPrefix(shard)),
+            List.of(ms(now)));
     List<SessionRecord> records = new ArrayList<>();
     for (int i = 0; i + 1 < out.size(); i += 2) {
       HashedId id = new HashedId(shard, RedisCalls.str(out.get(i)));
@@ -359,13 +191,13 @@ final class RedisSessionStore implements SessionStore {
   public int deleteBySubject(String subject) {
     Objects.requireNonNull(subject, "subject");
     Placement.Subject place = placement.of(subject);
-    Object reply =
-        redis.eval(
+    long deleted =
+        DELETE_ALL.call(
+            redis,
             "session delete by subject",
-            DELETE_ALL,
-            List.of(keys.sessionIndex(place)),
-            List.of(keys.sessionPrefix(place.shard())));
-    return (int) RedisCalls.num(reply);
+            List.of(keys.sessionIndex(place), keys.sessionPrefix(place.shard())),
+            List.of());
+    return (int) deleted;
   }
 
   static String ms(Instant t) {

@@ -8,16 +8,9 @@ import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.Objects;
-import redis.clients.jedis.ConnectionPoolConfig;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisSentinelClient;
-import redis.clients.jedis.SslOptions;
+import java.util.concurrent.ThreadFactory;
 import redis.clients.jedis.UnifiedJedis;
-import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Every Latchkey store on one Redis: sessions, revocations, refresh tokens and login throttling, on
@@ -54,6 +47,7 @@ public final class RedisStores implements AutoCloseable {
   private final Clock clock;
   private final Duration heartbeat;
   private final int revocationsPerSubject;
+  private final ThreadFactory revocationThreads;
   private final boolean ownsClient;
   private RedisRevocationList revocations;
   private boolean closed;
@@ -65,6 +59,7 @@ public final class RedisStores implements AutoCloseable {
     this.clock = b.clock;
     this.heartbeat = b.heartbeat;
     this.revocationsPerSubject = b.revocationsPerSubject;
+    this.revocationThreads = b.revocationThreads;
     this.ownsClient = ownsClient;
   }
 
@@ -112,7 +107,8 @@ public final class RedisStores implements AutoCloseable {
 
   /**
    * The revocation list, with its in-process replica (one subscriber thread and one heartbeat
-   * thread, started on the first call and stopped by {@link #close}). Always the same instance.
+   * thread from {@link Builder#revocationThreads}, started on the first call and stopped by {@link
+   * #close}). Always the same instance.
    *
    * <p>A check answered by the replica costs no Redis round trip. The replica is fed by Redis
    * pub/sub, bootstrapped by a SCAN of the revocation keys (on a Cluster, of every master), and
@@ -122,6 +118,10 @@ public final class RedisStores implements AutoCloseable {
    * known to be current (starting, disconnected, or any shard silent for three {@linkplain
    * Builder#revocationHeartbeat heartbeats}) a check asks Redis directly and throws {@link
    * StoreUnavailableException} when it cannot.
+   *
+   * <p>The replica holds at most about a million entries (each subject at most {@link
+   * Builder#revocationsPerSubject} of them); should Redis hold more, checks that find no entry in
+   * the replica ask Redis until expiry has made room and a resync has taken everything in again.
    *
    * <p><b>Propagation bound.</b> A revocation made through one node is enforced by every other node
    * within the pub/sub delivery time (milliseconds; measured in the tests) while their
@@ -147,7 +147,13 @@ public final class RedisStores implements AutoCloseable {
     if (revocations == null) {
       revocations =
           new RedisRevocationList(
-                  redis, keys, clock, heartbeat, System::nanoTime, revocationsPerSubject)
+                  redis,
+                  keys,
+                  clock,
+                  heartbeat,
+                  System::nanoTime,
+                  revocationsPerSubject,
+                  revocationThreads)
               .start();
     }
     return revocations;
@@ -214,6 +220,7 @@ public final class RedisStores implements AutoCloseable {
     private Duration timeout;
     private Duration heartbeat = Duration.ofMillis(500);
     private int revocationsPerSubject = RedisRevocationList.DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT;
+    private ThreadFactory revocationThreads = RevocationFeed.defaultThreads();
 
     private Builder(UnifiedJedis client, RedisUrl url) {
       this.client = client;
@@ -312,6 +319,22 @@ public final class RedisStores implements AutoCloseable {
     }
 
     /**
+     * Where the revocation replica's two threads come from (its subscriber and its heartbeat): by
+     * default daemon threads named {@code latchkey-revocations-<n>}. An application that manages
+     * its threads (names, priorities, a container's factory) gives its own; each thread it returns
+     * runs one long loop until {@link RedisStores#close}, and should be a daemon thread unless the
+     * application closes the stores before it exits.
+     *
+     * @param threads makes one new, unstarted thread per call
+     * @return this builder
+     * @throws NullPointerException if {@code threads} is null
+     */
+    public Builder revocationThreads(ThreadFactory threads) {
+      this.revocationThreads = Objects.requireNonNull(threads, "threads");
+      return this;
+    }
+
+    /**
      * Builds the stores. From a URL this creates the client.
      *
      * @return the stores, to be {@linkplain RedisStores#close() closed} when the application stops
@@ -327,64 +350,7 @@ public final class RedisStores implements AutoCloseable {
         return new RedisStores(this, client, false);
       }
       return new RedisStores(
-          this, connect(url, timeout == null ? Duration.ofSeconds(2) : timeout), true);
-    }
-
-    private static UnifiedJedis connect(RedisUrl url, Duration timeout) {
-      int ms = (int) timeout.toMillis();
-      DefaultJedisClientConfig.Builder config =
-          DefaultJedisClientConfig.builder()
-              .connectionTimeoutMillis(ms)
-              .socketTimeoutMillis(ms)
-              .blockingSocketTimeoutMillis(ms)
-              .database(url.database());
-      if (url.tls()) {
-        // The JDK's trust store and hostname verification.
-        config.sslOptions(SslOptions.defaults());
-      }
-      if (url.user() != null) {
-        config.user(url.user());
-      }
-      if (url.password() != null) {
-        config.password(url.password());
-      }
-      ConnectionPoolConfig pool = new ConnectionPoolConfig();
-      pool.setMaxTotal(32);
-      pool.setMaxIdle(32);
-      // Waiting for a pooled connection is bounded too: a call never hangs on a busy pool.
-      pool.setMaxWait(timeout);
-      try {
-        return switch (url.kind()) {
-          case STANDALONE ->
-              RedisClient.builder()
-                  .hostAndPort(url.nodes().get(0))
-                  .clientConfig(config.build())
-                  .poolConfig(pool)
-                  .build();
-          case SENTINEL ->
-              RedisSentinelClient.builder()
-                  .masterName(url.masterName())
-                  .sentinels(new HashSet<>(url.nodes()))
-                  .clientConfig(config.build())
-                  .sentinelClientConfig(
-                      DefaultJedisClientConfig.builder()
-                          .connectionTimeoutMillis(ms)
-                          .socketTimeoutMillis(ms)
-                          .build())
-                  .poolConfig(pool)
-                  .build();
-          case CLUSTER ->
-              RedisClusterClient.builder()
-                  .nodes(new HashSet<>(url.nodes()))
-                  .clientConfig(config.build())
-                  .poolConfig(pool)
-                  .maxAttempts(3)
-                  .maxTotalRetriesDuration(timeout.multipliedBy(2))
-                  .build();
-        };
-      } catch (JedisException e) {
-        throw RedisCalls.unavailable("connect", e);
-      }
+          this, url.connect(timeout == null ? Duration.ofSeconds(2) : timeout), true);
     }
   }
 }

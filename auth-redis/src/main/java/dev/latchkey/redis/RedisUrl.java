@@ -2,10 +2,20 @@ package dev.latchkey.redis;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import redis.clients.jedis.ConnectionPoolConfig;
+import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.RedisClusterClient;
+import redis.clients.jedis.RedisSentinelClient;
+import redis.clients.jedis.SslOptions;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * A parsed Redis URL. Malformed input is refused with an {@link IllegalArgumentException} whose
@@ -205,5 +215,68 @@ record RedisUrl(
 
   private static IllegalArgumentException invalid(String why) {
     return new IllegalArgumentException("invalid Redis URL: " + why);
+  }
+
+  /**
+   * A new client for this URL, its connect, read and pool waits bounded by {@code timeout}.
+   *
+   * @throws dev.latchkey.core.StoreUnavailableException when a Sentinel or Cluster URL's nodes
+   *     cannot be reached
+   */
+  UnifiedJedis connect(Duration timeout) {
+    int ms = (int) timeout.toMillis();
+    DefaultJedisClientConfig.Builder config =
+        DefaultJedisClientConfig.builder()
+            .connectionTimeoutMillis(ms)
+            .socketTimeoutMillis(ms)
+            .blockingSocketTimeoutMillis(ms)
+            .database(database());
+    if (tls()) {
+      // The JDK's trust store and hostname verification.
+      config.sslOptions(SslOptions.defaults());
+    }
+    if (user() != null) {
+      config.user(user());
+    }
+    if (password() != null) {
+      config.password(password());
+    }
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setMaxTotal(32);
+    pool.setMaxIdle(32);
+    // Waiting for a pooled connection is bounded too: a call never hangs on a busy pool.
+    pool.setMaxWait(timeout);
+    try {
+      return switch (kind()) {
+        case STANDALONE ->
+            RedisClient.builder()
+                .hostAndPort(nodes().get(0))
+                .clientConfig(config.build())
+                .poolConfig(pool)
+                .build();
+        case SENTINEL ->
+            RedisSentinelClient.builder()
+                .masterName(masterName())
+                .sentinels(new HashSet<>(nodes()))
+                .clientConfig(config.build())
+                .sentinelClientConfig(
+                    DefaultJedisClientConfig.builder()
+                        .connectionTimeoutMillis(ms)
+                        .socketTimeoutMillis(ms)
+                        .build())
+                .poolConfig(pool)
+                .build();
+        case CLUSTER ->
+            RedisClusterClient.builder()
+                .nodes(new HashSet<>(nodes()))
+                .clientConfig(config.build())
+                .poolConfig(pool)
+                .maxAttempts(3)
+                .maxTotalRetriesDuration(timeout.multipliedBy(2))
+                .build();
+      };
+    } catch (JedisException e) {
+      throw RedisCalls.unavailable("connect", e);
+    }
   }
 }

@@ -50,17 +50,8 @@ final class RevocationShards {
    * subscriber sees the change. (A key rather than the server's run id from INFO: INFO is in the
    * ACL category {@code @dangerous}, often denied to applications.) Returns the incarnation.
    */
-  private static final RedisCalls.Script HEARTBEAT =
-      Lua.script(
-          """
-          local id = redis.call('GETEX', KEYS[1], 'PX', ARGV[4])
-          if not id then
-            id = ARGV[3]
-            redis.call('SET', KEYS[1], id, 'PX', ARGV[4])
-          end
-          redis.call('PUBLISH', ARGV[1], ARGV[2] .. ' ' .. id)
-          return id
-          """);
+  private static final Script<String> HEARTBEAT =
+      Script.load("revocation-heartbeat", 1, RedisCalls::str);
 
   /** What a received message is to the subscription. */
   enum Beat {
@@ -139,9 +130,15 @@ final class RevocationShards {
       }
       shards.sort(Comparator.comparingInt(Shard::slot));
     } else {
-      shards.add(new Shard(-1, keys.prefix() + "heartbeat", null));
+      return standalone(keys, staleNanos, nowNanos);
     }
     return new RevocationShards(shards, staleNanos, nowNanos);
+  }
+
+  /** The one shard of a server that is no Cluster, not proven yet. */
+  static RevocationShards standalone(Keys keys, long staleNanos, long nowNanos) {
+    return new RevocationShards(
+        List.of(new Shard(-1, keys.prefix() + "heartbeat", null)), staleNanos, nowNanos);
   }
 
   /** The first node that answers {@code CLUSTER SHARDS}. */
@@ -213,24 +210,32 @@ final class RevocationShards {
   List<String> publish(RedisCalls redis, String channel, long nowNanos) {
     List<String> sent = new ArrayList<>(shards.size());
     for (int i = 0; i < shards.size(); i++) {
-      String message = "h " + token + " " + i + " " + published.getAndIncrement(i) + " " + nowNanos;
+      String message = heartbeat(i, published.getAndIncrement(i), nowNanos);
       try {
-        Object incarnation =
-            redis.eval(
+        String incarnation =
+            HEARTBEAT.call(
+                redis,
                 "revocation heartbeat",
-                HEARTBEAT,
                 List.of(shards.get(i).routeKey()),
                 List.of(
                     channel,
                     message,
                     HexFormat.of().formatHex(randomBytes()),
                     Long.toString(INCARNATION_TTL_MS)));
-        sent.add(message + " " + RedisCalls.str(incarnation));
+        sent.add(message + " " + incarnation);
       } catch (RuntimeException e) {
         // Unreachable shard: no heartbeat arrives, and the replica stops being current.
       }
     }
     return sent;
+  }
+
+  /**
+   * The heartbeat message of shard {@code i} with sequence number {@code seq}, sent at {@code
+   * sentNanos}; the script that publishes it appends the shard's incarnation.
+   */
+  String heartbeat(int i, long seq, long sentNanos) {
+    return "h " + token + " " + i + " " + seq + " " + sentNanos;
   }
 
   /**

@@ -6,16 +6,18 @@ import dev.latchkey.core.Gen;
 import dev.latchkey.core.HostileInput;
 import dev.latchkey.core.Properties;
 import dev.latchkey.core.internal.OpaqueIds;
+import dev.latchkey.core.internal.Sha256Digest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The revocation keys built from digests ({@link Sha256}) are exactly those of the stored format
- * (written out independently in {@link StoredRevocationKeys}), which nodes of older versions share,
- * and only keys of that format are read back.
+ * The revocation keys built from digests ({@link RevocationDigests}) are exactly those of the
+ * stored format (written out independently in {@link StoredRevocationKeys}), which nodes of older
+ * versions share, and only keys of that format are read back.
  */
 class RevocationKeysTest {
   private static final String PREFIX = "lk:";
+  private static final RevocationDigests DIGESTS = new RevocationDigests();
   private final Keys keys = new Keys(PREFIX);
 
   record Revocation(String issuer, String tokenId, String subject) {}
@@ -38,19 +40,21 @@ class RevocationKeysTest {
         2000,
         revocations,
         r -> {
-          Sha256 subject = Sha256.ofSubject(r.subject());
-          Sha256 token = Sha256.ofToken(r.issuer(), r.tokenId());
+          Sha256Digest subject = DIGESTS.subject(r.subject());
+          Sha256Digest token = DIGESTS.token(r.issuer(), r.tokenId());
           String tokenKey =
               StoredRevocationKeys.token(PREFIX, r.issuer(), r.tokenId(), r.subject());
           String subjectKey = StoredRevocationKeys.subject(PREFIX, r.subject());
 
-          assertThat(subject.shard()).isEqualTo(StoredRevocationKeys.shard(r.subject()));
-          assertThat(keys.revokedToken(subject.shard(), token)).isEqualTo(tokenKey);
+          assertThat(RevocationDigests.shard(subject))
+              .isEqualTo(StoredRevocationKeys.shard(r.subject()));
+          assertThat(keys.revokedToken(RevocationDigests.shard(subject), token))
+              .isEqualTo(tokenKey);
           assertThat(keys.revokedSubject(subject)).isEqualTo(subjectKey);
           assertThat(keys.parseRevocation(tokenKey))
-              .isEqualTo(new Keys.RevocationKey(false, subject.shard(), token));
+              .isEqualTo(new Keys.RevocationKey(false, RevocationDigests.shard(subject), token));
           assertThat(keys.parseRevocation(subjectKey))
-              .isEqualTo(new Keys.RevocationKey(true, subject.shard(), subject));
+              .isEqualTo(new Keys.RevocationKey(true, RevocationDigests.shard(subject), subject));
         });
   }
 
@@ -59,11 +63,11 @@ class RevocationKeysTest {
     String a = "https://a.example";
     String b = "https://b.example";
     for (String issuer : List.of(a, b, a, new String(a), b, "", a)) {
-      assertThat(Sha256.ofToken(issuer, "jti").toBase64Url())
+      assertThat(DIGESTS.token(issuer, "jti").toBase64Url())
           .isEqualTo(OpaqueIds.hash(issuer.length() + ":" + issuer + "|jti"));
     }
     // The length is the issuer's, so moving the separator gives another digest.
-    assertThat(Sha256.ofToken("a|b", "c")).isNotEqualTo(Sha256.ofToken("a", "b|c"));
+    assertThat(DIGESTS.token("a|b", "c")).isNotEqualTo(DIGESTS.token("a", "b|c"));
   }
 
   @Test
@@ -89,22 +93,22 @@ class RevocationKeysTest {
             "");
     assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
     for (String subject : subjects) {
-      assertThat(Sha256.ofSubject(subject).toBase64Url()).isEqualTo(OpaqueIds.hash(subject));
+      assertThat(DIGESTS.subject(subject).toBase64Url()).isEqualTo(OpaqueIds.hash(subject));
     }
   }
 
   @Test
   void onlyTheExactSpellingOfADigestParses() {
     String text = OpaqueIds.hash("some subject");
-    Sha256 digest = Sha256.parse(text);
-    assertThat(digest).isEqualTo(Sha256.ofSubject("some subject"));
+    Sha256Digest digest = Sha256Digest.parse(text);
+    assertThat(digest).isEqualTo(DIGESTS.subject("some subject"));
     assertThat(digest.toBase64Url()).isEqualTo(text);
 
-    String head = text.substring(0, Sha256.CHARS - 1);
+    String head = text.substring(0, Sha256Digest.CHARS - 1);
     for (char c : HostileInput.BASE64URL.toCharArray()) {
       // The last of 43 characters carries two spare bits, which must be zero.
       boolean canonical = HostileInput.BASE64URL.indexOf(c) % 4 == 0;
-      Sha256 parsed = Sha256.parse(head + c);
+      Sha256Digest parsed = Sha256Digest.parse(head + c);
       assertThat(parsed != null).as("last character %s", c).isEqualTo(canonical);
       if (canonical) {
         assertThat(parsed.toBase64Url()).isEqualTo(head + c);
@@ -122,7 +126,7 @@ class RevocationKeysTest {
             head + "\u00c0",
             "+" + text.substring(1),
             "/" + text.substring(1))) {
-      assertThat(Sha256.parse(wrong)).as(wrong).isNull();
+      assertThat(Sha256Digest.parse(wrong)).as(wrong).isNull();
     }
   }
 
@@ -157,19 +161,19 @@ class RevocationKeysTest {
       assertThat(keys.parseRevocation(key)).as(key).isNull();
     }
     assertThat(keys.parseRevocation(PREFIX + "{" + shard + "}:rs:" + hash))
-        .isEqualTo(new Keys.RevocationKey(true, shard, Sha256.parse(hash)));
+        .isEqualTo(new Keys.RevocationKey(true, shard, Sha256Digest.parse(hash)));
     // A token's key names the slot of the subject it was revoked under, whichever that is.
     assertThat(keys.parseRevocation(PREFIX + "{" + otherShard + "}:rt:" + hash))
-        .isEqualTo(new Keys.RevocationKey(false, otherShard, Sha256.parse(hash)));
+        .isEqualTo(new Keys.RevocationKey(false, otherShard, Sha256Digest.parse(hash)));
     // A prefix with the characters of the key's own structure is matched as a whole.
     Keys odd = new Keys("a{b}:rt:");
     String key = "a{b}:rt:{" + shard + "}:rt:" + hash;
     assertThat(odd.parseRevocation(key))
-        .isEqualTo(new Keys.RevocationKey(false, shard, Sha256.parse(hash)));
+        .isEqualTo(new Keys.RevocationKey(false, shard, Sha256Digest.parse(hash)));
     assertThat(keys.parseRevocation(key)).isNull();
     Keys closing = new Keys("a}");
     assertThat(closing.parseRevocation("a}{" + shard + "}:rs:" + hash))
-        .isEqualTo(new Keys.RevocationKey(true, shard, Sha256.parse(hash)));
+        .isEqualTo(new Keys.RevocationKey(true, shard, Sha256Digest.parse(hash)));
   }
 
   @Test
@@ -179,15 +183,15 @@ class RevocationKeysTest {
 
   @Test
   void digestsAreEqualExactlyWhenTheirBytesAreAndNeverShowThemselves() {
-    Sha256 a = Sha256.ofSubject("alice");
-    assertThat(a).isEqualTo(Sha256.ofSubject(new String("alice")));
-    assertThat(a.hashCode()).isEqualTo(Sha256.ofSubject("alice").hashCode());
-    assertThat(a).isNotEqualTo(Sha256.ofSubject("alice "));
+    Sha256Digest a = DIGESTS.subject("alice");
+    assertThat(a).isEqualTo(DIGESTS.subject(new String("alice")));
+    assertThat(a.hashCode()).isEqualTo(DIGESTS.subject("alice").hashCode());
+    assertThat(a).isNotEqualTo(DIGESTS.subject("alice "));
     for (int word = 0; word < 4; word++) {
       long[] w = {a.w0(), a.w1(), a.w2(), a.w3()};
       w[word] ^= 1;
-      assertThat(new Sha256(w[0], w[1], w[2], w[3])).isNotEqualTo(a);
+      assertThat(new Sha256Digest(w[0], w[1], w[2], w[3])).isNotEqualTo(a);
     }
-    assertThat(a).hasToString("Sha256");
+    assertThat(a).hasToString("Sha256Digest");
   }
 }

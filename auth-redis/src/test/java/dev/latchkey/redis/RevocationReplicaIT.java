@@ -70,8 +70,8 @@ class RevocationReplicaIT {
   }
 
   /** The replica subscribed, synced, and its first heartbeats heard, as its threads leave it. */
-  private RedisRevocationList.Listener current() {
-    RedisRevocationList.Listener l = list.installListener();
+  private RevocationFeed.Listener current() {
+    RevocationFeed.Listener l = list.installListener();
     l.onSubscribe(channel, 1);
     hear(l, l.syncBeats);
     assertThat(list.isCurrent()).isTrue();
@@ -79,12 +79,12 @@ class RevocationReplicaIT {
   }
 
   /** Delivers {@code messages} to {@code l} as its subscription would. */
-  private void hear(RedisRevocationList.Listener l, List<String> messages) {
+  private void hear(RevocationFeed.Listener l, List<String> messages) {
     messages.forEach(m -> l.onMessage(channel, m));
   }
 
   /** Publishes the heartbeat thread's next round for {@code l}'s shards; returns its messages. */
-  private List<String> nextBeats(RedisRevocationList.Listener l, UnifiedJedis client) {
+  private List<String> nextBeats(RevocationFeed.Listener l, UnifiedJedis client) {
     return l.shards.publish(new RedisCalls(client), channel, nanos.get());
   }
 
@@ -96,7 +96,7 @@ class RevocationReplicaIT {
 
   @Test
   void aTokenRevokedOnAnotherNodeIsRefusedFromItsMessageAloneAndOnlyForItsSubject() {
-    RedisRevocationList.Listener l = current();
+    RevocationFeed.Listener l = current();
     String subject = subject();
     long exp = at(Duration.ofMinutes(10));
     // Redis does not hold the key: only the message can make the current replica refuse it.
@@ -116,7 +116,7 @@ class RevocationReplicaIT {
 
   @Test
   void aSubjectCutOffFromAnotherNodeIsRefusedFromItsMessageAlone() {
-    RedisRevocationList.Listener l = current();
+    RevocationFeed.Listener l = current();
     String subject = subject();
     long nbf = at(Duration.ofSeconds(5));
     long keep = at(Duration.ofMinutes(10));
@@ -134,7 +134,7 @@ class RevocationReplicaIT {
 
   @Test
   void aLaterMessageNeverShortensAnEntry() {
-    RedisRevocationList.Listener l = current();
+    RevocationFeed.Listener l = current();
     String subject = subject();
     String tokenKey = StoredRevocationKeys.token(prefix, ISS, "j", subject);
     String subjectKey = StoredRevocationKeys.subject(prefix, subject);
@@ -153,7 +153,7 @@ class RevocationReplicaIT {
 
   @Test
   void messagesThisVersionCannotReadChangeNothing() {
-    RedisRevocationList.Listener l = current();
+    RevocationFeed.Listener l = current();
     String subject = subject();
     String tokenKey = StoredRevocationKeys.token(prefix, ISS, "j", subject);
     String subjectKey = StoredRevocationKeys.subject(prefix, subject);
@@ -227,7 +227,7 @@ class RevocationReplicaIT {
   @Test
   void theReplicaIsCurrentUntilThreeHeartbeatsPassWithoutOneOfItsOwn() {
     assertThat(list.isCurrent()).as("no listener yet").isFalse();
-    RedisRevocationList.Listener l = list.installListener();
+    RevocationFeed.Listener l = list.installListener();
     assertThat(list.isCurrent()).as("not subscribed yet").isFalse();
     l.onSubscribe(channel, 1);
     assertThat(list.isCurrent()).as("synced, its heartbeat not heard yet").isFalse();
@@ -259,7 +259,7 @@ class RevocationReplicaIT {
 
   @Test
   void aLostHeartbeatMakesTheReplicaResyncBeforeItIsCurrentAgain() {
-    RedisRevocationList.Listener l = current();
+    RevocationFeed.Listener l = current();
     String subject = subject();
     long exp = at(Duration.ofMinutes(10));
     // Its message lost with the heartbeat that followed it: only a resync can find it.
@@ -280,7 +280,7 @@ class RevocationReplicaIT {
 
   @Test
   void aShardThatRestartedEmptyMakesTheReplicaWriteBackWhatItLost() {
-    RedisRevocationList.Listener l = current();
+    RevocationFeed.Listener l = current();
     String subject = subject();
     Instant until = clock.instant().plus(Duration.ofMinutes(10));
     list.revokeToken(ISS, "kept", subject, until);
@@ -296,7 +296,7 @@ class RevocationReplicaIT {
 
   @Test
   void aCurrentReplicaAnswersWithoutRedisAndAStaleOneAsksRedis() {
-    RedisRevocationList.Listener l = current();
+    RevocationFeed.Listener l = current();
     String subject = subject();
     long exp = at(Duration.ofMinutes(10));
     long nbf = at(Duration.ofSeconds(5));
@@ -451,7 +451,7 @@ class RevocationReplicaIT {
           SetParams.setParams().px(600_000));
     }
     try (RedisRevocationList onCluster = newList(cluster)) {
-      RedisRevocationList.Listener l = onCluster.installListener();
+      RevocationFeed.Listener l = onCluster.installListener();
       l.onSubscribe(channel, 1);
       hear(l, l.syncBeats);
       assertThat(onCluster.isCurrent()).isTrue();
@@ -466,7 +466,7 @@ class RevocationReplicaIT {
   void onAClusterEveryMasterMustProveItsOwnPath() {
     RedisClusterClient cluster = (RedisClusterClient) RedisFixture.sharedCluster().client();
     try (RedisRevocationList onCluster = newList(cluster)) {
-      RedisRevocationList.Listener l = onCluster.installListener();
+      RevocationFeed.Listener l = onCluster.installListener();
       l.onSubscribe(channel, 1);
       // One heartbeat per master, each routed to a slot of its own master.
       Set<String> masters = new HashSet<>();

@@ -68,7 +68,7 @@ class RevocationReplicaRestartIT {
   }
 
   /** Delivers {@code messages} to {@code l} as its subscription would. */
-  private void hear(RedisRevocationList.Listener l, List<String> messages) {
+  private void hear(RevocationFeed.Listener l, List<String> messages) {
     messages.forEach(m -> l.onMessage(channel, m));
   }
 
@@ -76,7 +76,7 @@ class RevocationReplicaRestartIT {
   void aRevocationMadeDuringAnotherNodesLongResyncIsRefusedThereBeforeItsMessageIsApplied() {
     Instant iat = clock.instant();
     Instant until = iat.plus(Duration.ofMinutes(10));
-    RedisRevocationList.Listener before = nodeB.installListener();
+    RevocationFeed.Listener before = nodeB.installListener();
     before.onSubscribe(channel, 1);
     hear(before, before.syncBeats);
     nodeB.revokeToken(ISS, "own", "alice", until);
@@ -88,7 +88,7 @@ class RevocationReplicaRestartIT {
     // empty Redis. That takes five heartbeats (a replica of thousands of entries on a loaded
     // machine), and meanwhile node A revokes a token: its message waits in the subscription
     // behind the resync's heartbeat.
-    RedisRevocationList.Listener l = nodeB.installListener();
+    RevocationFeed.Listener l = nodeB.installListener();
     l.onSubscribe(channel, 1);
     try (Jedis admin = REDIS.admin()) {
       assertThat(admin.exists(own)).as("written back").isTrue();

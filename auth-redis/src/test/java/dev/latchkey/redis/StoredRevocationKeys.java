@@ -4,8 +4,8 @@ import dev.latchkey.core.internal.OpaqueIds;
 
 /**
  * The stored format of the revocation keys, written out here as plain strings and independently of
- * {@link Keys} and {@link Sha256}: the format nodes of older versions read and write, which must
- * never change.
+ * {@link Keys} and {@link RevocationDigests}: the format nodes of older versions read and write,
+ * which must never change.
  */
 final class StoredRevocationKeys {
   private StoredRevocationKeys() {}

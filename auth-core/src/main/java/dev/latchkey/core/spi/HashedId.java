@@ -1,10 +1,7 @@
 package dev.latchkey.core.spi;
 
 import dev.latchkey.core.internal.OpaqueIds;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.util.Base64;
+import dev.latchkey.core.internal.Sha256Digest;
 import java.util.Objects;
 
 /**
@@ -28,18 +25,14 @@ import java.util.Objects;
  * lookup nor walks one to hash or compare it.
  */
 public final class HashedId {
-  private static final int SHA256_BYTES = 32;
-  private static final VarHandle LONGS =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
-
   // The shard's base64url values, 6 bits each, when it is SHARD_CHARS base64url characters (always,
   // for the ids this library makes); -1 otherwise, and equality falls back to the shard string.
   private final long shardBits;
   // Set at construction, or decoded from shardBits on first use (a benign race, as for `hash`).
   private String shard;
-  // The SHA-256 as four big-endian longs, when the hash is the canonical base64url of 32 bytes
-  // (always, for the ids this library makes). Otherwise `digest` is false, the longs are zero, and
+  // The SHA-256 as the four words of a Sha256Digest, inline so that a parsed id is one object,
+  // when the hash is the canonical base64url of 32 bytes (always, for the ids this library makes).
+  // Otherwise `digest` is false, the longs are zero, and
   // equality falls back to the hash string: no two hash strings can then be confused, because the
   // canonical encoding is one-to-one.
   private final boolean digest;
@@ -70,10 +63,10 @@ public final class HashedId {
     this.shardBits = shardBits;
     this.hash = hash;
     this.digest = sha256 != null;
-    this.d0 = digest ? (long) LONGS.get(sha256, 0) : 0;
-    this.d1 = digest ? (long) LONGS.get(sha256, 8) : 0;
-    this.d2 = digest ? (long) LONGS.get(sha256, 16) : 0;
-    this.d3 = digest ? (long) LONGS.get(sha256, 24) : 0;
+    this.d0 = digest ? Sha256Digest.word(sha256, 0) : 0;
+    this.d1 = digest ? Sha256Digest.word(sha256, 1) : 0;
+    this.d2 = digest ? Sha256Digest.word(sha256, 2) : 0;
+    this.d3 = digest ? Sha256Digest.word(sha256, 3) : 0;
   }
 
   /**
@@ -103,12 +96,7 @@ public final class HashedId {
   public String hash() {
     String h = hash;
     if (h == null) {
-      byte[] bytes = new byte[SHA256_BYTES];
-      LONGS.set(bytes, 0, d0);
-      LONGS.set(bytes, 8, d1);
-      LONGS.set(bytes, 16, d2);
-      LONGS.set(bytes, 24, d3);
-      h = B64.encodeToString(bytes);
+      h = Sha256Digest.toBase64Url(d0, d1, d2, d3);
       hash = h;
     }
     return h;

@@ -13,6 +13,18 @@ import java.util.Objects;
  * expiresAt = min(now + idleTimeout, absoluteExpiresAt)} and {@code retainUntil = expiresAt +
  * expiredNotice}; any other record is returned unchanged and not written.
  *
+ * <p><b>How stores apply it.</b> A store that holds its records in this process calls {@link
+ * #apply} on the record it read. A store that renews where the record lives (a server-side script,
+ * so that a read and its renewal stay one round trip and a concurrent delete cannot be undone)
+ * takes {@link #inMillis()} instead: every threshold and value of the rule, computed here, so that
+ * the store only compares stored fields with them and writes them, in one atomic step. A record
+ * with {@code expiresAt > now} and {@code lastSeenAt <= renewIfLastSeenAtOrBefore} gets {@code
+ * lastSeenAt = now} and, when {@code idleExpiresAt <= absoluteExpiresAt}, {@code expiresAt =
+ * idleExpiresAt} and {@code retainUntil = idleRetainUntil}; otherwise its stored {@code
+ * absoluteExpiresAt} caps the renewal: {@code expiresAt} stays {@code absoluteExpiresAt} and {@code
+ * retainUntil = absoluteExpiresAt + expiredNotice}. Any other record is not written, and a record
+ * that is gone (ended, or past its {@code retainUntil}) is never written back.
+ *
  * @param now the reader's current time
  * @param idleTimeout how long a session lives without renewal
  * @param minInterval the least time between two renewal writes of one session
@@ -68,6 +80,59 @@ public record SessionTouch(
         record.absoluteExpiresAt(),
         expiresAt.plus(expiredNotice),
         record.attributes());
+  }
+
+  /**
+   * {@return this touch in epoch milliseconds, for a store that renews where the record lives} (see
+   * the class comment). Durations too long to add saturate at {@link Long#MAX_VALUE}, so a huge
+   * {@code minInterval} means "never renew" and a huge {@code idleTimeout} "no idle end".
+   * Milliseconds, like the stored times such a store compares them with: at that precision it
+   * decides as {@link #apply} does.
+   */
+  public Millis inMillis() {
+    long nowMs = now.toEpochMilli();
+    long notice = saturatedMillis(expiredNotice);
+    long idleEnd = saturatedAdd(nowMs, saturatedMillis(idleTimeout));
+    return new Millis(
+        nowMs,
+        saturatedAdd(nowMs, -saturatedMillis(minInterval)),
+        idleEnd,
+        saturatedAdd(idleEnd, notice),
+        notice);
+  }
+
+  /**
+   * A {@link SessionTouch} as epoch milliseconds: the thresholds and values a store compares and
+   * writes (see the class comment for the rule).
+   *
+   * @param now the reader's current time, written as {@code lastSeenAt}
+   * @param renewIfLastSeenAtOrBefore a live record is due for renewal when its {@code lastSeenAt}
+   *     is at or before this ({@code now - minInterval})
+   * @param idleExpiresAt the renewed {@code expiresAt} unless {@code absoluteExpiresAt} is earlier
+   *     ({@code now + idleTimeout})
+   * @param idleRetainUntil the renewed {@code retainUntil} with {@code idleExpiresAt} ({@code
+   *     idleExpiresAt + expiredNotice})
+   * @param expiredNotice added to a stored {@code absoluteExpiresAt} when that caps the renewal
+   */
+  public record Millis(
+      long now,
+      long renewIfLastSeenAtOrBefore,
+      long idleExpiresAt,
+      long idleRetainUntil,
+      long expiredNotice) {}
+
+  private static long saturatedMillis(Duration d) {
+    try {
+      return d.toMillis();
+    } catch (ArithmeticException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  private static long saturatedAdd(long a, long b) {
+    long sum = a + b;
+    // Overflow only when both have the same sign and the sum's sign differs.
+    return ((a ^ sum) & (b ^ sum)) < 0 ? (a < 0 ? Long.MIN_VALUE : Long.MAX_VALUE) : sum;
   }
 
   /**
