@@ -6,7 +6,6 @@ import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -19,16 +18,13 @@ import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FamilyIssuerTest {
-  static final Principal ALICE = Principal.of("alice", Set.of("user"));
-  static final Duration DELAY = Duration.ofSeconds(10);
-  static final RefreshTokenStore.Policy POLICY =
-      new RefreshTokenStore.Policy(
-          Duration.ofDays(1), Duration.ofDays(7), Duration.ZERO, 16, 10, Duration.ofMinutes(1));
+  static final Principal ALICE = FamilyTestBed.ALICE;
+  static final Duration DELAY = FamilyTestBed.DELAY;
+  static final RefreshTokenStore.Policy POLICY = FamilyTestBed.policy(10);
 
   TestClock clock;
   TokenService access;
@@ -37,14 +33,10 @@ class FamilyIssuerTest {
 
   @BeforeEach
   void setUp() {
-    clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    access = mock(TokenService.class);
-    when(access.issue(any(), anyString(), anyMap()))
-        .thenAnswer(
-            call ->
-                new TokenService.IssuedToken(
-                    "access-of-" + call.getArgument(1), clock.instant().plusSeconds(900)));
-    store = InMemoryRefreshTokenStore.create(clock);
+    FamilyTestBed bed = new FamilyTestBed();
+    clock = bed.clock;
+    access = bed.access;
+    store = bed.store;
     issuer = new FamilyIssuer(access, store, POLICY, DELAY, clock);
   }
 

@@ -3,7 +3,6 @@ package dev.latchkey.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
@@ -19,20 +18,16 @@ import dev.latchkey.core.TestClock;
 import dev.latchkey.core.TokenService;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FamilyRevocationTest {
-  static final Principal ALICE = Principal.of("alice", Set.of("user"));
-  static final Duration DELAY = Duration.ofSeconds(10);
-  static final RefreshTokenStore.Policy POLICY =
-      new RefreshTokenStore.Policy(
-          Duration.ofDays(1), Duration.ofDays(7), Duration.ZERO, 16, 10, Duration.ofMinutes(1));
+  static final Principal ALICE = FamilyTestBed.ALICE;
+  static final Duration DELAY = FamilyTestBed.DELAY;
+  static final RefreshTokenStore.Policy POLICY = FamilyTestBed.policy(10);
 
   TestClock clock;
   TokenService access;
@@ -41,12 +36,10 @@ class FamilyRevocationTest {
 
   @BeforeEach
   void setUp() {
-    clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    access = mock(TokenService.class);
-    when(access.issue(any(), anyString(), anyMap()))
-        .thenAnswer(
-            call -> new TokenService.IssuedToken("access", clock.instant().plusSeconds(900)));
-    store = InMemoryRefreshTokenStore.create(clock);
+    FamilyTestBed bed = new FamilyTestBed();
+    clock = bed.clock;
+    access = bed.access;
+    store = bed.store;
     events = new CopyOnWriteArrayList<>();
   }
 

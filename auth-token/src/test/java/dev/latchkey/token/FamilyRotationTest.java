@@ -7,7 +7,6 @@ import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -23,7 +22,6 @@ import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,11 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class FamilyRotationTest {
-  static final Principal ALICE = Principal.of("alice", Set.of("user"));
-  static final Duration DELAY = Duration.ofSeconds(10);
-  static final RefreshTokenStore.Policy POLICY =
-      new RefreshTokenStore.Policy(
-          Duration.ofDays(1), Duration.ofDays(7), Duration.ZERO, 16, 2, Duration.ofMinutes(1));
+  static final Principal ALICE = FamilyTestBed.ALICE;
+  static final Duration DELAY = FamilyTestBed.DELAY;
+  static final RefreshTokenStore.Policy POLICY = FamilyTestBed.policy(2);
 
   TestClock clock;
   TokenService access;
@@ -46,12 +42,10 @@ class FamilyRotationTest {
 
   @BeforeEach
   void setUp() {
-    clock = new TestClock(Instant.parse("2026-01-01T00:00:00Z"));
-    access = mock(TokenService.class);
-    when(access.issue(any(), anyString(), anyMap()))
-        .thenAnswer(
-            call -> new TokenService.IssuedToken("access", clock.instant().plusSeconds(900)));
-    store = InMemoryRefreshTokenStore.create(clock);
+    FamilyTestBed bed = new FamilyTestBed();
+    clock = bed.clock;
+    access = bed.access;
+    store = bed.store;
     issuer = new FamilyIssuer(access, store, POLICY, DELAY, clock);
     events = new CopyOnWriteArrayList<>();
   }
