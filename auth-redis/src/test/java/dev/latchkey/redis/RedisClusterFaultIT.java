@@ -3,21 +3,16 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
-import dev.latchkey.core.spi.SessionTouch;
 import dev.latchkey.redis.testing.RedisCluster;
 import dev.latchkey.redis.testing.RedisFixture;
 import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -35,24 +30,6 @@ class RedisClusterFaultIT {
 
   private final TestClock clock = TestClock.atNow();
 
-  private SessionRecord session(SessionStore store, String subject) {
-    Instant now = clock.instant();
-    return new SessionRecord(
-        OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
-        Principal.of(subject),
-        now,
-        now,
-        now.plusSeconds(600),
-        now.plusSeconds(3600),
-        now.plusSeconds(900),
-        Map.of());
-  }
-
-  private SessionTouch touch() {
-    return new SessionTouch(
-        clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(5));
-  }
-
   @Test
   void killedMasterFailsClosedAndTheSameClientRecoversWhenItReturns() {
     String seeds =
@@ -69,7 +46,7 @@ class RedisClusterFaultIT {
 
       victim.kill();
       long start = System.nanoTime();
-      assertThatThrownBy(() -> sessions.read(s.id(), touch()))
+      assertThatThrownBy(() -> sessions.read(s.id(), TestSessions.touch(clock.instant())))
           .isInstanceOf(StoreUnavailableException.class);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAIL_BOUND);
 
@@ -87,7 +64,7 @@ class RedisClusterFaultIT {
                   }))
           .as("the same client works after the master is back")
           .isTrue();
-      assertThat(sessions.read(t.id(), touch())).isPresent();
+      assertThat(sessions.read(t.id(), TestSessions.touch(clock.instant()))).isPresent();
     }
   }
 
@@ -95,7 +72,8 @@ class RedisClusterFaultIT {
   private SessionRecord sessionOn(SessionStore sessions, RedisServer node) {
     Keys keys = new Keys("latchkey:");
     for (int i = 0; ; i++) {
-      SessionRecord s = session(sessions, "user-" + i + "-" + System.nanoTime());
+      SessionRecord s =
+          TestSessions.session(sessions, "user-" + i + "-" + System.nanoTime(), clock.instant());
       HashedId id = s.id();
       try (Jedis j = node.admin()) {
         long slot = j.clusterKeySlot(keys.session(id));

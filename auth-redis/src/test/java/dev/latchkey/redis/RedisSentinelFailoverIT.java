@@ -2,20 +2,15 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
-import dev.latchkey.core.spi.SessionTouch;
 import dev.latchkey.redis.testing.RedisFixture;
 import dev.latchkey.redis.testing.RedisSentinel;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -26,24 +21,6 @@ class RedisSentinelFailoverIT {
   private static final Duration FAILOVER_BOUND = Duration.ofSeconds(30);
 
   private final TestClock clock = TestClock.atNow();
-
-  private SessionRecord session(SessionStore store, String subject) {
-    Instant now = clock.instant();
-    return new SessionRecord(
-        OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
-        Principal.of(subject),
-        now,
-        now,
-        now.plusSeconds(600),
-        now.plusSeconds(3600),
-        now.plusSeconds(900),
-        Map.of());
-  }
-
-  private SessionTouch touch() {
-    return new SessionTouch(
-        clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(5));
-  }
 
   @Test
   void storesWorkThroughTheSameClientAfterTheReplicaIsPromoted() {
@@ -59,7 +36,7 @@ class RedisSentinelFailoverIT {
             .build()) {
       SessionStore sessions = stores.sessionStore();
       RevocationList revocations = stores.revocationList();
-      SessionRecord before = session(sessions, "alice");
+      SessionRecord before = TestSessions.session(sessions, "alice", clock.instant());
       assertThat(sessions.create(before, 3, CapPolicy.REFUSE_NEW).created()).isTrue();
       revocations.revokeToken("iss", "j1", "alice", clock.instant().plusSeconds(600));
       int replicaPort = SENTINEL.replica().port();
@@ -81,7 +58,7 @@ class RedisSentinelFailoverIT {
                   FAILOVER_BOUND, () -> SENTINEL.currentPrimaryPort() == replicaPort))
           .as("promotion")
           .isTrue();
-      SessionRecord after = session(sessions, "bob");
+      SessionRecord after = TestSessions.session(sessions, "bob", clock.instant());
       assertThat(
               RedisFixture.waitUntil(
                   FAILOVER_BOUND,
@@ -95,8 +72,8 @@ class RedisSentinelFailoverIT {
           .as("stores work after failover")
           .isTrue();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(FAILOVER_BOUND);
-      assertThat(sessions.read(after.id(), touch())).isPresent();
-      assertThat(sessions.read(before.id(), touch())).isPresent();
+      assertThat(sessions.read(after.id(), TestSessions.touch(clock.instant()))).isPresent();
+      assertThat(sessions.read(before.id(), TestSessions.touch(clock.instant()))).isPresent();
       RedisStoresBehaviour.awaitCurrent(revocations);
       assertThat(revocations.isRevoked("iss", "j1", "alice", clock.instant())).isTrue();
     }

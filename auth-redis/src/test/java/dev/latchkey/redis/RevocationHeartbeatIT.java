@@ -2,20 +2,15 @@ package dev.latchkey.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.latchkey.core.Principal;
 import dev.latchkey.core.TestClock;
-import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
-import dev.latchkey.core.spi.SessionTouch;
 import dev.latchkey.redis.testing.RedisFixture;
 import dev.latchkey.redis.testing.RedisServer;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -76,9 +71,10 @@ class RevocationHeartbeatIT {
                   () -> {
                     int wrong = 0;
                     for (int i = 0; i < 5_000 && System.nanoTime() < until; i++) {
-                      SessionRecord s = session(sessions, "user" + i % 50);
+                      SessionRecord s =
+                          TestSessions.session(sessions, "user" + i % 50, clock.instant());
                       if (!sessions.create(s, 1_000, CapPolicy.REFUSE_NEW).created()
-                          || sessions.read(s.id(), touch()).isEmpty()
+                          || sessions.read(s.id(), TestSessions.touch(clock.instant())).isEmpty()
                           || !sessions.delete(s.id())) {
                         wrong++;
                       }
@@ -96,23 +92,5 @@ class RevocationHeartbeatIT {
       // 30 ms staleness bound.
       RedisStoresBehaviour.awaitCurrent(stores.revocationList());
     }
-  }
-
-  private SessionRecord session(SessionStore store, String subject) {
-    Instant now = clock.instant();
-    return new SessionRecord(
-        OpaqueIds.parse(OpaqueIds.generateInShard(store.shardFor(subject))).orElseThrow(),
-        Principal.of(subject),
-        now,
-        now,
-        now.plusSeconds(600),
-        now.plusSeconds(3600),
-        now.plusSeconds(900),
-        Map.of());
-  }
-
-  private SessionTouch touch() {
-    return new SessionTouch(
-        clock.instant(), Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofMinutes(5));
   }
 }
