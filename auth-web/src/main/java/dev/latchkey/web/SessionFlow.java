@@ -1,0 +1,157 @@
+package dev.latchkey.web;
+
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.Cookies;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionCookie;
+import dev.latchkey.core.SetCookie;
+import dev.latchkey.session.LoginOutcome;
+import dev.latchkey.session.SessionCheck;
+import dev.latchkey.session.SessionManager;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The session half of the web layer: the cookie (read under its configured name only, written with
+ * the configured attributes), the check, the CSRF token on state-changing methods, login and
+ * logout. Loaded only when the application configured sessions, so {@code auth-session} need not be
+ * present otherwise.
+ */
+final class SessionFlow {
+  static final int MAX_USER_AGENT = 256;
+
+  private final SessionManager sessions;
+  private final Answers answers;
+  private final String cookieName;
+  private final boolean secure;
+  private final SetCookie.SameSite sameSite;
+  private final String csrfHeader;
+  private final String deletion;
+
+  SessionFlow(
+      SessionManager sessions,
+      Answers answers,
+      String cookieName,
+      boolean secure,
+      SetCookie.SameSite sameSite,
+      String csrfHeader) {
+    this.sessions = sessions;
+    this.answers = answers;
+    this.cookieName = cookieName;
+    this.secure = secure;
+    this.sameSite = sameSite;
+    this.csrfHeader = csrfHeader;
+    // Validates the settings once: SetCookie refuses a __Host- cookie without Secure, and so on.
+    this.deletion = cookie("").deletion().toHeaderValue();
+  }
+
+  String cookieName() {
+    return cookieName;
+  }
+
+  private SetCookie cookie(String value) {
+    return SetCookie.builder(cookieName, value)
+        .httpOnly(true)
+        .secure(secure)
+        .sameSite(sameSite)
+        .path("/")
+        .build();
+  }
+
+  /** The session id under this layer's cookie name, from any {@code Cookie} header. */
+  Optional<String> sessionId(WebRequest request) {
+    for (String header : request.headers("Cookie")) {
+      Optional<String> value = Cookies.read(header, cookieName);
+      if (value.isPresent()) {
+        return value;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The session's decision, or {@code null} when the request presents no session cookie. A cookie
+   * naming no live session is answered 401 with the cookie cleared; a state-changing method needs
+   * the session's CSRF token as well.
+   */
+  AccessDecision check(WebRequest request, boolean stateChanging) {
+    Optional<String> sid = sessionId(request);
+    if (sid.isEmpty()) {
+      return null;
+    }
+    SessionCheck check = sessions.check(new SessionCookie(sid.get()));
+    Optional<AuthResult.Failure> failure = check.failure();
+    if (failure.isPresent()) {
+      return AccessDecision.refused(refusal(failure.get()));
+    }
+    // checkCsrf throws StoreUnavailableException on an outage: WebAuth answers it 503.
+    if (stateChanging && !sessions.checkCsrf(sid.get(), request.header(csrfHeader).orElse(null))) {
+      return AccessDecision.refused(Answers.csrf());
+    }
+    return AccessDecision.allowed(check.principal().orElseThrow(), AccessDecision.Via.SESSION);
+  }
+
+  private WebResponse refusal(AuthResult.Failure failure) {
+    return failure.reason() == AuthResult.Reason.UNAVAILABLE
+        ? answers.unavailable()
+        : notLoggedIn().withHeader("Set-Cookie", deletion);
+  }
+
+  static WebResponse notLoggedIn() {
+    return Answers.error(401, "not logged in");
+  }
+
+  /** A new session for {@code principal}: its cookie, and its CSRF token in the body. */
+  WebResponse login(WebRequest request, Principal principal) {
+    Map<String, String> attributes = new LinkedHashMap<>();
+    attributes.put("client_address", request.clientAddress());
+    request
+        .header("User-Agent")
+        .ifPresent(
+            agent ->
+                attributes.put(
+                    "user_agent",
+                    agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent));
+    LoginOutcome outcome = sessions.login(principal, attributes);
+    return outcome.fold(
+        created -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("username", principal.subject());
+          // The session was created just now: it is live, so it has a CSRF token.
+          body.put("csrf_token", sessions.csrfToken(created.id()).orElseThrow());
+          return WebResponse.json(200, body)
+              .withHeader("Set-Cookie", cookie(created.id()).toHeaderValue());
+        },
+        failure ->
+            failure.reason() == AuthResult.Reason.UNAVAILABLE
+                ? answers.unavailable()
+                : Answers.error(409, "too many sessions"));
+  }
+
+  /** Ends the request's session; it needs a live session and its CSRF token. */
+  WebResponse logout(WebRequest request) {
+    AccessDecision gate = check(request, true);
+    if (gate == null) {
+      return notLoggedIn();
+    }
+    if (!gate.allowed()) {
+      return gate.refusal().orElseThrow();
+    }
+    sessions.logout(sessionId(request).orElseThrow());
+    return WebResponse.json(200, Map.of("status", "logged out")).withHeader("Set-Cookie", deletion);
+  }
+
+  /** Ends every session of {@code subject}; answers how many. */
+  int logoutEverywhere(String subject) {
+    return sessions.logoutEverywhere(subject);
+  }
+
+  String deletion() {
+    return deletion;
+  }
+
+  Optional<String> csrfToken(WebRequest request) {
+    return sessionId(request).flatMap(sessions::csrfToken);
+  }
+}

@@ -1,0 +1,781 @@
+package dev.latchkey.web;
+
+import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.PasswordCredentials;
+import dev.latchkey.core.Principal;
+import dev.latchkey.core.SetCookie;
+import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.session.SessionManager;
+import dev.latchkey.token.JwtTokenService;
+import dev.latchkey.token.RefreshTokens;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * Latchkey at the HTTP boundary: one place that turns a request into a decision, and the
+ * authentication routes built on it. An adapter (a Servlet filter, a JDK {@code HttpServer}
+ * handler) calls {@link #handle} for the authentication routes and {@link #authenticate} for every
+ * other route; an application writes its own routes, not its authentication plumbing.
+ *
+ * <pre>{@code
+ * WebAuth web = WebAuth.builder()
+ *     .passwords(passwordAuthenticator)
+ *     .sessions(sessionManager)
+ *     .publicPaths("/", "/health")
+ *     .build();
+ * Optional<WebResponse> own = web.handle(request);       // POST /session-login, ...
+ * AccessDecision decision = web.authenticate(request);    // every other route
+ * }</pre>
+ *
+ * <p>What a request meets, in order:
+ *
+ * <ol>
+ *   <li><b>The origin gate.</b> A state-changing method ({@code POST}, {@code PUT}, {@code
+ *       DELETE}... anything but {@code GET}, {@code HEAD}, {@code OPTIONS}, {@code TRACE}) from
+ *       another site is refused 403 before anything else runs, login included (login CSRF). See
+ *       {@link Builder#allowedOrigins}.
+ *   <li><b>Public paths</b> ({@link Builder#publicPaths}) pass without a credential.
+ *   <li><b>A bearer token</b> in {@code Authorization}, when tokens are configured: verified;
+ *       refused 401 with {@code WWW-Authenticate: Bearer realm="...", error="invalid_token"}.
+ *   <li><b>The session cookie</b>, when sessions are configured: checked; a dead one is refused 401
+ *       and cleared ({@code Set-Cookie}); a state-changing method must carry the session's CSRF
+ *       token in {@link Builder#csrfHeader} (403 otherwise).
+ *   <li>No credential: 401, with a bare {@code Bearer} challenge when tokens are configured.
+ * </ol>
+ *
+ * <p>A store that cannot be reached is 503 with {@code Retry-After}, never a pass (fail closed); a
+ * throttled login or refresh is 429 with {@code Retry-After}. Every refusal is a JSON body {@code
+ * {"error": "..."}} that never echoes the request.
+ *
+ * <p>{@code auth-session} and {@code auth-token} are optional dependencies: configure what the
+ * application uses and bring that module. Built once by {@link #builder()}; immutable and safe for
+ * concurrent use.
+ */
+public final class WebAuth {
+  /** The authentication routes {@link #handle} answers, each at a configurable path. */
+  public enum Endpoint {
+    /** {@code POST {"username", "password"}}: a session cookie and its CSRF token. */
+    SESSION_LOGIN("/session-login"),
+    /** {@code POST} with the session's CSRF token: ends the session and clears its cookie. */
+    SESSION_LOGOUT("/session-logout"),
+    /** {@code POST {"username", "password"}}: an access and a refresh token. */
+    TOKEN_LOGIN("/token-login"),
+    /** {@code POST {"refresh_token"}}: the next token pair; a reused token ends its family. */
+    TOKEN_REFRESH("/token-refresh"),
+    /** {@code POST} with the bearer (and optionally {@code {"refresh_token"}}): ends the family. */
+    TOKEN_LOGOUT("/token-logout"),
+    /** {@code POST} by bearer or by CSRF-protected session: ends every session and token. */
+    LOGOUT_EVERYWHERE("/logout-everywhere");
+
+    private final String defaultPath;
+
+    Endpoint(String defaultPath) {
+      this.defaultPath = defaultPath;
+    }
+
+    /** {@return the path it is mounted at unless configured otherwise} */
+    public String defaultPath() {
+      return defaultPath;
+    }
+  }
+
+  private final Authenticator<PasswordCredentials> passwords;
+  private final SessionFlow sessions;
+  private final TokenFlow tokens;
+  private final Origins origins;
+  private final PublicPaths publicPaths;
+  private final Answers answers;
+  private final Map<String, Endpoint> endpoints;
+  private final int maxBodyBytes;
+
+  private WebAuth(Builder b) {
+    this.passwords = b.passwords;
+    this.answers = new Answers(b.clock, b.unavailableRetry);
+    this.sessions =
+        b.sessionManager == null
+            ? null
+            : new SessionFlow(
+                b.sessionManager, answers, b.cookieName(), b.secure, b.sameSite, b.csrfHeader);
+    this.tokens =
+        b.tokenService == null
+            ? null
+            : new TokenFlow(b.tokenService, b.refreshTokens, answers, b.clock, b.realm);
+    this.origins = new Origins(b.allowedOrigins, b.allowMissingOriginHeaders);
+    this.maxBodyBytes = b.maxBodyBytes;
+    Map<String, Endpoint> mounted = new HashMap<>();
+    for (Map.Entry<Endpoint, String> e : b.endpointPaths.entrySet()) {
+      if (e.getValue() != null && available(e.getKey())) {
+        mounted.put(e.getValue(), e.getKey());
+      }
+    }
+    this.endpoints = Map.copyOf(mounted);
+    Set<String> exact = new HashSet<>();
+    List<String> prefixes = new ArrayList<>();
+    for (String p : b.publicPaths) {
+      if (p.endsWith("/*")) {
+        prefixes.add(p.substring(0, p.length() - 1));
+      } else {
+        exact.add(p);
+      }
+    }
+    // Logging in and refreshing are how a client gets a credential: they cannot require one.
+    for (Endpoint e :
+        List.of(Endpoint.SESSION_LOGIN, Endpoint.TOKEN_LOGIN, Endpoint.TOKEN_REFRESH)) {
+      String path = b.endpointPaths.get(e);
+      if (path != null) {
+        exact.add(path);
+      }
+    }
+    this.publicPaths = new PublicPaths(exact, prefixes);
+  }
+
+  private boolean available(Endpoint e) {
+    return switch (e) {
+      case SESSION_LOGIN -> sessions != null && passwords != null;
+      case SESSION_LOGOUT -> sessions != null;
+      case TOKEN_LOGIN -> tokens != null && tokens.refreshes() && passwords != null;
+      case TOKEN_REFRESH -> tokens != null && tokens.refreshes();
+      case TOKEN_LOGOUT -> tokens != null;
+      case LOGOUT_EVERYWHERE -> true;
+    };
+  }
+
+  /** {@return a builder}: configure sessions, tokens or both, then {@link Builder#build()}. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Answers the request when it targets one of the authentication routes ({@link Endpoint}): 405
+   * with {@code Allow: POST} for another method than {@code POST}.
+   *
+   * @param request the request
+   * @return the answer, or empty when the path is no authentication route
+   */
+  public Optional<WebResponse> handle(WebRequest request) {
+    Endpoint endpoint = endpoints.get(request.path());
+    if (endpoint == null) {
+      return Optional.empty();
+    }
+    if (!"POST".equals(request.method())) {
+      return Optional.of(Answers.notAllowed("POST"));
+    }
+    return Optional.of(
+        switch (endpoint) {
+          case SESSION_LOGIN -> sessionLogin(request);
+          case SESSION_LOGOUT -> sessionLogout(request);
+          case TOKEN_LOGIN -> tokenLogin(request);
+          case TOKEN_REFRESH -> tokenRefresh(request);
+          case TOKEN_LOGOUT -> tokenLogout(request);
+          case LOGOUT_EVERYWHERE -> logoutEverywhere(request);
+        });
+  }
+
+  /**
+   * Decides a request to an application route: the origin gate, public paths, then a bearer token
+   * or the session cookie (see the class description).
+   *
+   * @param request the request
+   * @return the decision; never throws for the request's content or a store's fault
+   */
+  public AccessDecision authenticate(WebRequest request) {
+    if (!origins.allows(request)) {
+      return AccessDecision.refused(Answers.crossSite());
+    }
+    if (publicPaths.matches(request.path())) {
+      return AccessDecision.publicRoute();
+    }
+    return failClosed(
+        () -> {
+          if (tokens != null) {
+            AccessDecision bearer = tokens.check(request);
+            if (bearer != null) {
+              return bearer;
+            }
+          }
+          if (sessions != null) {
+            AccessDecision session = sessions.check(request, !Origins.safe(request.method()));
+            if (session != null) {
+              return session;
+            }
+          }
+          return AccessDecision.refused(
+              tokens != null ? tokens.noToken("not logged in") : SessionFlow.notLoggedIn());
+        });
+  }
+
+  /**
+   * Decides a request to a route that accepts the session cookie only: the origin gate, then the
+   * session (and its CSRF token on a state-changing method). Public paths are not consulted.
+   *
+   * @param request the request
+   * @return the decision
+   * @throws IllegalStateException when no session manager was configured
+   */
+  public AccessDecision authenticateSession(WebRequest request) {
+    SessionFlow flow = requireSessions();
+    if (!origins.allows(request)) {
+      return AccessDecision.refused(Answers.crossSite());
+    }
+    return failClosed(
+        () -> {
+          AccessDecision session = flow.check(request, !Origins.safe(request.method()));
+          return session != null ? session : AccessDecision.refused(SessionFlow.notLoggedIn());
+        });
+  }
+
+  /**
+   * Decides a request to a route that accepts a bearer token only: the origin gate, then the token.
+   * Public paths are not consulted.
+   *
+   * @param request the request
+   * @return the decision
+   * @throws IllegalStateException when no token service was configured
+   */
+  public AccessDecision authenticateBearer(WebRequest request) {
+    TokenFlow flow = requireTokens();
+    if (!origins.allows(request)) {
+      return AccessDecision.refused(Answers.crossSite());
+    }
+    return failClosed(
+        () -> {
+          AccessDecision bearer = flow.check(request);
+          return bearer != null ? bearer : AccessDecision.refused(flow.noToken("no bearer token"));
+        });
+  }
+
+  /**
+   * {@code POST {"username", "password"}}: checks the password and starts a session; answers {@code
+   * {"username", "csrf_token"}} with the session cookie. 400 for a malformed body, 401 for wrong
+   * credentials, 429 with {@code Retry-After} while the name is throttled, 409 past the per-user
+   * session cap, 503 when a store is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when sessions or passwords were not configured
+   */
+  public WebResponse sessionLogin(WebRequest request) {
+    SessionFlow flow = requireSessions();
+    return login(request, principal -> flow.login(request, principal));
+  }
+
+  /**
+   * {@code POST} with the session's CSRF token: ends the session and clears its cookie; 401 without
+   * a live session, 403 without its CSRF token.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no session manager was configured
+   */
+  public WebResponse sessionLogout(WebRequest request) {
+    SessionFlow flow = requireSessions();
+    return respond(request, () -> flow.logout(request));
+  }
+
+  /**
+   * {@code POST {"username", "password"}}: checks the password and answers {@code {"access_token",
+   * "refresh_token", "token_type", "expires_in"}}; refusals as for {@link #sessionLogin}.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when refresh tokens or passwords were not configured
+   */
+  public WebResponse tokenLogin(WebRequest request) {
+    TokenFlow flow = requireTokens();
+    return login(request, flow::login);
+  }
+
+  /**
+   * {@code POST {"refresh_token"}}: rotates the refresh token and answers the next pair; 401 for an
+   * unknown, expired or reused token (reuse ends its family), 429 with {@code Retry-After} past the
+   * family's rotation limit.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when refresh tokens were not configured
+   */
+  public WebResponse tokenRefresh(WebRequest request) {
+    TokenFlow flow = requireTokens();
+    return respond(
+        request,
+        () -> {
+          JsonBody body = JsonBody.read(request, maxBodyBytes, false);
+          return body.refusal() != null ? body.refusal() : flow.refresh(body);
+        });
+  }
+
+  /**
+   * {@code POST} with the bearer token, and optionally {@code {"refresh_token"}}: ends the bearer's
+   * refresh family and every access token of it, and revokes the bearer.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no token service was configured
+   */
+  public WebResponse tokenLogout(WebRequest request) {
+    TokenFlow flow = requireTokens();
+    return respond(
+        request,
+        () -> {
+          AccessDecision bearer = flow.check(request);
+          if (bearer == null) {
+            return flow.noToken("no bearer token");
+          }
+          if (!bearer.allowed()) {
+            return bearer.refusal().orElseThrow();
+          }
+          JsonBody body = JsonBody.read(request, maxBodyBytes, true);
+          return body.refusal() != null ? body.refusal() : flow.logout(request, body);
+        });
+  }
+
+  /**
+   * {@code POST}, by bearer token or by session with its CSRF token: ends every session and every
+   * token of the caller; answers {@code {"status", "sessions_ended"}} and clears the session
+   * cookie.
+   *
+   * @param request the request
+   * @return the answer
+   */
+  public WebResponse logoutEverywhere(WebRequest request) {
+    return respond(
+        request,
+        () -> {
+          AccessDecision decision = null;
+          if (tokens != null) {
+            decision = tokens.check(request);
+          }
+          if (decision == null && sessions != null) {
+            decision = sessions.check(request, true);
+          }
+          if (decision == null) {
+            return tokens != null ? tokens.noToken("not logged in") : SessionFlow.notLoggedIn();
+          }
+          if (!decision.allowed()) {
+            return decision.refusal().orElseThrow();
+          }
+          String subject = decision.principal().orElseThrow().subject();
+          int ended = sessions == null ? 0 : sessions.logoutEverywhere(subject);
+          if (tokens != null) {
+            tokens.logoutEverywhere(subject);
+          }
+          Map<String, Object> body = new java.util.LinkedHashMap<>();
+          body.put("status", "logged out everywhere");
+          body.put("sessions_ended", ended);
+          WebResponse response = WebResponse.json(200, body);
+          return sessions != null && decision.via().orElseThrow() == AccessDecision.Via.SESSION
+              ? response.withHeader("Set-Cookie", sessions.deletion())
+              : response;
+        });
+  }
+
+  /**
+   * The CSRF token of the request's session, for a page that renders a form.
+   *
+   * @param request the request
+   * @return the token, or empty when the request has no live session
+   * @throws StoreUnavailableException when the session store cannot be reached
+   */
+  public Optional<String> csrfToken(WebRequest request) {
+    return requireSessions().csrfToken(request);
+  }
+
+  /**
+   * {@return whether {@code path} needs no credential}
+   *
+   * @param path a request path
+   */
+  public boolean isPublic(String path) {
+    return publicPaths.matches(path);
+  }
+
+  private WebResponse login(
+      WebRequest request, java.util.function.Function<Principal, WebResponse> onSuccess) {
+    if (passwords == null) {
+      throw new IllegalStateException("login needs WebAuth.Builder.passwords(...)");
+    }
+    return respond(
+        request,
+        () -> {
+          JsonBody body = JsonBody.read(request, maxBodyBytes, false);
+          if (body.refusal() != null) {
+            return body.refusal();
+          }
+          Optional<String> username = body.string("username");
+          Optional<String> password = body.string("password");
+          if (username.isEmpty() || password.isEmpty()) {
+            return Answers.error(400, "username and password are required strings");
+          }
+          PasswordCredentials credentials =
+              PasswordCredentials.of(
+                  username.get(), password.get().toCharArray(), request.clientAddress());
+          AuthResult result;
+          try {
+            result = passwords.authenticate(credentials);
+          } finally {
+            credentials.wipe();
+          }
+          return result.fold(
+              onSuccess,
+              failure ->
+                  switch (failure.reason()) {
+                    case LOCKED -> answers.locked(failure, "too many failed attempts");
+                    case UNAVAILABLE -> answers.unavailable();
+                    case MALFORMED -> Answers.error(400, "malformed credentials");
+                    default -> Answers.error(401, "invalid credentials");
+                  });
+        });
+  }
+
+  /** The origin gate, then {@code work}; a store outage anywhere in it is 503. */
+  private WebResponse respond(WebRequest request, Supplier<WebResponse> work) {
+    if (!origins.allows(request)) {
+      return Answers.crossSite();
+    }
+    try {
+      return work.get();
+    } catch (StoreUnavailableException e) {
+      return answers.unavailable();
+    }
+  }
+
+  private AccessDecision failClosed(Supplier<AccessDecision> work) {
+    try {
+      return work.get();
+    } catch (StoreUnavailableException e) {
+      return AccessDecision.refused(answers.unavailable());
+    }
+  }
+
+  private SessionFlow requireSessions() {
+    if (sessions == null) {
+      throw new IllegalStateException("no session manager: use WebAuth.Builder.sessions(...)");
+    }
+    return sessions;
+  }
+
+  private TokenFlow requireTokens() {
+    if (tokens == null) {
+      throw new IllegalStateException("no token service: use WebAuth.Builder.tokens(...)");
+    }
+    return tokens;
+  }
+
+  @Override
+  public String toString() {
+    return "WebAuth[sessions="
+        + (sessions != null)
+        + ", tokens="
+        + (tokens != null)
+        + ", endpoints="
+        + endpoints.values()
+        + "]";
+  }
+
+  /**
+   * Configures a {@link WebAuth}. The defaults are the safe ones: the session cookie {@code
+   * __Host-sid}, {@code Secure}, {@code HttpOnly}, {@code SameSite=Lax}, {@code Path=/}; only
+   * same-origin state-changing requests; no public path but the login and refresh routes; the CSRF
+   * token in {@code X-CSRF-Token}; request bodies up to 16 KiB. Not thread-safe; build once.
+   */
+  // The session and token modules are optional (requires static): an application that calls
+  // sessions(...) or tokens(...) has the module, and one that does not need not.
+  @SuppressWarnings("exports")
+  public static final class Builder {
+    private Authenticator<PasswordCredentials> passwords;
+    private SessionManager sessionManager;
+    private JwtTokenService tokenService;
+    private RefreshTokens refreshTokens;
+    private Clock clock = Clock.systemUTC();
+    private String cookieName = "sid";
+    private boolean secure = true;
+    private boolean hostPrefix = true;
+    private SetCookie.SameSite sameSite = SetCookie.SameSite.LAX;
+    private String csrfHeader = "X-CSRF-Token";
+    private String realm = "latchkey";
+    private final Set<String> allowedOrigins = new LinkedHashSet<>();
+    private boolean allowMissingOriginHeaders = true;
+    private final Set<String> publicPaths = new LinkedHashSet<>();
+    private final Map<Endpoint, String> endpointPaths = new EnumMap<>(Endpoint.class);
+    private int maxBodyBytes = 16 * 1024;
+    private Duration unavailableRetry = Duration.ofSeconds(2);
+
+    private Builder() {
+      for (Endpoint e : Endpoint.values()) {
+        endpointPaths.put(e, e.defaultPath());
+      }
+    }
+
+    /**
+     * Checks passwords for the login routes ({@code PasswordAuthenticator} in {@code auth-core}).
+     *
+     * @param passwords the password strategy
+     * @return this builder
+     */
+    public Builder passwords(Authenticator<PasswordCredentials> passwords) {
+      this.passwords = Objects.requireNonNull(passwords, "passwords");
+      return this;
+    }
+
+    /**
+     * Authenticates by session cookie, and mounts the session login and logout routes.
+     *
+     * @param sessions the session manager
+     * @return this builder
+     */
+    public Builder sessions(SessionManager sessions) {
+      this.sessionManager = Objects.requireNonNull(sessions, "sessions");
+      return this;
+    }
+
+    /**
+     * Authenticates by bearer token (access tokens only: no login or refresh route).
+     *
+     * @param tokens the token service
+     * @return this builder
+     */
+    public Builder tokens(JwtTokenService tokens) {
+      this.tokenService = Objects.requireNonNull(tokens, "tokens");
+      return this;
+    }
+
+    /**
+     * Authenticates by bearer token and mounts the token login, refresh and logout routes.
+     *
+     * @param tokens the token service that verifies access tokens
+     * @param refreshTokens the refresh-token rotation issuing them
+     * @return this builder
+     */
+    public Builder tokens(JwtTokenService tokens, RefreshTokens refreshTokens) {
+      this.tokenService = Objects.requireNonNull(tokens, "tokens");
+      this.refreshTokens = Objects.requireNonNull(refreshTokens, "refreshTokens");
+      return this;
+    }
+
+    /**
+     * The clock {@code Retry-After} is counted by; the services' own clock, for the same answer.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The session cookie's name, without prefix (default {@code sid}); with {@link #secureCookies}
+     * and {@link #hostPrefix} it is sent as {@code __Host-<name>}.
+     *
+     * @param name an RFC 6265 token
+     * @return this builder
+     */
+    public Builder cookieName(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isEmpty() || name.toLowerCase(Locale.ROOT).startsWith("__")) {
+        throw new IllegalArgumentException(
+            "give the cookie name without a __Host- or __Secure- prefix: hostPrefix adds it");
+      }
+      this.cookieName = name;
+      return this;
+    }
+
+    /**
+     * Whether the session cookie is {@code Secure} (default true). Only a site served over plain
+     * HTTP (a demo on loopback) turns this off; the {@code __Host-} prefix then goes too.
+     *
+     * @param secure whether the cookie is sent over HTTPS only
+     * @return this builder
+     */
+    public Builder secureCookies(boolean secure) {
+      this.secure = secure;
+      return this;
+    }
+
+    /**
+     * Whether a secure session cookie takes the {@code __Host-} prefix (default true): a sibling
+     * subdomain or a plain-HTTP page can then neither set nor overwrite it.
+     *
+     * @param hostPrefix whether to prefix
+     * @return this builder
+     */
+    public Builder hostPrefix(boolean hostPrefix) {
+      this.hostPrefix = hostPrefix;
+      return this;
+    }
+
+    /**
+     * The session cookie's {@code SameSite} (default {@code LAX}).
+     *
+     * @param sameSite the attribute
+     * @return this builder
+     */
+    public Builder sameSite(SetCookie.SameSite sameSite) {
+      this.sameSite = Objects.requireNonNull(sameSite, "sameSite");
+      return this;
+    }
+
+    /**
+     * The header a state-changing session request carries its CSRF token in (default {@code
+     * X-CSRF-Token}).
+     *
+     * @param header a header name
+     * @return this builder
+     */
+    public Builder csrfHeader(String header) {
+      Objects.requireNonNull(header, "header");
+      if (header.isEmpty() || !header.chars().allMatch(c -> c > ' ' && c < 0x7f && c != ':')) {
+        throw new IllegalArgumentException("not a header name: " + header);
+      }
+      this.csrfHeader = header;
+      return this;
+    }
+
+    /**
+     * The realm of the {@code Bearer} challenge (default {@code latchkey}).
+     *
+     * @param realm printable ASCII without quotes or backslashes
+     * @return this builder
+     */
+    public Builder realm(String realm) {
+      Objects.requireNonNull(realm, "realm");
+      if (!realm.chars().allMatch(c -> c >= ' ' && c < 0x7f && c != '"' && c != '\\')) {
+        throw new IllegalArgumentException("the realm must be printable ASCII without \" or \\");
+      }
+      this.realm = realm;
+      return this;
+    }
+
+    /**
+     * Other origins whose pages may send state-changing requests ({@code https://app.example.com}).
+     * Without any, only same-origin requests pass the origin gate (an {@code Origin} naming the
+     * request's own {@code Host} counts, for browsers without {@code Sec-Fetch-Site}).
+     *
+     * @param origins serialized origins, {@code scheme://host[:port]}
+     * @return this builder
+     */
+    public Builder allowedOrigins(String... origins) {
+      for (String o : origins) {
+        String normalized =
+            Origins.normalize(Objects.requireNonNull(o, "origin"))
+                .orElseThrow(() -> new IllegalArgumentException("not an http(s) origin: " + o));
+        allowedOrigins.add(normalized);
+      }
+      return this;
+    }
+
+    /**
+     * Whether a state-changing request with neither {@code Sec-Fetch-Site} nor {@code Origin}
+     * passes the origin gate (default true). Every current browser sends one of them; clients that
+     * send neither (curl, apps, servers) cannot be driven by another site, and a session request
+     * still needs its CSRF token. Set false for a browser-only application.
+     *
+     * @param allow whether to let such requests through
+     * @return this builder
+     */
+    public Builder allowMissingOriginHeaders(boolean allow) {
+      this.allowMissingOriginHeaders = allow;
+      return this;
+    }
+
+    /**
+     * Paths that need no credential: exact ({@code /health}) or a prefix ending in {@code /*}
+     * ({@code /static/*}). Requests to them still meet the origin gate.
+     *
+     * @param paths absolute, normalized paths
+     * @return this builder
+     */
+    public Builder publicPaths(String... paths) {
+      for (String p : paths) {
+        publicPaths.add(PublicPaths.validate(Objects.requireNonNull(p, "path")));
+      }
+      return this;
+    }
+
+    /**
+     * Mounts an authentication route at another path, or not at all ({@code null}).
+     *
+     * @param endpoint the route
+     * @param path an absolute path, or {@code null} to leave it unmounted
+     * @return this builder
+     */
+    public Builder endpoint(Endpoint endpoint, String path) {
+      Objects.requireNonNull(endpoint, "endpoint");
+      if (path != null) {
+        PublicPaths.validate(path);
+        if (path.endsWith("/*")) {
+          throw new IllegalArgumentException("an endpoint is one path, not a prefix: " + path);
+        }
+      }
+      endpointPaths.put(endpoint, path);
+      return this;
+    }
+
+    /**
+     * The largest request body the routes read (default 16 KiB); beyond it, 413.
+     *
+     * @param bytes 256 to 1 MiB
+     * @return this builder
+     */
+    public Builder maxBodyBytes(int bytes) {
+      if (bytes < 256 || bytes > 1024 * 1024) {
+        throw new IllegalArgumentException("maxBodyBytes must be 256..1048576: " + bytes);
+      }
+      this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * The {@code Retry-After} of a 503 while a store is down (default 2 s).
+     *
+     * @param retry at least one second
+     * @return this builder
+     */
+    public Builder unavailableRetryAfter(Duration retry) {
+      Objects.requireNonNull(retry, "retry");
+      if (retry.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("unavailableRetryAfter must be at least 1 s: " + retry);
+      }
+      this.unavailableRetry = retry;
+      return this;
+    }
+
+    private String cookieName() {
+      return secure && hostPrefix ? "__Host-" + cookieName : cookieName;
+    }
+
+    /**
+     * Builds the web layer.
+     *
+     * @return the web layer
+     * @throws IllegalStateException when neither sessions nor tokens were configured, or two routes
+     *     share a path
+     * @throws IllegalArgumentException when the cookie settings contradict each other
+     */
+    public WebAuth build() {
+      if (sessionManager == null && tokenService == null) {
+        throw new IllegalStateException("configure sessions(...), tokens(...) or both");
+      }
+      Set<String> paths = new HashSet<>();
+      for (String p : endpointPaths.values()) {
+        if (p != null && !paths.add(p)) {
+          throw new IllegalStateException("two authentication routes share the path " + p);
+        }
+      }
+      return new WebAuth(this);
+    }
+  }
+}

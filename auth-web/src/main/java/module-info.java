@@ -1,0 +1,16 @@
+/**
+ * Latchkey's web layer: a request turned into a principal or a ready refusal, and the login,
+ * logout, refresh and logout-everywhere handlers, with no web framework ({@code dev.latchkey.web}).
+ * Adapters (a Servlet filter, the JDK's {@code HttpServer}) translate their request and response;
+ * the rules live here once.
+ *
+ * <p>{@code dev.latchkey.session} and {@code dev.latchkey.token} are read only when present: an
+ * application that uses sessions alone needs no token module on its path, and the reverse.
+ */
+module dev.latchkey.web {
+  requires transitive dev.latchkey.core;
+  requires static dev.latchkey.session;
+  requires static dev.latchkey.token;
+
+  exports dev.latchkey.web;
+}
