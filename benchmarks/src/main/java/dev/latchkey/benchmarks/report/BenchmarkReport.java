@@ -384,6 +384,39 @@ public final class BenchmarkReport {
           .append(" |\n");
     }
 
+    o.append("\n### The web layer over the library calls it makes (ns/op)\n\n");
+    o.append(
+        "`WebRequest` prebuilt, in-memory stores (`WebAuthBenchmark`). Library: the calls"
+            + " `WebAuth.authenticate` makes, the credential already in hand. The goal: the web"
+            + " layer adds at most 1 µs (1,000 ns) per request.\n\n");
+    o.append(
+        """
+        | request | library alone | `WebAuth.authenticate` | web − library (ns) | ratio |
+        |---|---:|---:|---:|---:|
+        """);
+    for (String[] row :
+        new String[][] {
+          {"sessionGet", "session cookie `GET` (`SessionManager.check`)"},
+          {"bearerGet", "HS256 bearer `GET` (`JwtTokenService.verify`)"},
+          {"sessionPost", "session `POST` with CSRF token (`check` + `checkCsrf`)"}
+        }) {
+      String lib = "WebAuthBenchmark." + row[0] + "Library|";
+      String webKey = "WebAuthBenchmark." + row[0] + "Web|";
+      double overhead = score(webKey) - score(lib);
+      String times = ratio(score(webKey), score(lib));
+      o.append("| ")
+          .append(row[1])
+          .append(" | ")
+          .append(cell(lib, 1, "%.0f"))
+          .append(" | ")
+          .append(cell(webKey, 1, "%.0f"))
+          .append(" | ")
+          .append(Double.isNaN(overhead) ? "n/a" : String.format(Locale.ROOT, "%.0f", overhead))
+          .append(" | ")
+          .append(times.equals("n/a") ? times : times + "×")
+          .append(" |\n");
+    }
+
     o.append("\n### Redis sessions (µs/op; commands sent per operation, i.e. round trips)\n\n");
     o.append(
         "Same private `redis-server` (loopback), one thread. Commands counted with `MONITOR`"

@@ -148,6 +148,24 @@ class BenchmarkReportTest {
   }
 
   @Test
+  void webRowsShowWhatTheWebLayerAddsOverTheLibrary() throws IOException {
+    writeRun(true);
+    JsonArray jmh = new JsonArray();
+    jmh.add(run("WebAuthBenchmark.sessionGetLibrary", null, 400, "ns/op"));
+    jmh.add(run("WebAuthBenchmark.sessionGetWeb", null, 700, "ns/op"));
+    jmh.add(run("WebAuthBenchmark.bearerGetLibrary", null, 2.0, "us/op"));
+    Files.writeString(dir.resolve("jmh.json"), jmh.toString());
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    // 700 - 400 and 700 / 400; the bearer row has no web figure, so no difference either.
+    assertThat(section)
+        .contains("### The web layer over the library calls it makes")
+        .contains("| 400 ± 40 | 700 ± 70 | 300 | 1.75× |")
+        .contains("(`JwtTokenService.verify`) | 2000 ± 200 | n/a | n/a | n/a |");
+  }
+
+  @Test
   void runWithoutFloorsRendersAsBefore() throws IOException {
     writeRun(false);
 
