@@ -42,7 +42,10 @@ final class DemoPage {
     WebElement status = browser.byId(flow + "-status");
     int before = count(status);
     browser.byId(buttonId).click();
-    browser.waiting().until(d -> count(status) > before);
+    browser
+        .waiting()
+        .withMessage(() -> "an answer after clicking " + buttonId)
+        .until(d -> count(status) > before);
     return status.getText();
   }
 

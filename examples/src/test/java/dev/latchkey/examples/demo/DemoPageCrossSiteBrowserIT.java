@@ -132,11 +132,21 @@ class DemoPageCrossSiteBrowserIT {
     String origin = "http://localhost:" + attacker.getAddress().getPort();
     browser.driver.get(origin + path);
     String landed = "http://127.0.0.1:" + server.port() + target;
-    browser.waiting().until(d -> landed.equals(d.getCurrentUrl()));
-    browser.waiting().until(d -> d.findElement(By.tagName("body")).getText().contains(REFUSED));
+    browser
+        .waiting()
+        .withMessage(() -> "the attacker's form to land on " + landed)
+        .until(d -> landed.equals(d.getCurrentUrl()));
+    browser
+        .waiting()
+        .withMessage(() -> "the demo's refusal; the page shows: " + body())
+        .until(d -> body().contains(REFUSED));
     Object status =
         browser.driver.executeScript(
             "return performance.getEntriesByType('navigation')[0].responseStatus;");
     assertThat(status).isEqualTo(403L);
+  }
+
+  private static String body() {
+    return browser.driver.findElement(By.tagName("body")).getText();
   }
 }
