@@ -53,6 +53,7 @@ class DemoPageBrowserIT {
     assertThat(sid.getSameSite()).isEqualTo("Lax");
     Object scriptCookies = browser.driver.executeScript("return document.cookie;");
     assertThat(String.valueOf(scriptCookies)).doesNotContain("sid").doesNotContain(sid.getValue());
+    assertThat(storedByThePage()).as("the CSRF token is kept in memory only").isZero();
 
     assertThat(page.click("session", "session-profile")).isEqualTo("200");
     assertThat(page.shown("session", "user")).isEqualTo("alice");
@@ -87,6 +88,7 @@ class DemoPageBrowserIT {
     assertThat(page.logIn("token", "alice", "wonderland")).isEqualTo("200");
     assertThat(page.shown("token", "user")).isEqualTo("alice");
     browser.screenshot("token-logged-in");
+    assertThat(storedByThePage()).as("the tokens are kept in memory only").isZero();
 
     assertThat(page.click("token", "token-refresh")).isEqualTo("200");
     assertThat(page.shown("token", "message")).startsWith("new tokens");
@@ -101,5 +103,11 @@ class DemoPageBrowserIT {
     assertThat(page.click("token", "token-profile")).isEqualTo("401");
     assertThat(page.shown("token", "message")).isEqualTo("invalid token");
     assertThat(page.shown("token", "user")).isEmpty();
+  }
+
+  /** How many entries the page put in localStorage and sessionStorage together. */
+  private static long storedByThePage() {
+    return (Long)
+        browser.driver.executeScript("return localStorage.length + sessionStorage.length;");
   }
 }
