@@ -156,7 +156,7 @@ class ClientInfoTest {
   @Test
   void controlAndFormattingCharactersAreRemoved() {
     ClientInfo client =
-        new ClientInfo(" 203.0.113.7\r\n", "Evil\nAgent\u001b[31m\u202e/1.0\u2028\u0085");
+        new ClientInfo(" 203.0.113.7\r\n", "Evil\nAgent\u001b[31m\u202e/1.0\u2028\u0085\udc00");
 
     assertThat(client.address()).isEqualTo("203.0.113.7");
     assertThat(client.userAgent()).isEqualTo("EvilAgent[31m/1.0");
