@@ -29,15 +29,17 @@ final class PublicPaths {
   }
 
   boolean matches(String path) {
-    if (path == null || !normal(path)) {
+    if (path == null) {
       return false;
     }
+    // Normal form is checked last: it only ever turns a match into a refusal, and most requests
+    // (every protected route) match nothing, so they skip its scan and split.
     if (exact.contains(path)) {
-      return true;
+      return normal(path);
     }
     for (String prefix : prefixes) {
       if (path.startsWith(prefix)) {
-        return true;
+        return normal(path);
       }
     }
     return false;
