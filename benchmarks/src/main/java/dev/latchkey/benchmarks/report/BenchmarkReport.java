@@ -388,7 +388,7 @@ public final class BenchmarkReport {
     o.append(
         "`WebRequest` prebuilt, in-memory stores (`WebAuthBenchmark`). Library: the calls"
             + " `WebAuth.authenticate` makes, the credential already in hand. The goal: the web"
-            + " layer adds at most 1 µs (1,000 ns) per request.\n\n");
+            + " layer adds no more than 1 µs (1,000 ns) per request.\n\n");
     o.append(
         """
         | request | library alone | `WebAuth.authenticate` | web − library (ns) | ratio |
