@@ -7,4 +7,6 @@ module dev.latchkey.modulepathtest {
   requires dev.latchkey.session;
   requires dev.latchkey.token;
   requires dev.latchkey.redis;
+  requires dev.latchkey.web;
+  requires dev.latchkey.micrometer;
 }

@@ -1,26 +1,41 @@
 package dev.latchkey.modulepathtest;
 
 import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.InMemoryUserDirectory;
+import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TokenService.IssuedToken;
+import dev.latchkey.core.UserAccount;
 import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.micrometer.LatchkeyMetrics;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.SigningKey;
+import dev.latchkey.web.AccessDecision;
+import dev.latchkey.web.WebAuth;
+import dev.latchkey.web.WebRequest;
+import dev.latchkey.web.WebResponse;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks a password, logs a session in, issues and verifies an EdDSA token, and keeps a session on
- * the Redis its one argument names: each step through the public API of Latchkey's modules, run on
- * the module path ({@code ModulePathIT} starts the Redis and this application).
+ * Checks a password, logs a session in, issues and verifies an EdDSA token, logs in and checks a
+ * cookie through the web layer, counts a session check with Micrometer, and keeps a session on the
+ * Redis its one argument names: each step through the public API of Latchkey's modules, run on the
+ * module path ({@code ModulePathIT} starts the Redis and this application).
  *
  * <p>Prints one line per step and exits 0 when every step answered as expected; any other answer
  * throws, and the JVM exits non-zero. A library module that fails to export a package, or to
@@ -45,6 +60,8 @@ public final class ModulePathApp {
     checkPassword();
     sessionRoundTrip(SessionManager.inMemoryStore(Clock.systemUTC()), "in memory");
     tokenRoundTrip();
+    webRoundTrip();
+    countWithMicrometer();
     try (RedisStores stores = RedisStores.fromUrl(args[0]).build()) {
       sessionRoundTrip(stores.sessionStore(), "on Redis");
     }
@@ -98,6 +115,87 @@ public final class ModulePathApp {
     expect(tokens.revoke(token.value()), "the token is revoked");
     expect(tokens.verify(token.value()).failure().isPresent(), "a revoked token is refused");
     System.out.println("token: EdDSA issue, verify and revoke passed");
+  }
+
+  private static void webRoundTrip() {
+    InMemoryUserDirectory users = InMemoryUserDirectory.create();
+    PasswordHasher hasher = PasswordHasher.bcrypt(4);
+    users.add(new UserAccount("alice", ALICE, hasher.hash("wonderland".toCharArray())));
+    WebAuth web =
+        WebAuth.builder()
+            .passwords(PasswordAuthenticator.builder(users, hasher).build())
+            .sessions(
+                SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC())).build())
+            .build();
+    WebResponse login =
+        web.handle(
+                request(
+                    "POST",
+                    "/session-login",
+                    Map.of("content-type", "application/json"),
+                    "{\"username\":\"alice\",\"password\":\"wonderland\"}"))
+            .orElseThrow();
+    expect(login.status() == 200, "the web layer logs alice in, got " + login);
+    String setCookie = login.header("Set-Cookie").orElseThrow();
+    AccessDecision decision =
+        web.authenticate(
+            request(
+                "GET",
+                "/profile",
+                Map.of("cookie", setCookie.substring(0, setCookie.indexOf(';'))),
+                ""));
+    expect(
+        decision.principal().map(Principal::subject).equals(Optional.of("alice")),
+        "the web layer lets alice's cookie through, got " + decision);
+    System.out.println("web: login and cookie check passed");
+  }
+
+  private static WebRequest request(
+      String method, String path, Map<String, String> headers, String body) {
+    return new WebRequest() {
+      @Override
+      public String method() {
+        return method;
+      }
+
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public List<String> headers(String name) {
+        String value = headers.get(name.toLowerCase(Locale.ROOT));
+        return value == null ? List.of() : List.of(value);
+      }
+
+      @Override
+      public String clientAddress() {
+        return "127.0.0.1";
+      }
+
+      @Override
+      public InputStream body() {
+        return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+      }
+    };
+  }
+
+  private static void countWithMicrometer() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    SessionManager sessions =
+        SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC()))
+            .listener(LatchkeyMetrics.builder(registry).build())
+            .build();
+    sessions.authenticate(new SessionCookie("not a session id"));
+    double refused =
+        registry
+            .get("latchkey.authentications")
+            .tags("method", "session", "reason", "MALFORMED")
+            .counter()
+            .count();
+    expect(refused == 1, "the refused session check is counted once, got " + refused);
+    System.out.println("metrics: a session check counted");
   }
 
   private static void expect(boolean condition, String what) {
