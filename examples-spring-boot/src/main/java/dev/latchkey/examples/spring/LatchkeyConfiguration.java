@@ -7,6 +7,7 @@ import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.UserAccount;
+import dev.latchkey.micrometer.LatchkeyMetrics;
 import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -15,6 +16,7 @@ import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
 import dev.latchkey.web.WebAuth;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.NoSuchAlgorithmException;
@@ -80,13 +82,26 @@ public class LatchkeyConfiguration {
   }
 
   /**
+   * {@return Latchkey's meters} on Boot's registry, served at {@code /actuator/metrics} ({@code
+   * latchkey.authentications}, {@code latchkey.logouts}, ...): every service below reports to it
+   *
+   * @param registry the registry Spring Boot's actuator configured
+   */
+  @Bean
+  public LatchkeyMetrics latchkeyMetrics(MeterRegistry registry) {
+    return LatchkeyMetrics.builder(registry).build();
+  }
+
+  /**
    * {@return the password check} over two seeded users, throttled per login name and address
    *
    * @param properties the settings (the bCrypt cost)
+   * @param metrics where it reports logins
    * @param clock the clock
    */
   @Bean
-  public PasswordAuthenticator passwordAuthenticator(LatchkeyProperties properties, Clock clock) {
+  public PasswordAuthenticator passwordAuthenticator(
+      LatchkeyProperties properties, LatchkeyMetrics metrics, Clock clock) {
     PasswordHasher hasher = PasswordHasher.bcrypt(properties.bcryptCost());
     InMemoryUserDirectory users = InMemoryUserDirectory.create();
     users.add(
@@ -101,6 +116,7 @@ public class LatchkeyConfiguration {
             hasher.hash("wonderland".toCharArray())));
     return PasswordAuthenticator.builder(users, hasher)
         .throttle(LoginThrottle.inMemory(ThrottlePolicy.DEFAULT, clock))
+        .listener(metrics)
         .clock(clock)
         .build();
   }
@@ -109,16 +125,18 @@ public class LatchkeyConfiguration {
    * {@return the session manager} on an in-memory store
    *
    * @param secret the shared secret the CSRF key is derived from
+   * @param metrics where it reports session checks and logouts
    * @param clock the clock
    */
   @Bean
-  public SessionManager sessionManager(JwtSecret secret, Clock clock) {
+  public SessionManager sessionManager(JwtSecret secret, LatchkeyMetrics metrics, Clock clock) {
     return SessionManager.builder(SessionManager.inMemoryStore(clock))
         .idleTimeout(Duration.ofMinutes(30))
         .absoluteTimeout(Duration.ofHours(8))
         // A key of its own for each job: every instance sharing the secret accepts every
         // instance's CSRF tokens, yet the JWT key never signs them.
         .csrfKey(secret.derive("latchkey-spring-example csrf"))
+        .listener(metrics)
         .clock(clock)
         .build();
   }
@@ -127,16 +145,18 @@ public class LatchkeyConfiguration {
    * {@return the access-token service}: HS256, 15-minute tokens, an in-memory revocation list
    *
    * @param secret the HMAC secret
+   * @param metrics where it reports bearer checks and revocations
    * @param clock the clock
    */
   @Bean
-  public JwtTokenService jwtTokenService(JwtSecret secret, Clock clock) {
+  public JwtTokenService jwtTokenService(JwtSecret secret, LatchkeyMetrics metrics, Clock clock) {
     return JwtTokenService.builder(
             KeyRing.of(SigningKey.hmac("example-hs256", secret.bytes(), SigningAlgorithm.HS256)),
             "latchkey-spring-example",
             "latchkey-spring-example")
         .accessTokenLifetime(Duration.ofMinutes(15))
         .revocationList(JwtTokenService.inMemoryRevocationList(clock))
+        .listener(metrics)
         .clock(clock)
         .build();
   }
@@ -145,11 +165,15 @@ public class LatchkeyConfiguration {
    * {@return the refresh-token rotation} on an in-memory store
    *
    * @param tokens the access-token service it issues from
+   * @param metrics where it reports refreshes, reuse and logouts
    * @param clock the clock
    */
   @Bean
-  public RefreshTokens refreshTokens(JwtTokenService tokens, Clock clock) {
-    return RefreshTokens.builder(tokens, RefreshTokens.inMemoryStore(clock)).clock(clock).build();
+  public RefreshTokens refreshTokens(JwtTokenService tokens, LatchkeyMetrics metrics, Clock clock) {
+    return RefreshTokens.builder(tokens, RefreshTokens.inMemoryStore(clock))
+        .listener(metrics)
+        .clock(clock)
+        .build();
   }
 
   /**
@@ -158,6 +182,7 @@ public class LatchkeyConfiguration {
    *
    * @param properties the settings (whether cookies are {@code Secure})
    * @param passwords the password check
+   * @param metrics what times the password check
    * @param sessions the session manager
    * @param tokens the access-token service
    * @param refreshTokens the refresh-token rotation
@@ -167,12 +192,14 @@ public class LatchkeyConfiguration {
   public WebAuth webAuth(
       LatchkeyProperties properties,
       PasswordAuthenticator passwords,
+      LatchkeyMetrics metrics,
       SessionManager sessions,
       JwtTokenService tokens,
       RefreshTokens refreshTokens,
       Clock clock) {
     return WebAuth.builder()
-        .passwords(passwords)
+        // Timed as well as counted: latchkey.authentication.duration shows what bCrypt costs.
+        .passwords(metrics.timed(passwords))
         .sessions(sessions)
         .tokens(tokens, refreshTokens)
         .secureCookies(properties.secureCookies())

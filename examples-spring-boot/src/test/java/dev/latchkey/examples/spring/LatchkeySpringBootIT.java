@@ -176,6 +176,20 @@ class LatchkeySpringBootIT {
   }
 
   @Test
+  void failedLoginsAreCountedOnTheActuatorForALoggedInCallerOnly() throws Exception {
+    Session alice = sessionLogin("alice", "wonderland");
+    String failures =
+        "/actuator/metrics/latchkey.authentications?tag=method:password&tag=outcome:failure";
+    double before = count(get(failures, "Cookie", alice.cookie()));
+
+    post("/session-login", credentials("mallory", "guess"));
+    post("/token-login", credentials("mallory", "guess again"));
+
+    assertThat(count(get(failures, "Cookie", alice.cookie()))).isEqualTo(before + 2);
+    assertThat(get(failures).statusCode()).isEqualTo(401);
+  }
+
+  @Test
   void anUnknownPathWithoutACredentialIsRefusedNotRevealed() throws Exception {
     assertThat(get("/no-such-route").statusCode()).isEqualTo(401);
   }
@@ -209,6 +223,17 @@ class LatchkeySpringBootIT {
 
   private static String credentials(String username, String password) {
     return "{\"username\":\"" + username + "\",\"password\":\"" + password + "\"}";
+  }
+
+  /** The {@code COUNT} of an actuator metric answer. */
+  private static double count(HttpResponse<String> metric) {
+    assertThat(metric.statusCode()).as("the metric's answer").isEqualTo(200);
+    for (JsonNode m : json(metric).get("measurements")) {
+      if ("COUNT".equals(m.get("statistic").asString())) {
+        return m.get("value").asDouble();
+      }
+    }
+    throw new AssertionError("no COUNT in " + metric.body());
   }
 
   private static JsonNode json(HttpResponse<String> response) {
