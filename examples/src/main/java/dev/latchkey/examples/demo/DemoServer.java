@@ -138,6 +138,9 @@ public final class DemoServer implements AutoCloseable {
       case "/logout-everywhere" -> post(method) ? logoutEverywhere(ex) : notAllowed("POST");
       case "/.well-known/jwks.json" -> get(method) ? jwks() : notAllowed("GET");
       case "/health" -> get(method) ? health() : notAllowed("GET");
+      case "/" -> get(method) ? PageRoutes.asset("index.html") : notAllowed("GET, HEAD");
+      case "/app.js" -> get(method) ? PageRoutes.asset("app.js") : notAllowed("GET, HEAD");
+      case "/app.css" -> get(method) ? PageRoutes.asset("app.css") : notAllowed("GET, HEAD");
       default -> Response.error(404, "not found");
     };
   }
