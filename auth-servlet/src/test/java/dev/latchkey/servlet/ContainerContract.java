@@ -145,6 +145,19 @@ abstract class ContainerContract {
   }
 
   @Test
+  void forwardInsideTheApplicationKeepsThePrincipal() throws Exception {
+    assertThat(get("/forward-to-profile").statusCode()).isEqualTo(401);
+
+    HttpResponse<String> forwarded = get("/forward-to-profile", login().cookieHeader());
+
+    assertThat(forwarded.statusCode()).isEqualTo(200);
+    assertThat(forwarded.body())
+        .contains("\"name\":\"alice\"")
+        .contains("\"user\":true")
+        .contains("\"auth_type\":\"SESSION\"");
+  }
+
+  @Test
   void publicPathPassesWithoutCredentialAndWithoutPrincipal() throws Exception {
     for (String path : List.of("/health", "/api/status")) {
       HttpResponse<String> health = get(path);
