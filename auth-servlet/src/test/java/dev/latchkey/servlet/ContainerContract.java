@@ -158,6 +158,18 @@ abstract class ContainerContract {
   }
 
   @Test
+  void dotSegmentsAndPathParametersDoNotMakeAProtectedRoutePublic() throws Exception {
+    for (String path :
+        List.of("/health/../profile", "/health/%2e%2e/profile", "/health;x=1/../profile")) {
+      HttpResponse<String> response = get(path);
+
+      // The container normalizes the path before the filter reads it, or rejects it outright.
+      assertThat(response.statusCode()).as(path).isIn(400, 401);
+      assertThat(response.body()).as(path).doesNotContain("\"principal\"");
+    }
+  }
+
+  @Test
   void publicPathPassesWithoutCredentialAndWithoutPrincipal() throws Exception {
     for (String path : List.of("/health", "/api/status")) {
       HttpResponse<String> health = get(path);
