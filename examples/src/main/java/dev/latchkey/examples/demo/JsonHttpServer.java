@@ -199,7 +199,10 @@ final class JsonHttpServer implements AutoCloseable {
       }
       // Closing a socket with unread bytes makes TCP reset it, which can destroy the 413 before
       // the client reads it: read and drop a bounded rest (within the request deadline).
-      long unused = in.skip(DISCARD_BYTES);
+      byte[] drop = new byte[8192];
+      for (long dropped = 0, n = 0; dropped < DISCARD_BYTES && n != -1; dropped += n) {
+        n = in.read(drop);
+      }
       return null;
     }
   }
