@@ -7,4 +7,5 @@ module dev.latchkey.modulepathtest {
   requires dev.latchkey.session;
   requires dev.latchkey.token;
   requires dev.latchkey.redis;
+  requires dev.latchkey.web;
 }

@@ -1,10 +1,13 @@
 package dev.latchkey.modulepathtest;
 
 import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.InMemoryUserDirectory;
+import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TokenService.IssuedToken;
+import dev.latchkey.core.UserAccount;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.LoginOutcome;
@@ -12,7 +15,16 @@ import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.SigningKey;
+import dev.latchkey.web.AccessDecision;
+import dev.latchkey.web.WebAuth;
+import dev.latchkey.web.WebRequest;
+import dev.latchkey.web.WebResponse;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -45,6 +57,7 @@ public final class ModulePathApp {
     checkPassword();
     sessionRoundTrip(SessionManager.inMemoryStore(Clock.systemUTC()), "in memory");
     tokenRoundTrip();
+    webRoundTrip();
     try (RedisStores stores = RedisStores.fromUrl(args[0]).build()) {
       sessionRoundTrip(stores.sessionStore(), "on Redis");
     }
@@ -98,6 +111,70 @@ public final class ModulePathApp {
     expect(tokens.revoke(token.value()), "the token is revoked");
     expect(tokens.verify(token.value()).failure().isPresent(), "a revoked token is refused");
     System.out.println("token: EdDSA issue, verify and revoke passed");
+  }
+
+  private static void webRoundTrip() {
+    InMemoryUserDirectory users = InMemoryUserDirectory.create();
+    PasswordHasher hasher = PasswordHasher.bcrypt(4);
+    users.add(new UserAccount("alice", ALICE, hasher.hash("wonderland".toCharArray())));
+    WebAuth web =
+        WebAuth.builder()
+            .passwords(PasswordAuthenticator.builder(users, hasher).build())
+            .sessions(
+                SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC())).build())
+            .build();
+    WebResponse login =
+        web.handle(
+                request(
+                    "POST",
+                    "/session-login",
+                    Map.of("content-type", "application/json"),
+                    "{\"username\":\"alice\",\"password\":\"wonderland\"}"))
+            .orElseThrow();
+    expect(login.status() == 200, "the web layer logs alice in, got " + login);
+    String setCookie = login.header("Set-Cookie").orElseThrow();
+    AccessDecision decision =
+        web.authenticate(
+            request(
+                "GET",
+                "/profile",
+                Map.of("cookie", setCookie.substring(0, setCookie.indexOf(';'))),
+                ""));
+    expect(
+        decision.principal().map(Principal::subject).equals(Optional.of("alice")),
+        "the web layer lets alice's cookie through, got " + decision);
+    System.out.println("web: login and cookie check passed");
+  }
+
+  private static WebRequest request(
+      String method, String path, Map<String, String> headers, String body) {
+    return new WebRequest() {
+      @Override
+      public String method() {
+        return method;
+      }
+
+      @Override
+      public String path() {
+        return path;
+      }
+
+      @Override
+      public List<String> headers(String name) {
+        String value = headers.get(name.toLowerCase(Locale.ROOT));
+        return value == null ? List.of() : List.of(value);
+      }
+
+      @Override
+      public String clientAddress() {
+        return "127.0.0.1";
+      }
+
+      @Override
+      public InputStream body() {
+        return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
+      }
+    };
   }
 
   private static void expect(boolean condition, String what) {

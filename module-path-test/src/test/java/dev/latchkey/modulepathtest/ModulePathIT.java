@@ -49,6 +49,7 @@ class ModulePathIT {
           .contains("password: bcrypt verified")
           .contains("session in memory: login, check and logout passed")
           .contains("token: EdDSA issue, verify and revoke passed")
+          .contains("web: login and cookie check passed")
           .contains("session on Redis: login, check and logout passed")
           .contains("module path: every step passed");
     } finally {
