@@ -14,13 +14,14 @@ import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
 import dev.latchkey.web.AccessDecision;
 import dev.latchkey.web.WebAuth;
+import dev.latchkey.web.WebRequest;
 import dev.latchkey.web.WebResponse;
 import java.io.IOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,18 +31,13 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The demo: an HTTP server on the JDK's built-in {@code HttpServer} that shows session login and
- * token login side by side, with logout, refresh rotation, revocation and "log out everywhere".
- * In-memory stores by default, Redis when {@code REDIS_URL} is set; see the README for the routes.
- *
- * <p>The parts: {@link DemoSettings} (the environment), {@code DemoStores}, the services wired
- * here, {@link WebAuth} for every authentication route and check, and {@code JsonHttpServer} (time
- * and concurrency bounds, the cross-site gate, body limits). This class maps paths to routes.
+ * token login side by side, with logout, refresh rotation, revocation and "log out everywhere", on
+ * {@link WebAuth}. In-memory stores by default, Redis when {@code REDIS_URL} is set; see the
+ * README.
  *
  * <p>Run: {@code mvn -B -q package -DskipTests && java -jar examples/target/latchkey-demo.jar}.
  */
 public final class DemoServer implements AutoCloseable {
-  private static final Duration STORE_PROBE_INTERVAL = Duration.ofSeconds(1);
-
   private final DemoStores stores;
   private final StoreWatch storeWatch;
   private final JsonHttpServer server;
@@ -50,19 +46,11 @@ public final class DemoServer implements AutoCloseable {
 
   private DemoServer(DemoSettings settings, DemoStores stores, byte[] secret) throws IOException {
     this.stores = stores;
+    Clock clock = settings.clock();
     PasswordHasher hasher = PasswordHasher.bcrypt(settings.bcryptCost());
     InMemoryUserDirectory users = InMemoryUserDirectory.create();
     users.add(user(hasher, "admin", "password123", "admin", "user"));
     users.add(user(hasher, "alice", "wonderland", "user"));
-    SessionManager sessions =
-        SessionManager.builder(stores.sessions())
-            .idleTimeout(Duration.ofMinutes(30))
-            .absoluteTimeout(Duration.ofHours(8))
-            // Separate keys for separate jobs: every node of a fleet derives the same CSRF key
-            // from the shared secret, yet a JWT key never signs CSRF tokens.
-            .csrfKey(derive(secret, "latchkey-demo csrf"))
-            .clock(settings.clock())
-            .build();
     this.tokens =
         JwtTokenService.builder(
                 KeyRing.of(SigningKey.hmac("demo-hs256", secret, SigningAlgorithm.HS256)),
@@ -70,33 +58,39 @@ public final class DemoServer implements AutoCloseable {
                 "latchkey-demo")
             .accessTokenLifetime(Duration.ofMinutes(15))
             .revocationList(stores.revocations())
-            .clock(settings.clock())
+            .clock(clock)
             .build();
-    RefreshTokens refresh =
-        RefreshTokens.builder(tokens, stores.refreshTokens()).clock(settings.clock()).build();
-    this.storeWatch = new StoreWatch(stores.name(), stores::reachable, STORE_PROBE_INTERVAL);
+    WebAuth.Builder web =
+        WebAuth.builder()
+            .passwords(
+                PasswordAuthenticator.builder(users, hasher)
+                    .throttle(stores.throttle())
+                    .clock(clock)
+                    .build())
+            .sessions(
+                SessionManager.builder(stores.sessions())
+                    .idleTimeout(Duration.ofMinutes(30))
+                    .absoluteTimeout(Duration.ofHours(8))
+                    // Separate keys for separate jobs: every node derives the same CSRF key from
+                    // the shared secret, yet a JWT key never signs a CSRF token.
+                    .csrfKey(derive(secret, "latchkey-demo csrf"))
+                    .clock(clock)
+                    .build())
+            .tokens(
+                tokens, RefreshTokens.builder(tokens, stores.refreshTokens()).clock(clock).build())
+            // Over plain HTTP the cookie is "sid"; with COOKIE_SECURE=true it is "__Host-sid",
+            // which a sibling subdomain or a plain-HTTP page can neither set nor overwrite.
+            .secureCookies(settings.cookieSecure())
+            .realm("latchkey-demo")
+            .clock(clock);
+    this.storeWatch = new StoreWatch(stores.name(), stores::reachable, Duration.ofSeconds(1));
     try {
       this.server = new JsonHttpServer(settings.port(), storeWatch::unavailable);
     } catch (IOException | RuntimeException e) {
       storeWatch.close();
       throw e;
     }
-    this.web =
-        WebAuth.builder()
-            .passwords(
-                PasswordAuthenticator.builder(users, hasher)
-                    .throttle(stores.throttle())
-                    .clock(settings.clock())
-                    .build())
-            .sessions(sessions)
-            .tokens(tokens, refresh)
-            // Over plain HTTP the cookie is "sid"; with COOKIE_SECURE=true it is "__Host-sid",
-            // which a sibling subdomain or a plain-HTTP page can neither set nor overwrite.
-            .secureCookies(settings.cookieSecure())
-            .realm("latchkey-demo")
-            .allowedOrigins(server.origins())
-            .clock(settings.clock())
-            .build();
+    this.web = web.allowedOrigins(server.origins()).build();
     server.serve(this::route);
   }
 
@@ -104,17 +98,17 @@ public final class DemoServer implements AutoCloseable {
    * Starts a server with {@code settings}.
    *
    * @throws IOException when the port cannot be had
-   * @throws IllegalArgumentException when {@code JWT_SECRET} is too short or the Redis URL is
-   *     malformed
+   * @throws IllegalArgumentException when {@code JWT_SECRET} is too short or REDIS_URL malformed
    * @throws StoreUnavailableException when the Redis store cannot be reached
    */
   public static DemoServer start(DemoSettings settings) throws IOException {
     byte[] secret = settings.secret();
-    DemoStores stores =
+    return start(
+        settings,
         settings.redisUrl() == null
             ? DemoStores.inMemory(settings.clock())
-            : DemoStores.redis(settings.redisUrl(), settings.clock());
-    return start(settings, stores, secret);
+            : DemoStores.redis(settings.redisUrl(), settings.clock()),
+        secret);
   }
 
   /** Starts a server on given stores (tests use it to put a failing store underneath). */
@@ -180,10 +174,9 @@ public final class DemoServer implements AutoCloseable {
     stores.close();
   }
 
-  /** The authentication routes are WebAuth's; the rest are the demo's own. */
-  private WebResponse route(ExchangeRequest request) {
-    String method = request.method();
-    boolean get = "GET".equals(method) || "HEAD".equals(method);
+  /** WebAuth's authentication routes first, then the demo's own. */
+  private WebResponse route(WebRequest request) {
+    boolean get = "GET".equals(request.method()) || "HEAD".equals(request.method());
     return web.handle(request)
         .orElseGet(
             () ->
@@ -198,8 +191,7 @@ public final class DemoServer implements AutoCloseable {
                           : notAllowed("GET");
                   case "/.well-known/jwks.json" ->
                       get
-                          ? raw(
-                              200, tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json")
+                          ? raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json")
                           : notAllowed("GET");
                   case "/health" -> get ? health() : notAllowed("GET");
                   default -> JsonHttpServer.error(404, "not found");
@@ -213,37 +205,27 @@ public final class DemoServer implements AutoCloseable {
   /** {@code {"username": ..., "roles": [...]}}, the roles sorted. */
   private static WebResponse profile(AccessDecision decision) {
     Principal principal = decision.principal().orElseThrow();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("username", principal.subject());
-    body.put("roles", new TreeSet<>(principal.roles()));
-    return WebResponse.json(200, body);
+    var roles = new TreeSet<>(principal.roles());
+    return WebResponse.json(200, Map.of("username", principal.subject(), "roles", roles));
   }
 
   private WebResponse health() {
-    boolean reachable = stores.reachable();
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", reachable ? "ok" : "unavailable");
-    body.put("store", stores.name());
-    if (reachable) {
-      return WebResponse.json(200, body);
+    if (stores.reachable()) {
+      return WebResponse.json(200, Map.of("status", "ok", "store", stores.name()));
     }
-    body.put("error", "unavailable");
-    return WebResponse.json(503, body)
+    var down = Map.of("status", "unavailable", "store", stores.name(), "error", "unavailable");
+    return WebResponse.json(503, down)
         .withHeader("Retry-After", JsonHttpServer.STORE_RETRY_SECONDS);
   }
 
-  /** An answer of another media type than JSON, in UTF-8. */
-  static WebResponse raw(int status, String body, String mediaType) {
-    return new WebResponse(
-        status,
-        List.of(new WebResponse.Header("Content-Type", mediaType + "; charset=utf-8")),
-        body);
+  /** A 200 of another media type than JSON, in UTF-8. */
+  static WebResponse raw(String body, String mediaType) {
+    var type = new WebResponse.Header("Content-Type", mediaType + "; charset=utf-8");
+    return new WebResponse(200, List.of(type), body);
   }
 
-  private static UserAccount user(
-      PasswordHasher hasher, String name, String password, String... roles) {
-    return new UserAccount(
-        name, Principal.of(name, Set.of(roles)), hasher.hash(password.toCharArray()));
+  private static UserAccount user(PasswordHasher hasher, String name, String pw, String... roles) {
+    return new UserAccount(name, Principal.of(name, Set.of(roles)), hasher.hash(pw.toCharArray()));
   }
 
   private static byte[] derive(byte[] secret, String label) {

@@ -5,13 +5,16 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.core.OriginCheck;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.web.WebRequest;
 import dev.latchkey.web.WebResponse;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
@@ -21,45 +24,29 @@ import java.util.function.Function;
 
 /**
  * The demo's HTTP plumbing on the JDK's {@code HttpServer}: every request is bounded, gated and
- * read here, then answered with its route's {@link WebResponse}. What a slow or hostile client can
- * hold:
- *
- * <ul>
- *   <li><b>Time.</b> {@value #REQUEST_SECONDS} s to send a request, {@value #RESPONSE_SECONDS} s to
- *       take its answer: the JDK server closes a connection past either, freeing its thread.
- *   <li><b>Threads.</b> A stalled client holds the thread reading it: at most {@value
- *       #CONNECTION_THREADS} requests are read or run at once, and beyond that a connection is
- *       closed, never queued; at most {@value #MAX_CONNECTIONS} connections are open.
- *   <li><b>In flight.</b> At most {@value #IN_FLIGHT} requests run their route (bCrypt, store
- *       calls) at once; one more waits {@value #IN_FLIGHT_WAIT_MILLIS} ms, then gets 503 with
- *       {@code Retry-After}.
- *   <li><b>Body.</b> At most {@value #MAX_BODY_BYTES} bytes, read before the route runs (a slow
- *       body holds no in-flight slot): 413 beyond.
- * </ul>
- *
- * <p>A state-changing method from another site is refused 403 ({@link OriginCheck}) before its body
- * is read. Safe for concurrent use once serving.
+ * read here, then answered with its route's {@link WebResponse}. A client has {@value
+ * #REQUEST_SECONDS} s to send a request and {@value #RESPONSE_SECONDS} s to take the answer, else
+ * the JDK server closes the connection, freeing its thread. At most {@value #CONNECTION_THREADS}
+ * requests are read or run at once (a stalled client holds one): beyond that a connection is
+ * closed, never queued. At most {@value #IN_FLIGHT} run their route (bCrypt, store calls) at once;
+ * one more waits {@value #IN_FLIGHT_WAIT_MILLIS} ms, then gets 503 with {@code Retry-After}. A body
+ * is read whole before the route runs (a slow body holds no in-flight slot): 413 past {@value
+ * #MAX_BODY_BYTES} bytes. A state-changing method from another site is refused 403 ({@link
+ * OriginCheck}) before its body is read. Safe for concurrent use once serving.
  */
 final class JsonHttpServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(JsonHttpServer.class.getName());
   static final int MAX_BODY_BYTES = 16 * 1024;
-
-  /** A body over the limit but under this is read and dropped, so the 413 reaches the client. */
-  static final int DISCARD_BYTES = 1024 * 1024;
-
+  static final int DISCARD_BYTES = 1024 * 1024; // read and dropped, so a 413 reaches the client
   static final int REQUEST_SECONDS = 5;
   static final int RESPONSE_SECONDS = 15;
   static final int CONNECTION_THREADS = 200;
   static final int MAX_CONNECTIONS = 512;
   static final int IN_FLIGHT = 16;
   static final long IN_FLIGHT_WAIT_MILLIS = 500;
-
-  /** While the store is unreachable a client is asked to wait one client timeout. */
-  static final String STORE_RETRY_SECONDS = "2";
-
+  static final String STORE_RETRY_SECONDS = "2"; // one client timeout
   static final WebResponse UNAVAILABLE =
       error(503, "unavailable").withHeader("Retry-After", STORE_RETRY_SECONDS);
-
   private static final WebResponse OVERLOADED =
       error(503, "overloaded").withHeader("Retry-After", "1");
   // The rest of the body stays unread: the connection cannot carry another request.
@@ -83,10 +70,8 @@ final class JsonHttpServer implements AutoCloseable {
   private final Runnable onStoreUnavailable;
 
   /**
-   * Binds 127.0.0.1:{@code port} (0: any free port); {@link #serve} starts answering.
-   *
-   * @param onStoreUnavailable called once per answer saying the store is unreachable
-   * @throws BindException when the port cannot be had, with a message naming it
+   * Binds 127.0.0.1:{@code port} (0: any free port), calling {@code onStoreUnavailable} once per
+   * answer saying the store is unreachable; a {@link BindException} names the port.
    */
   JsonHttpServer(int port, Runnable onStoreUnavailable) throws IOException {
     this.onStoreUnavailable = onStoreUnavailable;
@@ -113,7 +98,7 @@ final class JsonHttpServer implements AutoCloseable {
   }
 
   /** Answers every request with {@code router}; a {@link StoreUnavailableException} is a 503. */
-  void serve(Function<ExchangeRequest, WebResponse> router) {
+  void serve(Function<WebRequest, WebResponse> router) {
     server.createContext("/", ex -> handle(ex, router));
     server.start();
   }
@@ -137,7 +122,7 @@ final class JsonHttpServer implements AutoCloseable {
     }
   }
 
-  private void handle(HttpExchange ex, Function<ExchangeRequest, WebResponse> router)
+  private void handle(HttpExchange ex, Function<WebRequest, WebResponse> router)
       throws IOException {
     try (ex) {
       WebResponse response;
@@ -157,7 +142,7 @@ final class JsonHttpServer implements AutoCloseable {
     }
   }
 
-  private WebResponse gateAndRoute(HttpExchange ex, Function<ExchangeRequest, WebResponse> router)
+  private WebResponse gateAndRoute(HttpExchange ex, Function<WebRequest, WebResponse> router)
       throws IOException {
     Headers headers = ex.getRequestHeaders();
     if (!origins.allows(
@@ -237,6 +222,42 @@ final class JsonHttpServer implements AutoCloseable {
   private static void setDefault(String property, String value) {
     if (System.getProperty(property) == null) {
       System.setProperty(property, value);
+    }
+  }
+
+  /** The exchange as the web layer reads it, its body the bytes already read within the limit. */
+  private static final class ExchangeRequest implements WebRequest {
+    private final HttpExchange ex;
+    private final byte[] bytes;
+
+    ExchangeRequest(HttpExchange ex, byte[] bytes) {
+      this.ex = ex;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public String method() {
+      return ex.getRequestMethod();
+    }
+
+    @Override
+    public String path() {
+      return ex.getRequestURI().getPath();
+    }
+
+    @Override
+    public List<String> headers(String name) {
+      return ex.getRequestHeaders().getOrDefault(name, List.of()); // names case-insensitive
+    }
+
+    @Override
+    public String clientAddress() {
+      return ex.getRemoteAddress().getAddress().getHostAddress();
+    }
+
+    @Override
+    public InputStream body() {
+      return new ByteArrayInputStream(bytes);
     }
   }
 }
