@@ -194,6 +194,9 @@ public final class DemoServer implements AutoCloseable {
                           ? raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json")
                           : notAllowed("GET");
                   case "/health" -> get ? health() : notAllowed("GET");
+                  case "/" -> get ? PageRoutes.asset("index.html") : notAllowed("GET, HEAD");
+                  case "/app.js" -> get ? PageRoutes.asset("app.js") : notAllowed("GET, HEAD");
+                  case "/app.css" -> get ? PageRoutes.asset("app.css") : notAllowed("GET, HEAD");
                   default -> JsonHttpServer.error(404, "not found");
                 });
   }
