@@ -24,8 +24,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -174,35 +176,27 @@ public final class DemoServer implements AutoCloseable {
     stores.close();
   }
 
-  /** WebAuth's authentication routes first, then the demo's own. */
+  /** WebAuth's authentication routes, else the demo's own, which answer GET and HEAD. */
   private WebResponse route(WebRequest request) {
-    boolean get = "GET".equals(request.method()) || "HEAD".equals(request.method());
-    return web.handle(request)
-        .orElseGet(
-            () ->
-                switch (request.path()) {
-                  case "/session-profile" ->
-                      get
-                          ? web.authenticateSession(request).fold(DemoServer::profile, r -> r)
-                          : notAllowed("GET");
-                  case "/token-profile" ->
-                      get
-                          ? web.authenticateBearer(request).fold(DemoServer::profile, r -> r)
-                          : notAllowed("GET");
-                  case "/.well-known/jwks.json" ->
-                      get
-                          ? raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json")
-                          : notAllowed("GET");
-                  case "/health" -> get ? health() : notAllowed("GET");
-                  case "/" -> get ? PageRoutes.asset("index.html") : notAllowed("GET, HEAD");
-                  case "/app.js" -> get ? PageRoutes.asset("app.js") : notAllowed("GET, HEAD");
-                  case "/app.css" -> get ? PageRoutes.asset("app.css") : notAllowed("GET, HEAD");
-                  default -> JsonHttpServer.error(404, "not found");
-                });
-  }
-
-  private static WebResponse notAllowed(String allowed) {
-    return JsonHttpServer.error(405, "method not allowed").withHeader("Allow", allowed);
+    Supplier<WebResponse> own =
+        switch (request.path()) {
+          case "/session-profile" ->
+              () -> web.authenticateSession(request).fold(DemoServer::profile, r -> r);
+          case "/token-profile" ->
+              () -> web.authenticateBearer(request).fold(DemoServer::profile, r -> r);
+          case "/.well-known/jwks.json" ->
+              () -> raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json");
+          case "/health" -> this::health;
+          case "/", "/app.js", "/app.css" -> () -> PageRoutes.asset(request.path());
+          default -> null;
+        };
+    Optional<WebResponse> auth = web.handle(request);
+    if (auth.isPresent() || own == null) {
+      return auth.orElseGet(() -> JsonHttpServer.error(404, "not found"));
+    }
+    return "GET".equals(request.method()) || "HEAD".equals(request.method())
+        ? own.get()
+        : JsonHttpServer.error(405, "method not allowed").withHeader("Allow", "GET, HEAD");
   }
 
   /** {@code {"username": ..., "roles": [...]}}, the roles sorted. */

@@ -32,7 +32,7 @@ import java.util.function.Function;
  * one more waits {@value #IN_FLIGHT_WAIT_MILLIS} ms, then gets 503 with {@code Retry-After}. A body
  * is read whole before the route runs (a slow body holds no in-flight slot): 413 past {@value
  * #MAX_BODY_BYTES} bytes. A state-changing method from another site is refused 403 ({@link
- * OriginCheck}) before its body is read. Safe for concurrent use once serving.
+ * OriginCheck}) before its body is read.
  */
 final class JsonHttpServer implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(JsonHttpServer.class.getName());
@@ -54,9 +54,9 @@ final class JsonHttpServer implements AutoCloseable {
       error(413, "body too large").withHeader("Connection", "close");
 
   static {
-    // JVM-wide and read once, when the JDK server's implementation first loads; a -D value wins.
-    // Without TCP_NODELAY small keep-alive answers wait on Nagle and the client's delayed ACK;
-    // without the time limits a client that sends half a request holds a thread forever.
+    // JVM-wide, read when the JDK server's implementation first loads; a -D value wins. Without
+    // TCP_NODELAY small keep-alive answers wait on Nagle and the client's delayed ACK; without the
+    // time limits a client that sends half a request holds a thread forever.
     setDefault("sun.net.httpserver.nodelay", "true");
     setDefault("sun.net.httpserver.maxReqTime", Integer.toString(REQUEST_SECONDS));
     setDefault("sun.net.httpserver.maxRspTime", Integer.toString(RESPONSE_SECONDS));
@@ -69,10 +69,7 @@ final class JsonHttpServer implements AutoCloseable {
   private final OriginCheck origins;
   private final Runnable onStoreUnavailable;
 
-  /**
-   * Binds 127.0.0.1:{@code port} (0: any free port), calling {@code onStoreUnavailable} once per
-   * answer saying the store is unreachable; a {@link BindException} names the port.
-   */
+  /** Binds 127.0.0.1:{@code port} (0: any free one); {@code onStoreUnavailable} hears 503s. */
   JsonHttpServer(int port, Runnable onStoreUnavailable) throws IOException {
     this.onStoreUnavailable = onStoreUnavailable;
     try {
@@ -115,11 +112,6 @@ final class JsonHttpServer implements AutoCloseable {
   public void close() {
     server.stop(0);
     executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 
   private void handle(HttpExchange ex, Function<WebRequest, WebResponse> router)
@@ -162,7 +154,7 @@ final class JsonHttpServer implements AutoCloseable {
       return OVERLOADED;
     }
     try {
-      return router.apply(new ExchangeRequest(ex, body));
+      return router.apply(new ExchangeRequest(ex, new ByteArrayInputStream(body)));
     } finally {
       inFlight.release();
     }
@@ -196,7 +188,7 @@ final class JsonHttpServer implements AutoCloseable {
     try {
       return Long.parseLong(digits.trim());
     } catch (NumberFormatException e) {
-      return 0; // the JDK server refuses a malformed Content-Length before we see it
+      return 0; // the JDK server refused it, unless it reads a chunked body instead
     }
   }
 
@@ -225,16 +217,8 @@ final class JsonHttpServer implements AutoCloseable {
     }
   }
 
-  /** The exchange as the web layer reads it, its body the bytes already read within the limit. */
-  private static final class ExchangeRequest implements WebRequest {
-    private final HttpExchange ex;
-    private final byte[] bytes;
-
-    ExchangeRequest(HttpExchange ex, byte[] bytes) {
-      this.ex = ex;
-      this.bytes = bytes;
-    }
-
+  /** The exchange as the web layer reads it; its body was read within the limit already. */
+  private record ExchangeRequest(HttpExchange ex, InputStream body) implements WebRequest {
     @Override
     public String method() {
       return ex.getRequestMethod();
@@ -253,11 +237,6 @@ final class JsonHttpServer implements AutoCloseable {
     @Override
     public String clientAddress() {
       return ex.getRemoteAddress().getAddress().getHostAddress();
-    }
-
-    @Override
-    public InputStream body() {
-      return new ByteArrayInputStream(bytes);
     }
   }
 }
