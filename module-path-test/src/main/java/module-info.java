@@ -8,4 +8,5 @@ module dev.latchkey.modulepathtest {
   requires dev.latchkey.token;
   requires dev.latchkey.redis;
   requires dev.latchkey.web;
+  requires dev.latchkey.micrometer;
 }
