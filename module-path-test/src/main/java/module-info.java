@@ -9,4 +9,5 @@ module dev.latchkey.modulepathtest {
   requires dev.latchkey.redis;
   requires dev.latchkey.web;
   requires dev.latchkey.servlet;
+  requires dev.latchkey.micrometer;
 }

@@ -2,10 +2,16 @@ package dev.latchkey.core;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Something that happened to an authentication, for audit logs and metrics. Events carry who and
  * what, never a password, token or session id (raw or hashed).
+ *
+ * <p>Each event carries the {@linkplain #client() client} it happened for when the caller said
+ * which: the constructors without a {@code client} argument take {@link ClientInfo#current()}, so
+ * an event emitted inside {@link ClientInfo#during} carries that scope's client, and one emitted
+ * outside any scope carries none.
  */
 public sealed interface AuthEvent
     permits AuthEvent.Succeeded, AuthEvent.Failed, AuthEvent.LoggedOut, AuthEvent.Revoked {
@@ -13,26 +19,46 @@ public sealed interface AuthEvent
   /** {@return when it happened, by the emitter's clock} */
   Instant at();
 
+  /** {@return the client the event happened for}, or empty when the emitter did not know it */
+  Optional<ClientInfo> client();
+
   /**
    * An authentication succeeded.
    *
    * @param at when, by the emitter's clock
    * @param subject who
-   * @param method the strategy, e.g. {@code "password"}, {@code "session"}, {@code "bearer"}
+   * @param method the strategy, e.g. {@code "password"}, {@code "session"}, {@code "bearer"},
+   *     {@code "refresh"}
+   * @param client the client it happened for, or empty when unknown
    */
-  record Succeeded(Instant at, String subject, String method) implements AuthEvent {
+  record Succeeded(Instant at, String subject, String method, Optional<ClientInfo> client)
+      implements AuthEvent {
     /**
      * Creates the event.
      *
      * @param at when it happened, by the emitter's clock
      * @param subject who
      * @param method the strategy
-     * @throws NullPointerException if {@code at}, {@code subject} or {@code method} is null
+     * @param client the client it happened for, or empty when unknown
+     * @throws NullPointerException if any argument is null
      */
     public Succeeded {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Creates the event for the {@linkplain ClientInfo#current() current client}, if any.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject who
+     * @param method the strategy
+     * @throws NullPointerException if {@code at}, {@code subject} or {@code method} is null
+     */
+    public Succeeded(Instant at, String subject, String method) {
+      this(at, subject, method, ClientInfo.current());
     }
   }
 
@@ -44,8 +70,14 @@ public sealed interface AuthEvent
    *     bad cookie or token)
    * @param method the strategy
    * @param reason why
+   * @param client the client it happened for, or empty when unknown
    */
-  record Failed(Instant at, String claimedIdentity, String method, AuthResult.Reason reason)
+  record Failed(
+      Instant at,
+      String claimedIdentity,
+      String method,
+      AuthResult.Reason reason,
+      Optional<ClientInfo> client)
       implements AuthEvent {
     /**
      * Creates the event.
@@ -54,12 +86,28 @@ public sealed interface AuthEvent
      * @param claimedIdentity the login name tried, or {@code null}
      * @param method the strategy
      * @param reason why
-     * @throws NullPointerException if {@code at}, {@code method} or {@code reason} is null
+     * @param client the client it happened for, or empty when unknown
+     * @throws NullPointerException if {@code at}, {@code method}, {@code reason} or {@code client}
+     *     is null
      */
     public Failed {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(method, "method");
       Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Creates the event for the {@linkplain ClientInfo#current() current client}, if any.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param claimedIdentity the login name tried, or {@code null}
+     * @param method the strategy
+     * @param reason why
+     * @throws NullPointerException if {@code at}, {@code method} or {@code reason} is null
+     */
+    public Failed(Instant at, String claimedIdentity, String method, AuthResult.Reason reason) {
+      this(at, claimedIdentity, method, reason, ClientInfo.current());
     }
   }
 
@@ -70,8 +118,10 @@ public sealed interface AuthEvent
    * @param subject whose sessions or tokens were ended
    * @param method the strategy, e.g. {@code "session"} or {@code "bearer"}
    * @param everywhere whether every session or token of the subject was ended
+   * @param client the client it happened for, or empty when unknown
    */
-  record LoggedOut(Instant at, String subject, String method, boolean everywhere)
+  record LoggedOut(
+      Instant at, String subject, String method, boolean everywhere, Optional<ClientInfo> client)
       implements AuthEvent {
     /**
      * Creates the event.
@@ -80,12 +130,28 @@ public sealed interface AuthEvent
      * @param subject whose sessions or tokens were ended
      * @param method the strategy
      * @param everywhere whether every session or token of the subject was ended
-     * @throws NullPointerException if {@code at}, {@code subject} or {@code method} is null
+     * @param client the client it happened for, or empty when unknown
+     * @throws NullPointerException if {@code at}, {@code subject}, {@code method} or {@code client}
+     *     is null
      */
     public LoggedOut {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(method, "method");
+      Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Creates the event for the {@linkplain ClientInfo#current() current client}, if any.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject whose sessions or tokens were ended
+     * @param method the strategy
+     * @param everywhere whether every session or token of the subject was ended
+     * @throws NullPointerException if {@code at}, {@code subject} or {@code method} is null
+     */
+    public LoggedOut(Instant at, String subject, String method, boolean everywhere) {
+      this(at, subject, method, everywhere, ClientInfo.current());
     }
   }
 
@@ -95,20 +161,36 @@ public sealed interface AuthEvent
    * @param at when, by the emitter's clock
    * @param subject whose credentials were revoked
    * @param what a short, secret-free description, e.g. {@code "refresh token reuse"}
+   * @param client the client it happened for, or empty when unknown
    */
-  record Revoked(Instant at, String subject, String what) implements AuthEvent {
+  record Revoked(Instant at, String subject, String what, Optional<ClientInfo> client)
+      implements AuthEvent {
     /**
      * Creates the event.
      *
      * @param at when it happened, by the emitter's clock
      * @param subject whose credentials were revoked
      * @param what a short, secret-free description
-     * @throws NullPointerException if {@code at}, {@code subject} or {@code what} is null
+     * @param client the client it happened for, or empty when unknown
+     * @throws NullPointerException if any argument is null
      */
     public Revoked {
       Objects.requireNonNull(at, "at");
       Objects.requireNonNull(subject, "subject");
       Objects.requireNonNull(what, "what");
+      Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Creates the event for the {@linkplain ClientInfo#current() current client}, if any.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject whose credentials were revoked
+     * @param what a short, secret-free description
+     * @throws NullPointerException if {@code at}, {@code subject} or {@code what} is null
+     */
+    public Revoked(Instant at, String subject, String what) {
+      this(at, subject, what, ClientInfo.current());
     }
   }
 }

@@ -62,8 +62,9 @@ import java.util.function.BiConsumer;
  * exception's class is logged): nothing is authenticated that could not be checked. An exception
  * from the {@linkplain Builder#onRehash rehash callback} does not change a right login's answer.
  * Every outcome emits an {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed} with method
- * {@value #METHOD}; events carry the login name tried, never the password. The password array is
- * not wiped here: that is the caller's, through {@link PasswordCredentials#wipe()}.
+ * {@value #METHOD}; events carry the login name tried, never the password, and the client: the
+ * {@linkplain ClientInfo#current() current} one, else the credentials' address. The password array
+ * is not wiped here: that is the caller's, through {@link PasswordCredentials#wipe()}.
  *
  * <p>Immutable and safe for concurrent use.
  */
@@ -130,7 +131,8 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
     }
     String name = credentials.username();
     if (name.isEmpty() || name.length() > MAX_LOGIN_NAME_LENGTH) {
-      return fail(null, AuthResult.failure(AuthResult.Reason.MALFORMED, "bad login name"));
+      return fail(
+          credentials, null, AuthResult.failure(AuthResult.Reason.MALFORMED, "bad login name"));
     }
     String address = AddressGroups.of(credentials.clientAddress().orElse(null));
     // Names the collaborator at work, for the log line should it throw.
@@ -144,7 +146,9 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
       LoginThrottle.Reservation reservation = throttle.reserve(throttled, address);
       if (!reservation.granted()) {
         return fail(
-            name, AuthResult.locked(reservation.lockedUntil().orElseThrow(), LOCKED_DETAIL));
+            credentials,
+            name,
+            AuthResult.locked(reservation.lockedUntil().orElseThrow(), LOCKED_DETAIL));
       }
       char[] password = credentials.password();
       step = "password hasher";
@@ -159,10 +163,13 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
       if (!matches) {
         // The reservation stays counted: that is the failure.
         if (reservation.lockedUntil().isPresent()) {
-          return fail(name, AuthResult.locked(reservation.lockedUntil().get(), LOCKED_DETAIL));
+          return fail(
+              credentials, name, AuthResult.locked(reservation.lockedUntil().get(), LOCKED_DETAIL));
         }
         return fail(
-            name, AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, INVALID_DETAIL));
+            credentials,
+            name,
+            AuthResult.failure(AuthResult.Reason.INVALID_CREDENTIALS, INVALID_DETAIL));
       }
       step = "login throttle";
       throttle.recordSuccess(throttled, address);
@@ -170,10 +177,11 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
       UserAccount user = account.get();
       rehashIfNeeded(user, password);
       listener.onEvent(
-          new AuthEvent.Succeeded(clock.instant(), user.principal().subject(), METHOD));
+          new AuthEvent.Succeeded(
+              clock.instant(), user.principal().subject(), METHOD, client(credentials)));
       return AuthResult.success(user.principal());
     } catch (RuntimeException e) {
-      return fail(name, FailClosed.onCheck(step, e));
+      return fail(credentials, name, FailClosed.onCheck(step, e));
     }
   }
 
@@ -208,10 +216,24 @@ public final class PasswordAuthenticator implements Authenticator<PasswordCreden
     }
   }
 
-  private AuthResult fail(String claimedIdentity, AuthResult.Failure failure) {
+  private AuthResult fail(
+      PasswordCredentials credentials, String claimedIdentity, AuthResult.Failure failure) {
     listener.onEvent(
-        new AuthEvent.Failed(clock.instant(), claimedIdentity, METHOD, failure.reason()));
+        new AuthEvent.Failed(
+            clock.instant(), claimedIdentity, METHOD, failure.reason(), client(credentials)));
     return failure;
+  }
+
+  /**
+   * The client of an attempt's event: the web layer's scope when there is one (it knows the user
+   * agent too), else the address the credentials carry, when it is one {@link ClientInfo} takes.
+   */
+  private static Optional<ClientInfo> client(PasswordCredentials credentials) {
+    Optional<ClientInfo> scoped = ClientInfo.current();
+    if (scoped.isPresent()) {
+      return scoped;
+    }
+    return credentials.clientAddress().flatMap(ClientInfo::ofAddress);
   }
 
   /** A hash of a random password no one knows, made by {@code hasher} at its configured cost. */

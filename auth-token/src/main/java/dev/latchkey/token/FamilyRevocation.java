@@ -19,8 +19,6 @@ import java.util.Optional;
  * Thread-safe.
  */
 final class FamilyRevocation {
-  private static final String METHOD = "refresh";
-
   private final TokenService accessTokens;
   private final RefreshTokenStore store;
   private final FamilyIssuer issuer;
@@ -55,7 +53,8 @@ final class FamilyRevocation {
       revokeFamilyAccess(ended.get().subject(), ended.get().familyId());
     } finally {
       listener.onEvent(
-          new AuthEvent.LoggedOut(clock.instant(), ended.get().subject(), METHOD, false));
+          new AuthEvent.LoggedOut(
+              clock.instant(), ended.get().subject(), RefreshTokens.METHOD, false));
     }
     return true;
   }
@@ -82,7 +81,8 @@ final class FamilyRevocation {
     } catch (RuntimeException e) {
       failure = suppress(failure, e);
     }
-    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, false));
+    listener.onEvent(
+        new AuthEvent.LoggedOut(clock.instant(), subject, RefreshTokens.METHOD, false));
     if (failure != null) {
       throw failure;
     }
@@ -115,7 +115,7 @@ final class FamilyRevocation {
     } catch (RuntimeException e) {
       failure = suppress(failure, e);
     }
-    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, true));
+    listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, RefreshTokens.METHOD, true));
     if (failure != null) {
       throw failure;
     }

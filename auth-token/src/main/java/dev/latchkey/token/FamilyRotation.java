@@ -71,6 +71,8 @@ final class FamilyRotation {
         return RefreshTokens.Result.refused(
             AuthResult.failure(AuthResult.Reason.UNAVAILABLE, "refresh took too long"));
       }
+      listener.onEvent(
+          new AuthEvent.Succeeded(clock.instant(), principal.subject(), RefreshTokens.METHOD));
       return RefreshTokens.Result.refreshed(pair);
     }
     if (rotation instanceof RefreshTokenStore.Rotation.Reused reused) {

@@ -220,9 +220,14 @@ public final class RefreshTokens {
     }
   }
 
+  /** The {@code method} of this service's refresh and logout events. */
+  static final String METHOD = "refresh";
+
   private final FamilyIssuer issuer;
   private final FamilyRotation rotation;
   private final FamilyRevocation revocation;
+  private final AuthListener listener;
+  private final Clock clock;
 
   private RefreshTokens(Builder b) {
     RefreshTokenStore.Policy policy =
@@ -236,6 +241,8 @@ public final class RefreshTokens {
     this.issuer = new FamilyIssuer(b.accessTokens, b.store, policy, b.maxIssueDelay, b.clock);
     this.rotation = new FamilyRotation(b.store, issuer, b.clock, b.listener, b.resolver);
     this.revocation = new FamilyRevocation(b.accessTokens, b.store, issuer, b.clock, b.listener);
+    this.listener = b.listener;
+    this.clock = b.clock;
   }
 
   /**
@@ -303,10 +310,23 @@ public final class RefreshTokens {
    * fails that token is consumed all the same: a client's retry then counts as reuse unless it
    * comes within the {@linkplain Builder#grace grace}.
    *
+   * <p>Each refresh emits one {@link AuthEvent.Succeeded} or {@link AuthEvent.Failed} with method
+   * {@code "refresh"} (reuse also emits its {@link AuthEvent.Revoked}).
+   *
    * @param rawRefreshToken the refresh token as the client sent it; null or misshapen is MALFORMED
    * @return the new pair, or the refusal
    */
   public Result refresh(String rawRefreshToken) {
+    Result result = rotate(rawRefreshToken);
+    // A success is reported by the rotation, which alone knows whose family it was.
+    result
+        .failure()
+        .ifPresent(
+            f -> listener.onEvent(new AuthEvent.Failed(clock.instant(), null, METHOD, f.reason())));
+    return result;
+  }
+
+  private Result rotate(String rawRefreshToken) {
     Optional<HashedId> presented = OpaqueIds.parse(rawRefreshToken);
     if (presented.isEmpty()) {
       return Result.refused(AuthResult.failure(AuthResult.Reason.MALFORMED, "not a refresh token"));
@@ -535,7 +555,8 @@ public final class RefreshTokens {
     }
 
     /**
-     * Sets who receives reuse and logout events.
+     * Sets who receives the events: each refresh's outcome ({@link AuthEvent.Succeeded} or {@link
+     * AuthEvent.Failed}, method {@code "refresh"}), reuse and logouts.
      *
      * @param listener receives the events; wrapped so that nothing it throws reaches the caller;
      *     default none

@@ -106,9 +106,24 @@ class RefreshTokensTest {
 
     refused(refresh.refresh(second.refreshToken()), Reason.INVALID_CREDENTIALS);
     assertThat(events)
-        .singleElement()
-        .isInstanceOfSatisfying(
-            AuthEvent.Revoked.class, e -> assertThat(e.subject()).isEqualTo("alice"));
+        .containsExactly(
+            new AuthEvent.Succeeded(clock.instant(), "alice", "refresh"),
+            new AuthEvent.Revoked(clock.instant(), "alice", "refresh token reuse"),
+            new AuthEvent.Failed(clock.instant(), null, "refresh", Reason.REVOKED),
+            new AuthEvent.Failed(clock.instant(), null, "refresh", Reason.INVALID_CREDENTIALS));
+  }
+
+  @Test
+  void everyRefreshReportsItsOutcome() {
+    RefreshTokens.TokenPair first = refresh.login(ALICE);
+
+    refreshed(refresh.refresh(first.refreshToken()));
+    refused(refresh.refresh("not a token"), Reason.MALFORMED);
+
+    assertThat(events)
+        .containsExactly(
+            new AuthEvent.Succeeded(clock.instant(), "alice", "refresh"),
+            new AuthEvent.Failed(clock.instant(), null, "refresh", Reason.MALFORMED));
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.latchkey.web;
 
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.ClientInfo;
 import dev.latchkey.core.PasswordCredentials;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SetCookie;
@@ -170,6 +171,9 @@ public final class WebAuth {
     if (endpoint == null) {
       return Optional.empty();
     }
+    if (!origins.allows(request)) {
+      return Optional.of(Answers.crossSite());
+    }
     if (!"POST".equals(request.method())) {
       return Optional.of(Answers.notAllowed("POST"));
     }
@@ -199,6 +203,7 @@ public final class WebAuth {
       return AccessDecision.publicRoute();
     }
     return failClosed(
+        request,
         () -> {
           if (tokens != null) {
             AccessDecision bearer = tokens.check(request);
@@ -231,6 +236,7 @@ public final class WebAuth {
       return AccessDecision.refused(Answers.crossSite());
     }
     return failClosed(
+        request,
         () -> {
           AccessDecision session = flow.check(request, !Origins.safe(request.method()));
           return session != null ? session : AccessDecision.refused(SessionFlow.notLoggedIn());
@@ -251,6 +257,7 @@ public final class WebAuth {
       return AccessDecision.refused(Answers.crossSite());
     }
     return failClosed(
+        request,
         () -> {
           AccessDecision bearer = flow.check(request);
           return bearer != null ? bearer : AccessDecision.refused(flow.noToken("no bearer token"));
@@ -446,17 +453,36 @@ public final class WebAuth {
       return Answers.crossSite();
     }
     try {
-      return work.get();
+      return asClient(request, work);
     } catch (StoreUnavailableException e) {
       return answers.unavailable();
     }
   }
 
-  private AccessDecision failClosed(Supplier<AccessDecision> work) {
+  private AccessDecision failClosed(WebRequest request, Supplier<AccessDecision> work) {
     try {
-      return work.get();
+      return asClient(request, work);
     } catch (StoreUnavailableException e) {
       return AccessDecision.refused(answers.unavailable());
+    }
+  }
+
+  /** Runs {@code work} with the request's client in scope, so every audit event names it. */
+  private static <T> T asClient(WebRequest request, Supplier<T> work) {
+    ClientInfo client = client(request);
+    return client == null ? work.get() : ClientInfo.during(client, work);
+  }
+
+  /** The request's client, or null when the adapter gave no usable address. */
+  private static ClientInfo client(WebRequest request) {
+    String address = request.clientAddress();
+    if (address == null || address.isEmpty() || address.length() > ClientInfo.MAX_ADDRESS_LENGTH) {
+      return null;
+    }
+    try {
+      return new ClientInfo(address, request.header("User-Agent").orElse(null));
+    } catch (IllegalArgumentException e) {
+      return null; // nothing printable left of it: the event goes without a client
     }
   }
 

@@ -7,6 +7,8 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.spy;
 
+import dev.latchkey.core.AuthEvent;
+import dev.latchkey.core.ClientInfo;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.spi.SessionStore;
 import java.time.Duration;
@@ -197,5 +199,36 @@ class WebAuthSessionTest {
     assertThat(check.refusal().orElseThrow().status()).isEqualTo(503);
     assertThat(check.refusal().orElseThrow().header("Retry-After")).isPresent();
     assertThat(logout.status()).isEqualTo(503);
+  }
+
+  @Test
+  void aSessionCheckEventNamesTheClientAddressAndUserAgent() {
+    WebFixture.Session s = WebFixture.sessionLogin(web);
+    fixture.events.clear();
+
+    web.authenticate(
+        TestRequest.get("/p")
+            .cookie(s.setCookie())
+            .from("203.0.113.9")
+            .header("User-Agent", "curl"));
+
+    AuthEvent check = fixture.events.get(0);
+    assertThat(check.client().orElseThrow().address()).isEqualTo("203.0.113.9");
+    assertThat(check.client().orElseThrow().userAgent()).isEqualTo("curl");
+    assertThat(ClientInfo.current()).isEmpty();
+  }
+
+  @Test
+  void theLoginEventNamesTheClientWithoutLineBreaksFromItsUserAgent() {
+    web.handle(
+        TestRequest.post("/session-login")
+            .from("198.51.100.7")
+            .header("User-Agent", "Mozilla/5.0 test\r\nInjected: yes")
+            .json(login("alice", "wonderland")));
+
+    AuthEvent login = fixture.events.get(0);
+    assertThat(login).isInstanceOf(AuthEvent.Succeeded.class);
+    assertThat(login.client().orElseThrow().address()).isEqualTo("198.51.100.7");
+    assertThat(login.client().orElseThrow().userAgent()).doesNotContain("\r", "\n");
   }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.web;
 
+import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.PasswordAuthenticator;
@@ -18,8 +19,10 @@ import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
@@ -33,6 +36,9 @@ final class WebFixture {
   final SessionManager sessions;
   final JwtTokenService tokens;
   final RefreshTokens refresh;
+
+  /** Every event the services emitted, in order. */
+  final List<AuthEvent> events = new CopyOnWriteArrayList<>();
 
   WebFixture() {
     this(UnaryOperator.identity(), UnaryOperator.identity());
@@ -57,17 +63,20 @@ final class WebFixture {
         PasswordAuthenticator.builder(users, hasher)
             .throttle(LoginThrottle.inMemory(ThrottlePolicy.DEFAULT, clock))
             .clock(clock)
+            .listener(events::add)
             .build();
     this.sessions =
         SessionManager.builder(wrapSessions.apply(SessionManager.inMemoryStore(clock)))
             .csrfKey(SECRET)
             .clock(clock)
+            .listener(events::add)
             .build();
     this.tokens =
         JwtTokenService.builder(
                 KeyRing.of(SigningKey.hmac("k1", SECRET, SigningAlgorithm.HS256)), "test", "test")
             .revocationList(wrapRevocations.apply(JwtTokenService.inMemoryRevocationList(clock)))
             .clock(clock)
+            .listener(events::add)
             .build();
     this.refresh =
         RefreshTokens.builder(tokens, RefreshTokens.inMemoryStore(clock)).clock(clock).build();

@@ -9,6 +9,7 @@ import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TokenService.IssuedToken;
 import dev.latchkey.core.UserAccount;
 import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.micrometer.LatchkeyMetrics;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.session.LoginOutcome;
@@ -20,6 +21,7 @@ import dev.latchkey.web.AccessDecision;
 import dev.latchkey.web.WebAuth;
 import dev.latchkey.web.WebRequest;
 import dev.latchkey.web.WebResponse;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.Filter;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -32,9 +34,10 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Checks a password, logs a session in, issues and verifies an EdDSA token, and keeps a session on
- * the Redis its one argument names: each step through the public API of Latchkey's modules, run on
- * the module path ({@code ModulePathIT} starts the Redis and this application).
+ * Checks a password, logs a session in, issues and verifies an EdDSA token, logs in and checks a
+ * cookie through the web layer, counts a session check with Micrometer, and keeps a session on the
+ * Redis its one argument names: each step through the public API of Latchkey's modules, run on the
+ * module path ({@code ModulePathIT} starts the Redis and this application).
  *
  * <p>Prints one line per step and exits 0 when every step answered as expected; any other answer
  * throws, and the JVM exits non-zero. A library module that fails to export a package, or to
@@ -60,6 +63,7 @@ public final class ModulePathApp {
     sessionRoundTrip(SessionManager.inMemoryStore(Clock.systemUTC()), "in memory");
     tokenRoundTrip();
     webRoundTrip();
+    countWithMicrometer();
     try (RedisStores stores = RedisStores.fromUrl(args[0]).build()) {
       sessionRoundTrip(stores.sessionStore(), "on Redis");
     }
@@ -182,6 +186,23 @@ public final class ModulePathApp {
         return new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8));
       }
     };
+  }
+
+  private static void countWithMicrometer() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    SessionManager sessions =
+        SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC()))
+            .listener(LatchkeyMetrics.builder(registry).build())
+            .build();
+    sessions.authenticate(new SessionCookie("not a session id"));
+    double refused =
+        registry
+            .get("latchkey.authentications")
+            .tags("method", "session", "reason", "MALFORMED")
+            .counter()
+            .count();
+    expect(refused == 1, "the refused session check is counted once, got " + refused);
+    System.out.println("metrics: a session check counted");
   }
 
   private static void expect(boolean condition, String what) {

@@ -1,0 +1,51 @@
+package dev.latchkey.micrometer;
+
+import dev.latchkey.core.BearerToken;
+import dev.latchkey.core.PasswordCredentials;
+import dev.latchkey.core.SessionCookie;
+
+/**
+ * The {@code method} tag: Latchkey's strategies by name, and one value for every other, so that an
+ * application's own strategy (or a hostile method string) cannot add time series.
+ */
+enum MethodTag {
+  PASSWORD("password"),
+  SESSION("session"),
+  BEARER("bearer"),
+  REFRESH("refresh"),
+  OTHER("other");
+
+  final String value;
+
+  MethodTag(String value) {
+    this.value = value;
+  }
+
+  /** The tag of an event's {@code method}. */
+  static MethodTag of(String method) {
+    if (method == null) {
+      return OTHER;
+    }
+    return switch (method) {
+      case "password" -> PASSWORD;
+      case "session" -> SESSION;
+      case "bearer" -> BEARER;
+      case "refresh" -> REFRESH;
+      default -> OTHER;
+    };
+  }
+
+  /** The tag of a strategy, by the credentials type it checks. */
+  static MethodTag ofCredentials(Class<?> credentialType) {
+    if (credentialType == PasswordCredentials.class) {
+      return PASSWORD;
+    }
+    if (credentialType == SessionCookie.class) {
+      return SESSION;
+    }
+    if (credentialType == BearerToken.class) {
+      return BEARER;
+    }
+    return OTHER;
+  }
+}
