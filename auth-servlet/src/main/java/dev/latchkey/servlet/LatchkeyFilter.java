@@ -106,9 +106,7 @@ public final class LatchkeyFilter implements Filter {
         answer = decision.refusal().orElse(null);
       }
     } catch (RuntimeException e) {
-      LOG.log(
-          System.Logger.Level.ERROR,
-          "Latchkey failed on " + http.getMethod() + " request: " + e.getClass().getName());
+      LOG.log(System.Logger.Level.ERROR, "Latchkey failed on a request: " + e.getClass().getName());
       answer = INTERNAL_ERROR;
     }
     if (answer != null) {

@@ -2,6 +2,7 @@ package dev.latchkey.servlet;
 
 import dev.latchkey.core.Principal;
 import dev.latchkey.web.AccessDecision;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -18,12 +19,14 @@ final class ApplicationServlet extends HttpServlet {
 
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
-      throws IOException {
+      throws IOException, ServletException {
     String path =
         request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     switch (path) {
       case "/profile", "/api/profile" -> profile(request, response);
       case "/health", "/api/status" -> health(request, response);
+      case "/forward-to-profile" ->
+          request.getRequestDispatcher("/profile").forward(request, response);
       default -> answer(response, 404, "{\"error\":\"no such route\"}");
     }
   }

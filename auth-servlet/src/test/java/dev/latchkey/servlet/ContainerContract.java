@@ -26,7 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * What {@link LatchkeyFilter} does in a real servlet container, over real HTTP, with sessions and
  * tokens on a real Redis. Each container runs this suite through a subclass that starts it with the
- * filter at {@code /*} and {@link ApplicationServlet} at {@code /} and {@code /api/*}, in the
+ * filter at {@code /*}, {@link ApplicationServlet} on {@code /profile}, {@code /health} and {@code
+ * /forward-to-profile} (each subclass maps them its own way) and another at {@code /api/*}, in the
  * context {@value #CONTEXT}, on a free loopback port.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -56,8 +57,7 @@ abstract class ContainerContract {
 
   /**
    * Starts the container on 127.0.0.1 and a free port, {@code filter} mapped at {@code /*} for
-   * requests, one {@link ApplicationServlet} at {@code /} and another at {@code /api/*}, all in the
-   * context {@link #CONTEXT}.
+   * requests and the application as the class description says, in the context {@link #CONTEXT}.
    */
   abstract Running start(Filter filter) throws Exception;
 
@@ -142,6 +142,31 @@ abstract class ContainerContract {
 
     assertThat(profile.statusCode()).isEqualTo(200);
     assertThat(profile.body()).contains("\"name\":\"alice\"");
+  }
+
+  @Test
+  void forwardInsideTheApplicationKeepsThePrincipal() throws Exception {
+    assertThat(get("/forward-to-profile").statusCode()).isEqualTo(401);
+
+    HttpResponse<String> forwarded = get("/forward-to-profile", login().cookieHeader());
+
+    assertThat(forwarded.statusCode()).isEqualTo(200);
+    assertThat(forwarded.body())
+        .contains("\"name\":\"alice\"")
+        .contains("\"user\":true")
+        .contains("\"auth_type\":\"SESSION\"");
+  }
+
+  @Test
+  void dotSegmentsAndPathParametersDoNotMakeAProtectedRoutePublic() throws Exception {
+    for (String path :
+        List.of("/health/../profile", "/health/%2e%2e/profile", "/health;x=1/../profile")) {
+      HttpResponse<String> response = get(path);
+
+      // The container normalizes the path before the filter reads it, or rejects it outright.
+      assertThat(response.statusCode()).as(path).isIn(400, 401);
+      assertThat(response.body()).as(path).doesNotContain("\"principal\"");
+    }
   }
 
   @Test

@@ -6,10 +6,14 @@ import java.util.EnumSet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.ee10.servlet.ServletMapping;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** The container contract on embedded Jetty 12 (ee10, Servlet 6.0). */
+/**
+ * The container contract on embedded Jetty 12 (ee10, Servlet 6.0), with the application on exact
+ * servlet mappings.
+ */
 class JettyFilterIT extends ContainerContract {
   @Override
   Running start(Filter filter) throws Exception {
@@ -21,7 +25,14 @@ class JettyFilterIT extends ContainerContract {
 
     ServletContextHandler context = new ServletContextHandler(CONTEXT);
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder("app", new ApplicationServlet()), "/");
+    // Exact mappings and no servlet at "/": the authentication routes reach the filter through
+    // the 404 servlet Jetty maps there.
+    ServletHolder app = new ServletHolder("app", new ApplicationServlet());
+    context.getServletHandler().addServlet(app);
+    ServletMapping exact = new ServletMapping();
+    exact.setServletName("app");
+    exact.setPathSpecs(new String[] {"/profile", "/health", "/forward-to-profile"});
+    context.getServletHandler().addServletMapping(exact);
     context.addServlet(new ServletHolder("api", new ApplicationServlet()), "/api/*");
     server.setHandler(context);
     server.start();

@@ -12,7 +12,10 @@ import org.apache.catalina.startup.Tomcat;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
-/** The container contract on embedded Tomcat 11 (Servlet 6.1). */
+/**
+ * The container contract on embedded Tomcat 11 (Servlet 6.1), with the application on the default
+ * servlet mapping.
+ */
 class TomcatFilterIT extends ContainerContract {
   @Override
   Running start(Filter filter) throws Exception {
