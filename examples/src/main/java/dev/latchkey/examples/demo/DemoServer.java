@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -203,14 +204,23 @@ public final class DemoServer implements AutoCloseable {
   private static WebResponse profile(AccessDecision decision) {
     Principal principal = decision.principal().orElseThrow();
     var roles = new TreeSet<>(principal.roles());
-    return WebResponse.json(200, Map.of("username", principal.subject(), "roles", roles));
+    return WebResponse.json(200, ordered("username", principal.subject(), "roles", roles));
+  }
+
+  /** Members in the order given: the same answer is always the same bytes. */
+  private static Map<String, Object> ordered(Object... namesAndValues) {
+    Map<String, Object> members = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      members.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    return members;
   }
 
   private WebResponse health() {
     if (stores.reachable()) {
-      return WebResponse.json(200, Map.of("status", "ok", "store", stores.name()));
+      return WebResponse.json(200, ordered("status", "ok", "store", stores.name()));
     }
-    var down = Map.of("status", "unavailable", "store", stores.name(), "error", "unavailable");
+    var down = ordered("status", "unavailable", "store", stores.name(), "error", "unavailable");
     return WebResponse.json(503, down)
         .withHeader("Retry-After", JsonHttpServer.STORE_RETRY_SECONDS);
   }
