@@ -8,5 +8,6 @@ module dev.latchkey.modulepathtest {
   requires dev.latchkey.token;
   requires dev.latchkey.redis;
   requires dev.latchkey.web;
+  requires dev.latchkey.servlet;
   requires dev.latchkey.micrometer;
 }

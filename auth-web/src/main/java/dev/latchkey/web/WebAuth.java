@@ -171,6 +171,9 @@ public final class WebAuth {
     if (endpoint == null) {
       return Optional.empty();
     }
+    if (!origins.allows(request)) {
+      return Optional.of(Answers.crossSite());
+    }
     if (!"POST".equals(request.method())) {
       return Optional.of(Answers.notAllowed("POST"));
     }

@@ -140,6 +140,11 @@ class WebAuthGateTest {
     assertThat(r.status()).isEqualTo(405);
     assertThat(r.header("Allow")).contains("POST");
     assertThat(web.handle(TestRequest.get("/elsewhere"))).isEmpty();
+    assertThat(
+            web.handle(TestRequest.of("PUT", "/session-login").crossSite("https://evil.example"))
+                .orElseThrow()
+                .status())
+        .isEqualTo(403);
   }
 
   @Test

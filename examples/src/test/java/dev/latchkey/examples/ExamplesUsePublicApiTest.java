@@ -23,7 +23,8 @@ class ExamplesUsePublicApiTest {
           "dev.latchkey.core.spi",
           "dev.latchkey.session",
           "dev.latchkey.token",
-          "dev.latchkey.redis");
+          "dev.latchkey.redis",
+          "dev.latchkey.web");
 
   private static final Pattern LATCHKEY_IMPORT =
       Pattern.compile(

@@ -11,6 +11,7 @@ import dev.latchkey.core.UserAccount;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.micrometer.LatchkeyMetrics;
 import dev.latchkey.redis.RedisStores;
+import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -21,6 +22,7 @@ import dev.latchkey.web.WebAuth;
 import dev.latchkey.web.WebRequest;
 import dev.latchkey.web.WebResponse;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.Filter;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -148,6 +150,11 @@ public final class ModulePathApp {
         decision.principal().map(Principal::subject).equals(Optional.of("alice")),
         "the web layer lets alice's cookie through, got " + decision);
     System.out.println("web: login and cookie check passed");
+
+    // Loading the filter links it against jakarta.servlet, which its descriptor must read.
+    Filter filter = new LatchkeyFilter(web);
+    expect(filter.toString().startsWith("LatchkeyFilter["), "the servlet filter loads");
+    System.out.println("servlet: filter loaded");
   }
 
   private static WebRequest request(

@@ -50,6 +50,7 @@ class ModulePathIT {
           .contains("session in memory: login, check and logout passed")
           .contains("token: EdDSA issue, verify and revoke passed")
           .contains("web: login and cookie check passed")
+          .contains("servlet: filter loaded")
           .contains("metrics: a session check counted")
           .contains("session on Redis: login, check and logout passed")
           .contains("module path: every step passed");

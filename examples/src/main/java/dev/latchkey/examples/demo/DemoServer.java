@@ -1,64 +1,117 @@
 package dev.latchkey.examples.demo;
 
-import com.sun.net.httpserver.HttpExchange;
-import dev.latchkey.core.AuthResult;
+import dev.latchkey.core.InMemoryUserDirectory;
+import dev.latchkey.core.PasswordAuthenticator;
+import dev.latchkey.core.PasswordHasher;
+import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.core.UserAccount;
+import dev.latchkey.session.SessionManager;
+import dev.latchkey.token.JwtTokenService;
+import dev.latchkey.token.KeyRing;
+import dev.latchkey.token.RefreshTokens;
+import dev.latchkey.token.SigningAlgorithm;
+import dev.latchkey.token.SigningKey;
+import dev.latchkey.web.AccessDecision;
+import dev.latchkey.web.WebAuth;
+import dev.latchkey.web.WebRequest;
+import dev.latchkey.web.WebResponse;
 import java.io.IOException;
 import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The demo: an HTTP server on the JDK's built-in {@code HttpServer} that shows session login and
- * token login side by side, with logout, refresh rotation, revocation and "log out everywhere".
- * In-memory stores by default, Redis when {@code REDIS_URL} is set; see the README for the routes.
- *
- * <p>The parts: {@link DemoSettings} (the environment), {@code DemoWiring} (the services on their
- * stores), {@code SessionRoutes} and {@code TokenRoutes}, and {@code JsonHttpServer} (time and
- * concurrency bounds, the cross-site and content-type gates, body limits, error answers). This
- * class starts them and maps paths to routes.
+ * token login side by side, with logout, refresh rotation, revocation and "log out everywhere", on
+ * {@link WebAuth}. In-memory stores by default, Redis when {@code REDIS_URL} is set; see the
+ * README.
  *
  * <p>Run: {@code mvn -B -q package -DskipTests && java -jar examples/target/latchkey-demo.jar}.
  */
 public final class DemoServer implements AutoCloseable {
-  private static final Duration STORE_PROBE_INTERVAL = Duration.ofSeconds(1);
-
-  private final JsonHttpServer server;
+  private final DemoStores stores;
   private final StoreWatch storeWatch;
-  private final DemoWiring wiring;
-  private final SessionRoutes sessionRoutes;
-  private final TokenRoutes tokenRoutes;
+  private final JsonHttpServer server;
+  private final JwtTokenService tokens;
+  private final WebAuth web;
 
   private DemoServer(DemoSettings settings, DemoStores stores, byte[] secret) throws IOException {
-    this.wiring = new DemoWiring(settings, stores, secret);
-    this.sessionRoutes = new SessionRoutes(wiring);
-    this.tokenRoutes = new TokenRoutes(wiring);
-    this.storeWatch = new StoreWatch(stores.name(), stores::reachable, STORE_PROBE_INTERVAL);
+    this.stores = stores;
+    Clock clock = settings.clock();
+    PasswordHasher hasher = PasswordHasher.bcrypt(settings.bcryptCost());
+    InMemoryUserDirectory users = InMemoryUserDirectory.create();
+    users.add(user(hasher, "admin", "password123", "admin", "user"));
+    users.add(user(hasher, "alice", "wonderland", "user"));
+    this.tokens =
+        JwtTokenService.builder(
+                KeyRing.of(SigningKey.hmac("demo-hs256", secret, SigningAlgorithm.HS256)),
+                "latchkey-demo",
+                "latchkey-demo")
+            .accessTokenLifetime(Duration.ofMinutes(15))
+            .revocationList(stores.revocations())
+            .clock(clock)
+            .build();
+    WebAuth.Builder web =
+        WebAuth.builder()
+            .passwords(
+                PasswordAuthenticator.builder(users, hasher)
+                    .throttle(stores.throttle())
+                    .clock(clock)
+                    .build())
+            .sessions(
+                SessionManager.builder(stores.sessions())
+                    .idleTimeout(Duration.ofMinutes(30))
+                    .absoluteTimeout(Duration.ofHours(8))
+                    // Separate keys for separate jobs: every node derives the same CSRF key from
+                    // the shared secret, yet a JWT key never signs a CSRF token.
+                    .csrfKey(derive(secret, "latchkey-demo csrf"))
+                    .clock(clock)
+                    .build())
+            .tokens(
+                tokens, RefreshTokens.builder(tokens, stores.refreshTokens()).clock(clock).build())
+            // Over plain HTTP the cookie is "sid"; with COOKIE_SECURE=true it is "__Host-sid",
+            // which a sibling subdomain or a plain-HTTP page can neither set nor overwrite.
+            .secureCookies(settings.cookieSecure())
+            .realm("latchkey-demo")
+            .clock(clock);
+    this.storeWatch = new StoreWatch(stores.name(), stores::reachable, Duration.ofSeconds(1));
     try {
-      this.server = JsonHttpServer.start(settings.port(), this::route, storeWatch::unavailable);
+      this.server = new JsonHttpServer(settings.port(), storeWatch::unavailable);
     } catch (IOException | RuntimeException e) {
       storeWatch.close();
       throw e;
     }
+    this.web = web.allowedOrigins(server.origins()).build();
+    server.serve(this::route);
   }
 
   /**
    * Starts a server with {@code settings}.
    *
    * @throws IOException when the port cannot be had
-   * @throws IllegalArgumentException when {@code JWT_SECRET} is too short or the Redis URL is
-   *     malformed
+   * @throws IllegalArgumentException when {@code JWT_SECRET} is too short or REDIS_URL malformed
    * @throws StoreUnavailableException when the Redis store cannot be reached
    */
   public static DemoServer start(DemoSettings settings) throws IOException {
     byte[] secret = settings.secret();
-    DemoStores stores =
+    return start(
+        settings,
         settings.redisUrl() == null
             ? DemoStores.inMemory(settings.clock())
-            : DemoStores.redis(settings.redisUrl(), settings.clock());
-    return start(settings, stores, secret);
+            : DemoStores.redis(settings.redisUrl(), settings.clock()),
+        secret);
   }
 
   /** Starts a server on given stores (tests use it to put a failing store underneath). */
@@ -121,79 +174,74 @@ public final class DemoServer implements AutoCloseable {
   public void close() {
     server.close();
     storeWatch.close();
-    wiring.stores.close();
+    stores.close();
   }
 
-  private Response route(HttpExchange ex) {
-    String path = ex.getRequestURI().getPath();
-    String method = ex.getRequestMethod();
-    return switch (path) {
-      case "/session-login" -> post(method) ? sessionRoutes.login(ex) : notAllowed("POST");
-      case "/session-profile" -> get(method) ? sessionRoutes.profile(ex) : notAllowed("GET");
-      case "/session-logout" -> post(method) ? sessionRoutes.logout(ex) : notAllowed("POST");
-      case "/token-login" -> post(method) ? tokenRoutes.login(ex) : notAllowed("POST");
-      case "/token-profile" -> get(method) ? tokenRoutes.profile(ex) : notAllowed("GET");
-      case "/token-refresh" -> post(method) ? tokenRoutes.refresh(ex) : notAllowed("POST");
-      case "/token-logout" -> post(method) ? tokenRoutes.logout(ex) : notAllowed("POST");
-      case "/logout-everywhere" -> post(method) ? logoutEverywhere(ex) : notAllowed("POST");
-      case "/.well-known/jwks.json" -> get(method) ? jwks() : notAllowed("GET");
-      case "/health" -> get(method) ? health() : notAllowed("GET");
-      case "/" -> get(method) ? PageRoutes.asset("index.html") : notAllowed("GET, HEAD");
-      case "/app.js" -> get(method) ? PageRoutes.asset("app.js") : notAllowed("GET, HEAD");
-      case "/app.css" -> get(method) ? PageRoutes.asset("app.css") : notAllowed("GET, HEAD");
-      default -> Response.error(404, "not found");
-    };
-  }
-
-  private static boolean post(String method) {
-    return "POST".equals(method);
-  }
-
-  private static boolean get(String method) {
-    return "GET".equals(method) || "HEAD".equals(method);
-  }
-
-  private static Response notAllowed(String allowed) {
-    return Response.error(405, "method not allowed").header("Allow", allowed);
-  }
-
-  /** By bearer token when the request has one, else by CSRF-protected session. */
-  private Response logoutEverywhere(HttpExchange ex) {
-    String subject;
-    Optional<AuthResult> bearer = tokenRoutes.verifyBearer(ex);
-    if (bearer.isPresent()) {
-      if (bearer.get().failure().isPresent()) {
-        return TokenRoutes.bearerFailure(ex, bearer.get().failure().get());
-      }
-      subject = bearer.get().principal().orElseThrow().subject();
-    } else {
-      SessionRoutes.Gate gate = sessionRoutes.csrfProtected(ex);
-      if (gate.refusal() != null) {
-        return gate.refusal();
-      }
-      subject = gate.principal().subject();
+  /** WebAuth's authentication routes, else the demo's own, which answer GET and HEAD. */
+  private WebResponse route(WebRequest request) {
+    Supplier<WebResponse> own =
+        switch (request.path()) {
+          case "/session-profile" ->
+              () -> web.authenticateSession(request).fold(DemoServer::profile, r -> r);
+          case "/token-profile" ->
+              () -> web.authenticateBearer(request).fold(DemoServer::profile, r -> r);
+          case "/.well-known/jwks.json" ->
+              () -> raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json");
+          case "/health" -> this::health;
+          case "/", "/app.js", "/app.css" -> () -> PageRoutes.asset(request.path());
+          default -> null;
+        };
+    Optional<WebResponse> auth = web.handle(request);
+    if (auth.isPresent() || own == null) {
+      return auth.orElseGet(() -> JsonHttpServer.error(404, "not found"));
     }
-    int ended = wiring.sessions.logoutEverywhere(subject);
-    tokenRoutes.logoutEverywhere(subject);
-    Response response =
-        Response.json(200, Map.of("status", "logged out everywhere", "sessions_ended", ended));
-    return bearer.isPresent() ? response : response.header("Set-Cookie", sessionRoutes.deletion());
+    return "GET".equals(request.method()) || "HEAD".equals(request.method())
+        ? own.get()
+        : JsonHttpServer.error(405, "method not allowed").withHeader("Allow", "GET, HEAD");
   }
 
-  private Response jwks() {
-    return Response.raw(
-        200, wiring.tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json");
+  /** {@code {"username": ..., "roles": [...]}}, the roles sorted. */
+  private static WebResponse profile(AccessDecision decision) {
+    Principal principal = decision.principal().orElseThrow();
+    var roles = new TreeSet<>(principal.roles());
+    return WebResponse.json(200, ordered("username", principal.subject(), "roles", roles));
   }
 
-  private Response health() {
-    Map<String, Object> body = new LinkedHashMap<>();
-    boolean reachable = wiring.stores.reachable();
-    body.put("status", reachable ? "ok" : "unavailable");
-    body.put("store", wiring.stores.name());
-    if (reachable) {
-      return Response.json(200, body);
+  /** Members in the order given: the same answer is always the same bytes. */
+  private static Map<String, Object> ordered(Object... namesAndValues) {
+    Map<String, Object> members = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      members.put((String) namesAndValues[i], namesAndValues[i + 1]);
     }
-    body.put("error", "unavailable");
-    return Response.json(503, body).storeDown();
+    return members;
+  }
+
+  private WebResponse health() {
+    if (stores.reachable()) {
+      return WebResponse.json(200, ordered("status", "ok", "store", stores.name()));
+    }
+    var down = ordered("status", "unavailable", "store", stores.name(), "error", "unavailable");
+    return WebResponse.json(503, down)
+        .withHeader("Retry-After", JsonHttpServer.STORE_RETRY_SECONDS);
+  }
+
+  /** A 200 of another media type than JSON, in UTF-8. */
+  static WebResponse raw(String body, String mediaType) {
+    var type = new WebResponse.Header("Content-Type", mediaType + "; charset=utf-8");
+    return new WebResponse(200, List.of(type), body);
+  }
+
+  private static UserAccount user(PasswordHasher hasher, String name, String pw, String... roles) {
+    return new UserAccount(name, Principal.of(name, Set.of(roles)), hasher.hash(pw.toCharArray()));
+  }
+
+  private static byte[] derive(byte[] secret, String label) {
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return mac.doFinal(label.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is required on every Java platform", e);
+    }
   }
 }

@@ -80,14 +80,11 @@ public record DemoSettings(
 
   @Override
   public String toString() {
-    return "DemoSettings[port="
-        + port
-        + ", store="
-        + (redisUrl == null ? "memory" : "redis")
-        + ", jwtSecret="
-        + (jwtSecret == null ? "generated" : "<redacted>")
-        + ", cookieSecure="
-        + cookieSecure
-        + "]";
+    return String.format(
+        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b]",
+        port,
+        redisUrl == null ? "memory" : "redis",
+        jwtSecret == null ? "generated" : "<redacted>",
+        cookieSecure);
   }
 }

@@ -13,34 +13,23 @@ import dev.latchkey.token.RefreshTokens;
 import java.time.Clock;
 import java.util.function.BooleanSupplier;
 
-/** The demo's stores: all in memory, or all on one Redis deployment. */
-final class DemoStores implements AutoCloseable {
+/**
+ * The demo's stores: all in memory, or all on one Redis deployment.
+ *
+ * @param name {@code memory} or {@code redis}, as {@code /health} names it
+ * @param probe asks the store whether it answers
+ * @param closer releases the stores' connections
+ */
+record DemoStores(
+    String name,
+    SessionStore sessions,
+    RevocationList revocations,
+    RefreshTokenStore refreshTokens,
+    LoginThrottle throttle,
+    BooleanSupplier probe,
+    AutoCloseable closer)
+    implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
-
-  private final String name;
-  private final SessionStore sessions;
-  private final RevocationList revocations;
-  private final RefreshTokenStore refreshTokens;
-  private final LoginThrottle throttle;
-  private final BooleanSupplier reachable;
-  private final AutoCloseable closer;
-
-  DemoStores(
-      String name,
-      SessionStore sessions,
-      RevocationList revocations,
-      RefreshTokenStore refreshTokens,
-      LoginThrottle throttle,
-      BooleanSupplier reachable,
-      AutoCloseable closer) {
-    this.name = name;
-    this.sessions = sessions;
-    this.revocations = revocations;
-    this.refreshTokens = refreshTokens;
-    this.throttle = throttle;
-    this.reachable = reachable;
-    this.closer = closer;
-  }
 
   static DemoStores inMemory(Clock clock) {
     return new DemoStores(
@@ -97,28 +86,13 @@ final class DemoStores implements AutoCloseable {
     return at < start ? url : url.substring(0, start) + url.substring(at + 1);
   }
 
-  String name() {
-    return name;
-  }
-
-  SessionStore sessions() {
-    return sessions;
-  }
-
-  RevocationList revocations() {
-    return revocations;
-  }
-
-  RefreshTokenStore refreshTokens() {
-    return refreshTokens;
-  }
-
-  LoginThrottle throttle() {
-    return throttle;
-  }
-
   boolean reachable() {
-    return reachable.getAsBoolean();
+    return probe.getAsBoolean();
+  }
+
+  @Override
+  public String toString() {
+    return "DemoStores[" + name + "]"; // a component's own text might name a Redis password
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.latchkey.examples.demo;
 
+import dev.latchkey.web.WebResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,39 +19,30 @@ final class PageRoutes {
       "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
           + " img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
-  /** Asset name to its text and media type, loaded when the class is first used. */
-  private static final Map<String, Asset> ASSETS =
+  /** Path to its ready answer, loaded when the class is first used. */
+  private static final Map<String, WebResponse> ASSETS =
       Map.of(
-          "index.html", new Asset(load("index.html"), "text/html"),
-          "app.js", new Asset(load("app.js"), "text/javascript"),
-          "app.css", new Asset(load("app.css"), "text/css"));
-
-  private record Asset(String text, String mediaType) {}
+          "/", load("index.html", "text/html"),
+          "/app.js", load("app.js", "text/javascript"),
+          "/app.css", load("app.css", "text/css"));
 
   private PageRoutes() {}
 
-  /**
-   * The asset {@code name} ({@code index.html}, {@code app.js} or {@code app.css}) with the page's
-   * security headers; a 404 for any other name.
-   */
-  static Response asset(String name) {
-    Asset asset = ASSETS.get(name);
-    if (asset == null) {
-      return Response.error(404, "not found");
-    }
-    // Response itself sets X-Content-Type-Options: nosniff and the charset.
-    return Response.raw(200, asset.text(), asset.mediaType())
-        .header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        .header("Referrer-Policy", "no-referrer")
-        .header("Cache-Control", "no-store");
+  /** The asset at {@code path} with the page's security headers; a 404 for any other path. */
+  static WebResponse asset(String path) {
+    return ASSETS.getOrDefault(path, JsonHttpServer.error(404, "not found"));
   }
 
-  private static String load(String name) {
+  private static WebResponse load(String name, String mediaType) {
     try (InputStream in = PageRoutes.class.getResourceAsStream("page/" + name)) {
       if (in == null) {
         throw new IllegalStateException("missing page resource: page/" + name);
       }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      // The server adds X-Content-Type-Options: nosniff to every answer.
+      return DemoServer.raw(new String(in.readAllBytes(), StandardCharsets.UTF_8), mediaType)
+          .withHeader("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+          .withHeader("Referrer-Policy", "no-referrer")
+          .withHeader("Cache-Control", "no-store");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read page resource: page/" + name, e);
     }

@@ -8,10 +8,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 
 /**
- * Logs a store outage once when it is noticed and once when the store answers again, never once per
- * request: an answer that found the store unreachable reports it here, and while it is down a probe
- * asks the store every {@code interval}. So at most one outage line and one recovery line are
- * logged per interval, however many requests fail. Safe for concurrent use.
+ * Logs a store outage once when an answer finds the store unreachable, and once when the store
+ * answers again (a probe asks it every {@code interval} while it is down), never once per request.
+ * Safe for concurrent use.
  */
 final class StoreWatch implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(StoreWatch.class.getName());
@@ -19,18 +18,17 @@ final class StoreWatch implements AutoCloseable {
   private final String store;
   private final BooleanSupplier reachable;
   private final AtomicBoolean up = new AtomicBoolean(true);
-  private final ScheduledExecutorService probe;
+  private final ScheduledExecutorService probe =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "demo-store-probe");
+            t.setDaemon(true);
+            return t;
+          });
 
   StoreWatch(String store, BooleanSupplier reachable, Duration interval) {
     this.store = store;
     this.reachable = reachable;
-    this.probe =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "demo-store-probe");
-              t.setDaemon(true);
-              return t;
-            });
     long millis = interval.toMillis();
     var unused = probe.scheduleWithFixedDelay(this::probe, millis, millis, TimeUnit.MILLISECONDS);
   }
@@ -45,17 +43,17 @@ final class StoreWatch implements AutoCloseable {
   }
 
   private void probe() {
-    if (up.get()) {
-      return; // a reachable store is not asked: requests notice an outage
-    }
-    boolean answers;
-    try {
-      answers = reachable.getAsBoolean();
-    } catch (RuntimeException e) {
-      answers = false;
-    }
-    if (answers && up.compareAndSet(false, true)) {
+    // A reachable store is not asked: requests notice an outage.
+    if (!up.get() && answers() && up.compareAndSet(false, true)) {
       LOG.log(System.Logger.Level.INFO, "store reachable again (" + store + ")");
+    }
+  }
+
+  private boolean answers() {
+    try {
+      return reachable.getAsBoolean();
+    } catch (RuntimeException e) {
+      return false;
     }
   }
 

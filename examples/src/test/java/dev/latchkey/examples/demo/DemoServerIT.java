@@ -89,6 +89,8 @@ class DemoServerIT {
       assertThat(ok.statusCode()).isEqualTo(200);
       assertThat(string(ok, "username")).isEqualTo("alice");
       assertThat(json(ok).get("roles").toString()).isEqualTo("[\"user\"]");
+      // The same answer is the same bytes: members in a fixed order.
+      assertThat(ok.body()).isEqualTo("{\"username\":\"alice\",\"roles\":[\"user\"]}");
 
       assertThat(http.get("/session-profile").statusCode()).isEqualTo(401);
       assertThat(http.get("/session-profile", "Cookie", "sid=forged").statusCode()).isEqualTo(401);
