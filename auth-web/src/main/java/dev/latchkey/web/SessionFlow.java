@@ -142,6 +142,29 @@ final class SessionFlow {
     return WebResponse.json(200, Map.of("status", "logged out")).withHeader("Set-Cookie", deletion);
   }
 
+  /**
+   * Moves the request's session to a new id (it needs a live session and its CSRF token): the new
+   * cookie, and the new id's CSRF token in the body. The old id is refused from then on.
+   */
+  WebResponse rotate(WebRequest request) {
+    AccessDecision gate = check(request, true);
+    if (gate == null) {
+      return notLoggedIn();
+    }
+    if (!gate.allowed()) {
+      return gate.refusal().orElseThrow();
+    }
+    Optional<String> moved = sessions.rotate(sessionId(request).orElseThrow());
+    if (moved.isEmpty()) {
+      // Ended between the check and the move (a logout on another node): nothing to rotate.
+      return notLoggedIn().withHeader("Set-Cookie", deletion);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("csrf_token", sessions.csrfToken(moved.get()).orElseThrow());
+    return WebResponse.json(200, body)
+        .withHeader("Set-Cookie", cookie(moved.get()).toHeaderValue());
+  }
+
   /** Ends every session of {@code subject}; answers how many. */
   int logoutEverywhere(String subject) {
     return sessions.logoutEverywhere(subject);

@@ -298,6 +298,27 @@ public final class WebAuth {
   }
 
   /**
+   * Gives the request's session a new id, for an application route that changes the session's
+   * privileges (a role granted, a second factor passed): an id seen before the change is worth
+   * nothing after it. Needs a live session and its CSRF token, like any state-changing session
+   * request. Answers 200 {@code {"csrf_token"}} (the new id's token) with the new cookie; send
+   * both, or copy the {@code Set-Cookie} header into the route's own answer. 401 without a live
+   * session, 403 without its CSRF token, 503 when the store is down.
+   *
+   * <p>The session cookie carries no {@code Max-Age} (it ends with the browser, while the server's
+   * idle and absolute timeouts decide how long the session lives), so a check never needs to renew
+   * it; rotation and logout are the only changes of the cookie.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no session manager was configured
+   */
+  public WebResponse rotateSession(WebRequest request) {
+    SessionFlow flow = requireSessions();
+    return respond(request, () -> flow.rotate(request));
+  }
+
+  /**
    * {@code POST {"username", "password"}}: checks the password and answers {@code {"access_token",
    * "refresh_token", "token_type", "expires_in"}}; refusals as for {@link #sessionLogin}.
    *

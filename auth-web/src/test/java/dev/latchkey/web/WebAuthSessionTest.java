@@ -231,4 +231,49 @@ class WebAuthSessionTest {
     assertThat(login.client().orElseThrow().address()).isEqualTo("198.51.100.7");
     assertThat(login.client().orElseThrow().userAgent()).doesNotContain("\r", "\n");
   }
+
+  @Test
+  void rotationGivesANewCookieAndCsrfTokenAndKillsTheOldId() {
+    WebFixture.Session s = WebFixture.sessionLogin(web);
+
+    WebResponse refused = web.rotateSession(TestRequest.post("/elevate").cookie(s.setCookie()));
+    WebResponse rotated =
+        web.rotateSession(
+            TestRequest.post("/elevate").cookie(s.setCookie()).header("X-CSRF-Token", s.csrf()));
+
+    assertThat(refused.status()).isEqualTo(403);
+    assertThat(rotated.status()).isEqualTo(200);
+    String newCookie = rotated.header("Set-Cookie").orElseThrow();
+    String newCsrf = WebFixture.field(rotated.body(), "csrf_token");
+    assertThat(newCookie).startsWith("__Host-sid=").isNotEqualTo(s.setCookie());
+    assertThat(newCsrf).isNotEqualTo(s.csrf());
+    assertThat(web.authenticate(TestRequest.get("/p").cookie(s.setCookie())).allowed()).isFalse();
+    assertThat(web.authenticate(TestRequest.get("/p").cookie(newCookie)).allowed()).isTrue();
+    assertThat(
+            web.authenticate(
+                    TestRequest.post("/orders").cookie(newCookie).header("X-CSRF-Token", s.csrf()))
+                .allowed())
+        .isFalse();
+    assertThat(
+            web.authenticate(
+                    TestRequest.post("/orders").cookie(newCookie).header("X-CSRF-Token", newCsrf))
+                .allowed())
+        .isTrue();
+  }
+
+  @Test
+  void rotationWithoutASessionIs401AndCrossSiteIs403() {
+    WebFixture.Session s = WebFixture.sessionLogin(web);
+
+    assertThat(web.rotateSession(TestRequest.post("/elevate")).status()).isEqualTo(401);
+    assertThat(
+            web.rotateSession(
+                    TestRequest.post("/elevate")
+                        .cookie(s.setCookie())
+                        .header("X-CSRF-Token", s.csrf())
+                        .crossSite("https://evil.example"))
+                .status())
+        .isEqualTo(403);
+    assertThat(web.authenticate(TestRequest.get("/p").cookie(s.setCookie())).allowed()).isTrue();
+  }
 }
