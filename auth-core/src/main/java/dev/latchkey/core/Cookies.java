@@ -35,8 +35,9 @@ public final class Cookies {
    * @throws NullPointerException if {@code name} is null
    */
   public static Optional<String> read(String cookieHeader, String name) {
-    List<String> all = readAll(cookieHeader, name);
-    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    List<String> first = new ArrayList<>(1);
+    scan(cookieHeader, name, first, true);
+    return first.isEmpty() ? Optional.empty() : Optional.of(first.get(0));
   }
 
   /**
@@ -49,46 +50,64 @@ public final class Cookies {
    * @throws NullPointerException if {@code name} is null
    */
   public static List<String> readAll(String cookieHeader, String name) {
-    Objects.requireNonNull(name, "name");
     List<String> values = new ArrayList<>(1);
-    if (cookieHeader == null || cookieHeader.length() > MAX_HEADER_LENGTH) {
-      return values;
+    scan(cookieHeader, name, values, false);
+    return values;
+  }
+
+  /**
+   * Adds the values of the cookies named {@code name} to {@code out}, stopping at the first when
+   * {@code firstOnly}. Reads the header in place: only a matching value is copied out, since this
+   * runs on every request and a header may hold many cookies of other names.
+   */
+  private static void scan(String header, String name, List<String> out, boolean firstOnly) {
+    Objects.requireNonNull(name, "name");
+    if (header == null || header.length() > MAX_HEADER_LENGTH || !SetCookie.isToken(name)) {
+      return; // a name that is no token names no well-formed cookie
     }
     int start = 0;
-    while (start <= cookieHeader.length()) {
-      int end = cookieHeader.indexOf(';', start);
+    while (start <= header.length()) {
+      int end = header.indexOf(';', start);
       if (end < 0) {
-        end = cookieHeader.length();
+        end = header.length();
       }
-      String pair = trim(cookieHeader.substring(start, end));
-      int eq = pair.indexOf('=');
-      if (eq > 0) {
-        String pairName = trim(pair.substring(0, eq));
-        String value = trim(pair.substring(eq + 1));
-        if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
-          value = value.substring(1, value.length() - 1);
+      int from = skipSpace(header, start, end);
+      int to = end;
+      while (to > from && isSpace(header.charAt(to - 1))) {
+        to--;
+      }
+      int eq = header.indexOf('=', from);
+      if (eq > from && eq < to) {
+        int nameEnd = eq;
+        while (nameEnd > from && isSpace(header.charAt(nameEnd - 1))) {
+          nameEnd--;
         }
-        if (pairName.equals(name)
-            && SetCookie.isToken(pairName)
-            && SetCookie.isCookieValue(value)) {
-          values.add(value);
+        if (nameEnd - from == name.length() && header.regionMatches(from, name, 0, name.length())) {
+          String value = header.substring(skipSpace(header, eq + 1, to), to);
+          if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            value = value.substring(1, value.length() - 1);
+          }
+          if (SetCookie.isCookieValue(value)) {
+            out.add(value);
+            if (firstOnly) {
+              return;
+            }
+          }
         }
       }
       start = end + 1;
     }
-    return values;
   }
 
-  /** Strips spaces and tabs (HTTP's optional whitespace) only. */
-  private static String trim(String s) {
-    int from = 0;
-    int to = s.length();
-    while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+  private static int skipSpace(String s, int from, int to) {
+    while (from < to && isSpace(s.charAt(from))) {
       from++;
     }
-    while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
-      to--;
-    }
-    return s.substring(from, to);
+    return from;
+  }
+
+  /** HTTP's optional whitespace: spaces and tabs only. */
+  private static boolean isSpace(char c) {
+    return c == ' ' || c == '\t';
   }
 }

@@ -47,6 +47,43 @@ class CookiesPropertiesTest {
   }
 
   @Test
+  void readsWhatSplittingEveryPairAndTrimmingItWouldRead() {
+    record Case(String header, String name) {}
+    Gen<String> names = Gen.of("sid", "a", "b", "s d", "");
+    Gen<String> headers = Gen.strings(Gen.charsOf("sidab =;\t\"x,"), 0, 40);
+    forAll(
+        3000,
+        random -> new Case(headers.next(random), names.next(random)),
+        c ->
+            assertThat(Cookies.readAll(c.header(), c.name()))
+                .as(HostileInput.escape(c.header()))
+                .isEqualTo(splitAndTrim(c.header(), c.name())));
+  }
+
+  /** The model: split on {@code ;}, trim, split on the first {@code =}, trim, unquote, check. */
+  private static List<String> splitAndTrim(String header, String name) {
+    List<String> values = new ArrayList<>();
+    for (String part : header.split(";", -1)) {
+      String pair = part.strip();
+      int eq = pair.indexOf('=');
+      if (eq <= 0) {
+        continue;
+      }
+      String pairName = pair.substring(0, eq).strip();
+      String value = pair.substring(eq + 1).strip();
+      if (value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+        value = value.substring(1, value.length() - 1);
+      }
+      if (pairName.equals(name)
+          && pairName.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+          && COOKIE_VALUE.matcher(value).matches()) {
+        values.add(value);
+      }
+    }
+    return values;
+  }
+
+  @Test
   void wellFormedPairsAreReadBackInOrder() {
     record Case(List<String[]> pairs, String name) {}
     forAll(
