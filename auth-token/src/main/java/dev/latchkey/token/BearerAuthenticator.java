@@ -15,6 +15,7 @@ final class BearerAuthenticator implements Authenticator<BearerToken> {
   static final String METHOD = "bearer";
 
   private final JwtTokenService tokens;
+  // Null without a listener: a verify then builds no event (a clock read and two objects).
   private final AuthListener listener;
   private final Clock clock;
 
@@ -35,10 +36,12 @@ final class BearerAuthenticator implements Authenticator<BearerToken> {
       return AuthResult.failure(AuthResult.Reason.MALFORMED, "no bearer token");
     }
     AuthResult result = tokens.verify(credentials.value());
-    listener.onEvent(
-        result.fold(
-            p -> new AuthEvent.Succeeded(clock.instant(), p.subject(), METHOD),
-            f -> new AuthEvent.Failed(clock.instant(), null, METHOD, f.reason())));
+    if (listener != null) {
+      listener.onEvent(
+          result.fold(
+              p -> new AuthEvent.Succeeded(clock.instant(), p.subject(), METHOD),
+              f -> new AuthEvent.Failed(clock.instant(), null, METHOD, f.reason())));
+    }
     return result;
   }
 

@@ -95,6 +95,8 @@ public final class JwtTokenService implements TokenService {
   private final ClaimsRules claimsRules;
   private final int maxTokenLength;
   private final AuthListener listener;
+  // False without a listener: the bearer strategy then builds no event at all.
+  private final boolean hasListener;
   private final long cacheSize;
 
   private JwtTokenService(Builder b) {
@@ -109,6 +111,7 @@ public final class JwtTokenService implements TokenService {
     this.claimsRules = new ClaimsRules(issuer, audience, b.clockSkew.toMillis());
     this.maxTokenLength = b.maxTokenLength;
     this.listener = b.listener;
+    this.hasListener = b.hasListener;
     this.cacheSize = b.cacheSize;
     this.keys = keysFor(b.keys);
   }
@@ -251,7 +254,7 @@ public final class JwtTokenService implements TokenService {
    * {@return the bearer strategy on this service: {@link #verify} with a {@code "bearer"} event}
    */
   public Authenticator<BearerToken> authenticator() {
-    return new BearerAuthenticator(this, listener, clock);
+    return new BearerAuthenticator(this, hasListener ? listener : null, clock);
   }
 
   /**
@@ -609,6 +612,7 @@ public final class JwtTokenService implements TokenService {
     private RevocationList revocationList;
     private int maxTokenLength = 8 * 1024;
     private AuthListener listener = AuthListener.none();
+    private boolean hasListener;
     private long cacheSize;
 
     private Builder(KeyRing keys, String issuer, String audience) {
@@ -730,6 +734,7 @@ public final class JwtTokenService implements TokenService {
      */
     public Builder listener(AuthListener listener) {
       this.listener = AuthListener.guarded(listener);
+      this.hasListener = true;
       return this;
     }
 
