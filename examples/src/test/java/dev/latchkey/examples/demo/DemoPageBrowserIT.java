@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,9 +18,7 @@ class DemoPageBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        DemoServer.start(
-            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
+    server = DemoServerIT.startInMemory();
     browser = HeadlessChromium.start();
     page = new DemoPage(browser, server.port());
   }

@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,9 +31,7 @@ class DemoPageCrossSiteBrowserIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        DemoServer.start(
-            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
+    server = DemoServerIT.startInMemory();
     String demo = "http://127.0.0.1:" + server.port();
     attacker = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
     // A form-encoded POST that would end the victim's session.

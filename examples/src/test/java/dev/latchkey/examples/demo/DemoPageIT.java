@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpHeaders;
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -28,9 +27,7 @@ class DemoPageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        DemoServer.start(
-            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
+    server = DemoServerIT.startInMemory();
     http = new DemoHttp(server.port());
   }
 

@@ -30,9 +30,7 @@ class DemoServerHardeningIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        DemoServer.start(
-            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
+    server = DemoServerIT.startInMemory();
     http = new DemoHttp(server.port());
   }
 

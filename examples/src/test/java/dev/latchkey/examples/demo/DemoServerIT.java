@@ -5,6 +5,7 @@ import static dev.latchkey.examples.demo.DemoHttp.sessionCookie;
 import static dev.latchkey.examples.demo.DemoHttp.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
@@ -15,12 +16,18 @@ import org.junit.jupiter.api.Test;
 /** Every route of the demo, driven over HTTP, in-memory stores. */
 class DemoServerIT {
   static final String SECRET = "an-http-demo-secret-of-32-bytes-or-more";
+
+  /** A demo on in-memory stores and any free port, with a known secret and bCrypt cost 4. */
+  static DemoServer startInMemory() throws IOException {
+    return DemoServer.start(new DemoSettings(0, null, SECRET, false, 4, Clock.systemUTC()));
+  }
+
   static DemoServer server;
   static DemoHttp http;
 
   @BeforeAll
   static void start() throws Exception {
-    server = DemoServer.start(new DemoSettings(0, null, SECRET, false, 4, Clock.systemUTC()));
+    server = startInMemory();
     http = new DemoHttp(server.port());
   }
 

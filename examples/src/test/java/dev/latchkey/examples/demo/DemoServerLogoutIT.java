@@ -5,7 +5,6 @@ import static dev.latchkey.examples.demo.DemoHttp.string;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.http.HttpResponse;
-import java.time.Clock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -18,9 +17,7 @@ class DemoServerLogoutIT {
 
   @BeforeAll
   static void start() throws Exception {
-    server =
-        DemoServer.start(
-            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
+    server = DemoServerIT.startInMemory();
     http = new DemoHttp(server.port());
   }
 

@@ -71,9 +71,7 @@ class DemoServerSlowClientIT {
    */
   @Test
   void stalledClientsNeitherStopOtherRequestsNorHoldAThreadBeyondTheDeadline() throws Exception {
-    server =
-        DemoServer.start(
-            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
+    server = DemoServerIT.startInMemory();
     for (int i = 0; i < STALLED; i++) {
       stall(
           server.port(),
@@ -112,9 +110,7 @@ class DemoServerSlowClientIT {
    */
   @Test
   void beyondTheConnectionThreadsANewRequestIsRefusedAtOnceNotQueued() throws Exception {
-    server =
-        DemoServer.start(
-            new DemoSettings(0, null, DemoServerIT.SECRET, false, 4, Clock.systemUTC()));
+    server = DemoServerIT.startInMemory();
     for (int i = 0; i < CONNECTION_THREADS + 10; i++) {
       stall(server.port(), "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nAcce");
     }
