@@ -18,5 +18,7 @@ module dev.latchkey.core {
   exports dev.latchkey.core.internal to
       dev.latchkey.session,
       dev.latchkey.token,
-      dev.latchkey.redis;
+      dev.latchkey.redis,
+      dev.latchkey.account,
+      dev.latchkey.web;
 }
