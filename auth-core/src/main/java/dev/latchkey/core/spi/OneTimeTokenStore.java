@@ -29,17 +29,22 @@ import java.util.Optional;
  */
 public interface OneTimeTokenStore {
 
+  /** The tag {@link #shardFor} answers by default: one for every subject. */
+  String UNPLACED = "AAA";
+
   /**
-   * The shard tag for ids of {@code subject}'s tokens (see {@link HashedId}). The default is a
-   * fresh random tag per call: right for a store that places nothing by subject. A clustered store
-   * that keeps one subject's tokens together answers the same tag for every call with the subject.
+   * The shard tag for ids of {@code subject}'s tokens (see {@link HashedId}). It must be the same
+   * on every call with one subject: a code is found again by its subject and binding. The default
+   * is {@link #UNPLACED} for everyone, right for a store that places nothing by subject (one tag
+   * shared by all reveals nothing); a clustered store answers a tag that keeps one subject's tokens
+   * in one place.
    *
-   * @param subject whose token is being issued
+   * @param subject whose token is being issued or checked
    * @return a tag of {@link OpaqueIds#SHARD_CHARS} base64url characters
    * @throws StoreUnavailableException when the tag needs the backend and it cannot be reached
    */
   default String shardFor(String subject) {
-    return OpaqueIds.randomShard();
+    return UNPLACED;
   }
 
   /**
