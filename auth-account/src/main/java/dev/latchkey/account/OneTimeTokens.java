@@ -524,8 +524,10 @@ public final class OneTimeTokens {
     }
 
     /**
-     * The throttle on issuing (default: in memory under {@link #DEFAULT_THROTTLE}). Its keys are
-     * prefixed {@code one_time:<purpose>:}, so it may be the login throttle's store as well.
+     * The throttle on issuing (default: in memory under {@link #DEFAULT_THROTTLE}). Its name keys
+     * are prefixed {@code one_time:<purpose>:}, so it may be the login throttle itself: names then
+     * keep separate budgets, while a client address spends one budget on logins and requests alike
+     * (an address that scans does both).
      *
      * @param throttle the throttle, e.g. {@code RedisStores.loginThrottle(policy)} for a fleet
      * @return this builder

@@ -86,17 +86,17 @@ public sealed interface TokenOutcome permits TokenOutcome.Valid, TokenOutcome.Re
   /**
    * A refused operation.
    *
-   * @param reason why
+   * @param refusal why, with its reason and retry time
    */
-  record Refused(AuthResult.Failure reason) implements TokenOutcome {
+  record Refused(AuthResult.Failure refusal) implements TokenOutcome {
     /**
      * Checks the part.
      *
-     * @param reason why
-     * @throws NullPointerException if {@code reason} is null
+     * @param refusal why
+     * @throws NullPointerException if {@code refusal} is null
      */
     public Refused {
-      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(refusal, "refusal");
     }
 
     @Override
@@ -106,7 +106,7 @@ public sealed interface TokenOutcome permits TokenOutcome.Valid, TokenOutcome.Re
 
     @Override
     public Optional<AuthResult.Failure> failure() {
-      return Optional.of(reason);
+      return Optional.of(refusal);
     }
   }
 }

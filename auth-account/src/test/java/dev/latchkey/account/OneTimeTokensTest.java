@@ -380,4 +380,38 @@ class OneTimeTokensTest {
     assertThat(sent.get(0).toString()).doesNotContain(token);
     assertThat(store.toString()).doesNotContain(token);
   }
+
+  @Test
+  void aRequestDoesOneStoreRoundTripWhetherOrNotTheNameExists() {
+    java.util.concurrent.atomic.AtomicInteger calls =
+        new java.util.concurrent.atomic.AtomicInteger();
+    OneTimeTokenStore counting =
+        (OneTimeTokenStore)
+            java.lang.reflect.Proxy.newProxyInstance(
+                OneTimeTokenStore.class.getClassLoader(),
+                new Class<?>[] {OneTimeTokenStore.class},
+                (proxy, method, args) -> {
+                  if (!method.getName().equals("shardFor")) {
+                    calls.incrementAndGet();
+                  }
+                  try {
+                    return method.invoke(store, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    OneTimeTokens counted =
+        OneTimeTokens.builder(counting, sent::add)
+            .clock(clock)
+            .users(
+                InMemoryUserDirectory.create()
+                    .add(new UserAccount("alice", Principal.of("alice", Set.of("user")), "x")))
+            .build();
+    counted.request(Purpose.PASSWORD_RESET, "alice", null);
+    int known = calls.getAndSet(0);
+    counted.request(Purpose.PASSWORD_RESET, "nobody", null);
+    int unknown = calls.get();
+    assertThat(known).isEqualTo(1);
+    assertThat(unknown).isEqualTo(known);
+  }
 }
