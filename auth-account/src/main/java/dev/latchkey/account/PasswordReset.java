@@ -4,8 +4,6 @@ import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.internal.FailClosed;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -140,8 +138,25 @@ public final class PasswordReset {
     return used;
   }
 
+  /** Counted, not encoded: an encoding would leave a copy of the password in a buffer. */
   private static int utf8Length(char[] password) {
-    return StandardCharsets.UTF_8.encode(CharBuffer.wrap(password)).remaining();
+    int bytes = 0;
+    for (int i = 0; i < password.length; i++) {
+      char c = password[i];
+      if (c < 0x80) {
+        bytes += 1;
+      } else if (c < 0x800) {
+        bytes += 2;
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < password.length
+          && Character.isLowSurrogate(password[i + 1])) {
+        bytes += 4;
+        i++;
+      } else {
+        bytes += 3;
+      }
+    }
+    return bytes;
   }
 
   @Override
