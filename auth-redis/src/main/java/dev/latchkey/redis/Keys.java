@@ -128,6 +128,21 @@ final class Keys {
     return slot(shard) + "rf";
   }
 
+  /** A one-time token's key: {@code <prefix>{<shard>}:ot:<hash>}. */
+  String oneTimeToken(HashedId id) {
+    return slot(id.shard()) + "ot:" + id.hash();
+  }
+
+  /** The prefix of every one-time token key in a shard's slot. */
+  String oneTimeTokenPrefix(String shard) {
+    return slot(shard) + "ot:";
+  }
+
+  /** A subject's index of its one-time tokens: {@code <prefix>{<shard>}:oi:<subject hash>}. */
+  String oneTimeIndex(Placement.Subject subject) {
+    return slot(subject.shard()) + "oi:" + subject.hash();
+  }
+
   /** Where {@link Placement} keeps its key: outside every subject's slot. */
   String placementKey() {
     return prefix + "placement";

@@ -1,5 +1,6 @@
 package dev.latchkey.web;
 
+import dev.latchkey.account.PasswordReset;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.ClientInfo;
@@ -84,7 +85,13 @@ public final class WebAuth {
     /** {@code POST} with the bearer (and optionally {@code {"refresh_token"}}): ends the family. */
     TOKEN_LOGOUT("/token-logout"),
     /** {@code POST} by bearer or by CSRF-protected session: ends every session and token. */
-    LOGOUT_EVERYWHERE("/logout-everywhere");
+    LOGOUT_EVERYWHERE("/logout-everywhere"),
+    /** {@code POST {"username"}}: 202, and a reset link when the account exists. Public. */
+    PASSWORD_RESET_REQUEST("/password-reset/request"),
+    /** {@code GET ?token=}: whether a reset token is live, without using it. Public. */
+    PASSWORD_RESET("/password-reset"),
+    /** {@code POST {"token", "new_password"}}: resets the password once. Public. */
+    PASSWORD_RESET_CONFIRM("/password-reset/confirm");
 
     private final String defaultPath;
 
@@ -101,6 +108,7 @@ public final class WebAuth {
   private final Authenticator<PasswordCredentials> passwords;
   private final SessionFlow sessions;
   private final TokenFlow tokens;
+  private final PasswordResetFlow resets;
   private final Origins origins;
   private final PublicPaths publicPaths;
   private final Answers answers;
@@ -119,6 +127,7 @@ public final class WebAuth {
         b.tokenService == null
             ? null
             : new TokenFlow(b.tokenService, b.refreshTokens, answers, b.clock, b.realm);
+    this.resets = b.passwordReset == null ? null : new PasswordResetFlow(b.passwordReset, answers);
     this.origins = new Origins(b.allowedOrigins, b.allowMissingOriginHeaders);
     this.maxBodyBytes = b.maxBodyBytes;
     Map<String, Endpoint> mounted = new HashMap<>();
@@ -138,8 +147,15 @@ public final class WebAuth {
       }
     }
     // Logging in and refreshing are how a client gets a credential: they cannot require one.
+    // Nor can resetting a forgotten password.
     for (Endpoint e :
-        List.of(Endpoint.SESSION_LOGIN, Endpoint.TOKEN_LOGIN, Endpoint.TOKEN_REFRESH)) {
+        List.of(
+            Endpoint.SESSION_LOGIN,
+            Endpoint.TOKEN_LOGIN,
+            Endpoint.TOKEN_REFRESH,
+            Endpoint.PASSWORD_RESET_REQUEST,
+            Endpoint.PASSWORD_RESET,
+            Endpoint.PASSWORD_RESET_CONFIRM)) {
       String path = b.endpointPaths.get(e);
       if (path != null) {
         exact.add(path);
@@ -156,6 +172,7 @@ public final class WebAuth {
       case TOKEN_REFRESH -> tokens != null && tokens.refreshes();
       case TOKEN_LOGOUT -> tokens != null;
       case LOGOUT_EVERYWHERE -> true;
+      case PASSWORD_RESET_REQUEST, PASSWORD_RESET, PASSWORD_RESET_CONFIRM -> resets != null;
     };
   }
 
@@ -166,7 +183,8 @@ public final class WebAuth {
 
   /**
    * Answers the request when it targets one of the authentication routes ({@link Endpoint}): 405
-   * with {@code Allow: POST} for another method than {@code POST}.
+   * with {@code Allow: POST} for another method than {@code POST} ({@code Allow: GET} for {@link
+   * Endpoint#PASSWORD_RESET}, which answers {@code GET} only).
    *
    * @param request the request
    * @return the answer, or empty when the path is no authentication route
@@ -179,8 +197,9 @@ public final class WebAuth {
     if (!origins.allows(request)) {
       return Optional.of(Answers.crossSite());
     }
-    if (!"POST".equals(request.method())) {
-      return Optional.of(Answers.notAllowed("POST"));
+    String allowed = endpoint == Endpoint.PASSWORD_RESET ? "GET" : "POST";
+    if (!allowed.equals(request.method())) {
+      return Optional.of(Answers.notAllowed(allowed));
     }
     return Optional.of(
         switch (endpoint) {
@@ -190,6 +209,9 @@ public final class WebAuth {
           case TOKEN_REFRESH -> tokenRefresh(request);
           case TOKEN_LOGOUT -> tokenLogout(request);
           case LOGOUT_EVERYWHERE -> logoutEverywhere(request);
+          case PASSWORD_RESET_REQUEST -> passwordResetRequest(request);
+          case PASSWORD_RESET -> passwordResetPeek(request);
+          case PASSWORD_RESET_CONFIRM -> passwordResetConfirm(request);
         });
   }
 
@@ -416,6 +438,78 @@ public final class WebAuth {
   }
 
   /**
+   * {@code POST {"username"}}: asks for a password-reset link. 202 whether or not the account
+   * exists, after the same work either way (only a real account's link is delivered); 400 for a
+   * malformed body, 429 with {@code Retry-After} while the name or the client is throttled, 503
+   * when a store is down. Needs no credential.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no password reset was configured
+   */
+  public WebResponse passwordResetRequest(WebRequest request) {
+    PasswordResetFlow flow = requireResets();
+    return respond(
+        request,
+        () -> {
+          JsonBody body = JsonBody.read(request, maxBodyBytes, false);
+          return body.refusal() != null ? body.refusal() : flow.request(request, body);
+        });
+  }
+
+  /**
+   * {@code GET ?token=...}: whether a reset token is live, without using it (mail scanners and link
+   * previews fetch links): 200 {@code {"valid": true, "expires_at": <epoch seconds>}}, 400 {@code
+   * {"error"}} for an unknown, used, expired or malformed token, 503 when the store is down. Needs
+   * no credential; answered with {@code Cache-Control: no-store}.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no password reset was configured
+   */
+  public WebResponse passwordResetPeek(WebRequest request) {
+    PasswordResetFlow flow = requireResets();
+    return respond(request, () -> flow.peek(request));
+  }
+
+  /**
+   * {@code POST {"token", "new_password"}}: resets the password, once: 200, after which every
+   * session and token of the user is refused and the old password fails. 400 for a malformed body,
+   * a refused new password, or a token that is unknown, used (a second confirm), or expired; 503
+   * when a store is down. Needs no credential.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no password reset was configured
+   */
+  public WebResponse passwordResetConfirm(WebRequest request) {
+    PasswordResetFlow flow = requireResets();
+    return respond(
+        request,
+        () -> {
+          JsonBody body = JsonBody.read(request, maxBodyBytes, false);
+          return body.refusal() != null ? body.refusal() : flow.confirm(body);
+        });
+  }
+
+  /**
+   * Ends every session and every token of {@code subject}, as {@link #logoutEverywhere} does for
+   * the caller: for an administrator, or as a password reset's sign-out.
+   *
+   * @param subject whose sessions and tokens to end
+   * @return how many sessions it ended
+   * @throws dev.latchkey.core.StoreUnavailableException when a store cannot be reached
+   */
+  public int logoutEverywhere(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    int ended = sessions == null ? 0 : sessions.logoutEverywhere(subject);
+    if (tokens != null) {
+      tokens.logoutEverywhere(subject);
+    }
+    return ended;
+  }
+
+  /**
    * The CSRF token of the request's session, for a page that renders a form.
    *
    * @param request the request
@@ -519,6 +613,13 @@ public final class WebAuth {
     return sessions;
   }
 
+  private PasswordResetFlow requireResets() {
+    if (resets == null) {
+      throw new IllegalStateException("no password reset: use WebAuth.Builder.passwordReset(...)");
+    }
+    return resets;
+  }
+
   private TokenFlow requireTokens() {
     if (tokens == null) {
       throw new IllegalStateException("no token service: use WebAuth.Builder.tokens(...)");
@@ -551,6 +652,7 @@ public final class WebAuth {
     private SessionManager sessionManager;
     private JwtTokenService tokenService;
     private RefreshTokens refreshTokens;
+    private PasswordReset passwordReset;
     private Clock clock = Clock.systemUTC();
     private String cookieName = "sid";
     private boolean secure = true;
@@ -614,6 +716,19 @@ public final class WebAuth {
     public Builder tokens(JwtTokenService tokens, RefreshTokens refreshTokens) {
       this.tokenService = Objects.requireNonNull(tokens, "tokens");
       this.refreshTokens = Objects.requireNonNull(refreshTokens, "refreshTokens");
+      return this;
+    }
+
+    /**
+     * Mounts the password-reset routes ({@link Endpoint#PASSWORD_RESET_REQUEST}, {@link
+     * Endpoint#PASSWORD_RESET}, {@link Endpoint#PASSWORD_RESET_CONFIRM}), public, behind the origin
+     * gate like every {@code POST}. Needs {@code auth-account}.
+     *
+     * @param reset the password reset, whose sign-out ends the user's sessions and tokens
+     * @return this builder
+     */
+    public Builder passwordReset(PasswordReset reset) {
+      this.passwordReset = Objects.requireNonNull(reset, "reset");
       return this;
     }
 

@@ -1,5 +1,7 @@
 package dev.latchkey.examples.demo;
 
+import dev.latchkey.account.OneTimeTokens;
+import dev.latchkey.account.PasswordReset;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordHasher;
@@ -46,6 +48,8 @@ public final class DemoServer implements AutoCloseable {
   private final JsonHttpServer server;
   private final JwtTokenService tokens;
   private final WebAuth web;
+  private final DemoOutbox outbox;
+  private final boolean showOutbox;
 
   private DemoServer(DemoSettings settings, DemoStores stores, byte[] secret) throws IOException {
     this.stores = stores;
@@ -63,6 +67,37 @@ public final class DemoServer implements AutoCloseable {
             .revocationList(stores.revocations())
             .clock(clock)
             .build();
+    SessionManager sessions =
+        SessionManager.builder(stores.sessions())
+            .idleTimeout(Duration.ofMinutes(30))
+            .absoluteTimeout(Duration.ofHours(8))
+            // Separate keys for separate jobs: every node derives the same CSRF key from the
+            // shared secret, yet a JWT key never signs a CSRF token.
+            .csrfKey(derive(secret, "latchkey-demo csrf"))
+            .clock(clock)
+            .build();
+    RefreshTokens refreshTokens =
+        RefreshTokens.builder(tokens, stores.refreshTokens()).clock(clock).build();
+    this.showOutbox = settings.demoOutbox();
+    this.outbox = new DemoOutbox(showOutbox, () -> "http://127.0.0.1:" + port());
+    OneTimeTokens oneTimeTokens =
+        OneTimeTokens.builder(stores.oneTimeTokens(), outbox)
+            .users(users)
+            // Its keys are prefixed apart from the logins': one store, separate budgets.
+            .throttle(stores.throttle())
+            .clock(clock)
+            .build();
+    PasswordReset reset =
+        PasswordReset.builder(
+                oneTimeTokens,
+                hasher,
+                // The demo's login names are its subjects.
+                users::updatePasswordHash,
+                subject -> {
+                  sessions.logoutEverywhere(subject);
+                  refreshTokens.logoutEverywhere(subject);
+                })
+            .build();
     WebAuth.Builder web =
         WebAuth.builder()
             .passwords(
@@ -70,17 +105,9 @@ public final class DemoServer implements AutoCloseable {
                     .throttle(stores.throttle())
                     .clock(clock)
                     .build())
-            .sessions(
-                SessionManager.builder(stores.sessions())
-                    .idleTimeout(Duration.ofMinutes(30))
-                    .absoluteTimeout(Duration.ofHours(8))
-                    // Separate keys for separate jobs: every node derives the same CSRF key from
-                    // the shared secret, yet a JWT key never signs a CSRF token.
-                    .csrfKey(derive(secret, "latchkey-demo csrf"))
-                    .clock(clock)
-                    .build())
-            .tokens(
-                tokens, RefreshTokens.builder(tokens, stores.refreshTokens()).clock(clock).build())
+            .sessions(sessions)
+            .tokens(tokens, refreshTokens)
+            .passwordReset(reset)
             // Over plain HTTP the cookie is "sid"; with COOKIE_SECURE=true it is "__Host-sid",
             // which a sibling subdomain or a plain-HTTP page can neither set nor overwrite.
             .secureCookies(settings.cookieSecure())
@@ -188,6 +215,7 @@ public final class DemoServer implements AutoCloseable {
           case "/.well-known/jwks.json" ->
               () -> raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json");
           case "/health" -> this::health;
+          case "/dev/outbox" -> showOutbox ? () -> WebResponse.json(200, outbox.json()) : null;
           case "/", "/app.js", "/app.css" -> () -> PageRoutes.asset(request.path());
           default -> null;
         };
