@@ -5,6 +5,7 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -167,6 +168,15 @@ public final class RedisStores implements AutoCloseable {
    */
   public RefreshTokenStore refreshTokenStore() {
     return new RedisRefreshTokenStore(redis, keys, placement, RedisRefreshTokenStore.SERVER_TIME);
+  }
+
+  /**
+   * {@return the second-factor store}. A subject's factor and recovery codes live in its slot,
+   * placed as its {@linkplain #sessionStore() sessions} are; the step advance and a recovery code's
+   * consumption are atomic across every node.
+   */
+  public SecondFactorStore secondFactorStore() {
+    return new RedisSecondFactorStore(redis, keys, placement);
   }
 
   /**
