@@ -5,12 +5,14 @@
  * the rules live here once.
  *
  * <p>{@code dev.latchkey.session} and {@code dev.latchkey.token} are read only when present: an
- * application that uses sessions alone needs no token module on its path, and the reverse.
+ * application that uses sessions alone needs no token module on its path, and the reverse; {@code
+ * dev.latchkey.account} only for second factors.
  */
 module dev.latchkey.web {
   requires transitive dev.latchkey.core;
   requires static dev.latchkey.session;
   requires static dev.latchkey.token;
+  requires static dev.latchkey.account;
 
   exports dev.latchkey.web;
 }
