@@ -1,10 +1,12 @@
 package dev.latchkey.examples.demo;
 
+import dev.latchkey.account.InMemorySecondFactorStore;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.SessionManager;
@@ -26,10 +28,31 @@ record DemoStores(
     RevocationList revocations,
     RefreshTokenStore refreshTokens,
     LoginThrottle throttle,
+    SecondFactorStore secondFactors,
     BooleanSupplier probe,
     AutoCloseable closer)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
+
+  /** Stores with second factors kept in memory (tests that put one failing store underneath). */
+  DemoStores(
+      String name,
+      SessionStore sessions,
+      RevocationList revocations,
+      RefreshTokenStore refreshTokens,
+      LoginThrottle throttle,
+      BooleanSupplier probe,
+      AutoCloseable closer) {
+    this(
+        name,
+        sessions,
+        revocations,
+        refreshTokens,
+        throttle,
+        new InMemorySecondFactorStore(),
+        probe,
+        closer);
+  }
 
   static DemoStores inMemory(Clock clock) {
     return new DemoStores(
@@ -38,6 +61,7 @@ record DemoStores(
         JwtTokenService.inMemoryRevocationList(clock),
         RefreshTokens.inMemoryStore(clock),
         LoginThrottle.inMemory(THROTTLE, clock),
+        new InMemorySecondFactorStore(),
         () -> true,
         () -> {});
   }
@@ -68,6 +92,7 @@ record DemoStores(
         redis.revocationList(),
         redis.refreshTokenStore(),
         redis.loginThrottle(THROTTLE),
+        redis.secondFactorStore(),
         redis::isReachable,
         redis);
   }
