@@ -364,8 +364,13 @@ public final class SecondFactors {
     return totp;
   }
 
-  private boolean isTotpShape(String code) {
-    if (code.length() != totp.digits()) {
+  /**
+   * Whether {@code code} is shaped as a TOTP code: 6 to 8 digits. A factor keeps the digits it was
+   * enrolled with, so the exact length is checked against its own parameters; a recovery code is 10
+   * characters and never takes this path.
+   */
+  private static boolean isTotpShape(String code) {
+    if (code.length() < 6 || code.length() > 8) {
       return false;
     }
     for (int i = 0; i < code.length(); i++) {
