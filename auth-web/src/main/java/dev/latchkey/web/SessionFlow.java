@@ -174,9 +174,12 @@ final class SessionFlow {
                 : Answers.error(409, "too many sessions"));
   }
 
-  /** Ends the request's session; it needs a live session and its CSRF token. */
+  /**
+   * Ends the request's session; it needs a live session and its CSRF token. A session waiting for
+   * its second factor may end too: abandoning a login grants nothing.
+   */
   WebResponse logout(WebRequest request) {
-    AccessDecision gate = check(request, true);
+    AccessDecision gate = checkPending(request, true);
     if (gate == null) {
       return notLoggedIn();
     }

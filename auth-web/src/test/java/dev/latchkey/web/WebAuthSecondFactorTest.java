@@ -224,6 +224,16 @@ class WebAuthSecondFactorTest {
   }
 
   @Test
+  void aPendingSessionCanBeAbandoned() {
+    enrollAlice();
+    WebFixture.Session pending = session(loginAlice());
+
+    assertThat(post("/session-logout", pending, null).status()).isEqualTo(200);
+
+    assertThat(post("/mfa/verify", pending, "{\"code\":\"000000\"}").status()).isEqualTo(401);
+  }
+
+  @Test
   void wrongCodesAreThrottled() {
     enrollAlice();
     WebFixture.Session pending = session(loginAlice());
