@@ -341,6 +341,20 @@ class SecondFactorsTest {
   }
 
   @Test
+  void noSecretReachesAToString() {
+    SecondFactors.Enrollment e = mfa.enroll("alice", "alice").value().orElseThrow();
+    SecondFactors.Outcome<List<String>> activated =
+        mfa.activate("alice", Totp.DEFAULT.code(e.secret(), clock.instant()));
+    String code = activated.value().orElseThrow().get(0);
+    SecondFactorStore.Factor factor = store.find("alice").orElseThrow();
+
+    assertThat(activated.toString()).doesNotContain(code);
+    assertThat(factor.toString()).doesNotContain(factor.sealedSecret());
+    assertThat(mfa.toString()).doesNotContain(e.secret());
+    assertThat(e.toString()).doesNotContain(e.secret()).doesNotContain(e.otpauthUri());
+  }
+
+  @Test
   void disabledFactorVerifiesNothing() {
     List<String> codes = recoveryCodes("alice");
 
