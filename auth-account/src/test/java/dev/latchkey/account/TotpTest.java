@@ -3,6 +3,8 @@ package dev.latchkey.account;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.core.Gen;
+import dev.latchkey.core.Properties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -87,6 +89,23 @@ class TotpTest {
     assertThat(Totp.DEFAULT.matches(SEED20, 42, code.substring(1))).isFalse();
     assertThat(Totp.DEFAULT.matches(SEED20, 42, code + "0")).isFalse();
     assertThat(Totp.DEFAULT.matches(SEED20, 42, "")).isFalse();
+  }
+
+  @Test
+  void everyCodeHasItsDigitsAndMatchesOnlyItsOwnStep() {
+    Totp eight = new Totp(Totp.Algorithm.SHA256, 8, Duration.ofSeconds(30));
+    Properties.forAll(
+        300,
+        Gen.ints(1, 64).flatMap(Gen::bytes),
+        secret -> {
+          long step = secret.length * 1_000_003L;
+          for (Totp totp : new Totp[] {Totp.DEFAULT, eight}) {
+            String code = totp.hotp(secret, step);
+            assertThat(code).hasSize(totp.digits()).containsOnlyDigits();
+            assertThat(totp.matches(secret, step, code)).isTrue();
+            assertThat(totp.matches(secret, step, code + "0")).isFalse();
+          }
+        });
   }
 
   @Test
