@@ -12,7 +12,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,6 +22,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
+
+// Past 450 lines for a reason: Builder, Outcome and Enrollment are public API as nested types, so
+// they and their contracts live here. The work is done in parts of their own: Totp and Base32 (the
+// codes), SecretSeal (sealing and keyed hashes), RecoveryCodes and FactorSecret (what is sealed).
 
 /**
  * A TOTP second factor (RFC 6238) with recovery codes, one per subject: enrollment, activation by a
@@ -202,7 +205,7 @@ public final class SecondFactors {
     Objects.requireNonNull(accountLabel, "accountLabel");
     byte[] secret = new byte[totp.algorithm().secretBytes()];
     RANDOM.nextBytes(secret);
-    String sealed = seal.seal(subject, Parameters.encode(totp, secret));
+    String sealed = seal.seal(subject, FactorSecret.encode(totp, secret));
     return guarded(
         () -> {
           if (!store.enroll(subject, sealed)) {
@@ -387,7 +390,7 @@ public final class SecondFactors {
    * tell which one matched.
    */
   private long matchingStep(String subject, String sealed, String code, long after) {
-    Parameters p = Parameters.decode(seal.open(subject, sealed));
+    FactorSecret p = FactorSecret.decode(seal.open(subject, sealed));
     long now = p.totp().step(clock.instant());
     long found = -1;
     for (long step = now - driftSteps; step <= now + driftSteps; step++) {
@@ -591,50 +594,6 @@ public final class SecondFactors {
     /** {@return the service} */
     public SecondFactors build() {
       return new SecondFactors(this);
-    }
-  }
-
-  /** What is sealed: the TOTP parameters and the secret, so a factor keeps its own parameters. */
-  private static final class Parameters {
-    private final Totp totp;
-    private final byte[] secret;
-
-    private Parameters(Totp totp, byte[] secret) {
-      this.totp = totp;
-      this.secret = secret;
-    }
-
-    Totp totp() {
-      return totp;
-    }
-
-    byte[] secret() {
-      return secret;
-    }
-
-    static byte[] encode(Totp totp, byte[] secret) {
-      String text =
-          totp.algorithm().name()
-              + ":"
-              + totp.digits()
-              + ":"
-              + totp.period().toSeconds()
-              + ":"
-              + Base32.encode(secret);
-      return text.getBytes(StandardCharsets.US_ASCII);
-    }
-
-    static Parameters decode(byte[] plain) {
-      String[] parts = new String(plain, StandardCharsets.US_ASCII).split(":", -1);
-      if (parts.length != 4) {
-        throw new IllegalStateException("sealed second-factor secret has an unknown form");
-      }
-      Totp t =
-          new Totp(
-              Totp.Algorithm.valueOf(parts[0]),
-              Integer.parseInt(parts[1]),
-              Duration.ofSeconds(Long.parseLong(parts[2])));
-      return new Parameters(t, Base32.decode(parts[3]));
     }
   }
 }
