@@ -160,4 +160,17 @@ final class Keys {
   String throttleAddress(String address) {
     return prefix + "{lt}:a:" + OpaqueIds.hash(address);
   }
+
+  /**
+   * A subject's second factor (sealed secret, active flag, last accepted step): {@code
+   * <prefix>{<shard>}:mf:<subject hash>}.
+   */
+  String secondFactor(Placement.Subject subject) {
+    return slot(subject.shard()) + "mf:" + subject.hash();
+  }
+
+  /** The keyed hashes of a subject's unused recovery codes, in the same slot. */
+  String recoveryCodes(Placement.Subject subject) {
+    return slot(subject.shard()) + "mr:" + subject.hash();
+  }
 }

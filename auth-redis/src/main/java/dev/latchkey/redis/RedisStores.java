@@ -6,6 +6,7 @@ import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.OneTimeTokenStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -177,6 +178,15 @@ public final class RedisStores implements AutoCloseable {
    */
   public OneTimeTokenStore oneTimeTokenStore() {
     return new RedisOneTimeTokenStore(redis, keys, placement);
+  }
+
+  /**
+   * {@return the second-factor store}. A subject's factor and recovery codes live in its slot,
+   * placed as its {@linkplain #sessionStore() sessions} are; the step advance and a recovery code's
+   * consumption are atomic across every node.
+   */
+  public SecondFactorStore secondFactorStore() {
+    return new RedisSecondFactorStore(redis, keys, placement);
   }
 
   /**

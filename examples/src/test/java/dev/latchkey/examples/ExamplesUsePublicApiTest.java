@@ -21,6 +21,7 @@ class ExamplesUsePublicApiTest {
       List.of(
           "dev.latchkey.core",
           "dev.latchkey.core.spi",
+          "dev.latchkey.account",
           "dev.latchkey.session",
           "dev.latchkey.token",
           "dev.latchkey.redis",

@@ -2,6 +2,8 @@ package dev.latchkey.examples.demo;
 
 import dev.latchkey.account.OneTimeTokens;
 import dev.latchkey.account.PasswordReset;
+import dev.latchkey.account.SecondFactors;
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordHasher;
@@ -43,6 +45,9 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Run: {@code mvn -B -q package -DskipTests && java -jar examples/target/latchkey-demo.jar}.
  */
 public final class DemoServer implements AutoCloseable {
+  /** How recent a second factor {@code /sensitive-profile} asks for. */
+  static final Duration STEP_UP_AGE = Duration.ofMinutes(5);
+
   private final DemoStores stores;
   private final StoreWatch storeWatch;
   private final JsonHttpServer server;
@@ -108,6 +113,16 @@ public final class DemoServer implements AutoCloseable {
             .sessions(sessions)
             .tokens(tokens, refreshTokens)
             .passwordReset(reset)
+            // A second factor for whoever enrolls one; its secrets sealed under a key of their own.
+            .secondFactors(
+                SecondFactors.builder(
+                        stores.secondFactors(),
+                        "Latchkey demo",
+                        "demo-1",
+                        derive(secret, "latchkey-demo totp"))
+                    .throttle(stores.throttle())
+                    .clock(clock)
+                    .build())
             // Over plain HTTP the cookie is "sid"; with COOKIE_SECURE=true it is "__Host-sid",
             // which a sibling subdomain or a plain-HTTP page can neither set nor overwrite.
             .secureCookies(settings.cookieSecure())
@@ -210,6 +225,10 @@ public final class DemoServer implements AutoCloseable {
         switch (request.path()) {
           case "/session-profile" ->
               () -> web.authenticateSession(request).fold(DemoServer::profile, r -> r);
+          case "/sensitive-profile" ->
+              () ->
+                  web.requireAssurance(request, Assurance.Level.MULTI_FACTOR, STEP_UP_AGE)
+                      .fold(DemoServer::profile, r -> r);
           case "/token-profile" ->
               () -> web.authenticateBearer(request).fold(DemoServer::profile, r -> r);
           case "/.well-known/jwks.json" ->

@@ -1,12 +1,14 @@
 package dev.latchkey.examples.demo;
 
 import dev.latchkey.account.InMemoryOneTimeTokenStore;
+import dev.latchkey.account.InMemorySecondFactorStore;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.OneTimeTokenStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.SessionManager;
@@ -29,13 +31,17 @@ record DemoStores(
     RevocationList revocations,
     RefreshTokenStore refreshTokens,
     LoginThrottle throttle,
+    SecondFactorStore secondFactors,
     BooleanSupplier probe,
     AutoCloseable closer,
     OneTimeTokenStore oneTimeTokens)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
 
-  /** Stores with one-time tokens in memory. */
+  /**
+   * Stores with second factors and one-time tokens kept in memory (tests that put one failing store
+   * underneath).
+   */
   DemoStores(
       String name,
       SessionStore sessions,
@@ -50,6 +56,7 @@ record DemoStores(
         revocations,
         refreshTokens,
         throttle,
+        new InMemorySecondFactorStore(),
         probe,
         closer,
         InMemoryOneTimeTokenStore.create());
@@ -62,6 +69,7 @@ record DemoStores(
         JwtTokenService.inMemoryRevocationList(clock),
         RefreshTokens.inMemoryStore(clock),
         LoginThrottle.inMemory(THROTTLE, clock),
+        new InMemorySecondFactorStore(),
         () -> true,
         () -> {},
         InMemoryOneTimeTokenStore.create());
@@ -93,6 +101,7 @@ record DemoStores(
         redis.revocationList(),
         redis.refreshTokenStore(),
         redis.loginThrottle(THROTTLE),
+        redis.secondFactorStore(),
         redis::isReachable,
         redis,
         redis.oneTimeTokenStore());
