@@ -33,6 +33,9 @@ final class CookieCheck {
       AuthResult.failure(Reason.INVALID_CREDENTIALS, "unknown session");
   private static final AuthResult.Failure EXPIRED =
       AuthResult.failure(Reason.EXPIRED, "the session has expired");
+  private static final AuthResult.Failure PENDING =
+      AuthResult.failure(
+          Reason.SECOND_FACTOR_REQUIRED, "the session waits for the account's second factor");
   private static final AuthResult.Failure REVOKED =
       AuthResult.failure(Reason.REVOKED, "the subject may no longer sign in");
 
@@ -75,6 +78,7 @@ final class CookieCheck {
    */
   <T> T verify(
       SessionCookie cookie,
+      boolean allowPending,
       BiFunction<SessionRecord, Principal, T> onLive,
       Function<? super AuthResult.Failure, T> onFailure) {
     Objects.requireNonNull(cookie, "cookie");
@@ -95,6 +99,9 @@ final class CookieCheck {
     SessionRecord record = found.get();
     if (!record.isLiveAt(now)) {
       return onFailure.apply(reject(now, EXPIRED));
+    }
+    if (!allowPending && SessionAssurance.isPending(record)) {
+      return onFailure.apply(reject(now, PENDING));
     }
     Principal principal = record.principal();
     if (resolver != null) {

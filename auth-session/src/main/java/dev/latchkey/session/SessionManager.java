@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.core.Assurance.Level;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
@@ -106,6 +107,9 @@ public final class SessionManager {
   static final String METHOD = "session";
 
   private static final String STORE = "session store";
+  private static final AuthResult.Failure STEP_UP =
+      AuthResult.failure(
+          Reason.STEP_UP_REQUIRED, "the operation needs a stronger or more recent authentication");
 
   private final SessionStore store;
   private final SessionTimeouts timeouts;
@@ -359,10 +363,39 @@ public final class SessionManager {
    * @throws NullPointerException when {@code principal} or {@code attributes} is null
    */
   public LoginOutcome login(Principal principal, Map<String, String> attributes) {
+    return login(principal, attributes, Level.SINGLE_FACTOR);
+  }
+
+  /**
+   * Creates a session for {@code principal} at the given assurance level, authenticated now: {@link
+   * Level#SINGLE_FACTOR} after a password, {@link Level#MULTI_FACTOR} after a passkey, {@link
+   * Level#REMEMBERED} when a remember-me cookie restores a session, or {@link
+   * Level#PENDING_SECOND_FACTOR} when the password was right and the account's second factor is
+   * still to come. A pending session is refused by {@link #check} and {@link #authenticate} with
+   * {@link Reason#SECOND_FACTOR_REQUIRED}; only {@link #checkPending} answers it, for the
+   * second-factor step, which ends with {@link #recordAuthentication}.
+   *
+   * @param principal who the application authenticated
+   * @param attributes application attributes to store with the session; copied. Names starting with
+   *     {@code latchkey.} are the manager's own
+   * @param level how the user authenticated
+   * @return the new session with its raw id, or a refusal as for {@link #login(Principal, Map)}
+   * @throws NullPointerException when an argument is null
+   * @throws IllegalArgumentException when an attribute name starts with {@code latchkey.}
+   */
+  public LoginOutcome login(Principal principal, Map<String, String> attributes, Level level) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(attributes, "attributes");
+    Objects.requireNonNull(level, "level");
+    attributes.keySet().forEach(SessionAssurance::requireApplicationName);
     try {
-      return create(principal, attributes);
+      // A plain password login stores nothing extra: a session without the attribute is single
+      // factor, authenticated at its creation.
+      return create(
+          principal,
+          level == Level.SINGLE_FACTOR
+              ? attributes
+              : SessionAssurance.withAssurance(attributes, level, clock.instant()));
     } catch (RuntimeException e) {
       return LoginOutcome.refused(FailClosed.onCheck(STORE, e));
     }
@@ -402,7 +435,7 @@ public final class SessionManager {
    * @throws NullPointerException when {@code cookie} is null
    */
   public SessionCheck check(SessionCookie cookie) {
-    return cookieCheck.verify(cookie, SessionManager::activeCheck, SessionCheck::rejected);
+    return cookieCheck.verify(cookie, false, SessionManager::activeCheck, SessionCheck::rejected);
   }
 
   /**
@@ -414,7 +447,90 @@ public final class SessionManager {
    */
   public AuthResult authenticate(SessionCookie cookie) {
     // The hot path: no SessionInfo is built when only the principal is wanted.
-    return cookieCheck.verify(cookie, SessionManager::success, failure -> failure);
+    return cookieCheck.verify(cookie, false, SessionManager::success, failure -> failure);
+  }
+
+  /**
+   * {@link #check}, also answering a session that waits for its second factor: for the
+   * second-factor step only, which reads {@link SessionInfo#assurance()} of the answer and, once
+   * the factor is right, calls {@link #recordAuthentication}. Never use it to let a request reach
+   * anything else.
+   *
+   * @param cookie the session cookie the request carries
+   * @return the live session, pending or not, or a refusal as described at {@link #check}
+   * @throws NullPointerException when {@code cookie} is null
+   */
+  public SessionCheck checkPending(SessionCookie cookie) {
+    return cookieCheck.verify(cookie, true, SessionManager::activeCheck, SessionCheck::rejected);
+  }
+
+  /**
+   * {@link #check}, refusing a live session whose assurance is weaker than {@code required} or
+   * older than {@code maxAge} with {@link Reason#STEP_UP_REQUIRED}: for an operation that needs a
+   * second factor, or a password typed again ("re-enter your password to change your email"). The
+   * client answers the step-up, then the application calls {@link #recordAuthentication} and the
+   * operation passes.
+   *
+   * @param cookie the session cookie the request carries
+   * @param required the weakest assurance level the operation accepts
+   * @param maxAge the oldest authentication it accepts; {@code null} for no age limit
+   * @return the live session, or a refusal: {@code STEP_UP_REQUIRED}, or one described at {@link
+   *     #check}
+   * @throws NullPointerException when {@code cookie} or {@code required} is null
+   * @throws IllegalArgumentException when {@code maxAge} is negative
+   */
+  public SessionCheck requireAssurance(SessionCookie cookie, Level required, Duration maxAge) {
+    Objects.requireNonNull(required, "required");
+    if (maxAge != null && maxAge.isNegative()) {
+      throw new IllegalArgumentException("maxAge cannot be negative: " + maxAge);
+    }
+    SessionCheck check = check(cookie);
+    Optional<SessionCheck.Active> active = check.active();
+    if (active.isPresent()
+        && !active.get().session().assurance().satisfies(required, maxAge, clock.instant())) {
+      return SessionCheck.rejected(STEP_UP);
+    }
+    return check;
+  }
+
+  /**
+   * Records that the holder of this live session has just authenticated again at {@code level} (the
+   * second factor after a pending login, a password typed again for a step-up): moves the session
+   * to a fresh id, then raises its assurance to the stronger of its own and {@code level},
+   * authenticated now. The id changes first, so an id seen before, at the lower level, never holds
+   * the higher one; the old id is refused from the moment this returns.
+   *
+   * @param rawId the session cookie's value; null is treated as malformed
+   * @param level the level just proven; not {@link Level#PENDING_SECOND_FACTOR}
+   * @return the new raw id, for the cookie, returned only here; empty when the old id is malformed,
+   *     unknown, or its session is dead (or moved by a concurrent call)
+   * @throws NullPointerException when {@code level} is null
+   * @throws IllegalArgumentException when {@code level} is {@link Level#PENDING_SECOND_FACTOR}
+   * @throws StoreUnavailableException when the store cannot be reached or fails; the session may
+   *     then have moved to an id nobody holds, so the user logs in again
+   */
+  public Optional<String> recordAuthentication(String rawId, Level level) {
+    Objects.requireNonNull(level, "level");
+    if (level == Level.PENDING_SECOND_FACTOR) {
+      throw new IllegalArgumentException("a pending second factor is not an authentication");
+    }
+    Optional<SessionRecord> current = admin.readLive(rawId);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    Level was = SessionAssurance.of(current.get()).level();
+    Level now = was.atLeast(level) ? was : level;
+    Optional<String> moved = rotate(rawId);
+    if (moved.isEmpty()) {
+      return moved;
+    }
+    HashedId to = OpaqueIds.parse(moved.get()).orElseThrow();
+    String value = SessionAssurance.encode(now, clock.instant());
+    boolean set =
+        FailClosed.manage(
+            STORE,
+            () -> store.setAttribute(to, SessionAssurance.ATTRIBUTE, value, clock.instant()));
+    return set ? moved : Optional.empty();
   }
 
   private static SessionCheck activeCheck(SessionRecord record, Principal principal) {
@@ -451,10 +567,13 @@ public final class SessionManager {
    * @param value the new value; {@code null} removes the attribute
    * @return false when the id is malformed, unknown, or its session is dead
    * @throws NullPointerException when {@code name} is null
+   * @throws IllegalArgumentException when {@code name} starts with {@code latchkey.}, the prefix of
+   *     the manager's own attributes
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean setAttribute(String rawId, String name, String value) {
     Objects.requireNonNull(name, "name");
+    SessionAssurance.requireApplicationName(name);
     Optional<HashedId> id = SessionAdmin.parse(rawId);
     return id.isPresent()
         && FailClosed.manage(

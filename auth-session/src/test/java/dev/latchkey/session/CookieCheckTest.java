@@ -55,7 +55,8 @@ class CookieCheckTest {
 
   /** What a check answers, as the record it saw or the refusal's reason. */
   private static Object verify(CookieCheck check, String value) {
-    return check.verify(new SessionCookie(value), (record, principal) -> record, f -> f.reason());
+    return check.verify(
+        new SessionCookie(value), false, (record, principal) -> record, f -> f.reason());
   }
 
   @Test
@@ -122,7 +123,7 @@ class CookieCheckTest {
     CookieCheck check = check(memory, subject -> Optional.of(admin));
 
     AuthResult result =
-        check.verify(new SessionCookie(stored()), (r, p) -> AuthResult.success(p), f -> f);
+        check.verify(new SessionCookie(stored()), false, (r, p) -> AuthResult.success(p), f -> f);
 
     assertThat(result).isEqualTo(AuthResult.success(admin));
   }
