@@ -1,5 +1,6 @@
 package dev.latchkey.web;
 
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
@@ -117,7 +118,11 @@ public final class RememberMe {
 
     @Override
     public String toString() {
-      return "Restored[sessionId=<redacted>, subject=" + principal.subject() + ", next=" + next + "]";
+      return "Restored[sessionId=<redacted>, subject="
+          + principal.subject()
+          + ", next="
+          + next
+          + "]";
     }
   }
 
@@ -294,7 +299,8 @@ public final class RememberMe {
     }
     outcome
         .failure()
-        .ifPresent(f -> listener.onEvent(new AuthEvent.Failed(clock.instant(), null, METHOD, f.reason())));
+        .ifPresent(
+            f -> listener.onEvent(new AuthEvent.Failed(clock.instant(), null, METHOD, f.reason())));
     return outcome;
   }
 
@@ -336,7 +342,7 @@ public final class RememberMe {
     String subject = principal.subject();
     Map<String, String> tagged = new LinkedHashMap<>(attributes);
     tagged.put(FAMILY_ATTRIBUTE, tag(successor.familyId()));
-    LoginOutcome login = sessions.login(principal, tagged);
+    LoginOutcome login = sessions.login(principal, tagged, Assurance.Level.REMEMBERED);
     Optional<AuthResult.Failure> refused = login.failure();
     if (refused.isPresent()) {
       // The successor will never be handed out: end the family quietly, or the client's next
@@ -396,8 +402,7 @@ public final class RememberMe {
    */
   public int forgetEverywhere(String subject) {
     Objects.requireNonNull(subject, "subject");
-    int ended =
-        FailClosed.manage("remember-me store", () -> store.revokeSubject(subject)).size();
+    int ended = FailClosed.manage("remember-me store", () -> store.revokeSubject(subject)).size();
     listener.onEvent(new AuthEvent.LoggedOut(clock.instant(), subject, METHOD, true));
     return ended;
   }
