@@ -1,5 +1,6 @@
 package dev.latchkey.web;
 
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.Principal;
 import java.util.List;
 import java.util.Objects;
@@ -29,27 +30,40 @@ public final class AccessDecision {
   }
 
   private static final AccessDecision PUBLIC_ROUTE =
-      new AccessDecision(null, Via.PUBLIC, null, List.of());
+      new AccessDecision(null, Via.PUBLIC, null, List.of(), null);
 
   private final Principal principal;
   private final Via via;
   private final WebResponse refusal;
   private final List<WebResponse.Header> headers;
+  private final Assurance assurance;
 
   private AccessDecision(
-      Principal principal, Via via, WebResponse refusal, List<WebResponse.Header> headers) {
+      Principal principal,
+      Via via,
+      WebResponse refusal,
+      List<WebResponse.Header> headers,
+      Assurance assurance) {
     this.principal = principal;
     this.via = via;
     this.refusal = refusal;
     this.headers = List.copyOf(headers);
+    this.assurance = assurance;
   }
 
   static AccessDecision allowed(Principal principal, Via via) {
-    return allowed(principal, via, List.of());
+    return new AccessDecision(
+        Objects.requireNonNull(principal, "principal"), via, null, List.of(), null);
   }
 
-  static AccessDecision allowed(Principal principal, Via via, List<WebResponse.Header> headers) {
-    return new AccessDecision(Objects.requireNonNull(principal, "principal"), via, null, headers);
+  static AccessDecision bySession(
+      Principal principal, Assurance assurance, List<WebResponse.Header> headers) {
+    return new AccessDecision(
+        Objects.requireNonNull(principal, "principal"),
+        Via.SESSION,
+        null,
+        headers,
+        Objects.requireNonNull(assurance, "assurance"));
   }
 
   static AccessDecision publicRoute() {
@@ -57,7 +71,8 @@ public final class AccessDecision {
   }
 
   static AccessDecision refused(WebResponse refusal) {
-    return new AccessDecision(null, null, Objects.requireNonNull(refusal, "refusal"), List.of());
+    return new AccessDecision(
+        null, null, Objects.requireNonNull(refusal, "refusal"), List.of(), null);
   }
 
   /** {@return whether the request may go on to the application} */
@@ -68,6 +83,15 @@ public final class AccessDecision {
   /** {@return who is calling}: empty when refused or on a public route */
   public Optional<Principal> principal() {
     return Optional.ofNullable(principal);
+  }
+
+  /**
+   * {@return how strongly the session's holder authenticated}: {@code REMEMBERED} for a session
+   * restored from a remember-me cookie; empty unless let through by a session. A sensitive route
+   * asks for more (a step-up) when this is too weak or too old.
+   */
+  public Optional<Assurance> assurance() {
+    return Optional.ofNullable(assurance);
   }
 
   /** {@return how the request was let through}: empty when refused */

@@ -99,20 +99,23 @@ public final class RememberMe {
    *
    * @param sessionId the new session's raw id, for the session cookie
    * @param principal whom the session is for
+   * @param assurance the session's assurance: level {@code REMEMBERED}
    * @param next the rotated remember-me cookie, to replace the one presented
    */
-  public record Restored(String sessionId, Principal principal, Issued next) {
+  public record Restored(String sessionId, Principal principal, Assurance assurance, Issued next) {
     /**
      * Checks the parts.
      *
      * @param sessionId the new session's raw id
      * @param principal whom the session is for
+     * @param assurance the session's assurance
      * @param next the rotated remember-me cookie
      * @throws NullPointerException when an argument is null
      */
     public Restored {
       Objects.requireNonNull(sessionId, "sessionId");
       Objects.requireNonNull(principal, "principal");
+      Objects.requireNonNull(assurance, "assurance");
       Objects.requireNonNull(next, "next");
     }
 
@@ -350,7 +353,8 @@ public final class RememberMe {
       store.revokeFamilyById(subject, successor.familyId());
       return Outcome.refused(refused.get());
     }
-    String sessionId = login.created().orElseThrow().id();
+    LoginOutcome.NewSession created = login.created().orElseThrow();
+    String sessionId = created.id();
     // A reuse that ended the family after this rotation may have listed the subject's sessions
     // before this one existed: asking now closes that window.
     boolean live;
@@ -367,7 +371,11 @@ public final class RememberMe {
     }
     listener.onEvent(new AuthEvent.Succeeded(clock.instant(), subject, METHOD));
     return Outcome.of(
-        new Restored(sessionId, principal, new Issued(successorRaw, successor.expiresAt())));
+        new Restored(
+            sessionId,
+            principal,
+            created.session().assurance(),
+            new Issued(successorRaw, successor.expiresAt())));
   }
 
   /**

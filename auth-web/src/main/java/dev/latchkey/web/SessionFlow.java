@@ -112,7 +112,8 @@ final class SessionFlow {
     if (stateChanging && !sessions.checkCsrf(sid.get(), request.header(csrfHeader).orElse(null))) {
       return AccessDecision.refused(Answers.csrf());
     }
-    return AccessDecision.allowed(check.principal().orElseThrow(), AccessDecision.Via.SESSION);
+    SessionCheck.Active active = check.active().orElseThrow();
+    return AccessDecision.bySession(active.principal(), active.session().assurance(), List.of());
   }
 
   private WebResponse refusal(AuthResult.Failure failure) {
@@ -150,7 +151,7 @@ final class SessionFlow {
     sessions
         .csrfToken(session.sessionId())
         .ifPresent(token -> headers.add(new WebResponse.Header(csrfHeader, token)));
-    return AccessDecision.allowed(session.principal(), AccessDecision.Via.SESSION, headers);
+    return AccessDecision.bySession(session.principal(), session.assurance(), headers);
   }
 
   static WebResponse notLoggedIn() {

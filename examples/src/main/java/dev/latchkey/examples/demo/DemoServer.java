@@ -13,6 +13,7 @@ import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
 import dev.latchkey.web.AccessDecision;
+import dev.latchkey.web.RememberMe;
 import dev.latchkey.web.WebAuth;
 import dev.latchkey.web.WebRequest;
 import dev.latchkey.web.WebResponse;
@@ -34,9 +35,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The demo: an HTTP server on the JDK's built-in {@code HttpServer} that shows session login and
- * token login side by side, with logout, refresh rotation, revocation and "log out everywhere", on
- * {@link WebAuth}. In-memory stores by default, Redis when {@code REDIS_URL} is set; see the
- * README.
+ * token login side by side, with logout, refresh rotation, revocation, "remember me" and "log out
+ * everywhere", on {@link WebAuth}. In-memory stores by default, Redis when {@code REDIS_URL} is
+ * set; see the README.
  *
  * <p>Run: {@code mvn -B -q package -DskipTests && java -jar examples/target/latchkey-demo.jar}.
  */
@@ -63,6 +64,15 @@ public final class DemoServer implements AutoCloseable {
             .revocationList(stores.revocations())
             .clock(clock)
             .build();
+    SessionManager sessions =
+        SessionManager.builder(stores.sessions())
+            .idleTimeout(Duration.ofMinutes(30))
+            .absoluteTimeout(Duration.ofHours(8))
+            // Separate keys for separate jobs: every node derives the same CSRF key from the
+            // shared secret, yet a JWT key never signs a CSRF token.
+            .csrfKey(derive(secret, "latchkey-demo csrf"))
+            .clock(clock)
+            .build();
     WebAuth.Builder web =
         WebAuth.builder()
             .passwords(
@@ -70,13 +80,12 @@ public final class DemoServer implements AutoCloseable {
                     .throttle(stores.throttle())
                     .clock(clock)
                     .build())
-            .sessions(
-                SessionManager.builder(stores.sessions())
-                    .idleTimeout(Duration.ofMinutes(30))
-                    .absoluteTimeout(Duration.ofHours(8))
-                    // Separate keys for separate jobs: every node derives the same CSRF key from
-                    // the shared secret, yet a JWT key never signs a CSRF token.
-                    .csrfKey(derive(secret, "latchkey-demo csrf"))
+            .sessions(sessions)
+            // "remember_me": true at session login sets a 30-day cookie that restores a session
+            // (at the lower assurance REMEMBERED) once the session has ended.
+            .rememberMe(
+                RememberMe.builder(stores.rememberMe(), sessions)
+                    .secureCookies(settings.cookieSecure())
                     .clock(clock)
                     .build())
             .tokens(
@@ -182,7 +191,9 @@ public final class DemoServer implements AutoCloseable {
     Supplier<WebResponse> own =
         switch (request.path()) {
           case "/session-profile" ->
-              () -> web.authenticateSession(request).fold(DemoServer::profile, r -> r);
+              () ->
+                  web.authenticateSession(request)
+                      .fold(decision -> decision.addHeadersTo(profile(decision)), r -> r);
           case "/token-profile" ->
               () -> web.authenticateBearer(request).fold(DemoServer::profile, r -> r);
           case "/.well-known/jwks.json" ->
@@ -200,11 +211,17 @@ public final class DemoServer implements AutoCloseable {
         : JsonHttpServer.error(405, "method not allowed").withHeader("Allow", "GET, HEAD");
   }
 
-  /** {@code {"username": ..., "roles": [...]}}, the roles sorted. */
+  /**
+   * {@code {"username": ..., "roles": [...]}}, the roles sorted, and for a session {@code
+   * "assurance"}: {@code SINGLE_FACTOR} after a password, {@code REMEMBERED} when a remember-me
+   * cookie restored it.
+   */
   private static WebResponse profile(AccessDecision decision) {
     Principal principal = decision.principal().orElseThrow();
     var roles = new TreeSet<>(principal.roles());
-    return WebResponse.json(200, ordered("username", principal.subject(), "roles", roles));
+    Map<String, Object> members = ordered("username", principal.subject(), "roles", roles);
+    decision.assurance().ifPresent(a -> members.put("assurance", a.level().name()));
+    return WebResponse.json(200, members);
   }
 
   /** Members in the order given: the same answer is always the same bytes. */

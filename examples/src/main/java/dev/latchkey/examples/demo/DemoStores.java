@@ -17,6 +17,8 @@ import java.util.function.BooleanSupplier;
  * The demo's stores: all in memory, or all on one Redis deployment.
  *
  * @param name {@code memory} or {@code redis}, as {@code /health} names it
+ * @param rememberMe the remember-me families, apart from the refresh-token families (each store
+ *     bounds a subject's families, and a refresh logout-everywhere ends all of them)
  * @param probe asks the store whether it answers
  * @param closer releases the stores' connections
  */
@@ -25,17 +27,20 @@ record DemoStores(
     SessionStore sessions,
     RevocationList revocations,
     RefreshTokenStore refreshTokens,
+    RefreshTokenStore rememberMe,
     LoginThrottle throttle,
     BooleanSupplier probe,
     AutoCloseable closer)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
+  static final String REMEMBER_PREFIX = "latchkey:remember:";
 
   static DemoStores inMemory(Clock clock) {
     return new DemoStores(
         "memory",
         SessionManager.inMemoryStore(clock),
         JwtTokenService.inMemoryRevocationList(clock),
+        RefreshTokens.inMemoryStore(clock),
         RefreshTokens.inMemoryStore(clock),
         LoginThrottle.inMemory(THROTTLE, clock),
         () -> true,
@@ -62,14 +67,30 @@ record DemoStores(
       redis.close();
       throw unreachable(url);
     }
+    // The remember-me families under a key prefix of their own, on the same Redis.
+    RedisStores remember;
+    try {
+      remember = RedisStores.fromUrl(url).keyPrefix(REMEMBER_PREFIX).clock(clock).build();
+    } catch (RuntimeException e) {
+      redis.close();
+      throw unreachable(url);
+    }
+    RedisStores main = redis;
     return new DemoStores(
         "redis",
         redis.sessionStore(),
         redis.revocationList(),
         redis.refreshTokenStore(),
+        remember.refreshTokenStore(),
         redis.loginThrottle(THROTTLE),
         redis::isReachable,
-        redis);
+        () -> {
+          try {
+            main.close();
+          } finally {
+            remember.close();
+          }
+        });
   }
 
   private static StoreUnavailableException unreachable(String url) {
