@@ -236,12 +236,9 @@ abstract class ContainerContract {
   @Test
   void rememberMeCookieAloneRestoresASessionWhoseCookiesAndCsrfTokenReachTheClient()
       throws Exception {
-    HttpResponse<String> login =
-        post(
-            "/session-login",
-            "{\"username\":\"alice\",\"password\":\"wonderland\",\"remember_me\":true}",
-            List.of());
-    String remember = cookieValue(login, "remember").orElseThrow();
+    List<String> cookies = new ArrayList<>();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, () -> rememberLogin(cookies))).isTrue();
+    String remember = cookies.get(0);
 
     HttpResponse<String> profile = get("/profile", "Cookie", "remember=" + remember);
 
@@ -258,6 +255,43 @@ abstract class ContainerContract {
         post("/session-logout", "", List.of("Cookie", both), "X-CSRF-Token", csrf);
     assertThat(logout.statusCode()).isEqualTo(200);
     assertThat(get("/profile", "Cookie", "remember=" + rotated).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void rememberMeCookieWhileRedisIsDownIs503AndRestoresNoSession() throws Exception {
+    // After another test's restart, each client reconnects in its own time.
+    List<String> cookies = new ArrayList<>();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, () -> rememberLogin(cookies))).isTrue();
+    String remember = cookies.get(0);
+
+    redis.kill();
+    HttpResponse<String> profile = get("/profile", "Cookie", "remember=" + remember);
+
+    assertThat(profile.statusCode()).isEqualTo(503);
+    assertThat(profile.headers().firstValue("Retry-After")).isPresent();
+    assertThat(profile.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(profile.body()).doesNotContain("\"name\"");
+    redis.restart();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, () -> loginStatus() == 200)).isTrue();
+  }
+
+  /** Logs alice in with "remember me"; adds the remember-me cookie to {@code into} on success. */
+  private boolean rememberLogin(List<String> into) {
+    try {
+      HttpResponse<String> login =
+          post(
+              "/session-login",
+              "{\"username\":\"alice\",\"password\":\"wonderland\",\"remember_me\":true}",
+              List.of());
+      Optional<String> cookie = cookieValue(login, "remember");
+      cookie.ifPresent(into::add);
+      return cookie.isPresent();
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** The value a response's {@code Set-Cookie} gives the cookie {@code name}. */
