@@ -45,12 +45,15 @@ import java.util.function.Function;
  * is reuse. Never are two families live for one cookie, and never does a session restored from a
  * family survive the family's end: a restore asks the store, after its session exists, whether the
  * family is still live ({@link RefreshTokenStore#familyLive}), and ends its session if not, while a
- * reuse ends the sessions that exist by then.
+ * reuse ends the sessions that exist by then. The two answers race to the browser, which keeps the
+ * cookie it received last: when that is the first (replaced) one, its next presentation, once the
+ * restored session has ended, counts as reuse and the user signs in again.
  *
- * <p><b>Store.</b> Give it a store of its own ({@link dev.latchkey.core.spi.RefreshTokenStore} in
- * memory, or a Redis store under its own key prefix): its families then count neither against nor
- * with the refresh-token families of {@code RefreshTokens}. A store that cannot be reached answers
- * {@code UNAVAILABLE}, never a session.
+ * <p><b>Store.</b> Give it a store of its own (another {@code RefreshTokens.inMemoryStore}, or
+ * {@code RedisStores} built with its own {@code keyPrefix}): a store bounds each subject's families
+ * across all it holds, and {@code RefreshTokens.logoutEverywhere} ends every family of the subject
+ * in its store, so remember-me and refresh-token families sharing one would end one another. A
+ * store that cannot be reached answers {@code UNAVAILABLE}, never a session.
  *
  * <p>Built once by {@link #builder}; immutable and safe for concurrent use.
  */
