@@ -13,6 +13,7 @@ import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,6 +37,8 @@ final class CookieCheck {
   private static final AuthResult.Failure PENDING =
       AuthResult.failure(
           Reason.SECOND_FACTOR_REQUIRED, "the session waits for the account's second factor");
+  private static final AuthResult.Failure PENDING_EXPIRED =
+      AuthResult.failure(Reason.EXPIRED, "the second factor was not given in time");
   private static final AuthResult.Failure REVOKED =
       AuthResult.failure(Reason.REVOKED, "the subject may no longer sign in");
 
@@ -50,6 +53,7 @@ final class CookieCheck {
   private final boolean hasListener;
   // Null when the manager has none: checks then answer the principal of the login.
   private final PrincipalResolver resolver;
+  private final Duration secondFactorTimeout;
 
   CookieCheck(
       SessionStore store,
@@ -57,13 +61,15 @@ final class CookieCheck {
       Clock clock,
       AuthListener listener,
       boolean hasListener,
-      PrincipalResolver resolver) {
+      PrincipalResolver resolver,
+      Duration secondFactorTimeout) {
     this.store = store;
     this.timeouts = timeouts;
     this.clock = clock;
     this.listener = listener;
     this.hasListener = hasListener;
     this.resolver = resolver;
+    this.secondFactorTimeout = secondFactorTimeout;
   }
 
   /** Whether checks ask a principal resolver. */
@@ -100,8 +106,14 @@ final class CookieCheck {
     if (!record.isLiveAt(now)) {
       return onFailure.apply(reject(now, EXPIRED));
     }
-    if (!allowPending && SessionAssurance.isPending(record)) {
-      return onFailure.apply(reject(now, PENDING));
+    if (SessionAssurance.isPending(record)) {
+      if (!allowPending) {
+        return onFailure.apply(reject(now, PENDING));
+      }
+      Instant started = SessionAssurance.of(record).authenticatedAt();
+      if (!now.isBefore(started.plus(secondFactorTimeout))) {
+        return onFailure.apply(reject(now, PENDING_EXPIRED));
+      }
     }
     Principal principal = record.principal();
     if (resolver != null) {

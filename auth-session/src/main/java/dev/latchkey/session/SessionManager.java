@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.Assurance.Level;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
@@ -121,6 +122,7 @@ public final class SessionManager {
   private final SessionAdmin admin;
   private final Authenticator<SessionCookie> authenticator;
   private final CsrfTokens csrf;
+  private final Duration secondFactorTimeout;
 
   private SessionManager(Builder b, SessionTimeouts timeouts) {
     this.store = b.store;
@@ -130,7 +132,10 @@ public final class SessionManager {
     this.clock = b.clock;
     boolean hasListener = b.listener != null;
     this.listener = hasListener ? AuthListener.guarded(b.listener) : AuthListener.none();
-    this.cookieCheck = new CookieCheck(store, timeouts, clock, listener, hasListener, b.resolver);
+    this.secondFactorTimeout = b.secondFactorTimeout;
+    this.cookieCheck =
+        new CookieCheck(
+            store, timeouts, clock, listener, hasListener, b.resolver, secondFactorTimeout);
     this.admin = new SessionAdmin(store, timeouts, clock, listener);
     this.authenticator = new SessionAuthenticator(this);
     this.csrf = b.csrfKey != null ? CsrfTokens.withKey(b.csrfKey) : CsrfTokens.withRandomKey();
@@ -186,6 +191,7 @@ public final class SessionManager {
     private Duration absoluteTimeout = SessionTimeouts.DEFAULT_ABSOLUTE_TIMEOUT;
     private Duration renewalInterval; // null: a share of the idle timeout
     private Duration expiredNotice = SessionTimeouts.DEFAULT_EXPIRED_NOTICE;
+    private Duration secondFactorTimeout = Duration.ofMinutes(5);
     private int maxSessionsPerSubject = 16;
     private CapPolicy capPolicy = CapPolicy.END_OLDEST;
     private Clock clock = Clock.systemUTC();
@@ -250,6 +256,22 @@ public final class SessionManager {
      */
     public Builder expiredNotice(Duration expiredNotice) {
       this.expiredNotice = SessionTimeouts.requireNonNegative(expiredNotice, "expiredNotice");
+      return this;
+    }
+
+    /**
+     * How long a login may wait for its second factor: a {@linkplain Level#PENDING_SECOND_FACTOR
+     * pending} session older than this is refused as {@code EXPIRED} by {@link #checkPending} and
+     * cannot be raised, so a half-finished login is not a standing invitation to guess codes.
+     *
+     * @param secondFactorTimeout how long a pending session lasts; default 5 minutes
+     * @return this builder
+     * @throws NullPointerException when {@code secondFactorTimeout} is null
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder secondFactorTimeout(Duration secondFactorTimeout) {
+      this.secondFactorTimeout =
+          SessionTimeouts.requirePositive(secondFactorTimeout, "secondFactorTimeout");
       return this;
     }
 
@@ -503,7 +525,9 @@ public final class SessionManager {
    * @param rawId the session cookie's value; null is treated as malformed
    * @param level the level just proven; not {@link Level#PENDING_SECOND_FACTOR}
    * @return the new raw id, for the cookie, returned only here; empty when the old id is malformed,
-   *     unknown, or its session is dead (or moved by a concurrent call)
+   *     unknown, or its session is dead (or moved by a concurrent call), or it waited for its
+   *     second factor longer than the {@linkplain Builder#secondFactorTimeout second-factor
+   *     timeout}
    * @throws NullPointerException when {@code level} is null
    * @throws IllegalArgumentException when {@code level} is {@link Level#PENDING_SECOND_FACTOR}
    * @throws StoreUnavailableException when the store cannot be reached or fails; the session may
@@ -518,7 +542,12 @@ public final class SessionManager {
     if (current.isEmpty()) {
       return Optional.empty();
     }
-    Level was = SessionAssurance.of(current.get()).level();
+    Assurance held = SessionAssurance.of(current.get());
+    Level was = held.level();
+    if (was == Level.PENDING_SECOND_FACTOR
+        && !clock.instant().isBefore(held.authenticatedAt().plus(secondFactorTimeout))) {
+      return Optional.empty();
+    }
     Level now = was.atLeast(level) ? was : level;
     Optional<String> moved = rotate(rawId);
     if (moved.isEmpty()) {

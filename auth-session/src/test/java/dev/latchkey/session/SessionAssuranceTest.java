@@ -195,6 +195,16 @@ class SessionAssuranceTest {
   }
 
   @Test
+  void aLoginThatWaitsTooLongForItsSecondFactorIsOver() {
+    String pending = login(Level.PENDING_SECOND_FACTOR);
+    clock.advance(Duration.ofMinutes(5));
+
+    assertThat(sessions.checkPending(new SessionCookie(pending)).failure().orElseThrow().reason())
+        .isEqualTo(Reason.EXPIRED);
+    assertThat(sessions.recordAuthentication(pending, Level.MULTI_FACTOR)).isEmpty();
+  }
+
+  @Test
   void pendingIsNotAnAuthenticationToRecord() {
     String sid = login(Level.SINGLE_FACTOR);
 
