@@ -146,6 +146,21 @@ class RememberMeTest {
   }
 
   @Test
+  void restoresPastTheRateAreRefusedAndChangeNothing() {
+    String cookie = remember.remember(ALICE).value();
+    for (int i = 0; i < 10; i++) {
+      cookie = restored(remember.restore(cookie, Map.of())).next().value();
+    }
+
+    RememberMe.Outcome limited = remember.restore(cookie, Map.of());
+
+    assertThat(refusal(limited)).isEqualTo(AuthResult.Reason.LOCKED);
+    assertThat(limited.failure().orElseThrow().retryAt()).isPresent();
+    fixture.clock.advance(Duration.ofMinutes(1));
+    assertThat(restored(remember.restore(cookie, Map.of()))).isNotNull();
+  }
+
+  @Test
   void aMalformedOrUnknownCookieRestoresNothing() {
     assertThat(refusal(remember.restore(null, Map.of()))).isEqualTo(AuthResult.Reason.MALFORMED);
     assertThat(refusal(remember.restore("x.y", Map.of()))).isEqualTo(AuthResult.Reason.MALFORMED);
