@@ -593,6 +593,31 @@ public abstract class RefreshTokenStoreContract {
     assertThat(store.revokeFamilyById("alice", created.familyId())).isFalse();
   }
 
+  @Test
+  void familyIsLiveUntilItEnds() {
+    RefreshRecord created = login(Principal.of("alice", Set.of("user")), policy(NO_GRACE));
+    RefreshRecord successor = rotated(rotate(created.id(), newId("alice"), NO_GRACE));
+    assertThat(store.familyLive("alice", created.familyId())).isTrue();
+    assertThat(store.familyLive("bob", created.familyId())).isFalse();
+    assertThat(store.familyLive("alice", OpaqueIds.randomToken())).isFalse();
+
+    rotate(created.id(), newId("alice"), NO_GRACE);
+
+    assertThat(store.familyLive("alice", successor.familyId())).isFalse();
+  }
+
+  @Test
+  void familyIsNotLivePastItsAbsoluteEndOrOnceRevoked() {
+    RefreshRecord expiring = login(Principal.of("alice", Set.of("user")), policy(NO_GRACE));
+    RefreshRecord revoked = login(Principal.of("alice", Set.of("user")), policy(NO_GRACE));
+    store.revokeFamilyById("alice", revoked.familyId());
+    assertThat(store.familyLive("alice", revoked.familyId())).isFalse();
+
+    clock.advance(FAMILY);
+
+    assertThat(store.familyLive("alice", expiring.familyId())).isFalse();
+  }
+
   private static RefreshRecord rotated(RefreshTokenStore.Rotation r) {
     assertThat(r).isInstanceOf(RefreshTokenStore.Rotation.Rotated.class);
     return ((RefreshTokenStore.Rotation.Rotated) r).successor();

@@ -40,6 +40,9 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
   private static final Script<List<?>> REVOKE_FAMILY =
       Script.load("refresh-revoke-family", 1, Script::list);
 
+  private static final Script<Object> FAMILY_LIVE =
+      Script.load("refresh-family-live", 1, Script::raw);
+
   private static final Script<List<?>> REVOKE_SUBJECT =
       Script.load("refresh-revoke-subject", 1, Script::list);
 
@@ -190,6 +193,20 @@ final class RedisRefreshTokenStore implements RefreshTokenStore {
         "refresh revoke family",
         List.of(keys.refreshFamilies(shard)),
         List.of(shift(), tokenHash, familyHash, subjectHash));
+  }
+
+  @Override
+  public boolean familyLive(String subject, String familyId) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(familyId, "familyId");
+    Placement.Subject place = placement.of(subject);
+    Object out =
+        FAMILY_LIVE.call(
+            redis,
+            "refresh family live",
+            List.of(keys.refreshFamilies(place.shard())),
+            List.of(shift(), OpaqueIds.hash(familyId), place.hash()));
+    return RedisCalls.num(out) == 1;
   }
 
   @Override

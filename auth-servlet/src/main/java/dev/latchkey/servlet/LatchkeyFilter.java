@@ -39,7 +39,9 @@ import java.util.Optional;
  *       getRemoteUser()} is that subject, {@code isUserInRole(role)} answers from {@link
  *       dev.latchkey.core.Principal#roles()} and {@code getAuthType()} is {@code "SESSION"} or
  *       {@code "BEARER"}. On a public path the request passes unchanged. Either way {@link
- *       LatchkeyRequests} reads the decision and the principal from request attributes.
+ *       LatchkeyRequests} reads the decision and the principal from request attributes. The
+ *       decision's {@link AccessDecision#headers()} (a session restored from a remember-me cookie:
+ *       its cookies and CSRF token) are added to the response before the chain runs.
  * </ol>
  *
  * <p>Paths are context-relative: servlet path plus path info. A container runs filters only on a
@@ -112,6 +114,11 @@ public final class LatchkeyFilter implements Filter {
     if (answer != null) {
       write(answer, httpResponse);
       return;
+    }
+    // A session restored from a remember-me cookie: its cookies and CSRF token go out with
+    // whatever the application answers, so they are added before the chain can commit it.
+    for (WebResponse.Header header : decision.headers()) {
+      httpResponse.addHeader(header.name(), header.value());
     }
     http.setAttribute(LatchkeyRequests.DECISION_ATTRIBUTE, decision);
     decision.principal().ifPresent(p -> http.setAttribute(LatchkeyRequests.PRINCIPAL_ATTRIBUTE, p));

@@ -234,6 +234,77 @@ abstract class ContainerContract {
   }
 
   @Test
+  void rememberMeCookieAloneRestoresASessionWhoseCookiesAndCsrfTokenReachTheClient()
+      throws Exception {
+    List<String> cookies = new ArrayList<>();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, () -> rememberLogin(cookies))).isTrue();
+    String remember = cookies.get(0);
+
+    HttpResponse<String> profile = get("/profile", "Cookie", "remember=" + remember);
+
+    assertThat(profile.statusCode()).isEqualTo(200);
+    assertThat(profile.body()).contains("\"name\":\"alice\"");
+    String session = cookieValue(profile, COOKIE).orElseThrow();
+    assertThat(cookieValue(profile, "remember")).get().isNotEqualTo(remember);
+    assertThat(session).isNotEmpty();
+    String rotated = cookieValue(profile, "remember").orElseThrow();
+    String csrf = profile.headers().firstValue("X-CSRF-Token").orElseThrow();
+    assertThat(get("/profile", "Cookie", COOKIE + "=" + session).statusCode()).isEqualTo(200);
+    String both = COOKIE + "=" + session + "; remember=" + rotated;
+    HttpResponse<String> logout =
+        post("/session-logout", "", List.of("Cookie", both), "X-CSRF-Token", csrf);
+    assertThat(logout.statusCode()).isEqualTo(200);
+    assertThat(get("/profile", "Cookie", "remember=" + rotated).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void rememberMeCookieWhileRedisIsDownIs503AndRestoresNoSession() throws Exception {
+    // After another test's restart, each client reconnects in its own time.
+    List<String> cookies = new ArrayList<>();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, () -> rememberLogin(cookies))).isTrue();
+    String remember = cookies.get(0);
+
+    redis.kill();
+    HttpResponse<String> profile = get("/profile", "Cookie", "remember=" + remember);
+
+    assertThat(profile.statusCode()).isEqualTo(503);
+    assertThat(profile.headers().firstValue("Retry-After")).isPresent();
+    assertThat(profile.headers().allValues("Set-Cookie")).isEmpty();
+    assertThat(profile.body()).doesNotContain("\"name\"");
+    redis.restart();
+    assertThat(RedisFixture.waitUntil(RECOVERY_BOUND, () -> loginStatus() == 200)).isTrue();
+  }
+
+  /** Logs alice in with "remember me"; adds the remember-me cookie to {@code into} on success. */
+  private boolean rememberLogin(List<String> into) {
+    try {
+      HttpResponse<String> login =
+          post(
+              "/session-login",
+              "{\"username\":\"alice\",\"password\":\"wonderland\",\"remember_me\":true}",
+              List.of());
+      Optional<String> cookie = cookieValue(login, "remember");
+      cookie.ifPresent(into::add);
+      return cookie.isPresent();
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** The value a response's {@code Set-Cookie} gives the cookie {@code name}. */
+  private static Optional<String> cookieValue(HttpResponse<String> response, String name) {
+    for (String setCookie : response.headers().allValues("Set-Cookie")) {
+      if (setCookie.startsWith(name + "=")) {
+        return Optional.of(setCookie.substring(name.length() + 1, setCookie.indexOf(';')));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Test
   void bearerTokenFromTokenLoginOpensTheProtectedRoute() throws Exception {
     HttpResponse<String> login = post("/token-login", aliceJson(), List.of());
     assertThat(login.statusCode()).isEqualTo(200);

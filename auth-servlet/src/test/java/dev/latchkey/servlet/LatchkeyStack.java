@@ -17,6 +17,7 @@ import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
+import dev.latchkey.web.RememberMe;
 import dev.latchkey.web.WebAuth;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -37,6 +38,7 @@ final class LatchkeyStack implements AutoCloseable {
   static final String FAULTY_USER = "faulty";
 
   private final RedisStores stores;
+  private final RedisStores rememberStores;
   private final WebAuth web;
 
   LatchkeyStack(RedisServer redis, Clock clock) {
@@ -44,6 +46,13 @@ final class LatchkeyStack implements AutoCloseable {
         RedisStores.fromUrl(redis.url())
             .timeout(Duration.ofSeconds(1))
             .revocationHeartbeat(Duration.ofMillis(100))
+            .clock(clock)
+            .build();
+    // Remember-me families apart from the refresh-token families: a key prefix of their own.
+    this.rememberStores =
+        RedisStores.fromUrl(redis.url())
+            .keyPrefix("latchkey-remember:")
+            .timeout(Duration.ofSeconds(1))
             .clock(clock)
             .build();
     PasswordHasher hasher = PasswordHasher.bcrypt(4);
@@ -78,6 +87,11 @@ final class LatchkeyStack implements AutoCloseable {
             .passwords(faultyFor(FAULTY_USER, passwords))
             .sessions(sessions)
             .tokens(tokens, refresh)
+            .rememberMe(
+                RememberMe.builder(rememberStores.refreshTokenStore(), sessions)
+                    .secureCookies(false)
+                    .clock(clock)
+                    .build())
             .secureCookies(false)
             .publicPaths("/health", "/api/status")
             .clock(clock)
@@ -115,6 +129,10 @@ final class LatchkeyStack implements AutoCloseable {
 
   @Override
   public void close() {
-    stores.close();
+    try {
+      stores.close();
+    } finally {
+      rememberStores.close();
+    }
   }
 }

@@ -255,6 +255,17 @@ final class InMemoryRefreshTokenStore implements RefreshTokenStore {
   }
 
   @Override
+  public boolean familyLive(String subject, String familyId) {
+    Objects.requireNonNull(subject, "subject");
+    Objects.requireNonNull(familyId, "familyId");
+    synchronized (lock) {
+      pruneExpired(clock.instant());
+      Family family = byId.get(familyId);
+      return family != null && !family.ended && family.subject.equals(subject);
+    }
+  }
+
+  @Override
   public List<String> revokeSubject(String subject) {
     Objects.requireNonNull(subject, "subject");
     synchronized (lock) {

@@ -1,6 +1,8 @@
 package dev.latchkey.web;
 
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.Principal;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -9,6 +11,10 @@ import java.util.function.Function;
  * What {@link WebAuth} decided about a request to an application route: let it through (as a
  * principal, or on a public route as nobody) or refuse it with a ready {@link WebResponse}. Read it
  * through {@link #principal()}, {@link #refusal()} or {@link #fold}; no cast is needed.
+ *
+ * <p>An allowed decision may carry {@link #headers()} that the adapter adds to the route's answer,
+ * whatever the route answers: when a remember-me cookie restored a session, the new session cookie,
+ * the rotated remember-me cookie and the new session's CSRF token.
  *
  * <p>Immutable; {@code toString()} shows no credential.
  */
@@ -23,20 +29,41 @@ public final class AccessDecision {
     PUBLIC
   }
 
-  private static final AccessDecision PUBLIC_ROUTE = new AccessDecision(null, Via.PUBLIC, null);
+  private static final AccessDecision PUBLIC_ROUTE =
+      new AccessDecision(null, Via.PUBLIC, null, List.of(), null);
 
   private final Principal principal;
   private final Via via;
   private final WebResponse refusal;
+  private final List<WebResponse.Header> headers;
+  private final Assurance assurance;
 
-  private AccessDecision(Principal principal, Via via, WebResponse refusal) {
+  private AccessDecision(
+      Principal principal,
+      Via via,
+      WebResponse refusal,
+      List<WebResponse.Header> headers,
+      Assurance assurance) {
     this.principal = principal;
     this.via = via;
     this.refusal = refusal;
+    this.headers = List.copyOf(headers);
+    this.assurance = assurance;
   }
 
   static AccessDecision allowed(Principal principal, Via via) {
-    return new AccessDecision(Objects.requireNonNull(principal, "principal"), via, null);
+    return new AccessDecision(
+        Objects.requireNonNull(principal, "principal"), via, null, List.of(), null);
+  }
+
+  static AccessDecision bySession(
+      Principal principal, Assurance assurance, List<WebResponse.Header> headers) {
+    return new AccessDecision(
+        Objects.requireNonNull(principal, "principal"),
+        Via.SESSION,
+        null,
+        headers,
+        Objects.requireNonNull(assurance, "assurance"));
   }
 
   static AccessDecision publicRoute() {
@@ -44,7 +71,8 @@ public final class AccessDecision {
   }
 
   static AccessDecision refused(WebResponse refusal) {
-    return new AccessDecision(null, null, Objects.requireNonNull(refusal, "refusal"));
+    return new AccessDecision(
+        null, null, Objects.requireNonNull(refusal, "refusal"), List.of(), null);
   }
 
   /** {@return whether the request may go on to the application} */
@@ -57,9 +85,42 @@ public final class AccessDecision {
     return Optional.ofNullable(principal);
   }
 
+  /**
+   * {@return how strongly the session's holder authenticated}: {@code REMEMBERED} for a session
+   * restored from a remember-me cookie; empty unless let through by a session. A sensitive route
+   * asks for more (a step-up) when this is too weak or too old.
+   */
+  public Optional<Assurance> assurance() {
+    return Optional.ofNullable(assurance);
+  }
+
   /** {@return how the request was let through}: empty when refused */
   public Optional<Via> via() {
     return Optional.ofNullable(via);
+  }
+
+  /**
+   * {@return the headers to add to the route's answer}: empty unless the decision changed the
+   * client's credentials (a session restored from a remember-me cookie: {@code Set-Cookie} for the
+   * session and for the remember-me cookie, and the CSRF token header); always empty when refused,
+   * whose headers are in {@link #refusal()}
+   */
+  public List<WebResponse.Header> headers() {
+    return headers;
+  }
+
+  /**
+   * {@return {@code response} with {@link #headers()} added}, for an adapter that writes the
+   * route's answer as a {@link WebResponse}
+   *
+   * @param response the route's answer
+   */
+  public WebResponse addHeadersTo(WebResponse response) {
+    WebResponse out = Objects.requireNonNull(response, "response");
+    for (WebResponse.Header h : headers) {
+      out = out.withHeader(h.name(), h.value());
+    }
+    return out;
   }
 
   /** {@return the answer to send instead of running the route}: empty when allowed */

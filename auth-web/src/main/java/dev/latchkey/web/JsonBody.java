@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A request body read as one JSON object, or the answer that refuses it: 415 unless {@code
@@ -15,10 +16,11 @@ import java.util.Optional;
  * here grants.
  *
  * @param strings the object's string members; empty when refused
+ * @param trueMembers the names of the object's members whose value is {@code true}
  * @param refusal the answer refusing the body, or {@code null}
  */
-record JsonBody(Map<String, String> strings, WebResponse refusal) {
-  private static final JsonBody EMPTY = new JsonBody(Map.of(), null);
+record JsonBody(Map<String, String> strings, Set<String> trueMembers, WebResponse refusal) {
+  private static final JsonBody EMPTY = new JsonBody(Map.of(), Set.of(), null);
 
   static JsonBody read(WebRequest request, int maxBytes, boolean optional) {
     byte[] bytes;
@@ -36,9 +38,9 @@ record JsonBody(Map<String, String> strings, WebResponse refusal) {
     if (!isJson(request.headers("Content-Type"))) {
       return refused(415, "Content-Type must be application/json");
     }
-    Optional<Map<String, String>> object = JsonText.readObject(bytes);
+    Optional<JsonText.Members> object = JsonText.readMembers(bytes);
     return object
-        .map(strings -> new JsonBody(strings, null))
+        .map(m -> new JsonBody(m.strings(), m.trueMembers(), null))
         .orElseGet(() -> refused(400, "body must be a JSON object"));
   }
 
@@ -46,8 +48,13 @@ record JsonBody(Map<String, String> strings, WebResponse refusal) {
     return Optional.ofNullable(strings.get(name));
   }
 
+  /** Whether the member {@code name} is the JSON literal {@code true} (not the string). */
+  boolean isTrue(String name) {
+    return trueMembers.contains(name);
+  }
+
   private static JsonBody refused(int status, String message) {
-    return new JsonBody(Map.of(), Answers.error(status, message));
+    return new JsonBody(Map.of(), Set.of(), Answers.error(status, message));
   }
 
   private static boolean blank(byte[] bytes) {

@@ -6,8 +6,10 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The little JSON the web layer speaks. Reading: a request body that must be exactly one object,
@@ -21,8 +23,22 @@ final class JsonText {
   static final int MAX_DEPTH = 16;
 
   private final String in;
+  private final Set<String> trueMembers = new HashSet<>();
   private int pos;
   private int depth;
+
+  /**
+   * A body's top-level members that the web layer reads.
+   *
+   * @param strings the string members
+   * @param trueMembers the names of the members whose value is {@code true}
+   */
+  record Members(Map<String, String> strings, Set<String> trueMembers) {
+    Members {
+      strings = Map.copyOf(strings);
+      trueMembers = Set.copyOf(trueMembers);
+    }
+  }
 
   private JsonText(String in) {
     this.in = in;
@@ -30,6 +46,14 @@ final class JsonText {
 
   /** The body's string members, or empty when it is not exactly one well-formed object. */
   static Optional<Map<String, String>> readObject(byte[] utf8) {
+    return readMembers(utf8).map(Members::strings);
+  }
+
+  /**
+   * The body's string and {@code true} members, or empty when it is not exactly one well-formed
+   * object.
+   */
+  static Optional<Members> readMembers(byte[] utf8) {
     String text;
     try {
       text =
@@ -48,7 +72,9 @@ final class JsonText {
       Map<String, String> strings = new HashMap<>();
       reader.object(strings);
       reader.whitespace();
-      return reader.pos == text.length() ? Optional.of(strings) : Optional.empty();
+      return reader.pos == text.length()
+          ? Optional.of(new Members(strings, reader.trueMembers))
+          : Optional.empty();
     } catch (Malformed e) {
       return Optional.empty();
     }
@@ -90,6 +116,9 @@ final class JsonText {
         if (strings != null) {
           strings.put(name, value);
         }
+      } else if (strings != null && peek() == 't') {
+        literal("true");
+        trueMembers.add(name);
       } else {
         value();
       }

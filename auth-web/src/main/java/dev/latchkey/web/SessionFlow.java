@@ -10,7 +10,9 @@ import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionCheck;
 import dev.latchkey.session.SessionManager;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -18,8 +20,10 @@ import java.util.function.Function;
 /**
  * The session half of the web layer: the cookie (read under its configured name only, written with
  * the configured attributes), the check, the CSRF token on state-changing methods, login and
- * logout. Loaded only when the application configured sessions, so {@code auth-session} need not be
- * present otherwise.
+ * logout; with {@link RememberMe}, the remember-me cookie: set at a login that asks for it, a
+ * session restored from it on a safe request without a live session, and ended at logout. Loaded
+ * only when the application configured sessions, so {@code auth-session} need not be present
+ * otherwise.
  */
 final class SessionFlow {
   static final int MAX_USER_AGENT = 256;
@@ -31,15 +35,18 @@ final class SessionFlow {
   private final SetCookie.SameSite sameSite;
   private final String csrfHeader;
   private final String deletion;
+  private final RememberMe remember; // null: no remember-me
 
   SessionFlow(
       SessionManager sessions,
+      RememberMe remember,
       Answers answers,
       String cookieName,
       boolean secure,
       SetCookie.SameSite sameSite,
       String csrfHeader) {
     this.sessions = sessions;
+    this.remember = remember;
     this.answers = answers;
     this.cookieName = cookieName;
     this.secure = secure;
@@ -64,8 +71,17 @@ final class SessionFlow {
 
   /** The session id under this layer's cookie name, from any {@code Cookie} header. */
   Optional<String> sessionId(WebRequest request) {
+    return cookie(request, cookieName);
+  }
+
+  /** The remember-me cookie's value, when remember-me is configured. */
+  private Optional<String> rememberCookie(WebRequest request) {
+    return remember == null ? Optional.empty() : cookie(request, remember.cookieName());
+  }
+
+  private static Optional<String> cookie(WebRequest request, String name) {
     for (String header : request.headers("Cookie")) {
-      Optional<String> value = Cookies.read(header, cookieName);
+      Optional<String> value = Cookies.read(header, name);
       if (value.isPresent()) {
         return value;
       }
@@ -76,7 +92,8 @@ final class SessionFlow {
   /**
    * The session's decision, or {@code null} when the request presents no session cookie. A cookie
    * naming no live session is answered 401 with the cookie cleared; a state-changing method needs
-   * the session's CSRF token as well.
+   * the session's CSRF token as well. With remember-me, a safe request without a live session but
+   * with a remember-me cookie gets a restored session instead (see {@link #restore}).
    */
   AccessDecision check(WebRequest request, boolean stateChanging) {
     return check(request, stateChanging, sessions::check);
@@ -103,19 +120,26 @@ final class SessionFlow {
   private AccessDecision check(
       WebRequest request, boolean stateChanging, Function<SessionCookie, SessionCheck> checker) {
     Optional<String> sid = sessionId(request);
+    // A state-changing request is never carried by the remember-me cookie alone: it needs a live
+    // session's CSRF token, which only the restore (on a safe request) hands out.
+    Optional<String> remembered = stateChanging ? Optional.empty() : rememberCookie(request);
     if (sid.isEmpty()) {
-      return null;
+      return remembered.isPresent() ? restore(request, remembered.get(), false) : null;
     }
     SessionCheck check = checker.apply(new SessionCookie(sid.get()));
     Optional<AuthResult.Failure> failure = check.failure();
     if (failure.isPresent()) {
+      if (remembered.isPresent() && failure.get().reason() != AuthResult.Reason.UNAVAILABLE) {
+        return restore(request, remembered.get(), true);
+      }
       return AccessDecision.refused(refusal(failure.get()));
     }
     // checkCsrf throws StoreUnavailableException on an outage: WebAuth answers it 503.
     if (stateChanging && !sessions.checkCsrf(sid.get(), request.header(csrfHeader).orElse(null))) {
       return AccessDecision.refused(Answers.csrf());
     }
-    return AccessDecision.allowed(check.principal().orElseThrow(), AccessDecision.Via.SESSION);
+    SessionCheck.Active active = check.active().orElseThrow();
+    return AccessDecision.bySession(active.principal(), active.session().assurance(), List.of());
   }
 
   private WebResponse refusal(AuthResult.Failure failure) {
@@ -132,20 +156,48 @@ final class SessionFlow {
     return Answers.error(401, "mfa_required");
   }
 
+  /**
+   * A new session from the remember-me cookie: allowed, with the new session cookie, the rotated
+   * remember-me cookie and the new session's CSRF token as headers for the route's answer. A
+   * refused cookie is cleared (and the dead session cookie with it).
+   */
+  private AccessDecision restore(WebRequest request, String rememberCookie, boolean deadSession) {
+    RememberMe.Outcome outcome = remember.restore(rememberCookie, attributes(request));
+    Optional<RememberMe.Restored> restored = outcome.restored();
+    if (restored.isEmpty()) {
+      AuthResult.Failure failure = outcome.failure().orElseThrow();
+      WebResponse refusal =
+          switch (failure.reason()) {
+            case UNAVAILABLE -> answers.unavailable();
+            case LOCKED -> answers.locked(failure, "too many restores");
+            default -> notLoggedIn().withHeader("Set-Cookie", remember.deletion());
+          };
+      return AccessDecision.refused(
+          deadSession && failure.reason() != AuthResult.Reason.UNAVAILABLE
+              ? refusal.withHeader("Set-Cookie", deletion)
+              : refusal);
+    }
+    RememberMe.Restored session = restored.get();
+    List<WebResponse.Header> headers = new ArrayList<>(3);
+    headers.add(new WebResponse.Header("Set-Cookie", cookie(session.sessionId()).toHeaderValue()));
+    headers.add(new WebResponse.Header("Set-Cookie", remember.setCookie(session.next())));
+    // csrfToken throws StoreUnavailableException on an outage: WebAuth answers it 503.
+    sessions
+        .csrfToken(session.sessionId())
+        .ifPresent(token -> headers.add(new WebResponse.Header(csrfHeader, token)));
+    return AccessDecision.bySession(session.principal(), session.assurance(), headers);
+  }
+
   static WebResponse notLoggedIn() {
     return Answers.error(401, "not logged in");
   }
 
   /** A new session for {@code principal}: its cookie, and its CSRF token in the body. */
   WebResponse login(WebRequest request, Principal principal) {
-    return login(request, principal, Assurance.Level.SINGLE_FACTOR);
+    return login(request, principal, Assurance.Level.SINGLE_FACTOR, false);
   }
 
-  /**
-   * A new session for {@code principal} at {@code level}: its cookie, and its CSRF token in the
-   * body; a session waiting for its second factor says so with {@code "mfa_required": true}.
-   */
-  WebResponse login(WebRequest request, Principal principal, Assurance.Level level) {
+  private static Map<String, String> attributes(WebRequest request) {
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("client_address", request.clientAddress());
     request
@@ -155,7 +207,19 @@ final class SessionFlow {
                 attributes.put(
                     "user_agent",
                     agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent));
-    LoginOutcome outcome = sessions.login(principal, attributes, level);
+    return attributes;
+  }
+
+  /**
+   * A new session for {@code principal} at {@code level}: its cookie, and its CSRF token in the
+   * body; a session waiting for its second factor says so with {@code "mfa_required": true}. With
+   * {@code rememberMe} (and remember-me configured), a remember-me cookie too, but never for a
+   * session waiting for its second factor: that login has proven only the password, and a cookie
+   * that restores sessions must not skip the factor.
+   */
+  WebResponse login(
+      WebRequest request, Principal principal, Assurance.Level level, boolean rememberMe) {
+    LoginOutcome outcome = sessions.login(principal, attributes(request), level);
     return outcome.fold(
         created -> {
           Map<String, Object> body = new LinkedHashMap<>();
@@ -165,8 +229,21 @@ final class SessionFlow {
           }
           // The session was created just now: it is live, so it has a CSRF token.
           body.put("csrf_token", sessions.csrfToken(created.id()).orElseThrow());
-          return WebResponse.json(200, body)
-              .withHeader("Set-Cookie", cookie(created.id()).toHeaderValue());
+          WebResponse response =
+              WebResponse.json(200, body)
+                  .withHeader("Set-Cookie", cookie(created.id()).toHeaderValue());
+          if (!rememberMe || remember == null || level == Assurance.Level.PENDING_SECOND_FACTOR) {
+            return response;
+          }
+          RememberMe.Issued issued;
+          try {
+            issued = remember.remember(principal);
+          } catch (RuntimeException e) {
+            // Asked to be remembered and could not be: no half login, the whole login is 503.
+            sessions.logout(created.id());
+            throw e;
+          }
+          return response.withHeader("Set-Cookie", remember.setCookie(issued));
         },
         failure ->
             failure.reason() == AuthResult.Reason.UNAVAILABLE
@@ -187,7 +264,33 @@ final class SessionFlow {
       return gate.refusal().orElseThrow();
     }
     sessions.logout(sessionId(request).orElseThrow());
-    return WebResponse.json(200, Map.of("status", "logged out")).withHeader("Set-Cookie", deletion);
+    WebResponse response =
+        WebResponse.json(200, Map.of("status", "logged out")).withHeader("Set-Cookie", deletion);
+    return forgetRemembered(request, response);
+  }
+
+  /**
+   * With remember-me, ends the request's remember-me family (and the sessions it restored) and
+   * clears its cookie on {@code response}.
+   */
+  WebResponse forgetRemembered(WebRequest request, WebResponse response) {
+    if (remember == null) {
+      return response;
+    }
+    rememberCookie(request).ifPresent(remember::forget);
+    return response.withHeader("Set-Cookie", remember.deletion());
+  }
+
+  /** With remember-me, {@code response} clearing the remember-me cookie. */
+  WebResponse clearRemembered(WebResponse response) {
+    return remember == null ? response : response.withHeader("Set-Cookie", remember.deletion());
+  }
+
+  /** With remember-me, ends every remember-me family of {@code subject}. */
+  void forgetEverywhere(String subject) {
+    if (remember != null) {
+      remember.forgetEverywhere(subject);
+    }
   }
 
   /**

@@ -63,6 +63,12 @@ import java.util.function.Supplier;
  *   <li><b>The session cookie</b>, when sessions are configured: checked; a dead one is refused 401
  *       and cleared ({@code Set-Cookie}); a state-changing method must carry the session's CSRF
  *       token in {@link Builder#csrfHeader} (403 otherwise).
+ *   <li><b>The remember-me cookie</b>, when {@link Builder#rememberMe} is configured: a safe
+ *       request ({@code GET}, {@code HEAD}...) with no live session but a remember-me cookie gets a
+ *       new session at level {@code REMEMBERED}; the decision is allowed and carries, in {@link
+ *       AccessDecision#headers()}, the new session cookie, the rotated remember-me cookie and the
+ *       new session's CSRF token, which the adapter adds to the route's answer. A state-changing
+ *       request is never let through by the remember-me cookie alone. A refused cookie is cleared.
  *   <li>No credential: 401, with a bare {@code Bearer} challenge when tokens are configured.
  * </ol>
  *
@@ -77,9 +83,15 @@ import java.util.function.Supplier;
 public final class WebAuth {
   /** The authentication routes {@link #handle} answers, each at a configurable path. */
   public enum Endpoint {
-    /** {@code POST {"username", "password"}}: a session cookie and its CSRF token. */
+    /**
+     * {@code POST {"username", "password"}}, optionally {@code "remember_me": true}: a session
+     * cookie and its CSRF token (and a remember-me cookie when asked and configured).
+     */
     SESSION_LOGIN("/session-login"),
-    /** {@code POST} with the session's CSRF token: ends the session and clears its cookie. */
+    /**
+     * {@code POST} with the session's CSRF token: ends the session (and the remember-me family) and
+     * clears its cookies.
+     */
     SESSION_LOGOUT("/session-logout"),
     /** {@code POST {"username", "password"}}: an access and a refresh token. */
     TOKEN_LOGIN("/token-login"),
@@ -135,7 +147,13 @@ public final class WebAuth {
         b.sessionManager == null
             ? null
             : new SessionFlow(
-                b.sessionManager, answers, b.cookieName(), b.secure, b.sameSite, b.csrfHeader);
+                b.sessionManager,
+                b.rememberMe,
+                answers,
+                b.cookieName(),
+                b.secure,
+                b.sameSite,
+                b.csrfHeader);
     this.tokens =
         b.tokenService == null
             ? null
@@ -314,9 +332,11 @@ public final class WebAuth {
 
   /**
    * {@code POST {"username", "password"}}: checks the password and starts a session; answers {@code
-   * {"username", "csrf_token"}} with the session cookie. 400 for a malformed body, 401 for wrong
-   * credentials, 429 with {@code Retry-After} while the name is throttled, 409 past the per-user
-   * session cap, 503 when a store is down.
+   * {"username", "csrf_token"}} with the session cookie. With {@code "remember_me": true} (the JSON
+   * literal) and {@link Builder#rememberMe} configured, also sets a remember-me cookie. 400 for a
+   * malformed body, 401 for wrong credentials, 429 with {@code Retry-After} while the name is
+   * throttled, 409 past the per-user session cap, 503 when a store is down (no session is left
+   * behind when the remember-me cookie could not be issued).
    *
    * <p>When {@linkplain Builder#secondFactors second factors} are configured and the user has one,
    * the session is only pending: the answer adds {@code "mfa_required": true}, every route but
@@ -334,8 +354,9 @@ public final class WebAuth {
         request,
         (principal, body) ->
             mfa != null && mfa.required(principal)
-                ? flow.login(request, principal, Assurance.Level.PENDING_SECOND_FACTOR)
-                : flow.login(request, principal));
+                ? flow.login(request, principal, Assurance.Level.PENDING_SECOND_FACTOR, false)
+                : flow.login(
+                    request, principal, Assurance.Level.SINGLE_FACTOR, body.isTrue("remember_me")));
   }
 
   /**
@@ -444,8 +465,8 @@ public final class WebAuth {
 
   /**
    * {@code POST}, by bearer token or by session with its CSRF token: ends every session and every
-   * token of the caller; answers {@code {"status", "sessions_ended"}} and clears the session
-   * cookie.
+   * token of the caller, and every remember-me family; answers {@code {"status", "sessions_ended"}}
+   * and clears the session cookie (and the remember-me cookie).
    *
    * @param request the request
    * @return the answer
@@ -467,18 +488,18 @@ public final class WebAuth {
           if (!decision.allowed()) {
             return decision.refusal().orElseThrow();
           }
-          String subject = decision.principal().orElseThrow().subject();
-          int ended = sessions == null ? 0 : sessions.logoutEverywhere(subject);
-          if (tokens != null) {
-            tokens.logoutEverywhere(subject);
-          }
+          int ended = logoutEverywhere(decision.principal().orElseThrow().subject());
           Map<String, Object> body = new java.util.LinkedHashMap<>();
           body.put("status", "logged out everywhere");
           body.put("sessions_ended", ended);
           WebResponse response = WebResponse.json(200, body);
-          return sessions != null && decision.via().orElseThrow() == AccessDecision.Via.SESSION
-              ? response.withHeader("Set-Cookie", sessions.deletion())
-              : response;
+          if (sessions == null) {
+            return response;
+          }
+          if (decision.via().orElseThrow() == AccessDecision.Via.SESSION) {
+            response = response.withHeader("Set-Cookie", sessions.deletion());
+          }
+          return sessions.clearRemembered(response);
         });
   }
 
@@ -538,8 +559,9 @@ public final class WebAuth {
   }
 
   /**
-   * Ends every session and every token of {@code subject}, as {@link #logoutEverywhere} does for
-   * the caller: for an administrator, or as a password reset's sign-out.
+   * Ends every session, every token and every remember-me family of {@code subject}, as the
+   * logout-everywhere route does for the caller: for an administrator, or as a password reset's
+   * sign-out.
    *
    * @param subject whose sessions and tokens to end
    * @return how many sessions it ended
@@ -547,7 +569,12 @@ public final class WebAuth {
    */
   public int logoutEverywhere(String subject) {
     Objects.requireNonNull(subject, "subject");
-    int ended = sessions == null ? 0 : sessions.logoutEverywhere(subject);
+    int ended = 0;
+    if (sessions != null) {
+      // The families first: no restore may start a session after the sessions are ended.
+      sessions.forgetEverywhere(subject);
+      ended = sessions.logoutEverywhere(subject);
+    }
     if (tokens != null) {
       tokens.logoutEverywhere(subject);
     }
@@ -788,6 +815,7 @@ public final class WebAuth {
     private RefreshTokens refreshTokens;
     private PasswordReset passwordReset;
     private SecondFactors secondFactors;
+    private RememberMe rememberMe;
     private Clock clock = Clock.systemUTC();
     private String cookieName = "sid";
     private boolean secure = true;
@@ -827,6 +855,19 @@ public final class WebAuth {
      */
     public Builder sessions(SessionManager sessions) {
       this.sessionManager = Objects.requireNonNull(sessions, "sessions");
+      return this;
+    }
+
+    /**
+     * Restores a session from a remember-me cookie on a safe request without a live session, sets
+     * that cookie at a session login with {@code "remember_me": true}, and ends its family at
+     * logout and logout-everywhere. Needs {@link #sessions}; give both the same session manager.
+     *
+     * @param rememberMe the remember-me service
+     * @return this builder
+     */
+    public Builder rememberMe(RememberMe rememberMe) {
+      this.rememberMe = Objects.requireNonNull(rememberMe, "rememberMe");
       return this;
     }
 
@@ -1078,13 +1119,21 @@ public final class WebAuth {
      * Builds the web layer.
      *
      * @return the web layer
-     * @throws IllegalStateException when neither sessions nor tokens were configured, or two routes
-     *     share a path
+     * @throws IllegalStateException when neither sessions nor tokens were configured, remember-me
+     *     without sessions, or two routes or two cookies share a name
      * @throws IllegalArgumentException when the cookie settings contradict each other
      */
     public WebAuth build() {
       if (sessionManager == null && tokenService == null) {
         throw new IllegalStateException("configure sessions(...), tokens(...) or both");
+      }
+      if (rememberMe != null && sessionManager == null) {
+        throw new IllegalStateException(
+            "rememberMe(...) restores sessions: configure sessions(...)");
+      }
+      if (rememberMe != null && rememberMe.cookieName().equals(cookieName())) {
+        throw new IllegalStateException(
+            "the session and remember-me cookies share the name " + cookieName());
       }
       Set<String> paths = new HashSet<>();
       for (String p : endpointPaths.values()) {

@@ -270,6 +270,19 @@ public interface RefreshTokenStore {
   boolean revokeFamilyById(String subject, String familyId);
 
   /**
+   * Whether the family {@code familyId} of {@code subject} is live now, by the store's clock: not
+   * ended and not past its absolute end. A read, changing nothing: a caller that acted on a
+   * rotation (a session restored from a remember-me cookie) asks it afterwards, so that an end of
+   * the family that came in between is never missed.
+   *
+   * @param subject the subject the family must belong to
+   * @param familyId the family
+   * @return true for a live family of {@code subject}; false for an unknown, ended or expired
+   *     family, or one of another subject
+   */
+  boolean familyLive(String subject, String familyId);
+
+  /**
    * Ends every family of a subject.
    *
    * @param subject whose families to end

@@ -17,6 +17,7 @@ import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
 import dev.latchkey.web.AccessDecision;
+import dev.latchkey.web.RememberMe;
 import dev.latchkey.web.WebAuth;
 import dev.latchkey.web.WebRequest;
 import dev.latchkey.web.WebResponse;
@@ -38,9 +39,9 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The demo: an HTTP server on the JDK's built-in {@code HttpServer} that shows session login and
- * token login side by side, with logout, refresh rotation, revocation and "log out everywhere", on
- * {@link WebAuth}. In-memory stores by default, Redis when {@code REDIS_URL} is set; see the
- * README.
+ * token login side by side, with logout, refresh rotation, revocation, "remember me" and "log out
+ * everywhere", on {@link WebAuth}. In-memory stores by default, Redis when {@code REDIS_URL} is
+ * set; see the README.
  *
  * <p>Run: {@code mvn -B -q package -DskipTests && java -jar examples/target/latchkey-demo.jar}.
  */
@@ -98,10 +99,7 @@ public final class DemoServer implements AutoCloseable {
                 hasher,
                 // The demo's login names are its subjects.
                 users::updatePasswordHash,
-                subject -> {
-                  sessions.logoutEverywhere(subject);
-                  refreshTokens.logoutEverywhere(subject);
-                })
+                this::signOutEverywhere)
             .build();
     WebAuth.Builder web =
         WebAuth.builder()
@@ -123,6 +121,13 @@ public final class DemoServer implements AutoCloseable {
                     .throttle(stores.throttle())
                     .clock(clock)
                     .build())
+            // "remember_me": true at session login sets a 30-day cookie that restores a session
+            // (at the lower assurance REMEMBERED) once the session has ended.
+            .rememberMe(
+                RememberMe.builder(stores.rememberMe(), sessions)
+                    .secureCookies(settings.cookieSecure())
+                    .clock(clock)
+                    .build())
             // Over plain HTTP the cookie is "sid"; with COOKIE_SECURE=true it is "__Host-sid",
             // which a sibling subdomain or a plain-HTTP page can neither set nor overwrite.
             .secureCookies(settings.cookieSecure())
@@ -137,6 +142,11 @@ public final class DemoServer implements AutoCloseable {
     }
     this.web = web.allowedOrigins(server.origins()).build();
     server.serve(this::route);
+  }
+
+  /** A reset password ends every session, token and remember-me cookie of the user. */
+  private void signOutEverywhere(String subject) {
+    web.logoutEverywhere(subject);
   }
 
   /**
@@ -224,7 +234,9 @@ public final class DemoServer implements AutoCloseable {
     Supplier<WebResponse> own =
         switch (request.path()) {
           case "/session-profile" ->
-              () -> web.authenticateSession(request).fold(DemoServer::profile, r -> r);
+              () ->
+                  web.authenticateSession(request)
+                      .fold(decision -> decision.addHeadersTo(profile(decision)), r -> r);
           case "/sensitive-profile" ->
               () ->
                   web.requireAssurance(request, Assurance.Level.MULTI_FACTOR, STEP_UP_AGE)
@@ -247,11 +259,17 @@ public final class DemoServer implements AutoCloseable {
         : JsonHttpServer.error(405, "method not allowed").withHeader("Allow", "GET, HEAD");
   }
 
-  /** {@code {"username": ..., "roles": [...]}}, the roles sorted. */
+  /**
+   * {@code {"username": ..., "roles": [...]}}, the roles sorted, and for a session {@code
+   * "assurance"}: {@code SINGLE_FACTOR} after a password, {@code REMEMBERED} when a remember-me
+   * cookie restored it.
+   */
   private static WebResponse profile(AccessDecision decision) {
     Principal principal = decision.principal().orElseThrow();
     var roles = new TreeSet<>(principal.roles());
-    return WebResponse.json(200, ordered("username", principal.subject(), "roles", roles));
+    Map<String, Object> members = ordered("username", principal.subject(), "roles", roles);
+    decision.assurance().ifPresent(a -> members.put("assurance", a.level().name()));
+    return WebResponse.json(200, members);
   }
 
   /** Members in the order given: the same answer is always the same bytes. */

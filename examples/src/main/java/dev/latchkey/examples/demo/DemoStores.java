@@ -21,6 +21,8 @@ import java.util.function.BooleanSupplier;
  * The demo's stores: all in memory, or all on one Redis deployment.
  *
  * @param name {@code memory} or {@code redis}, as {@code /health} names it
+ * @param rememberMe the remember-me families, apart from the refresh-token families (each store
+ *     bounds a subject's families, and a refresh logout-everywhere ends all of them)
  * @param probe asks the store whether it answers
  * @param closer releases the stores' connections
  * @param oneTimeTokens password-reset links and other one-time tokens
@@ -30,6 +32,7 @@ record DemoStores(
     SessionStore sessions,
     RevocationList revocations,
     RefreshTokenStore refreshTokens,
+    RefreshTokenStore rememberMe,
     LoginThrottle throttle,
     SecondFactorStore secondFactors,
     BooleanSupplier probe,
@@ -37,6 +40,7 @@ record DemoStores(
     OneTimeTokenStore oneTimeTokens)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
+  static final String REMEMBER_PREFIX = "latchkey:remember:";
 
   /**
    * Stores with second factors and one-time tokens kept in memory (tests that put one failing store
@@ -47,6 +51,7 @@ record DemoStores(
       SessionStore sessions,
       RevocationList revocations,
       RefreshTokenStore refreshTokens,
+      RefreshTokenStore rememberMe,
       LoginThrottle throttle,
       BooleanSupplier probe,
       AutoCloseable closer) {
@@ -55,6 +60,7 @@ record DemoStores(
         sessions,
         revocations,
         refreshTokens,
+        rememberMe,
         throttle,
         new InMemorySecondFactorStore(),
         probe,
@@ -67,6 +73,7 @@ record DemoStores(
         "memory",
         SessionManager.inMemoryStore(clock),
         JwtTokenService.inMemoryRevocationList(clock),
+        RefreshTokens.inMemoryStore(clock),
         RefreshTokens.inMemoryStore(clock),
         LoginThrottle.inMemory(THROTTLE, clock),
         new InMemorySecondFactorStore(),
@@ -95,15 +102,31 @@ record DemoStores(
       redis.close();
       throw unreachable(url);
     }
+    // The remember-me families under a key prefix of their own, on the same Redis.
+    RedisStores remember;
+    try {
+      remember = RedisStores.fromUrl(url).keyPrefix(REMEMBER_PREFIX).clock(clock).build();
+    } catch (RuntimeException e) {
+      redis.close();
+      throw unreachable(url);
+    }
+    RedisStores main = redis;
     return new DemoStores(
         "redis",
         redis.sessionStore(),
         redis.revocationList(),
         redis.refreshTokenStore(),
+        remember.refreshTokenStore(),
         redis.loginThrottle(THROTTLE),
         redis.secondFactorStore(),
         redis::isReachable,
-        redis,
+        () -> {
+          try {
+            main.close();
+          } finally {
+            remember.close();
+          }
+        },
         redis.oneTimeTokenStore());
   }
 

@@ -60,7 +60,8 @@ class DemoServerFailingStoreIT {
       when(throttle.reserve(anyString(), any())).thenThrow(down);
     }
     DemoStores stores =
-        new DemoStores("memory", sessions, revocations, refresh, throttle, () -> false, () -> {});
+        new DemoStores(
+            "memory", sessions, revocations, refresh, refresh, throttle, () -> false, () -> {});
     byte[] secret = DemoServerIT.SECRET.getBytes(StandardCharsets.UTF_8);
     server =
         DemoServer.start(
@@ -117,6 +118,7 @@ class DemoServerFailingStoreIT {
             "memory",
             sessions,
             mock(RevocationList.class),
+            mock(RefreshTokenStore.class),
             mock(RefreshTokenStore.class),
             mock(LoginThrottle.class),
             () -> !down.get(),
@@ -197,6 +199,7 @@ class DemoServerFailingStoreIT {
             memory.sessions(),
             unwritable,
             memory.refreshTokens(),
+            memory.rememberMe(),
             memory.throttle(),
             () -> true,
             () -> {});

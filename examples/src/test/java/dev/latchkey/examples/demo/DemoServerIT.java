@@ -97,7 +97,9 @@ class DemoServerIT {
       assertThat(string(ok, "username")).isEqualTo("alice");
       assertThat(json(ok).get("roles").toString()).isEqualTo("[\"user\"]");
       // The same answer is the same bytes: members in a fixed order.
-      assertThat(ok.body()).isEqualTo("{\"username\":\"alice\",\"roles\":[\"user\"]}");
+      assertThat(ok.body())
+          .isEqualTo(
+              "{\"username\":\"alice\",\"roles\":[\"user\"],\"assurance\":\"SINGLE_FACTOR\"}");
 
       assertThat(http.get("/session-profile").statusCode()).isEqualTo(401);
       assertThat(http.get("/session-profile", "Cookie", "sid=forged").statusCode()).isEqualTo(401);

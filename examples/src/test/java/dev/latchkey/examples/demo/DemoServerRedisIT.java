@@ -77,6 +77,32 @@ class DemoServerRedisIT {
 
   @Test
   @Order(3)
+  void rememberMeCookieRestoresOnEitherServerAndAReplayEndsWhatItsFamilyRestored() {
+    String login =
+        DemoRememberMeIT.rememberCookie(
+                httpA.post(
+                    "/session-login",
+                    "{\"username\":\"alice\",\"password\":\"wonderland\",\"remember_me\":true}"))
+            .orElseThrow();
+    HttpResponse<String> onB = httpB.get("/session-profile", "Cookie", "remember=" + login);
+    assertThat(onB.statusCode()).isEqualTo(200);
+    assertThat(string(onB, "assurance")).isEqualTo("REMEMBERED");
+    String sessionB = "sid=" + sessionCookie(onB).orElseThrow();
+    String next = DemoRememberMeIT.rememberCookie(onB).orElseThrow();
+    HttpResponse<String> onA = httpA.get("/session-profile", "Cookie", "remember=" + next);
+    assertThat(onA.statusCode()).isEqualTo(200);
+
+    // The login's cookie, two rotations old: no grace covers it, it is reuse.
+    assertThat(httpA.get("/session-profile", "Cookie", "remember=" + login).statusCode())
+        .isEqualTo(401);
+
+    assertThat(httpA.get("/session-profile", "Cookie", sessionB).statusCode()).isEqualTo(401);
+    String sessionA = "sid=" + sessionCookie(onA).orElseThrow();
+    assertThat(httpB.get("/session-profile", "Cookie", sessionA).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  @Order(3)
   void tokenRevokedOnOneServerIsRefusedOnTheOtherWithinTheBound() {
     HttpResponse<String> login = httpA.login("/token-login", "admin", "password123");
     String access = string(login, "access_token");
@@ -113,6 +139,13 @@ class DemoServerRedisIT {
     HttpResponse<String> login = httpA.login("/session-login", "alice", "wonderland");
     String cookie = "sid=" + sessionCookie(login).orElseThrow();
     String access = string(httpA.login("/token-login", "alice", "wonderland"), "access_token");
+    String remember =
+        "remember="
+            + DemoRememberMeIT.rememberCookie(
+                    httpA.post(
+                        "/session-login",
+                        "{\"username\":\"alice\",\"password\":\"wonderland\",\"remember_me\":true}"))
+                .orElseThrow();
 
     REDIS.kill();
     try {
@@ -120,6 +153,7 @@ class DemoServerRedisIT {
       assertUnavailable(httpA.login("/session-login", "alice", "wonderland"));
       assertUnavailable(httpA.login("/token-login", "alice", "wonderland"));
       assertUnavailable(httpB.get("/session-profile", "Cookie", cookie));
+      assertUnavailable(httpB.get("/session-profile", "Cookie", remember));
       assertUnavailable(
           httpA.post(
               "/token-refresh", "{\"refresh_token\":\"" + DemoHttp.unknownOpaqueId() + "\"}"));

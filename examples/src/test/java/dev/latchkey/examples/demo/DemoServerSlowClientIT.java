@@ -164,6 +164,7 @@ class DemoServerSlowClientIT {
             sessions,
             mock(RevocationList.class),
             mock(RefreshTokenStore.class),
+            mock(RefreshTokenStore.class),
             LoginThrottle.inMemory(DemoStores.THROTTLE, Clock.systemUTC()),
             () -> true,
             () -> {});

@@ -23,7 +23,12 @@
     } catch (e) {
       // Not every refusal has a JSON body (a proxy's, say): the status still tells.
     }
-    return { status: response.status, ok: response.ok, json };
+    return {
+      status: response.status,
+      ok: response.ok,
+      json,
+      csrf: response.headers.get('X-CSRF-Token'),
+    };
   }
 
   /** Calls the server for one flow and shows the request, its status and its answer. */
@@ -68,6 +73,10 @@
 
   async function sessionProfile() {
     const r = await request('session', 'GET', '/session-profile');
+    if (r.csrf) {
+      // A remember-me cookie restored a new session: its CSRF token comes in this header.
+      csrfToken = r.csrf;
+    }
     if (r.ok) {
       showUser('session', r.json);
     } else {
@@ -76,7 +85,11 @@
   }
 
   async function sessionLogin() {
-    const r = await request('session', 'POST', '/session-login', { body: credentials('session') });
+    const body = credentials('session');
+    if (byId('session-remember').checked) {
+      body.remember_me = true;
+    }
+    const r = await request('session', 'POST', '/session-login', { body });
     if (!r.ok) {
       clearUser('session');
       return;
