@@ -14,7 +14,11 @@ import java.util.Optional;
  * outside any scope carries none.
  */
 public sealed interface AuthEvent
-    permits AuthEvent.Succeeded, AuthEvent.Failed, AuthEvent.LoggedOut, AuthEvent.Revoked {
+    permits AuthEvent.Succeeded,
+        AuthEvent.Failed,
+        AuthEvent.LoggedOut,
+        AuthEvent.Revoked,
+        AuthEvent.Issued {
 
   /** {@return when it happened, by the emitter's clock} */
   Instant at();
@@ -190,6 +194,46 @@ public sealed interface AuthEvent
      * @throws NullPointerException if {@code at}, {@code subject} or {@code what} is null
      */
     public Revoked(Instant at, String subject, String what) {
+      this(at, subject, what, ClientInfo.current());
+    }
+  }
+
+  /**
+   * A long-lived credential was issued to a subject (an API key), so an audit log sees every
+   * credential that can authenticate as it.
+   *
+   * @param at when, by the emitter's clock
+   * @param subject to whom
+   * @param what a short, secret-free description, e.g. {@code "api key"}
+   * @param client the client it happened for, or empty when unknown
+   */
+  record Issued(Instant at, String subject, String what, Optional<ClientInfo> client)
+      implements AuthEvent {
+    /**
+     * Creates the event.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject to whom
+     * @param what a short, secret-free description
+     * @param client the client it happened for, or empty when unknown
+     * @throws NullPointerException if any argument is null
+     */
+    public Issued {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(what, "what");
+      Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Creates the event for the {@linkplain ClientInfo#current() current client}, if any.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject to whom
+     * @param what a short, secret-free description
+     * @throws NullPointerException if {@code at}, {@code subject} or {@code what} is null
+     */
+    public Issued(Instant at, String subject, String what) {
       this(at, subject, what, ClientInfo.current());
     }
   }
