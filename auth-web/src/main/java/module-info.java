@@ -4,13 +4,15 @@
  * Adapters (a Servlet filter, the JDK's {@code HttpServer}) translate their request and response;
  * the rules live here once.
  *
- * <p>{@code dev.latchkey.session} and {@code dev.latchkey.token} are read only when present: an
- * application that uses sessions alone needs no token module on its path, and the reverse.
+ * <p>{@code dev.latchkey.session}, {@code dev.latchkey.token} and {@code dev.latchkey.account} are
+ * read only when present: an application that uses sessions alone needs no token module on its
+ * path, and the reverse.
  */
 module dev.latchkey.web {
   requires transitive dev.latchkey.core;
   requires static dev.latchkey.session;
   requires static dev.latchkey.token;
+  requires static dev.latchkey.account;
 
   exports dev.latchkey.web;
 }

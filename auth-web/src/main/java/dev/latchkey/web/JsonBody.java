@@ -14,10 +14,11 @@ import java.util.Optional;
  * page on another site cannot send {@code application/json} without a CORS preflight that nothing
  * here grants.
  *
- * @param strings the object's string members; empty when refused
+ * @param members the object's top-level members as {@link JsonText#readMembers} reads them; empty
+ *     when refused
  * @param refusal the answer refusing the body, or {@code null}
  */
-record JsonBody(Map<String, String> strings, WebResponse refusal) {
+record JsonBody(Map<String, Object> members, WebResponse refusal) {
   private static final JsonBody EMPTY = new JsonBody(Map.of(), null);
 
   static JsonBody read(WebRequest request, int maxBytes, boolean optional) {
@@ -36,14 +37,19 @@ record JsonBody(Map<String, String> strings, WebResponse refusal) {
     if (!isJson(request.headers("Content-Type"))) {
       return refused(415, "Content-Type must be application/json");
     }
-    Optional<Map<String, String>> object = JsonText.readObject(bytes);
+    Optional<Map<String, Object>> object = JsonText.readMembers(bytes);
     return object
-        .map(strings -> new JsonBody(strings, null))
+        .map(members -> new JsonBody(members, null))
         .orElseGet(() -> refused(400, "body must be a JSON object"));
   }
 
   Optional<String> string(String name) {
-    return Optional.ofNullable(strings.get(name));
+    return members.get(name) instanceof String s ? Optional.of(s) : Optional.empty();
+  }
+
+  /** The member {@code name} whatever its type, or empty when absent. */
+  Optional<Object> member(String name) {
+    return Optional.ofNullable(members.get(name));
   }
 
   private static JsonBody refused(int status, String message) {
@@ -84,6 +90,6 @@ record JsonBody(Map<String, String> strings, WebResponse refusal) {
   @Override
   public String toString() {
     // Members hold passwords and refresh tokens.
-    return refusal == null ? "JsonBody[" + strings.size() + " strings]" : "JsonBody[refused]";
+    return refusal == null ? "JsonBody[" + members.size() + " members]" : "JsonBody[refused]";
   }
 }
