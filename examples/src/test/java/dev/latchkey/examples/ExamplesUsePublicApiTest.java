@@ -24,7 +24,8 @@ class ExamplesUsePublicApiTest {
           "dev.latchkey.session",
           "dev.latchkey.token",
           "dev.latchkey.redis",
-          "dev.latchkey.web");
+          "dev.latchkey.web",
+          "dev.latchkey.account");
 
   private static final Pattern LATCHKEY_IMPORT =
       Pattern.compile(

@@ -1,8 +1,10 @@
 package dev.latchkey.examples.demo;
 
+import dev.latchkey.account.InMemoryApiKeyStore;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SessionStore;
@@ -19,6 +21,7 @@ import java.util.function.BooleanSupplier;
  * @param name {@code memory} or {@code redis}, as {@code /health} names it
  * @param probe asks the store whether it answers
  * @param closer releases the stores' connections
+ * @param apiKeys where the users' API keys live
  */
 record DemoStores(
     String name,
@@ -27,9 +30,30 @@ record DemoStores(
     RefreshTokenStore refreshTokens,
     LoginThrottle throttle,
     BooleanSupplier probe,
-    AutoCloseable closer)
+    AutoCloseable closer,
+    ApiKeyStore apiKeys)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
+
+  /** Stores with the API keys in memory, for tests that put a failing store underneath. */
+  DemoStores(
+      String name,
+      SessionStore sessions,
+      RevocationList revocations,
+      RefreshTokenStore refreshTokens,
+      LoginThrottle throttle,
+      BooleanSupplier probe,
+      AutoCloseable closer) {
+    this(
+        name,
+        sessions,
+        revocations,
+        refreshTokens,
+        throttle,
+        probe,
+        closer,
+        InMemoryApiKeyStore.create());
+  }
 
   static DemoStores inMemory(Clock clock) {
     return new DemoStores(
@@ -39,7 +63,8 @@ record DemoStores(
         RefreshTokens.inMemoryStore(clock),
         LoginThrottle.inMemory(THROTTLE, clock),
         () -> true,
-        () -> {});
+        () -> {},
+        InMemoryApiKeyStore.create());
   }
 
   /**
@@ -69,7 +94,8 @@ record DemoStores(
         redis.refreshTokenStore(),
         redis.loginThrottle(THROTTLE),
         redis::isReachable,
-        redis);
+        redis,
+        redis.apiKeyStore());
   }
 
   private static StoreUnavailableException unreachable(String url) {
