@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -27,6 +28,10 @@ final class ApiKeyFormat {
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final ThreadLocal<MessageDigest> SHA256 =
       ThreadLocal.withInitial(ApiKeyFormat::newSha256);
+
+  /** Room for the longest key ({@code lk_} + 16 + {@code _} + the body), reused per thread. */
+  private static final ThreadLocal<byte[]> SCRATCH =
+      ThreadLocal.withInitial(() -> new byte[3 + 16 + 1 + BODY_CHARS]);
 
   private final String prefix;
 
@@ -97,38 +102,54 @@ final class ApiKeyFormat {
       return null;
     }
     int n = key.length();
-    byte[] ascii = new byte[n];
-    for (int i = 0; i < n; i++) {
-      char c = key.charAt(i);
-      if (i >= prefix.length() && !base64Url(c)) {
+    byte[] ascii = SCRATCH.get();
+    try {
+      for (int i = 0; i < n; i++) {
+        char c = key.charAt(i);
+        if (i >= prefix.length() && !base64Url(c)) {
+          return null;
+        }
+        ascii[i] = (byte) c;
+      }
+      int checked = n - CHECK_CHARS;
+      if (checksumBits(ascii, checked) != decodeCheck(key, checked)) {
         return null;
       }
-      ascii[i] = (byte) c;
+      int idStart = prefix.length();
+      int secretStart = idStart + ID_CHARS;
+      MessageDigest sha = SHA256.get();
+      sha.update(ascii, secretStart, SECRET_CHARS);
+      return new Parsed(key.substring(idStart, secretStart), sha.digest());
+    } finally {
+      // The buffer lives as long as its thread: a secret must not outlive the check.
+      Arrays.fill(ascii, 0, n, (byte) 0);
     }
-    int checked = n - CHECK_CHARS;
-    String expected = checksum(ascii, checked);
-    if (!key.regionMatches(checked, expected, 0, CHECK_CHARS)) {
-      return null;
+  }
+
+  /** The 36 bits the checksum characters at {@code from} encode. */
+  private static long decodeCheck(String key, int from) {
+    long bits = 0;
+    for (int i = from; i < from + CHECK_CHARS; i++) {
+      bits = bits << 6 | ALPHABET.indexOf(key.charAt(i));
     }
-    int idStart = prefix.length();
-    int secretStart = idStart + ID_CHARS;
+    return bits;
+  }
+
+  /** The first 36 bits of SHA-256 of {@code ascii[0, length)}. */
+  private static long checksumBits(byte[] ascii, int length) {
     MessageDigest sha = SHA256.get();
-    sha.update(ascii, secretStart, SECRET_CHARS);
-    byte[] secretHash = sha.digest();
-    return new Parsed(key.substring(idStart, secretStart), secretHash);
+    sha.update(ascii, 0, length);
+    byte[] d = sha.digest();
+    return ((d[0] & 0xffL) << 28)
+        | ((d[1] & 0xffL) << 20)
+        | ((d[2] & 0xffL) << 12)
+        | ((d[3] & 0xffL) << 4)
+        | ((d[4] & 0xffL) >>> 4);
   }
 
   /** The first 36 bits of SHA-256 of {@code ascii[0, length)}, as 6 base64url characters. */
   private static String checksum(byte[] ascii, int length) {
-    MessageDigest sha = SHA256.get();
-    sha.update(ascii, 0, length);
-    byte[] d = sha.digest();
-    long bits =
-        ((d[0] & 0xffL) << 28)
-            | ((d[1] & 0xffL) << 20)
-            | ((d[2] & 0xffL) << 12)
-            | ((d[3] & 0xffL) << 4)
-            | ((d[4] & 0xffL) >>> 4);
+    long bits = checksumBits(ascii, length);
     char[] out = new char[CHECK_CHARS];
     for (int i = CHECK_CHARS - 1; i >= 0; i--) {
       out[i] = ALPHABET.charAt((int) (bits & 63));

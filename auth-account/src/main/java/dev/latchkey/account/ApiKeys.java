@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
 /**
@@ -80,6 +81,10 @@ public final class ApiKeys {
   private static final Pattern SCOPE =
       Pattern.compile("[A-Za-z0-9._:-]{1," + MAX_SCOPE_CHARS + "}");
   private static final Pattern APP = Pattern.compile("[a-z0-9]{1,16}");
+
+  /** Slots of the table of derived records: a power of two, bounded memory whatever the load. */
+  private static final int DERIVED_SLOTS = 4096;
+
   private static final System.Logger LOG = System.getLogger(ApiKeys.class.getName());
 
   private final ApiKeyStore store;
@@ -92,6 +97,7 @@ public final class ApiKeys {
   private final Duration maxLifetime;
   private final Duration lastUsedInterval;
   private final Authenticator<BearerToken> authenticator;
+  private final AtomicReferenceArray<Verified> derived = new AtomicReferenceArray<>(DERIVED_SLOTS);
 
   private ApiKeys(Builder b) {
     this.store = b.store;
@@ -338,8 +344,8 @@ public final class ApiKeys {
       return refused(AuthResult.Reason.INVALID_CREDENTIALS, "unknown api key");
     }
     ApiKeyRecord record = found.get();
-    byte[] stored = OpaqueIds.decodeSha256(record.secretHash());
-    if (stored == null || !MessageDigest.isEqual(stored, parsed.secretHash())) {
+    Verified verified = verified(record);
+    if (verified == null || !MessageDigest.isEqual(verified.secretHash, parsed.secretHash())) {
       return refused(AuthResult.Reason.INVALID_CREDENTIALS, "unknown api key");
     }
     if (record.revoked()) {
@@ -352,16 +358,53 @@ public final class ApiKeys {
     if (record.lastUsedAt().map(last -> !last.plus(lastUsedInterval).isAfter(now)).orElse(true)) {
       recordUse(record.id(), now);
     }
+    if (listening) {
+      listener.onEvent(new AuthEvent.Succeeded(now, record.subject(), METHOD));
+    }
+    return verified.result;
+  }
+
+  /**
+   * What a verification derives from a record: the decoded secret hash and the success to answer.
+   * Kept per record instance in a small direct-mapped table, so a store that answers the same
+   * immutable record again (the in-memory one) costs no decoding and no principal building; any
+   * other record, a changed one included, is derived afresh.
+   */
+  private static final class Verified {
+    final ApiKeyRecord record;
+    final byte[] secretHash;
+    final AuthResult result;
+
+    Verified(ApiKeyRecord record, byte[] secretHash, AuthResult result) {
+      this.record = record;
+      this.secretHash = secretHash;
+      this.result = result;
+    }
+  }
+
+  /** The derived parts of {@code record}, or null when its stored hash is unreadable. */
+  // Identity on purpose: the same instance is the same immutable record, and the check is one
+  // comparison; equal records of other instances are only derived again.
+  @SuppressWarnings("ReferenceEquality")
+  private Verified verified(ApiKeyRecord record) {
+    int slot = record.id().hashCode() & (derived.length() - 1);
+    Verified cached = derived.get(slot);
+    if (cached != null && cached.record == record) {
+      return cached;
+    }
+    byte[] hash = OpaqueIds.decodeSha256(record.secretHash());
+    if (hash == null) {
+      return null;
+    }
     Set<String> roles = new LinkedHashSet<>();
     for (String scope : record.scopes()) {
       roles.add(SCOPE_ROLE_PREFIX + scope);
     }
     Principal principal =
         new Principal(record.subject(), roles, Map.of(KEY_ID_ATTRIBUTE, record.id()));
-    if (listening) {
-      listener.onEvent(new AuthEvent.Succeeded(now, record.subject(), METHOD));
-    }
-    return AuthResult.success(principal);
+    Verified fresh = new Verified(record, hash, AuthResult.success(principal));
+    derived.set(slot, fresh);
+    return fresh;
   }
 
   /**
