@@ -83,7 +83,7 @@ public final class ApiKeys {
   private static final Pattern APP = Pattern.compile("[a-z0-9]{1,16}");
 
   /** Slots of the table of derived records: a power of two, bounded memory whatever the load. */
-  private static final int DERIVED_SLOTS = 4096;
+  private static final int DERIVED_SLOTS = 16_384;
 
   private static final System.Logger LOG = System.getLogger(ApiKeys.class.getName());
 
@@ -396,12 +396,14 @@ public final class ApiKeys {
     if (hash == null) {
       return null;
     }
-    Set<String> roles = new LinkedHashSet<>();
+    // Immutable collections from the start: the principal keeps them without copying.
+    String[] roles = new String[record.scopes().size()];
+    int r = 0;
     for (String scope : record.scopes()) {
-      roles.add(SCOPE_ROLE_PREFIX + scope);
+      roles[r++] = SCOPE_ROLE_PREFIX + scope;
     }
     Principal principal =
-        new Principal(record.subject(), roles, Map.of(KEY_ID_ATTRIBUTE, record.id()));
+        new Principal(record.subject(), Set.of(roles), Map.of(KEY_ID_ATTRIBUTE, record.id()));
     Verified fresh = new Verified(record, hash, AuthResult.success(principal));
     derived.set(slot, fresh);
     return fresh;

@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -27,10 +28,11 @@ import org.openjdk.jmh.annotations.State;
  * two SHA-256s, one for the checksum and one for the secret, and one map read), and how does that
  * compare with a bare SHA-256 of 32 bytes and with a session cookie check in the same run?
  *
- * <p>{@code verifyHit} verifies the keys of 10,000 users in turn, on the real clock with the
- * default one-minute last-use interval, so nearly every verification is a read without a write.
- * {@code verifyTypo} verifies keys with one character changed: refused by the checksum, no store
- * read. {@code sha256Of32Bytes} and {@code sessionCheck} are the baselines.
+ * <p>{@code verifyHit} verifies the keys of {@code keyCount} users in turn (100: a hot set that
+ * stays in the CPU caches; 10,000: records spread over memory), on the real clock with the default
+ * one-minute last-use interval, so nearly every verification is a read without a write. {@code
+ * verifyTypo} verifies keys with one character changed: refused by the checksum, no store read.
+ * {@code sha256Of32Bytes} and {@code sessionCheck} are the baselines.
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests && java -jar
  * benchmarks/target/benchmarks.jar ApiKeyVerifyBenchmark -f 1 -wi 3 -i 5 -w 1 -r 1}
@@ -39,7 +41,9 @@ import org.openjdk.jmh.annotations.State;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class ApiKeyVerifyBenchmark {
-  private static final int KEYS = 10_000;
+  /** How many users' keys are verified in turn: a hot few, or many spread over memory. */
+  @Param({"100", "10000"})
+  public int keyCount;
 
   private ApiKeys keys;
   private String[] valid;
@@ -62,10 +66,10 @@ public class ApiKeyVerifyBenchmark {
         SessionManager.builder(SessionManager.inMemoryStore(Clock.systemUTC()))
             .idleTimeout(Duration.ofMinutes(30))
             .build();
-    valid = new String[KEYS];
-    typos = new String[KEYS];
-    cookies = new SessionCookie[KEYS];
-    for (int i = 0; i < KEYS; i++) {
+    valid = new String[keyCount];
+    typos = new String[keyCount];
+    cookies = new SessionCookie[keyCount];
+    for (int i = 0; i < keyCount; i++) {
       String subject = "user-" + i;
       valid[i] = keys.create(subject, "bench", Set.of("read", "write"), null).orElseThrow().key();
       char c = valid[i].charAt(40);
@@ -90,14 +94,14 @@ public class ApiKeyVerifyBenchmark {
   /** A valid key, read from the store without a write. */
   @Benchmark
   public AuthResult verifyHit(Cursor cursor) {
-    int i = cursor.next++ % KEYS;
+    int i = cursor.next++ % keyCount;
     return keys.verify(valid[i]);
   }
 
   /** A key with one character changed: refused by its checksum before any store read. */
   @Benchmark
   public AuthResult verifyTypo(Cursor cursor) {
-    int i = cursor.next++ % KEYS;
+    int i = cursor.next++ % keyCount;
     return keys.verify(typos[i]);
   }
 
@@ -110,7 +114,7 @@ public class ApiKeyVerifyBenchmark {
   /** Baseline: an in-memory session cookie check ({@code SessionManager.authenticate}). */
   @Benchmark
   public AuthResult sessionCheck(Cursor cursor) {
-    int i = cursor.next++ % KEYS;
+    int i = cursor.next++ % keyCount;
     return sessions.authenticate(cookies[i]);
   }
 }
