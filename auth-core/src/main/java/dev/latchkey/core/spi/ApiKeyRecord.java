@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * An API key as an {@link ApiKeyStore} holds it: everything but the secret, which is kept only as
- * its SHA-256. {@code toString()} shows neither the hash nor the scopes' owner beyond the subject.
+ * its SHA-256. {@code toString()} never shows that hash.
  *
  * @param id the key's public identifier, {@value #ID_CHARS} base64url characters whose first
  *     {@value OpaqueIds#SHARD_CHARS} are the shard tag its store chose ({@link
