@@ -20,10 +20,17 @@ import dev.latchkey.core.spi.ApiKeyRecord;
 import dev.latchkey.core.spi.ApiKeyStore;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -149,6 +156,44 @@ class ApiKeysTest {
         .isEqualTo(Reason.REVOKED);
     assertThat(keys.list("alice")).isEmpty();
     assertThat(keys.revoke("alice", "not an id")).isFalse();
+  }
+
+  @Test
+  void noVerificationStartedAfterARevocationReturnedSucceeds() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      for (int round = 0; round < 50; round++) {
+        String subject = "racer" + round;
+        String key = create(subject).key();
+        String id = store.list(subject, clock.instant()).get(0).id();
+        CyclicBarrier start = new CyclicBarrier(5);
+        AtomicBoolean revoked = new AtomicBoolean();
+        List<Future<Boolean>> verifiers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+          verifiers.add(
+              pool.submit(
+                  () -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < 50; i++) {
+                      boolean after = revoked.get();
+                      if (after && keys.verify(key).succeeded()) {
+                        return false;
+                      }
+                      keys.verify(key);
+                    }
+                    return true;
+                  }));
+        }
+        start.await(10, TimeUnit.SECONDS);
+        assertThat(keys.revoke(subject, id)).isTrue();
+        revoked.set(true);
+        for (Future<Boolean> v : verifiers) {
+          assertThat(v.get(10, TimeUnit.SECONDS)).as("round %s", round).isTrue();
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
