@@ -64,8 +64,14 @@ class DemoApiKeysIT {
     assertThat(list.statusCode()).isEqualTo(200);
     assertThat(list.body()).doesNotContain(key).doesNotContain(key.substring(24, 67));
     JsonArray keys = json(list).getAsJsonArray("keys");
-    JsonObject listed = keys.get(keys.size() - 1).getAsJsonObject();
-    assertThat(listed.get("id").getAsString()).isEqualTo(id);
+    JsonObject listed = null;
+    for (int i = 0; i < keys.size(); i++) {
+      JsonObject k = keys.get(i).getAsJsonObject();
+      if (k.get("id").getAsString().equals(id)) {
+        listed = k;
+      }
+    }
+    assertThat(listed).as("the new key is listed").isNotNull();
     assertThat(listed.get("name").getAsString()).isEqualTo("ci");
     assertThat(listed.keySet())
         .containsExactly("id", "name", "scopes", "created_at", "expires_at", "last_used_at");
