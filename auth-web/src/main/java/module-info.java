@@ -6,7 +6,7 @@
  *
  * <p>{@code dev.latchkey.session}, {@code dev.latchkey.token} and {@code dev.latchkey.account} are
  * read only when present: an application that uses sessions alone needs no token module on its
- * path, and the reverse.
+ * path, and the reverse; the password-reset and second-factor routes need the account module.
  */
 module dev.latchkey.web {
   requires transitive dev.latchkey.core;

@@ -18,6 +18,7 @@ public sealed interface AuthEvent
         AuthEvent.Failed,
         AuthEvent.LoggedOut,
         AuthEvent.Revoked,
+        AuthEvent.PasswordReset,
         AuthEvent.Issued {
 
   /** {@return when it happened, by the emitter's clock} */
@@ -195,6 +196,42 @@ public sealed interface AuthEvent
      */
     public Revoked(Instant at, String subject, String what) {
       this(at, subject, what, ClientInfo.current());
+    }
+  }
+
+  /**
+   * A subject's password was replaced through a password-reset token; every session and token of
+   * the subject was ended with it.
+   *
+   * @param at when, by the emitter's clock
+   * @param subject whose password was replaced
+   * @param client the client it happened for, or empty when unknown
+   */
+  record PasswordReset(Instant at, String subject, Optional<ClientInfo> client)
+      implements AuthEvent {
+    /**
+     * Creates the event.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject whose password was replaced
+     * @param client the client it happened for, or empty when unknown
+     * @throws NullPointerException if any argument is null
+     */
+    public PasswordReset {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Creates the event for the {@linkplain ClientInfo#current() current client}, if any.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject whose password was replaced
+     * @throws NullPointerException if an argument is null
+     */
+    public PasswordReset(Instant at, String subject) {
+      this(at, subject, ClientInfo.current());
     }
   }
 

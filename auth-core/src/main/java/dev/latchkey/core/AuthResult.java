@@ -50,7 +50,18 @@ public sealed interface AuthResult permits AuthResult.Success, AuthResult.Failur
      * A store could not be reached, so nothing was checked: answer 503, not 401. The library fails
      * closed and never authenticates what it could not check.
      */
-    UNAVAILABLE(503);
+    UNAVAILABLE(503),
+    /**
+     * The first factor was right, but the account has a second factor still to be given: the
+     * session or login reaches nothing but the second-factor step. Answers 401.
+     */
+    SECOND_FACTOR_REQUIRED(401),
+    /**
+     * The client is authenticated, but not strongly or recently enough for this operation: it must
+     * give a second factor or its password again (RFC 9470 calls this insufficient user
+     * authentication). Answers 401.
+     */
+    STEP_UP_REQUIRED(401);
 
     private final int httpStatus;
 

@@ -142,6 +142,21 @@ final class Keys {
     return slot(shard) + "rf";
   }
 
+  /** A one-time token's key: {@code <prefix>{<shard>}:ot:<hash>}. */
+  String oneTimeToken(HashedId id) {
+    return slot(id.shard()) + "ot:" + id.hash();
+  }
+
+  /** The prefix of every one-time token key in a shard's slot. */
+  String oneTimeTokenPrefix(String shard) {
+    return slot(shard) + "ot:";
+  }
+
+  /** A subject's index of its one-time tokens: {@code <prefix>{<shard>}:oi:<subject hash>}. */
+  String oneTimeIndex(Placement.Subject subject) {
+    return slot(subject.shard()) + "oi:" + subject.hash();
+  }
+
   /** Where {@link Placement} keeps its key: outside every subject's slot. */
   String placementKey() {
     return prefix + "placement";
@@ -158,5 +173,18 @@ final class Keys {
   /** An address group's throttle counter, in the same slot as every name's. */
   String throttleAddress(String address) {
     return prefix + "{lt}:a:" + OpaqueIds.hash(address);
+  }
+
+  /**
+   * A subject's second factor (sealed secret, active flag, last accepted step): {@code
+   * <prefix>{<shard>}:mf:<subject hash>}.
+   */
+  String secondFactor(Placement.Subject subject) {
+    return slot(subject.shard()) + "mf:" + subject.hash();
+  }
+
+  /** The keyed hashes of a subject's unused recovery codes, in the same slot. */
+  String recoveryCodes(Placement.Subject subject) {
+    return slot(subject.shard()) + "mr:" + subject.hash();
   }
 }

@@ -4,8 +4,10 @@ import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.ApiKeyStore;
+import dev.latchkey.core.spi.OneTimeTokenStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,8 +16,8 @@ import java.util.concurrent.ThreadFactory;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
- * Every Latchkey store on one Redis: sessions, revocations, refresh tokens and login throttling, on
- * a standalone server, a Sentinel-managed primary or a Cluster alike.
+ * Every Latchkey store on one Redis: sessions, revocations, refresh tokens, one-time tokens and
+ * login throttling, on a standalone server, a Sentinel-managed primary or a Cluster alike.
  *
  * <p>Built from a Jedis {@link UnifiedJedis} (a {@code RedisClient}, {@code RedisSentinelClient} or
  * {@code RedisClusterClient}), which the caller keeps owning, or from a URL, whose client this
@@ -178,6 +180,24 @@ public final class RedisStores implements AutoCloseable {
    */
   public RefreshTokenStore refreshTokenStore() {
     return new RedisRefreshTokenStore(redis, keys, placement, RedisRefreshTokenStore.SERVER_TIME);
+  }
+
+  /**
+   * {@return the one-time token store} (password reset, email verification, magic links, email
+   * codes). One subject's tokens live in its slot, placed as the {@linkplain #sessionStore()
+   * sessions} are; each expires in Redis at its retention ({@code PEXPIREAT}).
+   */
+  public OneTimeTokenStore oneTimeTokenStore() {
+    return new RedisOneTimeTokenStore(redis, keys, placement);
+  }
+
+  /**
+   * {@return the second-factor store}. A subject's factor and recovery codes live in its slot,
+   * placed as its {@linkplain #sessionStore() sessions} are; the step advance and a recovery code's
+   * consumption are atomic across every node.
+   */
+  public SecondFactorStore secondFactorStore() {
+    return new RedisSecondFactorStore(redis, keys, placement);
   }
 
   /**

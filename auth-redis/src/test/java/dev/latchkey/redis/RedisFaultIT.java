@@ -12,6 +12,7 @@ import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
@@ -95,6 +96,7 @@ class RedisFaultIT {
     RefreshTokenStore refresh = stores.refreshTokenStore();
     LoginThrottle throttle = stores.loginThrottle(ThrottlePolicy.DEFAULT);
     RevocationList revocations = stores.revocationList();
+    SecondFactorStore factors = stores.secondFactorStore();
     HashedId id = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
     return List.of(
         () -> sessions.read(id, touch()),
@@ -103,6 +105,9 @@ class RedisFaultIT {
         () -> refresh.revokeFamily(id),
         () -> throttle.reserve("u", "10.0.0.1"),
         () -> throttle.recordSuccess("u", "10.0.0.1"),
+        () -> factors.find("u"),
+        () -> factors.acceptStep("u", 1),
+        () -> factors.consumeRecoveryCode("u", "h"),
         () -> revocations.revokeToken("iss", "j", "u", clock.instant().plusSeconds(60)));
   }
 

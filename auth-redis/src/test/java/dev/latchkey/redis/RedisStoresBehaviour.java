@@ -3,10 +3,12 @@ package dev.latchkey.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.core.Assurance.Level;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.LoginThrottle.Reservation;
 import dev.latchkey.core.Principal;
+import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.internal.OpaqueIds;
@@ -20,6 +22,7 @@ import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.core.spi.SessionStore.CapPolicy;
 import dev.latchkey.core.spi.SessionTouch;
 import dev.latchkey.redis.testing.RedisFixture;
+import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
@@ -392,6 +395,24 @@ abstract class RedisStoresBehaviour {
     assertThat(nodeA.sessionStore().delete(s.id())).isFalse();
     assertThat(nodeA.sessionStore().listBySubject(s.principal().subject(), clock.instant()))
         .isEmpty();
+  }
+
+  @Test
+  void aSecondFactorGivenOnOneNodeRaisesTheSessionOnEveryNode() {
+    SessionManager a = SessionManager.builder(nodeA.sessionStore()).clock(clock).build();
+    SessionManager b = SessionManager.builder(nodeB.sessionStore()).clock(clock).build();
+    Principal who = Principal.of(subject());
+    String pending =
+        a.login(who, Map.of(), Level.PENDING_SECOND_FACTOR).created().orElseThrow().id();
+    assertThat(b.check(new SessionCookie(pending)).failure())
+        .map(AuthResult.Failure::reason)
+        .contains(AuthResult.Reason.SECOND_FACTOR_REQUIRED);
+
+    String raised = b.recordAuthentication(pending, Level.MULTI_FACTOR).orElseThrow();
+
+    assertThat(a.checkPending(new SessionCookie(pending)).failure()).isPresent();
+    assertThat(a.requireAssurance(new SessionCookie(raised), Level.MULTI_FACTOR, null).active())
+        .isPresent();
   }
 
   @Test

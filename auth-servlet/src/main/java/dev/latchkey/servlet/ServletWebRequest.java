@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link HttpServletRequest} read as a {@link WebRequest}; copies nothing and lives on the
@@ -35,6 +36,11 @@ final class ServletWebRequest implements WebRequest {
     String pathInfo = request.getPathInfo();
     String path = (servletPath == null ? "" : servletPath) + (pathInfo == null ? "" : pathInfo);
     return path.isEmpty() ? "/" : path;
+  }
+
+  @Override
+  public Optional<String> query() {
+    return Optional.ofNullable(request.getQueryString());
   }
 
   @Override

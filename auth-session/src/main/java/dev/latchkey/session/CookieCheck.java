@@ -13,6 +13,7 @@ import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
@@ -33,6 +34,11 @@ final class CookieCheck {
       AuthResult.failure(Reason.INVALID_CREDENTIALS, "unknown session");
   private static final AuthResult.Failure EXPIRED =
       AuthResult.failure(Reason.EXPIRED, "the session has expired");
+  private static final AuthResult.Failure PENDING =
+      AuthResult.failure(
+          Reason.SECOND_FACTOR_REQUIRED, "the session waits for the account's second factor");
+  private static final AuthResult.Failure PENDING_EXPIRED =
+      AuthResult.failure(Reason.EXPIRED, "the second factor was not given in time");
   private static final AuthResult.Failure REVOKED =
       AuthResult.failure(Reason.REVOKED, "the subject may no longer sign in");
 
@@ -47,6 +53,7 @@ final class CookieCheck {
   private final boolean hasListener;
   // Null when the manager has none: checks then answer the principal of the login.
   private final PrincipalResolver resolver;
+  private final Duration secondFactorTimeout;
 
   CookieCheck(
       SessionStore store,
@@ -54,13 +61,15 @@ final class CookieCheck {
       Clock clock,
       AuthListener listener,
       boolean hasListener,
-      PrincipalResolver resolver) {
+      PrincipalResolver resolver,
+      Duration secondFactorTimeout) {
     this.store = store;
     this.timeouts = timeouts;
     this.clock = clock;
     this.listener = listener;
     this.hasListener = hasListener;
     this.resolver = resolver;
+    this.secondFactorTimeout = secondFactorTimeout;
   }
 
   /** Whether checks ask a principal resolver. */
@@ -75,6 +84,7 @@ final class CookieCheck {
    */
   <T> T verify(
       SessionCookie cookie,
+      boolean allowPending,
       BiFunction<SessionRecord, Principal, T> onLive,
       Function<? super AuthResult.Failure, T> onFailure) {
     Objects.requireNonNull(cookie, "cookie");
@@ -95,6 +105,15 @@ final class CookieCheck {
     SessionRecord record = found.get();
     if (!record.isLiveAt(now)) {
       return onFailure.apply(reject(now, EXPIRED));
+    }
+    if (SessionAssurance.isPending(record)) {
+      if (!allowPending) {
+        return onFailure.apply(reject(now, PENDING));
+      }
+      Instant started = SessionAssurance.of(record).authenticatedAt();
+      if (!now.isBefore(started.plus(secondFactorTimeout))) {
+        return onFailure.apply(reject(now, PENDING_EXPIRED));
+      }
     }
     Principal principal = record.principal();
     if (resolver != null) {

@@ -1,5 +1,6 @@
 package dev.latchkey.session;
 
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.spi.SessionRecord;
 import java.time.Instant;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.Set;
  *     request by up to the manager's renewal interval
  * @param expiresAt when the session ends unless renewed
  * @param absoluteExpiresAt when the session ends however active it is
- * @param attributes application attributes (user agent, client address...)
+ * @param attributes application attributes (user agent, client address...); never the manager's own
+ * @param assurance how strongly, and when, the user last authenticated for this session
  */
 public record SessionInfo(
     String handle,
@@ -32,7 +34,8 @@ public record SessionInfo(
     Instant lastSeenAt,
     Instant expiresAt,
     Instant absoluteExpiresAt,
-    Map<String, String> attributes) {
+    Map<String, String> attributes,
+    Assurance assurance) {
 
   /**
    * A session's data; {@code roles} and {@code attributes} are copied.
@@ -49,6 +52,7 @@ public record SessionInfo(
    * @param expiresAt when the session ends unless renewed
    * @param absoluteExpiresAt when the session ends however active it is
    * @param attributes application attributes (user agent, client address...)
+   * @param assurance how strongly, and when, the user last authenticated for this session
    * @throws NullPointerException when any argument, role, attribute name or attribute value is null
    */
   public SessionInfo {
@@ -58,6 +62,7 @@ public record SessionInfo(
     Objects.requireNonNull(lastSeenAt, "lastSeenAt");
     Objects.requireNonNull(expiresAt, "expiresAt");
     Objects.requireNonNull(absoluteExpiresAt, "absoluteExpiresAt");
+    Objects.requireNonNull(assurance, "assurance");
     roles = Set.copyOf(roles);
     attributes = Map.copyOf(attributes);
   }
@@ -72,6 +77,7 @@ public record SessionInfo(
         r.lastSeenAt(),
         r.expiresAt(),
         r.absoluteExpiresAt(),
-        r.attributes());
+        SessionAssurance.applicationAttributes(r.attributes()),
+        SessionAssurance.of(r));
   }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.session;
 
+import dev.latchkey.core.Assurance;
+import dev.latchkey.core.Assurance.Level;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.AuthResult;
@@ -106,6 +108,9 @@ public final class SessionManager {
   static final String METHOD = "session";
 
   private static final String STORE = "session store";
+  private static final AuthResult.Failure STEP_UP =
+      AuthResult.failure(
+          Reason.STEP_UP_REQUIRED, "the operation needs a stronger or more recent authentication");
 
   private final SessionStore store;
   private final SessionTimeouts timeouts;
@@ -117,6 +122,7 @@ public final class SessionManager {
   private final SessionAdmin admin;
   private final Authenticator<SessionCookie> authenticator;
   private final CsrfTokens csrf;
+  private final Duration secondFactorTimeout;
 
   private SessionManager(Builder b, SessionTimeouts timeouts) {
     this.store = b.store;
@@ -126,7 +132,10 @@ public final class SessionManager {
     this.clock = b.clock;
     boolean hasListener = b.listener != null;
     this.listener = hasListener ? AuthListener.guarded(b.listener) : AuthListener.none();
-    this.cookieCheck = new CookieCheck(store, timeouts, clock, listener, hasListener, b.resolver);
+    this.secondFactorTimeout = b.secondFactorTimeout;
+    this.cookieCheck =
+        new CookieCheck(
+            store, timeouts, clock, listener, hasListener, b.resolver, secondFactorTimeout);
     this.admin = new SessionAdmin(store, timeouts, clock, listener);
     this.authenticator = new SessionAuthenticator(this);
     this.csrf = b.csrfKey != null ? CsrfTokens.withKey(b.csrfKey) : CsrfTokens.withRandomKey();
@@ -182,6 +191,7 @@ public final class SessionManager {
     private Duration absoluteTimeout = SessionTimeouts.DEFAULT_ABSOLUTE_TIMEOUT;
     private Duration renewalInterval; // null: a share of the idle timeout
     private Duration expiredNotice = SessionTimeouts.DEFAULT_EXPIRED_NOTICE;
+    private Duration secondFactorTimeout = Duration.ofMinutes(5);
     private int maxSessionsPerSubject = 16;
     private CapPolicy capPolicy = CapPolicy.END_OLDEST;
     private Clock clock = Clock.systemUTC();
@@ -246,6 +256,22 @@ public final class SessionManager {
      */
     public Builder expiredNotice(Duration expiredNotice) {
       this.expiredNotice = SessionTimeouts.requireNonNegative(expiredNotice, "expiredNotice");
+      return this;
+    }
+
+    /**
+     * How long a login may wait for its second factor: a {@linkplain Level#PENDING_SECOND_FACTOR
+     * pending} session older than this is refused as {@code EXPIRED} by {@link #checkPending} and
+     * cannot be raised, so a half-finished login is not a standing invitation to guess codes.
+     *
+     * @param secondFactorTimeout how long a pending session lasts; default 5 minutes
+     * @return this builder
+     * @throws NullPointerException when {@code secondFactorTimeout} is null
+     * @throws IllegalArgumentException when not positive
+     */
+    public Builder secondFactorTimeout(Duration secondFactorTimeout) {
+      this.secondFactorTimeout =
+          SessionTimeouts.requirePositive(secondFactorTimeout, "secondFactorTimeout");
       return this;
     }
 
@@ -359,10 +385,39 @@ public final class SessionManager {
    * @throws NullPointerException when {@code principal} or {@code attributes} is null
    */
   public LoginOutcome login(Principal principal, Map<String, String> attributes) {
+    return login(principal, attributes, Level.SINGLE_FACTOR);
+  }
+
+  /**
+   * Creates a session for {@code principal} at the given assurance level, authenticated now: {@link
+   * Level#SINGLE_FACTOR} after a password, {@link Level#MULTI_FACTOR} after a passkey, {@link
+   * Level#REMEMBERED} when a remember-me cookie restores a session, or {@link
+   * Level#PENDING_SECOND_FACTOR} when the password was right and the account's second factor is
+   * still to come. A pending session is refused by {@link #check} and {@link #authenticate} with
+   * {@link Reason#SECOND_FACTOR_REQUIRED}; only {@link #checkPending} answers it, for the
+   * second-factor step, which ends with {@link #recordAuthentication}.
+   *
+   * @param principal who the application authenticated
+   * @param attributes application attributes to store with the session; copied. Names starting with
+   *     {@code latchkey.} are the manager's own
+   * @param level how the user authenticated
+   * @return the new session with its raw id, or a refusal as for {@link #login(Principal, Map)}
+   * @throws NullPointerException when an argument is null
+   * @throws IllegalArgumentException when an attribute name starts with {@code latchkey.}
+   */
+  public LoginOutcome login(Principal principal, Map<String, String> attributes, Level level) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(attributes, "attributes");
+    Objects.requireNonNull(level, "level");
+    attributes.keySet().forEach(SessionAssurance::requireApplicationName);
     try {
-      return create(principal, attributes);
+      // A plain password login stores nothing extra: a session without the attribute is single
+      // factor, authenticated at its creation.
+      return create(
+          principal,
+          level == Level.SINGLE_FACTOR
+              ? attributes
+              : SessionAssurance.withAssurance(attributes, level, clock.instant()));
     } catch (RuntimeException e) {
       return LoginOutcome.refused(FailClosed.onCheck(STORE, e));
     }
@@ -402,7 +457,7 @@ public final class SessionManager {
    * @throws NullPointerException when {@code cookie} is null
    */
   public SessionCheck check(SessionCookie cookie) {
-    return cookieCheck.verify(cookie, SessionManager::activeCheck, SessionCheck::rejected);
+    return cookieCheck.verify(cookie, false, SessionManager::activeCheck, SessionCheck::rejected);
   }
 
   /**
@@ -414,7 +469,97 @@ public final class SessionManager {
    */
   public AuthResult authenticate(SessionCookie cookie) {
     // The hot path: no SessionInfo is built when only the principal is wanted.
-    return cookieCheck.verify(cookie, SessionManager::success, failure -> failure);
+    return cookieCheck.verify(cookie, false, SessionManager::success, failure -> failure);
+  }
+
+  /**
+   * {@link #check}, also answering a session that waits for its second factor: for the
+   * second-factor step only, which reads {@link SessionInfo#assurance()} of the answer and, once
+   * the factor is right, calls {@link #recordAuthentication}. Never use it to let a request reach
+   * anything else.
+   *
+   * @param cookie the session cookie the request carries
+   * @return the live session, pending or not, or a refusal as described at {@link #check}
+   * @throws NullPointerException when {@code cookie} is null
+   */
+  public SessionCheck checkPending(SessionCookie cookie) {
+    return cookieCheck.verify(cookie, true, SessionManager::activeCheck, SessionCheck::rejected);
+  }
+
+  /**
+   * {@link #check}, refusing a live session whose assurance is weaker than {@code required} or
+   * older than {@code maxAge} with {@link Reason#STEP_UP_REQUIRED}: for an operation that needs a
+   * second factor, or a password typed again ("re-enter your password to change your email"). The
+   * client answers the step-up, then the application calls {@link #recordAuthentication} and the
+   * operation passes.
+   *
+   * @param cookie the session cookie the request carries
+   * @param required the weakest assurance level the operation accepts
+   * @param maxAge the oldest authentication it accepts; {@code null} for no age limit
+   * @return the live session, or a refusal: {@code STEP_UP_REQUIRED}, or one described at {@link
+   *     #check}
+   * @throws NullPointerException when {@code cookie} or {@code required} is null
+   * @throws IllegalArgumentException when {@code maxAge} is negative
+   */
+  public SessionCheck requireAssurance(SessionCookie cookie, Level required, Duration maxAge) {
+    Objects.requireNonNull(required, "required");
+    if (maxAge != null && maxAge.isNegative()) {
+      throw new IllegalArgumentException("maxAge cannot be negative: " + maxAge);
+    }
+    SessionCheck check = check(cookie);
+    Optional<SessionCheck.Active> active = check.active();
+    if (active.isPresent()
+        && !active.get().session().assurance().satisfies(required, maxAge, clock.instant())) {
+      return SessionCheck.rejected(STEP_UP);
+    }
+    return check;
+  }
+
+  /**
+   * Records that the holder of this live session has just authenticated again at {@code level} (the
+   * second factor after a pending login, a password typed again for a step-up): moves the session
+   * to a fresh id, then raises its assurance to the stronger of its own and {@code level},
+   * authenticated now. The id changes first, so an id seen before, at the lower level, never holds
+   * the higher one; the old id is refused from the moment this returns.
+   *
+   * @param rawId the session cookie's value; null is treated as malformed
+   * @param level the level just proven; not {@link Level#PENDING_SECOND_FACTOR}
+   * @return the new raw id, for the cookie, returned only here; empty when the old id is malformed,
+   *     unknown, or its session is dead (or moved by a concurrent call), or it waited for its
+   *     second factor longer than the {@linkplain Builder#secondFactorTimeout second-factor
+   *     timeout}
+   * @throws NullPointerException when {@code level} is null
+   * @throws IllegalArgumentException when {@code level} is {@link Level#PENDING_SECOND_FACTOR}
+   * @throws StoreUnavailableException when the store cannot be reached or fails; the session may
+   *     then have moved to an id nobody holds, so the user logs in again
+   */
+  public Optional<String> recordAuthentication(String rawId, Level level) {
+    Objects.requireNonNull(level, "level");
+    if (level == Level.PENDING_SECOND_FACTOR) {
+      throw new IllegalArgumentException("a pending second factor is not an authentication");
+    }
+    Optional<SessionRecord> current = admin.readLive(rawId);
+    if (current.isEmpty()) {
+      return Optional.empty();
+    }
+    Assurance held = SessionAssurance.of(current.get());
+    Level was = held.level();
+    if (was == Level.PENDING_SECOND_FACTOR
+        && !clock.instant().isBefore(held.authenticatedAt().plus(secondFactorTimeout))) {
+      return Optional.empty();
+    }
+    Level now = was.atLeast(level) ? was : level;
+    Optional<String> moved = rotate(rawId);
+    if (moved.isEmpty()) {
+      return moved;
+    }
+    HashedId to = OpaqueIds.parse(moved.get()).orElseThrow();
+    String value = SessionAssurance.encode(now, clock.instant());
+    boolean set =
+        FailClosed.manage(
+            STORE,
+            () -> store.setAttribute(to, SessionAssurance.ATTRIBUTE, value, clock.instant()));
+    return set ? moved : Optional.empty();
   }
 
   private static SessionCheck activeCheck(SessionRecord record, Principal principal) {
@@ -451,10 +596,13 @@ public final class SessionManager {
    * @param value the new value; {@code null} removes the attribute
    * @return false when the id is malformed, unknown, or its session is dead
    * @throws NullPointerException when {@code name} is null
+   * @throws IllegalArgumentException when {@code name} starts with {@code latchkey.}, the prefix of
+   *     the manager's own attributes
    * @throws StoreUnavailableException when the store cannot be reached or fails
    */
   public boolean setAttribute(String rawId, String name, String value) {
     Objects.requireNonNull(name, "name");
+    SessionAssurance.requireApplicationName(name);
     Optional<HashedId> id = SessionAdmin.parse(rawId);
     return id.isPresent()
         && FailClosed.manage(

@@ -42,7 +42,8 @@ class CookieCheckTest {
   private final InMemorySessionStore memory = InMemorySessionStore.builder().clock(clock).build();
 
   private CookieCheck check(SessionStore store, PrincipalResolver resolver) {
-    return new CookieCheck(store, TIMEOUTS, clock, events::add, true, resolver);
+    return new CookieCheck(
+        store, TIMEOUTS, clock, events::add, true, resolver, Duration.ofMinutes(5));
   }
 
   /** A session stored as a login stores it; answers its raw id. */
@@ -55,7 +56,8 @@ class CookieCheckTest {
 
   /** What a check answers, as the record it saw or the refusal's reason. */
   private static Object verify(CookieCheck check, String value) {
-    return check.verify(new SessionCookie(value), (record, principal) -> record, f -> f.reason());
+    return check.verify(
+        new SessionCookie(value), false, (record, principal) -> record, f -> f.reason());
   }
 
   @Test
@@ -99,7 +101,8 @@ class CookieCheckTest {
     SessionStore store = mock(SessionStore.class);
     when(store.read(any(), any())).thenThrow(new IllegalStateException("decoder bug"));
 
-    CookieCheck check = new CookieCheck(store, TIMEOUTS, clock, events::add, true, null);
+    CookieCheck check =
+        new CookieCheck(store, TIMEOUTS, clock, events::add, true, null, Duration.ofMinutes(5));
 
     assertThat(verify(check, OpaqueIds.generate())).isEqualTo(Reason.UNAVAILABLE);
   }
@@ -110,7 +113,9 @@ class CookieCheckTest {
         e -> {
           throw new AssertionError("event made without a listener: " + e);
         };
-    CookieCheck quiet = new CookieCheck(memory, TIMEOUTS, clock, mustNotBeCalled, false, null);
+    CookieCheck quiet =
+        new CookieCheck(
+            memory, TIMEOUTS, clock, mustNotBeCalled, false, null, Duration.ofMinutes(5));
 
     assertThat(verify(quiet, stored())).isInstanceOf(SessionRecord.class);
     assertThat(verify(quiet, "bad")).isEqualTo(Reason.MALFORMED);
@@ -122,7 +127,7 @@ class CookieCheckTest {
     CookieCheck check = check(memory, subject -> Optional.of(admin));
 
     AuthResult result =
-        check.verify(new SessionCookie(stored()), (r, p) -> AuthResult.success(p), f -> f);
+        check.verify(new SessionCookie(stored()), false, (r, p) -> AuthResult.success(p), f -> f);
 
     assertThat(result).isEqualTo(AuthResult.success(admin));
   }

@@ -1,5 +1,6 @@
 package dev.latchkey.web;
 
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Cookies;
 import dev.latchkey.core.Principal;
@@ -8,9 +9,11 @@ import dev.latchkey.core.SetCookie;
 import dev.latchkey.session.LoginOutcome;
 import dev.latchkey.session.SessionCheck;
 import dev.latchkey.session.SessionManager;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The session half of the web layer: the cookie (read under its configured name only, written with
@@ -50,7 +53,7 @@ final class SessionFlow {
     return cookieName;
   }
 
-  private SetCookie cookie(String value) {
+  SetCookie cookie(String value) {
     return SetCookie.builder(cookieName, value)
         .httpOnly(true)
         .secure(secure)
@@ -76,11 +79,34 @@ final class SessionFlow {
    * the session's CSRF token as well.
    */
   AccessDecision check(WebRequest request, boolean stateChanging) {
+    return check(request, stateChanging, sessions::check);
+  }
+
+  /**
+   * {@link #check}, letting through a session that waits for its second factor as well: for the
+   * second-factor step only.
+   */
+  AccessDecision checkPending(WebRequest request, boolean stateChanging) {
+    return check(request, stateChanging, sessions::checkPending);
+  }
+
+  /**
+   * {@link #check}, refusing a session weaker than {@code required} or authenticated longer ago
+   * than {@code maxAge} with 401 {@code step_up_required} (the cookie stays: the client steps up
+   * with it).
+   */
+  AccessDecision requireAssurance(
+      WebRequest request, boolean stateChanging, Assurance.Level required, Duration maxAge) {
+    return check(request, stateChanging, c -> sessions.requireAssurance(c, required, maxAge));
+  }
+
+  private AccessDecision check(
+      WebRequest request, boolean stateChanging, Function<SessionCookie, SessionCheck> checker) {
     Optional<String> sid = sessionId(request);
     if (sid.isEmpty()) {
       return null;
     }
-    SessionCheck check = sessions.check(new SessionCookie(sid.get()));
+    SessionCheck check = checker.apply(new SessionCookie(sid.get()));
     Optional<AuthResult.Failure> failure = check.failure();
     if (failure.isPresent()) {
       return AccessDecision.refused(refusal(failure.get()));
@@ -93,9 +119,17 @@ final class SessionFlow {
   }
 
   private WebResponse refusal(AuthResult.Failure failure) {
-    return failure.reason() == AuthResult.Reason.UNAVAILABLE
-        ? answers.unavailable()
-        : notLoggedIn().withHeader("Set-Cookie", deletion);
+    return switch (failure.reason()) {
+      case UNAVAILABLE -> answers.unavailable();
+      // The session is live and stays: the client finishes its login or steps up with it.
+      case SECOND_FACTOR_REQUIRED -> mfaRequired();
+      case STEP_UP_REQUIRED -> Answers.error(401, "step_up_required");
+      default -> notLoggedIn().withHeader("Set-Cookie", deletion);
+    };
+  }
+
+  static WebResponse mfaRequired() {
+    return Answers.error(401, "mfa_required");
   }
 
   static WebResponse notLoggedIn() {
@@ -104,6 +138,14 @@ final class SessionFlow {
 
   /** A new session for {@code principal}: its cookie, and its CSRF token in the body. */
   WebResponse login(WebRequest request, Principal principal) {
+    return login(request, principal, Assurance.Level.SINGLE_FACTOR);
+  }
+
+  /**
+   * A new session for {@code principal} at {@code level}: its cookie, and its CSRF token in the
+   * body; a session waiting for its second factor says so with {@code "mfa_required": true}.
+   */
+  WebResponse login(WebRequest request, Principal principal, Assurance.Level level) {
     Map<String, String> attributes = new LinkedHashMap<>();
     attributes.put("client_address", request.clientAddress());
     request
@@ -113,11 +155,14 @@ final class SessionFlow {
                 attributes.put(
                     "user_agent",
                     agent.length() > MAX_USER_AGENT ? agent.substring(0, MAX_USER_AGENT) : agent));
-    LoginOutcome outcome = sessions.login(principal, attributes);
+    LoginOutcome outcome = sessions.login(principal, attributes, level);
     return outcome.fold(
         created -> {
           Map<String, Object> body = new LinkedHashMap<>();
           body.put("username", principal.subject());
+          if (level == Assurance.Level.PENDING_SECOND_FACTOR) {
+            body.put("mfa_required", true);
+          }
           // The session was created just now: it is live, so it has a CSRF token.
           body.put("csrf_token", sessions.csrfToken(created.id()).orElseThrow());
           return WebResponse.json(200, body)
@@ -129,9 +174,12 @@ final class SessionFlow {
                 : Answers.error(409, "too many sessions"));
   }
 
-  /** Ends the request's session; it needs a live session and its CSRF token. */
+  /**
+   * Ends the request's session; it needs a live session and its CSRF token. A session waiting for
+   * its second factor may end too: abandoning a login grants nothing.
+   */
   WebResponse logout(WebRequest request) {
-    AccessDecision gate = check(request, true);
+    AccessDecision gate = checkPending(request, true);
     if (gate == null) {
       return notLoggedIn();
     }
@@ -160,6 +208,23 @@ final class SessionFlow {
       return notLoggedIn().withHeader("Set-Cookie", deletion);
     }
     Map<String, Object> body = new LinkedHashMap<>();
+    body.put("csrf_token", sessions.csrfToken(moved.get()).orElseThrow());
+    return WebResponse.json(200, body)
+        .withHeader("Set-Cookie", cookie(moved.get()).toHeaderValue());
+  }
+
+  /**
+   * Records a factor just proven for the request's session ({@link
+   * SessionManager#recordAuthentication}): the new cookie, and the new id's CSRF token in the body;
+   * 401 with the cookie cleared when the session ended or waited too long for its second factor.
+   */
+  WebResponse raise(WebRequest request, Assurance.Level level) {
+    Optional<String> moved = sessions.recordAuthentication(sessionId(request).orElseThrow(), level);
+    if (moved.isEmpty()) {
+      return notLoggedIn().withHeader("Set-Cookie", deletion);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", "authenticated");
     body.put("csrf_token", sessions.csrfToken(moved.get()).orElseThrow());
     return WebResponse.json(200, body)
         .withHeader("Set-Cookie", cookie(moved.get()).toHeaderValue());

@@ -1,6 +1,9 @@
 package dev.latchkey.web;
 
 import dev.latchkey.account.ApiKeys;
+import dev.latchkey.account.PasswordReset;
+import dev.latchkey.account.SecondFactors;
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.BearerHeader;
@@ -26,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 
 // Past 450 lines for a reason: the Builder is public API as WebAuth.Builder, so it and its
@@ -97,7 +101,22 @@ public final class WebAuth {
      * {@code DELETE <path><id>} with the session's CSRF token: revokes one of the session user's
      * API keys. Mounted as a prefix ending in {@code /}; the key's id follows it.
      */
-    API_KEY("/api-keys/");
+    API_KEY("/api-keys/"),
+    /** {@code POST {"username"}}: 202, and a reset link when the account exists. Public. */
+    PASSWORD_RESET_REQUEST("/password-reset/request"),
+    /** {@code GET ?token=}: whether a reset token is live, without using it. Public. */
+    PASSWORD_RESET("/password-reset"),
+    /** {@code POST {"token", "new_password"}}: resets the password once. Public. */
+    PASSWORD_RESET_CONFIRM("/password-reset/confirm"),
+    /** {@code POST} by CSRF-protected session: a new TOTP secret and its {@code otpauth} URI. */
+    MFA_TOTP_ENROLL("/mfa/totp/enroll"),
+    /** {@code POST {"code"}} by CSRF-protected session: activates TOTP, answers recovery codes. */
+    MFA_TOTP_ACTIVATE("/mfa/totp/activate"),
+    /**
+     * {@code POST {"code"}} by CSRF-protected session, pending or not: the second factor; the
+     * session moves to a new id at multi-factor assurance.
+     */
+    MFA_VERIFY("/mfa/verify");
 
     private final String defaultPath;
 
@@ -116,6 +135,8 @@ public final class WebAuth {
   private final TokenFlow tokens;
   private final ApiKeyFlow apiKeys;
   private final String apiKeyPrefix;
+  private final PasswordResetFlow resets;
+  private final MfaFlow mfa;
   private final Origins origins;
   private final PublicPaths publicPaths;
   private final Answers answers;
@@ -136,9 +157,14 @@ public final class WebAuth {
             ? null
             : new TokenFlow(b.tokenService, b.refreshTokens, answers, b.clock, b.realm);
     this.apiKeys = b.apiKeys == null ? null : new ApiKeyFlow(b.apiKeys, answers, b.realm);
+    this.resets = b.passwordReset == null ? null : new PasswordResetFlow(b.passwordReset, answers);
     this.origins = new Origins(b.allowedOrigins, b.allowMissingOriginHeaders);
     this.maxBodyBytes = b.maxBodyBytes;
     this.realm = b.realm;
+    this.mfa =
+        b.secondFactors == null
+            ? null
+            : new MfaFlow(b.secondFactors, sessions, answers, b.maxBodyBytes);
     Map<String, Endpoint> mounted = new HashMap<>();
     for (Map.Entry<Endpoint, String> e : b.endpointPaths.entrySet()) {
       if (e.getValue() != null && e.getKey() != Endpoint.API_KEY && available(e.getKey())) {
@@ -158,8 +184,15 @@ public final class WebAuth {
       }
     }
     // Logging in and refreshing are how a client gets a credential: they cannot require one.
+    // Nor can resetting a forgotten password.
     for (Endpoint e :
-        List.of(Endpoint.SESSION_LOGIN, Endpoint.TOKEN_LOGIN, Endpoint.TOKEN_REFRESH)) {
+        List.of(
+            Endpoint.SESSION_LOGIN,
+            Endpoint.TOKEN_LOGIN,
+            Endpoint.TOKEN_REFRESH,
+            Endpoint.PASSWORD_RESET_REQUEST,
+            Endpoint.PASSWORD_RESET,
+            Endpoint.PASSWORD_RESET_CONFIRM)) {
       String path = b.endpointPaths.get(e);
       if (path != null) {
         exact.add(path);
@@ -177,6 +210,8 @@ public final class WebAuth {
       case TOKEN_LOGOUT -> tokens != null;
       case LOGOUT_EVERYWHERE -> true;
       case API_KEYS, API_KEY -> apiKeys != null && sessions != null;
+      case PASSWORD_RESET_REQUEST, PASSWORD_RESET, PASSWORD_RESET_CONFIRM -> resets != null;
+      case MFA_TOTP_ENROLL, MFA_TOTP_ACTIVATE, MFA_VERIFY -> mfa != null && sessions != null;
     };
   }
 
@@ -187,7 +222,8 @@ public final class WebAuth {
 
   /**
    * Answers the request when it targets one of the authentication routes ({@link Endpoint}): 405
-   * with {@code Allow: POST} for another method than {@code POST}.
+   * with {@code Allow: POST} for another method than {@code POST} ({@code Allow: GET} for {@link
+   * Endpoint#PASSWORD_RESET}, which answers {@code GET} only).
    *
    * @param request the request
    * @return the answer, or empty when the path is no authentication route
@@ -221,8 +257,9 @@ public final class WebAuth {
               ? apiKeyRevoke(request, path.substring(apiKeyPrefix.length()))
               : Answers.notAllowed("DELETE"));
     }
-    if (!"POST".equals(method)) {
-      return Optional.of(Answers.notAllowed("POST"));
+    String allowed = endpoint == Endpoint.PASSWORD_RESET ? "GET" : "POST";
+    if (!allowed.equals(request.method())) {
+      return Optional.of(Answers.notAllowed(allowed));
     }
     return Optional.of(
         switch (endpoint) {
@@ -232,6 +269,12 @@ public final class WebAuth {
           case TOKEN_REFRESH -> tokenRefresh(request);
           case TOKEN_LOGOUT -> tokenLogout(request);
           case LOGOUT_EVERYWHERE -> logoutEverywhere(request);
+          case PASSWORD_RESET_REQUEST -> passwordResetRequest(request);
+          case PASSWORD_RESET -> passwordResetPeek(request);
+          case PASSWORD_RESET_CONFIRM -> passwordResetConfirm(request);
+          case MFA_TOTP_ENROLL -> respond(request, () -> requireMfaSessions().enroll(request));
+          case MFA_TOTP_ACTIVATE -> respond(request, () -> requireMfaSessions().activate(request));
+          case MFA_VERIFY -> respond(request, () -> requireMfaSessions().verify(request));
           case API_KEYS, API_KEY -> throw new IllegalStateException("routed above");
         });
   }
@@ -420,13 +463,24 @@ public final class WebAuth {
    * credentials, 429 with {@code Retry-After} while the name is throttled, 409 past the per-user
    * session cap, 503 when a store is down.
    *
+   * <p>When {@linkplain Builder#secondFactors second factors} are configured and the user has one,
+   * the session is only pending: the answer adds {@code "mfa_required": true}, every route but
+   * {@code POST /mfa/verify} refuses the session 401 {@code {"error": "mfa_required"}}, and that
+   * route, given a right code with the session's CSRF token, moves the session to a new id at
+   * multi-factor assurance.
+   *
    * @param request the request
    * @return the answer
    * @throws IllegalStateException when sessions or passwords were not configured
    */
   public WebResponse sessionLogin(WebRequest request) {
     SessionFlow flow = requireSessions();
-    return login(request, principal -> flow.login(request, principal));
+    return login(
+        request,
+        (principal, body) ->
+            mfa != null && mfa.required(principal)
+                ? flow.login(request, principal, Assurance.Level.PENDING_SECOND_FACTOR)
+                : flow.login(request, principal));
   }
 
   /**
@@ -467,13 +521,26 @@ public final class WebAuth {
    * {@code POST {"username", "password"}}: checks the password and answers {@code {"access_token",
    * "refresh_token", "token_type", "expires_in"}}; refusals as for {@link #sessionLogin}.
    *
+   * <p>A user with a {@linkplain Builder#secondFactors second factor} adds {@code "code"} (a TOTP
+   * or recovery code): without it, a right password is answered 401 {@code {"error":
+   * "mfa_required"}}; a wrong code is 401, 429 when the second factor is throttled. The tokens of
+   * such a login carry the attribute {@code amr} = {@code mfa} (in the {@code attrs} claim).
+   *
    * @param request the request
    * @return the answer
    * @throws IllegalStateException when refresh tokens or passwords were not configured
    */
   public WebResponse tokenLogin(WebRequest request) {
     TokenFlow flow = requireTokens();
-    return login(request, flow::login);
+    return login(
+        request,
+        (principal, body) -> {
+          if (mfa == null || !mfa.required(principal)) {
+            return flow.login(principal);
+          }
+          MfaFlow.Outcome second = mfa.tokenLogin(principal, body);
+          return second.refusal() != null ? second.refusal() : flow.login(second.principal());
+        });
   }
 
   /**
@@ -561,6 +628,159 @@ public final class WebAuth {
   }
 
   /**
+   * {@code POST {"username"}}: asks for a password-reset link. 202 whether or not the account
+   * exists, after the same work either way (only a real account's link is delivered); 400 for a
+   * malformed body, 429 with {@code Retry-After} while the name or the client is throttled, 503
+   * when a store is down. Needs no credential.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no password reset was configured
+   */
+  public WebResponse passwordResetRequest(WebRequest request) {
+    PasswordResetFlow flow = requireResets();
+    return respond(
+        request,
+        () -> {
+          JsonBody body = JsonBody.read(request, maxBodyBytes, false);
+          return body.refusal() != null ? body.refusal() : flow.request(request, body);
+        });
+  }
+
+  /**
+   * {@code GET ?token=...}: whether a reset token is live, without using it (mail scanners and link
+   * previews fetch links): 200 {@code {"valid": true, "expires_at": <epoch seconds>}}, 400 {@code
+   * {"error"}} for an unknown, used, expired or malformed token, 503 when the store is down. Needs
+   * no credential; answered with {@code Cache-Control: no-store}.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no password reset was configured
+   */
+  public WebResponse passwordResetPeek(WebRequest request) {
+    PasswordResetFlow flow = requireResets();
+    return respond(request, () -> flow.peek(request));
+  }
+
+  /**
+   * {@code POST {"token", "new_password"}}: resets the password, once: 200, after which every
+   * session and token of the user is refused and the old password fails. 400 for a malformed body,
+   * a refused new password, or a token that is unknown, used (a second confirm), or expired; 503
+   * when a store is down. Needs no credential.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no password reset was configured
+   */
+  public WebResponse passwordResetConfirm(WebRequest request) {
+    PasswordResetFlow flow = requireResets();
+    return respond(
+        request,
+        () -> {
+          JsonBody body = JsonBody.read(request, maxBodyBytes, false);
+          return body.refusal() != null ? body.refusal() : flow.confirm(body);
+        });
+  }
+
+  /**
+   * Ends every session and every token of {@code subject}, as {@link #logoutEverywhere} does for
+   * the caller: for an administrator, or as a password reset's sign-out.
+   *
+   * @param subject whose sessions and tokens to end
+   * @return how many sessions it ended
+   * @throws dev.latchkey.core.StoreUnavailableException when a store cannot be reached
+   */
+  public int logoutEverywhere(String subject) {
+    Objects.requireNonNull(subject, "subject");
+    int ended = sessions == null ? 0 : sessions.logoutEverywhere(subject);
+    if (tokens != null) {
+      tokens.logoutEverywhere(subject);
+    }
+    return ended;
+  }
+
+  /**
+   * {@code POST} with the session's CSRF token: a new TOTP secret for the session's user, answered
+   * {@code {"secret", "otpauth_uri"}} (base32, and the URI for a QR code); the factor counts only
+   * once {@link #mfaActivate} saw a first code. 401 without a fully logged-in session, 403 without
+   * its CSRF token, 409 when the user's second factor is active already, 503 when a store is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when sessions or second factors were not configured
+   */
+  public WebResponse mfaEnroll(WebRequest request) {
+    MfaFlow flow = requireMfaSessions();
+    return respond(request, () -> flow.enroll(request));
+  }
+
+  /**
+   * {@code POST {"code"}} with the session's CSRF token: activates the enrolled TOTP secret with a
+   * first code from the app and answers {@code {"recovery_codes": [...]}}, the only time they are
+   * shown. 401 for a wrong code, 429 with {@code Retry-After} after too many.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when sessions or second factors were not configured
+   */
+  public WebResponse mfaActivate(WebRequest request) {
+    MfaFlow flow = requireMfaSessions();
+    return respond(request, () -> flow.activate(request));
+  }
+
+  /**
+   * {@code POST {"code"}} with the session's CSRF token, the session pending its second factor or
+   * not: checks the TOTP or recovery code, then moves the session to a new id at multi-factor
+   * assurance, authenticated now, and answers {@code {"status", "csrf_token"}} (the new id's token)
+   * with the new cookie. A code is good once. 401 for a wrong or used code, or a pending session
+   * past its second-factor timeout (its cookie cleared), 429 with {@code Retry-After} after too
+   * many wrong codes.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when sessions or second factors were not configured
+   */
+  public WebResponse mfaVerify(WebRequest request) {
+    MfaFlow flow = requireMfaSessions();
+    return respond(request, () -> flow.verify(request));
+  }
+
+  /**
+   * Decides a request to an application route that needs a strong or recent authentication: the
+   * origin gate, then the session cookie (and its CSRF token on a state-changing method), refused
+   * 401 {@code {"error": "step_up_required"}} when the session's assurance is below {@code
+   * required} or older than {@code maxAge}. The cookie stays; the client steps up with {@code POST
+   * /mfa/verify} and retries. Bearer tokens are not accepted here.
+   *
+   * @param request the request
+   * @param required the weakest assurance the route accepts, e.g. {@link
+   *     Assurance.Level#MULTI_FACTOR}
+   * @param maxAge the oldest authentication it accepts; {@code null} for no age limit
+   * @return the decision
+   * @throws IllegalStateException when no session manager was configured
+   * @throws NullPointerException when {@code required} is null
+   * @throws IllegalArgumentException when {@code maxAge} is negative
+   */
+  public AccessDecision requireAssurance(
+      WebRequest request, Assurance.Level required, Duration maxAge) {
+    SessionFlow flow = requireSessions();
+    Objects.requireNonNull(required, "required");
+    if (maxAge != null && maxAge.isNegative()) {
+      throw new IllegalArgumentException("maxAge cannot be negative: " + maxAge);
+    }
+    if (!origins.allows(request)) {
+      return AccessDecision.refused(Answers.crossSite());
+    }
+    return failClosed(
+        request,
+        () -> {
+          AccessDecision session =
+              flow.requireAssurance(request, !Origins.safe(request.method()), required, maxAge);
+          return session != null ? session : AccessDecision.refused(SessionFlow.notLoggedIn());
+        });
+  }
+
+  /**
    * The CSRF token of the request's session, for a page that renders a form.
    *
    * @param request the request
@@ -581,7 +801,7 @@ public final class WebAuth {
   }
 
   private WebResponse login(
-      WebRequest request, java.util.function.Function<Principal, WebResponse> onSuccess) {
+      WebRequest request, BiFunction<Principal, JsonBody, WebResponse> onSuccess) {
     if (passwords == null) {
       throw new IllegalStateException("login needs WebAuth.Builder.passwords(...)");
     }
@@ -607,7 +827,7 @@ public final class WebAuth {
             credentials.wipe();
           }
           return result.fold(
-              onSuccess,
+              principal -> onSuccess.apply(principal, body),
               failure ->
                   switch (failure.reason()) {
                     case LOCKED -> answers.locked(failure, "too many failed attempts");
@@ -671,6 +891,21 @@ public final class WebAuth {
     return apiKeys;
   }
 
+  private PasswordResetFlow requireResets() {
+    if (resets == null) {
+      throw new IllegalStateException("no password reset: use WebAuth.Builder.passwordReset(...)");
+    }
+    return resets;
+  }
+
+  private MfaFlow requireMfaSessions() {
+    if (mfa == null || sessions == null) {
+      throw new IllegalStateException(
+          "second factors need WebAuth.Builder.sessions(...) and secondFactors(...)");
+    }
+    return mfa;
+  }
+
   private TokenFlow requireTokens() {
     if (tokens == null) {
       throw new IllegalStateException("no token service: use WebAuth.Builder.tokens(...)");
@@ -704,6 +939,8 @@ public final class WebAuth {
     private JwtTokenService tokenService;
     private RefreshTokens refreshTokens;
     private ApiKeys apiKeys;
+    private PasswordReset passwordReset;
+    private SecondFactors secondFactors;
     private Clock clock = Clock.systemUTC();
     private String cookieName = "sid";
     private boolean secure = true;
@@ -781,6 +1018,34 @@ public final class WebAuth {
      */
     public Builder apiKeys(ApiKeys apiKeys) {
       this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
+      return this;
+    }
+
+    /**
+     * Mounts the password-reset routes ({@link Endpoint#PASSWORD_RESET_REQUEST}, {@link
+     * Endpoint#PASSWORD_RESET}, {@link Endpoint#PASSWORD_RESET_CONFIRM}), public, behind the origin
+     * gate like every {@code POST}. Needs {@code auth-account}.
+     *
+     * @param reset the password reset, whose sign-out ends the user's sessions and tokens
+     * @return this builder
+     */
+    public Builder passwordReset(PasswordReset reset) {
+      this.passwordReset = Objects.requireNonNull(reset, "reset");
+      return this;
+    }
+
+    /**
+     * Asks users who have a second factor for it at login, and mounts the TOTP enrollment,
+     * activation and verification routes ({@link Endpoint#MFA_TOTP_ENROLL}, {@link
+     * Endpoint#MFA_TOTP_ACTIVATE}, {@link Endpoint#MFA_VERIFY}; they need {@link #sessions} as
+     * well). A session login of such a user is pending until {@code POST /mfa/verify}; a token
+     * login must carry {@code "code"}.
+     *
+     * @param secondFactors the second-factor service ({@code auth-account})
+     * @return this builder
+     */
+    public Builder secondFactors(SecondFactors secondFactors) {
+      this.secondFactors = Objects.requireNonNull(secondFactors, "secondFactors");
       return this;
     }
 

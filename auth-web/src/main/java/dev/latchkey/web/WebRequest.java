@@ -21,6 +21,15 @@ public interface WebRequest {
   String path();
 
   /**
+   * {@return the raw query string}, without the {@code ?} and still percent-encoded; empty when the
+   * request has none. The default answers empty: an adapter that serves the password-reset link's
+   * page ({@code GET /password-reset?token=...}) implements it.
+   */
+  default Optional<String> query() {
+    return Optional.empty();
+  }
+
+  /**
    * All values of a header, in the order received; empty when absent. Names compare
    * case-insensitively.
    *

@@ -16,6 +16,7 @@ final class TestRequest implements WebRequest {
   private final Map<String, List<String>> headers = new TreeMap<>();
   private String clientAddress = "192.0.2.10";
   private byte[] body = new byte[0];
+  private String query;
 
   private TestRequest(String method, String path) {
     this.method = method;
@@ -52,6 +53,16 @@ final class TestRequest implements WebRequest {
   TestRequest body(byte[] bytes) {
     this.body = bytes.clone();
     return this;
+  }
+
+  TestRequest query(String rawQuery) {
+    this.query = rawQuery;
+    return this;
+  }
+
+  @Override
+  public java.util.Optional<String> query() {
+    return java.util.Optional.ofNullable(query);
   }
 
   TestRequest from(String address) {

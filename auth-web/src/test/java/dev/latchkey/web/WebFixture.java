@@ -36,6 +36,8 @@ final class WebFixture {
   final SessionManager sessions;
   final JwtTokenService tokens;
   final RefreshTokens refresh;
+  final InMemoryUserDirectory users = InMemoryUserDirectory.create();
+  final PasswordHasher hasher = PasswordHasher.bcrypt(4);
 
   /** Every event the services emitted, in order. */
   final List<AuthEvent> events = new CopyOnWriteArrayList<>();
@@ -47,8 +49,6 @@ final class WebFixture {
   /** Services whose stores are {@code wrap}ped (a Mockito spy, to make one fail). */
   WebFixture(
       UnaryOperator<SessionStore> wrapSessions, UnaryOperator<RevocationList> wrapRevocations) {
-    PasswordHasher hasher = PasswordHasher.bcrypt(4);
-    InMemoryUserDirectory users = InMemoryUserDirectory.create();
     users.add(
         new UserAccount(
             "alice",

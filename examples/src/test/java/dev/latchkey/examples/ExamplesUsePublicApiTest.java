@@ -21,11 +21,11 @@ class ExamplesUsePublicApiTest {
       List.of(
           "dev.latchkey.core",
           "dev.latchkey.core.spi",
+          "dev.latchkey.account",
           "dev.latchkey.session",
           "dev.latchkey.token",
           "dev.latchkey.redis",
-          "dev.latchkey.web",
-          "dev.latchkey.account");
+          "dev.latchkey.web");
 
   private static final Pattern LATCHKEY_IMPORT =
       Pattern.compile(

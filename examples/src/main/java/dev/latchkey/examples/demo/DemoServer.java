@@ -1,6 +1,10 @@
 package dev.latchkey.examples.demo;
 
 import dev.latchkey.account.ApiKeys;
+import dev.latchkey.account.OneTimeTokens;
+import dev.latchkey.account.PasswordReset;
+import dev.latchkey.account.SecondFactors;
+import dev.latchkey.core.Assurance;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.PasswordAuthenticator;
 import dev.latchkey.core.PasswordHasher;
@@ -42,11 +46,16 @@ import javax.crypto.spec.SecretKeySpec;
  * <p>Run: {@code mvn -B -q package -DskipTests && java -jar examples/target/latchkey-demo.jar}.
  */
 public final class DemoServer implements AutoCloseable {
+  /** How recent a second factor {@code /sensitive-profile} asks for. */
+  static final Duration STEP_UP_AGE = Duration.ofMinutes(5);
+
   private final DemoStores stores;
   private final StoreWatch storeWatch;
   private final JsonHttpServer server;
   private final JwtTokenService tokens;
   private final WebAuth web;
+  private final DemoOutbox outbox;
+  private final boolean showOutbox;
 
   private DemoServer(DemoSettings settings, DemoStores stores, byte[] secret) throws IOException {
     this.stores = stores;
@@ -64,6 +73,37 @@ public final class DemoServer implements AutoCloseable {
             .revocationList(stores.revocations())
             .clock(clock)
             .build();
+    SessionManager sessions =
+        SessionManager.builder(stores.sessions())
+            .idleTimeout(Duration.ofMinutes(30))
+            .absoluteTimeout(Duration.ofHours(8))
+            // Separate keys for separate jobs: every node derives the same CSRF key from the
+            // shared secret, yet a JWT key never signs a CSRF token.
+            .csrfKey(derive(secret, "latchkey-demo csrf"))
+            .clock(clock)
+            .build();
+    RefreshTokens refreshTokens =
+        RefreshTokens.builder(tokens, stores.refreshTokens()).clock(clock).build();
+    this.showOutbox = settings.demoOutbox();
+    this.outbox = new DemoOutbox(showOutbox, () -> "http://127.0.0.1:" + port());
+    OneTimeTokens oneTimeTokens =
+        OneTimeTokens.builder(stores.oneTimeTokens(), outbox)
+            .users(users)
+            // Its keys are prefixed apart from the logins': one store, separate budgets.
+            .throttle(stores.throttle())
+            .clock(clock)
+            .build();
+    PasswordReset reset =
+        PasswordReset.builder(
+                oneTimeTokens,
+                hasher,
+                // The demo's login names are its subjects.
+                users::updatePasswordHash,
+                subject -> {
+                  sessions.logoutEverywhere(subject);
+                  refreshTokens.logoutEverywhere(subject);
+                })
+            .build();
     WebAuth.Builder web =
         WebAuth.builder()
             .passwords(
@@ -71,17 +111,19 @@ public final class DemoServer implements AutoCloseable {
                     .throttle(stores.throttle())
                     .clock(clock)
                     .build())
-            .sessions(
-                SessionManager.builder(stores.sessions())
-                    .idleTimeout(Duration.ofMinutes(30))
-                    .absoluteTimeout(Duration.ofHours(8))
-                    // Separate keys for separate jobs: every node derives the same CSRF key from
-                    // the shared secret, yet a JWT key never signs a CSRF token.
-                    .csrfKey(derive(secret, "latchkey-demo csrf"))
+            .sessions(sessions)
+            .tokens(tokens, refreshTokens)
+            .passwordReset(reset)
+            // A second factor for whoever enrolls one; its secrets sealed under a key of their own.
+            .secondFactors(
+                SecondFactors.builder(
+                        stores.secondFactors(),
+                        "Latchkey demo",
+                        "demo-1",
+                        derive(secret, "latchkey-demo totp"))
+                    .throttle(stores.throttle())
                     .clock(clock)
                     .build())
-            .tokens(
-                tokens, RefreshTokens.builder(tokens, stores.refreshTokens()).clock(clock).build())
             // Over plain HTTP the cookie is "sid"; with COOKIE_SECURE=true it is "__Host-sid",
             // which a sibling subdomain or a plain-HTTP page can neither set nor overwrite.
             .secureCookies(settings.cookieSecure())
@@ -185,6 +227,10 @@ public final class DemoServer implements AutoCloseable {
         switch (request.path()) {
           case "/session-profile" ->
               () -> web.authenticateSession(request).fold(DemoServer::profile, r -> r);
+          case "/sensitive-profile" ->
+              () ->
+                  web.requireAssurance(request, Assurance.Level.MULTI_FACTOR, STEP_UP_AGE)
+                      .fold(DemoServer::profile, r -> r);
           case "/token-profile" ->
               () -> web.authenticateBearer(request).fold(DemoServer::profile, r -> r);
           case "/api-profile" ->
@@ -192,6 +238,7 @@ public final class DemoServer implements AutoCloseable {
           case "/.well-known/jwks.json" ->
               () -> raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json");
           case "/health" -> this::health;
+          case "/dev/outbox" -> showOutbox ? () -> WebResponse.json(200, outbox.json()) : null;
           case "/", "/app.js", "/app.css" -> () -> PageRoutes.asset(request.path());
           default -> null;
         };

@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * What the demo runs with, read from the environment by {@link #fromEnvironment}: {@code PORT}
  * (default 8080), {@code REDIS_URL} (unset: in-memory stores), {@code JWT_SECRET} (unset: one is
- * generated per process) and {@code COOKIE_SECURE} ({@code true} when served over HTTPS).
+ * generated per process), {@code COOKIE_SECURE} ({@code true} when served over HTTPS) and {@code
+ * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed).
  *
  * @param port the port to listen on, 0 for any free one
  * @param redisUrl the Redis URL, or {@code null} for in-memory stores
@@ -17,6 +18,8 @@ import java.util.Map;
  *     __Host-sid} with {@code Secure}, else {@code sid}
  * @param bcryptCost the bCrypt cost of the seeded users' hashes
  * @param clock the clock every component uses
+ * @param demoOutbox whether {@code GET /dev/outbox} shows what would have been sent (never in
+ *     production: it hands out every reset link)
  */
 public record DemoSettings(
     int port,
@@ -24,10 +27,23 @@ public record DemoSettings(
     String jwtSecret,
     boolean cookieSecure,
     int bcryptCost,
-    Clock clock) {
+    Clock clock,
+    boolean demoOutbox) {
+
+  /** Settings without the development outbox. */
+  public DemoSettings(
+      int port,
+      String redisUrl,
+      String jwtSecret,
+      boolean cookieSecure,
+      int bcryptCost,
+      Clock clock) {
+    this(port, redisUrl, jwtSecret, cookieSecure, bcryptCost, clock, false);
+  }
 
   /**
-   * Settings from {@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, {@code COOKIE_SECURE}.
+   * Settings from {@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, {@code COOKIE_SECURE},
+   * {@code DEMO_OUTBOX}.
    *
    * @throws IllegalArgumentException when {@code PORT} is not a port number
    */
@@ -52,7 +68,8 @@ public record DemoSettings(
         secret == null || secret.isEmpty() ? null : secret,
         "true".equalsIgnoreCase(env.get("COOKIE_SECURE")),
         10,
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")));
   }
 
   /**
@@ -81,10 +98,11 @@ public record DemoSettings(
   @Override
   public String toString() {
     return String.format(
-        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b]",
+        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b, demoOutbox=%b]",
         port,
         redisUrl == null ? "memory" : "redis",
         jwtSecret == null ? "generated" : "<redacted>",
-        cookieSecure);
+        cookieSecure,
+        demoOutbox);
   }
 }

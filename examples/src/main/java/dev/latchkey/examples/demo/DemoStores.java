@@ -1,12 +1,16 @@
 package dev.latchkey.examples.demo;
 
 import dev.latchkey.account.InMemoryApiKeyStore;
+import dev.latchkey.account.InMemoryOneTimeTokenStore;
+import dev.latchkey.account.InMemorySecondFactorStore;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.ApiKeyStore;
+import dev.latchkey.core.spi.OneTimeTokenStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
+import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.SessionManager;
@@ -21,6 +25,7 @@ import java.util.function.BooleanSupplier;
  * @param name {@code memory} or {@code redis}, as {@code /health} names it
  * @param probe asks the store whether it answers
  * @param closer releases the stores' connections
+ * @param oneTimeTokens password-reset links and other one-time tokens
  * @param apiKeys where the users' API keys live
  */
 record DemoStores(
@@ -29,13 +34,18 @@ record DemoStores(
     RevocationList revocations,
     RefreshTokenStore refreshTokens,
     LoginThrottle throttle,
+    SecondFactorStore secondFactors,
     BooleanSupplier probe,
     AutoCloseable closer,
+    OneTimeTokenStore oneTimeTokens,
     ApiKeyStore apiKeys)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
 
-  /** Stores with the API keys in memory, for tests that put a failing store underneath. */
+  /**
+   * Stores with second factors, one-time tokens and API keys kept in memory (tests that put one
+   * failing store underneath).
+   */
   DemoStores(
       String name,
       SessionStore sessions,
@@ -50,8 +60,10 @@ record DemoStores(
         revocations,
         refreshTokens,
         throttle,
+        new InMemorySecondFactorStore(),
         probe,
         closer,
+        InMemoryOneTimeTokenStore.create(),
         InMemoryApiKeyStore.create());
   }
 
@@ -62,8 +74,10 @@ record DemoStores(
         JwtTokenService.inMemoryRevocationList(clock),
         RefreshTokens.inMemoryStore(clock),
         LoginThrottle.inMemory(THROTTLE, clock),
+        new InMemorySecondFactorStore(),
         () -> true,
         () -> {},
+        InMemoryOneTimeTokenStore.create(),
         InMemoryApiKeyStore.create());
   }
 
@@ -93,8 +107,10 @@ record DemoStores(
         redis.revocationList(),
         redis.refreshTokenStore(),
         redis.loginThrottle(THROTTLE),
+        redis.secondFactorStore(),
         redis::isReachable,
         redis,
+        redis.oneTimeTokenStore(),
         redis.apiKeyStore());
   }
 

@@ -16,6 +16,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -227,6 +228,11 @@ final class JsonHttpServer implements AutoCloseable {
     @Override
     public String path() {
       return ex.getRequestURI().getPath();
+    }
+
+    @Override
+    public Optional<String> query() {
+      return Optional.ofNullable(ex.getRequestURI().getRawQuery());
     }
 
     @Override

@@ -1,0 +1,25 @@
+package dev.latchkey.redis;
+
+import dev.latchkey.core.OneTimeTokenStoreContract;
+import dev.latchkey.core.spi.OneTimeTokenStore;
+import dev.latchkey.redis.testing.RedisFixture;
+import java.util.UUID;
+
+/**
+ * The shared {@link OneTimeTokenStoreContract} on RedisOneTimeTokenStore, on a Cluster: every
+ * script touches one subject's slot only.
+ */
+class ClusterRedisOneTimeTokenStoreContractIT extends OneTimeTokenStoreContract {
+  private String prefix;
+
+  @Override
+  protected OneTimeTokenStore createStore() {
+    prefix = "o" + UUID.randomUUID() + ":";
+    return OneTimeStores.on(RedisFixture.sharedCluster().client(), prefix);
+  }
+
+  @Override
+  protected long footprint(String subject) {
+    return OneTimeStores.footprint(RedisFixture.sharedCluster().client(), prefix, subject);
+  }
+}
