@@ -41,7 +41,7 @@ for alg in HS256 RS256 ES256 EdDSA; do
 done
 # shellcheck disable=SC2086
 java -jar "$JAR" \
-  'TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|WebAuthBenchmark|RedisSessionBenchmark|RevocationCheckBenchmark' \
+  'TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|WebAuthBenchmark|RedisSessionBenchmark|RevocationCheckBenchmark|ApiKeyVerifyBenchmark' \
   $JMH_OPTS -rf json -rff "$OUT/jmh.json" | tee -a "$OUT/jmh.log"
 # shellcheck disable=SC2086
 java -jar "$JAR" 'PasswordVerifyBenchmark' $PASSWORD_OPTS -rf json -rff "$OUT/jmh-password.json" \

@@ -18,7 +18,8 @@ public sealed interface AuthEvent
         AuthEvent.Failed,
         AuthEvent.LoggedOut,
         AuthEvent.Revoked,
-        AuthEvent.PasswordReset {
+        AuthEvent.PasswordReset,
+        AuthEvent.Issued {
 
   /** {@return when it happened, by the emitter's clock} */
   Instant at();
@@ -231,6 +232,46 @@ public sealed interface AuthEvent
      */
     public PasswordReset(Instant at, String subject) {
       this(at, subject, ClientInfo.current());
+    }
+  }
+
+  /**
+   * A long-lived credential was issued to a subject (an API key), so an audit log sees every
+   * credential that can authenticate as it.
+   *
+   * @param at when, by the emitter's clock
+   * @param subject to whom
+   * @param what a short, secret-free description, e.g. {@code "api key"}
+   * @param client the client it happened for, or empty when unknown
+   */
+  record Issued(Instant at, String subject, String what, Optional<ClientInfo> client)
+      implements AuthEvent {
+    /**
+     * Creates the event.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject to whom
+     * @param what a short, secret-free description
+     * @param client the client it happened for, or empty when unknown
+     * @throws NullPointerException if any argument is null
+     */
+    public Issued {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(what, "what");
+      Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Creates the event for the {@linkplain ClientInfo#current() current client}, if any.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject to whom
+     * @param what a short, secret-free description
+     * @throws NullPointerException if {@code at}, {@code subject} or {@code what} is null
+     */
+    public Issued(Instant at, String subject, String what) {
+      this(at, subject, what, ClientInfo.current());
     }
   }
 }

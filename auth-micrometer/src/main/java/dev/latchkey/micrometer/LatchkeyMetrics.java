@@ -41,10 +41,12 @@ import java.util.regex.Pattern;
  *   <li>{@code latchkey.authentications} (counter; tags {@code method}, {@code outcome}, {@code
  *       reason}): every {@link AuthEvent.Succeeded} and {@link AuthEvent.Failed}. {@code method} is
  *       {@code password} (logins), {@code session} (session checks), {@code bearer} (access-token
- *       verifications through {@code JwtTokenService.authenticator()}), {@code refresh} (refreshes)
- *       or {@code other} (any other strategy); {@code outcome} is {@code success} or {@code
- *       failure}; {@code reason} is an {@link AuthResult.Reason} name, or {@code NONE} for a
- *       success.
+ *       verifications through {@code JwtTokenService.authenticator()}), {@code refresh}
+ *       (refreshes), {@code api_key} (API-key verifications), {@code second_factor} (TOTP and
+ *       recovery codes), {@code one_time} (one-time tokens and codes, every purpose), {@code
+ *       remember_me} (sessions restored from a remember-me cookie) or {@code other} (any other
+ *       strategy); {@code outcome} is {@code success} or {@code failure}; {@code reason} is an
+ *       {@link AuthResult.Reason} name, or {@code NONE} for a success.
  *   <li>{@code latchkey.throttle.locks} (counter; tag {@code method}): refusals because a login
  *       name, an address or a refresh family was locked ({@link AuthResult.Reason#LOCKED}), each
  *       refused attempt once.

@@ -13,6 +13,10 @@ enum MethodTag {
   SESSION("session"),
   BEARER("bearer"),
   REFRESH("refresh"),
+  API_KEY("api_key"),
+  SECOND_FACTOR("second_factor"),
+  ONE_TIME("one_time"),
+  REMEMBER_ME("remember_me"),
   OTHER("other");
 
   final String value;
@@ -31,7 +35,10 @@ enum MethodTag {
       case "session" -> SESSION;
       case "bearer" -> BEARER;
       case "refresh" -> REFRESH;
-      default -> OTHER;
+      case "api_key" -> API_KEY;
+      case "totp", "totp_activation", "recovery_code" -> SECOND_FACTOR;
+      case "remember-me" -> REMEMBER_ME;
+      default -> method.startsWith("one_time:") ? ONE_TIME : OTHER;
     };
   }
 

@@ -256,7 +256,7 @@ class LatchkeyMetricsTest {
         });
 
     Set<String> allowed = new HashSet<>(Set.of("shop", "success", "failure", "error", "NONE"));
-    allowed.addAll(Set.of("password", "session", "bearer", "refresh", "other"));
+    Arrays.stream(MethodTag.values()).map(tag -> tag.value).forEach(allowed::add);
     allowed.addAll(Set.of("one", "everywhere"));
     allowed.addAll(
         Set.of(
@@ -278,6 +278,23 @@ class LatchkeyMetricsTest {
                 .mapToDouble(Counter::count)
                 .sum())
         .isEqualTo(1 + Reason.values().length + 1);
+  }
+
+  @Test
+  void theAccountFlowsCountUnderTagsOfTheirOwn() {
+    metrics.onEvent(new AuthEvent.Succeeded(clock.instant(), "alice", "api_key"));
+    metrics.onEvent(new AuthEvent.Succeeded(clock.instant(), "alice", "recovery_code"));
+    metrics.onEvent(
+        new AuthEvent.Failed(clock.instant(), "alice", "totp", Reason.INVALID_CREDENTIALS));
+    metrics.onEvent(
+        new AuthEvent.Failed(clock.instant(), null, "one_time:password_reset", Reason.EXPIRED));
+    metrics.onEvent(new AuthEvent.Succeeded(clock.instant(), "alice", "remember-me"));
+
+    assertThat(authentications("api_key", "success", "NONE")).isEqualTo(1);
+    assertThat(authentications("second_factor", "success", "NONE")).isEqualTo(1);
+    assertThat(authentications("second_factor", "failure", "INVALID_CREDENTIALS")).isEqualTo(1);
+    assertThat(authentications("one_time", "failure", "EXPIRED")).isEqualTo(1);
+    assertThat(authentications("remember_me", "success", "NONE")).isEqualTo(1);
   }
 
   @Test
@@ -326,7 +343,7 @@ class LatchkeyMetricsTest {
                 .filter(measurement -> measurement.getValue() != 0))
         .isEmpty();
     assertThat(fresh.get("latchkey.authentications").counters())
-        .hasSize(5 * (1 + Reason.values().length));
+        .hasSize(MethodTag.values().length * (1 + Reason.values().length));
   }
 
   @Test

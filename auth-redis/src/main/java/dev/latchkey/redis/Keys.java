@@ -43,6 +43,20 @@ final class Keys {
     return slot(shard) + "u:";
   }
 
+  /** An API key's record: {@code <prefix>{<shard>}:k:<id>}; the id is public, never a secret. */
+  String apiKey(String id) {
+    return apiKeyPrefix(id.substring(0, OpaqueIds.SHARD_CHARS)) + id;
+  }
+
+  String apiKeyPrefix(String shard) {
+    return slot(shard) + "k:";
+  }
+
+  /** A subject's index of its API keys, scored by creation: {@code <prefix>{<shard>}:ku:<hash>}. */
+  String apiKeyIndex(Placement.Subject subject) {
+    return slot(subject.shard()) + "ku:" + subject.hash();
+  }
+
   /** A revoked token's key: {@code <prefix>{<shard>}:rt:<Base64url SHA-256 of iss|jti>}. */
   String revokedToken(String shard, Sha256Digest token) {
     return slot(shard) + "rt:" + token.toBase64Url();

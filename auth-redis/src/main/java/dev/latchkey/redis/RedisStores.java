@@ -3,6 +3,7 @@ package dev.latchkey.redis;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.OneTimeTokenStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
@@ -105,6 +106,16 @@ public final class RedisStores implements AutoCloseable {
    */
   public SessionStore sessionStore() {
     return new RedisSessionStore(redis, keys, placement);
+  }
+
+  /**
+   * {@return the API key store}. Each call returns a store on the same client and keys. A key's id
+   * starts with its subject's keyed shard tag (see {@link #sessionStore()}), so a subject's keys
+   * and their index share one Cluster slot and the per-subject cap is checked in one script; a
+   * verification is one {@code HGETALL}.
+   */
+  public ApiKeyStore apiKeyStore() {
+    return new RedisApiKeyStore(redis, keys, placement);
   }
 
   /**

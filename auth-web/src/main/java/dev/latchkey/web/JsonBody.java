@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A request body read as one JSON object, or the answer that refuses it: 415 unless {@code
@@ -15,12 +14,12 @@ import java.util.Set;
  * page on another site cannot send {@code application/json} without a CORS preflight that nothing
  * here grants.
  *
- * @param strings the object's string members; empty when refused
- * @param trueMembers the names of the object's members whose value is {@code true}
+ * @param members the object's top-level members as {@link JsonText#readMembers} reads them; empty
+ *     when refused
  * @param refusal the answer refusing the body, or {@code null}
  */
-record JsonBody(Map<String, String> strings, Set<String> trueMembers, WebResponse refusal) {
-  private static final JsonBody EMPTY = new JsonBody(Map.of(), Set.of(), null);
+record JsonBody(Map<String, Object> members, WebResponse refusal) {
+  private static final JsonBody EMPTY = new JsonBody(Map.of(), null);
 
   static JsonBody read(WebRequest request, int maxBytes, boolean optional) {
     byte[] bytes;
@@ -38,23 +37,28 @@ record JsonBody(Map<String, String> strings, Set<String> trueMembers, WebRespons
     if (!isJson(request.headers("Content-Type"))) {
       return refused(415, "Content-Type must be application/json");
     }
-    Optional<JsonText.Members> object = JsonText.readMembers(bytes);
+    Optional<Map<String, Object>> object = JsonText.readMembers(bytes);
     return object
-        .map(m -> new JsonBody(m.strings(), m.trueMembers(), null))
+        .map(members -> new JsonBody(members, null))
         .orElseGet(() -> refused(400, "body must be a JSON object"));
   }
 
   Optional<String> string(String name) {
-    return Optional.ofNullable(strings.get(name));
+    return members.get(name) instanceof String s ? Optional.of(s) : Optional.empty();
   }
 
   /** Whether the member {@code name} is the JSON literal {@code true} (not the string). */
   boolean isTrue(String name) {
-    return trueMembers.contains(name);
+    return Boolean.TRUE.equals(members.get(name));
+  }
+
+  /** The member {@code name} whatever its type, or empty when absent. */
+  Optional<Object> member(String name) {
+    return Optional.ofNullable(members.get(name));
   }
 
   private static JsonBody refused(int status, String message) {
-    return new JsonBody(Map.of(), Set.of(), Answers.error(status, message));
+    return new JsonBody(Map.of(), Answers.error(status, message));
   }
 
   private static boolean blank(byte[] bytes) {
@@ -91,6 +95,6 @@ record JsonBody(Map<String, String> strings, Set<String> trueMembers, WebRespons
   @Override
   public String toString() {
     // Members hold passwords and refresh tokens.
-    return refusal == null ? "JsonBody[" + strings.size() + " strings]" : "JsonBody[refused]";
+    return refusal == null ? "JsonBody[" + members.size() + " members]" : "JsonBody[refused]";
   }
 }

@@ -4,12 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The little JSON the web layer speaks. Reading: a request body that must be exactly one object,
@@ -23,37 +23,20 @@ final class JsonText {
   static final int MAX_DEPTH = 16;
 
   private final String in;
-  private final Set<String> trueMembers = new HashSet<>();
   private int pos;
   private int depth;
-
-  /**
-   * A body's top-level members that the web layer reads.
-   *
-   * @param strings the string members
-   * @param trueMembers the names of the members whose value is {@code true}
-   */
-  record Members(Map<String, String> strings, Set<String> trueMembers) {
-    Members {
-      strings = Map.copyOf(strings);
-      trueMembers = Set.copyOf(trueMembers);
-    }
-  }
 
   private JsonText(String in) {
     this.in = in;
   }
 
-  /** The body's string members, or empty when it is not exactly one well-formed object. */
-  static Optional<Map<String, String>> readObject(byte[] utf8) {
-    return readMembers(utf8).map(Members::strings);
-  }
-
   /**
-   * The body's string and {@code true} members, or empty when it is not exactly one well-formed
-   * object.
+   * The body's top-level members, or empty when it is not exactly one well-formed object: a string
+   * as {@link String}, a number as {@link JsonNumber}, {@code true}/{@code false} as {@link
+   * Boolean}, {@code null} as {@link #NULL}, an array as a {@link java.util.List} of such values,
+   * an object as {@link #OBJECT}.
    */
-  static Optional<Members> readMembers(byte[] utf8) {
+  static Optional<Map<String, Object>> readMembers(byte[] utf8) {
     String text;
     try {
       text =
@@ -69,16 +52,39 @@ final class JsonText {
     JsonText reader = new JsonText(text);
     try {
       reader.whitespace();
-      Map<String, String> strings = new HashMap<>();
-      reader.object(strings);
+      Map<String, Object> members = new HashMap<>();
+      reader.object(members);
       reader.whitespace();
-      return reader.pos == text.length()
-          ? Optional.of(new Members(strings, reader.trueMembers))
-          : Optional.empty();
+      return reader.pos == text.length() ? Optional.of(members) : Optional.empty();
     } catch (Malformed e) {
       return Optional.empty();
     }
   }
+
+  /** The body's string members, or empty when it is not exactly one well-formed object. */
+  static Optional<Map<String, String>> readObject(byte[] utf8) {
+    return readMembers(utf8)
+        .map(
+            members -> {
+              Map<String, String> strings = new HashMap<>();
+              members.forEach(
+                  (name, value) -> {
+                    if (value instanceof String s) {
+                      strings.put(name, s);
+                    }
+                  });
+              return strings;
+            });
+  }
+
+  /** A number as its JSON text, for the reader to convert within its own bounds. */
+  record JsonNumber(String text) {}
+
+  /** A nested object's place among the top-level members: its contents are not kept. */
+  static final Object OBJECT = new Object();
+
+  /** JSON {@code null} among the top-level members. */
+  static final Object NULL = new Object();
 
   /** Signals malformed input; no stack trace, it never leaves this class. */
   private static final class Malformed extends Exception {
@@ -89,8 +95,8 @@ final class JsonText {
     }
   }
 
-  /** Reads an object; its string members go to {@code strings} when it is the top level. */
-  private void object(Map<String, String> strings) throws Malformed {
+  /** Reads an object; its members go to {@code members} when it is the top level. */
+  private void object(Map<String, Object> members) throws Malformed {
     expect('{');
     if (++depth > MAX_DEPTH) {
       throw new Malformed();
@@ -111,16 +117,9 @@ final class JsonText {
       whitespace();
       expect(':');
       whitespace();
-      if (peek() == '"') {
-        String value = string();
-        if (strings != null) {
-          strings.put(name, value);
-        }
-      } else if (strings != null && peek() == 't') {
-        literal("true");
-        trueMembers.add(name);
-      } else {
-        value();
+      Object value = value();
+      if (members != null) {
+        members.put(name, value);
       }
       whitespace();
       int c = next();
@@ -134,25 +133,26 @@ final class JsonText {
     }
   }
 
-  private void array() throws Malformed {
+  private List<Object> array() throws Malformed {
     expect('[');
     if (++depth > MAX_DEPTH) {
       throw new Malformed();
     }
+    List<Object> values = new ArrayList<>();
     whitespace();
     if (peek() == ']') {
       pos++;
       depth--;
-      return;
+      return values;
     }
     while (true) {
       whitespace();
-      value();
+      values.add(value());
       whitespace();
       int c = next();
       if (c == ']') {
         depth--;
-        return;
+        return values;
       }
       if (c != ',') {
         throw new Malformed();
@@ -160,16 +160,36 @@ final class JsonText {
     }
   }
 
-  private void value() throws Malformed {
+  private Object value() throws Malformed {
     int c = peek();
     switch (c) {
-      case '{' -> object(null);
-      case '[' -> array();
-      case '"' -> string();
-      case 't' -> literal("true");
-      case 'f' -> literal("false");
-      case 'n' -> literal("null");
-      default -> number();
+      case '{' -> {
+        object(null);
+        return OBJECT;
+      }
+      case '[' -> {
+        return array();
+      }
+      case '"' -> {
+        return string();
+      }
+      case 't' -> {
+        literal("true");
+        return true;
+      }
+      case 'f' -> {
+        literal("false");
+        return false;
+      }
+      case 'n' -> {
+        literal("null");
+        return NULL;
+      }
+      default -> {
+        int start = pos;
+        number();
+        return new JsonNumber(in.substring(start, pos));
+      }
     }
   }
 

@@ -1,10 +1,13 @@
 package dev.latchkey.web;
 
+import dev.latchkey.account.ApiKeys;
 import dev.latchkey.account.PasswordReset;
 import dev.latchkey.account.SecondFactors;
 import dev.latchkey.core.Assurance;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.BearerHeader;
+import dev.latchkey.core.BearerToken;
 import dev.latchkey.core.ClientInfo;
 import dev.latchkey.core.PasswordCredentials;
 import dev.latchkey.core.Principal;
@@ -76,9 +79,9 @@ import java.util.function.Supplier;
  * throttled login or refresh is 429 with {@code Retry-After}. Every refusal is a JSON body {@code
  * {"error": "..."}} that never echoes the request.
  *
- * <p>{@code auth-session} and {@code auth-token} are optional dependencies: configure what the
- * application uses and bring that module. Built once by {@link #builder()}; immutable and safe for
- * concurrent use.
+ * <p>{@code auth-session}, {@code auth-token} and {@code auth-account} are optional dependencies:
+ * configure what the application uses and bring that module. Built once by {@link #builder()};
+ * immutable and safe for concurrent use.
  */
 public final class WebAuth {
   /** The authentication routes {@link #handle} answers, each at a configurable path. */
@@ -101,6 +104,16 @@ public final class WebAuth {
     TOKEN_LOGOUT("/token-logout"),
     /** {@code POST} by bearer or by CSRF-protected session: ends every session and token. */
     LOGOUT_EVERYWHERE("/logout-everywhere"),
+    /**
+     * The session user's API keys: {@code GET} lists them (no secret), {@code POST {"name",
+     * "scopes", "expires_in"}} with the CSRF token creates one. See {@link Builder#apiKeys}.
+     */
+    API_KEYS("/api-keys"),
+    /**
+     * {@code DELETE <path><id>} with the session's CSRF token: revokes one of the session user's
+     * API keys. Mounted as a prefix ending in {@code /}; the key's id follows it.
+     */
+    API_KEY("/api-keys/"),
     /** {@code POST {"username"}}: 202, and a reset link when the account exists. Public. */
     PASSWORD_RESET_REQUEST("/password-reset/request"),
     /** {@code GET ?token=}: whether a reset token is live, without using it. Public. */
@@ -132,6 +145,8 @@ public final class WebAuth {
   private final Authenticator<PasswordCredentials> passwords;
   private final SessionFlow sessions;
   private final TokenFlow tokens;
+  private final ApiKeyFlow apiKeys;
+  private final String apiKeyPrefix;
   private final PasswordResetFlow resets;
   private final MfaFlow mfa;
   private final Origins origins;
@@ -139,6 +154,7 @@ public final class WebAuth {
   private final Answers answers;
   private final Map<String, Endpoint> endpoints;
   private final int maxBodyBytes;
+  private final String realm;
 
   private WebAuth(Builder b) {
     this.passwords = b.passwords;
@@ -158,20 +174,24 @@ public final class WebAuth {
         b.tokenService == null
             ? null
             : new TokenFlow(b.tokenService, b.refreshTokens, answers, b.clock, b.realm);
+    this.apiKeys = b.apiKeys == null ? null : new ApiKeyFlow(b.apiKeys, answers, b.realm);
     this.resets = b.passwordReset == null ? null : new PasswordResetFlow(b.passwordReset, answers);
     this.origins = new Origins(b.allowedOrigins, b.allowMissingOriginHeaders);
     this.maxBodyBytes = b.maxBodyBytes;
+    this.realm = b.realm;
     this.mfa =
         b.secondFactors == null
             ? null
             : new MfaFlow(b.secondFactors, sessions, answers, b.maxBodyBytes);
     Map<String, Endpoint> mounted = new HashMap<>();
     for (Map.Entry<Endpoint, String> e : b.endpointPaths.entrySet()) {
-      if (e.getValue() != null && available(e.getKey())) {
+      if (e.getValue() != null && e.getKey() != Endpoint.API_KEY && available(e.getKey())) {
         mounted.put(e.getValue(), e.getKey());
       }
     }
     this.endpoints = Map.copyOf(mounted);
+    String keyPath = b.endpointPaths.get(Endpoint.API_KEY);
+    this.apiKeyPrefix = keyPath != null && available(Endpoint.API_KEY) ? keyPath : null;
     Set<String> exact = new HashSet<>();
     List<String> prefixes = new ArrayList<>();
     for (String p : b.publicPaths) {
@@ -207,6 +227,7 @@ public final class WebAuth {
       case TOKEN_REFRESH -> tokens != null && tokens.refreshes();
       case TOKEN_LOGOUT -> tokens != null;
       case LOGOUT_EVERYWHERE -> true;
+      case API_KEYS, API_KEY -> apiKeys != null && sessions != null;
       case PASSWORD_RESET_REQUEST, PASSWORD_RESET, PASSWORD_RESET_CONFIRM -> resets != null;
       case MFA_TOTP_ENROLL, MFA_TOTP_ACTIVATE, MFA_VERIFY -> mfa != null && sessions != null;
     };
@@ -227,11 +248,32 @@ public final class WebAuth {
    */
   public Optional<WebResponse> handle(WebRequest request) {
     Endpoint endpoint = endpoints.get(request.path());
+    String path = request.path();
+    if (endpoint == null
+        && apiKeyPrefix != null
+        && path != null
+        && path.length() > apiKeyPrefix.length()
+        && path.startsWith(apiKeyPrefix)) {
+      endpoint = Endpoint.API_KEY;
+    }
     if (endpoint == null) {
       return Optional.empty();
     }
     if (!origins.allows(request)) {
       return Optional.of(Answers.crossSite());
+    }
+    String method = request.method();
+    if (endpoint == Endpoint.API_KEYS) {
+      return Optional.of(
+          "GET".equals(method) || "POST".equals(method)
+              ? apiKeysRoute(request)
+              : Answers.notAllowed("GET, POST"));
+    }
+    if (endpoint == Endpoint.API_KEY) {
+      return Optional.of(
+          "DELETE".equals(method)
+              ? apiKeyRevoke(request, path.substring(apiKeyPrefix.length()))
+              : Answers.notAllowed("DELETE"));
     }
     String allowed = endpoint == Endpoint.PASSWORD_RESET ? "GET" : "POST";
     if (!allowed.equals(request.method())) {
@@ -251,6 +293,73 @@ public final class WebAuth {
           case MFA_TOTP_ENROLL -> respond(request, () -> requireMfaSessions().enroll(request));
           case MFA_TOTP_ACTIVATE -> respond(request, () -> requireMfaSessions().activate(request));
           case MFA_VERIFY -> respond(request, () -> requireMfaSessions().verify(request));
+          case API_KEYS, API_KEY -> throw new IllegalStateException("routed above");
+        });
+  }
+
+  /**
+   * {@code GET} the session user's API keys, or {@code POST {"name", "scopes", "expires_in"}} (with
+   * the session's CSRF token) to create one. {@code GET} answers 200 {@code {"keys": [{"id",
+   * "name", "scopes", "created_at", "expires_at", "last_used_at"}]}} (ISO-8601 times, {@code
+   * last_used_at} null when never used), never a secret. {@code POST} answers 201 {@code {"id",
+   * "key"}}: the only time the key is shown. {@code name} is 1 to {@value ApiKeys#MAX_NAME_CHARS}
+   * printable characters; {@code scopes} an optional array of at most {@value ApiKeys#MAX_SCOPES}
+   * distinct strings of {@code A-Z a-z 0-9 . _ : -}; {@code expires_in} optional whole seconds from
+   * one minute to the service's maximum lifetime; otherwise 400. 409 at the user's key cap, 401
+   * without a live session, 403 without its CSRF token, 503 when a store is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when API keys or sessions were not configured
+   */
+  public WebResponse apiKeysRoute(WebRequest request) {
+    ApiKeyFlow flow = requireApiKeys();
+    SessionFlow session = requireSessions();
+    return respond(
+        request,
+        () -> {
+          boolean create = "POST".equals(request.method());
+          AccessDecision decision = session.check(request, create);
+          if (decision == null) {
+            return SessionFlow.notLoggedIn();
+          }
+          if (!decision.allowed()) {
+            return decision.refusal().orElseThrow();
+          }
+          Principal owner = decision.principal().orElseThrow();
+          if (!create) {
+            return flow.list(owner);
+          }
+          JsonBody body = JsonBody.read(request, maxBodyBytes, false);
+          return body.refusal() != null ? body.refusal() : flow.create(owner, body);
+        });
+  }
+
+  /**
+   * {@code DELETE} with the session's CSRF token: revokes the session user's API key {@code id}.
+   * Answers 204; 404 for an id that is not one of the user's live keys, whether unknown, revoked or
+   * another user's (the same answer for each, so no one learns another user's key ids); 401 without
+   * a live session, 403 without its CSRF token, 503 when a store is down.
+   *
+   * @param request the request
+   * @param id the key's id, as the path carried it
+   * @return the answer
+   * @throws IllegalStateException when API keys or sessions were not configured
+   */
+  public WebResponse apiKeyRevoke(WebRequest request, String id) {
+    ApiKeyFlow flow = requireApiKeys();
+    SessionFlow session = requireSessions();
+    return respond(
+        request,
+        () -> {
+          AccessDecision decision = session.check(request, true);
+          if (decision == null) {
+            return SessionFlow.notLoggedIn();
+          }
+          if (!decision.allowed()) {
+            return decision.refusal().orElseThrow();
+          }
+          return flow.revoke(decision.principal().orElseThrow(), id);
         });
   }
 
@@ -271,8 +380,8 @@ public final class WebAuth {
     return failClosed(
         request,
         () -> {
-          if (tokens != null) {
-            AccessDecision bearer = tokens.check(request);
+          if (tokens != null || apiKeys != null) {
+            AccessDecision bearer = bearer(request);
             if (bearer != null) {
               return bearer;
             }
@@ -286,6 +395,31 @@ public final class WebAuth {
           return AccessDecision.refused(
               tokens != null ? tokens.noToken("not logged in") : SessionFlow.notLoggedIn());
         });
+  }
+
+  /**
+   * The bearer's decision, or {@code null} without a bearer: a value with the API keys' prefix goes
+   * to the key strategy, any other to the JWT service (a JWT starts with {@code eyJ}, never with
+   * {@code lk_}).
+   */
+  private AccessDecision bearer(WebRequest request) {
+    if (apiKeys != null) {
+      BearerHeader header = BearerHeader.parse(request.header("Authorization").orElse(null));
+      Optional<BearerToken> token = header.token();
+      if (token.isPresent() && apiKeys.recognizes(token.get().value())) {
+        return apiKeys.check(token.get());
+      }
+      if (tokens == null) {
+        return header.presented()
+            ? AccessDecision.refused(
+                Answers.error(401, "invalid token")
+                    .withHeader(
+                        "WWW-Authenticate",
+                        "Bearer realm=\"" + realm + "\", error=\"invalid_token\""))
+            : null;
+      }
+    }
+    return tokens.check(request);
   }
 
   /**
@@ -311,23 +445,34 @@ public final class WebAuth {
 
   /**
    * Decides a request to a route that accepts a bearer token only: the origin gate, then the token.
-   * Public paths are not consulted.
+   * A bearer with the API keys' prefix ({@link Builder#apiKeys}) is verified as an API key, any
+   * other as a JWT. Public paths are not consulted.
    *
    * @param request the request
    * @return the decision
-   * @throws IllegalStateException when no token service was configured
+   * @throws IllegalStateException when neither a token service nor API keys were configured
    */
   public AccessDecision authenticateBearer(WebRequest request) {
-    TokenFlow flow = requireTokens();
+    if (tokens == null && apiKeys == null) {
+      throw new IllegalStateException(
+          "no token service or API keys: use WebAuth.Builder.tokens(...) or apiKeys(...)");
+    }
     if (!origins.allows(request)) {
       return AccessDecision.refused(Answers.crossSite());
     }
     return failClosed(
         request,
         () -> {
-          AccessDecision bearer = flow.check(request);
-          return bearer != null ? bearer : AccessDecision.refused(flow.noToken("no bearer token"));
+          AccessDecision bearer = bearer(request);
+          return bearer != null ? bearer : AccessDecision.refused(noBearer());
         });
+  }
+
+  private WebResponse noBearer() {
+    return tokens != null
+        ? tokens.noToken("no bearer token")
+        : Answers.error(401, "no bearer token")
+            .withHeader("WWW-Authenticate", "Bearer realm=\"" + realm + "\"");
   }
 
   /**
@@ -766,6 +911,13 @@ public final class WebAuth {
     return sessions;
   }
 
+  private ApiKeyFlow requireApiKeys() {
+    if (apiKeys == null) {
+      throw new IllegalStateException("no API keys: use WebAuth.Builder.apiKeys(...)");
+    }
+    return apiKeys;
+  }
+
   private PasswordResetFlow requireResets() {
     if (resets == null) {
       throw new IllegalStateException("no password reset: use WebAuth.Builder.passwordReset(...)");
@@ -813,6 +965,7 @@ public final class WebAuth {
     private SessionManager sessionManager;
     private JwtTokenService tokenService;
     private RefreshTokens refreshTokens;
+    private ApiKeys apiKeys;
     private PasswordReset passwordReset;
     private SecondFactors secondFactors;
     private RememberMe rememberMe;
@@ -892,6 +1045,20 @@ public final class WebAuth {
     public Builder tokens(JwtTokenService tokens, RefreshTokens refreshTokens) {
       this.tokenService = Objects.requireNonNull(tokens, "tokens");
       this.refreshTokens = Objects.requireNonNull(refreshTokens, "refreshTokens");
+      return this;
+    }
+
+    /**
+     * Accepts API keys as bearer tokens ({@code Authorization: Bearer lk_...}, sent to the keys by
+     * their prefix, every other bearer to the token service) and, with sessions, mounts the routes
+     * where a logged-in user creates, lists and revokes keys ({@link Endpoint#API_KEYS}, {@link
+     * Endpoint#API_KEY}). Needs {@code auth-account}.
+     *
+     * @param apiKeys the API key service
+     * @return this builder
+     */
+    public Builder apiKeys(ApiKeys apiKeys) {
+      this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
       return this;
     }
 
@@ -1067,7 +1234,8 @@ public final class WebAuth {
      * Mounts an authentication route at another path, or not at all ({@code null}).
      *
      * @param endpoint the route
-     * @param path an absolute path, or {@code null} to leave it unmounted
+     * @param path an absolute path, or {@code null} to leave it unmounted; for {@link
+     *     Endpoint#API_KEY} a prefix ending in {@code /}
      * @return this builder
      */
     public Builder endpoint(Endpoint endpoint, String path) {
@@ -1076,6 +1244,10 @@ public final class WebAuth {
         PublicPaths.validate(path);
         if (path.endsWith("/*")) {
           throw new IllegalArgumentException("an endpoint is one path, not a prefix: " + path);
+        }
+        if ((endpoint == Endpoint.API_KEY) != path.endsWith("/")) {
+          throw new IllegalArgumentException(
+              "API_KEY, and only it, is mounted at a prefix ending in /: " + path);
         }
       }
       endpointPaths.put(endpoint, path);
@@ -1119,13 +1291,13 @@ public final class WebAuth {
      * Builds the web layer.
      *
      * @return the web layer
-     * @throws IllegalStateException when neither sessions nor tokens were configured, remember-me
-     *     without sessions, or two routes or two cookies share a name
+     * @throws IllegalStateException when neither sessions, tokens nor API keys were configured,
+     *     remember-me without sessions, or two routes or two cookies share a name
      * @throws IllegalArgumentException when the cookie settings contradict each other
      */
     public WebAuth build() {
-      if (sessionManager == null && tokenService == null) {
-        throw new IllegalStateException("configure sessions(...), tokens(...) or both");
+      if (sessionManager == null && tokenService == null && apiKeys == null) {
+        throw new IllegalStateException("configure sessions(...), tokens(...), apiKeys(...)");
       }
       if (rememberMe != null && sessionManager == null) {
         throw new IllegalStateException(

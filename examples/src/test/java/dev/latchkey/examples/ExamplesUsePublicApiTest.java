@@ -25,8 +25,7 @@ class ExamplesUsePublicApiTest {
           "dev.latchkey.session",
           "dev.latchkey.token",
           "dev.latchkey.redis",
-          "dev.latchkey.web",
-          "dev.latchkey.account");
+          "dev.latchkey.web");
 
   private static final Pattern LATCHKEY_IMPORT =
       Pattern.compile(

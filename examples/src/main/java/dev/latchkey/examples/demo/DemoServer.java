@@ -1,5 +1,6 @@
 package dev.latchkey.examples.demo;
 
+import dev.latchkey.account.ApiKeys;
 import dev.latchkey.account.OneTimeTokens;
 import dev.latchkey.account.PasswordReset;
 import dev.latchkey.account.SecondFactors;
@@ -131,6 +132,7 @@ public final class DemoServer implements AutoCloseable {
             // Over plain HTTP the cookie is "sid"; with COOKIE_SECURE=true it is "__Host-sid",
             // which a sibling subdomain or a plain-HTTP page can neither set nor overwrite.
             .secureCookies(settings.cookieSecure())
+            .apiKeys(ApiKeys.builder(stores.apiKeys()).appPrefix("demo").clock(clock).build())
             .realm("latchkey-demo")
             .clock(clock);
     this.storeWatch = new StoreWatch(stores.name(), stores::reachable, Duration.ofSeconds(1));
@@ -243,6 +245,8 @@ public final class DemoServer implements AutoCloseable {
                       .fold(DemoServer::profile, r -> r);
           case "/token-profile" ->
               () -> web.authenticateBearer(request).fold(DemoServer::profile, r -> r);
+          case "/api-profile" ->
+              () -> web.authenticateBearer(request).fold(DemoServer::apiProfile, r -> r);
           case "/.well-known/jwks.json" ->
               () -> raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json");
           case "/health" -> this::health;
@@ -270,6 +274,20 @@ public final class DemoServer implements AutoCloseable {
     Map<String, Object> members = ordered("username", principal.subject(), "roles", roles);
     decision.assurance().ifPresent(a -> members.put("assurance", a.level().name()));
     return WebResponse.json(200, members);
+  }
+
+  /**
+   * {@code {"username": ..., "scopes": [...]}} for a request authenticated by an API key, the
+   * scopes sorted; 401 for an access token, which names no key.
+   */
+  private static WebResponse apiProfile(AccessDecision decision) {
+    Principal principal = decision.principal().orElseThrow();
+    if (!principal.attributes().containsKey(ApiKeys.KEY_ID_ATTRIBUTE)) {
+      return JsonHttpServer.error(401, "an api key is required")
+          .withHeader("WWW-Authenticate", "Bearer realm=\"latchkey-demo\"");
+    }
+    var scopes = new TreeSet<>(ApiKeys.scopes(principal));
+    return WebResponse.json(200, ordered("username", principal.subject(), "scopes", scopes));
   }
 
   /** Members in the order given: the same answer is always the same bytes. */

@@ -1,10 +1,12 @@
 package dev.latchkey.examples.demo;
 
+import dev.latchkey.account.InMemoryApiKeyStore;
 import dev.latchkey.account.InMemoryOneTimeTokenStore;
 import dev.latchkey.account.InMemorySecondFactorStore;
 import dev.latchkey.core.LoginThrottle;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
+import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.OneTimeTokenStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
@@ -26,6 +28,7 @@ import java.util.function.BooleanSupplier;
  * @param probe asks the store whether it answers
  * @param closer releases the stores' connections
  * @param oneTimeTokens password-reset links and other one-time tokens
+ * @param apiKeys where the users' API keys live
  */
 record DemoStores(
     String name,
@@ -37,14 +40,15 @@ record DemoStores(
     SecondFactorStore secondFactors,
     BooleanSupplier probe,
     AutoCloseable closer,
-    OneTimeTokenStore oneTimeTokens)
+    OneTimeTokenStore oneTimeTokens,
+    ApiKeyStore apiKeys)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
   static final String REMEMBER_PREFIX = "latchkey:remember:";
 
   /**
-   * Stores with second factors and one-time tokens kept in memory (tests that put one failing store
-   * underneath).
+   * Stores with second factors, one-time tokens and API keys kept in memory (tests that put one
+   * failing store underneath).
    */
   DemoStores(
       String name,
@@ -65,7 +69,8 @@ record DemoStores(
         new InMemorySecondFactorStore(),
         probe,
         closer,
-        InMemoryOneTimeTokenStore.create());
+        InMemoryOneTimeTokenStore.create(),
+        InMemoryApiKeyStore.create());
   }
 
   static DemoStores inMemory(Clock clock) {
@@ -79,7 +84,8 @@ record DemoStores(
         new InMemorySecondFactorStore(),
         () -> true,
         () -> {},
-        InMemoryOneTimeTokenStore.create());
+        InMemoryOneTimeTokenStore.create(),
+        InMemoryApiKeyStore.create());
   }
 
   /**
@@ -127,7 +133,8 @@ record DemoStores(
             remember.close();
           }
         },
-        redis.oneTimeTokenStore());
+        redis.oneTimeTokenStore(),
+        redis.apiKeyStore());
   }
 
   private static StoreUnavailableException unreachable(String url) {
