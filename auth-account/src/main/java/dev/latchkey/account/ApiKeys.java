@@ -25,6 +25,10 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.regex.Pattern;
 
+// Past 450 lines for a reason: Builder, Created and KeyInfo are public API as nested types, so
+// they and their contracts live here. The key's text (prefix, id, secret, checksum) is
+// ApiKeyFormat's job; what is left is the one-read verify and the bookkeeping around it.
+
 /**
  * API keys (personal access tokens): long-lived bearer credentials a user makes for a script or a
  * service, each with a name, scopes and an expiry, revocable one by one.

@@ -27,6 +27,10 @@ import java.util.Optional;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+// Past 450 lines for a reason: the Builder is public API as OneTimeTokens.Builder, so it and its
+// setters' contracts live here, and each operation's contract (links, codes, peek and consume) is
+// its Javadoc. Purpose and TokenOutcome are values of their own; PasswordReset builds on this.
+
 /**
  * One-time tokens and codes: issues them to an {@link Outbox}, and checks them, for password reset,
  * email verification, magic-link login and email codes ({@link Purpose}).

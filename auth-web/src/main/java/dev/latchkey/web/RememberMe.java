@@ -25,6 +25,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
 
+// Past 450 lines for a reason: Builder, Issued, Restored and Outcome are public API as nested
+// types, so they and their contracts live here. The rotation and reuse detection are the
+// RefreshTokenStore's; this class holds the policy around them (restore, theft, forgetting).
+
 /**
  * "Remember me": a long-lived cookie that gives a browser whose session ended a new session, at the
  * lower assurance {@code REMEMBERED}, without the password. Built on refresh-token rotation with
