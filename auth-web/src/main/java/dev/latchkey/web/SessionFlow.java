@@ -37,6 +37,12 @@ final class SessionFlow {
   private final String deletion;
   private final RememberMe remember; // null: no remember-me
 
+  /**
+   * The attribute by which a login waiting for its second factor remembers that it asked for a
+   * remember-me cookie.
+   */
+  static final String REMEMBER_AFTER_FACTOR = "remember_me_requested";
+
   SessionFlow(
       SessionManager sessions,
       RememberMe remember,
@@ -213,13 +219,18 @@ final class SessionFlow {
   /**
    * A new session for {@code principal} at {@code level}: its cookie, and its CSRF token in the
    * body; a session waiting for its second factor says so with {@code "mfa_required": true}. With
-   * {@code rememberMe} (and remember-me configured), a remember-me cookie too, but never for a
-   * session waiting for its second factor: that login has proven only the password, and a cookie
-   * that restores sessions must not skip the factor.
+   * {@code rememberMe} (and remember-me configured), a remember-me cookie too; for a session
+   * waiting for its second factor only once the factor is given ({@link #raise}): that login has
+   * proven only the password, and a cookie that restores sessions must not skip the factor.
    */
   WebResponse login(
       WebRequest request, Principal principal, Assurance.Level level, boolean rememberMe) {
-    LoginOutcome outcome = sessions.login(principal, attributes(request), level);
+    Map<String, String> attributes = attributes(request);
+    boolean pending = level == Assurance.Level.PENDING_SECOND_FACTOR;
+    if (pending && rememberMe && remember != null) {
+      attributes.put(REMEMBER_AFTER_FACTOR, "true");
+    }
+    LoginOutcome outcome = sessions.login(principal, attributes, level);
     return outcome.fold(
         created -> {
           Map<String, Object> body = new LinkedHashMap<>();
@@ -232,18 +243,10 @@ final class SessionFlow {
           WebResponse response =
               WebResponse.json(200, body)
                   .withHeader("Set-Cookie", cookie(created.id()).toHeaderValue());
-          if (!rememberMe || remember == null || level == Assurance.Level.PENDING_SECOND_FACTOR) {
+          if (!rememberMe || remember == null || pending) {
             return response;
           }
-          RememberMe.Issued issued;
-          try {
-            issued = remember.remember(principal);
-          } catch (RuntimeException e) {
-            // Asked to be remembered and could not be: no half login, the whole login is 503.
-            sessions.logout(created.id());
-            throw e;
-          }
-          return response.withHeader("Set-Cookie", remember.setCookie(issued));
+          return remembered(response, created.id(), principal);
         },
         failure ->
             failure.reason() == AuthResult.Reason.UNAVAILABLE
@@ -329,8 +332,30 @@ final class SessionFlow {
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("status", "authenticated");
     body.put("csrf_token", sessions.csrfToken(moved.get()).orElseThrow());
-    return WebResponse.json(200, body)
-        .withHeader("Set-Cookie", cookie(moved.get()).toHeaderValue());
+    WebResponse response =
+        WebResponse.json(200, body).withHeader("Set-Cookie", cookie(moved.get()).toHeaderValue());
+    if (remember == null || sessions.attribute(moved.get(), REMEMBER_AFTER_FACTOR).isEmpty()) {
+      return response;
+    }
+    // The login asked to be remembered; now that the factor is given, it may be.
+    sessions.setAttribute(moved.get(), REMEMBER_AFTER_FACTOR, null);
+    Optional<Principal> principal = sessions.check(new SessionCookie(moved.get())).principal();
+    return principal.isEmpty() ? response : remembered(response, moved.get(), principal.get());
+  }
+
+  /**
+   * {@code response} with a remember-me cookie for {@code principal} added. Asked to be remembered
+   * and could not be: no half login, the session ends and the whole answer is 503.
+   */
+  private WebResponse remembered(WebResponse response, String sessionId, Principal principal) {
+    RememberMe.Issued issued;
+    try {
+      issued = remember.remember(principal);
+    } catch (RuntimeException e) {
+      sessions.logout(sessionId);
+      throw e;
+    }
+    return response.withHeader("Set-Cookie", remember.setCookie(issued));
   }
 
   /** Ends every session of {@code subject}; answers how many. */

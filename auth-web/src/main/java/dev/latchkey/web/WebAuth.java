@@ -500,7 +500,11 @@ public final class WebAuth {
         request,
         (principal, body) ->
             mfa != null && mfa.required(principal)
-                ? flow.login(request, principal, Assurance.Level.PENDING_SECOND_FACTOR, false)
+                ? flow.login(
+                    request,
+                    principal,
+                    Assurance.Level.PENDING_SECOND_FACTOR,
+                    body.isTrue("remember_me"))
                 : flow.login(
                     request, principal, Assurance.Level.SINGLE_FACTOR, body.isTrue("remember_me")));
   }

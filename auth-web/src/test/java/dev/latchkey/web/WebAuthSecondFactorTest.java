@@ -6,6 +6,7 @@ import dev.latchkey.account.InMemorySecondFactorStore;
 import dev.latchkey.account.SecondFactors;
 import dev.latchkey.account.Totp;
 import dev.latchkey.core.Assurance;
+import dev.latchkey.token.RefreshTokens;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,49 @@ class WebAuthSecondFactorTest {
     assertThat(web.authenticate(TestRequest.get("/profile").cookie(pending.setCookie())).allowed())
         .as("the pending id is dead once raised")
         .isFalse();
+  }
+
+  @Test
+  void rememberMeAskedAtAPendingLoginIsSetOnlyOnceTheSecondFactorIsGiven() {
+    RememberMe remember =
+        RememberMe.builder(RefreshTokens.inMemoryStore(fixture.clock), fixture.sessions)
+            .clock(fixture.clock)
+            .build();
+    WebAuth both = fixture.web(b -> b.secondFactors(factors).rememberMe(remember));
+    String secret = enrollAlice().get(0);
+
+    WebResponse login =
+        both.handle(
+                TestRequest.post("/session-login")
+                    .json(
+                        "{\"username\":\"alice\",\"password\":\"wonderland\",\"remember_me\":true}"))
+            .orElseThrow();
+    assertThat(login.body()).contains("\"mfa_required\":true");
+    assertThat(rememberCookie(login)).as("the password alone earns no remember-me cookie").isNull();
+    WebFixture.Session pending = session(login);
+
+    WebResponse verified =
+        both.handle(
+                TestRequest.post("/mfa/verify")
+                    .cookie(pending.setCookie())
+                    .header("X-CSRF-Token", pending.csrf())
+                    .json("{\"code\":\"" + code(secret) + "\"}"))
+            .orElseThrow();
+    assertThat(verified.status()).isEqualTo(200);
+    String cookie = rememberCookie(verified);
+    assertThat(cookie).contains("HttpOnly");
+
+    AccessDecision restored = both.authenticate(TestRequest.get("/profile").cookie(cookie));
+    assertThat(restored.allowed()).isTrue();
+    assertThat(restored.assurance().orElseThrow().level()).isEqualTo(Assurance.Level.REMEMBERED);
+  }
+
+  private static String rememberCookie(WebResponse r) {
+    return r.headers().stream()
+        .filter(h -> h.name().equals("Set-Cookie") && h.value().startsWith("__Host-remember="))
+        .map(WebResponse.Header::value)
+        .findFirst()
+        .orElse(null);
   }
 
   @Test
