@@ -4,6 +4,7 @@
  * build. Never published.
  */
 module dev.latchkey.modulepathtest {
+  requires dev.latchkey.account;
   requires dev.latchkey.session;
   requires dev.latchkey.token;
   requires dev.latchkey.redis;

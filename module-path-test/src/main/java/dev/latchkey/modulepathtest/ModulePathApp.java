@@ -1,5 +1,10 @@
 package dev.latchkey.modulepathtest;
 
+import dev.latchkey.account.ApiKeys;
+import dev.latchkey.account.InMemoryApiKeyStore;
+import dev.latchkey.account.InMemorySecondFactorStore;
+import dev.latchkey.account.SecondFactors;
+import dev.latchkey.account.Totp;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.InMemoryUserDirectory;
 import dev.latchkey.core.PasswordAuthenticator;
@@ -8,6 +13,8 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TokenService.IssuedToken;
 import dev.latchkey.core.UserAccount;
+import dev.latchkey.core.spi.ApiKeyStore;
+import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.micrometer.LatchkeyMetrics;
 import dev.latchkey.redis.RedisStores;
@@ -26,18 +33,22 @@ import jakarta.servlet.Filter;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Checks a password, logs a session in, issues and verifies an EdDSA token, logs in and checks a
- * cookie through the web layer, counts a session check with Micrometer, and keeps a session on the
- * Redis its one argument names: each step through the public API of Latchkey's modules, run on the
- * module path ({@code ModulePathIT} starts the Redis and this application).
+ * cookie through the web layer, counts a session check with Micrometer, verifies an API key and a
+ * second factor, and keeps a session, an API key and a second factor on the Redis its one argument
+ * names: each step through the public API of Latchkey's modules, run on the module path ({@code
+ * ModulePathIT} starts the Redis and this application).
  *
  * <p>Prints one line per step and exits 0 when every step answered as expected; any other answer
  * throws, and the JVM exits non-zero. A library module that fails to export a package, or to
@@ -64,8 +75,10 @@ public final class ModulePathApp {
     tokenRoundTrip();
     webRoundTrip();
     countWithMicrometer();
+    accountRoundTrip(InMemoryApiKeyStore.create(), new InMemorySecondFactorStore(), "in memory");
     try (RedisStores stores = RedisStores.fromUrl(args[0]).build()) {
       sessionRoundTrip(stores.sessionStore(), "on Redis");
+      accountRoundTrip(stores.apiKeyStore(), stores.secondFactorStore(), "on Redis");
     }
     System.out.println("module path: every step passed");
   }
@@ -77,6 +90,32 @@ public final class ModulePathApp {
     expect(hasher.verify("correct horse".toCharArray(), hash), "bcrypt accepts the password");
     expect(!hasher.verify("wrong horse".toCharArray(), hash), "bcrypt refuses a wrong password");
     System.out.println("password: bcrypt verified");
+  }
+
+  private static void accountRoundTrip(
+      ApiKeyStore keyStore, SecondFactorStore factorStore, String where) {
+    ApiKeys keys = ApiKeys.builder(keyStore).build();
+    String subject = "bob-" + UUID.randomUUID();
+    String key = keys.create(subject, "ci", Set.of("read"), null).orElseThrow().key();
+    AuthResult verified = keys.verify(key);
+    expect(
+        verified.principal().map(ApiKeys::scopes).equals(Optional.of(Set.of("read"))),
+        "an API key " + where + " verifies with its scopes, got " + verified);
+
+    byte[] sealKey = new byte[32];
+    new SecureRandom().nextBytes(sealKey);
+    SecondFactors factors = SecondFactors.builder(factorStore, "ModulePath", "k1", sealKey).build();
+    SecondFactors.Enrollment enrollment = factors.enroll(subject, subject).value().orElseThrow();
+    List<String> recovery =
+        factors
+            .activate(subject, Totp.DEFAULT.code(enrollment.secret(), Instant.now()))
+            .value()
+            .orElseThrow(() -> new IllegalStateException("TOTP activation " + where + " refused"));
+    expect(factors.verify(subject, recovery.get(0)).succeeded(), "a recovery code " + where);
+    expect(
+        !factors.verify(subject, recovery.get(0)).succeeded(),
+        "a recovery code " + where + " is good once");
+    System.out.println("account " + where + ": API key and second factor passed");
   }
 
   private static void sessionRoundTrip(SessionStore store, String where) {

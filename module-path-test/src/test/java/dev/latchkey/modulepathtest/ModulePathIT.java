@@ -53,6 +53,8 @@ class ModulePathIT {
           .contains("servlet: filter loaded")
           .contains("metrics: a session check counted")
           .contains("session on Redis: login, check and logout passed")
+          .contains("account in memory: API key and second factor passed")
+          .contains("account on Redis: API key and second factor passed")
           .contains("module path: every step passed");
     } finally {
       Files.deleteIfExists(log);
