@@ -422,6 +422,47 @@ public final class ApiKeys {
   }
 
   /**
+   * A bearer strategy for API keys and every other bearer token together, for an {@code
+   * AuthenticatorChain} (which holds one strategy per credentials type): a value with this
+   * service's key prefix is verified here, any other goes to {@code otherBearers} (typically {@code
+   * JwtTokenService.authenticator()}). A JWT never starts with the prefix, so no token reaches the
+   * wrong check.
+   *
+   * <pre>{@code
+   * AuthenticatorChain chain = AuthenticatorChain.builder()
+   *     .add(apiKeys.authenticatorBeside(jwtService.authenticator()))
+   *     .add(sessions.authenticator())
+   *     .build();
+   * }</pre>
+   *
+   * @param otherBearers the strategy for bearer tokens that are not API keys
+   * @return the combined strategy
+   * @throws NullPointerException when {@code otherBearers} is null
+   */
+  public Authenticator<BearerToken> authenticatorBeside(Authenticator<BearerToken> otherBearers) {
+    Objects.requireNonNull(otherBearers, "otherBearers");
+    Authenticator<BearerToken> keys = authenticator;
+    return new Authenticator<>() {
+      @Override
+      public Class<BearerToken> credentialType() {
+        return BearerToken.class;
+      }
+
+      @Override
+      public AuthResult authenticate(BearerToken credentials) {
+        return format.recognizes(credentials.value())
+            ? keys.authenticate(credentials)
+            : otherBearers.authenticate(credentials);
+      }
+
+      @Override
+      public String toString() {
+        return keys + " beside " + otherBearers;
+      }
+    };
+  }
+
+  /**
    * {@return whether {@code bearer} has this service's key prefix} ({@code lk_<app>_}), so a web
    * layer sends it here rather than to the JWT verifier. Says nothing of its validity.
    *

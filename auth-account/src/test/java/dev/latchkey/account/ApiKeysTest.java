@@ -12,6 +12,8 @@ import static org.mockito.Mockito.when;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.AuthResult.Reason;
+import dev.latchkey.core.Authenticator;
+import dev.latchkey.core.AuthenticatorChain;
 import dev.latchkey.core.BearerToken;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
@@ -66,6 +68,41 @@ class ApiKeysTest {
     assertThat(created.key()).startsWith("lk_acme_").hasSize("lk_acme_".length() + 65);
     assertThat(created.key()).matches("lk_[a-z0-9]{1,16}_[A-Za-z0-9_-]{65}");
     assertThat(created.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofDays(30)));
+  }
+
+  @Test
+  void oneChainTakesKeysAndOtherBearerTokensSideBySide() {
+    ApiKeys.Created created = create("alice");
+    List<String> seenByOther = new ArrayList<>();
+    Authenticator<BearerToken> jwts =
+        new Authenticator<>() {
+          @Override
+          public Class<BearerToken> credentialType() {
+            return BearerToken.class;
+          }
+
+          @Override
+          public AuthResult authenticate(BearerToken token) {
+            seenByOther.add(token.value());
+            return AuthResult.success(Principal.of("bob"));
+          }
+        };
+    AuthenticatorChain chain =
+        AuthenticatorChain.builder().add(keys.authenticatorBeside(jwts)).build();
+
+    assertThat(chain.authenticate(new BearerToken(created.key())).principal())
+        .map(Principal::subject)
+        .contains("alice");
+    assertThat(chain.authenticate(new BearerToken("eyJhbGciOiJIUzI1NiJ9.e30.sig")).principal())
+        .map(Principal::subject)
+        .contains("bob");
+    String key = created.key();
+    char last = key.charAt(key.length() - 1);
+    String typo = key.substring(0, key.length() - 1) + (last == 'x' ? 'y' : 'x');
+    assertThat(chain.authenticate(new BearerToken(typo)).failure())
+        .map(AuthResult.Failure::reason)
+        .contains(Reason.MALFORMED);
+    assertThat(seenByOther).containsExactly("eyJhbGciOiJIUzI1NiJ9.e30.sig");
   }
 
   @Test
