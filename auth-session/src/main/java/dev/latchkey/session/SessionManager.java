@@ -518,16 +518,22 @@ public final class SessionManager {
   /**
    * Records that the holder of this live session has just authenticated again at {@code level} (the
    * second factor after a pending login, a password typed again for a step-up): moves the session
-   * to a fresh id, then raises its assurance to the stronger of its own and {@code level},
-   * authenticated now. The id changes first, so an id seen before, at the lower level, never holds
-   * the higher one; the old id is refused from the moment this returns.
+   * to a fresh id, then sets its assurance to this latest authentication, {@code level} as of now.
+   * The id changes first, so an id seen before, at the lower level, never holds the higher one; the
+   * old id is refused from the moment this returns.
+   *
+   * <p>The assurance describes the latest authentication, as OpenID Connect's {@code acr} and
+   * {@code auth_time} do, also when it is weaker than the one before: a password typed again in a
+   * multi-factor session makes it single factor as of now, so a password never renews the age of a
+   * second factor. A session waiting for its second factor is raised only by {@link
+   * Level#MULTI_FACTOR}: typing the password again proves nothing new.
    *
    * @param rawId the session cookie's value; null is treated as malformed
    * @param level the level just proven; not {@link Level#PENDING_SECOND_FACTOR}
    * @return the new raw id, for the cookie, returned only here; empty when the old id is malformed,
-   *     unknown, or its session is dead (or moved by a concurrent call), or it waited for its
-   *     second factor longer than the {@linkplain Builder#secondFactorTimeout second-factor
-   *     timeout}
+   *     unknown, or its session is dead (or moved by a concurrent call), or it waits for its second
+   *     factor and {@code level} is not {@link Level#MULTI_FACTOR}, or it waited longer than the
+   *     {@linkplain Builder#secondFactorTimeout second-factor timeout}
    * @throws NullPointerException when {@code level} is null
    * @throws IllegalArgumentException when {@code level} is {@link Level#PENDING_SECOND_FACTOR}
    * @throws StoreUnavailableException when the store cannot be reached or fails; the session may
@@ -543,18 +549,17 @@ public final class SessionManager {
       return Optional.empty();
     }
     Assurance held = SessionAssurance.of(current.get());
-    Level was = held.level();
-    if (was == Level.PENDING_SECOND_FACTOR
-        && !clock.instant().isBefore(held.authenticatedAt().plus(secondFactorTimeout))) {
+    if (held.level() == Level.PENDING_SECOND_FACTOR
+        && (level != Level.MULTI_FACTOR
+            || !clock.instant().isBefore(held.authenticatedAt().plus(secondFactorTimeout)))) {
       return Optional.empty();
     }
-    Level now = was.atLeast(level) ? was : level;
     Optional<String> moved = rotate(rawId);
     if (moved.isEmpty()) {
       return moved;
     }
     HashedId to = OpaqueIds.parse(moved.get()).orElseThrow();
-    String value = SessionAssurance.encode(now, clock.instant());
+    String value = SessionAssurance.encode(level, clock.instant());
     boolean set =
         FailClosed.manage(
             STORE,

@@ -159,14 +159,32 @@ class SessionAssuranceTest {
   }
 
   @Test
-  void aPasswordTypedAgainKeepsAMultiFactorSessionAtItsLevel() {
+  void aPasswordTypedAgainNeverRenewsTheAgeOfASecondFactor() {
     String sid = login(Level.MULTI_FACTOR);
     clock.advance(Duration.ofMinutes(10));
 
     String again = sessions.recordAuthentication(sid, Level.SINGLE_FACTOR).orElseThrow();
 
     assertThat(assuranceOf(again))
-        .isEqualTo(new Assurance(Level.MULTI_FACTOR, START.plus(Duration.ofMinutes(10))));
+        .isEqualTo(new Assurance(Level.SINGLE_FACTOR, START.plus(Duration.ofMinutes(10))));
+    assertThat(
+            sessions
+                .requireAssurance(
+                    new SessionCookie(again), Level.MULTI_FACTOR, Duration.ofMinutes(5))
+                .failure())
+        .map(f -> f.reason())
+        .contains(Reason.STEP_UP_REQUIRED);
+  }
+
+  @Test
+  void onlyTheSecondFactorRaisesALoginThatWaitsForIt() {
+    String pending = login(Level.PENDING_SECOND_FACTOR);
+
+    assertThat(sessions.recordAuthentication(pending, Level.SINGLE_FACTOR)).isEmpty();
+    assertThat(sessions.recordAuthentication(pending, Level.REMEMBERED)).isEmpty();
+    assertThat(sessions.check(new SessionCookie(pending)).failure().orElseThrow().reason())
+        .isEqualTo(Reason.SECOND_FACTOR_REQUIRED);
+    assertThat(sessions.recordAuthentication(pending, Level.MULTI_FACTOR)).isPresent();
   }
 
   @Test

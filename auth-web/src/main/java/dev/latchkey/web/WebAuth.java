@@ -106,6 +106,11 @@ public final class WebAuth {
     /** {@code POST} by bearer or by CSRF-protected session: ends every session and token. */
     LOGOUT_EVERYWHERE("/logout-everywhere"),
     /**
+     * {@code POST {"username", "password"}} with the session's CSRF token: the session user's
+     * password typed again for a step-up; the session moves to a new id, authenticated now.
+     */
+    REAUTHENTICATE("/reauthenticate"),
+    /**
      * The session user's API keys: {@code GET} lists them (no secret), {@code POST {"name",
      * "scopes", "expires_in"}} with the CSRF token creates one. See {@link Builder#apiKeys}.
      */
@@ -228,6 +233,7 @@ public final class WebAuth {
       case TOKEN_REFRESH -> tokens != null && tokens.refreshes();
       case TOKEN_LOGOUT -> tokens != null;
       case LOGOUT_EVERYWHERE -> true;
+      case REAUTHENTICATE -> sessions != null && passwords != null;
       case API_KEYS, API_KEY -> apiKeys != null && sessions != null;
       case PASSWORD_RESET_REQUEST, PASSWORD_RESET, PASSWORD_RESET_CONFIRM -> resets != null;
       case MFA_TOTP_ENROLL, MFA_TOTP_ACTIVATE, MFA_VERIFY -> mfa != null && sessions != null;
@@ -294,6 +300,7 @@ public final class WebAuth {
           case MFA_TOTP_ENROLL -> respond(request, () -> requireMfaSessions().enroll(request));
           case MFA_TOTP_ACTIVATE -> respond(request, () -> requireMfaSessions().activate(request));
           case MFA_VERIFY -> respond(request, () -> requireMfaSessions().verify(request));
+          case REAUTHENTICATE -> reauthenticate(request);
           case API_KEYS, API_KEY -> throw new IllegalStateException("routed above");
         });
   }
@@ -729,6 +736,42 @@ public final class WebAuth {
       tokens.logoutEverywhere(subject);
     }
     return ended;
+  }
+
+  /**
+   * {@code POST {"username", "password"}} with the session's CSRF token: the password typed again
+   * for a step-up ("re-enter your password to change your email", see {@link #requireAssurance}).
+   * The password must be the session user's own; the session then moves to a new id, single factor
+   * as of now, and the answer is {@code {"status", "csrf_token"}} with the new cookie. A password
+   * never renews a second factor: a multi-factor session becomes single factor as of now, and one
+   * waiting for its second factor is refused 401 {@code mfa_required} as everywhere. 401 for a
+   * wrong password or another user's, 429 with {@code Retry-After} while the name or the client is
+   * throttled, 403 without the CSRF token, 503 when a store is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when sessions or passwords were not configured
+   */
+  public WebResponse reauthenticate(WebRequest request) {
+    SessionFlow flow = requireSessions();
+    return respond(
+        request,
+        () -> {
+          AccessDecision gate = flow.check(request, true);
+          if (gate == null) {
+            return SessionFlow.notLoggedIn();
+          }
+          if (!gate.allowed()) {
+            return gate.refusal().orElseThrow();
+          }
+          String subject = gate.principal().orElseThrow().subject();
+          return login(
+              request,
+              (principal, body) ->
+                  principal.subject().equals(subject)
+                      ? flow.raise(request, Assurance.Level.SINGLE_FACTOR)
+                      : Answers.error(401, "invalid credentials"));
+        });
   }
 
   /**
