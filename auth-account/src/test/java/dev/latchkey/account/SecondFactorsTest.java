@@ -10,6 +10,7 @@ import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.spi.SecondFactorStore;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -260,6 +261,31 @@ class SecondFactorsTest {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void nodesWhoseClocksDifferWithinTheDriftStillAcceptACodeOnlyOnce() {
+    String secret = activeFactor("alice");
+    // A second node on the same store whose clock runs 25 s behind: within one step of drift.
+    Clock behind = Clock.offset(clock, Duration.ofSeconds(-25));
+    SecondFactors lagging =
+        SecondFactors.builder(store, "Example Co", "k1", KEY).clock(behind).build();
+
+    for (int round = 0; round < 20; round++) {
+      String now = code(secret);
+      boolean first = mfa.verify("alice", now).succeeded();
+      boolean second = lagging.verify("alice", now).succeeded();
+      assertThat(first && second).as("round %d: one code, two nodes", round).isFalse();
+      assertThat(first || second).as("round %d: the code is good somewhere", round).isTrue();
+      // The lagging node's own current code is a step the store has already passed, or this one.
+      String laggingCode = Totp.DEFAULT.code(secret, behind.instant());
+      if (!laggingCode.equals(now)) {
+        assertThat(lagging.verify("alice", laggingCode).succeeded())
+            .as("round %d: an earlier step after a later one", round)
+            .isFalse();
+      }
+      clock.advance(Duration.ofSeconds(30));
     }
   }
 
