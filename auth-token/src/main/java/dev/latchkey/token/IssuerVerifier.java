@@ -106,7 +106,8 @@ public final class IssuerVerifier {
    */
   public AuthResult verify(String token) {
     try {
-      return AuthResult.success(check(token).principal());
+      Checked c = check(token);
+      return AuthResult.success(principal(c.claims()));
     } catch (Refusal r) {
       return r.toFailure();
     } catch (RuntimeException e) {
@@ -124,7 +125,8 @@ public final class IssuerVerifier {
    */
   public JwtTokenService.Verification verifyToken(String token) {
     try {
-      return JwtTokenService.Verification.verified(check(token));
+      Checked c = check(token);
+      return JwtTokenService.Verification.verified(accessToken(c.claims(), c.scopes()));
     } catch (Refusal r) {
       return JwtTokenService.Verification.refused(r.toFailure());
     } catch (RuntimeException e) {
@@ -139,7 +141,10 @@ public final class IssuerVerifier {
     return new BearerAuthenticator(this::verify, this, listener, clock);
   }
 
-  private AccessToken check(String token) throws Refusal {
+  /** A token that passed every check, and the issuer it passed them for. */
+  private record Checked(VerifiedClaims claims, Set<String> scopes) {}
+
+  private Checked check(String token) throws Refusal {
     CompactJws jws = CompactJws.parse(token, maxTokenLength);
     // Read before the signature only to choose among configured issuers; nothing else is trusted
     // until the signature holds, and the issuer's rules read the same map again after it.
@@ -167,22 +172,28 @@ public final class IssuerVerifier {
     if (revocationCheck != null) {
       revocationCheck.require(claims);
     }
-    return accessToken(claims, issuer.trusted());
+    String scopeClaim = issuer.trusted().scopeClaim();
+    Set<String> scopes = scopes(claims.claims().get(scopeClaim), scopeClaim);
+    return new Checked(claims, scopes);
   }
 
-  private static AccessToken accessToken(VerifiedClaims c, TrustedIssuer trusted) throws Refusal {
+  /** The principal of verified claims, with the issuer as an attribute. */
+  private static Principal principal(VerifiedClaims c) {
+    Map<String, String> attrs = new HashMap<>(c.principal().attributes());
+    attrs.put(ISSUER_ATTRIBUTE, c.issuer());
+    return new Principal(c.principal().subject(), c.principal().roles(), attrs);
+  }
+
+  private static AccessToken accessToken(VerifiedClaims c, Set<String> scopes) {
     Map<String, Object> extra = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : c.claims().entrySet()) {
       if (!ClaimsRules.REGISTERED.contains(e.getKey()) && e.getValue() != null) {
         extra.put(e.getKey(), e.getValue());
       }
     }
-    Map<String, String> attrs = new HashMap<>(c.principal().attributes());
-    attrs.put(ISSUER_ATTRIBUTE, c.issuer());
-    Principal principal = new Principal(c.principal().subject(), c.principal().roles(), attrs);
     return new AccessToken(
-        principal,
-        scopes(c.claims().get(trusted.scopeClaim()), trusted.scopeClaim()),
+        principal(c),
+        scopes,
         extra,
         c.issuedAt(),
         Instant.ofEpochMilli(c.expiresAtMillis()),
