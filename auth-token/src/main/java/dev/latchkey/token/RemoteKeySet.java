@@ -5,9 +5,11 @@ import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import dev.latchkey.core.AuthResult;
+import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
@@ -17,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -156,7 +160,7 @@ final class RemoteKeySet {
             .GET()
             .build();
     CompletableFuture<HttpResponse<byte[]>> future =
-        http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        http.sendAsync(request, info -> new BoundedBody(MAX_SET_BYTES));
     HttpResponse<byte[]> response;
     try {
       // The request timeout covers the response headers only: bound the body too.
@@ -169,7 +173,7 @@ final class RemoteKeySet {
       future.cancel(true);
       return null;
     }
-    if (response.statusCode() != 200 || response.body().length > MAX_SET_BYTES) {
+    if (response.statusCode() != 200 || response.body() == null) {
       return null;
     }
     return parse(new String(response.body(), StandardCharsets.UTF_8));
@@ -225,5 +229,58 @@ final class RemoteKeySet {
   @Override
   public String toString() {
     return "RemoteKeySet[" + trusted.jwksUri() + "]";
+  }
+
+  /**
+   * A response body of at most {@code limit} bytes: a longer one is cancelled as soon as it passes
+   * the limit and completes as null, so a huge set costs neither memory nor the rest of the read.
+   */
+  private static final class BoundedBody implements HttpResponse.BodySubscriber<byte[]> {
+    private final int limit;
+    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    private final CompletableFuture<byte[]> result = new CompletableFuture<>();
+    private Flow.Subscription subscription;
+
+    BoundedBody(int limit) {
+      this.limit = limit;
+    }
+
+    @Override
+    public CompletionStage<byte[]> getBody() {
+      return result;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      this.subscription = s;
+      s.request(Long.MAX_VALUE);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
+      }
+      for (ByteBuffer b : items) {
+        if (bytes.size() + b.remaining() > limit) {
+          subscription.cancel();
+          result.complete(null);
+          return;
+        }
+        byte[] chunk = new byte[b.remaining()];
+        b.get(chunk);
+        bytes.write(chunk, 0, chunk.length);
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      result.completeExceptionally(t);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(bytes.toByteArray());
+    }
   }
 }

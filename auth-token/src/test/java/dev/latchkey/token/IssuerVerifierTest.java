@@ -359,6 +359,15 @@ class IssuerVerifierTest {
   }
 
   @Test
+  void aKeySetLargerThanOneMebibyteIsAFailedFetch() {
+    String key = RSA_1.publicJwkJson().orElseThrow();
+    jwks.serveRaw("{\"keys\":[" + key + "],\"pad\":\"" + "x".repeat(1 << 20) + "\"}");
+    IssuerVerifier v = verifier(trusted().build());
+
+    assertThat(reason(v, token(RSA_1))).isEqualTo(Reason.UNAVAILABLE);
+  }
+
+  @Test
   void aSetPublishingAPrivateKeyIsNotTrusted() {
     SigningKey priv = SigningKey.generateRsa("rsa-1", SigningAlgorithm.RS256);
     jwks.serveRaw("{\"keys\":[" + privateJwk(priv) + "]}");
