@@ -284,6 +284,34 @@ class IssuerVerifierTest {
   }
 
   @Test
+  void aStalledRefreshDoesNotHoldUpOtherVerifies() throws Exception {
+    IssuerVerifier v = verifier(trusted().fetchTimeout(Duration.ofSeconds(5)).build());
+    String t = token(RSA_1);
+    assertThat(reason(v, t)).isNull();
+    jwks.mode(LoopbackJwks.Mode.STALL);
+    clock.advance(Duration.ofMinutes(5));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Reason> refreshing = pool.submit(() -> reason(v, t));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (jwks.requests() < 2 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(jwks.requests()).as("the refresh is in flight").isEqualTo(2);
+
+      long start = System.nanoTime();
+      assertThat(reason(v, t)).isNull();
+      assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(1_000);
+      assertThat(refreshing.isDone()).isFalse();
+
+      jwks.close(); // releases the stalled request
+      assertThat(refreshing.get(10, TimeUnit.SECONDS)).isNull();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void aFloodOfMadeUpKidsMakesAtMostOneFetchPerInterval() throws Exception {
     IssuerVerifier v = verifier(trusted().build());
     assertThat(reason(v, token(RSA_1))).isNull();
