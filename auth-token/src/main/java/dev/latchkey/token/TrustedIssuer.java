@@ -67,7 +67,8 @@ public record TrustedIssuer(
    * @param tokenType the accepted {@code typ}
    * @param scopeClaim the scope claim's name
    * @param refreshInterval the refresh point of a cached set, 1 second to 7 days
-   * @param unknownKidInterval the least time between fetches, 0 to the refresh interval
+   * @param unknownKidInterval the least time between fetches, 1 second to the refresh interval (a
+   *     flood of made-up {@code kid}s must not turn into a flood of fetches)
    * @param outageGrace the grace through an outage, 0 to 7 days
    * @param fetchTimeout the timeout of one fetch, 1 millisecond to 1 minute
    * @throws NullPointerException when a component is null
@@ -95,7 +96,7 @@ public record TrustedIssuer(
     Objects.requireNonNull(tokenType, "tokenType");
     requireText(scopeClaim, "scopeClaim");
     requireRange(refreshInterval, "refreshInterval", Duration.ofSeconds(1), Duration.ofDays(7));
-    requireRange(unknownKidInterval, "unknownKidInterval", Duration.ZERO, refreshInterval);
+    requireRange(unknownKidInterval, "unknownKidInterval", Duration.ofSeconds(1), refreshInterval);
     requireRange(outageGrace, "outageGrace", Duration.ZERO, Duration.ofDays(7));
     requireRange(fetchTimeout, "fetchTimeout", Duration.ofMillis(1), Duration.ofMinutes(1));
   }
@@ -213,13 +214,14 @@ public record TrustedIssuer(
     /**
      * Sets the least time between two fetches for unknown keys and retries during an outage.
      *
-     * @param interval 0 to the refresh interval (checked by {@link #build}); default 30 seconds
+     * @param interval 1 second to the refresh interval (checked by {@link #build}); default 30
+     *     seconds
      * @return this builder
      * @throws NullPointerException when {@code interval} is null
-     * @throws IllegalArgumentException when {@code interval} is negative
+     * @throws IllegalArgumentException when {@code interval} is under 1 second
      */
     public Builder unknownKidInterval(Duration interval) {
-      requireRange(interval, "unknownKidInterval", Duration.ZERO, Duration.ofDays(7));
+      requireRange(interval, "unknownKidInterval", Duration.ofSeconds(1), Duration.ofDays(7));
       this.unknownKidInterval = interval;
       return this;
     }

@@ -52,6 +52,16 @@ class TrustedIssuerTest {
   }
 
   @Test
+  void refusesAnUnknownKidIntervalUnderOneSecond() {
+    assertThatThrownBy(
+            () ->
+                TrustedIssuer.builder("https://issuer.example", JWKS, "api")
+                    .unknownKidInterval(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknownKidInterval");
+  }
+
+  @Test
   void refusesABlankIssuerAndTwoIssuersWithOneIss() {
     assertThatThrownBy(() -> TrustedIssuer.builder(" ", JWKS, "api").build())
         .isInstanceOf(IllegalArgumentException.class)
