@@ -117,6 +117,28 @@ public record TrustedIssuer(
     return new Builder(issuer, jwksUri, audience);
   }
 
+  /**
+   * A builder for {@code issuer}, its JWK Set URL read once, now, from its OpenID Provider metadata
+   * at {@code issuer} + {@code /.well-known/openid-configuration} (OpenID Connect Discovery 1.0,
+   * section 4), whose {@code issuer} must equal {@code issuer} exactly. Call it while configuring:
+   * it blocks for up to {@code timeout}.
+   *
+   * @param issuer the exact {@code iss} of its tokens, an http(s) URL
+   * @param audience the value a token's {@code aud} must contain
+   * @param timeout the most the metadata fetch may take
+   * @return a new builder with the discovered JWK Set URL
+   * @throws NullPointerException when an argument is null
+   * @throws IllegalArgumentException when {@code issuer} is not an http(s) URL
+   * @throws IllegalStateException when the metadata cannot be fetched or read, names another
+   *     issuer, or holds no absolute http(s) {@code jwks_uri}
+   */
+  public static Builder discover(String issuer, String audience, Duration timeout) {
+    Objects.requireNonNull(issuer, "issuer");
+    Objects.requireNonNull(audience, "audience");
+    requireRange(timeout, "timeout", Duration.ofMillis(1), Duration.ofMinutes(1));
+    return new Builder(issuer, Discovery.jwksUri(issuer, timeout), audience);
+  }
+
   private static void requireText(String value, String name) {
     Objects.requireNonNull(value, name);
     if (value.isBlank()) {

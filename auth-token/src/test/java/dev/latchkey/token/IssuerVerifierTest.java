@@ -1,6 +1,7 @@
 package dev.latchkey.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -128,6 +129,29 @@ class IssuerVerifierTest {
             .orElseThrow();
 
     assertThat(t.scopes()).containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void discoversTheKeySetUrlFromTheIssuerMetadata() {
+    String issuer = jwks.issuer();
+    jwks.metadata("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + jwks.uri() + "\"}");
+
+    TrustedIssuer t = TrustedIssuer.discover(issuer, AUD, Duration.ofSeconds(2)).build();
+
+    assertThat(t.jwksUri()).isEqualTo(jwks.uri());
+    Map<String, Object> c = claims();
+    c.put("iss", issuer);
+    assertThat(reason(verifier(t), Forge.sign(RSA_1, header(RSA_1, "at+jwt"), Forge.json(c))))
+        .isNull();
+  }
+
+  @Test
+  void refusesMetadataThatNamesAnotherIssuer() {
+    jwks.metadata("{\"issuer\":\"https://evil.example\",\"jwks_uri\":\"" + jwks.uri() + "\"}");
+
+    assertThatThrownBy(() -> TrustedIssuer.discover(jwks.issuer(), AUD, Duration.ofSeconds(2)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("another issuer");
   }
 
   @Test

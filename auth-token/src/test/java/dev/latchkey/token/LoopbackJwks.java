@@ -31,6 +31,7 @@ final class LoopbackJwks implements AutoCloseable {
   private final CountDownLatch release = new CountDownLatch(1);
   private volatile String body = "{\"keys\":[]}";
   private volatile Mode mode = Mode.SERVE;
+  private volatile String metadata = "{}";
 
   LoopbackJwks() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -56,6 +57,17 @@ final class LoopbackJwks implements AutoCloseable {
             }
           }
         });
+    server.createContext(
+        "/.well-known/openid-configuration",
+        exchange -> {
+          try (exchange) {
+            byte[] bytes = metadata.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(bytes);
+            }
+          }
+        });
     server.setExecutor(executor);
     server.start();
   }
@@ -76,6 +88,15 @@ final class LoopbackJwks implements AutoCloseable {
   void serveRaw(String json) {
     body = json;
     mode = Mode.SERVE;
+  }
+
+  /** The issuer URL whose discovery metadata this server answers. */
+  String issuer() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  void metadata(String json) {
+    metadata = json;
   }
 
   void mode(Mode m) {
