@@ -141,7 +141,7 @@ public final class IssuerVerifier {
     return new BearerAuthenticator(this::verify, this, listener, clock);
   }
 
-  /** A token that passed every check, and the issuer it passed them for. */
+  /** The claims of a token that passed every check, and the scopes its issuer's claim grants. */
   private record Checked(VerifiedClaims claims, Set<String> scopes) {}
 
   private Checked check(String token) throws Refusal {
@@ -169,11 +169,11 @@ public final class IssuerVerifier {
     key.signatureCheck().require(jws);
     VerifiedClaims claims = issuer.rules().read(payload);
     issuer.rules().checkTime(claims, clock.millis());
+    String scopeClaim = issuer.trusted().scopeClaim();
+    Set<String> scopes = scopes(claims.claims().get(scopeClaim), scopeClaim);
     if (revocationCheck != null) {
       revocationCheck.require(claims);
     }
-    String scopeClaim = issuer.trusted().scopeClaim();
-    Set<String> scopes = scopes(claims.claims().get(scopeClaim), scopeClaim);
     return new Checked(claims, scopes);
   }
 
