@@ -6,21 +6,26 @@ import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.Authenticator;
 import dev.latchkey.core.BearerToken;
 import java.time.Clock;
+import java.util.function.Function;
 
 /**
  * The bearer strategy: an {@code Authorization: Bearer} token checked by {@link
- * JwtTokenService#verify}, with a {@code "bearer"} event for each outcome. Thread-safe.
+ * JwtTokenService#verify} or {@link IssuerVerifier#verify}, with a {@code "bearer"} event for each
+ * outcome. Thread-safe.
  */
 final class BearerAuthenticator implements Authenticator<BearerToken> {
   static final String METHOD = "bearer";
 
-  private final JwtTokenService tokens;
+  private final Function<String, AuthResult> verify;
+  private final Object verifier; // what toString names
   // Null without a listener: a verify then builds no event (a clock read and two objects).
   private final AuthListener listener;
   private final Clock clock;
 
-  BearerAuthenticator(JwtTokenService tokens, AuthListener listener, Clock clock) {
-    this.tokens = tokens;
+  BearerAuthenticator(
+      Function<String, AuthResult> verify, Object verifier, AuthListener listener, Clock clock) {
+    this.verify = verify;
+    this.verifier = verifier;
     this.listener = listener;
     this.clock = clock;
   }
@@ -35,7 +40,7 @@ final class BearerAuthenticator implements Authenticator<BearerToken> {
     if (credentials == null) {
       return AuthResult.failure(AuthResult.Reason.MALFORMED, "no bearer token");
     }
-    AuthResult result = tokens.verify(credentials.value());
+    AuthResult result = verify.apply(credentials.value());
     if (listener != null) {
       listener.onEvent(
           result.fold(
@@ -47,6 +52,6 @@ final class BearerAuthenticator implements Authenticator<BearerToken> {
 
   @Override
   public String toString() {
-    return "BearerAuthenticator[" + tokens + "]";
+    return "BearerAuthenticator[" + verifier + "]";
   }
 }

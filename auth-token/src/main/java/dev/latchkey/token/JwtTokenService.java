@@ -254,7 +254,7 @@ public final class JwtTokenService implements TokenService {
    * {@return the bearer strategy on this service: {@link #verify} with a {@code "bearer"} event}
    */
   public Authenticator<BearerToken> authenticator() {
-    return new BearerAuthenticator(this, hasListener ? listener : null, clock);
+    return new BearerAuthenticator(this::verify, this, hasListener ? listener : null, clock);
   }
 
   /**

@@ -12,7 +12,10 @@
  * auth-redis}). {@link dev.latchkey.token.RefreshTokens} adds login with a refresh token, rotation
  * and reuse detection over a {@link dev.latchkey.core.spi.RefreshTokenStore} ({@link
  * dev.latchkey.token.RefreshTokens#inMemoryStore in memory} here), with the roles of each refresh
- * from a {@link dev.latchkey.core.PrincipalResolver} when one is given. Nimbus types never appear
- * in this package's public signatures.
+ * from a {@link dev.latchkey.core.PrincipalResolver} when one is given. {@link
+ * dev.latchkey.token.IssuerVerifier} verifies access tokens of other {@linkplain
+ * dev.latchkey.token.TrustedIssuer trusted issuers} with keys fetched from their JWK Sets, cached,
+ * refreshed and kept through an outage for a bounded grace. Nimbus types never appear in this
+ * package's public signatures.
  */
 package dev.latchkey.token;
