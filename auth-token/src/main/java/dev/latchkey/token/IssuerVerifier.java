@@ -285,11 +285,7 @@ public final class IssuerVerifier {
      * @throws IllegalArgumentException when {@code skew} is negative or longer than 5 minutes
      */
     public Builder clockSkew(Duration skew) {
-      Objects.requireNonNull(skew, "skew");
-      if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new IllegalArgumentException("clockSkew must be from 0 to 5 minutes: " + skew);
-      }
-      this.clockSkew = skew;
+      this.clockSkew = TokenLimits.requireSkew(skew, "clockSkew");
       return this;
     }
 
@@ -314,10 +310,7 @@ public final class IssuerVerifier {
      * @throws IllegalArgumentException when {@code chars} is outside 512 to 1,048,576
      */
     public Builder maxTokenLength(int chars) {
-      if (chars < 512 || chars > 1 << 20) {
-        throw new IllegalArgumentException("maxTokenLength must be from 512 to 1048576: " + chars);
-      }
-      this.maxTokenLength = chars;
+      this.maxTokenLength = TokenLimits.requireMaxTokenLength(chars);
       return this;
     }
 
