@@ -92,8 +92,11 @@ final class JwkImport {
     SigningAlgorithm alg;
     if (jwk.getAlgorithm() != null) {
       alg = SigningAlgorithm.fromJwsName(jwk.getAlgorithm().getName());
-    } else if (jwk instanceof ECKey) {
-      alg = SigningAlgorithm.ES256;
+    } else if (jwk instanceof ECKey ec) {
+      alg = SigningAlgorithm.forCurve(ec.getCurve());
+      if (alg == null) {
+        throw new IllegalArgumentException("EC keys must be on P-256, P-384 or P-521: " + kid);
+      }
     } else if (jwk instanceof OctetKeyPair) {
       alg = SigningAlgorithm.EDDSA;
     } else {
@@ -107,9 +110,10 @@ final class JwkImport {
       KeyChecks.checkRsaSize(rsa.size());
       return new SigningKey(kid, alg, rsa);
     }
-    if (alg == SigningAlgorithm.ES256 && jwk instanceof ECKey ec) {
-      if (!Curve.P_256.equals(ec.getCurve())) {
-        throw new IllegalArgumentException("ES256 keys must be on P-256: " + kid);
+    if (alg.isEcdsa() && jwk instanceof ECKey ec) {
+      if (!alg.ecCurve().equals(ec.getCurve())) {
+        throw new IllegalArgumentException(
+            alg.jwsName() + " keys must be on " + alg.ecCurve() + ": " + kid);
       }
       return new SigningKey(kid, alg, ec);
     }

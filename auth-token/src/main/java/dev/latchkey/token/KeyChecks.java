@@ -12,9 +12,9 @@ import java.util.Objects;
 /**
  * The rules every {@link SigningKey} passes, however it is made (generated, imported from JWK or
  * PEM, built from JCA keys): a {@code kid} that is not blank, an HMAC secret at least as long as
- * the hash, RSA of at least {@value #MIN_RSA_BITS} bits, EC on P-256 only. A broken rule is an
- * {@link IllegalArgumentException} whose message names the key and the rule, never key material.
- * Stateless.
+ * the hash, RSA of at least {@value #MIN_RSA_BITS} bits, EC on P-256, P-384 or P-521 only. A broken
+ * rule is an {@link IllegalArgumentException} whose message names the key and the rule, never key
+ * material. Stateless.
  */
 final class KeyChecks {
   static final int MIN_RSA_BITS = 2048;
@@ -30,15 +30,27 @@ final class KeyChecks {
     return new SigningKey(kid, alg, b.build());
   }
 
+  /** An ECDSA key under the algorithm of its curve (ES256, ES384 or ES512). */
   static SigningKey ec(String kid, ECPublicKey pub, ECPrivateKey priv) {
-    if (!Curve.P_256.equals(Curve.forECParameterSpec(pub.getParams()))) {
-      throw new IllegalArgumentException("ES256 keys must be on P-256: " + kid);
+    Curve curve = Curve.forECParameterSpec(pub.getParams());
+    SigningAlgorithm alg = curve == null ? null : SigningAlgorithm.forCurve(curve);
+    if (alg == null) {
+      throw new IllegalArgumentException("EC keys must be on P-256, P-384 or P-521: " + kid);
     }
-    ECKey.Builder b = new ECKey.Builder(Curve.P_256, pub).keyID(kid);
+    return ec(kid, alg, pub, priv);
+  }
+
+  /** An ECDSA key for {@code alg}, whose curve the key must be on. */
+  static SigningKey ec(String kid, SigningAlgorithm alg, ECPublicKey pub, ECPrivateKey priv) {
+    if (!alg.ecCurve().equals(Curve.forECParameterSpec(pub.getParams()))) {
+      throw new IllegalArgumentException(
+          alg.jwsName() + " keys must be on " + alg.ecCurve() + ": " + kid);
+    }
+    ECKey.Builder b = new ECKey.Builder(alg.ecCurve(), pub).keyID(kid);
     if (priv != null) {
       b.privateKey(priv);
     }
-    return new SigningKey(kid, SigningAlgorithm.ES256, b.build());
+    return new SigningKey(kid, alg, b.build());
   }
 
   static void checkSecretLength(int length, SigningAlgorithm alg) {

@@ -11,70 +11,90 @@ import java.util.Arrays;
 import java.util.Set;
 
 /**
- * The one spelling of an ES256 signature Latchkey signs and, for its own keys, accepts. ECDSA
- * signature (r, s) over P-256 has a twin (r, n - s) that verifies as well; the JDK's signer gives
- * either. The low one, s at most n / 2 (as Bitcoin's BIP 62 and libsecp256k1 require), is the
- * canonical one. Stateless and thread-safe.
+ * The one spelling of an ECDSA signature Latchkey signs and, for its own keys, accepts. An ECDSA
+ * signature (r, s) has a twin (r, n - s) that verifies as well; the JDK's signer gives either. The
+ * low one, s at most n / 2 (as Bitcoin's BIP 62 and libsecp256k1 require), is the canonical one.
+ * One instance per curve (ES256, ES384, ES512); stateless and thread-safe.
  */
 final class LowS {
-  /** The order n of P-256's base point. */
-  private static final BigInteger N =
-      new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
+  private static final LowS P_256 = new LowS(SigningAlgorithm.ES256);
+  private static final LowS P_384 = new LowS(SigningAlgorithm.ES384);
+  private static final LowS P_521 = new LowS(SigningAlgorithm.ES512);
 
-  /** n / 2 (rounded down) in 32 big-endian bytes: s is low when at most this. */
-  private static final byte[] HALF_N = toBytes32(N.shiftRight(1));
+  /** The order n of the curve's base point. */
+  private final BigInteger n;
 
-  private static final int HALF = 32;
+  /** n / 2 (rounded down) in {@link #half} big-endian bytes: s is low when at most this. */
+  private final byte[] halfN;
 
-  private LowS() {}
+  /** The length of r and of s in a JWS signature (RFC 7518 section 3.4): 32, 48 or 66 bytes. */
+  private final int half;
+
+  private LowS(SigningAlgorithm algorithm) {
+    this.n = algorithm.ecCurve().toECParameterSpec().getOrder();
+    this.half = (n.bitLength() + 7) / 8;
+    this.halfN = toBytes(n.shiftRight(1), half);
+  }
+
+  /** The rule for {@code algorithm}'s curve; {@code algorithm} is ES256, ES384 or ES512. */
+  static LowS of(SigningAlgorithm algorithm) {
+    return switch (algorithm) {
+      case ES256 -> P_256;
+      case ES384 -> P_384;
+      case ES512 -> P_521;
+      default -> throw new IllegalArgumentException("not an ECDSA algorithm: " + algorithm);
+    };
+  }
 
   /**
-   * Whether {@code signature}, an ES256 signature as JWS carries it (r and s, 32 big-endian bytes
-   * each), has the low s; false for null or another length.
+   * Whether {@code signature}, an ECDSA signature as JWS carries it (r and s, each as many
+   * big-endian bytes as the curve's order), has the low s; false for null or another length.
    */
-  static boolean isLowS(byte[] signature) {
+  boolean isLowS(byte[] signature) {
     return signature != null
-        && signature.length == 2 * HALF
-        && Arrays.compareUnsigned(signature, HALF, 2 * HALF, HALF_N, 0, HALF) <= 0;
+        && signature.length == 2 * half
+        && Arrays.compareUnsigned(signature, half, 2 * half, halfN, 0, half) <= 0;
   }
 
   /** {@code ecdsa}, with every signature it makes turned to its low-s spelling. */
-  static JWSSigner signer(JWSSigner ecdsa) {
-    return new LowSSigner(ecdsa);
+  JWSSigner signer(JWSSigner ecdsa) {
+    return new LowSSigner(ecdsa, this);
   }
 
-  /** The low-s spelling of an ES256 signature (itself when already low or not 64 bytes). */
-  static byte[] normalise(byte[] signature) {
-    if (signature.length != 2 * HALF || isLowS(signature)) {
+  /** The low-s spelling of a signature (itself when already low or of the wrong length). */
+  byte[] normalise(byte[] signature) {
+    if (signature.length != 2 * half || isLowS(signature)) {
       return signature;
     }
-    BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, HALF, 2 * HALF));
-    byte[] low = Arrays.copyOf(signature, 2 * HALF);
-    System.arraycopy(toBytes32(N.subtract(s)), 0, low, HALF, HALF);
+    BigInteger s = new BigInteger(1, Arrays.copyOfRange(signature, half, 2 * half));
+    byte[] low = Arrays.copyOf(signature, 2 * half);
+    System.arraycopy(toBytes(n.subtract(s), half), 0, low, half, half);
     return low;
   }
 
-  /** {@code value} (non-negative, below 2^256) as exactly 32 big-endian bytes. */
-  private static byte[] toBytes32(BigInteger value) {
+  /** {@code value} (non-negative, below 2^(8 * length)) as exactly {@code length} bytes. */
+  private static byte[] toBytes(BigInteger value, int length) {
     byte[] minimal = value.toByteArray(); // may carry a leading sign byte, or be shorter
-    byte[] out = new byte[HALF];
-    int length = Math.min(minimal.length, HALF);
-    System.arraycopy(minimal, minimal.length - length, out, HALF - length, length);
+    byte[] out = new byte[length];
+    int copied = Math.min(minimal.length, length);
+    System.arraycopy(minimal, minimal.length - copied, out, length - copied, copied);
     return out;
   }
 
   private static final class LowSSigner implements JWSSigner {
     private final JWSSigner ecdsa;
+    private final LowS rule;
 
-    LowSSigner(JWSSigner ecdsa) {
+    LowSSigner(JWSSigner ecdsa, LowS rule) {
       this.ecdsa = ecdsa;
+      this.rule = rule;
     }
 
     @Override
     public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
       Base64URL signature = ecdsa.sign(header, signingInput);
       byte[] raw = signature.decode();
-      byte[] low = normalise(raw);
+      byte[] low = rule.normalise(raw);
       return low == raw ? signature : Base64URL.encode(low);
     }
 

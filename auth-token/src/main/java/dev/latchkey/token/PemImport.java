@@ -24,8 +24,8 @@ import java.util.regex.Pattern;
 
 /**
  * Reads {@link SigningKey}s from PEM text: an unencrypted PKCS#8 {@code PRIVATE KEY} block, an
- * X.509 {@code PUBLIC KEY} block, or both, for RS256, PS256, ES256 and EdDSA. Anything else (a
- * PKCS#1 or SEC 1 block, an encrypted key, a key of another algorithm) is an {@link
+ * X.509 {@code PUBLIC KEY} block, or both, for RS, PS and ES 256/384/512 and EdDSA. Anything else
+ * (a PKCS#1 or SEC 1 block, an encrypted key, a key of another algorithm) is an {@link
  * IllegalArgumentException} whose message never quotes key material. Stateless.
  */
 final class PemImport {
@@ -74,8 +74,9 @@ final class PemImport {
     }
     try {
       return switch (algorithm) {
-        case RS256, PS256 -> rsaFromDer(kid, algorithm, privateDer, publicDer);
-        case ES256 -> ecFromDer(kid, privateDer, publicDer);
+        case RS256, RS384, RS512, PS256, PS384, PS512 ->
+            rsaFromDer(kid, algorithm, privateDer, publicDer);
+        case ES256, ES384, ES512 -> ecFromDer(kid, algorithm, privateDer, publicDer);
         case EDDSA -> ed25519FromDer(kid, privateDer, publicDer);
         default -> throw new AssertionError(algorithm);
       };
@@ -102,19 +103,20 @@ final class PemImport {
     return KeyChecks.rsa(kid, alg, pub, priv);
   }
 
-  private static SigningKey ecFromDer(String kid, byte[] privateDer, byte[] publicDer)
+  private static SigningKey ecFromDer(
+      String kid, SigningAlgorithm alg, byte[] privateDer, byte[] publicDer)
       throws GeneralSecurityException {
     KeyFactory kf = KeyFactory.getInstance("EC");
     if (publicDer == null) {
       throw new IllegalArgumentException(
-          "an ES256 PEM needs its PUBLIC KEY block beside the PRIVATE KEY block");
+          "an " + alg.jwsName() + " PEM needs its PUBLIC KEY block beside the PRIVATE KEY block");
     }
     ECPublicKey pub = (ECPublicKey) kf.generatePublic(new X509EncodedKeySpec(publicDer));
     ECPrivateKey priv =
         privateDer == null
             ? null
             : (ECPrivateKey) kf.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
-    return KeyChecks.ec(kid, pub, priv);
+    return KeyChecks.ec(kid, alg, pub, priv);
   }
 
   private static SigningKey ed25519FromDer(String kid, byte[] privateDer, byte[] publicDer)

@@ -42,9 +42,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  *
  * <p>Only public keys of the issuer's algorithms are kept; a key without {@code alg} is taken as
- * RSA under the one RSA algorithm allowed, as ES256 for P-256 and as EdDSA for Ed25519. A set that
- * holds a private or secret key, a {@code kid} twice, or is larger than 1 MiB is a failed fetch.
- * Every time is read from the injected clock. Thread-safe.
+ * RSA under the one RSA algorithm allowed, as the ECDSA algorithm of its curve and as EdDSA for
+ * Ed25519. A set that holds a private or secret key, a {@code kid} twice, or is larger than 1 MiB
+ * is a failed fetch. Every time is read from the injected clock. Thread-safe.
  */
 final class RemoteKeySet {
   private static final int MAX_SET_BYTES = 1 << 20;

@@ -14,7 +14,7 @@ import java.util.Arrays;
  * KeySelector} has checked it against the key). Never throws for a bad token: a refused signature
  * is {@code false} or a {@link Refusal}. Immutable and thread-safe.
  *
- * <p>ES256 under a key that signs accepts only the low-s spelling of a signature (see {@link
+ * <p>ECDSA under a key that signs accepts only the low-s spelling of a signature (see {@link
  * SigningKey} and {@link LowS}), so each token Latchkey issues has exactly one string.
  */
 final class SignatureCheck {
@@ -22,14 +22,14 @@ final class SignatureCheck {
   private final JWSVerifier verifier; // null for an HMAC key
   private final JWSHeader header; // names only the key's algorithm: all a verifier reads
   private final boolean mayVerify; // false when the JWK's key_ops leave verify out
-  private final boolean lowSOnly;
+  private final LowS lowSOnly; // null unless only low-s ECDSA signatures are accepted
 
   private SignatureCheck(
       HmacSignature hmac,
       JWSVerifier verifier,
       JWSHeader header,
       boolean mayVerify,
-      boolean lowSOnly) {
+      LowS lowSOnly) {
     this.hmac = hmac;
     this.verifier = verifier;
     this.header = header;
@@ -39,15 +39,15 @@ final class SignatureCheck {
 
   /** A check by the HMAC fast path. */
   static SignatureCheck hmac(HmacSignature hmac, boolean mayVerify) {
-    return new SignatureCheck(hmac, null, null, mayVerify, false);
+    return new SignatureCheck(hmac, null, null, mayVerify, null);
   }
 
   /**
-   * A check by a Nimbus verifier, given the header it reads; {@code lowSOnly} refuses an ES256
-   * signature whose s is high.
+   * A check by a Nimbus verifier, given the header it reads; {@code lowSOnly}, when not null,
+   * refuses an ECDSA signature whose s is high on its curve.
    */
   static SignatureCheck nimbus(
-      JWSVerifier verifier, JWSHeader header, boolean mayVerify, boolean lowSOnly) {
+      JWSVerifier verifier, JWSHeader header, boolean mayVerify, LowS lowSOnly) {
     return new SignatureCheck(null, verifier, header, mayVerify, lowSOnly);
   }
 
@@ -75,7 +75,7 @@ final class SignatureCheck {
     if (hmac != null) {
       return hmac.verify(jws, secondDot);
     }
-    if (lowSOnly && !LowS.isLowS(CompactJws.decode(jws, secondDot + 1, jws.length))) {
+    if (lowSOnly != null && !lowSOnly.isLowS(CompactJws.decode(jws, secondDot + 1, jws.length))) {
       return false;
     }
     // The signature as base64url text, as Nimbus's verifiers take it (they decode it themselves).

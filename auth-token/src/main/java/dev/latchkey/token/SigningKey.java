@@ -43,12 +43,13 @@ import java.util.Set;
  *
  * <p>Created by the static factories, which check the key at once and throw {@link
  * IllegalArgumentException} for a weak or unusable key (an HMAC secret shorter than the hash, RSA
- * under 2048 bits, an EC key not on P-256, a JWK without {@code kid}). {@code toString()} shows the
- * {@code kid} and algorithm only, never key material. Immutable and thread-safe.
+ * under 2048 bits, an EC key not on its algorithm's curve, a JWK without {@code kid}). {@code
+ * toString()} shows the {@code kid} and algorithm only, never key material. Immutable and
+ * thread-safe.
  *
- * <p>ES256: an ECDSA signature (r, s) has a twin (r, n - s) that verifies as well. Latchkey signs
- * with the low s (at most n / 2) only, and a key that {@linkplain #canSign signs} verifies only
- * that spelling, so every token Latchkey issues has exactly one string. A verify-only key (another
+ * <p>ECDSA: a signature (r, s) has a twin (r, n - s) that verifies as well. Latchkey signs with the
+ * low s (at most n / 2) only, and a key that {@linkplain #canSign signs} verifies only that
+ * spelling, so every token Latchkey issues has exactly one string. A verify-only key (another
  * issuer's, or {@link #publicOnly}) accepts both, as other signers may not normalise: a deny-list
  * keyed by the token string must then list both spellings, while Latchkey's own revocation, by
  * {@code jti}, refuses both at once.
@@ -82,23 +83,31 @@ public final class SigningKey {
           this.signatureCheck =
               SignatureCheck.hmac(new HmacSignature(algorithm, oct.toByteArray()), mayVerify);
         }
-        case RS256, PS256 -> {
+        case RS256, RS384, RS512, PS256, PS384, PS512 -> {
           RSAKey rsa = (RSAKey) jwk;
           this.publicJwk = rsa.toPublicJWK();
           this.signer = maySign && rsa.isPrivate() ? new RSASSASigner(rsa) : null;
           this.signatureCheck =
               SignatureCheck.nimbus(
-                  new RSASSAVerifier(rsa.toRSAPublicKey()), verifyHeader, mayVerify, false);
+                  new RSASSAVerifier(rsa.toRSAPublicKey()), verifyHeader, mayVerify, null);
         }
-        case ES256 -> {
+        case ES256, ES384, ES512 -> {
           ECKey ec = (ECKey) jwk;
+          if (!algorithm.ecCurve().equals(ec.getCurve())) {
+            throw new IllegalArgumentException(
+                algorithm.jwsName() + " keys must be on " + algorithm.ecCurve() + ": " + kid);
+          }
+          LowS lowS = LowS.of(algorithm);
           this.publicJwk = ec.toPublicJWK();
-          this.signer = maySign && ec.isPrivate() ? LowS.signer(new ECDSASigner(ec)) : null;
-          // ES256 signatures come in two spellings, (r, s) and (r, n - s). A key Latchkey signs
+          this.signer = maySign && ec.isPrivate() ? lowS.signer(new ECDSASigner(ec)) : null;
+          // ECDSA signatures come in two spellings, (r, s) and (r, n - s). A key Latchkey signs
           // with signs the low one only, so it accepts only that one: each token has one string.
           this.signatureCheck =
               SignatureCheck.nimbus(
-                  new ECDSAVerifier(ec.toECPublicKey()), verifyHeader, mayVerify, signer != null);
+                  new ECDSAVerifier(ec.toECPublicKey()),
+                  verifyHeader,
+                  mayVerify,
+                  signer != null ? lowS : null);
         }
         case EDDSA -> {
           OctetKeyPair okp = (OctetKeyPair) jwk;
@@ -106,7 +115,7 @@ public final class SigningKey {
           this.signer = maySign && okp.isPrivate() ? new Ed25519Signer(okp) : null;
           this.signatureCheck =
               SignatureCheck.nimbus(
-                  new Ed25519Verifier(okp.toPublicJWK()), verifyHeader, mayVerify, false);
+                  new Ed25519Verifier(okp.toPublicJWK()), verifyHeader, mayVerify, null);
         }
         default -> throw new AssertionError(algorithm);
       }
@@ -147,7 +156,7 @@ public final class SigningKey {
    * A fresh RSA key pair of 2048 bits.
    *
    * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
-   * @param algorithm {@link SigningAlgorithm#RS256} or {@link SigningAlgorithm#PS256}
+   * @param algorithm an RSA algorithm: RS256, RS384, RS512, PS256, PS384 or PS512
    * @return a key that signs and verifies
    * @throws NullPointerException if an argument is null
    * @throws IllegalArgumentException when {@code kid} is blank or {@code algorithm} is not RSA
@@ -160,7 +169,7 @@ public final class SigningKey {
    * A fresh RSA key pair.
    *
    * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
-   * @param algorithm {@link SigningAlgorithm#RS256} or {@link SigningAlgorithm#PS256}
+   * @param algorithm an RSA algorithm: RS256, RS384, RS512, PS256, PS384 or PS512
    * @param bits the modulus size, at least 2048
    * @return a key that signs and verifies
    * @throws NullPointerException if {@code kid} or {@code algorithm} is null
@@ -172,7 +181,7 @@ public final class SigningKey {
     Objects.requireNonNull(algorithm, "algorithm");
     if (!algorithm.isRsa()) {
       throw new IllegalArgumentException(
-          "RSA keys take RS256 or PS256, not " + algorithm.jwsName());
+          "RSA keys take RS256/384/512 or PS256/384/512, not " + algorithm.jwsName());
     }
     KeyChecks.checkRsaSize(bits);
     try {
@@ -194,14 +203,34 @@ public final class SigningKey {
    * @throws IllegalArgumentException when {@code kid} is blank
    */
   public static SigningKey generateEc(String kid) {
+    return generateEc(kid, SigningAlgorithm.ES256);
+  }
+
+  /**
+   * A fresh key pair on the curve of an ECDSA algorithm: P-256 for ES256, P-384 for ES384, P-521
+   * for ES512.
+   *
+   * @param kid the key id, not blank; carried in the {@code kid} header of every token it signs
+   * @param algorithm {@link SigningAlgorithm#ES256}, {@link SigningAlgorithm#ES384} or {@link
+   *     SigningAlgorithm#ES512}
+   * @return a key that signs and verifies
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException when {@code kid} is blank or {@code algorithm} is not ECDSA
+   */
+  public static SigningKey generateEc(String kid, SigningAlgorithm algorithm) {
     KeyChecks.requireKid(kid);
+    Objects.requireNonNull(algorithm, "algorithm");
+    if (!algorithm.isEcdsa()) {
+      throw new IllegalArgumentException(
+          "EC keys take ES256, ES384 or ES512, not " + algorithm.jwsName());
+    }
     try {
       KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
-      gen.initialize(new ECGenParameterSpec("secp256r1"));
+      gen.initialize(new ECGenParameterSpec(algorithm.ecCurve().getStdName()));
       KeyPair pair = gen.generateKeyPair();
       return KeyChecks.ec(kid, (ECPublicKey) pair.getPublic(), (ECPrivateKey) pair.getPrivate());
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("P-256 key generation is not available", e);
+      throw new IllegalStateException(algorithm.ecCurve() + " key generation is not available", e);
     }
   }
 
@@ -225,12 +254,13 @@ public final class SigningKey {
 
   /**
    * A key from one JWK (RFC 7517). It must carry a {@code kid}; its algorithm is its {@code alg}
-   * member, or for EC P-256 and OKP Ed25519 keys without one, ES256 and EdDSA. A JWK with private
-   * members ({@code d}, or {@code k} for {@code oct}) can sign; one without can only verify. Its
-   * {@code use}, when present, must be {@code sig}; its {@code key_ops}, when present, are
-   * honoured: without {@code sign} the key never signs ({@link #canSign} is false), without {@code
-   * verify} it never verifies ({@link #canVerify} is false, and no {@link KeyRing} takes it, since
-   * a ring's service verifies, and revokes, the tokens it issues).
+   * member, or for EC keys without one the ECDSA algorithm of their curve (ES256 for P-256, ES384
+   * for P-384, ES512 for P-521) and EdDSA for OKP Ed25519 keys. A JWK with private members ({@code
+   * d}, or {@code k} for {@code oct}) can sign; one without can only verify. Its {@code use}, when
+   * present, must be {@code sig}; its {@code key_ops}, when present, are honoured: without {@code
+   * sign} the key never signs ({@link #canSign} is false), without {@code verify} it never verifies
+   * ({@link #canVerify} is false, and no {@link KeyRing} takes it, since a ring's service verifies,
+   * and revokes, the tokens it issues).
    *
    * @param json one JWK as JSON; it holds key material, and no message quotes it
    * @return the key, signing or verify-only as described above

@@ -3,8 +3,8 @@
  *
  * <p>{@link dev.latchkey.token.JwtTokenService} issues and verifies access tokens (RFC 9068
  * profile) signed with a {@link dev.latchkey.token.KeyRing} of {@link
- * dev.latchkey.token.SigningKey}s (HS256/384/512, RS256, PS256, ES256, EdDSA), refuses every
- * classic JWT attack as a value, answers what a valid token carries as an {@link
+ * dev.latchkey.token.SigningKey}s (HS, RS, PS and ES 256/384/512, EdDSA), refuses every classic JWT
+ * attack as a value, answers what a valid token carries as an {@link
  * dev.latchkey.token.AccessToken} (principal, scopes, extra claims), rotates its key ring in place,
  * and revokes single tokens or a subject's tokens through a {@link
  * dev.latchkey.core.spi.RevocationList} ({@link

@@ -69,8 +69,14 @@ class JwtTokenServiceTest {
         SigningKey.hmac("hs384", new byte[48], SigningAlgorithm.HS384),
         SigningKey.hmac("hs512", new byte[64], SigningAlgorithm.HS512),
         SigningKey.generateRsa("rs256", SigningAlgorithm.RS256),
+        SigningKey.generateRsa("rs384", SigningAlgorithm.RS384),
+        SigningKey.generateRsa("rs512", SigningAlgorithm.RS512),
         SigningKey.generateRsa("ps256", SigningAlgorithm.PS256),
+        SigningKey.generateRsa("ps384", SigningAlgorithm.PS384),
+        SigningKey.generateRsa("ps512", SigningAlgorithm.PS512),
         SigningKey.generateEc("es256"),
+        SigningKey.generateEc("es384", SigningAlgorithm.ES384),
+        SigningKey.generateEc("es512", SigningAlgorithm.ES512),
         SigningKey.generateEd25519("eddsa"));
   }
 

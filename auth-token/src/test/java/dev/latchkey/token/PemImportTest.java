@@ -7,6 +7,9 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * PEM import alone: which blocks become which keys, and which are refused with a message that
@@ -52,7 +55,7 @@ class PemImportTest {
   }
 
   @Test
-  void ecKeyOffP256IsRefused() throws Exception {
+  void ecKeyOffItsAlgorithmsCurveIsRefused() throws Exception {
     KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
     gen.initialize(new ECGenParameterSpec("secp384r1"));
     KeyPair pair = gen.generateKeyPair();
@@ -64,6 +67,44 @@ class PemImportTest {
                     SigningAlgorithm.ES256,
                     SigningKeyTest.pem("PUBLIC KEY", pair.getPublic().getEncoded())))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                PemImport.fromPem(
+                    "e",
+                    SigningAlgorithm.ES512,
+                    SigningKeyTest.pem("PUBLIC KEY", pair.getPublic().getEncoded())))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @ParameterizedTest
+  @CsvSource({"ES384, secp384r1", "ES512, secp521r1"})
+  void p384AndP521PemsSignAndVerifyUnderTheirAlgorithm(SigningAlgorithm alg, String curve)
+      throws Exception {
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
+    gen.initialize(new ECGenParameterSpec(curve));
+    KeyPair pair = gen.generateKeyPair();
+    String priv = SigningKeyTest.pem("PRIVATE KEY", pair.getPrivate().getEncoded());
+    String pub = SigningKeyTest.pem("PUBLIC KEY", pair.getPublic().getEncoded());
+
+    SigningKey key = PemImport.fromPem("e", alg, priv + pub);
+
+    assertThat(key.algorithm()).isEqualTo(alg);
+    SigningKeyTest.signsAndVerifies(key, PemImport.fromPem("e", alg, pub));
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"RS384", "RS512", "PS384", "PS512"})
+  void rsaPemsTakeEveryRsaAlgorithm(SigningAlgorithm alg) throws Exception {
+    KeyPairGenerator gen = KeyPairGenerator.getInstance("RSA");
+    gen.initialize(2048);
+    KeyPair pair = gen.generateKeyPair();
+
+    SigningKey key =
+        PemImport.fromPem(
+            "r", alg, SigningKeyTest.pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+
+    assertThat(key.algorithm()).isEqualTo(alg);
+    SigningKeyTest.signsAndVerifies(key, key.publicOnly());
   }
 
   @Test

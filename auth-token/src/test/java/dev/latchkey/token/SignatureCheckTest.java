@@ -8,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The signature step alone: {@link SignatureCheck} over each kind of key, on raw compact-JWS bytes,
@@ -148,9 +150,11 @@ class SignatureCheckTest {
         .isFalse();
   }
 
-  @Test
-  void es256UnderASigningKeyAcceptsOnlyTheLowSSpellingAndVerifyOnlyAcceptsBoth() throws Exception {
-    SigningKey signing = SigningKey.generateEc("e");
+  @ParameterizedTest
+  @EnumSource(names = {"ES256", "ES384", "ES512"})
+  void ecdsaUnderASigningKeyAcceptsOnlyTheLowSSpellingAndVerifyOnlyAcceptsBoth(SigningAlgorithm alg)
+      throws Exception {
+    SigningKey signing = SigningKey.generateEc("e", alg);
     SigningKey verifyOnly = signing.publicOnly();
     String input = "header.payload";
     byte[] low =
@@ -158,26 +162,27 @@ class SignatureCheckTest {
             .signer()
             .sign(signing.verifyHeader(), input.getBytes(StandardCharsets.US_ASCII))
             .decode();
-    byte[] high = highTwin(low);
+    byte[] high = highTwin(alg, low);
 
-    assertThat(LowS.isLowS(low)).isTrue();
+    assertThat(LowS.of(alg).isLowS(low)).isTrue();
+    assertThat(LowS.of(alg).isLowS(high)).isFalse();
     assertThat(signing.signatureCheck().verify(jws(input, low), input.length())).isTrue();
     assertThat(signing.signatureCheck().verify(jws(input, high), input.length())).isFalse();
     assertThat(verifyOnly.signatureCheck().verify(jws(input, low), input.length())).isTrue();
     assertThat(verifyOnly.signatureCheck().verify(jws(input, high), input.length())).isTrue();
   }
 
-  /** The other spelling (r, n - s) of a low-s ES256 signature. */
-  private static byte[] highTwin(byte[] low) {
-    java.math.BigInteger n =
-        new java.math.BigInteger(
-            "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
-    java.math.BigInteger s = new java.math.BigInteger(1, java.util.Arrays.copyOfRange(low, 32, 64));
-    byte[] twin = java.util.Arrays.copyOf(low, 64);
+  /** The other spelling (r, n - s) of a low-s ECDSA signature. */
+  private static byte[] highTwin(SigningAlgorithm alg, byte[] low) {
+    int half = EcdsaLowSTest.half(alg);
+    java.math.BigInteger n = EcdsaLowSTest.order(alg);
+    java.math.BigInteger s =
+        new java.math.BigInteger(1, java.util.Arrays.copyOfRange(low, half, 2 * half));
+    byte[] twin = java.util.Arrays.copyOf(low, 2 * half);
     byte[] high = n.subtract(s).toByteArray();
-    int length = Math.min(high.length, 32);
-    java.util.Arrays.fill(twin, 32, 64, (byte) 0);
-    System.arraycopy(high, high.length - length, twin, 64 - length, length);
+    int length = Math.min(high.length, half);
+    java.util.Arrays.fill(twin, half, 2 * half, (byte) 0);
+    System.arraycopy(high, high.length - length, twin, 2 * half - length, length);
     return twin;
   }
 
