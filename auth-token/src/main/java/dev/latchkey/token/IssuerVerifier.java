@@ -42,15 +42,21 @@ import java.util.TreeSet;
  * an outage: see {@link TrustedIssuer}.
  *
  * <p>A success carries the principal with subject {@code sub}, the roles and attributes the token's
- * {@code roles} and {@code attrs} claims hold, and the attribute {@code iss} set to the issuer;
- * {@link #verifyToken} also answers the scopes (read from the issuer's scope claim) and every other
- * claim.
+ * {@code roles} and {@code attrs} claims hold, the attribute {@value #ISSUER_ATTRIBUTE} set to the
+ * issuer and the attribute {@value #SCOPE_ATTRIBUTE} to its scopes; {@link #verifyToken} also
+ * answers the scopes (read from the issuer's scope claim) and every other claim.
  *
  * <p>Built once by {@link #builder}; thread-safe.
  */
 public final class IssuerVerifier {
   /** The principal attribute that names the issuer of a verified token. */
   public static final String ISSUER_ATTRIBUTE = "iss";
+
+  /**
+   * The principal attribute that holds the scopes of a verified token, read from its issuer's scope
+   * claim: sorted, separated by single spaces, empty when the token grants none.
+   */
+  public static final String SCOPE_ATTRIBUTE = "scope";
 
   private final Map<String, Issuer> issuers;
   private final Clock clock;
@@ -107,7 +113,7 @@ public final class IssuerVerifier {
   public AuthResult verify(String token) {
     try {
       Checked c = check(token);
-      return AuthResult.success(principal(c.claims()));
+      return AuthResult.success(principal(c.claims(), c.scopes()));
     } catch (Refusal r) {
       return r.toFailure();
     } catch (RuntimeException e) {
@@ -139,6 +145,29 @@ public final class IssuerVerifier {
    */
   public Authenticator<BearerToken> authenticator() {
     return new BearerAuthenticator(this::verify, this, listener, clock);
+  }
+
+  /**
+   * Whether {@code token} names one of the trusted issuers in its {@code iss}, read without any
+   * verification: for choosing, among several verifiers, the one whose issuer a token claims (as
+   * RFC 8725 section 3.8 describes), never a reason to accept it. False for text that is not a
+   * compact JWS with a JSON payload of at most the length bound. Never throws.
+   *
+   * @param token the compact JWS, as sent after {@code Bearer }
+   * @return whether {@link #verify} would go on to this issuer's keys
+   */
+  public boolean claimsTrustedIssuer(String token) {
+    try {
+      Object iss = CompactJws.parse(token, maxTokenLength).payload().get("iss");
+      return iss instanceof String name && issuers.containsKey(name);
+    } catch (Refusal | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** {@return the {@code iss} of every trusted issuer} */
+  public Set<String> issuers() {
+    return issuers.keySet();
   }
 
   /** The claims of a token that passed every check, and the scopes its issuer's claim grants. */
@@ -177,10 +206,11 @@ public final class IssuerVerifier {
     return new Checked(claims, scopes);
   }
 
-  /** The principal of verified claims, with the issuer as an attribute. */
-  private static Principal principal(VerifiedClaims c) {
+  /** The principal of verified claims, with the issuer and the scopes as attributes. */
+  private static Principal principal(VerifiedClaims c, Set<String> scopes) {
     Map<String, String> attrs = new HashMap<>(c.principal().attributes());
     attrs.put(ISSUER_ATTRIBUTE, c.issuer());
+    attrs.put(SCOPE_ATTRIBUTE, String.join(" ", new TreeSet<>(scopes)));
     return new Principal(c.principal().subject(), c.principal().roles(), attrs);
   }
 
@@ -192,7 +222,7 @@ public final class IssuerVerifier {
       }
     }
     return new AccessToken(
-        principal(c),
+        principal(c, scopes),
         scopes,
         extra,
         c.issuedAt(),

@@ -1,9 +1,15 @@
 package dev.latchkey.token;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -46,14 +52,38 @@ public record TrustedIssuer(
     /** {@code at+jwt} or {@code application/at+jwt}, in any case (RFC 9068). */
     ACCESS_TOKEN,
     /** {@code JWT}, in any case, or no {@code typ} at all (RFC 7519). */
-    JWT;
+    JWT,
+    /**
+     * Either of the above: for an issuer whose access tokens are typed {@code at+jwt} by some of
+     * its clients and {@code JWT} by others, or not at all. RFC 9068 section 4 asks a resource
+     * server for {@code at+jwt}, which tells an access token from an ID token by its header; with
+     * this choice only the audience tells them apart, so the audience must be one no client id of
+     * the issuer shares.
+     */
+    ACCESS_TOKEN_OR_JWT;
 
     boolean accepts(String typ) {
-      if (this == ACCESS_TOKEN) {
-        return typ != null
-            && (typ.equalsIgnoreCase("at+jwt") || typ.equalsIgnoreCase("application/at+jwt"));
-      }
-      return typ == null || typ.equalsIgnoreCase("JWT");
+      boolean accessToken =
+          typ != null
+              && (typ.equalsIgnoreCase("at+jwt") || typ.equalsIgnoreCase("application/at+jwt"));
+      boolean jwt = typ == null || typ.equalsIgnoreCase("JWT");
+      return switch (this) {
+        case ACCESS_TOKEN -> accessToken;
+        case JWT -> jwt;
+        case ACCESS_TOKEN_OR_JWT -> accessToken || jwt;
+      };
+    }
+
+    /** The type a configuration names: {@code at+jwt}, {@code JWT} or {@code at+jwt,JWT}. */
+    static TokenType named(String name) {
+      return switch (name) {
+        case "at+jwt" -> ACCESS_TOKEN;
+        case "JWT" -> JWT;
+        case "at+jwt,JWT" -> ACCESS_TOKEN_OR_JWT;
+        default ->
+            throw new IllegalArgumentException(
+                "token_type must be \"at+jwt\", \"JWT\" or \"at+jwt,JWT\": " + name);
+      };
     }
   }
 
@@ -137,6 +167,106 @@ public record TrustedIssuer(
     Objects.requireNonNull(audience, "audience");
     requireRange(timeout, "timeout", Duration.ofMillis(1), Duration.ofMinutes(1));
     return new Builder(issuer, Discovery.jwksUri(issuer, timeout), audience);
+  }
+
+  /**
+   * Trusted issuers from configuration text, e.g. an environment variable: a JSON array of objects
+   * with the members {@code "issuer"}, {@code "jwks_uri"} and {@code "audience"} (strings, all
+   * required), and optionally {@code "algorithms"} (an array of JWS names, default {@code
+   * ["RS256"]}), {@code "token_type"} ({@code "at+jwt"}, {@code "JWT"} or {@code "at+jwt,JWT"},
+   * default {@code defaultTokenType}) and {@code "scope_claim"} (default {@code "scope"}). Any
+   * other member is refused, so a misspelt setting fails at start instead of being ignored. The
+   * other settings are the {@link #builder}'s defaults.
+   *
+   * @param json the JSON array
+   * @param defaultTokenType the {@code typ} policy of an entry without {@code "token_type"}
+   * @return the issuers, in the array's order; empty for {@code []}
+   * @throws NullPointerException when an argument is null
+   * @throws IllegalArgumentException naming the entry and member that is wrong: text that is not
+   *     such an array, a missing or mistyped member, an unknown algorithm or member, an {@code iss}
+   *     twice, or a value out of range
+   */
+  public static List<TrustedIssuer> listFromJson(String json, TokenType defaultTokenType) {
+    Objects.requireNonNull(json, "json");
+    Objects.requireNonNull(defaultTokenType, "defaultTokenType");
+    Object top;
+    try {
+      // The strict reader takes one object: the array is read as the value of a member.
+      byte[] wrapped = ("{\"issuers\":" + json + "\n}").getBytes(StandardCharsets.UTF_8);
+      top = StrictJson.parseObject(wrapped).get("issuers");
+    } catch (Refusal e) {
+      throw new IllegalArgumentException("trusted issuers: not valid JSON");
+    }
+    if (!(top instanceof List<?> entries)) {
+      throw new IllegalArgumentException("trusted issuers: expected a JSON array of objects");
+    }
+    List<TrustedIssuer> out = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < entries.size(); i++) {
+      String where = "trusted issuers[" + i + "]";
+      if (!(entries.get(i) instanceof Map<?, ?> entry)) {
+        throw new IllegalArgumentException(where + ": expected an object");
+      }
+      for (Object name : entry.keySet()) {
+        if (!Set.of("issuer", "jwks_uri", "audience", "algorithms", "token_type", "scope_claim")
+            .contains(name)) {
+          throw new IllegalArgumentException(where + ": unknown member " + name);
+        }
+      }
+      String issuer = member(entry, "issuer", where, true);
+      String jwks = member(entry, "jwks_uri", where, true);
+      String audience = member(entry, "audience", where, true);
+      URI jwksUri;
+      try {
+        jwksUri = new URI(jwks);
+      } catch (URISyntaxException e) {
+        throw new IllegalArgumentException(where + ": jwks_uri is not a URL");
+      }
+      try {
+        Builder b = builder(issuer, jwksUri, audience);
+        String type = member(entry, "token_type", where, false);
+        b.tokenType(type == null ? defaultTokenType : TokenType.named(type));
+        String scopeClaim = member(entry, "scope_claim", where, false);
+        if (scopeClaim != null) {
+          b.scopeClaim(scopeClaim);
+        }
+        Object algs = entry.get("algorithms");
+        if (algs != null) {
+          if (!(algs instanceof List<?> names) || names.isEmpty()) {
+            throw new IllegalArgumentException("algorithms must be a non-empty array of names");
+          }
+          List<SigningAlgorithm> parsed = new ArrayList<>();
+          for (Object n : names) {
+            if (!(n instanceof String name)) {
+              throw new IllegalArgumentException("algorithms must be a non-empty array of names");
+            }
+            parsed.add(SigningAlgorithm.fromJwsName(name));
+          }
+          b.algorithms(
+              parsed.get(0), parsed.subList(1, parsed.size()).toArray(new SigningAlgorithm[0]));
+        }
+        TrustedIssuer t = b.build();
+        if (!seen.add(t.issuer())) {
+          throw new IllegalArgumentException("issuer named twice: " + t.issuer());
+        }
+        out.add(t);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(where + ": " + e.getMessage());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static String member(Map<?, ?> entry, String name, String where, boolean required) {
+    Object value = entry.get(name);
+    if (value == null && !required) {
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      throw new IllegalArgumentException(
+          where + ": " + name + (value == null ? " is required" : " must be a string"));
+    }
+    return text;
   }
 
   private static void requireText(String value, String name) {

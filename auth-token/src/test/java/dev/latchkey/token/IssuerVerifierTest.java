@@ -103,6 +103,41 @@ class IssuerVerifierTest {
   }
 
   @Test
+  void thePrincipalCarriesTheIssuerAndTheSortedScopes() {
+    IssuerVerifier v = verifier(trusted().build());
+    Map<String, Object> c = claims();
+    c.put("scope", "orders:write orders:read");
+
+    var principal =
+        v.verify(Forge.sign(RSA_1, header(RSA_1, "at+jwt"), Forge.json(c)))
+            .principal()
+            .orElseThrow();
+
+    assertThat(principal.attributes())
+        .containsEntry(IssuerVerifier.ISSUER_ATTRIBUTE, ISS)
+        .containsEntry(IssuerVerifier.SCOPE_ATTRIBUTE, "orders:read orders:write");
+  }
+
+  @Test
+  void tellsWhetherATokenClaimsATrustedIssuerWithoutFetchingOrVerifying() {
+    IssuerVerifier v = verifier(trusted().build());
+    Map<String, Object> other = claims();
+    other.put("iss", "https://elsewhere.example");
+    String forgedButTrustedIss = Forge.sign(RSA_2, header(RSA_2, "at+jwt"), Forge.json(claims()));
+
+    assertThat(v.claimsTrustedIssuer(token(RSA_1))).isTrue();
+    assertThat(v.claimsTrustedIssuer(forgedButTrustedIss)).isTrue();
+    assertThat(v.claimsTrustedIssuer(Forge.sign(RSA_1, header(RSA_1, "at+jwt"), Forge.json(other))))
+        .isFalse();
+    assertThat(v.claimsTrustedIssuer("not.a.jwt")).isFalse();
+    assertThat(v.claimsTrustedIssuer(null)).isFalse();
+    assertThat(v.issuers()).containsExactly(ISS);
+    assertThat(jwks.requests()).isZero();
+    // Claiming is not verifying: the forged token is still refused.
+    assertThat(reason(v, forgedButTrustedIss)).isEqualTo(Reason.INVALID_CREDENTIALS);
+  }
+
+  @Test
   void verifiesEs256AndEdDsaKeysWhenTheIssuerAllowsThem() {
     jwks.serve(List.of(RSA_1, EC, ED));
     IssuerVerifier v =
