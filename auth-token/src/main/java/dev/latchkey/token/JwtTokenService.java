@@ -194,6 +194,11 @@ public final class JwtTokenService implements TokenService {
     return new Builder(keys, issuer, audience);
   }
 
+  /** {@return the {@code iss} of the tokens this service issues and accepts} */
+  public String issuer() {
+    return issuer;
+  }
+
   /**
    * The key ring in use.
    *

@@ -25,6 +25,13 @@ public final class AccessDecision {
     SESSION,
     /** By a bearer token in {@code Authorization}. */
     BEARER,
+    /**
+     * By a bearer token of another issuer ({@code WebAuth.Builder.trustedIssuers}), on a route that
+     * asked for them: the principal's subject is that issuer's {@code sub}, which names no local
+     * account unless the application maps it; its {@code iss} and {@code scope} attributes say
+     * whose and what.
+     */
+    ISSUER,
     /** On a public route, without checking any credential. */
     PUBLIC
   }

@@ -14,6 +14,7 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SetCookie;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.session.SessionManager;
+import dev.latchkey.token.IssuerVerifier;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.RefreshTokens;
 import java.time.Clock;
@@ -152,6 +153,7 @@ public final class WebAuth {
   private final SessionFlow sessions;
   private final TokenFlow tokens;
   private final ApiKeyFlow apiKeys;
+  private final IssuerFlow issuers;
   private final String apiKeyPrefix;
   private final PasswordResetFlow resets;
   private final MfaFlow mfa;
@@ -181,6 +183,8 @@ public final class WebAuth {
             ? null
             : new TokenFlow(b.tokenService, b.refreshTokens, answers, b.clock, b.realm);
     this.apiKeys = b.apiKeys == null ? null : new ApiKeyFlow(b.apiKeys, answers, b.realm);
+    this.issuers =
+        b.trustedIssuers == null ? null : new IssuerFlow(b.trustedIssuers, answers, b.realm);
     this.resets = b.passwordReset == null ? null : new PasswordResetFlow(b.passwordReset, answers);
     this.origins = new Origins(b.allowedOrigins, b.allowMissingOriginHeaders);
     this.maxBodyBytes = b.maxBodyBytes;
@@ -471,6 +475,49 @@ public final class WebAuth {
     return failClosed(
         request,
         () -> {
+          AccessDecision bearer = bearer(request);
+          return bearer != null ? bearer : AccessDecision.refused(noBearer());
+        });
+  }
+
+  /**
+   * Decides a request to a route that accepts a bearer token of this application or of a trusted
+   * issuer ({@link Builder#trustedIssuers}): the origin gate, then the token. A token whose {@code
+   * iss} names a trusted issuer is verified by that issuer's keys alone, and allowed {@linkplain
+   * AccessDecision.Via#ISSUER via ISSUER}; any other bearer as by {@link #authenticateBearer}.
+   * Other issuers' tokens are accepted only where this method is called: their subjects are another
+   * issuer's, so the application's other routes never see them. Public paths are not consulted.
+   *
+   * @param request the request
+   * @return the decision: 401 with {@code WWW-Authenticate} for a missing or refused token, 503
+   *     when the issuer's keys or a store cannot be reached
+   * @throws IllegalStateException when no trusted issuers were configured
+   */
+  public AccessDecision authenticateBearerOrTrustedIssuer(WebRequest request) {
+    if (issuers == null) {
+      throw new IllegalStateException(
+          "no trusted issuers: use WebAuth.Builder.trustedIssuers(...)");
+    }
+    if (!origins.allows(request)) {
+      return AccessDecision.refused(Answers.crossSite());
+    }
+    return failClosed(
+        request,
+        () -> {
+          BearerHeader header = BearerHeader.parse(request.header("Authorization").orElse(null));
+          Optional<BearerToken> token = header.token();
+          if (token.isPresent() && issuers.claims(token.get())) {
+            return issuers.check(token.get());
+          }
+          if (tokens == null && apiKeys == null) {
+            return AccessDecision.refused(
+                header.presented()
+                    ? Answers.error(401, "invalid token")
+                        .withHeader(
+                            "WWW-Authenticate",
+                            "Bearer realm=\"" + realm + "\", error=\"invalid_token\"")
+                    : noBearer());
+          }
           AccessDecision bearer = bearer(request);
           return bearer != null ? bearer : AccessDecision.refused(noBearer());
         });
@@ -1014,6 +1061,7 @@ public final class WebAuth {
     private JwtTokenService tokenService;
     private RefreshTokens refreshTokens;
     private ApiKeys apiKeys;
+    private IssuerVerifier trustedIssuers;
     private PasswordReset passwordReset;
     private SecondFactors secondFactors;
     private RememberMe rememberMe;
@@ -1107,6 +1155,20 @@ public final class WebAuth {
      */
     public Builder apiKeys(ApiKeys apiKeys) {
       this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
+      return this;
+    }
+
+    /**
+     * Accepts access tokens of other issuers ({@code auth-token}'s {@link IssuerVerifier}: an
+     * identity provider's, checked against its published keys) on the routes that call {@link
+     * WebAuth#authenticateBearerOrTrustedIssuer}, and nowhere else. No trusted issuer may share the
+     * {@code iss} of the token service given to {@link #tokens}.
+     *
+     * @param issuers the verifier of the trusted issuers' tokens
+     * @return this builder
+     */
+    public Builder trustedIssuers(IssuerVerifier issuers) {
+      this.trustedIssuers = Objects.requireNonNull(issuers, "issuers");
       return this;
     }
 
@@ -1344,8 +1406,18 @@ public final class WebAuth {
      * @throws IllegalArgumentException when the cookie settings contradict each other
      */
     public WebAuth build() {
-      if (sessionManager == null && tokenService == null && apiKeys == null) {
-        throw new IllegalStateException("configure sessions(...), tokens(...), apiKeys(...)");
+      if (sessionManager == null
+          && tokenService == null
+          && apiKeys == null
+          && trustedIssuers == null) {
+        throw new IllegalStateException(
+            "configure sessions(...), tokens(...), apiKeys(...) or trustedIssuers(...)");
+      }
+      if (trustedIssuers != null
+          && tokenService != null
+          && trustedIssuers.issuers().contains(tokenService.issuer())) {
+        throw new IllegalStateException(
+            "a trusted issuer shares this application's own iss: " + tokenService.issuer());
       }
       if (rememberMe != null && sessionManager == null) {
         throw new IllegalStateException(
