@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * One issuer whose access tokens an {@link IssuerVerifier} accepts: its {@code iss}, where its
@@ -172,23 +173,28 @@ public record TrustedIssuer(
   /**
    * Trusted issuers from configuration text, e.g. an environment variable: a JSON array of objects
    * with the members {@code "issuer"}, {@code "jwks_uri"} and {@code "audience"} (strings, all
-   * required), and optionally {@code "algorithms"} (an array of JWS names, default {@code
-   * ["RS256"]}), {@code "token_type"} ({@code "at+jwt"}, {@code "JWT"} or {@code "at+jwt,JWT"},
-   * default {@code defaultTokenType}) and {@code "scope_claim"} (default {@code "scope"}). Any
-   * other member is refused, so a misspelt setting fails at start instead of being ignored. The
-   * other settings are the {@link #builder}'s defaults.
+   * required), and optionally {@code "algorithms"} (an array of JWS names), {@code "token_type"}
+   * ({@code "at+jwt"}, {@code "JWT"} or {@code "at+jwt,JWT"}) and {@code "scope_claim"}. Any other
+   * member is refused, so a misspelt setting fails at start instead of being ignored. What an entry
+   * leaves out is what {@code defaults} sets on its {@link #builder}, or else the builder's own
+   * default.
+   *
+   * <pre>{@code
+   * List<TrustedIssuer> issuers = TrustedIssuer.listFromJson(System.getenv("TRUSTED_ISSUERS"),
+   *     b -> b.tokenType(TrustedIssuer.TokenType.ACCESS_TOKEN_OR_JWT));
+   * }</pre>
    *
    * @param json the JSON array
-   * @param defaultTokenType the {@code typ} policy of an entry without {@code "token_type"}
+   * @param defaults the settings applied to each entry's builder before the entry's own members
    * @return the issuers, in the array's order; empty for {@code []}
    * @throws NullPointerException when an argument is null
    * @throws IllegalArgumentException naming the entry and member that is wrong: text that is not
    *     such an array, a missing or mistyped member, an unknown algorithm or member, an {@code iss}
    *     twice, or a value out of range
    */
-  public static List<TrustedIssuer> listFromJson(String json, TokenType defaultTokenType) {
+  public static List<TrustedIssuer> listFromJson(String json, UnaryOperator<Builder> defaults) {
     Objects.requireNonNull(json, "json");
-    Objects.requireNonNull(defaultTokenType, "defaultTokenType");
+    Objects.requireNonNull(defaults, "defaults");
     Object top;
     try {
       // The strict reader takes one object: the array is read as the value of a member.
@@ -223,9 +229,11 @@ public record TrustedIssuer(
         throw new IllegalArgumentException(where + ": jwks_uri is not a URL");
       }
       try {
-        Builder b = builder(issuer, jwksUri, audience);
+        Builder b = defaults.apply(builder(issuer, jwksUri, audience));
         String type = member(entry, "token_type", where, false);
-        b.tokenType(type == null ? defaultTokenType : TokenType.named(type));
+        if (type != null) {
+          b.tokenType(TokenType.named(type));
+        }
         String scopeClaim = member(entry, "scope_claim", where, false);
         if (scopeClaim != null) {
           b.scopeClaim(scopeClaim);

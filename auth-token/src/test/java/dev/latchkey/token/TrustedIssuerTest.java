@@ -84,7 +84,7 @@ class TrustedIssuerTest {
              {"issuer":"https://b.example","jwks_uri":"http://127.0.0.1:9/keys","audience":"b",
               "algorithms":["ES384","PS512"],"token_type":"JWT","scope_claim":"scp"}]
             """,
-            TrustedIssuer.TokenType.ACCESS_TOKEN);
+            b -> b);
 
     assertThat(list).hasSize(2);
     TrustedIssuer a = list.get(0);
@@ -98,18 +98,28 @@ class TrustedIssuerTest {
         .containsExactlyInAnyOrder(SigningAlgorithm.ES384, SigningAlgorithm.PS512);
     assertThat(b.tokenType()).isEqualTo(TrustedIssuer.TokenType.JWT);
     assertThat(b.scopeClaim()).isEqualTo("scp");
-    assertThat(TrustedIssuer.listFromJson(" [ ] ", TrustedIssuer.TokenType.JWT)).isEmpty();
+    assertThat(TrustedIssuer.listFromJson(" [ ] ", defaults -> defaults)).isEmpty();
   }
 
   @Test
-  void anEntryWithoutTokenTypeTakesTheDefaultGiven() {
-    String json = "[{\"issuer\":\"i\",\"jwks_uri\":\"https://i/k\",\"audience\":\"a\"}]";
+  void whatAnEntryLeavesOutIsTheDefaultsGivenAndWhatItNamesWins() {
+    String json =
+        "[{\"issuer\":\"i\",\"jwks_uri\":\"https://i/k\",\"audience\":\"a\"},"
+            + "{\"issuer\":\"j\",\"jwks_uri\":\"https://j/k\",\"audience\":\"a\","
+            + "\"token_type\":\"at+jwt\",\"algorithms\":[\"PS256\"]}]";
 
-    assertThat(
-            TrustedIssuer.listFromJson(json, TrustedIssuer.TokenType.ACCESS_TOKEN_OR_JWT)
-                .get(0)
-                .tokenType())
-        .isEqualTo(TrustedIssuer.TokenType.ACCESS_TOKEN_OR_JWT);
+    List<TrustedIssuer> list =
+        TrustedIssuer.listFromJson(
+            json,
+            b ->
+                b.tokenType(TrustedIssuer.TokenType.ACCESS_TOKEN_OR_JWT)
+                    .algorithms(SigningAlgorithm.RS256, SigningAlgorithm.ES256));
+
+    assertThat(list.get(0).tokenType()).isEqualTo(TrustedIssuer.TokenType.ACCESS_TOKEN_OR_JWT);
+    assertThat(list.get(0).algorithms())
+        .containsExactlyInAnyOrder(SigningAlgorithm.RS256, SigningAlgorithm.ES256);
+    assertThat(list.get(1).tokenType()).isEqualTo(TrustedIssuer.TokenType.ACCESS_TOKEN);
+    assertThat(list.get(1).algorithms()).containsExactly(SigningAlgorithm.PS256);
   }
 
   @ParameterizedTest
@@ -131,7 +141,7 @@ class TrustedIssuerTest {
         "[{\"issuer\":\"i\",\"jwks_uri\":\"https://i/k\",\"audience\":\"a\"},{\"issuer\":\"i\",\"jwks_uri\":\"https://i/k\",\"audience\":\"b\"}] | trusted issuers[1]: issuer named twice",
       })
   void refusesABadListNamingTheEntryAndMember(String json, String message) {
-    assertThatThrownBy(() -> TrustedIssuer.listFromJson(json, TrustedIssuer.TokenType.JWT))
+    assertThatThrownBy(() -> TrustedIssuer.listFromJson(json, b -> b))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }

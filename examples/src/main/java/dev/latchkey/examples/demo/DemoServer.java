@@ -12,11 +12,13 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.UserAccount;
 import dev.latchkey.session.SessionManager;
+import dev.latchkey.token.IssuerVerifier;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
 import dev.latchkey.token.RefreshTokens;
 import dev.latchkey.token.SigningAlgorithm;
 import dev.latchkey.token.SigningKey;
+import dev.latchkey.token.TrustedIssuer;
 import dev.latchkey.web.AccessDecision;
 import dev.latchkey.web.RememberMe;
 import dev.latchkey.web.WebAuth;
@@ -57,6 +59,7 @@ public final class DemoServer implements AutoCloseable {
   private final WebAuth web;
   private final DemoOutbox outbox;
   private final boolean showOutbox;
+  private final boolean trustsIssuers;
 
   private DemoServer(DemoSettings settings, DemoStores stores, byte[] secret) throws IOException {
     this.stores = stores;
@@ -135,6 +138,16 @@ public final class DemoServer implements AutoCloseable {
             .apiKeys(ApiKeys.builder(stores.apiKeys()).appPrefix("demo").clock(clock).build())
             .realm("latchkey-demo")
             .clock(clock);
+    // TRUSTED_ISSUERS: an identity provider's access tokens, on /api-profile only.
+    List<TrustedIssuer> trusted = settings.trustedIssuers();
+    this.trustsIssuers = !trusted.isEmpty();
+    if (trustsIssuers) {
+      web.trustedIssuers(
+          IssuerVerifier.builder(
+                  trusted.get(0), trusted.subList(1, trusted.size()).toArray(new TrustedIssuer[0]))
+              .clock(clock)
+              .build());
+    }
     this.storeWatch = new StoreWatch(stores.name(), stores::reachable, Duration.ofSeconds(1));
     try {
       this.server = new JsonHttpServer(settings.port(), storeWatch::unavailable);
@@ -246,7 +259,11 @@ public final class DemoServer implements AutoCloseable {
           case "/token-profile" ->
               () -> web.authenticateBearer(request).fold(DemoServer::profile, r -> r);
           case "/api-profile" ->
-              () -> web.authenticateBearer(request).fold(DemoServer::apiProfile, r -> r);
+              () ->
+                  (trustsIssuers
+                          ? web.authenticateBearerOrTrustedIssuer(request)
+                          : web.authenticateBearer(request))
+                      .fold(DemoServer::apiProfile, r -> r);
           case "/.well-known/jwks.json" ->
               () -> raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json");
           case "/health" -> this::health;
@@ -277,11 +294,30 @@ public final class DemoServer implements AutoCloseable {
   }
 
   /**
-   * {@code {"username": ..., "scopes": [...]}} for a request authenticated by an API key, the
-   * scopes sorted; 401 for an access token, which names no key.
+   * {@code {"username": ..., "scopes": [...]}} for a request authenticated by an API key, {@code
+   * {"username": ..., "issuer": ..., "scopes": [...]}} for an access token of a trusted issuer (its
+   * {@code sub}, its {@code iss}), the scopes sorted; 401 for the demo's own access token, which
+   * names no key.
    */
   private static WebResponse apiProfile(AccessDecision decision) {
     Principal principal = decision.principal().orElseThrow();
+    if (decision.via().orElseThrow() == AccessDecision.Via.ISSUER) {
+      var scopes = new TreeSet<String>();
+      for (String s : principal.attributes().get(IssuerVerifier.SCOPE_ATTRIBUTE).split(" ", -1)) {
+        if (!s.isEmpty()) {
+          scopes.add(s);
+        }
+      }
+      return WebResponse.json(
+          200,
+          ordered(
+              "username",
+              principal.subject(),
+              "issuer",
+              principal.attributes().get(IssuerVerifier.ISSUER_ATTRIBUTE),
+              "scopes",
+              scopes));
+    }
     if (!principal.attributes().containsKey(ApiKeys.KEY_ID_ATTRIBUTE)) {
       return JsonHttpServer.error(401, "an api key is required")
           .withHeader("WWW-Authenticate", "Bearer realm=\"latchkey-demo\"");

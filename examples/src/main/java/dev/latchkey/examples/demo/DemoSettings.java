@@ -1,15 +1,20 @@
 package dev.latchkey.examples.demo;
 
+import dev.latchkey.token.SigningAlgorithm;
+import dev.latchkey.token.TrustedIssuer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What the demo runs with, read from the environment by {@link #fromEnvironment}: {@code PORT}
  * (default 8080), {@code REDIS_URL} (unset: in-memory stores), {@code JWT_SECRET} (unset: one is
- * generated per process), {@code COOKIE_SECURE} ({@code true} when served over HTTPS) and {@code
- * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed).
+ * generated per process), {@code COOKIE_SECURE} ({@code true} when served over HTTPS), {@code
+ * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed)
+ * and {@code TRUSTED_ISSUERS} (a JSON array of {@code {"issuer", "jwks_uri", "audience"}}: {@code
+ * GET /api-profile} also accepts those issuers' access tokens).
  *
  * @param port the port to listen on, 0 for any free one
  * @param redisUrl the Redis URL, or {@code null} for in-memory stores
@@ -20,6 +25,8 @@ import java.util.Map;
  * @param clock the clock every component uses
  * @param demoOutbox whether {@code GET /dev/outbox} shows what would have been sent (never in
  *     production: it hands out every reset link)
+ * @param trustedIssuers the issuers whose access tokens {@code GET /api-profile} accepts; empty for
+ *     none
  */
 public record DemoSettings(
     int port,
@@ -28,7 +35,25 @@ public record DemoSettings(
     boolean cookieSecure,
     int bcryptCost,
     Clock clock,
-    boolean demoOutbox) {
+    boolean demoOutbox,
+    List<TrustedIssuer> trustedIssuers) {
+
+  /** Copies the issuers, so the settings stay a value. */
+  public DemoSettings {
+    trustedIssuers = List.copyOf(trustedIssuers);
+  }
+
+  /** Settings without trusted issuers. */
+  public DemoSettings(
+      int port,
+      String redisUrl,
+      String jwtSecret,
+      boolean cookieSecure,
+      int bcryptCost,
+      Clock clock,
+      boolean demoOutbox) {
+    this(port, redisUrl, jwtSecret, cookieSecure, bcryptCost, clock, demoOutbox, List.of());
+  }
 
   /** Settings without the development outbox. */
   public DemoSettings(
@@ -43,9 +68,14 @@ public record DemoSettings(
 
   /**
    * Settings from {@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, {@code COOKIE_SECURE},
-   * {@code DEMO_OUTBOX}.
+   * {@code DEMO_OUTBOX}, {@code TRUSTED_ISSUERS}. An entry of {@code TRUSTED_ISSUERS} may also name
+   * {@code "algorithms"} (default {@code ["RS256", "ES256", "ES384", "ES512", "EdDSA"]}: one RSA
+   * algorithm, so that an RSA key published without {@code alg} is still usable), {@code
+   * "token_type"} (default {@code "at+jwt,JWT"}: many providers type their access tokens {@code
+   * JWT}) and {@code "scope_claim"} (default {@code "scope"}).
    *
-   * @throws IllegalArgumentException when {@code PORT} is not a port number
+   * @throws IllegalArgumentException when {@code PORT} is not a port number or {@code
+   *     TRUSTED_ISSUERS} is not such an array (the message says which entry and member)
    */
   public static DemoSettings fromEnvironment(Map<String, String> env) {
     int port = 8080;
@@ -62,6 +92,9 @@ public record DemoSettings(
     }
     String redisUrl = env.get("REDIS_URL");
     String secret = env.get("JWT_SECRET");
+    String issuers = env.get("TRUSTED_ISSUERS");
+    List<TrustedIssuer> trusted =
+        issuers == null || issuers.isBlank() ? List.of() : trustedIssuers(issuers);
     return new DemoSettings(
         port,
         redisUrl == null || redisUrl.isBlank() ? null : redisUrl.trim(),
@@ -69,7 +102,26 @@ public record DemoSettings(
         "true".equalsIgnoreCase(env.get("COOKIE_SECURE")),
         10,
         Clock.systemUTC(),
-        "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")));
+        "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")),
+        trusted);
+  }
+
+  /** {@code TRUSTED_ISSUERS}, with the demo's defaults for what an entry leaves out. */
+  private static List<TrustedIssuer> trustedIssuers(String json) {
+    try {
+      return TrustedIssuer.listFromJson(
+          json,
+          b ->
+              b.tokenType(TrustedIssuer.TokenType.ACCESS_TOKEN_OR_JWT)
+                  .algorithms(
+                      SigningAlgorithm.RS256,
+                      SigningAlgorithm.ES256,
+                      SigningAlgorithm.ES384,
+                      SigningAlgorithm.ES512,
+                      SigningAlgorithm.EDDSA));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("TRUSTED_ISSUERS: " + e.getMessage());
+    }
   }
 
   /**
@@ -98,11 +150,13 @@ public record DemoSettings(
   @Override
   public String toString() {
     return String.format(
-        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b, demoOutbox=%b]",
+        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b, demoOutbox=%b,"
+            + " trustedIssuers=%s]",
         port,
         redisUrl == null ? "memory" : "redis",
         jwtSecret == null ? "generated" : "<redacted>",
         cookieSecure,
-        demoOutbox);
+        demoOutbox,
+        trustedIssuers.stream().map(TrustedIssuer::issuer).toList());
   }
 }
