@@ -210,7 +210,7 @@ public final class IssuerVerifier {
   private static Principal principal(VerifiedClaims c, Set<String> scopes) {
     Map<String, String> attrs = new HashMap<>(c.principal().attributes());
     attrs.put(ISSUER_ATTRIBUTE, c.issuer());
-    attrs.put(SCOPE_ATTRIBUTE, String.join(" ", new TreeSet<>(scopes)));
+    attrs.put(SCOPE_ATTRIBUTE, String.join(" ", scopes)); // sorted: read into a TreeSet
     return new Principal(c.principal().subject(), c.principal().roles(), attrs);
   }
 
@@ -259,6 +259,13 @@ public final class IssuerVerifier {
   /** {@return how many key-set fetches {@code issuer}'s keys started, for tests} */
   int fetches(String issuer) {
     return issuers.get(issuer).keys().fetches();
+  }
+
+  /** Waits for every background refresh in flight to finish, for tests. */
+  void awaitRefreshes() {
+    for (Issuer i : issuers.values()) {
+      i.keys().refreshInFlight().join();
+    }
   }
 
   @Override

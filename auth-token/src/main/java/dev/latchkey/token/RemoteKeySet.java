@@ -20,19 +20,20 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The public keys of one {@link TrustedIssuer}, fetched from its JWK Set URL and cached.
  *
  * <ul>
- *   <li>The first verify fetches the set. A verify that finds the set older than the refresh
- *       interval refreshes it, one thread at a time, while the others go on with the cached set.
+ *   <li>The first verify fetches the set, and so does a verify that finds no set fresh enough to
+ *       use (one thread fetches; the others wait for it). A verify that finds the set older than
+ *       the refresh interval but still usable starts a refresh in the background and, like every
+ *       other verify meanwhile, goes on with the cached set: no request waits on a refresh.
  *   <li>A {@code kid} the set lacks makes a fetch only when none started within the unknown-kid
  *       interval, so a flood of made-up {@code kid}s makes at most one fetch per interval; the same
  *       interval spaces retries while the issuer is down.
@@ -60,9 +61,12 @@ final class RemoteKeySet {
   private final long expiryMillis;
   private final ReentrantLock fetchLock = new ReentrantLock();
 
-  private volatile Snapshot snapshot; // null until the first successful fetch
+  // null until the first successful fetch; replaced only by a set fetched later than its own
+  private final AtomicReference<Snapshot> snapshot = new AtomicReference<>();
   private volatile long lastAttemptMillis = Long.MIN_VALUE; // written under fetchLock
-  private volatile boolean lastAttemptFailed; // written under fetchLock
+  private volatile boolean lastAttemptFailed;
+  // The background refresh in flight, or the last one, done; replaced under fetchLock.
+  private volatile CompletableFuture<Void> refresh = CompletableFuture.completedFuture(null);
   private final AtomicInteger fetches = new AtomicInteger();
 
   RemoteKeySet(TrustedIssuer trusted, HttpClient http, Clock clock) {
@@ -83,17 +87,13 @@ final class RemoteKeySet {
    */
   SigningKey key(String kid) throws Refusal {
     long now = clock.millis();
-    Snapshot s = snapshot;
+    Snapshot s = snapshot.get();
     if (s == null || now - s.fetchedAtMillis() >= expiryMillis) {
       // Nothing usable: every caller needs the fetch, one does it at a time.
       s = fetchBlocking(now);
-    } else if (now - s.fetchedAtMillis() >= refreshMillis && fetchLock.tryLock()) {
-      // Refresh ahead of expiry by whichever verify gets here first; the rest use the cached set.
-      try {
-        s = fetchIfDue(now, true);
-      } finally {
-        fetchLock.unlock();
-      }
+    } else if (now - s.fetchedAtMillis() >= refreshMillis) {
+      // Refresh ahead of expiry, in the background: this verify goes on with the cached set.
+      refreshInBackground(now);
     }
     if (s == null || now - s.fetchedAtMillis() >= expiryMillis) {
       throw new Refusal(AuthResult.Reason.UNAVAILABLE, "issuer keys unavailable");
@@ -117,41 +117,75 @@ final class RemoteKeySet {
     return fetches.get();
   }
 
-  private Snapshot fetchBlocking(long now) {
-    fetchLock.lock();
+  /** {@return the background refresh in flight, or the last one (done)}, for tests */
+  CompletableFuture<Void> refreshInFlight() {
+    return refresh;
+  }
+
+  /**
+   * Starts a refresh that no verify waits for, unless a fetch is under way or one started within
+   * the unknown-kid interval.
+   */
+  private void refreshInBackground(long now) {
+    if (!fetchLock.tryLock()) {
+      return; // a fetch is under way: it brings a fresh set
+    }
     try {
-      return fetchIfDue(now, false);
+      Snapshot current = snapshot.get();
+      long last = lastAttemptMillis;
+      boolean recent = last != Long.MIN_VALUE && now - last < minFetchGapMillis;
+      boolean fresh = current != null && now - current.fetchedAtMillis() < refreshMillis;
+      if (!refresh.isDone() || recent || fresh) {
+        return;
+      }
+      lastAttemptMillis = now;
+      fetches.incrementAndGet();
+      // The completion takes no lock: it may run on the HTTP client's thread while a blocking
+      // fetch holds the lock and waits for that same client.
+      refresh = fetch().thenAccept(keys -> completed(keys, now));
     } finally {
       fetchLock.unlock();
     }
   }
 
-  /**
-   * Under {@link #fetchLock}: fetches unless one started within the gap (or, refreshing, since).
-   */
-  private Snapshot fetchIfDue(long now, boolean refreshing) {
-    Snapshot current = snapshot;
+  /** Records a fetch started at {@code startedAt}: its keys, or that it failed (null). */
+  private Snapshot completed(Map<String, SigningKey> keys, long startedAt) {
+    if (keys == null) {
+      lastAttemptFailed = true;
+      return snapshot.get();
+    }
+    lastAttemptFailed = false;
+    Snapshot next = new Snapshot(keys, startedAt);
+    // A slower fetch that started earlier never replaces the set of a later one.
+    return snapshot.accumulateAndGet(
+        next, (cur, n) -> cur == null || cur.fetchedAtMillis() <= n.fetchedAtMillis() ? n : cur);
+  }
+
+  private Snapshot fetchBlocking(long now) {
+    fetchLock.lock();
+    try {
+      return fetchIfDue(now);
+    } finally {
+      fetchLock.unlock();
+    }
+  }
+
+  /** Under {@link #fetchLock}: fetches and waits, unless a fetch started within the gap. */
+  private Snapshot fetchIfDue(long now) {
     long last = lastAttemptMillis;
-    boolean recent = last != Long.MIN_VALUE && now - last < minFetchGapMillis;
-    boolean fresh = current != null && now - current.fetchedAtMillis() < refreshMillis;
-    if (recent || (refreshing && fresh)) {
-      return current;
+    if (last != Long.MIN_VALUE && now - last < minFetchGapMillis) {
+      return snapshot.get();
     }
     lastAttemptMillis = now;
     fetches.incrementAndGet();
-    Map<String, SigningKey> keys = fetch();
-    if (keys == null) {
-      lastAttemptFailed = true;
-      return current;
-    }
-    lastAttemptFailed = false;
-    Snapshot next = new Snapshot(keys, now);
-    snapshot = next;
-    return next;
+    return completed(fetch().join(), now);
   }
 
-  /** The usable keys of the set at the URL, or null when it cannot be fetched or read. */
-  private Map<String, SigningKey> fetch() {
+  /**
+   * The usable keys of the set at the URL, or null when it cannot be fetched or read within the
+   * fetch timeout; never completes exceptionally.
+   */
+  private CompletableFuture<Map<String, SigningKey>> fetch() {
     long timeoutMillis = trusted.fetchTimeout().toMillis();
     HttpRequest request =
         HttpRequest.newBuilder(trusted.jwksUri())
@@ -159,24 +193,26 @@ final class RemoteKeySet {
             .header("Accept", "application/json, application/jwk-set+json")
             .GET()
             .build();
-    CompletableFuture<HttpResponse<byte[]>> future =
-        http.sendAsync(request, info -> new BoundedBody(MAX_SET_BYTES));
-    HttpResponse<byte[]> response;
+    CompletableFuture<HttpResponse<byte[]>> future;
     try {
-      // The request timeout covers the response headers only: bound the body too.
-      response = future.get(timeoutMillis, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      future.cancel(true);
-      Thread.currentThread().interrupt();
-      return null;
-    } catch (ExecutionException | TimeoutException e) {
-      future.cancel(true);
-      return null;
+      future = http.sendAsync(request, info -> new BoundedBody(MAX_SET_BYTES));
+    } catch (RuntimeException e) {
+      return CompletableFuture.completedFuture(null);
     }
-    if (response.statusCode() != 200 || response.body() == null) {
-      return null;
-    }
-    return parse(new String(response.body(), StandardCharsets.UTF_8));
+    // The request timeout covers the response headers only: bound the body too.
+    return future
+        .orTimeout(timeoutMillis, TimeUnit.MILLISECONDS)
+        .handle(
+            (response, error) -> {
+              if (error != null) {
+                future.cancel(true);
+                return null;
+              }
+              if (response.statusCode() != 200 || response.body() == null) {
+                return null;
+              }
+              return parse(new String(response.body(), StandardCharsets.UTF_8));
+            });
   }
 
   /** The usable keys of a JWK Set's text, or null for a set refused as a whole. */

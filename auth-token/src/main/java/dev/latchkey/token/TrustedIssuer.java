@@ -29,7 +29,8 @@ import java.util.function.UnaryOperator;
  * @param tokenType the {@code typ} header accepted
  * @param scopeClaim the claim holding the scopes: a string of words separated by spaces, or an
  *     array of strings; not blank
- * @param refreshInterval how old the cached key set may get before a verify refreshes it
+ * @param refreshInterval how old the cached key set may get before a verify starts a refresh in the
+ *     background
  * @param unknownKidInterval the least time between two fetches, however many tokens name a key the
  *     cached set lacks or arrive while the issuer is down
  * @param outageGrace how long after the refresh point the last good key set still verifies while
@@ -358,7 +359,8 @@ public record TrustedIssuer(
     }
 
     /**
-     * Sets how old the cached key set may get before a verify refreshes it.
+     * Sets how old the cached key set may get before a verify starts a refresh in the background
+     * (the cached set verifies meanwhile).
      *
      * @param interval 1 second to 7 days; default 5 minutes
      * @return this builder
