@@ -9,7 +9,9 @@ import java.util.Map;
  * What the demo runs with, read from the environment by {@link #fromEnvironment}: {@code PORT}
  * (default 8080), {@code REDIS_URL} (unset: in-memory stores), {@code JWT_SECRET} (unset: one is
  * generated per process), {@code COOKIE_SECURE} ({@code true} when served over HTTPS) and {@code
- * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed).
+ * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed),
+ * and for a sign-in with an OpenID provider {@code OIDC_ISSUER}, {@code OIDC_CLIENT_ID}, {@code
+ * OIDC_CLIENT_SECRET} and optionally {@code OIDC_REDIRECT_URI}.
  *
  * @param port the port to listen on, 0 for any free one
  * @param redisUrl the Redis URL, or {@code null} for in-memory stores
@@ -20,6 +22,7 @@ import java.util.Map;
  * @param clock the clock every component uses
  * @param demoOutbox whether {@code GET /dev/outbox} shows what would have been sent (never in
  *     production: it hands out every reset link)
+ * @param oidc the OpenID provider to sign in with, or {@code null} for none
  */
 public record DemoSettings(
     int port,
@@ -28,7 +31,36 @@ public record DemoSettings(
     boolean cookieSecure,
     int bcryptCost,
     Clock clock,
-    boolean demoOutbox) {
+    boolean demoOutbox,
+    Oidc oidc) {
+
+  /**
+   * A sign-in with an OpenID provider. {@code toString()} shows no secret.
+   *
+   * @param issuer the provider's issuer URL ({@code OIDC_ISSUER})
+   * @param clientId the demo's client id there ({@code OIDC_CLIENT_ID})
+   * @param clientSecret its client secret ({@code OIDC_CLIENT_SECRET})
+   * @param redirectUri the callback URL registered with the provider ({@code OIDC_REDIRECT_URI}),
+   *     or {@code null} for {@code http://127.0.0.1:<port>/oidc/callback}
+   */
+  public record Oidc(String issuer, String clientId, String clientSecret, String redirectUri) {
+    @Override
+    public String toString() {
+      return "Oidc[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=<redacted>]";
+    }
+  }
+
+  /** Settings without a sign-in with an OpenID provider. */
+  public DemoSettings(
+      int port,
+      String redisUrl,
+      String jwtSecret,
+      boolean cookieSecure,
+      int bcryptCost,
+      Clock clock,
+      boolean demoOutbox) {
+    this(port, redisUrl, jwtSecret, cookieSecure, bcryptCost, clock, demoOutbox, null);
+  }
 
   /** Settings without the development outbox. */
   public DemoSettings(
@@ -43,9 +75,11 @@ public record DemoSettings(
 
   /**
    * Settings from {@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, {@code COOKIE_SECURE},
-   * {@code DEMO_OUTBOX}.
+   * {@code DEMO_OUTBOX}, {@code OIDC_ISSUER}, {@code OIDC_CLIENT_ID}, {@code OIDC_CLIENT_SECRET},
+   * {@code OIDC_REDIRECT_URI}.
    *
-   * @throws IllegalArgumentException when {@code PORT} is not a port number
+   * @throws IllegalArgumentException when {@code PORT} is not a port number, or {@code OIDC_ISSUER}
+   *     is set without {@code OIDC_CLIENT_ID} and {@code OIDC_CLIENT_SECRET}
    */
   public static DemoSettings fromEnvironment(Map<String, String> env) {
     int port = 8080;
@@ -69,7 +103,26 @@ public record DemoSettings(
         "true".equalsIgnoreCase(env.get("COOKIE_SECURE")),
         10,
         Clock.systemUTC(),
-        "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")));
+        "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")),
+        oidc(env));
+  }
+
+  private static Oidc oidc(Map<String, String> env) {
+    String issuer = blankToNull(env.get("OIDC_ISSUER"));
+    if (issuer == null) {
+      return null;
+    }
+    String clientId = blankToNull(env.get("OIDC_CLIENT_ID"));
+    String secret = blankToNull(env.get("OIDC_CLIENT_SECRET"));
+    if (clientId == null || secret == null) {
+      throw new IllegalArgumentException(
+          "OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well");
+    }
+    return new Oidc(issuer, clientId, secret, blankToNull(env.get("OIDC_REDIRECT_URI")));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   /**
@@ -98,11 +151,12 @@ public record DemoSettings(
   @Override
   public String toString() {
     return String.format(
-        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b, demoOutbox=%b]",
+        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b, demoOutbox=%b, oidc=%s]",
         port,
         redisUrl == null ? "memory" : "redis",
         jwtSecret == null ? "generated" : "<redacted>",
         cookieSecure,
-        demoOutbox);
+        demoOutbox,
+        oidc == null ? "off" : oidc.issuer());
   }
 }
