@@ -32,6 +32,8 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import com.nimbusds.openid.connect.sdk.UserInfoResponse;
 import dev.latchkey.core.Assurance;
+import dev.latchkey.core.AuthEvent;
+import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.internal.OpaqueIds;
@@ -97,6 +99,9 @@ import java.util.Set;
  * <p>Built once by {@link #builder}; immutable and safe for concurrent use.
  */
 public final class OidcLogin {
+  /** The {@code method} of this service's {@link AuthEvent}s. */
+  public static final String METHOD = "oidc";
+
   /** A callback query longer than this is refused before it is parsed. */
   static final int MAX_QUERY_CHARS = 8192;
 
@@ -115,6 +120,7 @@ public final class OidcLogin {
   private final boolean userInfo;
   private final boolean multiFactorFromAmr;
   private final IdTokenRules rules;
+  private final AuthListener listener;
 
   private OidcLogin(Builder b) {
     this.provider = new Provider(b.issuer, b.algorithms, b.connectTimeout, b.readTimeout, b.clock);
@@ -136,6 +142,7 @@ public final class OidcLogin {
     this.userInfo = b.userInfo;
     this.multiFactorFromAmr = b.multiFactorFromAmr;
     this.rules = new IdTokenRules(b.issuer.toString(), b.clientId, b.skew);
+    this.listener = b.listener == null ? AuthListener.none() : AuthListener.guarded(b.listener);
   }
 
   /**
@@ -236,9 +243,24 @@ public final class OidcLogin {
    * @param query the callback's raw query string (still percent-encoded, without {@code ?}), as
    *     received; attacker-controlled, may be null
    * @param browserBinding the browser-binding cookie's value as received, or null when absent
-   * @return the signed-in user or the refusal
+   * @return the signed-in user or the refusal; either is also emitted as an {@link AuthEvent}
+   *     (method {@value #METHOD}) to {@link Builder#listener}
    */
   public OidcOutcome complete(String query, String browserBinding) {
+    OidcOutcome outcome = finish(query, browserBinding);
+    Instant now = clock.instant();
+    outcome
+        .signedIn()
+        .ifPresentOrElse(
+            in -> listener.onEvent(new AuthEvent.Succeeded(now, in.principal().subject(), METHOD)),
+            () ->
+                listener.onEvent(
+                    new AuthEvent.Failed(
+                        now, null, METHOD, outcome.refusal().orElseThrow().problem().reason())));
+    return outcome;
+  }
+
+  private OidcOutcome finish(String query, String browserBinding) {
     Map<String, List<String>> params =
         query == null || query.length() > MAX_QUERY_CHARS
             ? Map.of()
@@ -458,6 +480,7 @@ public final class OidcLogin {
     private SubjectMapper mapper = SubjectMapper.issuerQualified();
     private boolean userInfo;
     private boolean multiFactorFromAmr;
+    private AuthListener listener;
 
     private Builder(
         URI issuer,
@@ -698,6 +721,19 @@ public final class OidcLogin {
      */
     public Builder multiFactorFromAmr(boolean trust) {
       this.multiFactorFromAmr = trust;
+      return this;
+    }
+
+    /**
+     * Who receives an {@link AuthEvent} per finished callback: {@link AuthEvent.Succeeded} with the
+     * mapped subject, or {@link AuthEvent.Failed} with the refusal's reason (method {@value
+     * #METHOD}); a listener that throws is ignored.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(AuthListener listener) {
+      this.listener = Objects.requireNonNull(listener, "listener");
       return this;
     }
 

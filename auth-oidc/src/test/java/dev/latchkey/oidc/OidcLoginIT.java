@@ -3,6 +3,8 @@ package dev.latchkey.oidc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.latchkey.core.Assurance;
+import dev.latchkey.core.AuthEvent;
+import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.core.spi.PendingLoginStore;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -393,6 +396,27 @@ class OidcLoginIT {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void everyFinishedCallbackIsOneEventWithoutASecret() throws Exception {
+    List<AuthEvent> events = new CopyOnWriteArrayList<>();
+    OidcLogin oidc = builder().listener(events::add).build();
+    OidcOutcome.Redirect start = redirect(oidc.begin(CLIENT));
+    String callback = provider.authorize(start.location());
+    oidc.complete(callback, start.browserBinding());
+    oidc.complete(callback, start.browserBinding());
+    assertThat(events).hasSize(2);
+    AuthEvent.Succeeded ok = (AuthEvent.Succeeded) events.get(0);
+    assertThat(ok.method()).isEqualTo(OidcLogin.METHOD);
+    assertThat(ok.subject()).startsWith(oidc.issuer() + "#");
+    AuthEvent.Failed refused = (AuthEvent.Failed) events.get(1);
+    assertThat(refused.reason()).isEqualTo(AuthResult.Reason.MALFORMED);
+    String code = params(callback).get("code");
+    assertThat(events.toString())
+        .doesNotContain(code)
+        .doesNotContain(start.browserBinding())
+        .doesNotContain(params(callback).get("state"));
   }
 
   @Test
