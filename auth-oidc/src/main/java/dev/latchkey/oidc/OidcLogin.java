@@ -473,7 +473,7 @@ public final class OidcLogin {
     private Set<JWSAlgorithm> algorithms = Set.of(JWSAlgorithm.RS256);
     private Clock clock = Clock.systemUTC();
     private Duration loginTimeout = Duration.ofMinutes(10);
-    private int maxPerClient = 10;
+    private int maxPerClient = 50;
     private Duration skew = Duration.ofSeconds(60);
     private Duration connectTimeout = Duration.ofSeconds(2);
     private Duration readTimeout = Duration.ofSeconds(5);
@@ -630,8 +630,9 @@ public final class OidcLogin {
     }
 
     /**
-     * The most pending logins one client holds at once (default 10); a further start ends its
-     * oldest.
+     * The most pending logins one client holds at once (default 50); a further start ends its
+     * oldest. A client is what the caller passes to {@link OidcLogin#begin}, typically an address,
+     * which many users behind one NAT share: keep room for them.
      *
      * @param max at least 1
      * @return this builder
