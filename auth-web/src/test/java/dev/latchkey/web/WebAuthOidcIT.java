@@ -3,6 +3,11 @@ package dev.latchkey.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.latchkey.account.InMemorySecondFactorStore;
+import dev.latchkey.account.SecondFactors;
+import dev.latchkey.account.Totp;
+import dev.latchkey.core.Assurance;
+import dev.latchkey.core.Principal;
 import dev.latchkey.core.TestClock;
 import dev.latchkey.oidc.InMemoryPendingLoginStore;
 import dev.latchkey.oidc.OidcLogin;
@@ -20,7 +25,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.token.DefaultOAuth2TokenCallback;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -133,6 +140,65 @@ class WebAuthOidcIT {
     WebResponse again = handle(TestRequest.get("/oidc/callback").query(query).cookie(binding));
     assertThat(again.status()).isEqualTo(400);
     assertThat(again.body()).contains("invalid_state");
+  }
+
+  @Test
+  void anAccountWithItsOwnSecondFactorStillGivesItUnlessTheProviderVouchedForOne()
+      throws Exception {
+    SecondFactors factors =
+        SecondFactors.builder(new InMemorySecondFactorStore(), "Test", "k1", new byte[32])
+            .clock(fx.clock)
+            .build();
+    String secret = factors.enroll("alice", "alice").value().orElseThrow().secret();
+    assertThat(factors.activate("alice", Totp.DEFAULT.code(secret, fx.clock.instant())).value())
+        .isPresent();
+    for (boolean trustAmr : new boolean[] {false, true}) {
+      OidcLogin toAlice =
+          OidcLogin.builder(
+                  provider.issuerUrl("idp").uri(),
+                  "web-app",
+                  "web-app-secret",
+                  REDIRECT,
+                  InMemoryPendingLoginStore.create())
+              .clock(new TestClock(Instant.now()))
+              .subjectMapper((iss, sub, claims) -> Optional.of(Principal.of("alice")))
+              .multiFactorFromAmr(trustAmr)
+              .build();
+      WebAuth withFactors = fx.web(b -> b.secondFactors(factors).oidc(toAlice));
+      provider.enqueueCallback(
+          new DefaultOAuth2TokenCallback(
+              "idp",
+              "alice-at-idp",
+              "JWT",
+              List.of("web-app"),
+              Map.of("amr", List.of("mfa")),
+              3600));
+      WebResponse login = withFactors.handle(TestRequest.get("/oidc/login")).orElseThrow();
+      String query = authorize(login.header("Location").orElseThrow());
+      WebResponse back =
+          withFactors
+              .handle(
+                  TestRequest.get("/oidc/callback")
+                      .query(query)
+                      .cookie(login.header("Set-Cookie").orElseThrow()))
+              .orElseThrow();
+      assertThat(back.status()).isEqualTo(302);
+      String session =
+          setCookies(back).stream()
+              .filter(c -> c.startsWith("__Host-sid="))
+              .findFirst()
+              .orElseThrow();
+      AccessDecision decision =
+          withFactors.authenticate(TestRequest.get("/profile").cookie(session));
+      if (trustAmr) {
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.assurance().orElseThrow().level())
+            .isEqualTo(Assurance.Level.MULTI_FACTOR);
+      } else {
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.refusal().orElseThrow().body()).contains("mfa_required");
+      }
+    }
   }
 
   @Test
