@@ -20,5 +20,6 @@ module dev.latchkey.core {
       dev.latchkey.token,
       dev.latchkey.redis,
       dev.latchkey.account,
+      dev.latchkey.oidc,
       dev.latchkey.web;
 }

@@ -157,6 +157,21 @@ final class Keys {
     return slot(subject.shard()) + "oi:" + subject.hash();
   }
 
+  /** A pending OpenID login's key: {@code <prefix>{<shard>}:pl:<hash of its state>}. */
+  String pendingLogin(HashedId id) {
+    return slot(id.shard()) + "pl:" + id.hash();
+  }
+
+  /** The prefix of every pending-login key in a shard's slot. */
+  String pendingLoginPrefix(String shard) {
+    return slot(shard) + "pl:";
+  }
+
+  /** A client's index of its pending logins: {@code <prefix>{<shard>}:pi:<client hash>}. */
+  String pendingLoginIndex(Placement.Subject client) {
+    return slot(client.shard()) + "pi:" + client.hash();
+  }
+
   /** Where {@link Placement} keeps its key: outside every subject's slot. */
   String placementKey() {
     return prefix + "placement";

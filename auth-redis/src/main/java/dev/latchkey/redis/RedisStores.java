@@ -5,6 +5,7 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.OneTimeTokenStore;
+import dev.latchkey.core.spi.PendingLoginStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SecondFactorStore;
@@ -189,6 +190,16 @@ public final class RedisStores implements AutoCloseable {
    */
   public OneTimeTokenStore oneTimeTokenStore() {
     return new RedisOneTimeTokenStore(redis, keys, placement);
+  }
+
+  /**
+   * {@return the pending-login store} of sign-ins with an OpenID provider, so that a callback may
+   * land on any node. One client's logins live in its slot, placed as the {@linkplain
+   * #sessionStore() sessions} are (keyed: a tag names no address); each expires in Redis at its
+   * expiry ({@code PEXPIREAT}).
+   */
+  public PendingLoginStore pendingLoginStore() {
+    return new RedisPendingLoginStore(redis, keys, placement);
   }
 
   /**

@@ -255,6 +255,27 @@ final class SessionFlow {
   }
 
   /**
+   * A new session for {@code principal} at {@code level}, answered as a redirect to {@code
+   * location} (a login that ends at another site's redirect, where no script reads a body): its
+   * cookie, and its CSRF token in the CSRF header.
+   */
+  WebResponse loginRedirect(
+      WebRequest request, Principal principal, Assurance.Level level, String location) {
+    LoginOutcome outcome = sessions.login(principal, attributes(request), level);
+    return outcome.fold(
+        created ->
+            new WebResponse(302, List.of(), "")
+                .withHeader("Location", location)
+                .withHeader("Set-Cookie", cookie(created.id()).toHeaderValue())
+                // The session was created just now: it is live, so it has a CSRF token.
+                .withHeader(csrfHeader, sessions.csrfToken(created.id()).orElseThrow()),
+        failure ->
+            failure.reason() == AuthResult.Reason.UNAVAILABLE
+                ? answers.unavailable()
+                : Answers.error(409, "too many sessions"));
+  }
+
+  /**
    * Ends the request's session; it needs a live session and its CSRF token. A session waiting for
    * its second factor may end too: abandoning a login grants nothing.
    */

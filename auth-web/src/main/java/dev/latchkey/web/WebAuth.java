@@ -13,6 +13,7 @@ import dev.latchkey.core.PasswordCredentials;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SetCookie;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.oidc.OidcLogin;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.IssuerVerifier;
 import dev.latchkey.token.JwtTokenService;
@@ -36,7 +37,8 @@ import java.util.function.Supplier;
 // Past 450 lines for a reason: the Builder is public API as WebAuth.Builder, so it and its
 // setters' contracts live in this file, and each route's contract is its Javadoc here. The work is
 // done in parts of their own: Origins (the cross-site gate), PublicPaths, SessionFlow, TokenFlow,
-// PasswordResetFlow, MfaFlow, ApiKeyFlow, RememberMe, JsonBody and JsonText (request bodies) and
+// PasswordResetFlow, MfaFlow, ApiKeyFlow, OidcFlow, RememberMe, JsonBody and JsonText (request
+// bodies) and
 // Answers (every refusal).
 
 /**
@@ -135,7 +137,17 @@ public final class WebAuth {
      * {@code POST {"code"}} by CSRF-protected session, pending or not: the second factor; the
      * session moves to a new id at multi-factor assurance.
      */
-    MFA_VERIFY("/mfa/verify");
+    MFA_VERIFY("/mfa/verify"),
+    /**
+     * {@code GET}: 302 to the OpenID provider's authorization endpoint, with a short-lived
+     * browser-binding cookie. Public. See {@link Builder#oidc}.
+     */
+    OIDC_LOGIN("/oidc/login"),
+    /**
+     * {@code GET ?state=&code=}: the provider's redirect back; a session cookie and 302 to {@code
+     * /}. Public. See {@link Builder#oidc}.
+     */
+    OIDC_CALLBACK("/oidc/callback");
 
     private final String defaultPath;
 
@@ -157,6 +169,7 @@ public final class WebAuth {
   private final String apiKeyPrefix;
   private final PasswordResetFlow resets;
   private final MfaFlow mfa;
+  private final OidcFlow oidc;
   private final Origins origins;
   private final PublicPaths publicPaths;
   private final Answers answers;
@@ -193,6 +206,10 @@ public final class WebAuth {
         b.secondFactors == null
             ? null
             : new MfaFlow(b.secondFactors, sessions, answers, b.maxBodyBytes);
+    this.oidc =
+        b.oidcLogin == null || sessions == null
+            ? null
+            : new OidcFlow(b.oidcLogin, sessions, mfa, answers, b.secure, b.hostPrefix, "/");
     Map<String, Endpoint> mounted = new HashMap<>();
     for (Map.Entry<Endpoint, String> e : b.endpointPaths.entrySet()) {
       if (e.getValue() != null && e.getKey() != Endpoint.API_KEY && available(e.getKey())) {
@@ -220,7 +237,9 @@ public final class WebAuth {
             Endpoint.TOKEN_REFRESH,
             Endpoint.PASSWORD_RESET_REQUEST,
             Endpoint.PASSWORD_RESET,
-            Endpoint.PASSWORD_RESET_CONFIRM)) {
+            Endpoint.PASSWORD_RESET_CONFIRM,
+            Endpoint.OIDC_LOGIN,
+            Endpoint.OIDC_CALLBACK)) {
       String path = b.endpointPaths.get(e);
       if (path != null) {
         exact.add(path);
@@ -241,6 +260,7 @@ public final class WebAuth {
       case API_KEYS, API_KEY -> apiKeys != null && sessions != null;
       case PASSWORD_RESET_REQUEST, PASSWORD_RESET, PASSWORD_RESET_CONFIRM -> resets != null;
       case MFA_TOTP_ENROLL, MFA_TOTP_ACTIVATE, MFA_VERIFY -> mfa != null && sessions != null;
+      case OIDC_LOGIN, OIDC_CALLBACK -> oidc != null;
     };
   }
 
@@ -252,7 +272,8 @@ public final class WebAuth {
   /**
    * Answers the request when it targets one of the authentication routes ({@link Endpoint}): 405
    * with {@code Allow: POST} for another method than {@code POST} ({@code Allow: GET} for {@link
-   * Endpoint#PASSWORD_RESET}, which answers {@code GET} only).
+   * Endpoint#PASSWORD_RESET}, {@link Endpoint#OIDC_LOGIN} and {@link Endpoint#OIDC_CALLBACK}, which
+   * answer {@code GET} only).
    *
    * @param request the request
    * @return the answer, or empty when the path is no authentication route
@@ -286,7 +307,11 @@ public final class WebAuth {
               ? apiKeyRevoke(request, path.substring(apiKeyPrefix.length()))
               : Answers.notAllowed("DELETE"));
     }
-    String allowed = endpoint == Endpoint.PASSWORD_RESET ? "GET" : "POST";
+    String allowed =
+        switch (endpoint) {
+          case PASSWORD_RESET, OIDC_LOGIN, OIDC_CALLBACK -> "GET";
+          default -> "POST";
+        };
     if (!allowed.equals(request.method())) {
       return Optional.of(Answers.notAllowed(allowed));
     }
@@ -305,6 +330,8 @@ public final class WebAuth {
           case MFA_TOTP_ACTIVATE -> respond(request, () -> requireMfaSessions().activate(request));
           case MFA_VERIFY -> respond(request, () -> requireMfaSessions().verify(request));
           case REAUTHENTICATE -> reauthenticate(request);
+          case OIDC_LOGIN -> respond(request, () -> oidc.login(request));
+          case OIDC_CALLBACK -> respond(request, () -> oidc.callback(request));
           case API_KEYS, API_KEY -> throw new IllegalStateException("routed above");
         });
   }
@@ -1063,6 +1090,7 @@ public final class WebAuth {
     private ApiKeys apiKeys;
     private IssuerVerifier trustedIssuers;
     private PasswordReset passwordReset;
+    private OidcLogin oidcLogin;
     private SecondFactors secondFactors;
     private RememberMe rememberMe;
     private Clock clock = Clock.systemUTC();
@@ -1169,6 +1197,27 @@ public final class WebAuth {
      */
     public Builder trustedIssuers(IssuerVerifier issuers) {
       this.trustedIssuers = Objects.requireNonNull(issuers, "issuers");
+      return this;
+    }
+
+    /**
+     * Mounts the sign-in with an OpenID provider ({@link Endpoint#OIDC_LOGIN}, {@link
+     * Endpoint#OIDC_CALLBACK}), public; it ends in a session, so it needs {@link #sessions}. The
+     * login route sets a browser-binding cookie ({@code __Host-latchkey-oidc} with {@link
+     * #secureCookies} and {@link #hostPrefix}, else {@code latchkey-oidc}; {@code SameSite=Lax},
+     * living as long as the pending login) that the callback must present; the callback clears it.
+     * A provider login is single factor (multi-factor when the {@link OidcLogin} trusts the
+     * provider's {@code amr}); an account with a second factor of its own still gives it. The
+     * callback's refusals: 400 {@code invalid_state}, {@code browser_mismatch} or {@code
+     * malformed_callback}; 401 {@code provider_error}, {@code code_rejected} or {@code
+     * invalid_id_token}; 403 {@code account_not_linked}; 503 when the provider or a store is down
+     * or slow. Needs {@code auth-oidc}.
+     *
+     * @param login the configured sign-in, whose redirect URI is this layer's callback route
+     * @return this builder
+     */
+    public Builder oidc(OidcLogin login) {
+      this.oidcLogin = Objects.requireNonNull(login, "login");
       return this;
     }
 
@@ -1402,7 +1451,8 @@ public final class WebAuth {
      *
      * @return the web layer
      * @throws IllegalStateException when neither sessions, tokens nor API keys were configured,
-     *     remember-me without sessions, or two routes or two cookies share a name
+     *     remember-me or OpenID sign-in without sessions, the OpenID redirect URI is not the
+     *     callback route, or two routes or two cookies share a name
      * @throws IllegalArgumentException when the cookie settings contradict each other
      */
     public WebAuth build() {
@@ -1426,6 +1476,16 @@ public final class WebAuth {
       if (rememberMe != null && rememberMe.cookieName().equals(cookieName())) {
         throw new IllegalStateException(
             "the session and remember-me cookies share the name " + cookieName());
+      }
+      if (oidcLogin != null && sessionManager == null) {
+        throw new IllegalStateException("oidc(...) ends in a session: configure sessions(...)");
+      }
+      String callback = endpointPaths.get(Endpoint.OIDC_CALLBACK);
+      if (oidcLogin != null
+          && callback != null
+          && !callback.equals(oidcLogin.redirectUri().getPath())) {
+        throw new IllegalStateException(
+            "the OpenID redirect URI's path must be the callback route's, " + callback);
       }
       Set<String> paths = new HashSet<>();
       for (String p : endpointPaths.values()) {

@@ -14,9 +14,13 @@ import dev.latchkey.core.SessionCookie;
 import dev.latchkey.core.TokenService.IssuedToken;
 import dev.latchkey.core.UserAccount;
 import dev.latchkey.core.spi.ApiKeyStore;
+import dev.latchkey.core.spi.PendingLoginStore;
 import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.micrometer.LatchkeyMetrics;
+import dev.latchkey.oidc.InMemoryPendingLoginStore;
+import dev.latchkey.oidc.OidcLogin;
+import dev.latchkey.oidc.OidcOutcome;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.session.LoginOutcome;
@@ -32,9 +36,11 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.Filter;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -76,9 +82,11 @@ public final class ModulePathApp {
     webRoundTrip();
     countWithMicrometer();
     accountRoundTrip(InMemoryApiKeyStore.create(), new InMemorySecondFactorStore(), "in memory");
+    oidcRefusals(InMemoryPendingLoginStore.create(), "in memory");
     try (RedisStores stores = RedisStores.fromUrl(args[0]).build()) {
       sessionRoundTrip(stores.sessionStore(), "on Redis");
       accountRoundTrip(stores.apiKeyStore(), stores.secondFactorStore(), "on Redis");
+      oidcRefusals(stores.pendingLoginStore(), "on Redis");
     }
     System.out.println("module path: every step passed");
   }
@@ -116,6 +124,35 @@ public final class ModulePathApp {
         !factors.verify(subject, recovery.get(0)).succeeded(),
         "a recovery code " + where + " is good once");
     System.out.println("account " + where + ": API key and second factor passed");
+  }
+
+  /**
+   * The OpenID sign-in loads the Nimbus OAuth 2.0 SDK as an automatic module: a provider that does
+   * not answer is UNAVAILABLE, an unknown state is refused after the store was asked.
+   */
+  private static void oidcRefusals(PendingLoginStore store, String where) {
+    OidcLogin oidc =
+        OidcLogin.builder(
+                URI.create("http://127.0.0.1:9/nobody"),
+                "module-path",
+                "module-path-secret",
+                URI.create("http://127.0.0.1:8080/oidc/callback"),
+                store)
+            .timeouts(Duration.ofMillis(500), Duration.ofMillis(500))
+            .build();
+    expect(
+        oidc.begin("192.0.2.1")
+            .refusal()
+            .map(OidcOutcome.Refused::problem)
+            .equals(Optional.of(OidcOutcome.Problem.UNAVAILABLE)),
+        "a provider that does not answer " + where + " is unavailable");
+    expect(
+        oidc.complete("state=" + "A".repeat(43) + ".AAA&code=c", "b")
+            .refusal()
+            .map(OidcOutcome.Refused::problem)
+            .equals(Optional.of(OidcOutcome.Problem.INVALID_STATE)),
+        "an unknown state " + where + " is refused");
+    System.out.println("oidc " + where + ": refusals passed");
   }
 
   private static void sessionRoundTrip(SessionStore store, String where) {

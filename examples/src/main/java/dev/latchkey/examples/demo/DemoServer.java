@@ -11,6 +11,7 @@ import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.UserAccount;
+import dev.latchkey.oidc.OidcLogin;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.IssuerVerifier;
 import dev.latchkey.token.JwtTokenService;
@@ -26,6 +27,7 @@ import dev.latchkey.web.WebRequest;
 import dev.latchkey.web.WebResponse;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
@@ -60,6 +62,7 @@ public final class DemoServer implements AutoCloseable {
   private final DemoOutbox outbox;
   private final boolean showOutbox;
   private final boolean trustsIssuers;
+  private final OidcLogin oidc; // null: no OpenID provider configured
 
   private DemoServer(DemoSettings settings, DemoStores stores, byte[] secret) throws IOException {
     this.stores = stores;
@@ -155,8 +158,44 @@ public final class DemoServer implements AutoCloseable {
       storeWatch.close();
       throw e;
     }
+    try {
+      this.oidc = settings.oidc() == null ? null : oidc(settings.oidc(), stores, clock, port());
+    } catch (RuntimeException e) {
+      server.close();
+      storeWatch.close();
+      throw e;
+    }
+    if (oidc != null) {
+      web.oidc(oidc);
+    }
     this.web = web.allowedOrigins(server.origins()).build();
     server.serve(this::route);
+  }
+
+  /**
+   * The sign-in with the configured OpenID provider; its callback is this server's {@code
+   * /oidc/callback} unless {@code OIDC_REDIRECT_URI} says otherwise (behind a proxy).
+   *
+   * @throws IllegalArgumentException when a URL is malformed or plain HTTP off loopback
+   */
+  private static OidcLogin oidc(
+      DemoSettings.Oidc settings, DemoStores stores, Clock clock, int port) {
+    URI redirect;
+    URI issuer;
+    try {
+      redirect =
+          URI.create(
+              settings.redirectUri() == null
+                  ? "http://127.0.0.1:" + port + "/oidc/callback"
+                  : settings.redirectUri());
+      issuer = URI.create(settings.issuer());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("OIDC_ISSUER or OIDC_REDIRECT_URI is not a URL", e);
+    }
+    return OidcLogin.builder(
+            issuer, settings.clientId(), settings.clientSecret(), redirect, stores.pendingLogins())
+        .clock(clock)
+        .build();
   }
 
   /** A reset password ends every session, token and remember-me cookie of the user. */
@@ -268,7 +307,11 @@ public final class DemoServer implements AutoCloseable {
               () -> raw(tokens.keyRing().publicJwkSetJson(), "application/jwk-set+json");
           case "/health" -> this::health;
           case "/dev/outbox" -> showOutbox ? () -> WebResponse.json(200, outbox.json()) : null;
-          case "/", "/app.js", "/app.css" -> () -> PageRoutes.asset(request.path());
+          case "/" ->
+              oidc == null
+                  ? () -> PageRoutes.asset("/")
+                  : () -> PageRoutes.pageWithSignIn(providerName(oidc));
+          case "/app.js", "/app.css" -> () -> PageRoutes.asset(request.path());
           default -> null;
         };
     Optional<WebResponse> auth = web.handle(request);
@@ -278,6 +321,12 @@ public final class DemoServer implements AutoCloseable {
     return "GET".equals(request.method()) || "HEAD".equals(request.method())
         ? own.get()
         : JsonHttpServer.error(405, "method not allowed").withHeader("Allow", "GET, HEAD");
+  }
+
+  /** The provider as the page names it: its issuer's host. */
+  private static String providerName(OidcLogin oidc) {
+    String host = URI.create(oidc.issuer()).getHost();
+    return host == null ? oidc.issuer() : host;
   }
 
   /**

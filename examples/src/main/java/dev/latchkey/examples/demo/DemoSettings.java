@@ -12,9 +12,11 @@ import java.util.Map;
  * What the demo runs with, read from the environment by {@link #fromEnvironment}: {@code PORT}
  * (default 8080), {@code REDIS_URL} (unset: in-memory stores), {@code JWT_SECRET} (unset: one is
  * generated per process), {@code COOKIE_SECURE} ({@code true} when served over HTTPS), {@code
- * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed)
- * and {@code TRUSTED_ISSUERS} (a JSON array of {@code {"issuer", "jwks_uri", "audience"}}: {@code
- * GET /api-profile} also accepts those issuers' access tokens).
+ * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed),
+ * {@code TRUSTED_ISSUERS} (a JSON array of {@code {"issuer", "jwks_uri", "audience"}}: {@code GET
+ * /api-profile} also accepts those issuers' access tokens), and for a sign-in with an OpenID
+ * provider {@code OIDC_ISSUER}, {@code OIDC_CLIENT_ID}, {@code OIDC_CLIENT_SECRET} and optionally
+ * {@code OIDC_REDIRECT_URI}.
  *
  * @param port the port to listen on, 0 for any free one
  * @param redisUrl the Redis URL, or {@code null} for in-memory stores
@@ -25,6 +27,7 @@ import java.util.Map;
  * @param clock the clock every component uses
  * @param demoOutbox whether {@code GET /dev/outbox} shows what would have been sent (never in
  *     production: it hands out every reset link)
+ * @param oidc the OpenID provider to sign in with, or {@code null} for none
  * @param trustedIssuers the issuers whose access tokens {@code GET /api-profile} accepts; empty for
  *     none
  */
@@ -36,6 +39,7 @@ public record DemoSettings(
     int bcryptCost,
     Clock clock,
     boolean demoOutbox,
+    Oidc oidc,
     List<TrustedIssuer> trustedIssuers) {
 
   /** Copies the issuers, so the settings stay a value. */
@@ -43,7 +47,23 @@ public record DemoSettings(
     trustedIssuers = List.copyOf(trustedIssuers);
   }
 
-  /** Settings without trusted issuers. */
+  /**
+   * A sign-in with an OpenID provider. {@code toString()} shows no secret.
+   *
+   * @param issuer the provider's issuer URL ({@code OIDC_ISSUER})
+   * @param clientId the demo's client id there ({@code OIDC_CLIENT_ID})
+   * @param clientSecret its client secret ({@code OIDC_CLIENT_SECRET})
+   * @param redirectUri the callback URL registered with the provider ({@code OIDC_REDIRECT_URI}),
+   *     or {@code null} for {@code http://127.0.0.1:<port>/oidc/callback}
+   */
+  public record Oidc(String issuer, String clientId, String clientSecret, String redirectUri) {
+    @Override
+    public String toString() {
+      return "Oidc[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=<redacted>]";
+    }
+  }
+
+  /** Settings without a sign-in with an OpenID provider or trusted issuers. */
   public DemoSettings(
       int port,
       String redisUrl,
@@ -52,7 +72,7 @@ public record DemoSettings(
       int bcryptCost,
       Clock clock,
       boolean demoOutbox) {
-    this(port, redisUrl, jwtSecret, cookieSecure, bcryptCost, clock, demoOutbox, List.of());
+    this(port, redisUrl, jwtSecret, cookieSecure, bcryptCost, clock, demoOutbox, null, List.of());
   }
 
   /** Settings without the development outbox. */
@@ -68,13 +88,15 @@ public record DemoSettings(
 
   /**
    * Settings from {@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, {@code COOKIE_SECURE},
-   * {@code DEMO_OUTBOX}, {@code TRUSTED_ISSUERS}. An entry of {@code TRUSTED_ISSUERS} may also name
-   * {@code "algorithms"} (default {@code ["RS256", "ES256", "ES384", "ES512", "EdDSA"]}: one RSA
-   * algorithm, so that an RSA key published without {@code alg} is still usable), {@code
+   * {@code DEMO_OUTBOX}, {@code OIDC_ISSUER}, {@code OIDC_CLIENT_ID}, {@code OIDC_CLIENT_SECRET},
+   * {@code OIDC_REDIRECT_URI}, {@code TRUSTED_ISSUERS}. An entry of {@code TRUSTED_ISSUERS} may
+   * also name {@code "algorithms"} (default {@code ["RS256", "ES256", "ES384", "ES512", "EdDSA"]}:
+   * one RSA algorithm, so that an RSA key published without {@code alg} is still usable), {@code
    * "token_type"} (default {@code "at+jwt,JWT"}: many providers type their access tokens {@code
    * JWT}) and {@code "scope_claim"} (default {@code "scope"}).
    *
-   * @throws IllegalArgumentException when {@code PORT} is not a port number or {@code
+   * @throws IllegalArgumentException when {@code PORT} is not a port number, {@code OIDC_ISSUER} is
+   *     set without {@code OIDC_CLIENT_ID} and {@code OIDC_CLIENT_SECRET}, or {@code
    *     TRUSTED_ISSUERS} is not such an array (the message says which entry and member)
    */
   public static DemoSettings fromEnvironment(Map<String, String> env) {
@@ -103,6 +125,7 @@ public record DemoSettings(
         10,
         Clock.systemUTC(),
         "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")),
+        oidc(env),
         trusted);
   }
 
@@ -122,6 +145,24 @@ public record DemoSettings(
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("TRUSTED_ISSUERS: " + e.getMessage());
     }
+  }
+
+  private static Oidc oidc(Map<String, String> env) {
+    String issuer = blankToNull(env.get("OIDC_ISSUER"));
+    if (issuer == null) {
+      return null;
+    }
+    String clientId = blankToNull(env.get("OIDC_CLIENT_ID"));
+    String secret = blankToNull(env.get("OIDC_CLIENT_SECRET"));
+    if (clientId == null || secret == null) {
+      throw new IllegalArgumentException(
+          "OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET as well");
+    }
+    return new Oidc(issuer, clientId, secret, blankToNull(env.get("OIDC_REDIRECT_URI")));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   /**
@@ -150,13 +191,14 @@ public record DemoSettings(
   @Override
   public String toString() {
     return String.format(
-        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b, demoOutbox=%b,"
+        "DemoSettings[port=%d, store=%s, jwtSecret=%s, cookieSecure=%b, demoOutbox=%b, oidc=%s,"
             + " trustedIssuers=%s]",
         port,
         redisUrl == null ? "memory" : "redis",
         jwtSecret == null ? "generated" : "<redacted>",
         cookieSecure,
         demoOutbox,
+        oidc == null ? "off" : oidc.issuer(),
         trustedIssuers.stream().map(TrustedIssuer::issuer).toList());
   }
 }

@@ -8,10 +8,12 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.OneTimeTokenStore;
+import dev.latchkey.core.spi.PendingLoginStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.oidc.InMemoryPendingLoginStore;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -29,6 +31,7 @@ import java.util.function.BooleanSupplier;
  * @param closer releases the stores' connections
  * @param oneTimeTokens password-reset links and other one-time tokens
  * @param apiKeys where the users' API keys live
+ * @param pendingLogins sign-ins with an OpenID provider waiting for their callback
  */
 record DemoStores(
     String name,
@@ -41,14 +44,15 @@ record DemoStores(
     BooleanSupplier probe,
     AutoCloseable closer,
     OneTimeTokenStore oneTimeTokens,
-    ApiKeyStore apiKeys)
+    ApiKeyStore apiKeys,
+    PendingLoginStore pendingLogins)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
   static final String REMEMBER_PREFIX = "latchkey:remember:";
 
   /**
-   * Stores with second factors, one-time tokens and API keys kept in memory (tests that put one
-   * failing store underneath).
+   * Stores with second factors, one-time tokens, API keys and pending logins kept in memory (tests
+   * that put one failing store underneath).
    */
   DemoStores(
       String name,
@@ -70,7 +74,8 @@ record DemoStores(
         probe,
         closer,
         InMemoryOneTimeTokenStore.create(),
-        InMemoryApiKeyStore.create());
+        InMemoryApiKeyStore.create(),
+        InMemoryPendingLoginStore.create());
   }
 
   static DemoStores inMemory(Clock clock) {
@@ -85,7 +90,8 @@ record DemoStores(
         () -> true,
         () -> {},
         InMemoryOneTimeTokenStore.create(),
-        InMemoryApiKeyStore.create());
+        InMemoryApiKeyStore.create(),
+        InMemoryPendingLoginStore.create());
   }
 
   /**
@@ -134,7 +140,8 @@ record DemoStores(
           }
         },
         redis.oneTimeTokenStore(),
-        redis.apiKeyStore());
+        redis.apiKeyStore(),
+        redis.pendingLoginStore());
   }
 
   private static StoreUnavailableException unreachable(String url) {

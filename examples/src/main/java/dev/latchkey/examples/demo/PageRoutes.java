@@ -33,6 +33,35 @@ final class PageRoutes {
     return ASSETS.getOrDefault(path, JsonHttpServer.error(404, "not found"));
   }
 
+  /**
+   * The page {@code GET /} with a "Sign in with {@code provider}" link to {@code /oidc/login} in
+   * place of its {@code <!--oidc-->} mark, the name HTML-escaped.
+   */
+  static WebResponse pageWithSignIn(String provider) {
+    WebResponse page = ASSETS.get("/");
+    String link =
+        "<p class=\"oidc\"><a id=\"oidc-login\" href=\"/oidc/login\">Sign in with "
+            + escape(provider)
+            + "</a></p>";
+    return new WebResponse(page.status(), page.headers(), page.body().replace("<!--oidc-->", link));
+  }
+
+  private static String escape(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '<' -> out.append("&lt;");
+        case '>' -> out.append("&gt;");
+        case '&' -> out.append("&amp;");
+        case '"' -> out.append("&quot;");
+        case '\'' -> out.append("&#39;");
+        default -> out.append(c);
+      }
+    }
+    return out.toString();
+  }
+
   private static WebResponse load(String name, String mediaType) {
     try (InputStream in = PageRoutes.class.getResourceAsStream("page/" + name)) {
       if (in == null) {

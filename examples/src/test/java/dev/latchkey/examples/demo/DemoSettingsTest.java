@@ -49,6 +49,31 @@ class DemoSettingsTest {
   }
 
   @Test
+  void theOpenIdProviderIsReadAndItsSecretNeverShown() {
+    DemoSettings settings =
+        DemoSettings.fromEnvironment(
+            Map.of(
+                "OIDC_ISSUER", " https://idp.example ",
+                "OIDC_CLIENT_ID", "demo",
+                "OIDC_CLIENT_SECRET", "very-secret",
+                "OIDC_REDIRECT_URI", "https://demo.example/oidc/callback"));
+
+    assertThat(settings.oidc())
+        .isEqualTo(
+            new DemoSettings.Oidc(
+                "https://idp.example",
+                "demo",
+                "very-secret",
+                "https://demo.example/oidc/callback"));
+    assertThat(settings.toString()).contains("https://idp.example").doesNotContain("very-secret");
+    assertThat(DemoSettings.fromEnvironment(Map.of()).oidc()).isNull();
+    assertThatThrownBy(
+            () -> DemoSettings.fromEnvironment(Map.of("OIDC_ISSUER", "https://idp.example")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("OIDC_CLIENT_ID and OIDC_CLIENT_SECRET");
+  }
+
+  @Test
   void aPortThatIsNotAPortIsRefused() {
     assertThatThrownBy(() -> DemoSettings.fromEnvironment(Map.of("PORT", "http")))
         .isInstanceOf(IllegalArgumentException.class)

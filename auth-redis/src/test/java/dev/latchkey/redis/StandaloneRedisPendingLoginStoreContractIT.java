@@ -1,0 +1,24 @@
+package dev.latchkey.redis;
+
+import dev.latchkey.core.PendingLoginStoreContract;
+import dev.latchkey.core.spi.PendingLoginStore;
+import dev.latchkey.redis.testing.RedisFixture;
+import java.util.UUID;
+
+/** The shared {@link PendingLoginStoreContract} on RedisPendingLoginStore, standalone. */
+class StandaloneRedisPendingLoginStoreContractIT extends PendingLoginStoreContract {
+  private String prefix;
+
+  @Override
+  protected PendingLoginStore createStore() {
+    prefix = "p" + UUID.randomUUID() + ":";
+    Keys keys = new Keys(prefix);
+    RedisCalls redis = new RedisCalls(RedisFixture.sharedStandalone().client());
+    return new RedisPendingLoginStore(redis, keys, new Placement(redis, keys));
+  }
+
+  @Override
+  protected long footprint(String client) {
+    return OneTimeStores.footprint(RedisFixture.sharedStandalone().client(), prefix, client);
+  }
+}
