@@ -6,13 +6,15 @@
  *
  * <p>{@code dev.latchkey.session}, {@code dev.latchkey.token} and {@code dev.latchkey.account} are
  * read only when present: an application that uses sessions alone needs no token module on its
- * path, and the reverse; the password-reset and second-factor routes need the account module.
+ * path, and the reverse; the password-reset and second-factor routes need the account module, the
+ * passkey routes the passkey module.
  */
 module dev.latchkey.web {
   requires transitive dev.latchkey.core;
   requires static dev.latchkey.session;
   requires static dev.latchkey.token;
   requires static dev.latchkey.account;
+  requires static dev.latchkey.passkey;
 
   exports dev.latchkey.web;
 }

@@ -32,20 +32,21 @@ import tools.jackson.databind.JsonNode;
  * as a browser's {@code PublicKeyCredential.toJSON()}. Each answer can be bent (another origin, RP
  * ID, counter, flags) to play an attacker or a broken authenticator.
  */
-final class SoftwareAuthenticator {
-  static final byte UP = AuthenticatorData.BIT_UP;
-  static final byte UV = AuthenticatorData.BIT_UV;
+public final class SoftwareAuthenticator {
+  public static final byte UP = AuthenticatorData.BIT_UP;
+  public static final byte UV = AuthenticatorData.BIT_UV;
 
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder B64D = Base64.getUrlDecoder();
   private static final ObjectConverter CONVERTER = new ObjectConverter();
 
-  final byte[] credentialId = new byte[16];
+  public final byte[] credentialId = new byte[16];
   private final KeyPair keys;
-  byte[] userHandle;
-  long counter;
+  public byte[] userHandle;
+  public long counter;
 
-  SoftwareAuthenticator() {
+  /** A new authenticator with a fresh key and credential id. */
+  public SoftwareAuthenticator() {
     new SecureRandom().nextBytes(credentialId);
     try {
       KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
@@ -56,31 +57,34 @@ final class SoftwareAuthenticator {
     }
   }
 
-  String id() {
+  /** {@return the credential id, base64url} */
+  public String id() {
     return B64.encodeToString(credentialId);
   }
 
-  static JsonNode parse(String json) {
+  /** {@return {@code json} parsed} */
+  public static JsonNode parse(String json) {
     return CONVERTER.getJsonMapper().readTree(json);
   }
 
   /** What a ceremony's answer is made of; each part can be bent. */
-  static final class Answer {
-    String origin;
-    String rpId;
-    String type;
-    byte flags = (byte) (UP | UV);
-    Long counter;
-    boolean withUserHandle = true;
+  public static final class Answer {
+    public String origin;
+    public String rpId;
+    public String type;
+    public byte flags = (byte) (UP | UV);
+    public Long counter;
+    public boolean withUserHandle = true;
 
-    Answer(String origin, String rpId) {
+    /** An honest answer for {@code origin} and {@code rpId}. */
+    public Answer(String origin, String rpId) {
       this.origin = origin;
       this.rpId = rpId;
     }
   }
 
   /** A registration answer to {@code optionsJson}. */
-  String register(String optionsJson, Answer a) {
+  public String register(String optionsJson, Answer a) {
     JsonNode options = parse(optionsJson);
     userHandle = B64D.decode(options.get("user").get("id").asString());
     String challenge = options.get("challenge").asString();
@@ -109,7 +113,7 @@ final class SoftwareAuthenticator {
   }
 
   /** A login answer to {@code optionsJson}, signed with this authenticator's key. */
-  String assert_(String optionsJson, Answer a) {
+  public String assert_(String optionsJson, Answer a) {
     String challenge = parse(optionsJson).get("challenge").asString();
     byte[] clientData = clientData(a.type != null ? a.type : "webauthn.get", challenge, a.origin);
     long count = a.counter != null ? a.counter : ++counter;
