@@ -51,9 +51,14 @@ class WebAuthPasskeyTest {
     SoftwareAuthenticator authenticator = new SoftwareAuthenticator();
     WebResponse options = post("/passkeys/register/options", s, null);
     assertThat(options.status()).isEqualTo(200);
-    WebResponse created =
-        post("/passkeys/register", s, authenticator.register(options.body(), honest()));
+    // The credential's toJSON() with the page's label beside its members.
+    String body =
+        authenticator
+            .register(options.body(), honest())
+            .replaceFirst("\\{", "{\"name\":\"laptop\",");
+    WebResponse created = post("/passkeys/register", s, body);
     assertThat(created.status()).as(created.body()).isEqualTo(201);
+    assertThat(WebFixture.field(created.body(), "name")).isEqualTo("laptop");
     return authenticator;
   }
 

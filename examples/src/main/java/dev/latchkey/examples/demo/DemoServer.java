@@ -11,6 +11,8 @@ import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.UserAccount;
+import dev.latchkey.passkey.Passkeys;
+import dev.latchkey.passkey.RelyingParty;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.KeyRing;
@@ -28,6 +30,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -142,7 +145,26 @@ public final class DemoServer implements AutoCloseable {
       storeWatch.close();
       throw e;
     }
-    this.web = web.allowedOrigins(server.origins()).build();
+    // Passkeys need the port the server got: the RP's origin is http://localhost:<port> unless
+    // configured (PASSKEY_ORIGIN, PASSKEY_RP_ID).
+    String passkeyOrigin =
+        settings.passkeyOrigin() != null
+            ? settings.passkeyOrigin()
+            : "http://localhost:" + server.port();
+    RelyingParty rp =
+        settings.passkeyRpId() != null
+            ? new RelyingParty(settings.passkeyRpId(), "Latchkey demo", Set.of(passkeyOrigin))
+            : RelyingParty.forOrigin(passkeyOrigin, "Latchkey demo");
+    web.passkeys(
+        Passkeys.builder(stores.passkeys(), rp)
+            .principals(subject -> users.findByLoginName(subject).map(UserAccount::principal))
+            .clock(clock)
+            .build());
+    List<String> origins = new ArrayList<>(List.of(server.origins()));
+    if (!origins.contains(passkeyOrigin)) {
+      origins.add(passkeyOrigin);
+    }
+    this.web = web.allowedOrigins(origins.toArray(String[]::new)).build();
     server.serve(this::route);
   }
 

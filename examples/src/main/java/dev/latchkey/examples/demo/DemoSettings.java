@@ -9,7 +9,9 @@ import java.util.Map;
  * What the demo runs with, read from the environment by {@link #fromEnvironment}: {@code PORT}
  * (default 8080), {@code REDIS_URL} (unset: in-memory stores), {@code JWT_SECRET} (unset: one is
  * generated per process), {@code COOKIE_SECURE} ({@code true} when served over HTTPS) and {@code
- * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed).
+ * DEMO_OUTBOX} ({@code true}: {@code GET /dev/outbox} lists the links the demo would have mailed),
+ * {@code PASSKEY_ORIGIN} and {@code PASSKEY_RP_ID} (unset: {@code http://localhost:<port>} and
+ * {@code localhost}).
  *
  * @param port the port to listen on, 0 for any free one
  * @param redisUrl the Redis URL, or {@code null} for in-memory stores
@@ -20,6 +22,10 @@ import java.util.Map;
  * @param clock the clock every component uses
  * @param demoOutbox whether {@code GET /dev/outbox} shows what would have been sent (never in
  *     production: it hands out every reset link)
+ * @param passkeyOrigin the origin passkey ceremonies run on, or {@code null} for {@code
+ *     http://localhost:<port>} (browsers treat {@code localhost} as a secure context; an IP address
+ *     cannot be a WebAuthn RP ID)
+ * @param passkeyRpId the passkey RP ID, or {@code null} for the host of the passkey origin
  */
 public record DemoSettings(
     int port,
@@ -28,7 +34,21 @@ public record DemoSettings(
     boolean cookieSecure,
     int bcryptCost,
     Clock clock,
-    boolean demoOutbox) {
+    boolean demoOutbox,
+    String passkeyOrigin,
+    String passkeyRpId) {
+
+  /** Settings with the passkey origin and RP ID derived from the port. */
+  public DemoSettings(
+      int port,
+      String redisUrl,
+      String jwtSecret,
+      boolean cookieSecure,
+      int bcryptCost,
+      Clock clock,
+      boolean demoOutbox) {
+    this(port, redisUrl, jwtSecret, cookieSecure, bcryptCost, clock, demoOutbox, null, null);
+  }
 
   /** Settings without the development outbox. */
   public DemoSettings(
@@ -43,7 +63,7 @@ public record DemoSettings(
 
   /**
    * Settings from {@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, {@code COOKIE_SECURE},
-   * {@code DEMO_OUTBOX}.
+   * {@code DEMO_OUTBOX}, {@code PASSKEY_ORIGIN}, {@code PASSKEY_RP_ID}.
    *
    * @throws IllegalArgumentException when {@code PORT} is not a port number
    */
@@ -69,7 +89,13 @@ public record DemoSettings(
         "true".equalsIgnoreCase(env.get("COOKIE_SECURE")),
         10,
         Clock.systemUTC(),
-        "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")));
+        "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")),
+        blankToNull(env.get("PASSKEY_ORIGIN")),
+        blankToNull(env.get("PASSKEY_RP_ID")));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   /**

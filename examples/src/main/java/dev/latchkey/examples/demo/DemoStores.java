@@ -8,10 +8,12 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.OneTimeTokenStore;
+import dev.latchkey.core.spi.PasskeyStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
+import dev.latchkey.passkey.InMemoryPasskeyStore;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -29,6 +31,7 @@ import java.util.function.BooleanSupplier;
  * @param closer releases the stores' connections
  * @param oneTimeTokens password-reset links and other one-time tokens
  * @param apiKeys where the users' API keys live
+ * @param passkeys where the users' passkeys and the ceremonies in progress live
  */
 record DemoStores(
     String name,
@@ -41,7 +44,8 @@ record DemoStores(
     BooleanSupplier probe,
     AutoCloseable closer,
     OneTimeTokenStore oneTimeTokens,
-    ApiKeyStore apiKeys)
+    ApiKeyStore apiKeys,
+    PasskeyStore passkeys)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
   static final String REMEMBER_PREFIX = "latchkey:remember:";
@@ -70,7 +74,8 @@ record DemoStores(
         probe,
         closer,
         InMemoryOneTimeTokenStore.create(),
-        InMemoryApiKeyStore.create());
+        InMemoryApiKeyStore.create(),
+        new InMemoryPasskeyStore(Clock.systemUTC()));
   }
 
   static DemoStores inMemory(Clock clock) {
@@ -85,7 +90,8 @@ record DemoStores(
         () -> true,
         () -> {},
         InMemoryOneTimeTokenStore.create(),
-        InMemoryApiKeyStore.create());
+        InMemoryApiKeyStore.create(),
+        new InMemoryPasskeyStore(clock));
   }
 
   /**
@@ -134,7 +140,8 @@ record DemoStores(
           }
         },
         redis.oneTimeTokenStore(),
-        redis.apiKeyStore());
+        redis.apiKeyStore(),
+        redis.passkeyStore());
   }
 
   private static StoreUnavailableException unreachable(String url) {
