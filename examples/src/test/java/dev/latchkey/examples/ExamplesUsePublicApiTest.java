@@ -22,6 +22,7 @@ class ExamplesUsePublicApiTest {
           "dev.latchkey.core",
           "dev.latchkey.core.spi",
           "dev.latchkey.account",
+          "dev.latchkey.passkey",
           "dev.latchkey.session",
           "dev.latchkey.token",
           "dev.latchkey.redis",
