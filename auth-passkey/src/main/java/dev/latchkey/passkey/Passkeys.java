@@ -25,7 +25,6 @@ import com.webauthn4j.verifier.exception.BadOriginException;
 import com.webauthn4j.verifier.exception.BadRpIdException;
 import com.webauthn4j.verifier.exception.MaliciousCounterValueException;
 import com.webauthn4j.verifier.exception.UserNotVerifiedException;
-import com.webauthn4j.verifier.exception.VerificationException;
 import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthListener;
 import dev.latchkey.core.Principal;
@@ -258,6 +257,7 @@ public final class Passkeys {
       return refused(PasskeyResult.Problem.MALFORMED, "unreadable registration response");
     }
     if (data.getAttestationObject() == null
+        || data.getAttestationObject().getAuthenticatorData() == null
         || data.getCollectedClientData() == null
         || data.getCollectedClientData().getChallenge() == null
         || data.getAttestationObject().getAuthenticatorData().getAttestedCredentialData() == null) {
@@ -283,7 +283,8 @@ public final class Passkeys {
                   server(challenge), params, userVerification == UserVerification.REQUIRED, true);
           try {
             manager.verify(data, parameters);
-          } catch (VerificationException | DataConversionException | IllegalArgumentException e) {
+          } catch (RuntimeException e) {
+            // webauthn4j's verdicts are exceptions; any of them, expected or not, refuses.
             return verificationRefusal(e);
           }
           AuthenticatorData<?> auth = data.getAttestationObject().getAuthenticatorData();
@@ -565,7 +566,8 @@ public final class Passkeys {
             manager.verify(data, parameters);
           } catch (MaliciousCounterValueException e) {
             return cloned(passkey, now);
-          } catch (VerificationException | DataConversionException | IllegalArgumentException e) {
+          } catch (RuntimeException e) {
+            // webauthn4j's verdicts are exceptions; any of them, expected or not, refuses.
             PasskeyResult.Refused<Principal> r = verificationRefusal(e);
             return failed(passkey.subject(), r.problem(), r.detail(), now);
           }
@@ -615,7 +617,7 @@ public final class Passkeys {
       return new PasskeyResult.Refused<>(
           PasskeyResult.Problem.USER_NOT_VERIFIED, "user verification required");
     }
-    if (e instanceof DataConversionException || e instanceof IllegalArgumentException) {
+    if (e instanceof DataConversionException) {
       return new PasskeyResult.Refused<>(PasskeyResult.Problem.MALFORMED, "unreadable response");
     }
     return new PasskeyResult.Refused<>(
