@@ -17,6 +17,9 @@ import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.micrometer.LatchkeyMetrics;
+import dev.latchkey.passkey.InMemoryPasskeyStore;
+import dev.latchkey.passkey.Passkeys;
+import dev.latchkey.passkey.RelyingParty;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.session.LoginOutcome;
@@ -76,11 +79,33 @@ public final class ModulePathApp {
     webRoundTrip();
     countWithMicrometer();
     accountRoundTrip(InMemoryApiKeyStore.create(), new InMemorySecondFactorStore(), "in memory");
+    passkeyCeremony();
     try (RedisStores stores = RedisStores.fromUrl(args[0]).build()) {
       sessionRoundTrip(stores.sessionStore(), "on Redis");
       accountRoundTrip(stores.apiKeyStore(), stores.secondFactorStore(), "on Redis");
     }
     System.out.println("module path: every step passed");
+  }
+
+  private static void passkeyCeremony() {
+    // webauthn4j and its Jackson 3 on the module path: options written, an answer read and refused.
+    Passkeys passkeys =
+        Passkeys.builder(
+                new InMemoryPasskeyStore(Clock.systemUTC()),
+                RelyingParty.forOrigin("https://example.com", "ModulePath"))
+            .build();
+    String options =
+        passkeys
+            .registrationOptions("carol", "carol", "Carol", Optional.empty())
+            .accepted()
+            .orElseThrow()
+            .json();
+    expect(options.contains("\"rp\":{\"id\":\"example.com\""), "creation options name the RP");
+    String forged =
+        "{\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"response\":"
+            + "{\"clientDataJSON\":\"e30\",\"authenticatorData\":\"AAAA\",\"signature\":\"AAAA\"}}";
+    expect(passkeys.login(forged).accepted().isEmpty(), "a forged passkey answer is refused");
+    System.out.println("passkey: options written and a forged answer refused");
   }
 
   private static void checkPassword() {
