@@ -212,6 +212,26 @@ class PasskeysTest {
   }
 
   @Test
+  void ceremonyStartedOnANodeWhoseClockIsAheadFinishesOnAnother() {
+    SoftwareAuthenticator authenticator = registered("alice");
+    TestClock ahead = new TestClock(clock.instant().plusSeconds(30));
+    Passkeys nodeA =
+        Passkeys.builder(store, new RelyingParty(RP_ID, "Example", Set.of(ORIGIN)))
+            .clock(ahead)
+            .build();
+    String options = options(nodeA.loginOptions(Optional.empty()));
+    // Node B (this clock, 30 s behind) judges the end A wrote: the skew lengthens the ceremony
+    // by the skew, never beyond the lifetime plus it.
+    clock.advance(Passkeys.DEFAULT_CHALLENGE_LIFETIME.plusSeconds(29));
+    assertThat(passkeys.login(authenticator.assert_(options, honest())).accepted()).isPresent();
+
+    String late = options(nodeA.loginOptions(Optional.empty()));
+    clock.advance(Passkeys.DEFAULT_CHALLENGE_LIFETIME.plusSeconds(30));
+    assertThat(problem(passkeys.login(authenticator.assert_(late, honest()))))
+        .isEqualTo(PasskeyResult.Problem.CHALLENGE_REJECTED);
+  }
+
+  @Test
   void registrationChallengeDoesNotServeALogin() {
     SoftwareAuthenticator authenticator = registered("alice");
     String reg = options(passkeys.registrationOptions("alice", "alice", "alice", Optional.empty()));
