@@ -7,7 +7,7 @@
  * <p>{@code dev.latchkey.session}, {@code dev.latchkey.token} and {@code dev.latchkey.account} are
  * read only when present: an application that uses sessions alone needs no token module on its
  * path, and the reverse; the password-reset and second-factor routes need the account module, the
- * OpenID sign-in routes the oidc module.
+ * OpenID sign-in routes the oidc module, the passkey routes the passkey module.
  */
 module dev.latchkey.web {
   requires transitive dev.latchkey.core;
@@ -15,6 +15,7 @@ module dev.latchkey.web {
   requires static dev.latchkey.token;
   requires static dev.latchkey.account;
   requires static dev.latchkey.oidc;
+  requires static dev.latchkey.passkey;
 
   exports dev.latchkey.web;
 }

@@ -19,7 +19,8 @@ public sealed interface AuthEvent
         AuthEvent.LoggedOut,
         AuthEvent.Revoked,
         AuthEvent.PasswordReset,
-        AuthEvent.Issued {
+        AuthEvent.Issued,
+        AuthEvent.CloneSuspected {
 
   /** {@return when it happened, by the emitter's clock} */
   Instant at();
@@ -271,6 +272,48 @@ public sealed interface AuthEvent
      * @throws NullPointerException if {@code at}, {@code subject} or {@code what} is null
      */
     public Issued(Instant at, String subject, String what) {
+      this(at, subject, what, ClientInfo.current());
+    }
+  }
+
+  /**
+   * A credential was presented in a way only a copy of it could explain: a passkey whose signature
+   * counter did not increase. The presentation was refused; the subject or an administrator should
+   * check the credential and may remove it.
+   *
+   * @param at when, by the emitter's clock
+   * @param subject whose credential
+   * @param what a short, secret-free description, e.g. {@code "passkey sign counter did not
+   *     increase"}
+   * @param client the client it happened for, or empty when unknown
+   */
+  record CloneSuspected(Instant at, String subject, String what, Optional<ClientInfo> client)
+      implements AuthEvent {
+    /**
+     * Creates the event.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject whose credential
+     * @param what a short, secret-free description
+     * @param client the client it happened for, or empty when unknown
+     * @throws NullPointerException if any argument is null
+     */
+    public CloneSuspected {
+      Objects.requireNonNull(at, "at");
+      Objects.requireNonNull(subject, "subject");
+      Objects.requireNonNull(what, "what");
+      Objects.requireNonNull(client, "client");
+    }
+
+    /**
+     * Creates the event for the {@linkplain ClientInfo#current() current client}, if any.
+     *
+     * @param at when it happened, by the emitter's clock
+     * @param subject whose credential
+     * @param what a short, secret-free description
+     * @throws NullPointerException if {@code at}, {@code subject} or {@code what} is null
+     */
+    public CloneSuspected(Instant at, String subject, String what) {
       this(at, subject, what, ClientInfo.current());
     }
   }

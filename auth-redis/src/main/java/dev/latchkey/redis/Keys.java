@@ -202,4 +202,39 @@ final class Keys {
   String recoveryCodes(Placement.Subject subject) {
     return slot(subject.shard()) + "mr:" + subject.hash();
   }
+
+  /**
+   * A passkey's record, in its subject's slot: {@code <prefix>{<shard>}:pk:<subject hash>:<SHA-256
+   * of the credential id>}.
+   */
+  String passkey(Placement.Subject subject, String credentialHash) {
+    return passkeyPrefix(subject) + credentialHash;
+  }
+
+  /** The prefix of every passkey record of one subject. */
+  String passkeyPrefix(Placement.Subject subject) {
+    return slot(subject.shard()) + "pk:" + subject.hash() + ":";
+  }
+
+  /** A subject's index of its passkeys, scored by creation: {@code <prefix>{<shard>}:pu:<hash>}. */
+  String passkeyIndex(Placement.Subject subject) {
+    return slot(subject.shard()) + "pu:" + subject.hash();
+  }
+
+  /**
+   * Which subject holds a credential id, in the credential's own slot: {@code <prefix>{<first
+   * characters of its hash>}:pi:<SHA-256 of the credential id>}.
+   */
+  String passkeyPointer(String credentialHash) {
+    return slot(credentialHash.substring(0, OpaqueIds.SHARD_CHARS)) + "pi:" + credentialHash;
+  }
+
+  /** A ceremony in progress: {@code <prefix>{<first characters>}:pc:<SHA-256 of the challenge>}. */
+  String passkeyChallenge(String challengeHash) {
+    String shard =
+        challengeHash.length() > OpaqueIds.SHARD_CHARS
+            ? challengeHash.substring(0, OpaqueIds.SHARD_CHARS)
+            : challengeHash;
+    return slot(shard) + "pc:" + challengeHash;
+  }
 }

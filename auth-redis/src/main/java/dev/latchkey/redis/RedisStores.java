@@ -5,6 +5,7 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.OneTimeTokenStore;
+import dev.latchkey.core.spi.PasskeyStore;
 import dev.latchkey.core.spi.PendingLoginStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
@@ -209,6 +210,16 @@ public final class RedisStores implements AutoCloseable {
    */
   public SecondFactorStore secondFactorStore() {
     return new RedisSecondFactorStore(redis, keys, placement);
+  }
+
+  /**
+   * {@return the passkey store}. A subject's passkeys live in its slot, placed as its {@linkplain
+   * #sessionStore() sessions} are; a lookup by credential id reads a pointer in the credential's
+   * own slot first. A ceremony started on one node finishes on any other: its challenge is taken
+   * out atomically ({@code GETDEL}) exactly once, and expires in Redis at its end.
+   */
+  public PasskeyStore passkeyStore() {
+    return new RedisPasskeyStore(redis, keys, placement, clock);
   }
 
   /**

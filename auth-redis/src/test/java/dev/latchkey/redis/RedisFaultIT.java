@@ -10,6 +10,8 @@ import dev.latchkey.core.TestClock;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.internal.OpaqueIds;
 import dev.latchkey.core.spi.HashedId;
+import dev.latchkey.core.spi.PasskeyChallenge;
+import dev.latchkey.core.spi.PasskeyStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SecondFactorStore;
@@ -23,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.AutoClose;
@@ -97,6 +100,14 @@ class RedisFaultIT {
     LoginThrottle throttle = stores.loginThrottle(ThrottlePolicy.DEFAULT);
     RevocationList revocations = stores.revocationList();
     SecondFactorStore factors = stores.secondFactorStore();
+    PasskeyStore passkeys = stores.passkeyStore();
+    PasskeyChallenge challenge =
+        new PasskeyChallenge(
+            PasskeyChallenge.Ceremony.AUTHENTICATION,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            clock.instant().plusSeconds(60));
     HashedId id = OpaqueIds.parse(OpaqueIds.generate()).orElseThrow();
     return List.of(
         () -> sessions.read(id, touch()),
@@ -108,6 +119,11 @@ class RedisFaultIT {
         () -> factors.find("u"),
         () -> factors.acceptStep("u", 1),
         () -> factors.consumeRecoveryCode("u", "h"),
+        () -> passkeys.putChallenge("h", challenge),
+        () -> passkeys.takeChallenge("h", clock.instant()),
+        () -> passkeys.find("Y3JlZA"),
+        () -> passkeys.list("u"),
+        () -> passkeys.updateUse("Y3JlZA", 1, 2, clock.instant()),
         () -> revocations.revokeToken("iss", "j", "u", clock.instant().plusSeconds(60)));
   }
 

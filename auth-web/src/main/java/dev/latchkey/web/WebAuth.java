@@ -14,6 +14,7 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.SetCookie;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.oidc.OidcLogin;
+import dev.latchkey.passkey.Passkeys;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.IssuerVerifier;
 import dev.latchkey.token.JwtTokenService;
@@ -147,7 +148,48 @@ public final class WebAuth {
      * {@code GET ?state=&code=}: the provider's redirect back; a session cookie and 302 to {@code
      * /}. Public. See {@link Builder#oidc}.
      */
-    OIDC_CALLBACK("/oidc/callback");
+    OIDC_CALLBACK("/oidc/callback"),
+    /**
+     * {@code POST} by CSRF-protected session (optionally {@code {"username", "display_name"}}):
+     * WebAuthn {@code PublicKeyCredentialCreationOptionsJSON} for a new passkey of the session
+     * user.
+     */
+    PASSKEY_REGISTER_OPTIONS("/passkeys/register/options"),
+    /**
+     * {@code POST} the {@code PublicKeyCredential.toJSON()} of a new credential (optionally with a
+     * top-level {@code "name"}) by CSRF-protected session: 201 with the stored passkey.
+     */
+    PASSKEY_REGISTER("/passkeys/register"),
+    /**
+     * {@code POST}, optionally {@code {"username"}}: WebAuthn {@code
+     * PublicKeyCredentialRequestOptionsJSON}; with a user name its passkeys are the allow-list,
+     * without one the ceremony is username-less (discoverable credentials). Public.
+     */
+    PASSKEY_LOGIN_OPTIONS("/passkeys/login/options"),
+    /**
+     * {@code POST} the {@code PublicKeyCredential.toJSON()} of an assertion: a session cookie at
+     * multi-factor assurance and its CSRF token, as {@link #SESSION_LOGIN} answers. Public.
+     */
+    PASSKEY_LOGIN("/passkeys/login"),
+    /**
+     * {@code POST} by CSRF-protected session, pending or not: request options for the session
+     * user's passkeys, bound to this session, for the second-factor step.
+     */
+    PASSKEY_VERIFY_OPTIONS("/passkeys/verify/options"),
+    /**
+     * {@code POST} an assertion by CSRF-protected session, pending or not: one of the session
+     * user's passkeys as the second factor; the session moves to a new id at multi-factor
+     * assurance.
+     */
+    PASSKEY_VERIFY("/passkeys/verify"),
+    /** {@code GET} by session: the session user's passkeys, without key material. */
+    PASSKEYS("/passkeys"),
+    /**
+     * {@code PATCH <path><id> {"name"}} renames, {@code DELETE <path><id>} removes one of the
+     * session user's passkeys, with the session's CSRF token. Mounted as a prefix ending in {@code
+     * /}; the credential id (base64url) follows it.
+     */
+    PASSKEY("/passkeys/");
 
     private final String defaultPath;
 
@@ -170,6 +212,9 @@ public final class WebAuth {
   private final PasswordResetFlow resets;
   private final MfaFlow mfa;
   private final OidcFlow oidc;
+  private final PasskeyFlow passkeys;
+  private final String passkeyPrefix;
+  private final boolean passkeySecondFactor;
   private final Origins origins;
   private final PublicPaths publicPaths;
   private final Answers answers;
@@ -210,15 +255,25 @@ public final class WebAuth {
         b.oidcLogin == null || sessions == null
             ? null
             : new OidcFlow(b.oidcLogin, sessions, mfa, answers, b.secure, b.hostPrefix, "/");
+    this.passkeys =
+        b.passkeys == null || sessions == null
+            ? null
+            : new PasskeyFlow(b.passkeys, sessions, answers, b.maxBodyBytes);
+    this.passkeySecondFactor = b.passkeySecondFactor;
     Map<String, Endpoint> mounted = new HashMap<>();
     for (Map.Entry<Endpoint, String> e : b.endpointPaths.entrySet()) {
-      if (e.getValue() != null && e.getKey() != Endpoint.API_KEY && available(e.getKey())) {
+      if (e.getValue() != null
+          && e.getKey() != Endpoint.API_KEY
+          && e.getKey() != Endpoint.PASSKEY
+          && available(e.getKey())) {
         mounted.put(e.getValue(), e.getKey());
       }
     }
     this.endpoints = Map.copyOf(mounted);
     String keyPath = b.endpointPaths.get(Endpoint.API_KEY);
     this.apiKeyPrefix = keyPath != null && available(Endpoint.API_KEY) ? keyPath : null;
+    String passkeyPath = b.endpointPaths.get(Endpoint.PASSKEY);
+    this.passkeyPrefix = passkeyPath != null && available(Endpoint.PASSKEY) ? passkeyPath : null;
     Set<String> exact = new HashSet<>();
     List<String> prefixes = new ArrayList<>();
     for (String p : b.publicPaths) {
@@ -239,7 +294,9 @@ public final class WebAuth {
             Endpoint.PASSWORD_RESET,
             Endpoint.PASSWORD_RESET_CONFIRM,
             Endpoint.OIDC_LOGIN,
-            Endpoint.OIDC_CALLBACK)) {
+            Endpoint.OIDC_CALLBACK,
+            Endpoint.PASSKEY_LOGIN_OPTIONS,
+            Endpoint.PASSKEY_LOGIN)) {
       String path = b.endpointPaths.get(e);
       if (path != null) {
         exact.add(path);
@@ -261,6 +318,15 @@ public final class WebAuth {
       case PASSWORD_RESET_REQUEST, PASSWORD_RESET, PASSWORD_RESET_CONFIRM -> resets != null;
       case MFA_TOTP_ENROLL, MFA_TOTP_ACTIVATE, MFA_VERIFY -> mfa != null && sessions != null;
       case OIDC_LOGIN, OIDC_CALLBACK -> oidc != null;
+      case PASSKEY_REGISTER_OPTIONS,
+          PASSKEY_REGISTER,
+          PASSKEY_LOGIN_OPTIONS,
+          PASSKEY_LOGIN,
+          PASSKEY_VERIFY_OPTIONS,
+          PASSKEY_VERIFY,
+          PASSKEYS,
+          PASSKEY ->
+          passkeys != null;
     };
   }
 
@@ -288,6 +354,13 @@ public final class WebAuth {
         && path.startsWith(apiKeyPrefix)) {
       endpoint = Endpoint.API_KEY;
     }
+    if (endpoint == null
+        && passkeyPrefix != null
+        && path != null
+        && path.length() > passkeyPrefix.length()
+        && path.startsWith(passkeyPrefix)) {
+      endpoint = Endpoint.PASSKEY;
+    }
     if (endpoint == null) {
       return Optional.empty();
     }
@@ -306,6 +379,16 @@ public final class WebAuth {
           "DELETE".equals(method)
               ? apiKeyRevoke(request, path.substring(apiKeyPrefix.length()))
               : Answers.notAllowed("DELETE"));
+    }
+    if (endpoint == Endpoint.PASSKEYS) {
+      return Optional.of("GET".equals(method) ? passkeyList(request) : Answers.notAllowed("GET"));
+    }
+    if (endpoint == Endpoint.PASSKEY) {
+      String id = path.substring(passkeyPrefix.length());
+      return Optional.of(
+          "PATCH".equals(method) || "DELETE".equals(method)
+              ? passkeyChange(request, id)
+              : Answers.notAllowed("PATCH, DELETE"));
     }
     String allowed =
         switch (endpoint) {
@@ -332,7 +415,17 @@ public final class WebAuth {
           case REAUTHENTICATE -> reauthenticate(request);
           case OIDC_LOGIN -> respond(request, () -> oidc.login(request));
           case OIDC_CALLBACK -> respond(request, () -> oidc.callback(request));
-          case API_KEYS, API_KEY -> throw new IllegalStateException("routed above");
+          case PASSKEY_REGISTER_OPTIONS ->
+              respond(request, () -> requirePasskeys().registerOptions(request));
+          case PASSKEY_REGISTER -> respond(request, () -> requirePasskeys().register(request));
+          case PASSKEY_LOGIN_OPTIONS ->
+              respond(request, () -> requirePasskeys().loginOptions(request));
+          case PASSKEY_LOGIN -> respond(request, () -> requirePasskeys().login(request));
+          case PASSKEY_VERIFY_OPTIONS ->
+              respond(request, () -> requirePasskeys().verifyOptions(request));
+          case PASSKEY_VERIFY -> respond(request, () -> requirePasskeys().verify(request));
+          case API_KEYS, API_KEY, PASSKEYS, PASSKEY ->
+              throw new IllegalStateException("routed above");
         });
   }
 
@@ -399,6 +492,62 @@ public final class WebAuth {
             return decision.refusal().orElseThrow();
           }
           return flow.revoke(decision.principal().orElseThrow(), id);
+        });
+  }
+
+  /**
+   * {@code GET} the session user's passkeys: 200 {@code {"passkeys": [{"id", "name", "created_at",
+   * "last_used_at", "transports", "backed_up"}]}} (ISO-8601 times, {@code last_used_at} null when
+   * never used), never key material. 401 without a live session, 503 when a store is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when passkeys or sessions were not configured
+   */
+  public WebResponse passkeyList(WebRequest request) {
+    PasskeyFlow flow = requirePasskeys();
+    return respond(
+        request,
+        () -> {
+          AccessDecision decision = requireSessions().check(request, false);
+          if (decision == null) {
+            return SessionFlow.notLoggedIn();
+          }
+          return decision.allowed()
+              ? flow.list(decision.principal().orElseThrow())
+              : decision.refusal().orElseThrow();
+        });
+  }
+
+  /**
+   * {@code PATCH {"name"}} renames, {@code DELETE} removes the session user's passkey {@code id},
+   * with the session's CSRF token: 200 {@code {"id", "name"}} / 204, 404 for an id that is not one
+   * of the user's passkeys (whoever's it is), 400 for a bad name, 401 without a live session, 403
+   * without its CSRF token, 503 when a store is down.
+   *
+   * @param request the request
+   * @param id the credential id, base64url
+   * @return the answer
+   * @throws IllegalStateException when passkeys or sessions were not configured
+   */
+  public WebResponse passkeyChange(WebRequest request, String id) {
+    PasskeyFlow flow = requirePasskeys();
+    return respond(
+        request,
+        () -> {
+          AccessDecision decision = requireSessions().check(request, true);
+          if (decision == null) {
+            return SessionFlow.notLoggedIn();
+          }
+          if (!decision.allowed()) {
+            return decision.refusal().orElseThrow();
+          }
+          Principal owner = decision.principal().orElseThrow();
+          if ("DELETE".equals(request.method())) {
+            return flow.remove(owner, id);
+          }
+          JsonBody body = JsonBody.read(request, maxBodyBytes, false);
+          return body.refusal() != null ? body.refusal() : flow.rename(owner, id, body);
         });
   }
 
@@ -580,7 +729,7 @@ public final class WebAuth {
     return login(
         request,
         (principal, body) ->
-            mfa != null && mfa.required(principal)
+            secondFactorRequired(principal)
                 ? flow.login(
                     request,
                     principal,
@@ -588,6 +737,15 @@ public final class WebAuth {
                     body.isTrue("remember_me"))
                 : flow.login(
                     request, principal, Assurance.Level.SINGLE_FACTOR, body.isTrue("remember_me")));
+  }
+
+  /**
+   * Whether a password login of {@code principal} waits for a second factor: a TOTP factor, or
+   * (with {@link Builder#passkeySecondFactor}) a passkey.
+   */
+  private boolean secondFactorRequired(Principal principal) {
+    return (mfa != null && mfa.required(principal))
+        || (passkeySecondFactor && passkeys != null && passkeys.required(principal));
   }
 
   /**
@@ -1047,6 +1205,14 @@ public final class WebAuth {
     return resets;
   }
 
+  private PasskeyFlow requirePasskeys() {
+    if (passkeys == null) {
+      throw new IllegalStateException(
+          "passkeys need WebAuth.Builder.sessions(...) and passkeys(...)");
+    }
+    return passkeys;
+  }
+
   private MfaFlow requireMfaSessions() {
     if (mfa == null || sessions == null) {
       throw new IllegalStateException(
@@ -1092,6 +1258,8 @@ public final class WebAuth {
     private PasswordReset passwordReset;
     private OidcLogin oidcLogin;
     private SecondFactors secondFactors;
+    private Passkeys passkeys;
+    private boolean passkeySecondFactor;
     private RememberMe rememberMe;
     private Clock clock = Clock.systemUTC();
     private String cookieName = "sid";
@@ -1250,6 +1418,36 @@ public final class WebAuth {
     }
 
     /**
+     * Mounts the passkey routes ({@link Endpoint#PASSKEY_REGISTER_OPTIONS}, {@link
+     * Endpoint#PASSKEY_REGISTER}, {@link Endpoint#PASSKEY_LOGIN_OPTIONS}, {@link
+     * Endpoint#PASSKEY_LOGIN}, {@link Endpoint#PASSKEY_VERIFY_OPTIONS}, {@link
+     * Endpoint#PASSKEY_VERIFY}, {@link Endpoint#PASSKEYS}, {@link Endpoint#PASSKEY}); they need
+     * {@link #sessions} as well. A passkey login starts a session at multi-factor assurance. The
+     * {@code username} of the login options is taken as the subject whose passkeys are allowed.
+     * Needs {@code auth-passkey}.
+     *
+     * @param passkeys the passkey service
+     * @return this builder
+     */
+    public Builder passkeys(Passkeys passkeys) {
+      this.passkeys = Objects.requireNonNull(passkeys, "passkeys");
+      return this;
+    }
+
+    /**
+     * Whether a password login of a user who holds a passkey waits for it: the session is pending,
+     * as for a TOTP factor, until {@link Endpoint#PASSKEY_VERIFY} (or {@link Endpoint#MFA_VERIFY}
+     * for a TOTP user). Off by default: a passkey then is a way to log in by itself.
+     *
+     * @param required whether a passkey holder's password login is pending
+     * @return this builder
+     */
+    public Builder passkeySecondFactor(boolean required) {
+      this.passkeySecondFactor = required;
+      return this;
+    }
+
+    /**
      * The clock {@code Retry-After} is counted by; the services' own clock, for the same answer.
      *
      * @param clock the clock
@@ -1404,9 +1602,10 @@ public final class WebAuth {
         if (path.endsWith("/*")) {
           throw new IllegalArgumentException("an endpoint is one path, not a prefix: " + path);
         }
-        if ((endpoint == Endpoint.API_KEY) != path.endsWith("/")) {
+        boolean prefix = endpoint == Endpoint.API_KEY || endpoint == Endpoint.PASSKEY;
+        if (prefix != path.endsWith("/")) {
           throw new IllegalArgumentException(
-              "API_KEY, and only it, is mounted at a prefix ending in /: " + path);
+              "API_KEY and PASSKEY, and only they, are mounted at a prefix ending in /: " + path);
         }
       }
       endpointPaths.put(endpoint, path);

@@ -23,6 +23,7 @@ class ExamplesUsePublicApiTest {
           "dev.latchkey.core.spi",
           "dev.latchkey.account",
           "dev.latchkey.oidc",
+          "dev.latchkey.passkey",
           "dev.latchkey.session",
           "dev.latchkey.token",
           "dev.latchkey.redis",

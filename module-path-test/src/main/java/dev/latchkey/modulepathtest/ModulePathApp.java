@@ -21,6 +21,9 @@ import dev.latchkey.micrometer.LatchkeyMetrics;
 import dev.latchkey.oidc.InMemoryPendingLoginStore;
 import dev.latchkey.oidc.OidcLogin;
 import dev.latchkey.oidc.OidcOutcome;
+import dev.latchkey.passkey.InMemoryPasskeyStore;
+import dev.latchkey.passkey.Passkeys;
+import dev.latchkey.passkey.RelyingParty;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.session.LoginOutcome;
@@ -83,12 +86,37 @@ public final class ModulePathApp {
     countWithMicrometer();
     accountRoundTrip(InMemoryApiKeyStore.create(), new InMemorySecondFactorStore(), "in memory");
     oidcRefusals(InMemoryPendingLoginStore.create(), "in memory");
+    passkeyCeremony();
     try (RedisStores stores = RedisStores.fromUrl(args[0]).build()) {
       sessionRoundTrip(stores.sessionStore(), "on Redis");
       accountRoundTrip(stores.apiKeyStore(), stores.secondFactorStore(), "on Redis");
       oidcRefusals(stores.pendingLoginStore(), "on Redis");
     }
     System.out.println("module path: every step passed");
+  }
+
+  private static void passkeyCeremony() {
+    // webauthn4j and its Jackson 3 on the module path: options written, an answer read and refused.
+    // Jackson orders the RP entity's members differently from run to run here: look for each.
+    Passkeys passkeys =
+        Passkeys.builder(
+                new InMemoryPasskeyStore(Clock.systemUTC()),
+                RelyingParty.forOrigin("https://example.com", "ModulePath"))
+            .build();
+    String options =
+        passkeys
+            .registrationOptions("carol", "carol", "Carol", Optional.empty())
+            .accepted()
+            .orElseThrow()
+            .json();
+    expect(
+        options.contains("\"rp\":{") && options.contains("\"id\":\"example.com\""),
+        "creation options name the RP: " + options);
+    String forged =
+        "{\"id\":\"AAAA\",\"rawId\":\"AAAA\",\"type\":\"public-key\",\"response\":"
+            + "{\"clientDataJSON\":\"e30\",\"authenticatorData\":\"AAAA\",\"signature\":\"AAAA\"}}";
+    expect(passkeys.login(forged).accepted().isEmpty(), "a forged passkey answer is refused");
+    System.out.println("passkey: options written and a forged answer refused");
   }
 
   private static void checkPassword() {

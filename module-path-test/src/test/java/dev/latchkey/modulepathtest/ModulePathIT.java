@@ -56,6 +56,7 @@ class ModulePathIT {
           .contains("metrics: a session check counted")
           .contains("session on Redis: login, check and logout passed")
           .contains("account in memory: API key and second factor passed")
+          .contains("passkey: options written and a forged answer refused")
           .contains("account on Redis: API key and second factor passed")
           .contains("module path: every step passed");
     } finally {

@@ -12,6 +12,8 @@ import dev.latchkey.core.Principal;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.UserAccount;
 import dev.latchkey.oidc.OidcLogin;
+import dev.latchkey.passkey.Passkeys;
+import dev.latchkey.passkey.RelyingParty;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.IssuerVerifier;
 import dev.latchkey.token.JwtTokenService;
@@ -32,6 +34,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -168,7 +171,26 @@ public final class DemoServer implements AutoCloseable {
     if (oidc != null) {
       web.oidc(oidc);
     }
-    this.web = web.allowedOrigins(server.origins()).build();
+    // Passkeys need the port the server got: the RP's origin is http://localhost:<port> unless
+    // configured (PASSKEY_ORIGIN, PASSKEY_RP_ID).
+    String passkeyOrigin =
+        settings.passkeyOrigin() != null
+            ? settings.passkeyOrigin()
+            : "http://localhost:" + server.port();
+    RelyingParty rp =
+        settings.passkeyRpId() != null
+            ? new RelyingParty(settings.passkeyRpId(), "Latchkey demo", Set.of(passkeyOrigin))
+            : RelyingParty.forOrigin(passkeyOrigin, "Latchkey demo");
+    web.passkeys(
+        Passkeys.builder(stores.passkeys(), rp)
+            .principals(subject -> users.findByLoginName(subject).map(UserAccount::principal))
+            .clock(clock)
+            .build());
+    List<String> origins = new ArrayList<>(List.of(server.origins()));
+    if (!origins.contains(passkeyOrigin)) {
+      origins.add(passkeyOrigin);
+    }
+    this.web = web.allowedOrigins(origins.toArray(String[]::new)).build();
     server.serve(this::route);
   }
 

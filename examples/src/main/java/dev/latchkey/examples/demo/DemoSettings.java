@@ -16,7 +16,8 @@ import java.util.Map;
  * {@code TRUSTED_ISSUERS} (a JSON array of {@code {"issuer", "jwks_uri", "audience"}}: {@code GET
  * /api-profile} also accepts those issuers' access tokens), and for a sign-in with an OpenID
  * provider {@code OIDC_ISSUER}, {@code OIDC_CLIENT_ID}, {@code OIDC_CLIENT_SECRET} and optionally
- * {@code OIDC_REDIRECT_URI}.
+ * {@code OIDC_REDIRECT_URI}, and {@code PASSKEY_ORIGIN} and {@code PASSKEY_RP_ID} (unset: {@code
+ * http://localhost:<port>} and {@code localhost}).
  *
  * @param port the port to listen on, 0 for any free one
  * @param redisUrl the Redis URL, or {@code null} for in-memory stores
@@ -30,6 +31,10 @@ import java.util.Map;
  * @param oidc the OpenID provider to sign in with, or {@code null} for none
  * @param trustedIssuers the issuers whose access tokens {@code GET /api-profile} accepts; empty for
  *     none
+ * @param passkeyOrigin the origin passkey ceremonies run on, or {@code null} for {@code
+ *     http://localhost:<port>} (browsers treat {@code localhost} as a secure context; an IP address
+ *     cannot be a WebAuthn RP ID)
+ * @param passkeyRpId the passkey RP ID, or {@code null} for the host of the passkey origin
  */
 public record DemoSettings(
     int port,
@@ -40,7 +45,9 @@ public record DemoSettings(
     Clock clock,
     boolean demoOutbox,
     Oidc oidc,
-    List<TrustedIssuer> trustedIssuers) {
+    List<TrustedIssuer> trustedIssuers,
+    String passkeyOrigin,
+    String passkeyRpId) {
 
   /** Copies the issuers, so the settings stay a value. */
   public DemoSettings {
@@ -63,7 +70,57 @@ public record DemoSettings(
     }
   }
 
-  /** Settings without a sign-in with an OpenID provider or trusted issuers. */
+  /** Settings with a sign-in with an OpenID provider and trusted issuers, passkeys on the port. */
+  public DemoSettings(
+      int port,
+      String redisUrl,
+      String jwtSecret,
+      boolean cookieSecure,
+      int bcryptCost,
+      Clock clock,
+      boolean demoOutbox,
+      Oidc oidc,
+      List<TrustedIssuer> trustedIssuers) {
+    this(
+        port,
+        redisUrl,
+        jwtSecret,
+        cookieSecure,
+        bcryptCost,
+        clock,
+        demoOutbox,
+        oidc,
+        trustedIssuers,
+        null,
+        null);
+  }
+
+  /** Settings with a passkey origin and RP ID, without OpenID sign-in or trusted issuers. */
+  public DemoSettings(
+      int port,
+      String redisUrl,
+      String jwtSecret,
+      boolean cookieSecure,
+      int bcryptCost,
+      Clock clock,
+      boolean demoOutbox,
+      String passkeyOrigin,
+      String passkeyRpId) {
+    this(
+        port,
+        redisUrl,
+        jwtSecret,
+        cookieSecure,
+        bcryptCost,
+        clock,
+        demoOutbox,
+        null,
+        List.of(),
+        passkeyOrigin,
+        passkeyRpId);
+  }
+
+  /** Settings with none of the optional sign-ins, passkeys on the port. */
   public DemoSettings(
       int port,
       String redisUrl,
@@ -72,7 +129,18 @@ public record DemoSettings(
       int bcryptCost,
       Clock clock,
       boolean demoOutbox) {
-    this(port, redisUrl, jwtSecret, cookieSecure, bcryptCost, clock, demoOutbox, null, List.of());
+    this(
+        port,
+        redisUrl,
+        jwtSecret,
+        cookieSecure,
+        bcryptCost,
+        clock,
+        demoOutbox,
+        null,
+        List.of(),
+        null,
+        null);
   }
 
   /** Settings without the development outbox. */
@@ -89,11 +157,12 @@ public record DemoSettings(
   /**
    * Settings from {@code PORT}, {@code REDIS_URL}, {@code JWT_SECRET}, {@code COOKIE_SECURE},
    * {@code DEMO_OUTBOX}, {@code OIDC_ISSUER}, {@code OIDC_CLIENT_ID}, {@code OIDC_CLIENT_SECRET},
-   * {@code OIDC_REDIRECT_URI}, {@code TRUSTED_ISSUERS}. An entry of {@code TRUSTED_ISSUERS} may
-   * also name {@code "algorithms"} (default {@code ["RS256", "ES256", "ES384", "ES512", "EdDSA"]}:
-   * one RSA algorithm, so that an RSA key published without {@code alg} is still usable), {@code
-   * "token_type"} (default {@code "at+jwt,JWT"}: many providers type their access tokens {@code
-   * JWT}) and {@code "scope_claim"} (default {@code "scope"}).
+   * {@code OIDC_REDIRECT_URI}, {@code TRUSTED_ISSUERS}, {@code PASSKEY_ORIGIN}, {@code
+   * PASSKEY_RP_ID}. An entry of {@code TRUSTED_ISSUERS} may also name {@code "algorithms"} (default
+   * {@code ["RS256", "ES256", "ES384", "ES512", "EdDSA"]}: one RSA algorithm, so that an RSA key
+   * published without {@code alg} is still usable), {@code "token_type"} (default {@code
+   * "at+jwt,JWT"}: many providers type their access tokens {@code JWT}) and {@code "scope_claim"}
+   * (default {@code "scope"}).
    *
    * @throws IllegalArgumentException when {@code PORT} is not a port number, {@code OIDC_ISSUER} is
    *     set without {@code OIDC_CLIENT_ID} and {@code OIDC_CLIENT_SECRET}, or {@code
@@ -126,7 +195,9 @@ public record DemoSettings(
         Clock.systemUTC(),
         "true".equalsIgnoreCase(env.get("DEMO_OUTBOX")),
         oidc(env),
-        trusted);
+        trusted,
+        blankToNull(env.get("PASSKEY_ORIGIN")),
+        blankToNull(env.get("PASSKEY_RP_ID")));
   }
 
   /** {@code TRUSTED_ISSUERS}, with the demo's defaults for what an entry leaves out. */

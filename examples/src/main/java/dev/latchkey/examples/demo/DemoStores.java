@@ -8,12 +8,14 @@ import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.core.ThrottlePolicy;
 import dev.latchkey.core.spi.ApiKeyStore;
 import dev.latchkey.core.spi.OneTimeTokenStore;
+import dev.latchkey.core.spi.PasskeyStore;
 import dev.latchkey.core.spi.PendingLoginStore;
 import dev.latchkey.core.spi.RefreshTokenStore;
 import dev.latchkey.core.spi.RevocationList;
 import dev.latchkey.core.spi.SecondFactorStore;
 import dev.latchkey.core.spi.SessionStore;
 import dev.latchkey.oidc.InMemoryPendingLoginStore;
+import dev.latchkey.passkey.InMemoryPasskeyStore;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
@@ -32,6 +34,7 @@ import java.util.function.BooleanSupplier;
  * @param oneTimeTokens password-reset links and other one-time tokens
  * @param apiKeys where the users' API keys live
  * @param pendingLogins sign-ins with an OpenID provider waiting for their callback
+ * @param passkeys where the users' passkeys and the ceremonies in progress live
  */
 record DemoStores(
     String name,
@@ -45,7 +48,8 @@ record DemoStores(
     AutoCloseable closer,
     OneTimeTokenStore oneTimeTokens,
     ApiKeyStore apiKeys,
-    PendingLoginStore pendingLogins)
+    PendingLoginStore pendingLogins,
+    PasskeyStore passkeys)
     implements AutoCloseable {
   static final ThrottlePolicy THROTTLE = ThrottlePolicy.DEFAULT;
   static final String REMEMBER_PREFIX = "latchkey:remember:";
@@ -75,7 +79,8 @@ record DemoStores(
         closer,
         InMemoryOneTimeTokenStore.create(),
         InMemoryApiKeyStore.create(),
-        InMemoryPendingLoginStore.create());
+        InMemoryPendingLoginStore.create(),
+        new InMemoryPasskeyStore(Clock.systemUTC()));
   }
 
   static DemoStores inMemory(Clock clock) {
@@ -91,7 +96,8 @@ record DemoStores(
         () -> {},
         InMemoryOneTimeTokenStore.create(),
         InMemoryApiKeyStore.create(),
-        InMemoryPendingLoginStore.create());
+        InMemoryPendingLoginStore.create(),
+        new InMemoryPasskeyStore(clock));
   }
 
   /**
@@ -141,7 +147,8 @@ record DemoStores(
         },
         redis.oneTimeTokenStore(),
         redis.apiKeyStore(),
-        redis.pendingLoginStore());
+        redis.pendingLoginStore(),
+        redis.passkeyStore());
   }
 
   private static StoreUnavailableException unreachable(String url) {

@@ -13,8 +13,13 @@ final class DemoPage {
   private final String url;
 
   DemoPage(HeadlessChromium browser, int port) {
+    this(browser, "http://127.0.0.1:" + port + "/");
+  }
+
+  /** The page at {@code url} (passkeys need {@code http://localhost:<port>/}: see the README). */
+  DemoPage(HeadlessChromium browser, String url) {
     this.browser = browser;
-    this.url = "http://127.0.0.1:" + port + "/";
+    this.url = url;
   }
 
   String url() {

@@ -54,6 +54,10 @@
   function showUser(flow, profile) {
     byId(`${flow}-user`).textContent = profile.username || '';
     byId(`${flow}-roles`).textContent = (profile.roles || []).join(', ');
+    if (flow === 'session') {
+      // Registering a passkey needs a logged-in session (and its CSRF token).
+      byId('passkey-register').hidden = !profile.username;
+    }
   }
 
   function clearUser(flow) {
@@ -106,6 +110,110 @@
       csrfToken = null;
       clearUser('session');
     }
+  }
+
+  // Passkeys: the server speaks WebAuthn's JSON forms (binary fields in base64url); these convert
+  // them for navigator.credentials and back, without relying on the newer parse*FromJSON helpers.
+  function fromBase64url(text) {
+    const base64 = text.replace(/-/g, '+').replace(/_/g, '/');
+    const padded = base64 + '='.repeat((4 - (base64.length % 4)) % 4);
+    return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0)).buffer;
+  }
+
+  function toBase64url(buffer) {
+    let binary = '';
+    for (const b of new Uint8Array(buffer)) {
+      binary += String.fromCharCode(b);
+    }
+    return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  function withIds(list) {
+    return (list || []).map((c) => ({ ...c, id: fromBase64url(c.id) }));
+  }
+
+  /** PublicKeyCredential.toJSON(), by hand where the browser lacks it. */
+  function credentialJson(credential) {
+    if (typeof credential.toJSON === 'function') {
+      return credential.toJSON();
+    }
+    const r = credential.response;
+    const response = { clientDataJSON: toBase64url(r.clientDataJSON) };
+    if (r.attestationObject) {
+      response.attestationObject = toBase64url(r.attestationObject);
+      response.transports = typeof r.getTransports === 'function' ? r.getTransports() : [];
+    } else {
+      response.authenticatorData = toBase64url(r.authenticatorData);
+      response.signature = toBase64url(r.signature);
+      if (r.userHandle) {
+        response.userHandle = toBase64url(r.userHandle);
+      }
+    }
+    return {
+      id: credential.id,
+      rawId: toBase64url(credential.rawId),
+      type: credential.type,
+      response,
+      clientExtensionResults: credential.getClientExtensionResults(),
+      authenticatorAttachment: credential.authenticatorAttachment || undefined,
+    };
+  }
+
+  async function passkeyRegister() {
+    const headers = csrfToken ? { 'X-CSRF-Token': csrfToken } : {};
+    const o = await request('session', 'POST', '/passkeys/register/options', { headers });
+    if (!o.ok) {
+      return;
+    }
+    const options = o.json;
+    let credential;
+    try {
+      credential = await navigator.credentials.create({
+        publicKey: {
+          ...options,
+          challenge: fromBase64url(options.challenge),
+          user: { ...options.user, id: fromBase64url(options.user.id) },
+          excludeCredentials: withIds(options.excludeCredentials),
+        },
+      });
+    } catch (e) {
+      note('session', `no passkey registered: ${e.name}`);
+      return;
+    }
+    const body = { ...credentialJson(credential), name: 'demo passkey' };
+    const r = await request('session', 'POST', '/passkeys/register', { body, headers });
+    if (r.ok) {
+      note('session', 'passkey registered');
+    }
+  }
+
+  async function passkeyLogin() {
+    // No user name: the browser offers the passkeys it holds for this site (discoverable ones).
+    const o = await request('session', 'POST', '/passkeys/login/options');
+    if (!o.ok) {
+      return;
+    }
+    const options = o.json;
+    let credential;
+    try {
+      credential = await navigator.credentials.get({
+        publicKey: {
+          ...options,
+          challenge: fromBase64url(options.challenge),
+          allowCredentials: withIds(options.allowCredentials),
+        },
+      });
+    } catch (e) {
+      note('session', `no passkey given: ${e.name}`);
+      return;
+    }
+    const r = await request('session', 'POST', '/passkeys/login', { body: credentialJson(credential) });
+    if (!r.ok) {
+      clearUser('session');
+      return;
+    }
+    csrfToken = r.json.csrf_token;
+    await sessionProfile();
   }
 
   async function tokenProfile() {
@@ -180,6 +288,8 @@
   byId('session-login-form').addEventListener('submit', action('session', sessionLogin));
   byId('session-profile').addEventListener('click', action('session', sessionProfile));
   byId('session-logout').addEventListener('click', action('session', sessionLogout));
+  byId('passkey-login').addEventListener('click', action('session', passkeyLogin));
+  byId('passkey-register').addEventListener('click', action('session', passkeyRegister));
   byId('token-login-form').addEventListener('submit', action('token', tokenLogin));
   byId('token-profile').addEventListener('click', action('token', tokenProfile));
   byId('token-refresh').addEventListener('click', action('token', tokenRefresh));

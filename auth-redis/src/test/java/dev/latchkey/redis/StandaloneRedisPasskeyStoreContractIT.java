@@ -1,0 +1,17 @@
+package dev.latchkey.redis;
+
+import dev.latchkey.core.PasskeyStoreContract;
+import dev.latchkey.core.spi.PasskeyStore;
+import dev.latchkey.redis.testing.RedisFixture;
+
+/** The shared {@link PasskeyStoreContract} on RedisPasskeyStore, a standalone server. */
+class StandaloneRedisPasskeyStoreContractIT extends PasskeyStoreContract {
+  @Override
+  protected PasskeyStore createStore() {
+    // A fresh key prefix per test: each starts from an empty store on the shared server.
+    return RedisStores.builder(RedisFixture.sharedStandalone().client())
+        .keyPrefix("pk" + System.nanoTime() + ":")
+        .build()
+        .passkeyStore();
+  }
+}
