@@ -611,6 +611,22 @@ public final class WebAuth {
   }
 
   /**
+   * The CSRF token of the request's live session, for a page that renders a form, or one that never
+   * saw a login's answer because a redirect brought it back signed in (an OpenID sign-in ends in a
+   * 302, whose headers a page's script cannot read). Hand it out only on a safe, same-origin
+   * request, in a header or body that a page on another site cannot read (no CORS headers on that
+   * answer), as the login routes do.
+   *
+   * @param request the request, with its session cookie
+   * @return the token; empty without a live session (an ended, expired or missing one)
+   * @throws IllegalStateException when no session manager was configured
+   * @throws StoreUnavailableException when the session store cannot be reached
+   */
+  public Optional<String> csrfToken(WebRequest request) {
+    return requireSessions().csrfToken(request);
+  }
+
+  /**
    * Decides a request to a route that accepts the session cookie only: the origin gate, then the
    * session (and its CSRF token on a state-changing method). Public paths are not consulted.
    *
@@ -1085,17 +1101,6 @@ public final class WebAuth {
               flow.requireAssurance(request, !Origins.safe(request.method()), required, maxAge);
           return session != null ? session : AccessDecision.refused(SessionFlow.notLoggedIn());
         });
-  }
-
-  /**
-   * The CSRF token of the request's session, for a page that renders a form.
-   *
-   * @param request the request
-   * @return the token, or empty when the request has no live session
-   * @throws StoreUnavailableException when the session store cannot be reached
-   */
-  public Optional<String> csrfToken(WebRequest request) {
-    return requireSessions().csrfToken(request);
   }
 
   /**

@@ -312,7 +312,9 @@ public final class DemoServer implements AutoCloseable {
           case "/session-profile" ->
               () ->
                   web.authenticateSession(request)
-                      .fold(decision -> decision.addHeadersTo(profile(decision)), r -> r);
+                      .fold(
+                          decision -> decision.addHeadersTo(sessionProfile(request, decision)),
+                          r -> r);
           case "/sensitive-profile" ->
               () ->
                   web.requireAssurance(request, Assurance.Level.MULTI_FACTOR, STEP_UP_AGE)
@@ -395,6 +397,21 @@ public final class DemoServer implements AutoCloseable {
     }
     var scopes = new TreeSet<>(ApiKeys.scopes(principal));
     return WebResponse.json(200, ordered("username", principal.subject(), "scopes", scopes));
+  }
+
+  /**
+   * {@link #profile}, with the session's CSRF token in {@code X-CSRF-Token}: a page that a redirect
+   * brought back signed in (an OpenID sign-in) learns it here. A restored session's decision
+   * carries its token already.
+   */
+  private WebResponse sessionProfile(WebRequest request, AccessDecision decision) {
+    WebResponse answer = profile(decision);
+    boolean carried =
+        decision.headers().stream().anyMatch(h -> h.name().equalsIgnoreCase("X-CSRF-Token"));
+    if (carried) {
+      return answer;
+    }
+    return web.csrfToken(request).map(t -> answer.withHeader("X-CSRF-Token", t)).orElse(answer);
   }
 
   /** Members in the order given: the same answer is always the same bytes. */

@@ -117,6 +117,18 @@ class DemoOidcIT {
         http.get("/oidc/callback?" + back.getRawQuery(), "Cookie", binding);
     assertThat(replay.statusCode()).isEqualTo(400);
     assertThat(string(replay, "error")).isEqualTo("invalid_state");
+
+    // The page never saw the callback's headers: the profile hands it the CSRF token to log out.
+    String csrf = profile.headers().firstValue("X-CSRF-Token").orElseThrow();
+    assertThat(
+            http.post("/session-logout", "", "Cookie", "sid=" + sid, "X-CSRF-Token", "wrong")
+                .statusCode())
+        .isEqualTo(403);
+    assertThat(
+            http.post("/session-logout", "", "Cookie", "sid=" + sid, "X-CSRF-Token", csrf)
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(http.get("/session-profile", "Cookie", "sid=" + sid).statusCode()).isEqualTo(401);
   }
 
   @Test

@@ -78,7 +78,8 @@
   async function sessionProfile() {
     const r = await request('session', 'GET', '/session-profile');
     if (r.csrf) {
-      // A remember-me cookie restored a new session: its CSRF token comes in this header.
+      // The session's CSRF token: after a sign-in that ended in a redirect (an OpenID provider's)
+      // or a session restored from the remember-me cookie, the page learns it here.
       csrfToken = r.csrf;
     }
     if (r.ok) {
