@@ -44,9 +44,10 @@ import java.util.regex.Pattern;
  *       verifications through {@code JwtTokenService.authenticator()}), {@code refresh}
  *       (refreshes), {@code api_key} (API-key verifications), {@code second_factor} (TOTP and
  *       recovery codes), {@code one_time} (one-time tokens and codes, every purpose), {@code
- *       remember_me} (sessions restored from a remember-me cookie) or {@code other} (any other
- *       strategy); {@code outcome} is {@code success} or {@code failure}; {@code reason} is an
- *       {@link AuthResult.Reason} name, or {@code NONE} for a success.
+ *       remember_me} (sessions restored from a remember-me cookie), {@code passkey} (passkey logins
+ *       and second-factor steps), {@code oidc} (sign-ins with an OpenID provider) or {@code other}
+ *       (any other strategy); {@code outcome} is {@code success} or {@code failure}; {@code reason}
+ *       is an {@link AuthResult.Reason} name, or {@code NONE} for a success.
  *   <li>{@code latchkey.throttle.locks} (counter; tag {@code method}): refusals because a login
  *       name, an address or a refresh family was locked ({@link AuthResult.Reason#LOCKED}), each
  *       refused attempt once.
@@ -54,6 +55,8 @@ import java.util.regex.Pattern;
  *       or another collaborator could not be reached ({@link AuthResult.Reason#UNAVAILABLE}).
  *   <li>{@code latchkey.refresh.reuse} (counter): refresh tokens presented again after they were
  *       rotated; each ended its whole family.
+ *   <li>{@code latchkey.clone.suspected} (counter): every {@link AuthEvent.CloneSuspected}, e.g. a
+ *       passkey whose sign counter did not increase: an authenticator that may have been copied.
  *   <li>{@code latchkey.revocations} (counter; tag {@code what}): every {@link AuthEvent.Revoked},
  *       by {@code refresh_token_reuse}, {@code subject_disabled}, {@code access_token}, {@code
  *       all_access_tokens}, {@code refresh_family} or {@code other}.
@@ -91,6 +94,7 @@ public final class LatchkeyMetrics implements AuthListener {
   private final EnumMap<MethodTag, MethodMeters> byMethod = new EnumMap<>(MethodTag.class);
   private final EnumMap<RevocationTag, Counter> revocations = new EnumMap<>(RevocationTag.class);
   private final Counter reuse;
+  private final Counter cloneSuspected;
 
   /** The meters of one {@code method} tag, looked up once per event. */
   private static final class MethodMeters {
@@ -148,6 +152,11 @@ public final class LatchkeyMetrics implements AuthListener {
             .description("Refresh tokens presented again after rotation; each ended its family")
             .tags(common)
             .register(registry);
+    cloneSuspected =
+        Counter.builder(name("clone.suspected"))
+            .description("Credentials that may have been copied, e.g. a passkey counter gone back")
+            .tags(common)
+            .register(registry);
   }
 
   /**
@@ -186,6 +195,8 @@ public final class LatchkeyMetrics implements AuthListener {
       if (what == RevocationTag.REFRESH_TOKEN_REUSE) {
         reuse.increment();
       }
+    } else if (event instanceof AuthEvent.CloneSuspected) {
+      cloneSuspected.increment();
     }
   }
 

@@ -17,6 +17,8 @@ enum MethodTag {
   SECOND_FACTOR("second_factor"),
   ONE_TIME("one_time"),
   REMEMBER_ME("remember_me"),
+  PASSKEY("passkey"),
+  OIDC("oidc"),
   OTHER("other");
 
   final String value;
@@ -38,6 +40,8 @@ enum MethodTag {
       case "api_key" -> API_KEY;
       case "totp", "totp_activation", "recovery_code" -> SECOND_FACTOR;
       case "remember-me" -> REMEMBER_ME;
+      case "passkey" -> PASSKEY;
+      case "oidc" -> OIDC;
       default -> method.startsWith("one_time:") ? ONE_TIME : OTHER;
     };
   }

@@ -298,6 +298,24 @@ class LatchkeyMetricsTest {
   }
 
   @Test
+  void passkeysAndOpenIdSignInsCountUnderTagsOfTheirOwnAndSuspectedClonesApart() {
+    metrics.onEvent(new AuthEvent.Succeeded(clock.instant(), "alice", "passkey"));
+    metrics.onEvent(
+        new AuthEvent.Failed(clock.instant(), "alice", "passkey", Reason.INVALID_CREDENTIALS));
+    metrics.onEvent(
+        new AuthEvent.CloneSuspected(
+            clock.instant(), "alice", "passkey sign counter did not increase"));
+    metrics.onEvent(new AuthEvent.Succeeded(clock.instant(), "https://idp#7", "oidc"));
+    metrics.onEvent(new AuthEvent.Failed(clock.instant(), null, "oidc", Reason.UNAVAILABLE));
+
+    assertThat(authentications("passkey", "success", "NONE")).isEqualTo(1);
+    assertThat(authentications("passkey", "failure", "INVALID_CREDENTIALS")).isEqualTo(1);
+    assertThat(count("latchkey.clone.suspected")).isEqualTo(1);
+    assertThat(authentications("oidc", "success", "NONE")).isEqualTo(1);
+    assertThat(authentications("oidc", "failure", "UNAVAILABLE")).isEqualTo(1);
+  }
+
+  @Test
   void aListenerThatThrowsBesideTheMetricsChangesNoOutcomeAndLosesNoCount() {
     AuthListener alsoThrows =
         event -> {
@@ -332,6 +350,7 @@ class LatchkeyMetricsTest {
         .containsExactly(
             "latchkey.authentication.duration",
             "latchkey.authentications",
+            "latchkey.clone.suspected",
             "latchkey.logouts",
             "latchkey.refresh.reuse",
             "latchkey.revocations",
