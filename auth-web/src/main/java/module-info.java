@@ -13,6 +13,7 @@ module dev.latchkey.web {
   requires static dev.latchkey.session;
   requires static dev.latchkey.token;
   requires static dev.latchkey.account;
+  requires static dev.latchkey.password;
 
   exports dev.latchkey.web;
 }

@@ -13,6 +13,7 @@ import dev.latchkey.core.PasswordCredentials;
 import dev.latchkey.core.Principal;
 import dev.latchkey.core.SetCookie;
 import dev.latchkey.core.StoreUnavailableException;
+import dev.latchkey.password.PasswordAccounts;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.JwtTokenService;
 import dev.latchkey.token.RefreshTokens;
@@ -134,7 +135,19 @@ public final class WebAuth {
      * {@code POST {"code"}} by CSRF-protected session, pending or not: the second factor; the
      * session moves to a new id at multi-factor assurance.
      */
-    MFA_VERIFY("/mfa/verify");
+    MFA_VERIFY("/mfa/verify"),
+    /**
+     * {@code POST {"username", "password"}}: 201 for a new account; 400 {@code {"error":
+     * "password_rejected", "reasons": [...]}} for a password the policy refuses; 409 when the name
+     * is taken; 429 while the client is throttled. Public. See {@link Builder#passwordAccounts}.
+     */
+    REGISTER("/register"),
+    /**
+     * {@code POST {"current_password", "new_password"}} with the session's CSRF token: changes the
+     * session user's password, ends every other session and token of the user, and moves this
+     * session to a new id.
+     */
+    PASSWORD_CHANGE("/password-change");
 
     private final String defaultPath;
 
@@ -155,6 +168,7 @@ public final class WebAuth {
   private final String apiKeyPrefix;
   private final PasswordResetFlow resets;
   private final MfaFlow mfa;
+  private final PasswordAccountFlow accounts;
   private final Origins origins;
   private final PublicPaths publicPaths;
   private final Answers answers;
@@ -182,6 +196,10 @@ public final class WebAuth {
             : new TokenFlow(b.tokenService, b.refreshTokens, answers, b.clock, b.realm);
     this.apiKeys = b.apiKeys == null ? null : new ApiKeyFlow(b.apiKeys, answers, b.realm);
     this.resets = b.passwordReset == null ? null : new PasswordResetFlow(b.passwordReset, answers);
+    this.accounts =
+        b.passwordAccounts == null
+            ? null
+            : new PasswordAccountFlow(b.passwordAccounts, answers, b.maxBodyBytes);
     this.origins = new Origins(b.allowedOrigins, b.allowMissingOriginHeaders);
     this.maxBodyBytes = b.maxBodyBytes;
     this.realm = b.realm;
@@ -216,7 +234,8 @@ public final class WebAuth {
             Endpoint.TOKEN_REFRESH,
             Endpoint.PASSWORD_RESET_REQUEST,
             Endpoint.PASSWORD_RESET,
-            Endpoint.PASSWORD_RESET_CONFIRM)) {
+            Endpoint.PASSWORD_RESET_CONFIRM,
+            Endpoint.REGISTER)) {
       String path = b.endpointPaths.get(e);
       if (path != null) {
         exact.add(path);
@@ -237,6 +256,8 @@ public final class WebAuth {
       case API_KEYS, API_KEY -> apiKeys != null && sessions != null;
       case PASSWORD_RESET_REQUEST, PASSWORD_RESET, PASSWORD_RESET_CONFIRM -> resets != null;
       case MFA_TOTP_ENROLL, MFA_TOTP_ACTIVATE, MFA_VERIFY -> mfa != null && sessions != null;
+      case REGISTER -> accounts != null;
+      case PASSWORD_CHANGE -> accounts != null && sessions != null;
     };
   }
 
@@ -301,6 +322,8 @@ public final class WebAuth {
           case MFA_TOTP_ACTIVATE -> respond(request, () -> requireMfaSessions().activate(request));
           case MFA_VERIFY -> respond(request, () -> requireMfaSessions().verify(request));
           case REAUTHENTICATE -> reauthenticate(request);
+          case REGISTER -> register(request);
+          case PASSWORD_CHANGE -> passwordChange(request);
           case API_KEYS, API_KEY -> throw new IllegalStateException("routed above");
         });
   }
@@ -775,6 +798,53 @@ public final class WebAuth {
   }
 
   /**
+   * {@code POST {"username", "password"}}: registers an account through {@link
+   * Builder#passwordAccounts}. 201 {@code {"status": "created"}}; 400 {@code {"error":
+   * "password_rejected", "reasons": ["too_short", ...]}} (the lower-case names of the policy's
+   * rejections), 400 {@code invalid_username} for an empty, over-long or control-character name;
+   * 409 {@code user_exists}; 429 with {@code Retry-After} while the client's registrations are
+   * throttled; 503 when a store (or a fail-closed breached-password check) is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no password accounts were configured
+   */
+  public WebResponse register(WebRequest request) {
+    PasswordAccountFlow flow = requireAccounts();
+    return respond(request, () -> flow.register(request));
+  }
+
+  /**
+   * {@code POST {"current_password", "new_password"}} with the session's CSRF token: changes the
+   * session user's password. The current password is checked like a login (a wrong one is 401
+   * {@code invalid_current_password} and counts in the login throttle; 429 while locked), the new
+   * one against the policy (400 as for {@link #register}); then every session, token family and
+   * remember-me family of the user ends, and this client gets a new session: 200 {@code
+   * {"username", "csrf_token"}} with the new cookie. 401 without a live session, 403 without its
+   * CSRF token, 503 when a store is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when sessions or password accounts were not configured
+   */
+  public WebResponse passwordChange(WebRequest request) {
+    PasswordAccountFlow flow = requireAccounts();
+    SessionFlow session = requireSessions();
+    return respond(
+        request,
+        () -> {
+          AccessDecision gate = session.check(request, true);
+          if (gate == null) {
+            return SessionFlow.notLoggedIn();
+          }
+          if (!gate.allowed()) {
+            return gate.refusal().orElseThrow();
+          }
+          return flow.change(request, gate.principal().orElseThrow(), session);
+        });
+  }
+
+  /**
    * {@code POST} with the session's CSRF token: a new TOTP secret for the session's user, answered
    * {@code {"secret", "otpauth_uri"}} (base32, and the URI for a QR code); the factor counts only
    * once {@link #mfaActivate} saw a first code. 401 without a fully logged-in session, 403 without
@@ -973,6 +1043,14 @@ public final class WebAuth {
     return resets;
   }
 
+  private PasswordAccountFlow requireAccounts() {
+    if (accounts == null) {
+      throw new IllegalStateException(
+          "no password accounts: use WebAuth.Builder.passwordAccounts(...)");
+    }
+    return accounts;
+  }
+
   private MfaFlow requireMfaSessions() {
     if (mfa == null || sessions == null) {
       throw new IllegalStateException(
@@ -1015,6 +1093,7 @@ public final class WebAuth {
     private RefreshTokens refreshTokens;
     private ApiKeys apiKeys;
     private PasswordReset passwordReset;
+    private PasswordAccounts passwordAccounts;
     private SecondFactors secondFactors;
     private RememberMe rememberMe;
     private Clock clock = Clock.systemUTC();
@@ -1107,6 +1186,19 @@ public final class WebAuth {
      */
     public Builder apiKeys(ApiKeys apiKeys) {
       this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
+      return this;
+    }
+
+    /**
+     * Mounts registration ({@link Endpoint#REGISTER}, public) and password change ({@link
+     * Endpoint#PASSWORD_CHANGE}, needs {@link #sessions}). Needs {@code auth-password}.
+     *
+     * @param accounts the registration and password-change service
+     * @return this builder
+     * @throws NullPointerException when {@code accounts} is null
+     */
+    public Builder passwordAccounts(PasswordAccounts accounts) {
+      this.passwordAccounts = Objects.requireNonNull(accounts, "accounts");
       return this;
     }
 
