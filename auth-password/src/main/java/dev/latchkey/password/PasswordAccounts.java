@@ -137,7 +137,9 @@ public final class PasswordAccounts {
         return AccountOutcome.of(AccountOutcome.Status.INVALID_CREDENTIALS);
       }
       PasswordCredentials credentials =
-          PasswordCredentials.of(loginName.get(), current.clone(), clientAddress);
+          clientAddress == null
+              ? PasswordCredentials.of(loginName.get(), current.clone())
+              : PasswordCredentials.of(loginName.get(), current.clone(), clientAddress);
       AuthResult checked;
       try {
         checked = passwords.authenticate(credentials);
