@@ -47,6 +47,7 @@ class ModulePathIT {
       assertThat(app.exitValue()).as("exit status; output:%n%s", output).isZero();
       assertThat(output)
           .contains("password: bcrypt verified")
+          .contains("password: argon2id verified")
           .contains("session in memory: login, check and logout passed")
           .contains("token: EdDSA issue, verify and revoke passed")
           .contains("web: login and cookie check passed")
