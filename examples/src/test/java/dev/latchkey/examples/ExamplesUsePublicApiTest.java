@@ -22,6 +22,7 @@ class ExamplesUsePublicApiTest {
           "dev.latchkey.core",
           "dev.latchkey.core.spi",
           "dev.latchkey.account",
+          "dev.latchkey.password",
           "dev.latchkey.session",
           "dev.latchkey.token",
           "dev.latchkey.redis",
