@@ -143,6 +143,41 @@ class PasswordHashersTest {
   }
 
   @Test
+  void aLoginDoesOneRunForAWrongPasswordAnUnknownUserADisabledAccountAndAnUnknownPepper() {
+    List<String> runs = Collections.synchronizedList(new ArrayList<>());
+    PasswordHashers h =
+        PasswordHashers.builder().algorithm(ARGON2).pepper(P2).meter(runs::add).build();
+    dev.latchkey.core.InMemoryUserDirectory users =
+        dev.latchkey.core.InMemoryUserDirectory.create();
+    users.add(
+        new dev.latchkey.core.UserAccount(
+            "live", dev.latchkey.core.Principal.of("live"), h.hash("right".toCharArray())));
+    users.add(
+        new dev.latchkey.core.UserAccount("disabled", dev.latchkey.core.Principal.of("d"), "!"));
+    users.add(
+        new dev.latchkey.core.UserAccount(
+            "retired",
+            dev.latchkey.core.Principal.of("r"),
+            PasswordHashers.builder()
+                .algorithm(ARGON2)
+                .pepper(P1)
+                .build()
+                .hash("right".toCharArray())));
+    dev.latchkey.core.PasswordAuthenticator login =
+        dev.latchkey.core.PasswordAuthenticator.builder(users, h).build();
+    for (String name : List.of("live", "nobody", "disabled", "retired")) {
+      runs.clear();
+      assertThat(
+              login
+                  .authenticate(
+                      dev.latchkey.core.PasswordCredentials.of(name, "wrong".toCharArray()))
+                  .succeeded())
+          .isFalse();
+      assertThat(runs).as(name).containsExactly("argon2");
+    }
+  }
+
+  @Test
   void aNonNfkcPasswordCostsTwoRunsWhateverTheAccount() {
     List<String> runs = Collections.synchronizedList(new ArrayList<>());
     PasswordHashers h = PasswordHashers.builder().algorithm(ARGON2).meter(runs::add).build();
