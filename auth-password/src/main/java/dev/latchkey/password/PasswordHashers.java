@@ -77,7 +77,11 @@ public final class PasswordHashers implements PasswordHasher {
   private PasswordHashers(Builder b) {
     this.algorithm = b.algorithm;
     this.pepper = b.pepper;
-    this.peppers = Map.copyOf(b.peppers);
+    Map<String, Pepper> all = new LinkedHashMap<>(b.peppers);
+    if (b.pepper != null) {
+      all.put(b.pepper.id(), b.pepper);
+    }
+    this.peppers = Map.copyOf(all);
     this.maxPasswordBytes = b.maxPasswordBytes;
     this.meter = b.meter;
     // bCrypt hashes are verified at their own cost; the current cost when bCrypt is current.
@@ -374,14 +378,7 @@ public final class PasswordHashers implements PasswordHasher {
               "a previous pepper has the current pepper's id: " + pepper.id());
         }
       }
-      Map<String, Pepper> all = new LinkedHashMap<>(peppers);
-      if (pepper != null) {
-        all.put(pepper.id(), pepper);
-      }
-      Builder copy = this;
-      copy.peppers.clear();
-      copy.peppers.putAll(all);
-      return new PasswordHashers(copy);
+      return new PasswordHashers(this);
     }
   }
 }

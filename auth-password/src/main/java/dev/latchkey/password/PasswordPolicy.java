@@ -9,6 +9,7 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -119,7 +120,7 @@ public final class PasswordPolicy {
     }
     char[] asChars = nfkc.toCharArray();
     int bytes = Utf8.length(asChars);
-    java.util.Arrays.fill(asChars, '\0');
+    Arrays.fill(asChars, '\0');
     if (length > maxLength || bytes > maxBytes) {
       out.add(Rejection.TOO_LONG);
     }
@@ -147,7 +148,7 @@ public final class PasswordPolicy {
       } catch (RuntimeException e) {
         exposure = BreachedPasswords.Exposure.UNKNOWN;
       } finally {
-        java.util.Arrays.fill(normalized, '\0');
+        Arrays.fill(normalized, '\0');
       }
       if (exposure == BreachedPasswords.Exposure.BREACHED) {
         out.add(Rejection.BREACHED);
