@@ -12,7 +12,7 @@ staging="$root/target/staging"
 
 # Published: the parent and the BOM (POMs only) and the library modules (jars).
 pom_only=(latchkey-parent latchkey-bom)
-jars=(auth-core auth-session auth-token auth-redis auth-account auth-oidc auth-passkey auth-web auth-servlet auth-micrometer)
+jars=(auth-core auth-session auth-token auth-redis auth-account auth-oidc auth-passkey auth-password auth-web auth-servlet auth-micrometer)
 never=(examples examples-spring-boot benchmarks)
 
 command -v gpg >/dev/null || { echo "release-dry-run: gpg is not installed" >&2; exit 1; }

@@ -6,7 +6,7 @@
 # Usage: scripts/reproducible-check.sh [extra mvn args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-modules=(auth-core auth-session auth-token auth-redis auth-account auth-oidc auth-passkey auth-web auth-servlet auth-micrometer)
+modules=(auth-core auth-session auth-token auth-redis auth-account auth-oidc auth-passkey auth-password auth-web auth-servlet auth-micrometer)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 

@@ -16,6 +16,7 @@ module dev.latchkey.web {
   requires static dev.latchkey.account;
   requires static dev.latchkey.oidc;
   requires static dev.latchkey.passkey;
+  requires static dev.latchkey.password;
 
   exports dev.latchkey.web;
 }

@@ -7,6 +7,7 @@ module dev.latchkey.modulepathtest {
   requires dev.latchkey.account;
   requires dev.latchkey.oidc;
   requires dev.latchkey.passkey;
+  requires dev.latchkey.password;
   requires dev.latchkey.session;
   requires dev.latchkey.token;
   requires dev.latchkey.redis;

@@ -15,6 +15,7 @@ import dev.latchkey.core.SetCookie;
 import dev.latchkey.core.StoreUnavailableException;
 import dev.latchkey.oidc.OidcLogin;
 import dev.latchkey.passkey.Passkeys;
+import dev.latchkey.password.PasswordAccounts;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.IssuerVerifier;
 import dev.latchkey.token.JwtTokenService;
@@ -189,7 +190,19 @@ public final class WebAuth {
      * session user's passkeys, with the session's CSRF token. Mounted as a prefix ending in {@code
      * /}; the credential id (base64url) follows it.
      */
-    PASSKEY("/passkeys/");
+    PASSKEY("/passkeys/"),
+    /**
+     * {@code POST {"username", "password"}}: 201 for a new account; 400 {@code {"error":
+     * "password_rejected", "reasons": [...]}} for a password the policy refuses; 409 when the name
+     * is taken; 429 while the client is throttled. Public. See {@link Builder#passwordAccounts}.
+     */
+    REGISTER("/register"),
+    /**
+     * {@code POST {"current_password", "new_password"}} with the session's CSRF token: changes the
+     * session user's password, ends every other session and token of the user, and moves this
+     * session to a new id.
+     */
+    PASSWORD_CHANGE("/password-change");
 
     private final String defaultPath;
 
@@ -215,6 +228,7 @@ public final class WebAuth {
   private final PasskeyFlow passkeys;
   private final String passkeyPrefix;
   private final boolean passkeySecondFactor;
+  private final PasswordAccountFlow accounts;
   private final Origins origins;
   private final PublicPaths publicPaths;
   private final Answers answers;
@@ -244,6 +258,10 @@ public final class WebAuth {
     this.issuers =
         b.trustedIssuers == null ? null : new IssuerFlow(b.trustedIssuers, answers, b.realm);
     this.resets = b.passwordReset == null ? null : new PasswordResetFlow(b.passwordReset, answers);
+    this.accounts =
+        b.passwordAccounts == null
+            ? null
+            : new PasswordAccountFlow(b.passwordAccounts, answers, b.maxBodyBytes);
     this.origins = new Origins(b.allowedOrigins, b.allowMissingOriginHeaders);
     this.maxBodyBytes = b.maxBodyBytes;
     this.realm = b.realm;
@@ -296,7 +314,8 @@ public final class WebAuth {
             Endpoint.OIDC_LOGIN,
             Endpoint.OIDC_CALLBACK,
             Endpoint.PASSKEY_LOGIN_OPTIONS,
-            Endpoint.PASSKEY_LOGIN)) {
+            Endpoint.PASSKEY_LOGIN,
+            Endpoint.REGISTER)) {
       String path = b.endpointPaths.get(e);
       if (path != null) {
         exact.add(path);
@@ -327,6 +346,8 @@ public final class WebAuth {
           PASSKEYS,
           PASSKEY ->
           passkeys != null;
+      case REGISTER -> accounts != null;
+      case PASSWORD_CHANGE -> accounts != null && sessions != null;
     };
   }
 
@@ -426,6 +447,8 @@ public final class WebAuth {
           case PASSKEY_VERIFY -> respond(request, () -> requirePasskeys().verify(request));
           case API_KEYS, API_KEY, PASSKEYS, PASSKEY ->
               throw new IllegalStateException("routed above");
+          case REGISTER -> register(request);
+          case PASSWORD_CHANGE -> passwordChange(request);
         });
   }
 
@@ -1023,6 +1046,53 @@ public final class WebAuth {
   }
 
   /**
+   * {@code POST {"username", "password"}}: registers an account through {@link
+   * Builder#passwordAccounts}. 201 {@code {"status": "created"}}; 400 {@code {"error":
+   * "password_rejected", "reasons": ["too_short", ...]}} (the lower-case names of the policy's
+   * rejections), 400 {@code invalid_username} for an empty, over-long or control-character name;
+   * 409 {@code user_exists}; 429 with {@code Retry-After} while the client's registrations are
+   * throttled; 503 when a store (or a fail-closed breached-password check) is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when no password accounts were configured
+   */
+  public WebResponse register(WebRequest request) {
+    PasswordAccountFlow flow = requireAccounts();
+    return respond(request, () -> flow.register(request));
+  }
+
+  /**
+   * {@code POST {"current_password", "new_password"}} with the session's CSRF token: changes the
+   * session user's password. The current password is checked like a login (a wrong one is 401
+   * {@code invalid_current_password} and counts in the login throttle; 429 while locked), the new
+   * one against the policy (400 as for {@link #register}); then every session, token family and
+   * remember-me family of the user ends, and this client gets a new session: 200 {@code
+   * {"username", "csrf_token"}} with the new cookie. 401 without a live session, 403 without its
+   * CSRF token, 503 when a store is down.
+   *
+   * @param request the request
+   * @return the answer
+   * @throws IllegalStateException when sessions or password accounts were not configured
+   */
+  public WebResponse passwordChange(WebRequest request) {
+    PasswordAccountFlow flow = requireAccounts();
+    SessionFlow session = requireSessions();
+    return respond(
+        request,
+        () -> {
+          AccessDecision gate = session.check(request, true);
+          if (gate == null) {
+            return SessionFlow.notLoggedIn();
+          }
+          if (!gate.allowed()) {
+            return gate.refusal().orElseThrow();
+          }
+          return flow.change(request, gate.principal().orElseThrow(), session);
+        });
+  }
+
+  /**
    * {@code POST} with the session's CSRF token: a new TOTP secret for the session's user, answered
    * {@code {"secret", "otpauth_uri"}} (base32, and the URI for a QR code); the factor counts only
    * once {@link #mfaActivate} saw a first code. 401 without a fully logged-in session, 403 without
@@ -1218,6 +1288,14 @@ public final class WebAuth {
     return passkeys;
   }
 
+  private PasswordAccountFlow requireAccounts() {
+    if (accounts == null) {
+      throw new IllegalStateException(
+          "no password accounts: use WebAuth.Builder.passwordAccounts(...)");
+    }
+    return accounts;
+  }
+
   private MfaFlow requireMfaSessions() {
     if (mfa == null || sessions == null) {
       throw new IllegalStateException(
@@ -1262,6 +1340,7 @@ public final class WebAuth {
     private IssuerVerifier trustedIssuers;
     private PasswordReset passwordReset;
     private OidcLogin oidcLogin;
+    private PasswordAccounts passwordAccounts;
     private SecondFactors secondFactors;
     private Passkeys passkeys;
     private boolean passkeySecondFactor;
@@ -1391,6 +1470,19 @@ public final class WebAuth {
      */
     public Builder oidc(OidcLogin login) {
       this.oidcLogin = Objects.requireNonNull(login, "login");
+      return this;
+    }
+
+    /**
+     * Mounts registration ({@link Endpoint#REGISTER}, public) and password change ({@link
+     * Endpoint#PASSWORD_CHANGE}, needs {@link #sessions}). Needs {@code auth-password}.
+     *
+     * @param accounts the registration and password-change service
+     * @return this builder
+     * @throws NullPointerException when {@code accounts} is null
+     */
+    public Builder passwordAccounts(PasswordAccounts accounts) {
+      this.passwordAccounts = Objects.requireNonNull(accounts, "accounts");
       return this;
     }
 

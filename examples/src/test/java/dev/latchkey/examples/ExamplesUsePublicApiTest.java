@@ -24,6 +24,7 @@ class ExamplesUsePublicApiTest {
           "dev.latchkey.account",
           "dev.latchkey.oidc",
           "dev.latchkey.passkey",
+          "dev.latchkey.password",
           "dev.latchkey.session",
           "dev.latchkey.token",
           "dev.latchkey.redis",

@@ -24,6 +24,8 @@ import dev.latchkey.oidc.OidcOutcome;
 import dev.latchkey.passkey.InMemoryPasskeyStore;
 import dev.latchkey.passkey.Passkeys;
 import dev.latchkey.passkey.RelyingParty;
+import dev.latchkey.password.HashAlgorithm;
+import dev.latchkey.password.PasswordHashers;
 import dev.latchkey.redis.RedisStores;
 import dev.latchkey.servlet.LatchkeyFilter;
 import dev.latchkey.session.LoginOutcome;
@@ -126,6 +128,14 @@ public final class ModulePathApp {
     expect(hasher.verify("correct horse".toCharArray(), hash), "bcrypt accepts the password");
     expect(!hasher.verify("wrong horse".toCharArray(), hash), "bcrypt refuses a wrong password");
     System.out.println("password: bcrypt verified");
+    // Argon2id through Bouncy Castle's named module, and the bCrypt hash read by the same verifier.
+    PasswordHashers hashers =
+        PasswordHashers.builder().algorithm(new HashAlgorithm.Argon2id(64, 1, 1)).build();
+    String argon2 = hashers.hash("correct horse".toCharArray());
+    expect(hashers.verify("correct horse".toCharArray(), argon2), "argon2id accepts the password");
+    expect(hashers.verify("correct horse".toCharArray(), hash), "argon2id hashers read bcrypt");
+    expect(hashers.needsRehash(hash), "a bcrypt hash is due for a rehash");
+    System.out.println("password: argon2id verified");
   }
 
   private static void accountRoundTrip(

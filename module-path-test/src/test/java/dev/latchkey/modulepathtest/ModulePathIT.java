@@ -49,6 +49,7 @@ class ModulePathIT {
           .contains("password: bcrypt verified")
           .contains("oidc in memory: refusals passed")
           .contains("oidc on Redis: refusals passed")
+          .contains("password: argon2id verified")
           .contains("session in memory: login, check and logout passed")
           .contains("token: EdDSA issue, verify and revoke passed")
           .contains("web: login and cookie check passed")

@@ -14,6 +14,11 @@ import dev.latchkey.core.UserAccount;
 import dev.latchkey.oidc.OidcLogin;
 import dev.latchkey.passkey.Passkeys;
 import dev.latchkey.passkey.RelyingParty;
+import dev.latchkey.password.AccountRegistry;
+import dev.latchkey.password.HashAlgorithm;
+import dev.latchkey.password.PasswordAccounts;
+import dev.latchkey.password.PasswordHashers;
+import dev.latchkey.password.PasswordPolicy;
 import dev.latchkey.session.SessionManager;
 import dev.latchkey.token.IssuerVerifier;
 import dev.latchkey.token.JwtTokenService;
@@ -70,10 +75,20 @@ public final class DemoServer implements AutoCloseable {
   private DemoServer(DemoSettings settings, DemoStores stores, byte[] secret) throws IOException {
     this.stores = stores;
     Clock clock = settings.clock();
-    PasswordHasher hasher = PasswordHasher.bcrypt(settings.bcryptCost());
+    // The seeded users keep bCrypt hashes, as a directory migrated from an older system would;
+    // they move to Argon2id at their first login. New hashes are Argon2id at OWASP's minimum
+    // (m=19456 KiB, t=2, p=1), or at m=1024 KiB, t=1 when the seeded cost is the tests' 4.
+    PasswordHasher legacy = PasswordHasher.bcrypt(settings.bcryptCost());
     InMemoryUserDirectory users = InMemoryUserDirectory.create();
-    users.add(user(hasher, "admin", "password123", "admin", "user"));
-    users.add(user(hasher, "alice", "wonderland", "user"));
+    users.add(user(legacy, "admin", "password123", "admin", "user"));
+    users.add(user(legacy, "alice", "wonderland", "user"));
+    PasswordHashers hasher =
+        PasswordHashers.builder()
+            .algorithm(
+                settings.bcryptCost() <= 4
+                    ? new HashAlgorithm.Argon2id(1024, 1, 1)
+                    : HashAlgorithm.argon2id())
+            .build();
     this.tokens =
         JwtTokenService.builder(
                 KeyRing.of(SigningKey.hmac("demo-hs256", secret, SigningAlgorithm.HS256)),
@@ -111,16 +126,27 @@ public final class DemoServer implements AutoCloseable {
                 users::updatePasswordHash,
                 this::signOutEverywhere)
             .build();
+    PasswordAuthenticator passwords =
+        PasswordAuthenticator.builder(users, hasher)
+            .throttle(stores.throttle())
+            .onRehash((account, hash) -> users.updatePasswordHash(account.loginName(), hash))
+            .clock(clock)
+            .build();
     WebAuth.Builder web =
         WebAuth.builder()
-            .passwords(
-                PasswordAuthenticator.builder(users, hasher)
-                    .throttle(stores.throttle())
-                    .clock(clock)
-                    .build())
+            .passwords(passwords)
             .sessions(sessions)
             .tokens(tokens, refreshTokens)
             .passwordReset(reset)
+            .passwordAccounts(
+                PasswordAccounts.builder(
+                        new DirectoryRegistry(users),
+                        hasher,
+                        PasswordPolicy.builder().contextWords("latchkey").build(),
+                        passwords)
+                    .signOutEverywhere(this::signOutEverywhere)
+                    .clock(clock)
+                    .build())
             // A second factor for whoever enrolls one; its secrets sealed under a key of their own.
             .secondFactors(
                 SecondFactors.builder(
@@ -436,6 +462,25 @@ public final class DemoServer implements AutoCloseable {
   static WebResponse raw(String body, String mediaType) {
     var type = new WebResponse.Header("Content-Type", mediaType + "; charset=utf-8");
     return new WebResponse(200, List.of(type), body);
+  }
+
+  /** Registration on the demo's directory: login names are subjects; new users get "user". */
+  private record DirectoryRegistry(InMemoryUserDirectory users) implements AccountRegistry {
+    @Override
+    public boolean create(String loginName, String passwordHash) {
+      try {
+        users.add(
+            new UserAccount(loginName, Principal.of(loginName, Set.of("user")), passwordHash));
+        return true;
+      } catch (IllegalArgumentException taken) {
+        return false;
+      }
+    }
+
+    @Override
+    public boolean setPasswordHash(String subject, String passwordHash) {
+      return users.updatePasswordHash(subject, passwordHash);
+    }
   }
 
   private static UserAccount user(PasswordHasher hasher, String name, String pw, String... roles) {
