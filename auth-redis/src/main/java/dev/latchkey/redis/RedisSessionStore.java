@@ -42,10 +42,18 @@ final class RedisSessionStore implements SessionStore {
   private final Keys keys;
   private final Placement placement;
 
+  /** Null when the near cache is off. */
+  private final SessionNearCache near;
+
   RedisSessionStore(RedisCalls redis, Keys keys, Placement placement) {
+    this(redis, keys, placement, null);
+  }
+
+  RedisSessionStore(RedisCalls redis, Keys keys, Placement placement, SessionNearCache near) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.placement = Objects.requireNonNull(placement, "placement");
+    this.near = near;
   }
 
   /** The subject's keyed tag ({@link Placement}): the same on every node sharing this Redis. */
@@ -99,17 +107,33 @@ final class RedisSessionStore implements SessionStore {
    * costs several times the {@code HGETALL} itself, and most checks do not renew. A hash rather
    * than one compact string because attribute writers change one field each and must not overwrite
    * each other.
+   *
+   * <p>With the near cache ({@link SessionNearCache}) a current cached record replaces the {@code
+   * HGETALL}; a due renewal still runs the script, then drops the entry.
    */
   @Override
   public Optional<SessionRecord> read(HashedId id, SessionTouch touch) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(touch, "touch");
     String key = keys.session(id);
+    SessionRecord cached = near == null ? null : near.get(key);
+    if (cached != null) {
+      return checked(Optional.of(cached), touch);
+    }
+    long epoch = near == null ? 0 : near.epoch();
     Map<String, String> fields = redis.call("session read", j -> j.hgetAll(key));
     if (fields == null || fields.isEmpty()) {
       return Optional.empty();
     }
     Optional<SessionRecord> read = decode(id, fields);
+    if (near != null && read.isPresent()) {
+      near.put(key, read.get(), epoch);
+    }
+    return checked(read, touch);
+  }
+
+  /** {@code read} as a check at the touch's time answers it: absent past retainUntil, renewed. */
+  private Optional<SessionRecord> checked(Optional<SessionRecord> read, SessionTouch touch) {
     if (read.isEmpty() || !touch.now().isBefore(read.get().retainUntil())) {
       // Past its notice by this node's clock (Redis's expiry may lag by the clocks' skew).
       return Optional.empty();
@@ -131,6 +155,7 @@ final class RedisSessionStore implements SessionStore {
             "session renew",
             List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
             renewArgs(touch.inMillis(), id.hash()));
+    forget(id);
     if (!(reply instanceof List<?> times) || times.size() != 3) {
       return Optional.empty();
     }
@@ -179,6 +204,7 @@ final class RedisSessionStore implements SessionStore {
             "session set attribute",
             List.of(keys.session(id)),
             List.of(ms(now), "x:" + name, value == null ? "0" : "1", value == null ? "" : value));
+    forget(id);
     return reply == 1;
   }
 
@@ -196,6 +222,7 @@ final class RedisSessionStore implements SessionStore {
             "session change id",
             List.of(keys.session(from), keys.session(to), keys.sessionIndexPrefix(from.shard())),
             List.of(ms(now), from.hash(), to.hash()));
+    forget(from);
     return reply == 1;
   }
 
@@ -208,6 +235,7 @@ final class RedisSessionStore implements SessionStore {
             "session delete",
             List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
             List.of(id.hash()));
+    forget(id);
     return reply > 0;
   }
 
@@ -244,7 +272,18 @@ final class RedisSessionStore implements SessionStore {
             "session delete by subject",
             List.of(keys.sessionIndex(place), keys.sessionPrefix(place.shard())),
             List.of());
+    if (near != null) {
+      // The ids are not known here; Redis names them too, this only makes this node refuse at once.
+      near.invalidateAll();
+    }
     return (int) deleted;
+  }
+
+  /** Drops {@code id} from the near cache after this node wrote it (Redis will say so too). */
+  private void forget(HashedId id) {
+    if (near != null) {
+      near.invalidate(keys.session(id));
+    }
   }
 
   static String ms(Instant t) {
