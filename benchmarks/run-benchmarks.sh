@@ -42,13 +42,15 @@ for alg in HS256 RS256 ES256 EdDSA; do
 done
 # shellcheck disable=SC2086
 java -jar "$JAR" \
-  'TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|WebAuthBenchmark|RedisSessionBenchmark|RevocationCheckBenchmark|ApiKeyVerifyBenchmark' \
+  'TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|WebAuthBenchmark|RedisSessionBenchmark|NearCacheCheckBenchmark|RevocationCheckBenchmark|ApiKeyVerifyBenchmark' \
   $JMH_OPTS -rf json -rff "$OUT/jmh.json" | tee -a "$OUT/jmh.log"
 # shellcheck disable=SC2086
 java -jar "$JAR" 'PasswordVerifyBenchmark' $PASSWORD_OPTS -rf json -rff "$OUT/jmh-password.json" \
   | tee "$OUT/jmh-password.log"
 java -cp "$JAR" dev.latchkey.benchmarks.RedisCommandsPerOperation 2>/dev/null | tee "$OUT/commands.txt"
 java -cp "$JAR" dev.latchkey.benchmarks.RedisSessionThroughput "$THROUGHPUT_SECONDS" 64 2>/dev/null \
+  | tee -a "$OUT/commands.txt"
+java -cp "$JAR" dev.latchkey.benchmarks.load.NearCachePropagation 500 8 2>/dev/null \
   | tee -a "$OUT/commands.txt"
 java -cp "$JAR" dev.latchkey.benchmarks.load.EndToEndLoad "$E2E_SECONDS" "$E2E_THREADS" | tee "$OUT/e2e.txt"
 

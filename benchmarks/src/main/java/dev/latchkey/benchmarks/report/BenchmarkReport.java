@@ -51,6 +51,9 @@ public final class BenchmarkReport {
 
   private String throughputSettings = "";
 
+  /** The PROPAGATION line as printed, without its tag, or null when the run has none. */
+  private String propagation;
+
   /** {bytes, HGETALL µs, GET µs} of the SAMESIZE line, or null when the run has none. */
   private double[] sameSize;
 
@@ -214,6 +217,9 @@ public final class BenchmarkReport {
         String[] f = line.split(" ", -1);
         throughput.put(f[1], value(f[4]));
         throughputSettings = f[2] + " " + f[3];
+      } else if (line.startsWith("PROPAGATION ")) {
+        // PROPAGATION rounds=n threads=t median_us=x p99_us=y max_us=z
+        propagation = line.substring("PROPAGATION ".length());
       } else if (line.startsWith("SAMESIZE ")) {
         // SAMESIZE bytes=n hgetall_us=x get_us=y
         String[] f = line.split(" ", -1);
@@ -669,6 +675,24 @@ public final class BenchmarkReport {
               l,
               p,
               ratio(l, p)));
+    }
+    double on = score("NearCacheCheckBenchmark.check|on");
+    double off = score("NearCacheCheckBenchmark.check|off");
+    if (!Double.isNaN(on)) {
+      o.append(
+          String.format(
+              Locale.ROOT,
+              "- Session check through `SessionManager.authenticate` with the near cache"
+                  + " (`NearCacheCheckBenchmark`): %.2f µs cached, %.1f µs without (one `HGETALL`)%n",
+              on / 1e3,
+              off / 1e3));
+    }
+    if (propagation != null) {
+      o.append(
+              "- Logout on one node refused by another that had the session cached"
+                  + " (`NearCachePropagation`, µs from the logout's return): ")
+          .append(propagation)
+          .append('\n');
     }
     return o.toString();
   }
