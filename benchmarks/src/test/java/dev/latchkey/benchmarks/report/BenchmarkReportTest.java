@@ -123,21 +123,20 @@ class BenchmarkReportTest {
     writeRun(true);
     Files.writeString(
         dir.resolve("commands.txt"),
-        String.join(
-            "\n",
-            "COMMANDS latchkey create sent=1.00 inScripts=8.00 serverUs=14.00 evalsha=1.00",
-            "COMMANDS latchkey check sent=1.00 inScripts=0.00 serverUs=1.00 hgetall=1.00",
-            "COMMANDS latchkey readTouch sent=2.00 inScripts=6.00 serverUs=21.00 evalsha=1.00",
-            "COMMANDS springPlain create sent=2.00 inScripts=0.00 serverUs=7.00 hmset=1.00",
-            "COMMANDS springPlain readTouch sent=4.00 inScripts=0.00 serverUs=8.00 hgetall=1.00",
-            "SAMESIZE bytes=250 hgetall_us=1.200 get_us=0.200",
-            "MEMORY latchkey sessions=5000 bytes_per_session=700",
-            "MEMORY springPlain sessions=5000 bytes_per_session=1400",
-            "MEMORY springIndexed sessions=5000 bytes_per_session=2100",
-            "THROUGHPUT latchkey threads=64 seconds=3 checks_per_s=40000",
-            "THROUGHPUT springPlain threads=64 seconds=3 checks_per_s=10000",
-            "PROPAGATION rounds=500 threads=8 median_us=900 p99_us=4000 max_us=9000",
-            ""));
+        """
+        COMMANDS latchkey create sent=1.00 inScripts=8.00 serverUs=14.00 evalsha=1.00
+        COMMANDS latchkey check sent=1.00 inScripts=0.00 serverUs=1.00 hgetall=1.00
+        COMMANDS latchkey readTouch sent=2.00 inScripts=6.00 serverUs=21.00 evalsha=1.00
+        COMMANDS springPlain create sent=2.00 inScripts=0.00 serverUs=7.00 hmset=1.00
+        COMMANDS springPlain readTouch sent=4.00 inScripts=0.00 serverUs=8.00 hgetall=1.00
+        SAMESIZE bytes=250 hgetall_us=1.200 get_us=0.200
+        MEMORY latchkey sessions=5000 bytes_per_session=700
+        MEMORY springPlain sessions=5000 bytes_per_session=1400
+        MEMORY springIndexed sessions=5000 bytes_per_session=2100
+        THROUGHPUT latchkey threads=64 seconds=3 checks_per_s=40000
+        THROUGHPUT springPlain threads=64 seconds=3 checks_per_s=10000
+        PROPAGATION rounds=500 threads=8 median_us=900 p99_us=4000 max_us=9000
+        """);
 
     String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
 
