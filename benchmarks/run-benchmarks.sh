@@ -21,6 +21,7 @@ JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 2 -w 1s -i 6 -r 500ms"}
 # the side that settled later measured up to 10 % slower (1.10x; 1.02x with this warm-up).
 PASSWORD_OPTS=${PASSWORD_OPTS:-"-f 3 -wi 3 -w 2s -i 2 -r 2s"}
 E2E_SECONDS=${E2E_SECONDS:-5}
+THROUGHPUT_SECONDS=${THROUGHPUT_SECONDS:-3}
 E2E_THREADS=${E2E_THREADS:-8}
 OUT=benchmarks/target/bench-run
 JAR=benchmarks/target/benchmarks.jar
@@ -41,12 +42,16 @@ for alg in HS256 RS256 ES256 EdDSA; do
 done
 # shellcheck disable=SC2086
 java -jar "$JAR" \
-  'TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|WebAuthBenchmark|RedisSessionBenchmark|RevocationCheckBenchmark|ApiKeyVerifyBenchmark' \
+  'TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|WebAuthBenchmark|RedisSessionBenchmark|NearCacheCheckBenchmark|RevocationCheckBenchmark|ApiKeyVerifyBenchmark' \
   $JMH_OPTS -rf json -rff "$OUT/jmh.json" | tee -a "$OUT/jmh.log"
 # shellcheck disable=SC2086
 java -jar "$JAR" 'PasswordVerifyBenchmark' $PASSWORD_OPTS -rf json -rff "$OUT/jmh-password.json" \
   | tee "$OUT/jmh-password.log"
 java -cp "$JAR" dev.latchkey.benchmarks.RedisCommandsPerOperation 2>/dev/null | tee "$OUT/commands.txt"
+java -cp "$JAR" dev.latchkey.benchmarks.RedisSessionThroughput "$THROUGHPUT_SECONDS" 64 2>/dev/null \
+  | tee -a "$OUT/commands.txt"
+java -cp "$JAR" dev.latchkey.benchmarks.load.NearCachePropagation 500 8 2>/dev/null \
+  | tee -a "$OUT/commands.txt"
 java -cp "$JAR" dev.latchkey.benchmarks.load.EndToEndLoad "$E2E_SECONDS" "$E2E_THREADS" | tee "$OUT/e2e.txt"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

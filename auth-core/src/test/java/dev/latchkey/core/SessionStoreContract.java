@@ -209,6 +209,46 @@ public abstract class SessionStoreContract {
   }
 
   @Test
+  void concurrentReadsDueForRenewalAllSeeOneRenewal() throws Exception {
+    SessionRecord s = created(session("alice"));
+    clock.advance(RENEWAL.plusSeconds(1));
+    Instant now = clock.instant();
+    List<Callable<SessionRecord>> tasks = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      tasks.add(() -> store.read(s.id(), touchAt(now)).orElseThrow());
+    }
+
+    List<SessionRecord> reads = runConcurrently(8, tasks);
+
+    for (SessionRecord r : reads) {
+      assertThat(r.lastSeenAt()).isEqualTo(now);
+      assertThat(r.expiresAt()).isEqualTo(now.plus(IDLE));
+      assertThat(r.attributes()).isEqualTo(s.attributes());
+    }
+  }
+
+  @Test
+  void aReadDueForRenewalAfterADeleteDoesNotBringTheSessionBack() {
+    SessionRecord s = created(session("alice"));
+    assertThat(store.delete(s.id())).isTrue();
+    clock.advance(RENEWAL.plusSeconds(1));
+
+    assertThat(store.read(s.id(), touchAt(clock.instant()))).isEmpty();
+    assertThat(store.listBySubject("alice", clock.instant())).isEmpty();
+  }
+
+  @Test
+  void aReadDueForRenewalOfAnExpiredSessionDoesNotRenewIt() {
+    SessionRecord s = created(session("alice"));
+    clock.advance(IDLE.plusSeconds(1));
+
+    SessionRecord read = store.read(s.id(), touchAt(clock.instant())).orElseThrow();
+
+    assertThat(read.expiresAt()).isEqualTo(s.expiresAt());
+    assertThat(read.isLiveAt(clock.instant())).isFalse();
+  }
+
+  @Test
   void readWithinTheRenewalIntervalWritesNothing() {
     SessionRecord s = created(session("alice"));
     clock.advance(RENEWAL.minusSeconds(1));

@@ -22,13 +22,13 @@ import java.util.Optional;
  * overwrite each other). A subject's sessions are indexed in a sorted set {@code
  * <prefix>{<shard>}:u:<subject hash>} scored by retainUntil, pruned inside every script that reads
  * it, so it holds exactly what the store holds. The shard and the subject hash are keyed ({@link
- * Placement}): a session id's tag names no one. Every operation is one Lua script, one round trip
- * (a login or subject-wide operation may first read the placement key, see there); every key
- * expires by itself. Thread-safe.
+ * Placement}): a session id's tag names no one. A check is one plain {@code HGETALL} (see {@link
+ * #read}); every other operation is one Lua script, one round trip (a login or subject-wide
+ * operation may first read the placement key, see there); every key expires by itself. Thread-safe.
  */
 final class RedisSessionStore implements SessionStore {
   private static final Script<List<?>> CREATE = Script.load("session-create", 3, Script::list);
-  private static final Script<Object> READ = Script.load("session-read", 2, Script::raw);
+  private static final Script<Object> RENEW = Script.load("session-renew", 2, Script::raw);
   private static final Script<Long> SET_ATTRIBUTE =
       Script.load("session-set-attribute", 1, RedisCalls::num);
   private static final Script<Long> CHANGE_ID =
@@ -42,10 +42,18 @@ final class RedisSessionStore implements SessionStore {
   private final Keys keys;
   private final Placement placement;
 
+  /** Null when the near cache is off. */
+  private final SessionNearCache near;
+
   RedisSessionStore(RedisCalls redis, Keys keys, Placement placement) {
+    this(redis, keys, placement, null);
+  }
+
+  RedisSessionStore(RedisCalls redis, Keys keys, Placement placement, SessionNearCache near) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.placement = Objects.requireNonNull(placement, "placement");
+    this.near = near;
   }
 
   /** The subject's keyed tag ({@link Placement}): the same on every node sharing this Redis. */
@@ -88,27 +96,91 @@ final class RedisSessionStore implements SessionStore {
     return new CreateResult(created, ended);
   }
 
+  /**
+   * One plain {@code HGETALL} of the session's hash; the renewal is decided here, from what it
+   * read, with the same rule as every store ({@link SessionTouch#renews}). Only when a renewal is
+   * due (at most once per renewal interval of a session, or when another node's renewal has not
+   * landed yet) does a second round trip run {@code session-renew}, which checks existence,
+   * liveness and the renewal threshold again atomically: a session ended, rotated away or renewed
+   * by another node between the two is not written back. A plain read rather than a script because
+   * a script costs Redis more than the commands it would save: moving the hash into Lua and back
+   * costs several times the {@code HGETALL} itself, and most checks do not renew. A hash rather
+   * than one compact string because attribute writers change one field each and must not overwrite
+   * each other.
+   *
+   * <p>With the near cache ({@link SessionNearCache}) a current cached record replaces the {@code
+   * HGETALL}; a due renewal still runs the script, then drops the entry.
+   */
   @Override
   public Optional<SessionRecord> read(HashedId id, SessionTouch touch) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(touch, "touch");
-    Object reply =
-        READ.call(
-            redis,
-            "session read",
-            List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
-            readArgs(touch.inMillis(), id.hash()));
-    if (!(reply instanceof List<?> fields)) {
+    String key = keys.session(id);
+    SessionRecord cached = near == null ? null : near.get(key);
+    if (cached != null) {
+      return checked(Optional.of(cached), touch);
+    }
+    long epoch = near == null ? 0 : near.epoch();
+    Map<String, String> fields = redis.call("session read", j -> j.hgetAll(key));
+    if (fields == null || fields.isEmpty()) {
       return Optional.empty();
     }
-    return decode(id, fields);
+    Optional<SessionRecord> read = decode(id, fields);
+    if (near != null && read.isPresent()) {
+      near.put(key, read.get(), epoch);
+    }
+    return checked(read, touch);
+  }
+
+  /** {@code read} as a check at the touch's time answers it: absent past retainUntil, renewed. */
+  private Optional<SessionRecord> checked(Optional<SessionRecord> read, SessionTouch touch) {
+    if (read.isEmpty() || !touch.now().isBefore(read.get().retainUntil())) {
+      // Past its notice by this node's clock (Redis's expiry may lag by the clocks' skew).
+      return Optional.empty();
+    }
+    return touch.renews(read.get()) ? renew(read.get(), touch) : read;
   }
 
   /**
-   * session-read's arguments: the touch's thresholds and values ({@link SessionTouch#inMillis}),
+   * The second step of {@link #read}: runs {@code session-renew} for a record a plain read found
+   * due for renewal. Empty when the session is gone by then (ended, rotated away, past its notice);
+   * otherwise {@code record} with the times as stored afterwards (its own renewal's, or a
+   * concurrent one's that made this one not due).
+   */
+  Optional<SessionRecord> renew(SessionRecord record, SessionTouch touch) {
+    HashedId id = record.id();
+    Object reply =
+        RENEW.call(
+            redis,
+            "session renew",
+            List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
+            renewArgs(touch.inMillis(), id.hash()));
+    forget(id);
+    if (!(reply instanceof List<?> times) || times.size() != 3) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new SessionRecord(
+              id,
+              record.principal(),
+              record.createdAt(),
+              Instant.ofEpochMilli(RedisCalls.num(times.get(0))),
+              Instant.ofEpochMilli(RedisCalls.num(times.get(1))),
+              record.absoluteExpiresAt(),
+              Instant.ofEpochMilli(RedisCalls.num(times.get(2))),
+              record.attributes()));
+    } catch (RuntimeException e) {
+      // Times that break SessionRecord's rules: answered as absent, as decode does.
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * session-renew's arguments: the touch's thresholds and values ({@link SessionTouch#inMillis}),
    * and the TTL that keeps the session until the renewed retainUntil.
    */
-  private static List<String> readArgs(SessionTouch.Millis touch, String hash) {
+  private static List<String> renewArgs(SessionTouch.Millis touch, String hash) {
     // Never negative: retainUntil is never before now; 0 tells the script the session ends at once.
     long ttl = Math.max(0, Math.min(touch.idleRetainUntil() - touch.now(), Script.MAX_TTL_MILLIS));
     return List.of(
@@ -132,6 +204,7 @@ final class RedisSessionStore implements SessionStore {
             "session set attribute",
             List.of(keys.session(id)),
             List.of(ms(now), "x:" + name, value == null ? "0" : "1", value == null ? "" : value));
+    forget(id);
     return reply == 1;
   }
 
@@ -149,6 +222,7 @@ final class RedisSessionStore implements SessionStore {
             "session change id",
             List.of(keys.session(from), keys.session(to), keys.sessionIndexPrefix(from.shard())),
             List.of(ms(now), from.hash(), to.hash()));
+    forget(from);
     return reply == 1;
   }
 
@@ -161,6 +235,7 @@ final class RedisSessionStore implements SessionStore {
             "session delete",
             List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
             List.of(id.hash()));
+    forget(id);
     return reply > 0;
   }
 
@@ -197,7 +272,18 @@ final class RedisSessionStore implements SessionStore {
             "session delete by subject",
             List.of(keys.sessionIndex(place), keys.sessionPrefix(place.shard())),
             List.of());
+    if (near != null) {
+      // The ids are not known here; Redis names them too, this only makes this node refuse at once.
+      near.invalidateAll();
+    }
     return (int) deleted;
+  }
+
+  /** Drops {@code id} from the near cache after this node wrote it (Redis will say so too). */
+  private void forget(HashedId id) {
+    if (near != null) {
+      near.invalidate(keys.session(id));
+    }
   }
 
   static String ms(Instant t) {
@@ -226,18 +312,26 @@ final class RedisSessionStore implements SessionStore {
 
   /** The record in a flat HGETALL reply, or empty when it is not one this version can read. */
   static Optional<SessionRecord> decode(HashedId id, List<?> flat) {
+    Map<String, String> fields = new HashMap<>();
+    for (int i = 0; i + 1 < flat.size(); i += 2) {
+      fields.put(RedisCalls.str(flat.get(i)), RedisCalls.str(flat.get(i + 1)));
+    }
+    return decode(id, fields);
+  }
+
+  /** The record in an HGETALL reply, or empty when it is not one this version can read. */
+  static Optional<SessionRecord> decode(HashedId id, Map<String, String> fields) {
     try {
       Map<String, String> m = new HashMap<>();
       Map<String, String> attributes = new HashMap<>();
-      for (int i = 0; i + 1 < flat.size(); i += 2) {
-        String k = RedisCalls.str(flat.get(i));
-        String v = RedisCalls.str(flat.get(i + 1));
-        if (k.startsWith("x:")) {
-          attributes.put(k.substring(2), v);
-        } else {
-          m.put(k, v);
-        }
-      }
+      fields.forEach(
+          (k, v) -> {
+            if (k.startsWith("x:")) {
+              attributes.put(k.substring(2), v);
+            } else {
+              m.put(k, v);
+            }
+          });
       if (!Integer.toString(PrincipalCodec.VERSION).equals(m.get("v"))) {
         return Optional.empty();
       }

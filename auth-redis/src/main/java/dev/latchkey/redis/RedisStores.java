@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
+import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 /**
@@ -54,7 +55,9 @@ public final class RedisStores implements AutoCloseable {
   private final int revocationsPerSubject;
   private final ThreadFactory revocationThreads;
   private final boolean ownsClient;
+  private final int nearCacheEntries;
   private RedisRevocationList revocations;
+  private SessionNearCache nearCache;
   private boolean closed;
 
   private RedisStores(Builder b, UnifiedJedis client, boolean ownsClient) {
@@ -66,6 +69,12 @@ public final class RedisStores implements AutoCloseable {
     this.revocationsPerSubject = b.revocationsPerSubject;
     this.revocationThreads = b.revocationThreads;
     this.ownsClient = ownsClient;
+    this.nearCacheEntries = b.nearCacheEntries;
+    if (nearCacheEntries > 0 && !(client instanceof RedisClient)) {
+      throw new IllegalStateException(
+          "sessionNearCache needs a standalone RedisClient (redis:// or rediss://): its tracking"
+              + " connection must be the one server's");
+    }
   }
 
   /**
@@ -107,7 +116,29 @@ public final class RedisStores implements AutoCloseable {
    * agrees on one key again.
    */
   public SessionStore sessionStore() {
-    return new RedisSessionStore(redis, keys, placement);
+    return new RedisSessionStore(redis, keys, placement, nearCache());
+  }
+
+  /** The near cache, started on first use; null when it is off. */
+  synchronized SessionNearCache nearCache() {
+    if (nearCacheEntries == 0) {
+      return null;
+    }
+    if (closed) {
+      throw new IllegalStateException("these Redis stores are closed");
+    }
+    if (nearCache == null) {
+      nearCache =
+          new SessionNearCache(
+                  (RedisClient) redis.jedis(),
+                  keys.prefix(),
+                  nearCacheEntries,
+                  heartbeat,
+                  System::nanoTime,
+                  revocationThreads)
+              .start();
+    }
+    return nearCache;
   }
 
   /**
@@ -255,6 +286,9 @@ public final class RedisStores implements AutoCloseable {
     if (revocations != null) {
       revocations.close();
     }
+    if (nearCache != null) {
+      nearCache.close();
+    }
     if (ownsClient) {
       try {
         redis.jedis().close();
@@ -274,6 +308,7 @@ public final class RedisStores implements AutoCloseable {
     private Duration heartbeat = Duration.ofMillis(500);
     private int revocationsPerSubject = RedisRevocationList.DEFAULT_MAXIMUM_ENTRIES_PER_SUBJECT;
     private ThreadFactory revocationThreads = RevocationFeed.defaultThreads();
+    private int nearCacheEntries;
 
     private Builder(UnifiedJedis client, RedisUrl url) {
       this.client = client;
@@ -388,10 +423,38 @@ public final class RedisStores implements AutoCloseable {
     }
 
     /**
+     * Keeps up to {@code maxEntries} sessions read by this node in its memory (off by default), so
+     * that a check of a cached session that is not due for renewal costs no round trip. Redis keeps
+     * the cache correct through client tracking: a session ended, rotated, renewed or changed by
+     * any node is dropped from every node's cache as soon as Redis's invalidation message arrives
+     * (the propagation bound: the pub/sub delivery time, milliseconds on a healthy network). The
+     * cache answers only while its tracking connection is proven alive by a heartbeat of {@link
+     * #revocationHeartbeat} sent less than three heartbeats ago; a lost connection, a Redis restart
+     * or failover, or a flush empties it, and checks read Redis until tracking is back. A due
+     * renewal is still written to Redis. Needs a standalone client ({@code RedisClient}, or a
+     * {@code redis://}/{@code rediss://} URL) of Redis 6 or later, and takes one connection from
+     * its pool for as long as the stores are open, plus a subscriber thread and a heartbeat thread
+     * from {@link #revocationThreads}.
+     *
+     * @param maxEntries the most sessions cached, from 1 to 10,000,000
+     * @return this builder
+     * @throws IllegalArgumentException if {@code maxEntries} is out of range
+     */
+    public Builder sessionNearCache(int maxEntries) {
+      if (maxEntries < 1 || maxEntries > 10_000_000) {
+        throw new IllegalArgumentException(
+            "sessionNearCache maxEntries must be from 1 to 10000000: " + maxEntries);
+      }
+      this.nearCacheEntries = maxEntries;
+      return this;
+    }
+
+    /**
      * Builds the stores. From a URL this creates the client.
      *
      * @return the stores, to be {@linkplain RedisStores#close() closed} when the application stops
-     * @throws IllegalStateException when a timeout was set for a caller's client
+     * @throws IllegalStateException when a timeout was set for a caller's client, or a session near
+     *     cache for a client that is not a standalone {@code RedisClient}
      * @throws StoreUnavailableException when a Sentinel or Cluster URL's nodes cannot be reached
      */
     public RedisStores build() {

@@ -8,7 +8,10 @@ local max = tonumber(ARGV[2])
 local idx = KEYS[2]
 redis.call('ZREMRANGEBYSCORE', idx, '-inf', ARGV[1])
 local live = {}
-for _, m in ipairs(redis.call('ZRANGE', idx, 0, -1)) do
+-- The index holds every session kept until after now, so fewer members than the cap means fewer
+-- live sessions: the common login then reads no member.
+local members = redis.call('ZCARD', idx) < max and {} or redis.call('ZRANGE', idx, 0, -1)
+for _, m in ipairs(members) do
   if m ~= ARGV[4] then
     local v = redis.call('HMGET', KEYS[3] .. m, 'e', 'c')
     if not v[1] then
@@ -38,5 +41,5 @@ redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], unpack(ARGV, 6))
 keepuntil(KEYS[1], r, now)
 redis.call('ZADD', idx, ARGV[5], ARGV[4])
-keepindex(idx, now)
+keepindex(idx, now, ARGV[5], r > now and ttl(r - now) or '0')
 return out

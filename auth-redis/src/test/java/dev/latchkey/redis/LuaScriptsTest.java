@@ -57,7 +57,7 @@ class LuaScriptsTest {
           .as("%s.lua is loaded by a store or included by a script", name)
           .isTrue();
     }
-    assertThat(scripts).contains("session-read", "revoke-bounded", "prelude");
+    assertThat(scripts).contains("session-renew", "revoke-bounded", "prelude");
   }
 
   @Test

@@ -160,6 +160,114 @@ abstract class RedisStoresBehaviour {
         .contains(s);
   }
 
+  // ---- a check reads with HGETALL, then renews with a script: what may happen in between
+
+  /** {@code s} as node A read it, due for renewal, before anything else happens. */
+  private SessionRecord readDueForRenewal(SessionRecord s) {
+    clock.advance(Duration.ofMinutes(2));
+    return s;
+  }
+
+  private RedisSessionStore storeA() {
+    return (RedisSessionStore) nodeA.sessionStore();
+  }
+
+  @Test
+  void logoutBetweenTheReadAndTheRenewalIsNotUndone() {
+    SessionRecord s = session(subject());
+    storeA().create(s, 3, CapPolicy.REFUSE_NEW);
+    SessionRecord read = readDueForRenewal(s);
+    assertThat(nodeB.sessionStore().delete(s.id())).isTrue();
+
+    assertThat(storeA().renew(read, touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(client.exists(new Keys(prefix).session(s.id()))).isFalse();
+    assertThat(nodeA.sessionStore().listBySubject(s.principal().subject(), clock.instant()))
+        .isEmpty();
+  }
+
+  @Test
+  void rotationBetweenTheReadAndTheRenewalLeavesTheOldIdDead() {
+    String subject = subject();
+    SessionRecord s = session(subject);
+    storeA().create(s, 3, CapPolicy.REFUSE_NEW);
+    SessionRecord read = readDueForRenewal(s);
+    HashedId rotated = new HashedId(s.id().shard(), newId(subject).hash());
+    assertThat(nodeB.sessionStore().changeId(s.id(), rotated, clock.instant())).isTrue();
+
+    assertThat(storeA().renew(read, touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(nodeA.sessionStore().read(rotated, touch(Duration.ofMinutes(1)))).isPresent();
+  }
+
+  @Test
+  void expiryPastItsNoticeBetweenTheReadAndTheRenewalIsNotUndone() {
+    SessionRecord s = session(subject());
+    storeA().create(s, 3, CapPolicy.REFUSE_NEW);
+    SessionRecord read = s;
+    // The renewal arrives after retainUntil by the renewing node's clock.
+    clock.advance(IDLE.plus(NOTICE));
+    assertThat(storeA().renew(read, touch(Duration.ofMinutes(1)))).isEmpty();
+  }
+
+  @Test
+  void twoNodesRenewingAtOnceWriteOneRenewalAndBothSeeIt() {
+    SessionRecord s = session(subject());
+    storeA().create(s, 3, CapPolicy.REFUSE_NEW);
+    SessionRecord read = readDueForRenewal(s);
+    SessionTouch t = touch(Duration.ofMinutes(1));
+    SessionRecord first = storeA().renew(read, t).orElseThrow();
+    // Node B read the same old record; a moment later by its clock its renewal is no longer due.
+    clock.advance(Duration.ofSeconds(1));
+    SessionRecord second =
+        ((RedisSessionStore) nodeB.sessionStore())
+            .renew(read, touch(Duration.ofMinutes(1)))
+            .orElseThrow();
+    assertThat(second).isEqualTo(first);
+    assertThat(first.lastSeenAt()).isEqualTo(t.now());
+  }
+
+  @Test
+  void aNodeWhoseClockIsBehindNeverShortensAnotherNodesRenewal() {
+    SessionRecord s = session(subject());
+    storeA().create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMinutes(10));
+    SessionRecord renewed = storeA().renew(s, touch(Duration.ofMinutes(1))).orElseThrow();
+    // Node B runs 30 s behind (within a skew of a minute) and read the record before A renewed.
+    SessionTouch behind =
+        new SessionTouch(clock.instant().minusSeconds(30), IDLE, Duration.ofMinutes(1), NOTICE);
+    assertThat(((RedisSessionStore) nodeB.sessionStore()).renew(s, behind)).contains(renewed);
+    assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1)))).contains(renewed);
+  }
+
+  @Test
+  void concurrentChecksDueForRenewalAllSeeTheSessionAndOneRenewal() throws Exception {
+    SessionRecord s = session(subject());
+    storeA().create(s, 3, CapPolicy.REFUSE_NEW);
+    clock.advance(Duration.ofMinutes(2));
+    int threads = 8;
+    CyclicBarrier barrier = new CyclicBarrier(threads);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<Optional<SessionRecord>>> reads = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        SessionStore node = i % 2 == 0 ? nodeA.sessionStore() : nodeB.sessionStore();
+        reads.add(
+            pool.submit(
+                () -> {
+                  barrier.await(10, TimeUnit.SECONDS);
+                  return node.read(s.id(), touch(Duration.ofMinutes(1)));
+                }));
+      }
+      for (Future<Optional<SessionRecord>> r : reads) {
+        SessionRecord got = r.get(10, TimeUnit.SECONDS).orElseThrow();
+        assertThat(got.lastSeenAt()).isEqualTo(clock.instant());
+        assertThat(got.expiresAt()).isEqualTo(clock.instant().plus(IDLE));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   /** The session's key and its subject's index: remaining ms by Redis's clock. */
   private long[] ttls(SessionRecord s) {
     Keys keys = new Keys(prefix);

@@ -11,6 +11,14 @@ import redis.clients.jedis.HostAndPort;
 
 /** URL parsing and builder checks; no server needed. */
 class RedisStoresUrlTest {
+  @ParameterizedTest
+  @ValueSource(ints = {0, -1, 10_000_001})
+  void sessionNearCacheSizeOutOfRangeIsRefused(int maxEntries) {
+    RedisStores.Builder b = RedisStores.fromUrl("redis://localhost:1");
+    assertThatThrownBy(() -> b.sessionNearCache(maxEntries))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxEntries");
+  }
 
   @Test
   void standaloneUrlWithCredentialsAndDatabase() {

@@ -2,7 +2,12 @@ package dev.latchkey.benchmarks;
 
 import dev.latchkey.redis.testing.RedisFixture;
 import dev.latchkey.redis.testing.RedisServer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import redis.clients.jedis.Jedis;
 
 /**
  * How many Redis commands does each session operation of {@link RedisSessionBenchmark} send, for
@@ -13,6 +18,19 @@ import java.util.Map;
  * serverUs=<µs inside Redis per op> <command>=<per-op> ...}; then, when {@code redis-benchmark} is
  * on PATH, the floor of one {@code GET} round trip with Redis's own C client: {@code FLOOR
  * redis-benchmark GET mean_us=<µs> p50_us=<µs>}.
+ *
+ * <p>Operations an implementation cannot do (Spring's plain repository keeps no index of a user's
+ * sessions, so it cannot list them or end them all) print no line. Two more kinds of line:
+ *
+ * <ul>
+ *   <li>{@code SAMESIZE bytes=<n> hgetall_us=<µs> get_us=<µs>}: the server time of an {@code
+ *       HGETALL} of a Latchkey session's hash against a {@code GET} of a string as long as its
+ *       fields and values together, 500 each on a quiet connection: what a check's one command
+ *       costs against the cheapest read of the same bytes.
+ *   <li>{@code MEMORY <impl> sessions=<n> bytes_per_session=<b>}: Redis's {@code used_memory} grown
+ *       by {@code n} idle sessions of {@code n} users on a fresh server, divided by {@code n}: the
+ *       hash, the per-user index's share and every other key an implementation writes.
+ * </ul>
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar
  * dev.latchkey.benchmarks.RedisCommandsPerOperation}
@@ -31,23 +49,38 @@ public final class RedisCommandsPerOperation {
           ids[i] = s.create("warm-" + i);
         }
         s.prepareFloorScript(ids[0]);
+        List<String> ops = new ArrayList<>();
+        for (String op : OPS) {
+          if (supports(s, op)) {
+            ops.add(op);
+          }
+        }
         // Connections are open and scripts loaded: count steady-state commands only.
         // Pass 1, without MONITOR (which slows every command, scripts most): time inside Redis.
         Map<String, Map<String, Long>> micros = new java.util.HashMap<>();
-        for (String op : OPS) {
+        for (String op : ops) {
+          String[] targets = prepare(s, op, ids, "timed-");
           server.resetStats();
-          run(s, op, ids, "timed-");
+          run(s, op, targets);
           micros.put(op, RedisServerStats.commandMicros(server));
         }
         // Pass 2, with MONITOR: commands sent (round trips) against commands run inside scripts.
         try (RedisCommandMonitor monitor = new RedisCommandMonitor(server)) {
-          for (String op : OPS) {
+          for (String op : ops) {
+            String[] targets = prepare(s, op, ids, "counted-");
+            monitor.sync();
             monitor.reset();
-            run(s, op, ids, "counted-");
+            run(s, op, targets);
             print(impl, op, monitor, micros.get(op));
           }
         }
+        if (impl.equals("latchkey")) {
+          sameSize(server);
+        }
       }
+    }
+    for (String impl : new String[] {"latchkey", "springPlain", "springIndexed"}) {
+      memory(impl);
     }
     try (RedisServer server = RedisFixture.standalone()) {
       try (redis.clients.jedis.Jedis jedis = RedisServerStats.quietJedis(server)) {
@@ -67,23 +100,144 @@ public final class RedisCommandsPerOperation {
   }
 
   private static final String[] OPS = {
-    "create", "readTouch", "attributeWrite", "floorGet", "floorScript"
+    "create",
+    "check",
+    "readTouch",
+    "attributeWrite",
+    "logout",
+    "list",
+    "logoutEverywhere",
+    "floorGet",
+    "floorScript"
   };
 
-  private static void run(RedisSessionBenchmark.Sessions s, String op, String[] ids, String tag) {
+  /** Sessions held per user for logoutEverywhere. */
+  private static final int PER_USER = 2;
+
+  private static boolean supports(RedisSessionBenchmark.Sessions s, String op) {
+    return switch (op) {
+      case "list", "logoutEverywhere" -> s.list("nobody") >= 0;
+      default -> true;
+    };
+  }
+
+  /**
+   * What {@code op} runs on, made before the stats are reset: the session ids or subjects of its
+   * {@link #N} calls.
+   */
+  private static String[] prepare(
+      RedisSessionBenchmark.Sessions s, String op, String[] ids, String tag) {
+    String[] targets = new String[N];
     for (int i = 0; i < N; i++) {
+      targets[i] =
+          switch (op) {
+            case "create" -> tag + i;
+            case "logout" -> s.create(tag + "logout-" + i);
+            case "list" -> "warm-" + i;
+            case "logoutEverywhere" -> {
+              String subject = tag + "everywhere-" + i;
+              for (int k = 0; k < PER_USER; k++) {
+                s.create(subject);
+              }
+              yield subject;
+            }
+            default -> ids[i];
+          };
+    }
+    return targets;
+  }
+
+  private static void run(RedisSessionBenchmark.Sessions s, String op, String[] targets) {
+    for (int i = 0; i < N; i++) {
+      String t = targets[i];
       boolean ok =
           switch (op) {
-            case "create" -> s.create(tag + i) != null;
-            case "readTouch" -> s.readTouch(ids[i]);
+            case "create" -> s.create(t) != null;
+            case "check" -> s.check(t);
+            case "readTouch" -> s.readTouch(t);
+            case "logout" -> s.logout(t);
+            case "list" -> s.list(t) == 1;
+            case "logoutEverywhere" -> s.logoutEverywhere(t) == PER_USER;
             case "floorGet" -> s.floorGet();
             case "floorScript" -> s.floorScript();
-            default -> s.attributeWrite(ids[i], tag + i);
+            default -> s.attributeWrite(t, "v" + i);
           };
       if (!ok) {
         throw new IllegalStateException("a session was lost during " + op);
       }
     }
+  }
+
+  /** The {@code SAMESIZE} line: HGETALL of a session's hash against GET of as many bytes. */
+  private static void sameSize(RedisServer server) {
+    try (Jedis jedis = RedisServerStats.quietJedis(server)) {
+      String hash = null;
+      for (String key : jedis.keys("bench:*")) {
+        if (jedis.type(key).equals("hash")) {
+          hash = key;
+          break;
+        }
+      }
+      if (hash == null) {
+        throw new IllegalStateException("no session hash");
+      }
+      int bytes = 0;
+      for (Map.Entry<String, String> e : jedis.hgetAll(hash).entrySet()) {
+        bytes += e.getKey().getBytes(StandardCharsets.UTF_8).length;
+        bytes += e.getValue().getBytes(StandardCharsets.UTF_8).length;
+      }
+      jedis.set("same-size", "x".repeat(bytes));
+      // Warm both, then time each alone.
+      jedis.hgetAll(hash);
+      jedis.get("same-size");
+      server.resetStats();
+      for (int i = 0; i < N; i++) {
+        jedis.hgetAll(hash);
+      }
+      long hgetall = RedisServerStats.commandMicros(server).getOrDefault("hgetall", 0L);
+      server.resetStats();
+      for (int i = 0; i < N; i++) {
+        jedis.get("same-size");
+      }
+      long get = RedisServerStats.commandMicros(server).getOrDefault("get", 0L);
+      System.out.printf(
+          Locale.ROOT,
+          "SAMESIZE bytes=%d hgetall_us=%.3f get_us=%.3f%n",
+          bytes,
+          hgetall / (double) N,
+          get / (double) N);
+    }
+  }
+
+  /** The {@code MEMORY} line of {@code impl}: used_memory grown per idle session. */
+  private static void memory(String impl) throws Exception {
+    int sessions = 5_000;
+    try (RedisServer server = RedisFixture.standalone();
+        RedisSessionBenchmark.Sessions s = RedisSessionBenchmark.Sessions.of(impl, server);
+        Jedis jedis = RedisServerStats.quietJedis(server)) {
+      // One session first: keys written once per deployment (placement secret) are not counted.
+      s.create("first");
+      long before = usedMemory(jedis);
+      for (int i = 0; i < sessions; i++) {
+        s.create("idle-" + i);
+      }
+      long after = usedMemory(jedis);
+      System.out.printf(
+          Locale.ROOT,
+          "MEMORY %s sessions=%d bytes_per_session=%.0f%n",
+          impl,
+          sessions,
+          (after - before) / (double) sessions);
+    }
+  }
+
+  private static long usedMemory(Jedis jedis) {
+    for (String line : jedis.info("memory").lines().toList()) {
+      if (line.startsWith("used_memory:")) {
+        return Long.parseLong(line.substring("used_memory:".length()).strip());
+      }
+    }
+    throw new IllegalStateException("no used_memory in INFO memory");
   }
 
   private static void print(

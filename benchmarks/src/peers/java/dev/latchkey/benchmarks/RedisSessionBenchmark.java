@@ -35,6 +35,7 @@ import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.data.redis.RedisIndexedSessionRepository;
 import org.springframework.session.data.redis.RedisSessionRepository;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
@@ -52,6 +53,10 @@ import redis.clients.jedis.UnifiedJedis;
  *       {@code authenticate} with {@code renewalInterval(0)} so every read also renews. Spring:
  *       {@code findById}, {@code setLastAccessedTime(now)}, {@code save} (what its {@code
  *       SessionRepositoryFilter} does per request).
+ *   <li>{@code check}: a request that checks its cookie at the default renewal interval (at most a
+ *       minute), so that almost every check renews nothing. Latchkey: {@code authenticate} on a
+ *       manager with the default interval (one {@code HGETALL}). Spring: the same as {@code
+ *       readTouch}, which is what its filter does on every request.
  *   <li>{@code attributeWrite}: a request that checks its cookie and writes one attribute.
  *       Latchkey: {@code authenticate} then {@code setAttribute}. Spring: {@code findById}, {@code
  *       setLastAccessedTime}, {@code setAttribute}, {@code save}.
@@ -114,6 +119,11 @@ public class RedisSessionBenchmark {
   }
 
   @Benchmark
+  public boolean check() {
+    return sessions.check(ids[next++ % SESSIONS]);
+  }
+
+  @Benchmark
   public boolean attributeWrite() {
     int i = next++;
     return sessions.attributeWrite(ids[i % SESSIONS], "cart-" + (i & 1023));
@@ -142,7 +152,19 @@ public class RedisSessionBenchmark {
 
     boolean readTouch(String id);
 
+    /** A request's cookie check as the implementation does it by default (see {@code check}). */
+    boolean check(String id);
+
     boolean attributeWrite(String id, String value);
+
+    /** Ends the session {@code id}; whether it was live. */
+    boolean logout(String id);
+
+    /** How many live sessions {@code subject} has; -1 when the implementation cannot list. */
+    int list(String subject);
+
+    /** Ends every session of {@code subject}; how many, or -1 when it cannot find them. */
+    int logoutEverywhere(String subject);
 
     /** One {@code GET} of {@link #FLOOR_KEY} through this implementation's own client. */
     boolean floorGet();
@@ -164,8 +186,17 @@ public class RedisSessionBenchmark {
     String FLOOR_VALUE = "0123456789abcdef0123456789abcdef";
 
     static Sessions of(String impl, RedisServer server) {
+      return of(impl, server, 8);
+    }
+
+    /**
+     * {@code impl} on {@code server}; Latchkey's Jedis pool holds up to {@code connections}
+     * connections (Jedis's default is 8), Spring's Lettuce factory shares one connection among all
+     * threads, its default.
+     */
+    static Sessions of(String impl, RedisServer server, int connections) {
       return switch (impl) {
-        case "latchkey" -> new LatchkeySessions(server);
+        case "latchkey" -> new LatchkeySessions(server, connections);
         case "springPlain" -> new SpringSessions(server, false);
         case "springIndexed" -> new SpringSessions(server, true);
         default -> throw new IllegalArgumentException(impl);
@@ -181,14 +212,21 @@ public class RedisSessionBenchmark {
     private final RedisStores stores;
     private final UnifiedJedis client;
     private final SessionManager manager;
+    private final SessionManager checker;
     private String floorSha;
     private List<String> floorHash;
 
-    LatchkeySessions(RedisServer server) {
+    LatchkeySessions(RedisServer server, int connections) {
       // The benchmark builds the client and hands it to the stores, so the floor goes through
       // the very client (pool, timeouts, connections) the stores use.
+      ConnectionPoolConfig pool = new ConnectionPoolConfig();
+      pool.setMaxTotal(connections);
+      pool.setMaxIdle(connections);
       client =
-          RedisClient.builder().hostAndPort(new HostAndPort("127.0.0.1", server.port())).build();
+          RedisClient.builder()
+              .hostAndPort(new HostAndPort("127.0.0.1", server.port()))
+              .poolConfig(pool)
+              .build();
       stores = RedisStores.builder(client).keyPrefix("bench:").build();
       client.set(FLOOR_KEY, FLOOR_VALUE);
       manager =
@@ -198,6 +236,33 @@ public class RedisSessionBenchmark {
               .renewalInterval(Duration.ZERO)
               .maxSessionsPerSubject(4, CapPolicy.END_OLDEST)
               .build();
+      // The same sessions, checked at the default renewal interval.
+      checker =
+          SessionManager.builder(stores.sessionStore())
+              .idleTimeout(Duration.ofMinutes(30))
+              .absoluteTimeout(Duration.ofHours(12))
+              .maxSessionsPerSubject(4, CapPolicy.END_OLDEST)
+              .build();
+    }
+
+    @Override
+    public boolean check(String id) {
+      return checker.authenticate(new SessionCookie(id)).succeeded();
+    }
+
+    @Override
+    public boolean logout(String id) {
+      return manager.logout(id);
+    }
+
+    @Override
+    public int list(String subject) {
+      return manager.sessionsOf(subject).size();
+    }
+
+    @Override
+    public int logoutEverywhere(String subject) {
+      return manager.logoutEverywhere(subject);
     }
 
     @Override
@@ -306,6 +371,37 @@ public class RedisSessionBenchmark {
     @Override
     public boolean readTouch(String id) {
       return touchTyped(repository, id, null);
+    }
+
+    @Override
+    public boolean check(String id) {
+      return touchTyped(repository, id, null);
+    }
+
+    @Override
+    public boolean logout(String id) {
+      if (repository.findById(id) == null) {
+        return false;
+      }
+      repository.deleteById(id);
+      return true;
+    }
+
+    @Override
+    public int list(String subject) {
+      return repository instanceof FindByIndexNameSessionRepository<?> indexed
+          ? indexed.findByPrincipalName(subject).size()
+          : -1;
+    }
+
+    @Override
+    public int logoutEverywhere(String subject) {
+      if (!(repository instanceof FindByIndexNameSessionRepository<?> indexed)) {
+        return -1;
+      }
+      Map<String, ?> found = indexed.findByPrincipalName(subject);
+      found.keySet().forEach(repository::deleteById);
+      return found.size();
     }
 
     @Override

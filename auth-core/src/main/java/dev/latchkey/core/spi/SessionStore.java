@@ -82,10 +82,13 @@ public interface SessionStore {
   CreateResult create(SessionRecord session, int maxPerSubject, CapPolicy policy);
 
   /**
-   * Reads a session and applies {@code touch} to it in the same step (one round trip for a remote
-   * store), writing only when {@link SessionTouch#renews} says so. Returns the record as stored
-   * after the touch; empty when the store does not hold it (never created, deleted, or past its
-   * {@code retainUntil}). A stored entry that cannot be decoded is answered as empty.
+   * Reads a session and applies {@code touch} to it, writing only when {@link SessionTouch#renews}
+   * says so (for a remote store: one round trip when nothing renews, the common check). The renewal
+   * is atomic with a check that the session is still held, live and due: a session deleted, moved
+   * to another id or renewed by another caller after the read is never written back. Returns the
+   * record as stored after the touch; empty when the store does not hold it (never created,
+   * deleted, or past its {@code retainUntil}). A stored entry that cannot be decoded is answered as
+   * empty.
    *
    * @param id the hashed session id
    * @param touch the renewal to apply while reading

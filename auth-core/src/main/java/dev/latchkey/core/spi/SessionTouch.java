@@ -5,8 +5,7 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * A sliding renewal that a {@link SessionStore} applies while it reads a session, so that a read
- * and its renewal cost one round trip.
+ * A sliding renewal that a {@link SessionStore} applies while it reads a session.
  *
  * <p>The rule every store applies, written once in {@link #apply}: a record that is live at {@code
  * now} and was last renewed at least {@code minInterval} ago gets {@code lastSeenAt = now}, {@code
@@ -15,15 +14,15 @@ import java.util.Objects;
  *
  * <p><b>How stores apply it.</b> A store that holds its records in this process calls {@link
  * #apply} on the record it read. A store that renews where the record lives (a server-side script,
- * so that a read and its renewal stay one round trip and a concurrent delete cannot be undone)
- * takes {@link #inMillis()} instead: every threshold and value of the rule, computed here, so that
- * the store only compares stored fields with them and writes them, in one atomic step. A record
- * with {@code expiresAt > now} and {@code lastSeenAt <= renewIfLastSeenAtOrBefore} gets {@code
- * lastSeenAt = now} and, when {@code idleExpiresAt <= absoluteExpiresAt}, {@code expiresAt =
- * idleExpiresAt} and {@code retainUntil = idleRetainUntil}; otherwise its stored {@code
- * absoluteExpiresAt} caps the renewal: {@code expiresAt} stays {@code absoluteExpiresAt} and {@code
- * retainUntil = absoluteExpiresAt + expiredNotice}. Any other record is not written, and a record
- * that is gone (ended, or past its {@code retainUntil}) is never written back.
+ * so that a concurrent delete cannot be undone) takes {@link #inMillis()} instead: every threshold
+ * and value of the rule, computed here, so that the store only compares stored fields with them and
+ * writes them, in one atomic step. A record with {@code expiresAt > now} and {@code lastSeenAt <=
+ * renewIfLastSeenAtOrBefore} gets {@code lastSeenAt = now} and, when {@code idleExpiresAt <=
+ * absoluteExpiresAt}, {@code expiresAt = idleExpiresAt} and {@code retainUntil = idleRetainUntil};
+ * otherwise its stored {@code absoluteExpiresAt} caps the renewal: {@code expiresAt} stays {@code
+ * absoluteExpiresAt} and {@code retainUntil = absoluteExpiresAt + expiredNotice}. Any other record
+ * is not written, and a record that is gone (ended, or past its {@code retainUntil}) is never
+ * written back.
  *
  * @param now the reader's current time
  * @param idleTimeout how long a session lives without renewal

@@ -43,6 +43,20 @@ public final class BenchmarkReport {
   private final Map<String, String[]> commands = new HashMap<>();
   private final Map<String, Double> e2e = new LinkedHashMap<>();
 
+  /** MEMORY lines: impl -> bytes per idle session. */
+  private final Map<String, Double> memory = new LinkedHashMap<>();
+
+  /** THROUGHPUT lines: impl -> checks per second. */
+  private final Map<String, Double> throughput = new LinkedHashMap<>();
+
+  private String throughputSettings = "";
+
+  /** The PROPAGATION line as printed, without its tag, or null when the run has none. */
+  private String propagation;
+
+  /** {bytes, HGETALL µs, GET µs} of the SAMESIZE line, or null when the run has none. */
+  private double[] sameSize;
+
   /** {mean µs, p50 µs} of a GET with redis-benchmark, or null when the run has none. */
   private double[] redisBenchmarkGet;
 
@@ -194,6 +208,22 @@ public final class BenchmarkReport {
         commands.put(
             f[1] + "|" + f[2],
             new String[] {f[3].substring(5), f[4].substring(10), detail, f[5].substring(9)});
+      } else if (line.startsWith("MEMORY ")) {
+        // MEMORY impl sessions=n bytes_per_session=b
+        String[] f = line.split(" ", -1);
+        memory.put(f[1], value(f[3]));
+      } else if (line.startsWith("THROUGHPUT ")) {
+        // THROUGHPUT impl threads=n seconds=s checks_per_s=x
+        String[] f = line.split(" ", -1);
+        throughput.put(f[1], value(f[4]));
+        throughputSettings = f[2] + " " + f[3];
+      } else if (line.startsWith("PROPAGATION ")) {
+        // PROPAGATION rounds=n threads=t median_us=x p99_us=y max_us=z
+        propagation = line.substring("PROPAGATION ".length());
+      } else if (line.startsWith("SAMESIZE ")) {
+        // SAMESIZE bytes=n hgetall_us=x get_us=y
+        String[] f = line.split(" ", -1);
+        sameSize = new double[] {value(f[1]), value(f[2]), value(f[3])};
       } else if (line.startsWith("FLOOR redis-benchmark GET ")) {
         // FLOOR redis-benchmark GET mean_us=x p50_us=y
         String[] f = line.split(" ", -1);
@@ -204,6 +234,10 @@ public final class BenchmarkReport {
             };
       }
     }
+  }
+
+  private static double value(String field) {
+    return Double.parseDouble(field.substring(field.indexOf('=') + 1));
   }
 
   private void readE2e(Path file) throws IOException {
@@ -426,7 +460,7 @@ public final class BenchmarkReport {
         "| operation | Latchkey | Spring `RedisSessionRepository` | Spring"
             + " `RedisIndexedSessionRepository` | Latchkey ops/s ÷ plain | ÷ indexed |"
             + " commands: Latchkey / plain / indexed |\n|---|---:|---:|---:|---:|---:|---|\n");
-    for (String op : new String[] {"create", "readTouch", "attributeWrite"}) {
+    for (String op : new String[] {"create", "check", "readTouch", "attributeWrite"}) {
       double l = score("RedisSessionBenchmark." + op + "|latchkey");
       double p = score("RedisSessionBenchmark." + op + "|springPlain");
       double i = score("RedisSessionBenchmark." + op + "|springIndexed");
@@ -468,8 +502,7 @@ public final class BenchmarkReport {
         "\nRedis server time per operation (µs, `INFO commandstats`, scripts included;"
             + " the commands by name are in the run's `commands.txt`):\n\n"
             + "| operation | Latchkey | Spring plain | Spring indexed |\n|---|---:|---:|---:|\n");
-    for (String op :
-        new String[] {"create", "readTouch", "attributeWrite", "floorGet", "floorScript"}) {
+    for (String op : SERVER_TIME_OPS) {
       o.append("| ").append(op);
       for (String impl : new String[] {"latchkey", "springPlain", "springIndexed"}) {
         String[] c = commands.get(impl + "|" + op);
@@ -477,6 +510,7 @@ public final class BenchmarkReport {
       }
       o.append(" |\n");
     }
+    o.append(scale());
 
     o.append("\n### Revocation check on a Redis deployment (ns/op)\n\n");
     o.append(
@@ -554,6 +588,113 @@ public final class BenchmarkReport {
         .append(" / ")
         .append(commandCell("springIndexed", op))
         .append(" |\n");
+  }
+
+  private static final String[] SERVER_TIME_OPS = {
+    "create",
+    "check",
+    "readTouch",
+    "attributeWrite",
+    "logout",
+    "list",
+    "logoutEverywhere",
+    "floorGet",
+    "floorScript"
+  };
+
+  /** Checks of one session per renewal interval that the averaged check figure assumes. */
+  static final int[] CHECKS_PER_RENEWAL = {1, 10, 60};
+
+  private double serverMicros(String impl, String op) {
+    String[] c = commands.get(impl + "|" + op);
+    return c == null ? Double.NaN : Double.parseDouble(c[3]);
+  }
+
+  /** The Redis work per session at scale: server time ratios, memory, throughput. */
+  private String scale() {
+    StringBuilder o = new StringBuilder();
+    double check = serverMicros("latchkey", "check");
+    double renewing = serverMicros("latchkey", "readTouch");
+    double springTouch = serverMicros("springPlain", "readTouch");
+    o.append(
+        "\nPer session at scale (Redis server time from the table above; Latchkey's `check` is"
+            + " one `HGETALL`, its `readTouch` that plus the renewing script, which runs once per"
+            + " renewal interval of a session):\n\n");
+    for (int k : CHECKS_PER_RENEWAL) {
+      double avg = check + (renewing - check) / k;
+      o.append(
+          String.format(
+              Locale.ROOT,
+              "- check averaged over %d check%s per renewal interval: %.2f µs = %s× Spring"
+                  + " plain's read-and-touch%n",
+              k,
+              k == 1 ? "" : "s",
+              avg,
+              ratio(avg, springTouch)));
+    }
+    o.append(
+        String.format(
+            Locale.ROOT,
+            "- create: %s× Spring plain's create%n",
+            ratio(serverMicros("latchkey", "create"), serverMicros("springPlain", "create"))));
+    if (sameSize != null) {
+      o.append(
+          String.format(
+              Locale.ROOT,
+              "- `HGETALL` of a session's hash (%.0f bytes of fields and values) %.3f µs against a"
+                  + " `GET` of as many bytes %.3f µs: %s×%n",
+              sameSize[0],
+              sameSize[1],
+              sameSize[2],
+              ratio(sameSize[1], sameSize[2])));
+    }
+    if (!memory.isEmpty()) {
+      double l = memory.getOrDefault("latchkey", Double.NaN);
+      o.append(
+          String.format(
+              Locale.ROOT,
+              "- Redis memory per idle session (`used_memory` grown by 5,000 sessions of 5,000"
+                  + " users: hash, index and every other key): Latchkey %.0f B, Spring plain %.0f"
+                  + " B (%s×), Spring indexed %.0f B (%s×)%n",
+              l,
+              memory.getOrDefault("springPlain", Double.NaN),
+              ratio(l, memory.getOrDefault("springPlain", Double.NaN)),
+              memory.getOrDefault("springIndexed", Double.NaN),
+              ratio(l, memory.getOrDefault("springIndexed", Double.NaN))));
+    }
+    if (!throughput.isEmpty()) {
+      double l = throughput.getOrDefault("latchkey", Double.NaN);
+      double p = throughput.getOrDefault("springPlain", Double.NaN);
+      o.append(
+          String.format(
+              Locale.ROOT,
+              "- Session checks per second against one `redis-server` (`RedisSessionThroughput`,"
+                  + " %s, loopback, client and server on the same cores): Latchkey %.0f, Spring"
+                  + " plain %.0f: %s×%n",
+              throughputSettings,
+              l,
+              p,
+              ratio(l, p)));
+    }
+    double on = score("NearCacheCheckBenchmark.check|on");
+    double off = score("NearCacheCheckBenchmark.check|off");
+    if (!Double.isNaN(on)) {
+      o.append(
+          String.format(
+              Locale.ROOT,
+              "- Session check through `SessionManager.authenticate` with the near cache"
+                  + " (`NearCacheCheckBenchmark`): %.2f µs cached, %.1f µs without (one `HGETALL`)%n",
+              on / 1e3,
+              off / 1e3));
+    }
+    if (propagation != null) {
+      o.append(
+              "- Logout on one node refused by another that had the session cached"
+                  + " (`NearCachePropagation`, µs from the logout's return): ")
+          .append(propagation)
+          .append('\n');
+    }
+    return o.toString();
   }
 
   /** The lines under the Redis table that turn its floor row into bounds. */

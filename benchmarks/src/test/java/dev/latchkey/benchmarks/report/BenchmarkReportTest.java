@@ -119,6 +119,42 @@ class BenchmarkReportTest {
   }
 
   @Test
+  void scaleLinesGiveTheRatiosOfServerTimeMemoryAndThroughput() throws IOException {
+    writeRun(true);
+    Files.writeString(
+        dir.resolve("commands.txt"),
+        """
+        COMMANDS latchkey create sent=1.00 inScripts=8.00 serverUs=14.00 evalsha=1.00
+        COMMANDS latchkey check sent=1.00 inScripts=0.00 serverUs=1.00 hgetall=1.00
+        COMMANDS latchkey readTouch sent=2.00 inScripts=6.00 serverUs=21.00 evalsha=1.00
+        COMMANDS springPlain create sent=2.00 inScripts=0.00 serverUs=7.00 hmset=1.00
+        COMMANDS springPlain readTouch sent=4.00 inScripts=0.00 serverUs=8.00 hgetall=1.00
+        SAMESIZE bytes=250 hgetall_us=1.200 get_us=0.200
+        MEMORY latchkey sessions=5000 bytes_per_session=700
+        MEMORY springPlain sessions=5000 bytes_per_session=1400
+        MEMORY springIndexed sessions=5000 bytes_per_session=2100
+        THROUGHPUT latchkey threads=64 seconds=3 checks_per_s=40000
+        THROUGHPUT springPlain threads=64 seconds=3 checks_per_s=10000
+        PROPAGATION rounds=500 threads=8 median_us=900 p99_us=4000 max_us=9000
+        """);
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    // 1 + 20 / 10 = 3.00 µs against 8.00; 21 against 8 when every check renews.
+    assertThat(section)
+        .contains("10 checks per renewal interval: 3.00 µs = 0.38× Spring plain's read-and-touch")
+        .contains("1 check per renewal interval: 21.00 µs = 2.63×")
+        .contains("- create: 2.00× Spring plain's create")
+        .contains(
+            "(250 bytes of fields and values) 1.200 µs against a `GET` of as many bytes 0.200")
+        .contains("Latchkey 700 B, Spring plain 1400 B (0.50×), Spring indexed 2100 B (0.33×)")
+        .contains(
+            "threads=64 seconds=3, loopback, client and server on the same cores): Latchkey"
+                + " 40000, Spring plain 10000: 4.00×")
+        .contains("median_us=900 p99_us=4000");
+  }
+
+  @Test
   void getFloorAloneStillGivesABound() throws IOException {
     writeRun(true, false);
 
