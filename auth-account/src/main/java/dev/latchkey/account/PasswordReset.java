@@ -4,6 +4,7 @@ import dev.latchkey.core.AuthEvent;
 import dev.latchkey.core.AuthResult;
 import dev.latchkey.core.PasswordHasher;
 import dev.latchkey.core.internal.FailClosed;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -25,6 +26,30 @@ import java.util.Optional;
  * use.
  */
 public final class PasswordReset {
+  /**
+   * The start of a refusal's detail when the {@linkplain Builder#newPasswordRule rule} refused the
+   * new password; the rule's codes follow, separated by single spaces: {@code "password_rejected:
+   * too_short common"}.
+   */
+  public static final String REJECTED = "password_rejected";
+
+  /**
+   * What a new password must pass besides the length bounds, e.g. {@code auth-password}'s {@code
+   * PasswordPolicy}: {@code (subject, password) -> policy.check(password, subject, false).codes()}.
+   */
+  @FunctionalInterface
+  public interface NewPasswordRule {
+    /**
+     * The rule's verdict on a new password.
+     *
+     * @param subject whose password it is
+     * @param password the new password; read, never kept or changed
+     * @return the codes of the broken rules, each a lower-case word without spaces a UI can show
+     *     (e.g. {@code too_short}, {@code common}); empty when the password is accepted
+     */
+    List<String> refusals(String subject, char[] password);
+  }
+
   private static final AuthResult.Failure TOO_SHORT =
       AuthResult.failure(AuthResult.Reason.MALFORMED, "new password too short");
   private static final AuthResult.Failure TOO_LONG =
@@ -38,6 +63,7 @@ public final class PasswordReset {
   private final SubjectSignOut signOut;
   private final Purpose purpose;
   private final int minLength;
+  private final NewPasswordRule rule;
 
   private PasswordReset(Builder b) {
     this.tokens = b.tokens;
@@ -46,6 +72,7 @@ public final class PasswordReset {
     this.signOut = b.signOut;
     this.purpose = b.purpose;
     this.minLength = b.minLength;
+    this.rule = b.rule;
   }
 
   /**
@@ -110,8 +137,11 @@ public final class PasswordReset {
     if (newPassword.length < minLength) {
       return TokenOutcome.refused(TOO_SHORT);
     }
-    if (utf8Length(newPassword) > 72) {
-      return TokenOutcome.refused(TOO_LONG);
+    List<String> broken = rule.refusals(seen.valid().orElseThrow().subject(), newPassword);
+    if (!broken.isEmpty()) {
+      return TokenOutcome.refused(
+          AuthResult.failure(
+              AuthResult.Reason.MALFORMED, REJECTED + ": " + String.join(" ", broken)));
     }
     // Hashed before the token is used: a hasher that refuses the password leaves the link usable.
     String hash;
@@ -138,27 +168,6 @@ public final class PasswordReset {
     return used;
   }
 
-  /** Counted, not encoded: an encoding would leave a copy of the password in a buffer. */
-  private static int utf8Length(char[] password) {
-    int bytes = 0;
-    for (int i = 0; i < password.length; i++) {
-      char c = password[i];
-      if (c < 0x80) {
-        bytes += 1;
-      } else if (c < 0x800) {
-        bytes += 2;
-      } else if (Character.isHighSurrogate(c)
-          && i + 1 < password.length
-          && Character.isLowSurrogate(password[i + 1])) {
-        bytes += 4;
-        i++;
-      } else {
-        bytes += 3;
-      }
-    }
-    return bytes;
-  }
-
   @Override
   public String toString() {
     return "PasswordReset[purpose=" + purpose.name() + ", minLength=" + minLength + "]";
@@ -172,6 +181,7 @@ public final class PasswordReset {
     private final SubjectSignOut signOut;
     private Purpose purpose = Purpose.PASSWORD_RESET;
     private int minLength = 8;
+    private NewPasswordRule rule = (subject, password) -> List.of();
 
     private Builder(
         OneTimeTokens tokens,
@@ -213,6 +223,21 @@ public final class PasswordReset {
         throw new IllegalArgumentException("minLength must be 1 to 64: " + length);
       }
       this.minLength = length;
+      return this;
+    }
+
+    /**
+     * What a new password must pass besides the length bounds (default: nothing more). A refused
+     * password leaves the link usable; the refusal is MALFORMED with the detail {@value
+     * PasswordReset#REJECTED}{@code : } and the rule's codes. The maximum length is the hasher's: a
+     * password it refuses to hash is refused as too long.
+     *
+     * @param rule the rule, e.g. a password policy's check
+     * @return this builder
+     * @throws NullPointerException if {@code rule} is null
+     */
+    public Builder newPasswordRule(NewPasswordRule rule) {
+      this.rule = Objects.requireNonNull(rule, "rule");
       return this;
     }
 

@@ -96,6 +96,32 @@ class PasswordResetTest {
   }
 
   @Test
+  void aPasswordTheRuleRefusesNamesTheRulesCodesAndLeavesTheTokenUsable() {
+    List<String> asked = new CopyOnWriteArrayList<>();
+    PasswordReset ruled =
+        PasswordReset.builder(tokens, hasher, users::updatePasswordHash, signedOut::add)
+            .newPasswordRule(
+                (subject, password) -> {
+                  asked.add(subject);
+                  return new String(password).contains(subject)
+                      ? List.of("contains_username", "common")
+                      : List.of();
+                })
+            .build();
+    String token = requestToken();
+
+    AuthResult.Failure refused =
+        ruled.confirm(token, "alice-in-wonderland".toCharArray()).failure().orElseThrow();
+
+    assertThat(refused.reason()).isEqualTo(AuthResult.Reason.MALFORMED);
+    assertThat(refused.detail()).isEqualTo("password_rejected: contains_username common");
+    assertThat(asked).containsExactly("alice");
+    assertThat(signedOut).isEmpty();
+    assertThat(ruled.confirm(token, "a sea of little stones".toCharArray()).succeeded()).isTrue();
+    assertThat(hasher.verify("a sea of little stones".toCharArray(), storedHash())).isTrue();
+  }
+
+  @Test
   void aTokenOfAnotherPurposeCannotResetAPassword() {
     tokens.issue(Purpose.EMAIL_VERIFICATION, "alice", null);
     String verification = sent.get(sent.size() - 1).secret();

@@ -7,6 +7,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -81,9 +82,25 @@ final class PasswordResetFlow {
       case LOCKED -> answers.locked(failure, "too many requests");
       case UNAVAILABLE -> answers.unavailable();
       // The service's details for a refused password name the rule, never the input.
-      case MALFORMED -> Answers.error(400, failure.detail());
+      case MALFORMED -> malformed(failure.detail());
       default -> Answers.error(400, "invalid or expired token");
     };
+  }
+
+  /**
+   * 400 for a refused new password: {@code {"error": "password_rejected", "reasons": [...]}} when
+   * the reset's rule refused it (the shape {@code POST /register} answers), else {@code {"error":
+   * detail}}.
+   */
+  private static WebResponse malformed(String detail) {
+    String prefix = PasswordReset.REJECTED + ": ";
+    if (!detail.startsWith(prefix)) {
+      return Answers.error(400, detail);
+    }
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", PasswordReset.REJECTED);
+    body.put("reasons", List.of(detail.substring(prefix.length()).split(" ")));
+    return WebResponse.json(400, body);
   }
 
   /** A page that holds or answers a token is neither cached nor sent on as a referrer. */

@@ -118,6 +118,8 @@ public final class DemoServer implements AutoCloseable {
             .throttle(stores.throttle())
             .clock(clock)
             .build();
+    // One policy for every new password: registration, change and reset alike.
+    PasswordPolicy policy = PasswordPolicy.builder().contextWords("latchkey").build();
     PasswordReset reset =
         PasswordReset.builder(
                 oneTimeTokens,
@@ -125,6 +127,7 @@ public final class DemoServer implements AutoCloseable {
                 // The demo's login names are its subjects.
                 users::updatePasswordHash,
                 this::signOutEverywhere)
+            .newPasswordRule((subject, pw) -> policy.check(pw, subject, false).codes())
             .build();
     PasswordAuthenticator passwords =
         PasswordAuthenticator.builder(users, hasher)
@@ -139,11 +142,7 @@ public final class DemoServer implements AutoCloseable {
             .tokens(tokens, refreshTokens)
             .passwordReset(reset)
             .passwordAccounts(
-                PasswordAccounts.builder(
-                        new DirectoryRegistry(users),
-                        hasher,
-                        PasswordPolicy.builder().contextWords("latchkey").build(),
-                        passwords)
+                PasswordAccounts.builder(new DirectoryRegistry(users), hasher, policy, passwords)
                     .signOutEverywhere(this::signOutEverywhere)
                     .clock(clock)
                     .build())

@@ -70,6 +70,11 @@ class DemoPasswordResetIT {
         assertThat(json(peek).get("expires_at").getAsLong()).isPositive();
       }
 
+      // The policy of registration holds for a reset too, and a refusal leaves the link usable.
+      HttpResponse<String> weak = confirm(http, token, "alice-in-wonderland");
+      assertThat(weak.statusCode()).isEqualTo(400);
+      assertThat(json(weak).get("error").getAsString()).isEqualTo("password_rejected");
+      assertThat(json(weak).getAsJsonArray("reasons").toString()).contains("contains_username");
       assertThat(confirm(http, token, "through-the-looking-glass").statusCode()).isEqualTo(200);
 
       assertThat(http.login("/session-login", "alice", "wonderland").statusCode()).isEqualTo(401);
