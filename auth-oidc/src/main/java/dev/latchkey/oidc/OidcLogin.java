@@ -57,6 +57,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
+// Past 450 lines for a reason: the public Builder (OidcLogin.Builder) and its setters' contracts
+// live here, about a third of the file; the rest is one flow, begin then complete, whose steps
+// (state, binding, code exchange, ID token rules) are checked in order. Discovery and the key set
+// are in Provider, the claim rules in IdTokenRules.
 /**
  * Sign in with an OpenID provider: the OpenID Connect authorization code flow for a confidential
  * client (OpenID Connect Core 1.0, section 3.1), with PKCE ({@code S256} only, RFC 7636), {@code

@@ -50,6 +50,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
+// Past 450 lines for a reason: the public Builder (Passkeys.Builder) and its setters' contracts
+// live here, and the two ceremonies share one challenge life cycle and one counter rule that would
+// have to be passed around if split; each public method's contract is its Javadoc.
 /**
  * Passkeys (WebAuthn credentials): registration for a logged-in user, login with or without a user
  * name, a passkey as the second factor of a pending login, and the owner's list, rename and remove.

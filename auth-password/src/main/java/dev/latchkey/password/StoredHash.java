@@ -11,6 +11,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
+// Past 450 lines for a reason: one parser and encoder per stored format (Argon2, scrypt, PBKDF2,
+// bCrypt), each a small nested class beside the prefix dispatch they share, so that every format's
+// reading and writing rules sit side by side and can be compared.
 /**
  * A stored hash read into its parts: the pepper id it was made under (if any) and the hash of one
  * of the supported formats. {@link #parse} answers {@code null} for anything else, never throws;

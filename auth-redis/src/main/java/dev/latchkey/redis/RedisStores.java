@@ -18,6 +18,9 @@ import java.util.concurrent.ThreadFactory;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
+// Past 450 lines for a reason: it is the one entry point for every Redis store, and its public
+// Builder (RedisStores.Builder) holds each setting's contract; each store's work is in its own
+// class (RedisSessionStore, RedisPasskeyStore, ...).
 /**
  * Every Latchkey store on one Redis: sessions, revocations, refresh tokens, one-time tokens and
  * login throttling, on a standalone server, a Sentinel-managed primary or a Cluster alike.

@@ -39,9 +39,8 @@ import java.util.function.Supplier;
 // Past 450 lines for a reason: the Builder is public API as WebAuth.Builder, so it and its
 // setters' contracts live in this file, and each route's contract is its Javadoc here. The work is
 // done in parts of their own: Origins (the cross-site gate), PublicPaths, SessionFlow, TokenFlow,
-// PasswordResetFlow, MfaFlow, ApiKeyFlow, OidcFlow, RememberMe, JsonBody and JsonText (request
-// bodies) and
-// Answers (every refusal).
+// PasswordResetFlow, PasswordAccountFlow, MfaFlow, ApiKeyFlow, IssuerFlow, OidcFlow, PasskeyFlow,
+// RememberMe, JsonBody and JsonText (request bodies) and Answers (every refusal).
 
 /**
  * Latchkey at the HTTP boundary: one place that turns a request into a decision, and the
