@@ -129,18 +129,7 @@ public record DemoSettings(
       int bcryptCost,
       Clock clock,
       boolean demoOutbox) {
-    this(
-        port,
-        redisUrl,
-        jwtSecret,
-        cookieSecure,
-        bcryptCost,
-        clock,
-        demoOutbox,
-        null,
-        List.of(),
-        null,
-        null);
+    this(port, redisUrl, jwtSecret, cookieSecure, bcryptCost, clock, demoOutbox, null, List.of());
   }
 
   /** Settings without the development outbox. */
