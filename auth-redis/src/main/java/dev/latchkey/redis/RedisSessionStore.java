@@ -1,6 +1,5 @@
 package dev.latchkey.redis;
 
-import dev.latchkey.core.Principal;
 import dev.latchkey.core.spi.HashedId;
 import dev.latchkey.core.spi.SessionRecord;
 import dev.latchkey.core.spi.SessionStore;
@@ -8,23 +7,21 @@ import dev.latchkey.core.spi.SessionTouch;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import redis.clients.jedis.exceptions.JedisDataException;
 
 /**
- * A {@link SessionStore} on Redis. Each session is a hash at {@code <prefix>{<shard>}:s:<hash>}
- * (fields {@code v} version, {@code p} principal JSON, {@code c l e a r} createdAt, lastSeenAt,
- * expiresAt, absoluteExpiresAt, retainUntil in epoch ms, {@code sub} subject, {@code u} subject
- * hash, {@code x:<name>} one field per attribute so that writers of different attributes do not
- * overwrite each other). A subject's sessions are indexed in a sorted set {@code
- * <prefix>{<shard>}:u:<subject hash>} scored by retainUntil, pruned inside every script that reads
- * it, so it holds exactly what the store holds. The shard and the subject hash are keyed ({@link
- * Placement}): a session id's tag names no one. A check is one plain {@code HGETALL} (see {@link
- * #read}); every other operation is one Lua script, one round trip (a login or subject-wide
- * operation may first read the placement key, see there); every key expires by itself. Thread-safe.
+ * A {@link SessionStore} on Redis. Each session is one string at {@code <prefix>{<shard>}:s:<hash>}
+ * ({@link SessionValue}: a header of its times and subject hash that scripts read, then JSON), and
+ * a subject's sessions are indexed in a sorted set {@code <prefix>{<shard>}:u:<subject hash>}
+ * scored by retainUntil, pruned inside every script that reads it, so it holds exactly what the
+ * store holds. The shard and the subject hash are keyed ({@link Placement}): a session id's tag
+ * names no one. A check is one plain {@code GET}, or the renewing script alone when this node knows
+ * a renewal is due (see {@link #read}); every other operation is one Lua script, one round trip (a
+ * login or subject-wide operation may first read the placement key, see there); every key expires
+ * by itself. Values of another type (sessions of an earlier format) read as absent. Thread-safe.
  */
 final class RedisSessionStore implements SessionStore {
   private static final Script<List<?>> CREATE = Script.load("session-create", 3, Script::list);
@@ -41,18 +38,21 @@ final class RedisSessionStore implements SessionStore {
   private final RedisCalls redis;
   private final Keys keys;
   private final Placement placement;
+  private final RenewalHints hints;
 
   /** Null when the near cache is off. */
   private final SessionNearCache near;
 
-  RedisSessionStore(RedisCalls redis, Keys keys, Placement placement) {
-    this(redis, keys, placement, null);
-  }
-
-  RedisSessionStore(RedisCalls redis, Keys keys, Placement placement, SessionNearCache near) {
+  /**
+   * A store sharing {@code hints} (one per node: every store of a node learns from every read) and
+   * {@code near}, null when the near cache is off.
+   */
+  RedisSessionStore(
+      RedisCalls redis, Keys keys, Placement placement, RenewalHints hints, SessionNearCache near) {
     this.redis = Objects.requireNonNull(redis, "redis");
     this.keys = Objects.requireNonNull(keys, "keys");
     this.placement = Objects.requireNonNull(placement, "placement");
+    this.hints = Objects.requireNonNull(hints, "hints");
     this.near = near;
   }
 
@@ -75,41 +75,45 @@ final class RedisSessionStore implements SessionStore {
       // Elsewhere than its index: neither the cap nor "log out everywhere" would see it.
       throw new IllegalArgumentException("the session id's shard is not its subject's");
     }
-    List<String> args = new ArrayList<>();
-    args.add(ms(session.createdAt()));
-    args.add(Integer.toString(maxPerSubject));
-    args.add(policy.name());
-    args.add(id.hash());
-    args.add(ms(session.retainUntil()));
-    args.addAll(encode(session, subject.hash()));
     List<?> out =
         CREATE.call(
             redis,
             "session create",
             List.of(keys.session(id), keys.sessionIndex(subject), keys.sessionPrefix(id.shard())),
-            args);
+            List.of(
+                ms(session.createdAt()),
+                Integer.toString(maxPerSubject),
+                policy.name(),
+                id.hash(),
+                ms(session.retainUntil()),
+                SessionValue.encode(session, subject.hash())));
     boolean created = RedisCalls.num(out.get(0)) == 1;
     List<HashedId> ended = new ArrayList<>();
     for (int i = 1; i < out.size(); i++) {
       ended.add(new HashedId(id.shard(), RedisCalls.str(out.get(i))));
     }
+    if (created) {
+      hints.saw(id, session.lastSeenAt().toEpochMilli());
+    }
     return new CreateResult(created, ended);
   }
 
   /**
-   * One plain {@code HGETALL} of the session's hash; the renewal is decided here, from what it
-   * read, with the same rule as every store ({@link SessionTouch#renews}). Only when a renewal is
-   * due (at most once per renewal interval of a session, or when another node's renewal has not
-   * landed yet) does a second round trip run {@code session-renew}, which checks existence,
-   * liveness and the renewal threshold again atomically: a session ended, rotated away or renewed
-   * by another node between the two is not written back. A plain read rather than a script because
-   * a script costs Redis more than the commands it would save: moving the hash into Lua and back
-   * costs several times the {@code HGETALL} itself, and most checks do not renew. A hash rather
-   * than one compact string because attribute writers change one field each and must not overwrite
-   * each other.
+   * One plain {@code GET} of the session's value; the renewal is decided here, from what it read,
+   * with the same rule as every store ({@link SessionTouch#renews}). Only when a renewal is due (at
+   * most once per renewal interval of a session, or when another node's renewal has not landed yet)
+   * does {@code session-renew} run, which reads the session again and renews it only if it still
+   * exists, is live and is still due, atomically: a session ended, rotated away or renewed by
+   * another node between the two is not written back. A plain read rather than a script because a
+   * script costs Redis several times what a {@code GET} costs, and most checks do not renew.
+   *
+   * <p>When this node's last read of the session ({@link RenewalHints}) already shows a renewal
+   * due, the script runs alone and its reply is the check's answer: a renewing check is then one
+   * round trip too. A node that has not read the session since its last renewal (the first check of
+   * a session on that node in a renewal interval) takes two.
    *
    * <p>With the near cache ({@link SessionNearCache}) a current cached record replaces the {@code
-   * HGETALL}; a due renewal still runs the script, then drops the entry.
+   * GET}; a due renewal still runs the script, then drops the entry.
    */
   @Override
   public Optional<SessionRecord> read(HashedId id, SessionTouch touch) {
@@ -118,37 +122,59 @@ final class RedisSessionStore implements SessionStore {
     String key = keys.session(id);
     SessionRecord cached = near == null ? null : near.get(key);
     if (cached != null) {
-      return checked(Optional.of(cached), touch);
+      return checked(cached, touch);
+    }
+    long seen = hints.lastSeenAt(id);
+    if (seen != RenewalHints.NONE && seen <= touch.inMillis().renewIfLastSeenAtOrBefore()) {
+      return renew(id, touch);
     }
     long epoch = near == null ? 0 : near.epoch();
-    Map<String, String> fields = redis.call("session read", j -> j.hgetAll(key));
-    if (fields == null || fields.isEmpty()) {
-      return Optional.empty();
+    Optional<SessionRecord> read = SessionValue.decode(id, get(key, "session read"));
+    if (read.isEmpty()) {
+      return read;
     }
-    Optional<SessionRecord> read = decode(id, fields);
-    if (near != null && read.isPresent()) {
+    hints.saw(id, read.get().lastSeenAt().toEpochMilli());
+    if (near != null) {
       near.put(key, read.get(), epoch);
     }
-    return checked(read, touch);
-  }
-
-  /** {@code read} as a check at the touch's time answers it: absent past retainUntil, renewed. */
-  private Optional<SessionRecord> checked(Optional<SessionRecord> read, SessionTouch touch) {
-    if (read.isEmpty() || !touch.now().isBefore(read.get().retainUntil())) {
-      // Past its notice by this node's clock (Redis's expiry may lag by the clocks' skew).
-      return Optional.empty();
-    }
-    return touch.renews(read.get()) ? renew(read.get(), touch) : read;
+    return checked(read.get(), touch);
   }
 
   /**
-   * The second step of {@link #read}: runs {@code session-renew} for a record a plain read found
-   * due for renewal. Empty when the session is gone by then (ended, rotated away, past its notice);
-   * otherwise {@code record} with the times as stored afterwards (its own renewal's, or a
-   * concurrent one's that made this one not due).
+   * The value at {@code key}: null when there is none, or when it is a value of another type (a
+   * session of an earlier format, which this version does not read).
    */
-  Optional<SessionRecord> renew(SessionRecord record, SessionTouch touch) {
-    HashedId id = record.id();
+  private String get(String key, String operation) {
+    return redis.call(
+        operation,
+        j -> {
+          try {
+            return j.get(key);
+          } catch (JedisDataException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("WRONGTYPE")) {
+              return null;
+            }
+            throw e;
+          }
+        });
+  }
+
+  /** {@code read} as a check at the touch's time answers it: absent past retainUntil, renewed. */
+  private Optional<SessionRecord> checked(SessionRecord read, SessionTouch touch) {
+    if (!touch.now().isBefore(read.retainUntil())) {
+      // Past its notice by this node's clock (Redis's expiry may lag by the clocks' skew).
+      return Optional.empty();
+    }
+    return touch.renews(read) ? renew(read.id(), touch) : Optional.of(read);
+  }
+
+  /**
+   * Runs {@code session-renew}: reads the session and renews it if it is still live and due. Empty
+   * when the session is gone by then (ended, rotated away, past its notice); otherwise the session
+   * as stored afterwards (its own renewal's times, or a concurrent one's that made this one not
+   * due).
+   */
+  Optional<SessionRecord> renew(HashedId id, SessionTouch touch) {
     Object reply =
         RENEW.call(
             redis,
@@ -156,24 +182,12 @@ final class RedisSessionStore implements SessionStore {
             List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
             renewArgs(touch.inMillis(), id.hash()));
     forget(id);
-    if (!(reply instanceof List<?> times) || times.size() != 3) {
+    Optional<SessionRecord> renewed = SessionValue.decode(id, RedisCalls.str(reply));
+    if (renewed.isEmpty() || !touch.now().isBefore(renewed.get().retainUntil())) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(
-          new SessionRecord(
-              id,
-              record.principal(),
-              record.createdAt(),
-              Instant.ofEpochMilli(RedisCalls.num(times.get(0))),
-              Instant.ofEpochMilli(RedisCalls.num(times.get(1))),
-              record.absoluteExpiresAt(),
-              Instant.ofEpochMilli(RedisCalls.num(times.get(2))),
-              record.attributes()));
-    } catch (RuntimeException e) {
-      // Times that break SessionRecord's rules: answered as absent, as decode does.
-      return Optional.empty();
-    }
+    hints.saw(id, renewed.get().lastSeenAt().toEpochMilli());
+    return renewed;
   }
 
   /**
@@ -203,7 +217,7 @@ final class RedisSessionStore implements SessionStore {
             redis,
             "session set attribute",
             List.of(keys.session(id)),
-            List.of(ms(now), "x:" + name, value == null ? "0" : "1", value == null ? "" : value));
+            List.of(ms(now), name, value == null ? "0" : "1", value == null ? "" : value));
     forget(id);
     return reply == 1;
   }
@@ -223,6 +237,7 @@ final class RedisSessionStore implements SessionStore {
             List.of(keys.session(from), keys.session(to), keys.sessionIndexPrefix(from.shard())),
             List.of(ms(now), from.hash(), to.hash()));
     forget(from);
+    hints.forget(from);
     return reply == 1;
   }
 
@@ -236,6 +251,7 @@ final class RedisSessionStore implements SessionStore {
             List.of(keys.session(id), keys.sessionIndexPrefix(id.shard())),
             List.of(id.hash()));
     forget(id);
+    hints.forget(id);
     return reply > 0;
   }
 
@@ -254,7 +270,7 @@ final class RedisSessionStore implements SessionStore {
     List<SessionRecord> records = new ArrayList<>();
     for (int i = 0; i + 1 < out.size(); i += 2) {
       HashedId id = new HashedId(shard, RedisCalls.str(out.get(i)));
-      decode(id, (List<?>) out.get(i + 1))
+      SessionValue.decode(id, RedisCalls.str(out.get(i + 1)))
           .filter(r -> r.isLiveAt(now) && r.principal().subject().equals(subject))
           .ifPresent(records::add);
     }
@@ -288,74 +304,5 @@ final class RedisSessionStore implements SessionStore {
 
   static String ms(Instant t) {
     return Long.toString(t.toEpochMilli());
-  }
-
-  private static List<String> encode(SessionRecord s, String subjectHash) {
-    List<String> f = new ArrayList<>();
-    add(f, "v", Integer.toString(PrincipalCodec.VERSION));
-    add(f, "p", PrincipalCodec.encode(s.principal()));
-    add(f, "c", ms(s.createdAt()));
-    add(f, "l", ms(s.lastSeenAt()));
-    add(f, "e", ms(s.expiresAt()));
-    add(f, "a", ms(s.absoluteExpiresAt()));
-    add(f, "r", ms(s.retainUntil()));
-    add(f, "sub", s.principal().subject());
-    add(f, "u", subjectHash);
-    s.attributes().forEach((k, v) -> add(f, "x:" + k, v));
-    return f;
-  }
-
-  private static void add(List<String> f, String name, String value) {
-    f.add(name);
-    f.add(value);
-  }
-
-  /** The record in a flat HGETALL reply, or empty when it is not one this version can read. */
-  static Optional<SessionRecord> decode(HashedId id, List<?> flat) {
-    Map<String, String> fields = new HashMap<>();
-    for (int i = 0; i + 1 < flat.size(); i += 2) {
-      fields.put(RedisCalls.str(flat.get(i)), RedisCalls.str(flat.get(i + 1)));
-    }
-    return decode(id, fields);
-  }
-
-  /** The record in an HGETALL reply, or empty when it is not one this version can read. */
-  static Optional<SessionRecord> decode(HashedId id, Map<String, String> fields) {
-    try {
-      Map<String, String> m = new HashMap<>();
-      Map<String, String> attributes = new HashMap<>();
-      fields.forEach(
-          (k, v) -> {
-            if (k.startsWith("x:")) {
-              attributes.put(k.substring(2), v);
-            } else {
-              m.put(k, v);
-            }
-          });
-      if (!Integer.toString(PrincipalCodec.VERSION).equals(m.get("v"))) {
-        return Optional.empty();
-      }
-      Optional<Principal> principal = PrincipalCodec.decode(m.get("p"));
-      if (principal.isEmpty() || !principal.get().subject().equals(m.get("sub"))) {
-        return Optional.empty();
-      }
-      return Optional.of(
-          new SessionRecord(
-              id,
-              principal.get(),
-              instant(m, "c"),
-              instant(m, "l"),
-              instant(m, "e"),
-              instant(m, "a"),
-              instant(m, "r"),
-              attributes));
-    } catch (RuntimeException e) {
-      // A missing or non-numeric field, or times that break SessionRecord's rules.
-      return Optional.empty();
-    }
-  }
-
-  private static Instant instant(Map<String, String> m, String field) {
-    return Instant.ofEpochMilli(Long.parseLong(Objects.requireNonNull(m.get(field), field)));
   }
 }

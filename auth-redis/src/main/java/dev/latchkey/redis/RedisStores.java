@@ -61,6 +61,7 @@ public final class RedisStores implements AutoCloseable {
   private final int nearCacheEntries;
   private RedisRevocationList revocations;
   private SessionNearCache nearCache;
+  private RenewalHints renewalHints;
   private boolean closed;
 
   private RedisStores(Builder b, UnifiedJedis client, boolean ownsClient) {
@@ -119,7 +120,15 @@ public final class RedisStores implements AutoCloseable {
    * agrees on one key again.
    */
   public SessionStore sessionStore() {
-    return new RedisSessionStore(redis, keys, placement, nearCache());
+    return new RedisSessionStore(redis, keys, placement, renewalHints(), nearCache());
+  }
+
+  /** This node's renewal hints, made on first use: every session store of the node shares them. */
+  private synchronized RenewalHints renewalHints() {
+    if (renewalHints == null) {
+      renewalHints = new RenewalHints();
+    }
+    return renewalHints;
   }
 
   /** The near cache, started on first use; null when it is off. */

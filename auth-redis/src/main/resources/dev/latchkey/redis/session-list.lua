@@ -1,15 +1,16 @@
 -- Lists a subject's sessions, pruning its index.
 -- KEYS: the subject's index, the prefix of its session keys (same slot). ARGV: now.
--- Replies {hash, fields, hash, fields, ...}.
+-- Replies {hash, value, hash, value, ...}.
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
 local out = {}
 for _, m in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local h = redis.call('HGETALL', KEYS[2] .. m)
-  if #h == 0 then
+  -- pcall: a key of another type (written by an older version) is left out, not an error.
+  local v = redis.pcall('GET', KEYS[2] .. m)
+  if not v then
     redis.call('ZREM', KEYS[1], m)
-  else
+  elseif type(v) == 'string' then
     out[#out + 1] = m
-    out[#out + 1] = h
+    out[#out + 1] = v
   end
 end
 return out

@@ -1,36 +1,43 @@
 --! include prelude
--- Renews a session that a plain HGETALL found due for renewal: the guarded write of
--- session-read without its read of the whole hash. Between that HGETALL and this script the
--- session may have been ended, rotated (its key is then gone), or renewed by another node: every
--- guard is checked again here, atomically, so an ended or expired session is never written back.
+--! include session-value
+-- Reads a session and renews it when due, atomically: a session ended, rotated away (its key is
+-- then gone), past its notice or renewed by another node meanwhile is never written back.
 -- KEYS: the session, the prefix of its subject's index key (same slot).
 -- ARGV: now, lastSeenAt at or before which a renewal is due, the session's hash, then the renewal
 -- when the idle timeout decides: expiresAt, retainUntil, TTL of retainUntil (0: already past),
 -- and expiredNotice for when absoluteExpiresAt caps expiresAt instead.
--- Replies {lastSeenAt, expiresAt, retainUntil} as stored afterwards, or false when the session
--- is gone or unreadable.
-local h = redis.call('HMGET', KEYS[1], 'l', 'e', 'r', 'a', 'u')
+-- Replies the session's value as stored afterwards, or false when it is gone or unreadable.
+-- pcall: a key of another type (written by an older version) reads as gone, not as an error.
+local v = redis.pcall('GET', KEYS[1])
+local c, l, e, a, r, u, rest = sessionfields(v)
+if not rest then return false end
 local now = tonumber(ARGV[1])
-local l, e, r, a = tonumber(h[1]), tonumber(h[2]), tonumber(h[3]), tonumber(h[4])
-if not (r and e and l and a) then return false end
 -- Ended, or expired past its notice: never renewed back into existence.
-if r <= now then return false end
--- Another node renewed it since (or its clock is ahead within the skew): keep the later renewal.
-if not (e > now and l <= tonumber(ARGV[2])) then return {h[1], h[2], h[3]} end
+if tonumber(r) <= now then return false end
+-- Not due (another node renewed it since, or its clock is ahead within the skew): as it is.
+if not (tonumber(e) > now and tonumber(l) <= tonumber(ARGV[2])) then return v end
 local es, rs, t = ARGV[4], ARGV[5], ARGV[6]
-if tonumber(es) > a then
+if tonumber(es) > tonumber(a) then
   -- absoluteExpiresAt caps expiresAt: the stored one stays, retainUntil follows it.
-  r = a + tonumber(ARGV[7])
-  es, rs = h[4], ms(r)
-  t = r > now and ttl(r - now) or '0'
+  local capped = tonumber(a) + tonumber(ARGV[7])
+  es, rs = a, ms(capped)
+  t = capped > now and ttl(capped - now) or '0'
 end
-redis.call('HSET', KEYS[1], 'l', ARGV[1], 'e', es, 'r', rs)
-if t == '0' then redis.call('DEL', KEYS[1]) else redis.call('PEXPIRE', KEYS[1], t) end
-local u = h[5]
-if u then
+if t == '0' then
+  -- Renewed into the past: the session ends now, and leaves its subject's index.
+  redis.call('DEL', KEYS[1])
+  if u ~= '' then
+    redis.call('ZREM', KEYS[2] .. u, ARGV[3])
+    keepindex(KEYS[2] .. u, now)
+  end
+  return false
+end
+v = '2|' .. c .. '|' .. ARGV[1] .. '|' .. es .. '|' .. a .. '|' .. rs .. '|' .. u .. '|'
+  .. string.sub(v, rest)
+redis.call('SET', KEYS[1], v, 'PX', t)
+if u ~= '' then
   local idx = KEYS[2] .. u
   redis.call('ZADD', idx, rs, ARGV[3])
   keepindex(idx, now, rs, t)
 end
-if t == '0' then return false end
-return {ARGV[1], es, rs}
+return v

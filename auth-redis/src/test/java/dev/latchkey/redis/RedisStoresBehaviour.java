@@ -31,9 +31,11 @@ import dev.latchkey.token.SigningKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -160,7 +162,7 @@ abstract class RedisStoresBehaviour {
         .contains(s);
   }
 
-  // ---- a check reads with HGETALL, then renews with a script: what may happen in between
+  // ---- a check reads with GET, then renews with a script: what may happen in between
 
   /** {@code s} as node A read it, due for renewal, before anything else happens. */
   private SessionRecord readDueForRenewal(SessionRecord s) {
@@ -179,7 +181,7 @@ abstract class RedisStoresBehaviour {
     SessionRecord read = readDueForRenewal(s);
     assertThat(nodeB.sessionStore().delete(s.id())).isTrue();
 
-    assertThat(storeA().renew(read, touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(storeA().renew(read.id(), touch(Duration.ofMinutes(1)))).isEmpty();
     assertThat(client.exists(new Keys(prefix).session(s.id()))).isFalse();
     assertThat(nodeA.sessionStore().listBySubject(s.principal().subject(), clock.instant()))
         .isEmpty();
@@ -194,7 +196,7 @@ abstract class RedisStoresBehaviour {
     HashedId rotated = new HashedId(s.id().shard(), newId(subject).hash());
     assertThat(nodeB.sessionStore().changeId(s.id(), rotated, clock.instant())).isTrue();
 
-    assertThat(storeA().renew(read, touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(storeA().renew(read.id(), touch(Duration.ofMinutes(1)))).isEmpty();
     assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1)))).isEmpty();
     assertThat(nodeA.sessionStore().read(rotated, touch(Duration.ofMinutes(1)))).isPresent();
   }
@@ -206,7 +208,22 @@ abstract class RedisStoresBehaviour {
     SessionRecord read = s;
     // The renewal arrives after retainUntil by the renewing node's clock.
     clock.advance(IDLE.plus(NOTICE));
-    assertThat(storeA().renew(read, touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(storeA().renew(read.id(), touch(Duration.ofMinutes(1)))).isEmpty();
+  }
+
+  @Test
+  void checkThatThisNodeKnowsIsDueStillRefusesASessionLoggedOutElsewhere() {
+    SessionRecord s = session(subject());
+    nodeA.sessionStore().create(s, 3, CapPolicy.REFUSE_NEW);
+    assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1)))).contains(s);
+    clock.advance(Duration.ofMinutes(2));
+    assertThat(nodeB.sessionStore().delete(s.id())).isTrue();
+    // Node A's last read says a renewal is due: it runs the renewing script alone, which finds
+    // the session gone and writes nothing back.
+    assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1)))).isEmpty();
+    assertThat(client.exists(new Keys(prefix).session(s.id()))).isFalse();
+    assertThat(nodeA.sessionStore().listBySubject(s.principal().subject(), clock.instant()))
+        .isEmpty();
   }
 
   @Test
@@ -215,12 +232,12 @@ abstract class RedisStoresBehaviour {
     storeA().create(s, 3, CapPolicy.REFUSE_NEW);
     SessionRecord read = readDueForRenewal(s);
     SessionTouch t = touch(Duration.ofMinutes(1));
-    SessionRecord first = storeA().renew(read, t).orElseThrow();
+    SessionRecord first = storeA().renew(read.id(), t).orElseThrow();
     // Node B read the same old record; a moment later by its clock its renewal is no longer due.
     clock.advance(Duration.ofSeconds(1));
     SessionRecord second =
         ((RedisSessionStore) nodeB.sessionStore())
-            .renew(read, touch(Duration.ofMinutes(1)))
+            .renew(read.id(), touch(Duration.ofMinutes(1)))
             .orElseThrow();
     assertThat(second).isEqualTo(first);
     assertThat(first.lastSeenAt()).isEqualTo(t.now());
@@ -231,11 +248,11 @@ abstract class RedisStoresBehaviour {
     SessionRecord s = session(subject());
     storeA().create(s, 3, CapPolicy.REFUSE_NEW);
     clock.advance(Duration.ofMinutes(10));
-    SessionRecord renewed = storeA().renew(s, touch(Duration.ofMinutes(1))).orElseThrow();
+    SessionRecord renewed = storeA().renew(s.id(), touch(Duration.ofMinutes(1))).orElseThrow();
     // Node B runs 30 s behind (within a skew of a minute) and read the record before A renewed.
     SessionTouch behind =
         new SessionTouch(clock.instant().minusSeconds(30), IDLE, Duration.ofMinutes(1), NOTICE);
-    assertThat(((RedisSessionStore) nodeB.sessionStore()).renew(s, behind)).contains(renewed);
+    assertThat(((RedisSessionStore) nodeB.sessionStore()).renew(s.id(), behind)).contains(renewed);
     assertThat(nodeA.sessionStore().read(s.id(), touch(Duration.ofMinutes(1)))).contains(renewed);
   }
 
@@ -545,14 +562,88 @@ abstract class RedisStoresBehaviour {
     SessionRecord s = session(subject());
     store.create(s, 3, CapPolicy.REFUSE_NEW);
     String key = new Keys(prefix).session(s.id());
-    client.hset(key, "p", "{not json");
-    assertThat(store.read(s.id(), touch(Duration.ZERO))).isEmpty();
-    client.hset(key, "p", PrincipalCodec.encode(s.principal()));
-    client.hset(key, "v", "99");
-    assertThat(store.read(s.id(), touch(Duration.ZERO))).isEmpty();
+    String good = client.get(key);
+    for (String bad :
+        List.of(
+            "not a session",
+            good.replaceFirst("^2\\|", "1|"),
+            good.replaceFirst("^2\\|[0-9]+", "2|soon"),
+            good.replace("\n", ""),
+            good.substring(0, good.indexOf('{')) + "{not json\n{}",
+            good.replace("\"v\":1", "\"v\":99"),
+            good.substring(0, good.indexOf('\n') + 1) + "[]",
+            good.substring(0, good.indexOf('\n') + 1) + "{\"ua\":{}}")) {
+      assertThat(bad).isNotEqualTo(good);
+      client.set(key, bad);
+      assertThat(store.read(s.id(), touch(Duration.ZERO))).as(bad).isEmpty();
+    }
+    // A session of an earlier format, stored as a hash, reads as absent and can be logged out.
+    client.del(key);
     client.hset(key, "v", "1");
-    client.hset(key, "e", "soon");
     assertThat(store.read(s.id(), touch(Duration.ZERO))).isEmpty();
+    assertThat(store.setAttribute(s.id(), "a", "b", clock.instant())).isFalse();
+    assertThat(store.listBySubject(s.principal().subject(), clock.instant())).isEmpty();
+    assertThat(store.delete(s.id())).isTrue();
+    assertThat(client.exists(key)).isFalse();
+  }
+
+  @Test
+  void attributesOfAnyTextSurviveTheScriptThatRewritesThem() {
+    SessionStore store = nodeA.sessionStore();
+    SessionRecord s = session(subject());
+    store.create(s, 3, CapPolicy.REFUSE_NEW);
+    Map<String, String> expected = new HashMap<>(s.attributes());
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "",
+                "1",
+                "0.1",
+                "1e400",
+                "true",
+                "null",
+                "{}",
+                "[]",
+                "a\"b",
+                "back\\slash",
+                "a/b</script>",
+                "line\nbreak\r\t\u0000\u001f\u007f",
+                "\u2028\u2029",
+                "caf\u00e9 \u65e5\u672c \ud83d\ude00",
+                "|2|1|2|3|"));
+    Random random = new Random(20261206L);
+    for (int i = 0; i < 20; i++) {
+      StringBuilder b = new StringBuilder();
+      for (int j = random.nextInt(40); j > 0; j--) {
+        int cp;
+        do {
+          cp = random.nextInt(4) == 0 ? random.nextInt(0x110000) : random.nextInt(0x800);
+        } while (Character.getType(cp) == Character.SURROGATE);
+        b.appendCodePoint(cp);
+      }
+      texts.add(b.toString());
+    }
+    for (int i = 0; i < texts.size(); i++) {
+      String name = texts.get((i * 7 + 3) % texts.size()) + "#" + i;
+      assertThat(store.setAttribute(s.id(), name, texts.get(i), clock.instant())).isTrue();
+      expected.put(name, texts.get(i));
+    }
+    // Names that Lua could take for array indices.
+    for (String name : List.of("1", "2", "0", "-1")) {
+      assertThat(store.setAttribute(s.id(), name, "n" + name, clock.instant())).isTrue();
+      expected.put(name, "n" + name);
+    }
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1))).orElseThrow().attributes())
+        .isEqualTo(expected);
+    for (String name : List.copyOf(expected.keySet())) {
+      assertThat(store.setAttribute(s.id(), name, null, clock.instant())).isTrue();
+    }
+    SessionRecord emptied = store.read(s.id(), touch(Duration.ofMinutes(1))).orElseThrow();
+    assertThat(emptied.attributes()).isEmpty();
+    assertThat(emptied.principal()).isEqualTo(s.principal());
+    assertThat(store.setAttribute(s.id(), "again", "x", clock.instant())).isTrue();
+    assertThat(store.read(s.id(), touch(Duration.ofMinutes(1))).orElseThrow().attributes())
+        .isEqualTo(Map.of("again", "x"));
   }
 
   @Test
