@@ -10,21 +10,29 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.args.ExpiryOption;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.params.SetParams;
 
 /**
  * A {@link SessionStore} on Redis. Each session is one string at {@code <prefix>{<shard>}:s:<hash>}
  * ({@link SessionValue}: a header of its times and subject hash that scripts read, then JSON), and
  * a subject's sessions are indexed in a sorted set {@code <prefix>{<shard>}:u:<subject hash>}
- * scored by retainUntil, pruned inside every script that reads it, so it holds exactly what the
- * store holds. The shard and the subject hash are keyed ({@link Placement}): a session id's tag
- * names no one. A check is one plain {@code GET}, or the renewing script alone when this node knows
- * a renewal is due (see {@link #read}); every other operation is one Lua script, one round trip (a
- * login or subject-wide operation may first read the placement key, see there); every key expires
- * by itself. Values of another type (sessions of an earlier format) read as absent. Thread-safe.
+ * scored by retainUntil, pruned of sessions past their notice by every script that reads it (and by
+ * a login that finds it over the cap), so it holds what the store holds and at most that many more.
+ * The shard and the subject hash are keyed ({@link Placement}): a session id's tag names no one. A
+ * check is one plain {@code GET}, or the renewing script alone when this node knows a renewal is
+ * due (see {@link #read}); a login under its cap is a pipeline of plain commands (see {@link
+ * #create}); every other operation is one Lua script, one round trip (a login or subject-wide
+ * operation may first read the placement key, see there); every key expires by itself. Needs Redis
+ * 7.0 or later ({@code PEXPIRE} with {@code NX} and {@code GT}). Values of another type (sessions
+ * of an earlier format) read as absent. Thread-safe.
  */
 final class RedisSessionStore implements SessionStore {
   private static final Script<List<?>> CREATE = Script.load("session-create", 3, Script::list);
+  private static final Script<List<?>> CAP = Script.load("session-cap", 2, Script::list);
   private static final Script<Object> RENEW = Script.load("session-renew", 2, Script::raw);
   private static final Script<Long> SET_ATTRIBUTE =
       Script.load("session-set-attribute", 1, RedisCalls::num);
@@ -75,6 +83,82 @@ final class RedisSessionStore implements SessionStore {
       // Elsewhere than its index: neither the cap nor "log out everywhere" would see it.
       throw new IllegalArgumentException("the session id's shard is not its subject's");
     }
+    long now = session.createdAt().toEpochMilli();
+    long retainUntil = session.retainUntil().toEpochMilli();
+    String value = SessionValue.encode(session, subject.hash());
+    CreateResult result =
+        policy == CapPolicy.END_OLDEST && retainUntil > now
+            ? createThenCap(session, subject, value, maxPerSubject)
+            : createWithinCap(session, subject, value, maxPerSubject, policy);
+    if (result.created()) {
+      hints.saw(id, session.lastSeenAt().toEpochMilli());
+    }
+    return result;
+  }
+
+  /**
+   * {@link CapPolicy#END_OLDEST}: the session, its index entry and the index's expiry as plain
+   * commands in one pipeline, then, only when the index holds more than the cap, {@code
+   * session-cap}, which ends the oldest live sessions beyond it. Plain commands rather than one
+   * script because a login costs Redis about three times less so, and the common login is under its
+   * cap. Not atomic, and it need not be: the id is returned only once every command has succeeded,
+   * so a pipeline cut short leaves at most a session no one holds the id of, which expires by
+   * itself; and the session is written before its index entry, so a "log out everywhere" running in
+   * between ends it or finds it indexed afterwards, as a login that followed it. The index's expiry
+   * is set if it has none ({@code NX}) and extended if the new session outlives it ({@code GT}): it
+   * lives as long as its longest-kept member.
+   */
+  private CreateResult createThenCap(
+      SessionRecord session, Placement.Subject subject, String value, int maxPerSubject) {
+    HashedId id = session.id();
+    long now = session.createdAt().toEpochMilli();
+    long retainUntil = session.retainUntil().toEpochMilli();
+    long ttl = Math.min(retainUntil - now, Script.MAX_TTL_MILLIS);
+    String key = keys.session(id);
+    String index = keys.sessionIndex(subject);
+    long indexed =
+        redis.call(
+            "session create",
+            j -> {
+              try (AbstractPipeline p = j.pipelined()) {
+                List<Response<?>> replies = new ArrayList<>();
+                replies.add(p.set(key, value, SetParams.setParams().px(ttl)));
+                // Exact as a double: epoch ms stay below 2^53 for the next 285,000 years.
+                replies.add(p.zadd(index, (double) retainUntil, id.hash()));
+                replies.add(p.pexpire(index, ttl, ExpiryOption.NX));
+                replies.add(p.pexpire(index, ttl, ExpiryOption.GT));
+                Response<Long> card = p.zcard(index);
+                p.sync();
+                // Every reply read: a command's error surfaces here, and the id is not returned.
+                replies.forEach(Response::get);
+                return card.get();
+              }
+            });
+    List<HashedId> ended = new ArrayList<>();
+    if (indexed > maxPerSubject) {
+      for (Object hash :
+          CAP.call(
+              redis,
+              "session create",
+              List.of(index, keys.sessionPrefix(id.shard())),
+              List.of(Long.toString(now), Integer.toString(maxPerSubject), id.hash()))) {
+        ended.add(new HashedId(id.shard(), RedisCalls.str(hash)));
+      }
+    }
+    return new CreateResult(true, ended);
+  }
+
+  /**
+   * {@link CapPolicy#REFUSE_NEW} (and a session already past its notice): one script that decides
+   * and writes atomically, since whether the new session may exist depends on what is live.
+   */
+  private CreateResult createWithinCap(
+      SessionRecord session,
+      Placement.Subject subject,
+      String value,
+      int maxPerSubject,
+      CapPolicy policy) {
+    HashedId id = session.id();
     List<?> out =
         CREATE.call(
             redis,
@@ -86,14 +170,11 @@ final class RedisSessionStore implements SessionStore {
                 policy.name(),
                 id.hash(),
                 ms(session.retainUntil()),
-                SessionValue.encode(session, subject.hash())));
+                value));
     boolean created = RedisCalls.num(out.get(0)) == 1;
     List<HashedId> ended = new ArrayList<>();
     for (int i = 1; i < out.size(); i++) {
       ended.add(new HashedId(id.shard(), RedisCalls.str(out.get(i))));
-    }
-    if (created) {
-      hints.saw(id, session.lastSeenAt().toEpochMilli());
     }
     return new CreateResult(created, ended);
   }

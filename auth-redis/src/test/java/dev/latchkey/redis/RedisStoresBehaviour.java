@@ -340,6 +340,44 @@ abstract class RedisStoresBehaviour {
   }
 
   @Test
+  void loginThatEndsSoonerNeverShortensItsIndexAndOneThatEndsLaterExtendsIt() {
+    SessionStore store = nodeA.sessionStore();
+    String subject = subject();
+    Instant now = clock.instant();
+    SessionRecord s = session(subject);
+    SessionRecord longer =
+        new SessionRecord(
+            s.id(),
+            s.principal(),
+            now,
+            now,
+            now.plus(Duration.ofHours(2)),
+            now.plus(Duration.ofHours(8)),
+            now.plus(Duration.ofHours(2)).plus(NOTICE),
+            s.attributes());
+    store.create(longer, 5, CapPolicy.END_OLDEST);
+    SessionRecord shorter = session(subject);
+    store.create(shorter, 5, CapPolicy.END_OLDEST);
+    long[] ttls = ttls(shorter);
+    assertExpiresIn(ttls[0], IDLE.plus(NOTICE));
+    assertExpiresIn(ttls[1], Duration.ofHours(2).plus(NOTICE));
+    SessionRecord l = session(subject);
+    SessionRecord later =
+        new SessionRecord(
+            l.id(),
+            l.principal(),
+            now,
+            now,
+            now.plus(Duration.ofHours(3)),
+            now.plus(Duration.ofHours(8)),
+            now.plus(Duration.ofHours(3)).plus(NOTICE),
+            l.attributes());
+    store.create(later, 5, CapPolicy.END_OLDEST);
+    assertExpiresIn(ttls(later)[1], Duration.ofHours(3).plus(NOTICE));
+    assertThat(store.listBySubject(subject, clock.instant())).contains(longer, later);
+  }
+
+  @Test
   void renewalCappedByTheAbsoluteTimeoutKeepsTheKeyUntilThatRetainUntil() {
     SessionStore store = nodeA.sessionStore();
     Instant at = clock.instant();

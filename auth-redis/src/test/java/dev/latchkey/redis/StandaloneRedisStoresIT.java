@@ -53,6 +53,28 @@ class StandaloneRedisStoresIT extends RedisStoresBehaviour {
   }
 
   @Test
+  void loginUnderItsCapIsPlainCommandsAndNoScript() {
+    SessionStore store = nodeA.sessionStore();
+    String subject = subject();
+    store.create(session(subject), 2, CapPolicy.END_OLDEST);
+    try (var admin = REDIS.admin()) {
+      admin.configResetStat();
+    }
+    assertThat(store.create(session(subject), 2, CapPolicy.END_OLDEST).ended()).isEmpty();
+    Map<String, Long> calls = REDIS.commandCalls();
+    assertThat(calls.get("set")).as("%s", calls).isEqualTo(1);
+    assertThat(calls.get("zadd")).as("%s", calls).isEqualTo(1);
+    assertThat(calls.get("zcard")).as("%s", calls).isEqualTo(1);
+    assertThat(calls.get("pexpire")).as("%s", calls).isEqualTo(2);
+    assertThat(otherCommands(calls, Set.of("set", "zadd", "zcard", "pexpire")))
+        .as("%s", calls)
+        .isZero();
+    // Over the cap, one script ends the oldest.
+    assertThat(store.create(session(subject), 2, CapPolicy.END_OLDEST).ended()).hasSize(1);
+    assertThat(REDIS.commandCalls().get("evalsha")).isEqualTo(1);
+  }
+
+  @Test
   void sessionCheckThatThisNodeKnowsIsDueIsTheRenewingScriptAlone() {
     SessionStore store = nodeA.sessionStore();
     SessionRecord s = session(subject());

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code check} authenticates cookies of 1,000 live sessions in turn through {@link
  * SessionManager#authenticate} at the default renewal interval, on a private {@code redis-server}
  * (loopback): with {@code near=on} every session is in the cache (a hash lookup, no command), with
- * {@code near=off} each check is one {@code HGETALL} round trip.
+ * {@code near=off} each check is one {@code GET} round trip.
  *
  * <p>Run: {@code mvn -B -q -pl benchmarks -am package -DskipTests && java -jar
  * benchmarks/target/benchmarks.jar NearCacheCheckBenchmark}

@@ -55,8 +55,8 @@ import redis.clients.jedis.UnifiedJedis;
  *       SessionRepositoryFilter} does per request).
  *   <li>{@code check}: a request that checks its cookie at the default renewal interval (at most a
  *       minute), so that almost every check renews nothing. Latchkey: {@code authenticate} on a
- *       manager with the default interval (one {@code HGETALL}). Spring: the same as {@code
- *       readTouch}, which is what its filter does on every request.
+ *       manager with the default interval (one {@code GET}). Spring: the same as {@code readTouch},
+ *       which is what its filter does on every request.
  *   <li>{@code attributeWrite}: a request that checks its cookie and writes one attribute.
  *       Latchkey: {@code authenticate} then {@code setAttribute}. Spring: {@code findById}, {@code
  *       setLastAccessedTime}, {@code setAttribute}, {@code save}.
@@ -67,12 +67,14 @@ import redis.clients.jedis.UnifiedJedis;
  *       commands take). Any operation that waits for one round trip costs at least this with that
  *       client, so Spring's read-and-touch ÷ Latchkey's {@code floorGet} bounds what any
  *       one-round-trip read-and-touch can reach against Spring in the same run.
- *   <li>{@code floorScript}: a tighter floor, one {@code EVALSHA} of {@code return
- *       redis.call('HGETALL', KEYS[1])} on a live session's hash, through the same client. A
- *       read-and-touch that is safe in one round trip must be a script: its writes depend on what
- *       it read (an ended or expired session must not be renewed back to life, and the new expiry
- *       is capped by the stored absolute one), and a {@code MULTI} block cannot branch. So it costs
- *       at least a script that reads the session and writes nothing.
+ *   <li>{@code floorScript}: a tighter floor, one {@code EVALSHA} of the cheapest script that
+ *       returns a live session as the implementation stores it, through the same client: {@code
+ *       return redis.call('GET', KEYS[1])} on Latchkey's session string, {@code return
+ *       redis.call('HGETALL', KEYS[1])} on Spring's session hash. A read-and-touch that is safe in
+ *       one round trip must be a script: its writes depend on what it read (an ended or expired
+ *       session must not be renewed back to life, and the new expiry is capped by the stored
+ *       absolute one), and a {@code MULTI} block cannot branch. So it costs at least a script that
+ *       reads the session and writes nothing.
  * </ul>
  *
  * <p>{@link RedisCommandsPerOperation} counts the Redis commands of each of these.
@@ -169,16 +171,17 @@ public class RedisSessionBenchmark {
     /** One {@code GET} of {@link #FLOOR_KEY} through this implementation's own client. */
     boolean floorGet();
 
-    /** Loads {@link #FLOOR_SCRIPT} and picks the hash of the live session {@code id} for it. */
+    /** Loads the floor script and picks the key of the live session {@code id} for it. */
     void prepareFloorScript(String id);
 
-    /**
-     * One {@code EVALSHA} of {@link #FLOOR_SCRIPT} on a session's hash, through the same client.
-     */
+    /** One {@code EVALSHA} of the floor script on a session's key, through the same client. */
     boolean floorScript();
 
-    /** The cheapest script that returns a session: it reads the hash and writes nothing. */
+    /** The cheapest script that returns a session held as a hash; it writes nothing. */
     String FLOOR_SCRIPT = "return redis.call('HGETALL', KEYS[1])";
+
+    /** The cheapest script that returns a session held as one string; it writes nothing. */
+    String FLOOR_SCRIPT_STRING = "return redis.call('GET', KEYS[1])";
 
     String FLOOR_KEY = "floor";
 
@@ -289,24 +292,14 @@ public class RedisSessionBenchmark {
 
     @Override
     public void prepareFloorScript(String id) {
-      // The store's key names are its own business, so the first hash under its prefix is taken:
-      // the only hashes it writes are sessions, all of the same shape as the one id names.
-      for (String key : client.keys("bench:*")) {
-        if (client.type(key).equals("hash")) {
-          floorHash = List.of(key);
-          break;
-        }
-      }
-      if (floorHash == null) {
-        throw new IllegalStateException("no session hash found after " + SESSIONS + " logins");
-      }
-      floorSha = client.scriptLoad(FLOOR_SCRIPT, floorHash.get(0));
+      floorHash = List.of(RedisSessionBenchmark.sessionKey(client));
+      floorSha = client.scriptLoad(FLOOR_SCRIPT_STRING, floorHash.get(0));
     }
 
     @Override
     public boolean floorScript() {
-      return client.evalsha(floorSha, floorHash, List.of()) instanceof List<?> fields
-          && !fields.isEmpty();
+      return client.evalsha(floorSha, floorHash, List.of()) instanceof String value
+          && !value.isEmpty();
     }
 
     @Override
@@ -314,6 +307,20 @@ public class RedisSessionBenchmark {
       stores.close();
       client.close();
     }
+  }
+
+  /**
+   * The key of one Latchkey session under the benchmark's prefix. The store's key names are its own
+   * business, so the first string key with a session's shape ({@code ...:s:<hash>}) is taken: every
+   * session has the same shape.
+   */
+  static String sessionKey(redis.clients.jedis.UnifiedJedis client) {
+    for (String key : client.keys("bench:*:s:*")) {
+      if (client.type(key).equals("string")) {
+        return key;
+      }
+    }
+    throw new IllegalStateException("no session key found");
   }
 
   static final class SpringSessions implements Sessions {
