@@ -20,15 +20,16 @@ import redis.clients.jedis.params.SetParams;
  * A {@link SessionStore} on Redis. Each session is one string at {@code <prefix>{<shard>}:s:<hash>}
  * ({@link SessionValue}: a header of its times and subject hash that scripts read, then JSON), and
  * a subject's sessions are indexed in a sorted set {@code <prefix>{<shard>}:u:<subject hash>}
- * scored by retainUntil, pruned of sessions past their notice by every script that reads it (and by
- * a login that finds it over the cap), so it holds what the store holds and at most that many more.
- * The shard and the subject hash are keyed ({@link Placement}): a session id's tag names no one. A
- * check is one plain {@code GET}, or the renewing script alone when this node knows a renewal is
- * due (see {@link #read}); a login under its cap is a pipeline of plain commands (see {@link
- * #create}); every other operation is one Lua script, one round trip (a login or subject-wide
- * operation may first read the placement key, see there); every key expires by itself. Needs Redis
- * 7.0 or later ({@code PEXPIRE} with {@code NX} and {@code GT}). Values of another type (sessions
- * of an earlier format) read as absent. Thread-safe.
+ * scored by the latest retainUntil a session can reach ({@link #indexUntil}), pruned of sessions
+ * that are gone by every script that reads it (and by a login that finds it over the cap). A
+ * renewal never moves a session's score, so it never writes the index; the index lives as long as
+ * its latest score. The shard and the subject hash are keyed ({@link Placement}): a session id's
+ * tag names no one. A check is one plain {@code GET}, or the renewing script alone when this node
+ * knows a renewal is due (see {@link #read}); a login under its cap is a pipeline of plain commands
+ * (see {@link #create}); every other operation is one Lua script, one round trip (a login or
+ * subject-wide operation may first read the placement key, see there); every key expires by itself.
+ * Needs Redis 7.0 or later ({@code PEXPIRE} with {@code NX} and {@code GT}). Values of another type
+ * (sessions of an earlier format) read as absent. Thread-safe.
  */
 final class RedisSessionStore implements SessionStore {
   private static final Script<List<?>> CREATE = Script.load("session-create", 3, Script::list);
@@ -114,6 +115,8 @@ final class RedisSessionStore implements SessionStore {
     long now = session.createdAt().toEpochMilli();
     long retainUntil = session.retainUntil().toEpochMilli();
     long ttl = Math.min(retainUntil - now, Script.MAX_TTL_MILLIS);
+    long indexUntil = indexUntil(session);
+    long indexTtl = Math.min(indexUntil - now, Script.MAX_TTL_MILLIS);
     String key = keys.session(id);
     String index = keys.sessionIndex(subject);
     long indexed =
@@ -123,10 +126,10 @@ final class RedisSessionStore implements SessionStore {
               try (AbstractPipeline p = j.pipelined()) {
                 List<Response<?>> replies = new ArrayList<>();
                 replies.add(p.set(key, value, SetParams.setParams().px(ttl)));
-                // Exact as a double: epoch ms stay below 2^53 for the next 285,000 years.
-                replies.add(p.zadd(index, (double) retainUntil, id.hash()));
-                replies.add(p.pexpire(index, ttl, ExpiryOption.NX));
-                replies.add(p.pexpire(index, ttl, ExpiryOption.GT));
+                // Exact as a double for any real date (below 2^53 ms); "never" need not be exact.
+                replies.add(p.zadd(index, (double) indexUntil, id.hash()));
+                replies.add(p.pexpire(index, indexTtl, ExpiryOption.NX));
+                replies.add(p.pexpire(index, indexTtl, ExpiryOption.GT));
                 Response<Long> card = p.zcard(index);
                 p.sync();
                 // Every reply read: a command's error surfaces here, and the id is not returned.
@@ -146,6 +149,20 @@ final class RedisSessionStore implements SessionStore {
       }
     }
     return new CreateResult(true, ended);
+  }
+
+  /**
+   * The session's score in its subject's index: the latest retainUntil a renewal can give it, its
+   * absoluteExpiresAt plus its notice (retainUntil - expiresAt). Scored so rather than by its
+   * retainUntil so that a renewal, which moves retainUntil, need not write the index: a session
+   * leaves the index when it is deleted or found gone, and the score only bounds how long a gone
+   * one can linger. Saturates at {@link Long#MAX_VALUE} for a session with no absolute end.
+   */
+  static long indexUntil(SessionRecord session) {
+    long notice = session.retainUntil().toEpochMilli() - session.expiresAt().toEpochMilli();
+    long absolute = session.absoluteExpiresAt().toEpochMilli();
+    long sum = absolute + notice;
+    return ((absolute ^ sum) & (notice ^ sum)) < 0 ? Long.MAX_VALUE : sum;
   }
 
   /**
@@ -170,6 +187,7 @@ final class RedisSessionStore implements SessionStore {
                 policy.name(),
                 id.hash(),
                 ms(session.retainUntil()),
+                Long.toString(indexUntil(session)),
                 value));
     boolean created = RedisCalls.num(out.get(0)) == 1;
     List<HashedId> ended = new ArrayList<>();

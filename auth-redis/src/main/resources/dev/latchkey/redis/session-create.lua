@@ -2,7 +2,8 @@
 --! include session-value
 -- Stores a new session within its subject's cap.
 -- KEYS: the session, the subject's index, the prefix of the subject's session keys (same slot).
--- ARGV: now, cap, cap policy, the session's hash, its retainUntil, its value.
+-- ARGV: now, cap, cap policy, the session's hash, its retainUntil, its index score (the latest its
+-- retainUntil can become, see RedisSessionStore), its value.
 -- Replies {1, ended hashes...} when stored, {0} when refused.
 local now = tonumber(ARGV[1])
 local max = tonumber(ARGV[2])
@@ -41,10 +42,12 @@ if redis.call('ZCARD', idx) >= max then
 end
 local r = tonumber(ARGV[5])
 if r > now then
-  local left = ttl(r - now)
-  redis.call('SET', KEYS[1], ARGV[6], 'PX', left)
-  redis.call('ZADD', idx, ARGV[5], ARGV[4])
-  keepindex(idx, now, ARGV[5], left)
+  redis.call('SET', KEYS[1], ARGV[7], 'PX', ttl(r - now))
+  redis.call('ZADD', idx, ARGV[6], ARGV[4])
+  -- The index lives as long as its latest score: set if it has no expiry, else only extended.
+  local left = ttl(tonumber(ARGV[6]) - now)
+  redis.call('PEXPIRE', idx, left, 'NX')
+  redis.call('PEXPIRE', idx, left, 'GT')
 else
   -- Already past its notice by the caller's clock: nothing to keep.
   redis.call('DEL', KEYS[1])

@@ -7,6 +7,8 @@
 -- when the idle timeout decides: expiresAt, retainUntil, TTL of retainUntil (0: already past),
 -- and expiredNotice for when absoluteExpiresAt caps expiresAt instead.
 -- Replies the session's value as stored afterwards, or false when it is gone or unreadable.
+-- The subject's index is not touched: its score for the session is the latest retainUntil a
+-- renewal can give it (RedisSessionStore), so it already outlives every renewal.
 -- pcall: a key of another type (written by an older version) reads as gone, not as an error.
 local v = redis.pcall('GET', KEYS[1])
 local c, l, e, a, r, u, rest = sessionfields(v)
@@ -26,18 +28,10 @@ end
 if t == '0' then
   -- Renewed into the past: the session ends now, and leaves its subject's index.
   redis.call('DEL', KEYS[1])
-  if u ~= '' then
-    redis.call('ZREM', KEYS[2] .. u, ARGV[3])
-    keepindex(KEYS[2] .. u, now)
-  end
+  if u ~= '' then redis.call('ZREM', KEYS[2] .. u, ARGV[3]) end
   return false
 end
 v = '2|' .. c .. '|' .. ARGV[1] .. '|' .. es .. '|' .. a .. '|' .. rs .. '|' .. u .. '|'
   .. string.sub(v, rest)
 redis.call('SET', KEYS[1], v, 'PX', t)
-if u ~= '' then
-  local idx = KEYS[2] .. u
-  redis.call('ZADD', idx, rs, ARGV[3])
-  keepindex(idx, now, rs, t)
-end
 return v
