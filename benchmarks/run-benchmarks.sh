@@ -50,8 +50,11 @@ java -jar "$JAR" 'PasswordVerifyBenchmark' $PASSWORD_OPTS -rf json -rff "$OUT/jm
 java -cp "$JAR" dev.latchkey.benchmarks.RedisCommandsPerOperation 2>/dev/null | tee "$OUT/commands.txt"
 java -cp "$JAR" dev.latchkey.benchmarks.RedisSessionThroughput "$THROUGHPUT_SECONDS" 64 2>/dev/null \
   | tee -a "$OUT/commands.txt"
-java -cp "$JAR" dev.latchkey.benchmarks.load.NearCachePropagation 500 8 2>/dev/null \
-  | tee -a "$OUT/commands.txt"
+# Under load heavier than the cores (8 threads on 2), then at the cores' count, then one thread.
+for threads in 8 2 1; do
+  java -cp "$JAR" dev.latchkey.benchmarks.load.NearCachePropagation 500 "$threads" 2>/dev/null \
+    | tee -a "$OUT/commands.txt"
+done
 java -cp "$JAR" dev.latchkey.benchmarks.load.EndToEndLoad "$E2E_SECONDS" "$E2E_THREADS" | tee "$OUT/e2e.txt"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -51,8 +51,8 @@ public final class BenchmarkReport {
 
   private String throughputSettings = "";
 
-  /** The PROPAGATION line as printed, without its tag, or null when the run has none. */
-  private String propagation;
+  /** The PROPAGATION lines as printed, without their tag, in run order. */
+  private final List<String> propagation = new ArrayList<>();
 
   /** {bytes, check µs, GET µs} of the SAMESIZE line, or null when the run has none. */
   private double[] sameSize;
@@ -219,7 +219,7 @@ public final class BenchmarkReport {
         throughputSettings = f[2] + " " + f[3];
       } else if (line.startsWith("PROPAGATION ")) {
         // PROPAGATION rounds=n threads=t median_us=x p99_us=y max_us=z
-        propagation = line.substring("PROPAGATION ".length());
+        propagation.add(line.substring("PROPAGATION ".length()));
       } else if (line.startsWith("SAMESIZE ")) {
         // SAMESIZE bytes=n check_us=x get_us=y
         String[] f = line.split(" ", -1);
@@ -687,11 +687,12 @@ public final class BenchmarkReport {
               on / 1e3,
               off / 1e3));
     }
-    if (propagation != null) {
+    if (!propagation.isEmpty()) {
       o.append(
               "- Logout on one node refused by another that had the session cached"
-                  + " (`NearCachePropagation`, µs from the logout's return): ")
-          .append(propagation)
+                  + " (`NearCachePropagation`, µs from the logout's return, as many load threads"
+                  + " checking other cached sessions on that node): ")
+          .append(String.join("; ", propagation))
           .append('\n');
     }
     return o.toString();
