@@ -36,7 +36,7 @@ import redis.clients.jedis.Jedis;
  * dev.latchkey.benchmarks.RedisCommandsPerOperation}
  */
 public final class RedisCommandsPerOperation {
-  private static final int N = 500;
+  static final int N = 500;
 
   private RedisCommandsPerOperation() {}
 
@@ -99,7 +99,7 @@ public final class RedisCommandsPerOperation {
     }
   }
 
-  private static final String[] OPS = {
+  static final String[] OPS = {
     "create",
     "check",
     "readTouch",
@@ -114,7 +114,7 @@ public final class RedisCommandsPerOperation {
   /** Sessions held per user for logoutEverywhere. */
   private static final int PER_USER = 2;
 
-  private static boolean supports(RedisSessionBenchmark.Sessions s, String op) {
+  static boolean supports(RedisSessionBenchmark.Sessions s, String op) {
     return switch (op) {
       case "list", "logoutEverywhere" -> s.list("nobody") >= 0;
       default -> true;
@@ -125,8 +125,7 @@ public final class RedisCommandsPerOperation {
    * What {@code op} runs on, made before the stats are reset: the session ids or subjects of its
    * {@link #N} calls.
    */
-  private static String[] prepare(
-      RedisSessionBenchmark.Sessions s, String op, String[] ids, String tag) {
+  static String[] prepare(RedisSessionBenchmark.Sessions s, String op, String[] ids, String tag) {
     String[] targets = new String[N];
     for (int i = 0; i < N; i++) {
       targets[i] =
@@ -147,7 +146,7 @@ public final class RedisCommandsPerOperation {
     return targets;
   }
 
-  private static void run(RedisSessionBenchmark.Sessions s, String op, String[] targets) {
+  static void run(RedisSessionBenchmark.Sessions s, String op, String[] targets) {
     for (int i = 0; i < N; i++) {
       String t = targets[i];
       boolean ok =

@@ -38,6 +38,24 @@ public final class RedisFixture {
   }
 
   /**
+   * Starts a standalone server inside another program's process, such as {@code valgrind
+   * --tool=callgrind}: {@code launcher} is that program's command line, {@code redis-server} and
+   * its options follow it.
+   *
+   * @param launcher the command line that runs {@code redis-server}, not empty
+   * @param extraArgs {@code redis-server} options added after the fixture's own
+   * @return the running server; close it
+   * @throws IllegalStateException if a program is not on the PATH or the server does not start
+   */
+  public static RedisServer standaloneUnder(List<String> launcher, String... extraArgs) {
+    if (launcher.isEmpty()) {
+      throw new IllegalArgumentException("launcher is empty");
+    }
+    requireOnPath(launcher.get(0));
+    return RedisServer.start(false, List.of(), List.of(extraArgs), launcher);
+  }
+
+  /**
    * Starts a Cluster of {@code masters} masters with {@code replicasPerMaster} replicas each,
    * joined with {@code redis-cli --cluster create}, and waits until every node says {@code
    * cluster_state:ok}, knows every other, and every replica is synced.

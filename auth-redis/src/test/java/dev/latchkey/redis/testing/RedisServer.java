@@ -42,6 +42,7 @@ public final class RedisServer implements AutoCloseable {
   private final boolean clusterNode;
   private final List<String> configLines;
   private final List<String> extraArgs;
+  private final List<String> launcher;
   private final String password;
   private final Path dir;
   private int port;
@@ -49,10 +50,15 @@ public final class RedisServer implements AutoCloseable {
   private UnifiedJedis client;
 
   private RedisServer(
-      boolean clusterNode, List<String> configLines, List<String> extraArgs, Path dir) {
+      boolean clusterNode,
+      List<String> configLines,
+      List<String> extraArgs,
+      List<String> launcher,
+      Path dir) {
     this.clusterNode = clusterNode;
     this.configLines = List.copyOf(configLines);
     this.extraArgs = List.copyOf(extraArgs);
+    this.launcher = List.copyOf(launcher);
     int i = this.extraArgs.indexOf("--requirepass");
     this.password = i >= 0 && i + 1 < this.extraArgs.size() ? this.extraArgs.get(i + 1) : null;
     this.dir = dir;
@@ -67,6 +73,15 @@ public final class RedisServer implements AutoCloseable {
    * @param extraArgs options after the fixture's own
    */
   static RedisServer start(boolean clusterNode, List<String> configLines, List<String> extraArgs) {
+    return start(clusterNode, configLines, extraArgs, List.of());
+  }
+
+  /** As {@link #start(boolean, List, List)}, the command run by {@code launcher}'s command line. */
+  static RedisServer start(
+      boolean clusterNode,
+      List<String> configLines,
+      List<String> extraArgs,
+      List<String> launcher) {
     RedisFixture.requireOnPath("redis-server");
     Path dir;
     try {
@@ -74,7 +89,7 @@ public final class RedisServer implements AutoCloseable {
     } catch (IOException e) {
       throw new IllegalStateException("cannot create a temp dir for redis-server", e);
     }
-    RedisServer server = new RedisServer(clusterNode, configLines, extraArgs, dir);
+    RedisServer server = new RedisServer(clusterNode, configLines, extraArgs, launcher, dir);
     LIVE.add(server);
     try {
       server.launchOnNewPort();
@@ -93,6 +108,14 @@ public final class RedisServer implements AutoCloseable {
       }
     }
     throw new IllegalStateException("redis-server did not start; see " + log());
+  }
+
+  /**
+   * The server's process id (its launcher's, which runs it in the same process), or -1 when it is
+   * not running.
+   */
+  public synchronized long pid() {
+    return process == null || !process.isAlive() ? -1 : process.pid();
   }
 
   /** The loopback port the server listens on; it keeps it across {@link #restart}. */
@@ -271,7 +294,8 @@ public final class RedisServer implements AutoCloseable {
 
   /** Starts the process on {@link #port}; true once it is this process that answers there. */
   private boolean launch() {
-    List<String> cmd = new ArrayList<>(List.of("redis-server"));
+    List<String> cmd = new ArrayList<>(launcher);
+    cmd.add("redis-server");
     if (!configLines.isEmpty()) {
       Path conf = dir.resolve("redis.conf");
       try {
