@@ -92,10 +92,7 @@ class ClusterSessionNearCacheIT extends NearCacheFleetBehaviour {
             assertThat(refusedOnB(elsewhere)).isTrue();
           });
       // The promoted replica kept the session; A ends it there, and B must not answer its copy.
-      assertThat(
-              RedisFixture.waitUntil(
-                  RECOVERY, () -> absentOrUnavailable(() -> storeA.delete(onVictim.id()))))
-          .isTrue();
+      deleteOnAOnceAvailable(onVictim);
       assertThat(refusedOnB(onVictim)).isTrue();
       awaitCurrent(nodeB);
       assertThat(storeB.read(onVictim.id(), touch())).isEmpty();
@@ -124,10 +121,7 @@ class ClusterSessionNearCacheIT extends NearCacheFleetBehaviour {
     // The old master stays up as a replica: its tracking connections are not dropped.
     RedisServer promoted = CLUSTER.failOverGracefully(old);
     assertThat(masterOf(key(s))).isSameAs(promoted);
-    assertThat(
-            RedisFixture.waitUntil(
-                RECOVERY, () -> absentOrUnavailable(() -> storeA.delete(s.id()))))
-        .isTrue();
+    deleteOnAOnceAvailable(s);
     assertThat(refusedOnB(s)).isTrue();
     awaitCurrent(nodeB);
     assertThat(storeB.read(s.id(), touch())).isEmpty();

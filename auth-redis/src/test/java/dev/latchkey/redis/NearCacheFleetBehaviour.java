@@ -165,6 +165,26 @@ abstract class NearCacheFleetBehaviour {
         BOUND, () -> absentOrUnavailable(() -> storeB.read(s.id(), touch()).isEmpty()));
   }
 
+  /**
+   * Deletes {@code s} on A once A's store answers again (after a failover), and checks that Redis
+   * no longer holds it.
+   */
+  protected void deleteOnAOnceAvailable(SessionRecord s) {
+    assertThat(
+            RedisFixture.waitUntil(
+                RECOVERY,
+                () -> {
+                  try {
+                    storeA.delete(s.id());
+                    return storeA.read(s.id(), touch()).isEmpty();
+                  } catch (StoreUnavailableException e) {
+                    return false;
+                  }
+                }))
+        .as("deleted on A")
+        .isTrue();
+  }
+
   protected static boolean absentOrUnavailable(Supplier<Boolean> check) {
     try {
       return check.get();
