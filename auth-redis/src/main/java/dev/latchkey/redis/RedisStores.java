@@ -72,7 +72,7 @@ public final class RedisStores implements AutoCloseable {
     this.revocationThreads = b.revocationThreads;
     this.ownsClient = ownsClient;
     this.nearCacheEntries = b.nearCacheEntries;
-    if (nearCacheEntries > 0 && !SessionNearCache.supports(client)) {
+    if (nearCacheEntries > 0 && !TrackedMasters.supports(client)) {
       throw new IllegalStateException(
           "sessionNearCache needs a RedisClient, RedisSentinelClient or RedisClusterClient: its"
               + " tracking connections must be on the masters the client writes to");

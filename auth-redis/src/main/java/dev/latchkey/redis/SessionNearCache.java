@@ -3,12 +3,9 @@ package dev.latchkey.redis;
 import dev.latchkey.core.spi.SessionRecord;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,21 +19,14 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.LongSupplier;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.ConnectionPool;
 import redis.clients.jedis.Protocol;
-import redis.clients.jedis.RedisClient;
-import redis.clients.jedis.RedisClusterClient;
-import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.params.SetParams;
-import redis.clients.jedis.resps.ClusterShardInfo;
-import redis.clients.jedis.resps.ClusterShardNodeInfo;
-import redis.clients.jedis.util.JedisClusterCRC16;
-import redis.clients.jedis.util.Pool;
 
-// Past 450 lines for a reason: the cache, its tracking connections (one per master) and the proof
-// that each one is current are one invariant, and splitting them would spread it across classes.
+// Past 450 lines for a reason: the cache, the generations of its tracking connections and the
+// proof that each connection is current are one invariant (what may be answered); where the masters
+// are and how to reach them is in TrackedMasters.
 /**
  * A bounded in-process cache of session records, kept current by Redis server-assisted client
  * tracking (Redis 6+, RESP2 redirect mode), so that a check of a cached session costs no round
@@ -44,19 +34,20 @@ import redis.clients.jedis.util.Pool;
  *
  * <p><b>How Redis tells this node.</b> One dedicated connection per master (the one server; the
  * primary Sentinel names now; every Cluster master that owns slots), taken from the client's pool
- * of that master for as long as it is tracked, checks that it is on that master ({@code ROLE} says
- * master; on a Cluster, {@code CLUSTER MYID} is the master's id), turns tracking on for itself in
- * broadcast mode ({@code CLIENT TRACKING ON REDIRECT <its own id> BCAST PREFIX <key prefix>}) and
- * subscribes to {@code __redis__:invalidate}: that master then sends it the name of every key under
- * the prefix that any client changes, deletes, or lets expire, and a null for a flush. Broadcast
- * mode rather than the default (keys the tracking connection read) because the reads go through the
- * client's ordinary pools: default mode would need the command on every pooled connection, which a
- * Jedis pool cannot guarantee. Broadcast tracking reports only the changes made on the node the
- * connection is on, hence one connection per master; the price is that every change under the
- * prefix reaches every node, including keys this node never cached.
+ * of that master for as long as it is tracked, checks that it is on that master (on a Cluster,
+ * {@code CLUSTER MYID} is the master's id; elsewhere {@code ROLE} says master, where the ACL allows
+ * {@code ROLE}), turns tracking on for itself in broadcast mode ({@code CLIENT TRACKING ON REDIRECT
+ * <its own id> BCAST PREFIX <key prefix>}) and subscribes to {@code __redis__:invalidate}: that
+ * master then sends it the name of every key under the prefix that any client changes, deletes, or
+ * lets expire, and a null for a flush. Broadcast mode rather than the default (keys the tracking
+ * connection read) because the reads go through the client's ordinary pools: default mode would
+ * need the command on every pooled connection, which a Jedis pool cannot guarantee. Broadcast
+ * tracking reports only the changes made on the node the connection is on, hence one connection per
+ * master; the price is that every change under the prefix reaches every node, including keys this
+ * node never cached.
  *
- * <p><b>The proof that a connection is current.</b> Every heartbeat this node writes, through the
- * ordinary client, one short-lived key per master ({@code <prefix>{<tag>}:nc:<token>:<master
+ * <p><b>The proof that a connection is current.</b> At every heartbeat this node writes, through
+ * the ordinary client, one short-lived key per master ({@code <prefix>{<tag>}:nc:<token>:<master
  * index>:<sent nanos>}), the tag chosen so that the key lives in a slot of that master. A master's
  * connection is proven up to the time its last heartbeat key was written when that key's
  * invalidation comes back on it: the key was written where the client sends this master's writes,
@@ -96,7 +87,7 @@ final class SessionNearCache implements AutoCloseable {
   /** Heartbeats without proof after which the connections are set up again. */
   static final int BEATS_BEFORE_RECONNECT = 10;
 
-  /** What follows a heartbeat key's tag: {@code }:nc:}. */
+  /** What follows the hash tag of a heartbeat key: the tag's closing brace, then {@code :nc:}. */
   private static final String BEAT_MARK = "}:nc:";
 
   private final UnifiedJedis client;
@@ -121,7 +112,7 @@ final class SessionNearCache implements AutoCloseable {
       LongSupplier nanos,
       ThreadFactory threads) {
     this.client = Objects.requireNonNull(client, "client");
-    if (!supports(client)) {
+    if (!TrackedMasters.supports(client)) {
       throw new IllegalStateException(
           "the session near cache needs a RedisClient, RedisSentinelClient or RedisClusterClient");
     }
@@ -132,13 +123,6 @@ final class SessionNearCache implements AutoCloseable {
     this.nanos = Objects.requireNonNull(nanos, "nanos");
     this.threads = Objects.requireNonNull(threads, "threads");
     this.beater = newThread(this::beatLoop);
-  }
-
-  /** Whether the cache can follow {@code client}'s masters: a standalone, Sentinel or Cluster. */
-  static boolean supports(UnifiedJedis client) {
-    return client instanceof RedisClient
-        || client instanceof RedisSentinelClient
-        || client instanceof RedisClusterClient;
   }
 
   private Thread newThread(Runnable loop) {
@@ -212,95 +196,12 @@ final class SessionNearCache implements AutoCloseable {
     return entries.size();
   }
 
-  /** One master to track: its address, a hash tag of one of its slots, its Cluster node id. */
-  record Target(String address, String tag, String nodeId) {}
-
-  /**
-   * The masters to track, and what they were chosen from: two layouts with equal {@code owners}
-   * have the same masters owning the same slots.
-   */
-  record Layout(List<Target> targets, List<String> owners) {}
-
-  /** The masters as the client and Redis name them now. */
-  private Layout discover() {
-    if (client instanceof RedisClusterClient cluster) {
-      List<Target> targets = new ArrayList<>();
-      List<String> owners = new ArrayList<>();
-      for (ClusterShardInfo shard : RevocationShards.clusterShards(cluster)) {
-        if (shard.getSlots().isEmpty()) {
-          continue;
-        }
-        ClusterShardNodeInfo master = null;
-        for (ClusterShardNodeInfo node : shard.getNodes()) {
-          if ("master".equals(node.getRole())) {
-            master = node;
-          }
-        }
-        if (master == null) {
-          throw new JedisException("a Cluster shard that owns slots names no master");
-        }
-        String address = master.getEndpoint() + ":" + master.getPort();
-        int slot = shard.getSlots().get(0).get(0).intValue();
-        targets.add(new Target(address, RevocationShards.tagOf(slot), master.getId()));
-        owners.add(master.getId() + "@" + address + " " + shard.getSlots());
-      }
-      if (targets.isEmpty()) {
-        throw new JedisException("no Cluster node serves any slot");
-      }
-      targets.sort(Comparator.comparing(Target::address));
-      owners.sort(Comparator.naturalOrder());
-      return new Layout(List.copyOf(targets), List.copyOf(owners));
-    }
-    if (client instanceof RedisSentinelClient sentinel) {
-      String address = String.valueOf(sentinel.getCurrentMaster());
-      return new Layout(List.of(new Target(address, "nc", null)), List.of(address));
-    }
-    return new Layout(List.of(new Target("", "nc", null)), List.of());
-  }
-
-  /** A connection to {@code t}'s master, from the client's pool of that master. */
-  private Connection open(Target t) {
-    if (client instanceof RedisClusterClient cluster) {
-      ConnectionPool pool = cluster.getClusterNodes().get(t.address());
-      // A master the client has not met yet is reached through its view of the slot; the node id
-      // check then refuses a node that is not the master this connection is meant for.
-      return pool != null
-          ? pool.getResource()
-          : cluster.getConnectionFromSlot(JedisClusterCRC16.getSlot(t.tag()));
-    }
-    if (client instanceof RedisSentinelClient sentinel) {
-      Map<?, Pool<Connection>> primary = sentinel.getPrimaryNodesConnectionMap();
-      for (Map.Entry<?, Pool<Connection>> e : primary.entrySet()) {
-        if (String.valueOf(e.getKey()).equals(t.address())) {
-          return e.getValue().getResource();
-        }
-      }
-      throw new JedisException("the Sentinel primary changed while tracking was set up");
-    }
-    return ((RedisClient) client).getPool().getResource();
-  }
-
-  /** Refuses a connection that is not on {@code t}'s master. */
-  private static void verify(Connection c, Target t) {
-    if (t.nodeId() != null) {
-      Object id = c.executeCommand(new CommandArguments(Protocol.Command.CLUSTER).add("MYID"));
-      if (!t.nodeId().equals(RedisCalls.str(id))) {
-        throw new JedisException("the tracking connection is not on the expected master");
-      }
-      return;
-    }
-    List<?> role = (List<?>) c.executeCommand(new CommandArguments(Protocol.Command.ROLE));
-    if (!"master".equals(RedisCalls.str(role.get(0)))) {
-      throw new JedisException("the tracking connection is not on a master");
-    }
-  }
-
   /**
    * One set of tracking connections, one per master of one layout. Once dead it never answers
    * again: the next set is a new generation, so nothing one connection proved outlives it.
    */
   private final class Generation {
-    final Layout layout;
+    final TrackedMasters.Layout layout;
     final String token = HexFormat.of().formatHex(randomBytes());
     final long startedAt;
     final AtomicLongArray provenAt;
@@ -309,7 +210,7 @@ final class SessionNearCache implements AutoCloseable {
     volatile boolean ready;
     volatile boolean dead;
 
-    Generation(Layout layout, long now) {
+    Generation(TrackedMasters.Layout layout, long now) {
       this.layout = layout;
       this.startedAt = now;
       int n = layout.targets().size();
@@ -406,15 +307,15 @@ final class SessionNearCache implements AutoCloseable {
   private void track(Generation g, int i) {
     Connection c = null;
     try {
-      Target t = g.layout.targets().get(i);
-      c = open(t);
+      TrackedMasters.Target t = g.layout.targets().get(i);
+      c = TrackedMasters.open(client, t);
       g.connections.set(i, c);
       if (g.dead || closing.getCount() == 0) {
         return;
       }
       // A healthy connection hears its own heartbeats every beat; a silent one is a lost one.
       c.setSoTimeout((int) Math.min(Integer.MAX_VALUE, BEATS_BEFORE_RECONNECT * beatMs));
-      verify(c, t);
+      TrackedMasters.verify(c, t);
       // Jedis 8 may speak RESP3, where Redis sends invalidations as push messages that Jedis's
       // reader consumes itself; in RESP2 they arrive as pub/sub messages this loop reads.
       c.executeCommand(new CommandArguments(Protocol.Command.HELLO).add(2));
@@ -508,19 +409,27 @@ final class SessionNearCache implements AutoCloseable {
       do {
         long now = nanos.getAsLong();
         Generation g = generation;
-        if (g == null || g.dead) {
-          if (now - retryAt >= 0) {
-            establish(now);
-            retryAt = now + TimeUnit.MILLISECONDS.toNanos(backoff);
-            backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+        try {
+          if (g == null || g.dead) {
+            if (now - retryAt >= 0) {
+              establish(now);
+              retryAt = now + TimeUnit.MILLISECONDS.toNanos(backoff);
+              backoff = Math.min(MAX_BACKOFF_MS, backoff * 2);
+            }
+          } else if (g.silent(now) || topologyChanged(g)) {
+            g.kill();
+          } else {
+            if (g.ready) {
+              backoff = 50;
+            }
+            beat(g, now);
           }
-        } else if (g.silent(now) || topologyChanged(g)) {
-          g.kill();
-        } else {
-          if (g.ready) {
-            backoff = 50;
+        } catch (RuntimeException e) {
+          // A reply this loop cannot read: this thread must live on, or nothing ever sets the
+          // connections up again. The cache stays empty until a generation proves itself.
+          if (g != null) {
+            g.kill();
           }
-          beat(g, now);
         }
       } while (!closing.await(beatMs, TimeUnit.MILLISECONDS));
     } catch (InterruptedException e) {
@@ -535,7 +444,7 @@ final class SessionNearCache implements AutoCloseable {
   private void establish(long now) {
     Generation g;
     try {
-      g = new Generation(discover(), now);
+      g = new Generation(TrackedMasters.discover(client), now);
     } catch (JedisException e) {
       return;
     }
@@ -556,7 +465,7 @@ final class SessionNearCache implements AutoCloseable {
   /** Whether the masters differ from those {@code g} tracks; false if nothing answers. */
   private boolean topologyChanged(Generation g) {
     try {
-      return !discover().owners().equals(g.layout.owners());
+      return !TrackedMasters.discover(client).owners().equals(g.layout.owners());
     } catch (JedisException e) {
       // Nothing answers: the heartbeats stop proving the connections anyway.
       return false;
