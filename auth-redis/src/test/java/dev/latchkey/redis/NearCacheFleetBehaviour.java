@@ -21,6 +21,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -260,6 +265,59 @@ abstract class NearCacheFleetBehaviour {
                           .map(r -> "admin".equals(r.attributes().get("role")))
                           .orElse(false)))
           .isTrue();
+    }
+  }
+
+  @Test
+  void readsRacingALogoutNeverBringTheSessionBack() throws Exception {
+    ExecutorService readers = Executors.newFixedThreadPool(2);
+    try {
+      for (int round = 0; round < 20; round++) {
+        SessionRecord s = cachedOnB(session("user-" + UUID.randomUUID()));
+        AtomicBoolean refused = new AtomicBoolean();
+        AtomicBoolean resurrected = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        CyclicBarrier start = new CyclicBarrier(3);
+        List<Future<?>> running = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+          running.add(
+              readers.submit(
+                  () -> {
+                    start.await();
+                    while (!stop.get()) {
+                      boolean refusedBefore = refused.get();
+                      if (storeB.read(s.id(), touch()).isEmpty()) {
+                        refused.set(true);
+                      } else if (refusedBefore) {
+                        // A read that began before the logout cached its copy after it.
+                        resurrected.set(true);
+                      }
+                    }
+                    return null;
+                  }));
+        }
+        start.await();
+        // Rewrites that change nothing, each dropping B's entry: B's readers keep reading Redis,
+        // so that reads are in flight when the logout lands.
+        for (int i = 0; i < 20; i++) {
+          assertThat(storeA.setAttribute(s.id(), "seen", "yes", clock.instant())).isTrue();
+        }
+        assertThat(storeA.delete(s.id())).isTrue();
+        assertThat(RedisFixture.waitUntil(BOUND, refused::get)).isTrue();
+        // Readers go on after the first refusal: nothing may bring the old entry back.
+        long until = System.nanoTime() + Duration.ofMillis(30).toNanos();
+        while (System.nanoTime() < until) {
+          Thread.onSpinWait();
+        }
+        stop.set(true);
+        for (Future<?> f : running) {
+          f.get();
+        }
+        assertThat(resurrected).isFalse();
+        assertThat(storeB.read(s.id(), touch())).isEmpty();
+      }
+    } finally {
+      readers.shutdownNow();
     }
   }
 
