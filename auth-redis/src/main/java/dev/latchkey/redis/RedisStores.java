@@ -430,10 +430,10 @@ public final class RedisStores implements AutoCloseable {
      * the cache correct through client tracking: a session ended, rotated, renewed or changed by
      * any node is dropped from every node's cache as soon as Redis's invalidation message arrives
      * (the propagation bound: the pub/sub delivery time, milliseconds on a healthy network). The
-     * cache answers only while its tracking connection is proven alive by a heartbeat of {@link
-     * #revocationHeartbeat} sent less than three heartbeats ago; a lost connection, a Redis restart
-     * or failover, or a flush empties it, and checks read Redis until tracking is back. A due
-     * renewal is still written to Redis.
+     * cache answers only while each of its tracking connections is proven current by a heartbeat of
+     * {@link #revocationHeartbeat} sent less than three heartbeats ago; a lost connection, a Redis
+     * restart or failover, or a flush empties it, and checks read Redis until tracking is back. A
+     * due renewal is still written to Redis.
      *
      * <p>Works on a standalone server, a Sentinel-managed primary and a Cluster (a {@code
      * RedisClient}, {@code RedisSentinelClient} or {@code RedisClusterClient}, or any URL) of Redis
@@ -446,7 +446,9 @@ public final class RedisStores implements AutoCloseable {
      * set up on the masters as they are now. Reads still go to masters, never replicas. Takes one
      * heartbeat thread and one subscriber thread per master from {@link #revocationThreads}; each
      * heartbeat writes one short-lived key ({@code <prefix>{<tag>}:nc:...}, gone after three
-     * heartbeats) per master.
+     * heartbeats) per master. Its connections run {@code HELLO}, {@code CLIENT ID}, {@code CLIENT
+     * TRACKING} and {@code SUBSCRIBE} (on a Cluster also {@code CLUSTER SHARDS} and {@code CLUSTER
+     * MYID}); where an ACL denies one of them the cache stays empty, never wrong.
      *
      * @param maxEntries the most sessions cached, from 1 to 10,000,000
      * @return this builder
