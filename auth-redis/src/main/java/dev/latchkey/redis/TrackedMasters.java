@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.ConnectionPool;
@@ -27,6 +28,9 @@ import redis.clients.jedis.util.Pool;
  * credentials, TLS and timeouts. Stateless; safe for concurrent use.
  */
 final class TrackedMasters {
+  /** A hash tag per slot, found once: the topology is read at every heartbeat. */
+  private static final ConcurrentHashMap<Integer, String> TAGS = new ConcurrentHashMap<>();
+
   private TrackedMasters() {}
 
   /** Whether the cache can follow {@code client}'s masters: a standalone, Sentinel or Cluster. */
@@ -65,7 +69,9 @@ final class TrackedMasters {
         }
         String address = master.getEndpoint() + ":" + master.getPort();
         int slot = shard.getSlots().get(0).get(0).intValue();
-        targets.add(new Target(address, RevocationShards.tagOf(slot), master.getId()));
+        targets.add(
+            new Target(
+                address, TAGS.computeIfAbsent(slot, RevocationShards::tagOf), master.getId()));
         owners.add(master.getId() + "@" + address + " " + shard.getSlots());
       }
       if (targets.isEmpty()) {
