@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadFactory;
-import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.UnifiedJedis;
 
 // Past 450 lines for a reason: it is the one entry point for every Redis store, and its public
@@ -74,10 +73,10 @@ public final class RedisStores implements AutoCloseable {
     this.revocationThreads = b.revocationThreads;
     this.ownsClient = ownsClient;
     this.nearCacheEntries = b.nearCacheEntries;
-    if (nearCacheEntries > 0 && !(client instanceof RedisClient)) {
+    if (nearCacheEntries > 0 && !TrackedMasters.supports(client)) {
       throw new IllegalStateException(
-          "sessionNearCache needs a standalone RedisClient (redis:// or rediss://): its tracking"
-              + " connection must be the one server's");
+          "sessionNearCache needs a RedisClient, RedisSentinelClient or RedisClusterClient: its"
+              + " tracking connections must be on the masters the client writes to");
     }
   }
 
@@ -142,8 +141,8 @@ public final class RedisStores implements AutoCloseable {
     if (nearCache == null) {
       nearCache =
           new SessionNearCache(
-                  (RedisClient) redis.jedis(),
-                  keys.prefix(),
+                  redis.jedis(),
+                  keys,
                   nearCacheEntries,
                   heartbeat,
                   System::nanoTime,
@@ -440,13 +439,25 @@ public final class RedisStores implements AutoCloseable {
      * the cache correct through client tracking: a session ended, rotated, renewed or changed by
      * any node is dropped from every node's cache as soon as Redis's invalidation message arrives
      * (the propagation bound: the pub/sub delivery time, milliseconds on a healthy network). The
-     * cache answers only while its tracking connection is proven alive by a heartbeat of {@link
-     * #revocationHeartbeat} sent less than three heartbeats ago; a lost connection, a Redis restart
-     * or failover, or a flush empties it, and checks read Redis until tracking is back. A due
-     * renewal is still written to Redis. Needs a standalone client ({@code RedisClient}, or a
-     * {@code redis://}/{@code rediss://} URL) of Redis 6 or later, and takes one connection from
-     * its pool for as long as the stores are open, plus a subscriber thread and a heartbeat thread
-     * from {@link #revocationThreads}.
+     * cache answers only while each of its tracking connections is proven current by a heartbeat of
+     * {@link #revocationHeartbeat} sent less than three heartbeats ago; a lost connection, a Redis
+     * restart or failover, or a flush empties it, and checks read Redis until tracking is back. A
+     * due renewal is still written to Redis.
+     *
+     * <p>Works on a standalone server, a Sentinel-managed primary and a Cluster (a {@code
+     * RedisClient}, {@code RedisSentinelClient} or {@code RedisClusterClient}, or any URL) of Redis
+     * 6 or later. Redis reports a change only to connections on the node where it happened, so the
+     * cache keeps one tracking connection on every master (the one server; the current Sentinel
+     * primary; each Cluster master that owns slots), taken from the client's pool of that master,
+     * and answers only while every one of them has proven itself by a heartbeat written to that
+     * master. A failover, a master lost, or slots moved to another master (the topology is checked
+     * at every heartbeat) empties the whole cache, and checks read Redis until every connection is
+     * set up on the masters as they are now. Reads still go to masters, never replicas. Takes one
+     * heartbeat thread and one subscriber thread per master from {@link #revocationThreads}; each
+     * heartbeat writes one short-lived key ({@code <prefix>{<tag>}:nc:...}, gone after three
+     * heartbeats) per master. Its connections run {@code HELLO}, {@code CLIENT ID}, {@code CLIENT
+     * TRACKING} and {@code SUBSCRIBE} (on a Cluster also {@code CLUSTER SHARDS} and {@code CLUSTER
+     * MYID}); where an ACL denies one of them the cache stays empty, never wrong.
      *
      * @param maxEntries the most sessions cached, from 1 to 10,000,000
      * @return this builder
@@ -466,7 +477,8 @@ public final class RedisStores implements AutoCloseable {
      *
      * @return the stores, to be {@linkplain RedisStores#close() closed} when the application stops
      * @throws IllegalStateException when a timeout was set for a caller's client, or a session near
-     *     cache for a client that is not a standalone {@code RedisClient}
+     *     cache for a client that is no {@code RedisClient}, {@code RedisSentinelClient} or {@code
+     *     RedisClusterClient}
      * @throws StoreUnavailableException when a Sentinel or Cluster URL's nodes cannot be reached
      */
     public RedisStores build() {

@@ -142,7 +142,7 @@ final class RevocationShards {
   }
 
   /** The first node that answers {@code CLUSTER SHARDS}. */
-  private static List<ClusterShardInfo> clusterShards(RedisClusterClient cluster) {
+  static List<ClusterShardInfo> clusterShards(RedisClusterClient cluster) {
     JedisException last = new JedisException("no Cluster node known");
     for (ConnectionPool pool : cluster.getClusterNodes().values()) {
       try (Connection connection = pool.getResource()) {
@@ -156,15 +156,23 @@ final class RevocationShards {
     throw last;
   }
 
-  /** A key in {@code slot} ({@code <prefix>{<tag>}:heartbeat}), found by trying tags. */
+  /** A key in {@code slot} ({@code <prefix>{<tag>}:heartbeat}). */
   private static String routeKey(Keys keys, int slot) {
+    return keys.slot(tagOf(slot)) + "heartbeat";
+  }
+
+  /**
+   * A hash tag whose keys ({@code {<tag>}...}) all live in {@code slot}, found by trying tags: a
+   * key's slot is the hash of its tag alone.
+   */
+  static String tagOf(int slot) {
     for (int i = 0; i < MAX_TAGS; i++) {
-      String key = keys.slot(Integer.toString(i, 36)) + "heartbeat";
-      if (JedisClusterCRC16.getSlot(key) == slot) {
-        return key;
+      String tag = Integer.toString(i, 36);
+      if (JedisClusterCRC16.getSlot(tag) == slot) {
+        return tag;
       }
     }
-    throw new JedisException("no heartbeat key routes to slot " + slot);
+    throw new JedisException("no hash tag routes to slot " + slot);
   }
 
   List<Shard> shards() {

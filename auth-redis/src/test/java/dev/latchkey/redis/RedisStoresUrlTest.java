@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.providers.PooledConnectionProvider;
 
 /** URL parsing and builder checks; no server needed. */
 class RedisStoresUrlTest {
@@ -18,6 +20,23 @@ class RedisStoresUrlTest {
     assertThatThrownBy(() -> b.sessionNearCache(maxEntries))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxEntries");
+  }
+
+  @Test
+  @SuppressWarnings("deprecation") // the one public way to build a bare UnifiedJedis in Jedis 8
+  void sessionNearCacheOnAClientWhoseMastersItCannotFindIsRefused() {
+    // A bare UnifiedJedis names no master to track: refused rather than a cache that cannot
+    // prove itself current.
+    try (UnifiedJedis bare =
+        new UnifiedJedis(
+            new PooledConnectionProvider(new HostAndPort("127.0.0.1", 1)),
+            1,
+            Duration.ofSeconds(1))) {
+      assertThatThrownBy(() -> RedisStores.builder(bare).sessionNearCache(100).build())
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("RedisSentinelClient")
+          .hasMessageContaining("RedisClusterClient");
+    }
   }
 
   @Test
