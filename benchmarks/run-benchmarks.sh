@@ -48,6 +48,9 @@ java -jar "$JAR" \
 java -jar "$JAR" 'PasswordVerifyBenchmark' $PASSWORD_OPTS -rf json -rff "$OUT/jmh-password.json" \
   | tee "$OUT/jmh-password.log"
 java -cp "$JAR" dev.latchkey.benchmarks.RedisCommandsPerOperation 2>/dev/null | tee "$OUT/commands.txt"
+# Instruction counts under callgrind (skipped, with a note on stderr, without valgrind).
+java -cp "$JAR" dev.latchkey.benchmarks.RedisInstructionsPerOperation 2>/dev/null \
+  | tee -a "$OUT/commands.txt"
 java -cp "$JAR" dev.latchkey.benchmarks.RedisSessionThroughput "$THROUGHPUT_SECONDS" 64 2>/dev/null \
   | tee -a "$OUT/commands.txt"
 # Under load heavier than the cores (8 threads on 2), then at the cores' count, then one thread.

@@ -54,6 +54,9 @@ public final class BenchmarkReport {
 
   private String throughputSettings = "";
 
+  /** INSTRUCTIONS lines: impl|op -> instructions inside redis-server per operation. */
+  private final Map<String, Double> instructions = new HashMap<>();
+
   /** The PROPAGATION lines as printed, without their tag, in run order. */
   private final List<String> propagation = new ArrayList<>();
 
@@ -223,6 +226,10 @@ public final class BenchmarkReport {
           busyServerTime.put(f[1], value(f[5]));
         }
         throughputSettings = f[2] + " " + f[3];
+      } else if (line.startsWith("INSTRUCTIONS ")) {
+        // INSTRUCTIONS impl op per_op=n
+        String[] f = line.split(" ", -1);
+        instructions.put(f[1] + "|" + f[2], value(f[3]));
       } else if (line.startsWith("PROPAGATION ")) {
         // PROPAGATION rounds=n threads=t median_us=x p99_us=y max_us=z
         propagation.add(line.substring("PROPAGATION ".length()));
@@ -516,6 +523,7 @@ public final class BenchmarkReport {
       }
       o.append(" |\n");
     }
+    o.append(instructionTable());
     o.append(scale());
 
     o.append("\n### Revocation check on a Redis deployment (ns/op)\n\n");
@@ -614,6 +622,53 @@ public final class BenchmarkReport {
   private double serverMicros(String impl, String op) {
     String[] c = commands.get(impl + "|" + op);
     return c == null ? Double.NaN : Double.parseDouble(c[3]);
+  }
+
+  /**
+   * The INSTRUCTIONS lines as a table with the ratios a goal reads, or nothing when the run has
+   * none (no valgrind).
+   */
+  private String instructionTable() {
+    if (instructions.isEmpty()) {
+      return "";
+    }
+    StringBuilder o = new StringBuilder();
+    o.append(
+        "\nInstructions inside `redis-server` per operation (`RedisInstructionsPerOperation`:"
+            + " callgrind counts, unmoved by the machine's load; event loop, protocol and command"
+            + " together, the kernel's socket work left out):\n\n"
+            + "| operation | Latchkey | Spring plain | Spring indexed | Latchkey ÷ plain |\n"
+            + "|---|---:|---:|---:|---:|\n");
+    for (String op : SERVER_TIME_OPS) {
+      o.append("| ").append(op);
+      for (String impl : new String[] {"latchkey", "springPlain", "springIndexed"}) {
+        Double n = instructions.get(impl + "|" + op);
+        o.append(" | ").append(n == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", n));
+      }
+      o.append(" | ")
+          .append(
+              ratio(
+                  instructions.getOrDefault("latchkey|" + op, Double.NaN),
+                  instructions.getOrDefault("springPlain|" + op, Double.NaN)))
+          .append("× |\n");
+    }
+    double check = instructions.getOrDefault("latchkey|check", Double.NaN);
+    double renewing = instructions.getOrDefault("latchkey|readTouch", Double.NaN);
+    double springTouch = instructions.getOrDefault("springPlain|readTouch", Double.NaN);
+    o.append('\n');
+    for (int k : CHECKS_PER_RENEWAL) {
+      double avg = check + (renewing - check) / k;
+      o.append(
+          String.format(
+              Locale.ROOT,
+              "- in instructions, a check averaged over %d check%s per renewal interval: %,.0f ="
+                  + " %s× Spring plain's read-and-touch%n",
+              k,
+              k == 1 ? "" : "s",
+              avg,
+              ratio(avg, springTouch)));
+    }
+    return o.toString();
   }
 
   /** The Redis work per session at scale: server time ratios, memory, throughput. */

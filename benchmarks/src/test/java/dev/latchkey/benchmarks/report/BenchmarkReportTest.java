@@ -135,6 +135,11 @@ class BenchmarkReportTest {
         MEMORY springIndexed sessions=5000 bytes_per_session=2100
         THROUGHPUT latchkey threads=64 seconds=3 checks_per_s=40000 server_us_per_check=0.500
         THROUGHPUT springPlain threads=64 seconds=3 checks_per_s=10000 server_us_per_check=4.000
+        INSTRUCTIONS latchkey check per_op=6000
+        INSTRUCTIONS latchkey readTouch per_op=66000
+        INSTRUCTIONS springPlain readTouch per_op=30000
+        INSTRUCTIONS latchkey create per_op=40000
+        INSTRUCTIONS springPlain create per_op=30000
         PROPAGATION rounds=500 threads=8 median_us=900 p99_us=4000 max_us=9000
         PROPAGATION rounds=500 threads=1 median_us=60 p99_us=700 max_us=900
         """);
@@ -154,7 +159,10 @@ class BenchmarkReportTest {
             "threads=64 seconds=3, loopback, client and server on the same cores): Latchkey"
                 + " 40000, Spring plain 10000: 4.00×")
         .contains("median_us=900 p99_us=4000 max_us=9000; rounds=500 threads=1 median_us=60")
-        .contains("Latchkey 0.500 µs, Spring plain 4.000 µs (its read-and-touch): 0.13×");
+        .contains("Latchkey 0.500 µs, Spring plain 4.000 µs (its read-and-touch): 0.13×")
+        .contains("| create | 40,000 | 30,000 | n/a | 1.33× |")
+        // 6,000 + 60,000 / 60 = 7,000 against 30,000.
+        .contains("60 checks per renewal interval: 7,000 = 0.23× Spring plain's read-and-touch");
   }
 
   @Test
