@@ -655,14 +655,28 @@ public final class BenchmarkReport {
     double check = instructions.getOrDefault("latchkey|check", Double.NaN);
     double renewing = instructions.getOrDefault("latchkey|readTouch", Double.NaN);
     double springTouch = instructions.getOrDefault("springPlain|readTouch", Double.NaN);
-    o.append('\n');
+    o.append('\n')
+        .append(averaged("in instructions, a check", "%,.0f", check, renewing, springTouch));
+    return o.toString();
+  }
+
+  /**
+   * One line per {@link #CHECKS_PER_RENEWAL}: the cost of a check when one in {@code k} renews,
+   * against Spring plain's read-and-touch, in the unit {@code format} writes.
+   */
+  private static String averaged(
+      String what, String format, double check, double renewing, double springTouch) {
+    StringBuilder o = new StringBuilder();
     for (int k : CHECKS_PER_RENEWAL) {
       double avg = check + (renewing - check) / k;
       o.append(
           String.format(
               Locale.ROOT,
-              "- in instructions, a check averaged over %d check%s per renewal interval: %,.0f ="
-                  + " %s× Spring plain's read-and-touch%n",
+              "- %s averaged over %d check%s per renewal interval: "
+                  + format
+                  + " = %s× Spring"
+                  + " plain's read-and-touch%n",
+              what,
               k,
               k == 1 ? "" : "s",
               avg,
@@ -681,18 +695,7 @@ public final class BenchmarkReport {
         "\nPer session at scale (Redis server time from the table above; Latchkey's `check` is"
             + " one `GET`, its `readTouch` the renewing script alone, sent when the node's last"
             + " read shows a renewal due, once per renewal interval of a session):\n\n");
-    for (int k : CHECKS_PER_RENEWAL) {
-      double avg = check + (renewing - check) / k;
-      o.append(
-          String.format(
-              Locale.ROOT,
-              "- check averaged over %d check%s per renewal interval: %.2f µs = %s× Spring"
-                  + " plain's read-and-touch%n",
-              k,
-              k == 1 ? "" : "s",
-              avg,
-              ratio(avg, springTouch)));
-    }
+    o.append(averaged("check", "%.2f µs", check, renewing, springTouch));
     o.append(
         String.format(
             Locale.ROOT,
