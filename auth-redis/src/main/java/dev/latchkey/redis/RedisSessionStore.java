@@ -23,13 +23,14 @@ import redis.clients.jedis.params.SetParams;
  * scored by the latest retainUntil a session can reach ({@link #indexUntil}), pruned of sessions
  * that are gone by every script that reads it (and by a login that finds it over the cap). A
  * renewal never moves a session's score, so it never writes the index; the index lives as long as
- * its latest score. The shard and the subject hash are keyed ({@link Placement}): a session id's
- * tag names no one. A check is one plain {@code GET}, or the renewing script alone when this node
- * knows a renewal is due (see {@link #read}); a login under its cap is a pipeline of plain commands
- * (see {@link #create}); every other operation is one Lua script, one round trip (a login or
- * subject-wide operation may first read the placement key, see there); every key expires by itself.
- * Needs Redis 7.0 or later ({@code PEXPIRE} with {@code NX} and {@code GT}). Values of another type
- * (sessions of an earlier format) read as absent. Thread-safe.
+ * its latest score, so a subject's index outlasts its last session by up to the absolute timeout.
+ * The shard and the subject hash are keyed ({@link Placement}): a session id's tag names no one. A
+ * check is one plain {@code GET}, or the renewing script alone when this node knows a renewal is
+ * due (see {@link #read}); a login under its cap is a pipeline of plain commands (see {@link
+ * #create}); every other operation is one Lua script, one round trip (a login or subject-wide
+ * operation may first read the placement key, see there); every key expires by itself. Needs Redis
+ * 7.0 or later ({@code PEXPIRE} with {@code NX} and {@code GT}). Values of another type (sessions
+ * of an earlier format) read as absent. Thread-safe.
  */
 final class RedisSessionStore implements SessionStore {
   private static final Script<List<?>> CREATE = Script.load("session-create", 3, Script::list);
@@ -101,13 +102,14 @@ final class RedisSessionStore implements SessionStore {
    * {@link CapPolicy#END_OLDEST}: the session, its index entry and the index's expiry as plain
    * commands in one pipeline, then, only when the index holds more than the cap, {@code
    * session-cap}, which ends the oldest live sessions beyond it. Plain commands rather than one
-   * script because a login costs Redis about three times less so, and the common login is under its
-   * cap. Not atomic, and it need not be: the id is returned only once every command has succeeded,
-   * so a pipeline cut short leaves at most a session no one holds the id of, which expires by
-   * itself; and the session is written before its index entry, so a "log out everywhere" running in
-   * between ends it or finds it indexed afterwards, as a login that followed it. The index's expiry
-   * is set if it has none ({@code NX}) and extended if the new session outlives it ({@code GT}): it
-   * lives as long as its longest-kept member.
+   * script because a login then costs Redis less server time than Spring Session's (a script cost
+   * about three times that), and the common login is under its cap. Not atomic, and it need not be:
+   * the id is returned only once every command has succeeded, so a pipeline or cap script cut short
+   * leaves at most a session no one holds the id of, which expires by itself (and holds a place
+   * under the cap until then); and the session is written before its index entry, so a "log out
+   * everywhere" running in between ends it or finds it indexed afterwards, as a login that followed
+   * it. The index's expiry is set if it has none ({@code NX}) and extended if the new session
+   * outlives it ({@code GT}): it lives as long as its longest-kept member.
    */
   private CreateResult createThenCap(
       SessionRecord session, Placement.Subject subject, String value, int maxPerSubject) {
