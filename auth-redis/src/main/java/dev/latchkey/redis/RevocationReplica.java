@@ -108,9 +108,7 @@ final class RevocationReplica {
       // Not a subject's shard: no check looks this entry up.
       return;
     }
-    if (table.merge(digest, code, end, hasSpace()) == RevocationTable.Merge.REFUSED) {
-      overflowed = true;
-    }
+    mergeCoded(table, digest, code, end);
   }
 
   /**
@@ -280,6 +278,67 @@ final class RevocationReplica {
                 keep,
                 0,
                 "g"));
+  }
+
+  /** A new empty replica with this one's keys, digests, clock and bound. */
+  RevocationReplica emptyCopy() {
+    return new RevocationReplica(keys, digests, clock, maximumEntries);
+  }
+
+  /**
+   * Merges every entry {@code from} holds, as each merge method would. When {@code from} left an
+   * entry out for its bound, this replica is not complete either.
+   */
+  void mergeAll(RevocationReplica from) {
+    from.tokens.forEach((token, shard, exp) -> mergeCoded(tokens, token, shard, exp));
+    from.families.forEach((family, shard, keep) -> mergeCoded(families, family, shard, keep));
+    from.subjects.forEach((subject, v) -> mergeSubject(subject, v[0], v[1]));
+    if (!from.complete()) {
+      overflowed = true;
+    }
+  }
+
+  private void mergeCoded(RevocationTable table, Sha256Digest digest, long shard, long end) {
+    if (table.merge(digest, shard, end, hasSpace()) == RevocationTable.Merge.REFUSED) {
+      overflowed = true;
+    }
+  }
+
+  /**
+   * Hands to {@code out}, as {@link #forEach} does, every entry held here that {@code other} does
+   * not hold with the same value (it lacks it, or holds an earlier end): what a resync writes back.
+   * Builds key text only for those.
+   */
+  void forEachNotIn(RevocationReplica other, Entries out) {
+    tokens.forEach(
+        (token, shard, exp) -> {
+          if (other.tokens.end(token, shard) != exp) {
+            out.entry(
+                keys.revokedToken(RevocationDigests.shardText(shard), token),
+                Long.toString(exp),
+                exp,
+                0,
+                "t");
+          }
+        });
+    subjects.forEach(
+        (subject, v) -> {
+          long[] o = other.subjects.get(subject);
+          if (o == null || o[0] != v[0] || o[1] != v[1]) {
+            out.entry(keys.revokedSubject(subject), v[0] + ":" + v[1], v[1], v[0], "s");
+          }
+        });
+    families.forEach(
+        (family, shard, keep) -> {
+          if (other.families.end(family, shard) != keep) {
+            out.entry(
+                keys.revokedFamily(RevocationDigests.shardText(shard), family),
+                Long.toString(keep),
+                keep,
+                0,
+                "g");
+          }
+        });
   }
 
   /** Forgets every entry that has ended by {@code nowMs}. */

@@ -3,6 +3,7 @@ package dev.latchkey.redis;
 import dev.latchkey.core.internal.Sha256Digest;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Token or family revocation entries of the {@link RevocationReplica}: for each digest and subject
@@ -56,6 +57,13 @@ final class RevocationTable {
 
   /** {@code STRIDE} words per slot; replaced whole by a rebuild, never shrunk in place. */
   private volatile long[] slots = new long[MIN_CAPACITY * STRIDE];
+
+  /**
+   * Mixed into every home slot, different for each table: copying one table into another in slot
+   * order then inserts in random order. (With one hash for all, the copy would insert keys sorted
+   * by home, and a table growing under them would pile them all into one cluster.)
+   */
+  private final long seed = ThreadLocalRandom.current().nextLong();
 
   /** Slots not empty (live or dead) in {@link #slots}; guarded by this. */
   private int used;
@@ -243,11 +251,12 @@ final class RevocationTable {
   }
 
   /**
-   * The first slot of a digest's sequence: its top 32 bits scaled to the capacity (SHA-256 words
-   * are uniform; the capacity need not be a power of two).
+   * The first slot of a digest's sequence: 32 bits of its first word, mixed with this table's seed,
+   * scaled to the capacity (which need not be a power of two).
    */
-  private static int home(long w0, int capacity) {
-    return (int) (((w0 >>> 32) * capacity) >>> 32);
+  private int home(long w0, int capacity) {
+    long mixed = ((w0 ^ seed) * 0x9E3779B97F4A7C15L) >>> 32;
+    return (int) ((mixed * capacity) >>> 32);
   }
 
   private static int next(int i, int capacity) {
