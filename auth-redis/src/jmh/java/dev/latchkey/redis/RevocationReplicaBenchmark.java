@@ -28,7 +28,9 @@ import redis.clients.jedis.UnifiedJedis;
  * <p>A private {@code redis-server} on a free loopback port is filled through the revocation script
  * ({@link RevocationFill}); the list's feed then resyncs its replica from it, and the setup waits
  * until the replica is current and 1,000 checks send Redis no command. Each benchmark walks its
- * million tokens in a random order, so lookups reach memory as a busy server's would.
+ * million tokens in a random order, so lookups reach memory as a busy server's would; the ids are
+ * built per call (as a server has them fresh from the token it parsed), and {@link #ids} measures
+ * that alone.
  *
  * <p>Run: {@code mvn -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests && java -jar
  * benchmarks/target/benchmarks.jar RevocationReplicaBenchmark -f 1 -wi 2 -w 1s -i 3 -r 1s}
@@ -44,9 +46,7 @@ public class RevocationReplicaBenchmark {
   RedisServer server;
   UnifiedJedis client;
   RedisRevocationList list;
-  String[] hitIds;
-  String[] hitSubjects;
-  String[] missIds;
+  int[] order;
   Instant issuedAt;
   int next;
 
@@ -63,7 +63,7 @@ public class RevocationReplicaBenchmark {
                 Clock.systemUTC(),
                 Duration.ofMillis(500))
             .start();
-    int[] order = new int[entries];
+    order = new int[entries];
     for (int i = 0; i < entries; i++) {
       order[i] = i;
     }
@@ -73,14 +73,6 @@ public class RevocationReplicaBenchmark {
       int t = order[i];
       order[i] = order[j];
       order[j] = t;
-    }
-    hitIds = new String[entries];
-    hitSubjects = new String[entries];
-    missIds = new String[entries];
-    for (int i = 0; i < entries; i++) {
-      hitIds[i] = RevocationFill.tokenId(order[i]);
-      hitSubjects[i] = RevocationFill.subject(order[i]);
-      missIds[i] = "live-" + order[i];
     }
     awaitReplica();
   }
@@ -114,16 +106,26 @@ public class RevocationReplicaBenchmark {
     return i;
   }
 
+  /** A revoked token: found, its subject hashed (mostly not in the subject cache), its shard. */
   @Benchmark
   public boolean hit() {
-    int i = nextIndex();
-    return list.isRevoked(RevocationFill.ISS, hitIds[i], hitSubjects[i], issuedAt);
+    int n = order[nextIndex()];
+    return list.isRevoked(
+        RevocationFill.ISS, RevocationFill.tokenId(n), RevocationFill.subject(n), issuedAt);
   }
 
+  /** A token not revoked, of a subject with revoked tokens: the common case. */
   @Benchmark
   public boolean miss() {
-    int i = nextIndex();
-    return list.isRevoked(RevocationFill.ISS, missIds[i], hitSubjects[i], issuedAt);
+    int n = order[nextIndex()];
+    return list.isRevoked(RevocationFill.ISS, "live-" + n, RevocationFill.subject(n), issuedAt);
+  }
+
+  /** Building the ids a check is given, without the check: the part of both that is not it. */
+  @Benchmark
+  public int ids() {
+    int n = order[nextIndex()];
+    return RevocationFill.tokenId(n).length() + RevocationFill.subject(n).length();
   }
 
   @TearDown

@@ -7,25 +7,28 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Token or family revocation entries of the {@link RevocationReplica}: for each digest and subject
- * shard, the end of the revocation in epoch ms. An open-addressing table (linear probing) over one
- * {@code long[]}, six words a slot: the digest's four words, the shard as a number ({@link
- * RevocationDigests#shardCode}) and the end. That is 48 bytes a slot with no object per entry; the
- * table is rebuilt to twice its live entries whenever its used slots would pass three quarters, so
- * it holds 64 to 96 bytes per live entry once past its first slots. The whole digest is kept, not a
- * prefix: a resync writes back what Redis lost under the entry's own key.
+ * shard, the end of the revocation in epoch ms. An open-addressing table (linear probing) over two
+ * arrays with no object per entry: a {@code long[]} of six words a slot (the end, the digest's four
+ * words, the shard as a number, {@link RevocationDigests#shardCode}) and a {@code byte[]} of one
+ * tag a slot (0 while the slot is empty, otherwise eight bits of the digest). That is 49 bytes a
+ * slot; the table is rebuilt to twice its live entries whenever its used slots would pass three
+ * quarters, so it holds 65 to 98 bytes per live entry once past its first slots. A lookup of a
+ * digest not held (the common case) mostly reads tags, 1/49 of the table, and touches a slot's
+ * words only when a tag matches. The whole digest is kept, not a prefix: a resync writes back what
+ * Redis lost under the entry's own key.
  *
  * <p>Entries only ever get later: merging an earlier end changes nothing. {@link #purge} marks
- * ended entries dead; a dead slot is never written again (its key stays for probes to pass over),
+ * ended entries dead; a dead slot is never written again (its tag stays for probes to pass over),
  * and the next rebuild leaves it out.
  *
  * <p>Thread-safe: writers (merge, purge, rebuild) hold this object's lock; lookups take none. A
- * slot goes only from empty to live (its key words written, then its end with release semantics),
- * then to a later end or dead, and is never reused, so a lookup that reads a slot's end with
- * acquire semantics and finds it non-empty reads that slot's one key, never a half-written one. A
- * rebuild fills a new array and publishes it through a volatile field; a lookup works on the array
- * it read first, which holds every entry merged before it started (later merges of a rebuilt table
- * go only to the new array, published before them). A lookup that meets an empty slot stops: an
- * entry is put in the first empty slot of its probe sequence, and slots never become empty again.
+ * slot goes only from empty to live (its words written, then its tag with release semantics), then
+ * to a later end or dead, and is never reused, so a lookup that reads a tag with acquire semantics
+ * and finds it set reads that slot's one key, never a half-written one. A rebuild fills new arrays
+ * and publishes them through a volatile field; a lookup works on the arrays it read first, which
+ * hold every entry merged before it started (later merges go only to the new arrays, published
+ * before them). A lookup that meets an empty slot stops: an entry is put in the first empty slot of
+ * its probe sequence, and slots never become empty again.
  */
 final class RevocationTable {
   /** What a merge did. */
@@ -39,11 +42,15 @@ final class RevocationTable {
   }
 
   private static final int STRIDE = 6;
-  private static final int SHARD = 4;
-  private static final int END = 5;
 
-  /** The end of a slot never written: probes stop here. */
-  private static final long EMPTY = 0;
+  /** The end first: a probe reads it with the digest's first word, never across a cache line. */
+  private static final int END = 0;
+
+  private static final int DIGEST = 1;
+  private static final int SHARD = 5;
+
+  /** The tag of a slot never written: probes stop here. */
+  private static final byte EMPTY = 0;
 
   /** The end of a slot whose entry has ended and been purged: probes pass over it. */
   private static final long DEAD = -1;
@@ -53,10 +60,21 @@ final class RevocationTable {
   /** The most slots one {@code long[]} can hold. */
   private static final int MAX_CAPACITY = (Integer.MAX_VALUE - 8) / STRIDE;
 
-  private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle WORDS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle TAGS = MethodHandles.arrayElementVarHandle(byte[].class);
 
-  /** {@code STRIDE} words per slot; replaced whole by a rebuild, never shrunk in place. */
-  private volatile long[] slots = new long[MIN_CAPACITY * STRIDE];
+  /** The arrays of one capacity, published together; replaced whole by a rebuild. */
+  private static final class Slots {
+    final int capacity;
+    final long[] words;
+    final byte[] tags;
+
+    Slots(int capacity) {
+      this.capacity = capacity;
+      this.words = new long[capacity * STRIDE];
+      this.tags = new byte[capacity];
+    }
+  }
 
   /**
    * Mixed into every home slot, different for each table: copying one table into another in slot
@@ -65,11 +83,13 @@ final class RevocationTable {
    */
   private final long seed = ThreadLocalRandom.current().nextLong();
 
+  private volatile Slots slots = new Slots(MIN_CAPACITY);
+
   /** Slots not empty (live or dead) in {@link #slots}; guarded by this. */
   private int used;
 
   /**
-   * Never less than the live entries: raised before a new entry's end is published, lowered after a
+   * Never less than the live entries: raised before a new entry's tag is published, lowered after a
    * purge marks one dead. Zero so proves the table empty.
    */
   private volatile int live;
@@ -79,28 +99,15 @@ final class RevocationTable {
     return live;
   }
 
-  /** Bytes of the table's array: what it costs, whatever it holds. */
+  /** Bytes of the table's arrays: what it costs, whatever it holds. */
   long footprintBytes() {
-    return (long) slots.length * Long.BYTES;
+    Slots s = slots;
+    return (long) s.words.length * Long.BYTES + s.tags.length;
   }
 
   /** Whether a live entry of {@code digest} is held under any shard. */
   boolean holdsAny(Sha256Digest digest) {
-    long[] s = slots;
-    int capacity = s.length / STRIDE;
-    int i = home(digest.w0(), capacity);
-    for (int probes = 0; probes < capacity; probes++) {
-      int b = i * STRIDE;
-      long end = (long) SLOTS.getAcquire(s, b + END);
-      if (end == EMPTY) {
-        return false;
-      }
-      if (end != DEAD && sameDigest(s, b, digest)) {
-        return true;
-      }
-      i = next(i, capacity);
-    }
-    return false;
+    return find(digest, 0, false) != 0;
   }
 
   /**
@@ -108,19 +115,31 @@ final class RevocationTable {
    * purged); 0 when none is held.
    */
   long end(Sha256Digest digest, long shard) {
-    long[] s = slots;
-    int capacity = s.length / STRIDE;
-    int i = home(digest.w0(), capacity);
-    for (int probes = 0; probes < capacity; probes++) {
-      int b = i * STRIDE;
-      long end = (long) SLOTS.getAcquire(s, b + END);
-      if (end == EMPTY) {
+    return find(digest, shard, true);
+  }
+
+  /**
+   * The end of the first live entry of {@code digest} (under {@code shard} if asked); 0 if none.
+   */
+  private long find(Sha256Digest digest, long shard, boolean matchShard) {
+    Slots s = slots;
+    long[] w = s.words;
+    byte[] tags = s.tags;
+    byte tag = tag(digest);
+    int i = home(digest.w0(), s.capacity);
+    for (int probes = 0; probes < s.capacity; probes++) {
+      byte seen = (byte) TAGS.getAcquire(tags, i);
+      if (seen == EMPTY) {
         return 0;
       }
-      if (end != DEAD && s[b + SHARD] == shard && sameDigest(s, b, digest)) {
-        return end;
+      if (seen == tag) {
+        int b = i * STRIDE;
+        long end = (long) WORDS.getAcquire(w, b + END);
+        if (end != DEAD && (!matchShard || w[b + SHARD] == shard) && sameDigest(w, b, digest)) {
+          return end;
+        }
       }
-      i = next(i, capacity);
+      i = next(i, s.capacity);
     }
     return 0;
   }
@@ -130,32 +149,34 @@ final class RevocationTable {
    * mayAdd} (and the table can grow). An end of 0 or less has passed already: nothing to hold.
    */
   synchronized Merge merge(Sha256Digest digest, long shard, long end, boolean mayAdd) {
-    if (end <= EMPTY) {
+    if (end <= 0) {
       return Merge.MERGED;
     }
-    long[] s = slots;
-    int capacity = s.length / STRIDE;
-    int i = home(digest.w0(), capacity);
-    for (int probes = 0; probes < capacity; probes++) {
-      int b = i * STRIDE;
-      long held = s[b + END];
-      if (held == EMPTY) {
+    Slots s = slots;
+    long[] w = s.words;
+    byte tag = tag(digest);
+    int i = home(digest.w0(), s.capacity);
+    for (int probes = 0; probes < s.capacity; probes++) {
+      byte seen = s.tags[i];
+      if (seen == EMPTY) {
         break;
       }
-      if (held != DEAD && s[b + SHARD] == shard && sameDigest(s, b, digest)) {
+      int b = i * STRIDE;
+      long held = w[b + END];
+      if (seen == tag && held != DEAD && w[b + SHARD] == shard && sameDigest(w, b, digest)) {
         if (end > held) {
-          SLOTS.setRelease(s, b + END, end);
+          WORDS.setRelease(w, b + END, end);
         }
         return Merge.MERGED;
       }
-      i = next(i, capacity);
+      i = next(i, s.capacity);
     }
     if (!mayAdd) {
       return Merge.REFUSED;
     }
-    if ((long) (used + 1) * 4 > (long) capacity * 3) {
+    if ((long) (used + 1) * 4 > (long) s.capacity * 3) {
       long wanted = Math.max(MIN_CAPACITY, 2L * (live + 1));
-      if (wanted > MAX_CAPACITY && (long) (used + 1) >= capacity) {
+      if (wanted > MAX_CAPACITY && (long) (used + 1) >= s.capacity) {
         return Merge.REFUSED;
       }
       rebuild((int) Math.min(MAX_CAPACITY, wanted));
@@ -167,63 +188,69 @@ final class RevocationTable {
   /** Puts a new entry in the first empty slot of its sequence; the caller holds the lock. */
   @SuppressWarnings("NonAtomicVolatileUpdate") // only ever written under the lock
   private void put(Sha256Digest digest, long shard, long end) {
-    long[] s = slots;
-    int capacity = s.length / STRIDE;
-    int i = home(digest.w0(), capacity);
-    while (s[i * STRIDE + END] != EMPTY) {
-      i = next(i, capacity);
+    Slots s = slots;
+    int i = home(digest.w0(), s.capacity);
+    while (s.tags[i] != EMPTY) {
+      i = next(i, s.capacity);
     }
+    long[] w = s.words;
     int b = i * STRIDE;
-    s[b] = digest.w0();
-    s[b + 1] = digest.w1();
-    s[b + 2] = digest.w2();
-    s[b + 3] = digest.w3();
-    s[b + SHARD] = shard;
+    w[b + END] = end;
+    w[b + DIGEST] = digest.w0();
+    w[b + DIGEST + 1] = digest.w1();
+    w[b + DIGEST + 2] = digest.w2();
+    w[b + DIGEST + 3] = digest.w3();
+    w[b + SHARD] = shard;
     used++;
     // Counted before it is visible: see live.
     live = live + 1;
-    SLOTS.setRelease(s, b + END, end);
+    TAGS.setRelease(s.tags, i, tag(digest));
   }
 
   /** Marks every entry that has ended by {@code nowMs} dead; shrinks a mostly empty table. */
   @SuppressWarnings("NonAtomicVolatileUpdate") // only ever written under the lock
   synchronized void purge(long nowMs) {
-    long[] s = slots;
+    Slots s = slots;
+    long[] w = s.words;
     int ended = 0;
-    for (int b = END; b < s.length; b += STRIDE) {
-      long end = s[b];
-      if (end != EMPTY && end != DEAD && end <= nowMs) {
-        SLOTS.setRelease(s, b, DEAD);
+    for (int i = 0; i < s.capacity; i++) {
+      if (s.tags[i] == EMPTY) {
+        continue;
+      }
+      int b = i * STRIDE + END;
+      long end = w[b];
+      if (end != DEAD && end <= nowMs) {
+        WORDS.setRelease(w, b, DEAD);
         ended++;
       }
     }
     if (ended > 0) {
       live = live - ended;
     }
-    int capacity = s.length / STRIDE;
-    if (capacity > MIN_CAPACITY && live < capacity / 8) {
+    if (s.capacity > MIN_CAPACITY && live < s.capacity / 8) {
       rebuild(Math.max(MIN_CAPACITY, 2 * live));
     }
   }
 
   /**
-   * Copies the live entries into a new array of {@code capacity} slots and publishes it; the caller
-   * holds the lock. The old array is left as it is for lookups still reading it.
+   * Copies the live entries into new arrays of {@code capacity} slots and publishes them; the
+   * caller holds the lock. The old arrays are left as they are for lookups still reading them.
    */
   private void rebuild(int capacity) {
-    long[] old = slots;
-    long[] s = new long[capacity * STRIDE];
+    Slots old = slots;
+    Slots s = new Slots(capacity);
     int copied = 0;
-    for (int from = 0; from < old.length; from += STRIDE) {
-      long end = old[from + END];
-      if (end == EMPTY || end == DEAD) {
+    for (int from = 0; from < old.capacity; from++) {
+      int b = from * STRIDE;
+      if (old.tags[from] == EMPTY || old.words[b + END] == DEAD) {
         continue;
       }
-      int i = home(old[from], capacity);
-      while (s[i * STRIDE + END] != EMPTY) {
+      int i = home(old.words[b + DIGEST], capacity);
+      while (s.tags[i] != EMPTY) {
         i = next(i, capacity);
       }
-      System.arraycopy(old, from, s, i * STRIDE, STRIDE);
+      System.arraycopy(old.words, b, s.words, i * STRIDE, STRIDE);
+      s.tags[i] = old.tags[from];
       copied++;
     }
     used = copied;
@@ -235,19 +262,37 @@ final class RevocationTable {
     void entry(Sha256Digest digest, long shard, long end);
   }
 
-  /** Hands every entry not purged to {@code out}, from the array as it is now. */
+  /** Hands every entry not purged to {@code out}, from the arrays as they are now. */
   void forEach(Entries out) {
-    long[] s = slots;
-    for (int b = 0; b < s.length; b += STRIDE) {
-      long end = (long) SLOTS.getAcquire(s, b + END);
-      if (end != EMPTY && end != DEAD) {
-        out.entry(new Sha256Digest(s[b], s[b + 1], s[b + 2], s[b + 3]), s[b + SHARD], end);
+    Slots s = slots;
+    long[] w = s.words;
+    for (int i = 0; i < s.capacity; i++) {
+      if ((byte) TAGS.getAcquire(s.tags, i) == EMPTY) {
+        continue;
+      }
+      int b = i * STRIDE;
+      long end = (long) WORDS.getAcquire(w, b + END);
+      if (end != DEAD) {
+        out.entry(
+            new Sha256Digest(
+                w[b + DIGEST], w[b + DIGEST + 1], w[b + DIGEST + 2], w[b + DIGEST + 3]),
+            w[b + SHARD],
+            end);
       }
     }
   }
 
-  private static boolean sameDigest(long[] s, int b, Sha256Digest d) {
-    return s[b] == d.w0() && s[b + 1] == d.w1() && s[b + 2] == d.w2() && s[b + 3] == d.w3();
+  private static boolean sameDigest(long[] w, int b, Sha256Digest d) {
+    return w[b + DIGEST] == d.w0()
+        && w[b + DIGEST + 1] == d.w1()
+        && w[b + DIGEST + 2] == d.w2()
+        && w[b + DIGEST + 3] == d.w3();
+  }
+
+  /** Eight bits of the digest that the home slot does not use, never {@link #EMPTY}. */
+  private static byte tag(Sha256Digest d) {
+    int t = (int) (d.w1() >>> 56);
+    return (byte) (t == 0 ? 1 : t);
   }
 
   /**
