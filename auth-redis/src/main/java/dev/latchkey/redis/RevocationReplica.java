@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Keyed by the digests themselves ({@link RevocationDigests}), not by key strings: a check
  * hashes {@code iss|jti} (and the subject, only when an entry might need it) and looks the digests
  * up. Token and family entries are one per Redis key, a digest and its subject shard, in a compact
- * table ({@link RevocationTable}: 64 to 96 bytes an entry, no object per entry); a check matches
+ * table ({@link RevocationTable}: 65 to 98 bytes an entry, no object per entry); a check matches
  * only its own subject's shard. Subject entries, at most one per subject, are a map. Entries only
  * ever get later: merging an earlier end or cut-off changes nothing, so messages may arrive in any
  * order and twice. Keys that no check of this version could look up (another prefix or shape) are

@@ -714,6 +714,7 @@ public final class BenchmarkReport {
   private String replicaLine() {
     String hit = "RevocationReplicaBenchmark.hit|" + replicaEntries();
     String miss = "RevocationReplicaBenchmark.miss|" + replicaEntries();
+    String ids = "RevocationReplicaBenchmark.ids|" + replicaEntries();
     if (replica == null && !ns.containsKey(hit)) {
       return "";
     }
@@ -736,7 +737,9 @@ public final class BenchmarkReport {
         .append(cell(hit, 1, "%.0f"))
         .append(" ns revoked, ")
         .append(cell(miss, 1, "%.0f"))
-        .append(" ns not revoked (`RevocationReplicaBenchmark`).\n");
+        .append(" ns not revoked, of which building the benchmark's ids ")
+        .append(cell(ids, 1, "%.0f"))
+        .append(" ns (`RevocationReplicaBenchmark`).\n");
     return o.toString();
   }
 

@@ -169,8 +169,11 @@ class BenchmarkReportTest {
     hit.add("params", params);
     JsonObject miss = run("RevocationReplicaBenchmark.miss", null, 0.12, "us/op");
     miss.add("params", params);
+    JsonObject ids = run("RevocationReplicaBenchmark.ids", null, 20, "ns/op");
+    ids.add("params", params);
     replica.add(hit);
     replica.add(miss);
+    replica.add(ids);
     Files.writeString(dir.resolve("jmh-replica.json"), replica.toString());
 
     String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
@@ -178,7 +181,8 @@ class BenchmarkReportTest {
     assertThat(section)
         .contains("Revocation replica at 1,000,000 entries: 80 bytes per entry")
         .contains("full resync 4.21 s")
-        .contains("180 ± 18 ns revoked, 120 ± 12 ns not revoked");
+        .contains("180 ± 18 ns revoked, 120 ± 12 ns not revoked")
+        .contains("building the benchmark's ids 20 ± 2 ns");
   }
 
   @Test
