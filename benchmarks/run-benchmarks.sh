@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmark jar with the peers profile and runs the whole comparison in one
 # go, then writes the side-by-side table into BENCHMARKS.md (between the run-benchmarks markers).
-# About 10 minutes on 2 cores. Needs Java 17+, Maven and redis-server on PATH; starts its own
+# About 12 minutes on 2 cores. Needs Java 17+, Maven and redis-server on PATH; starts its own
 # redis-servers on free loopback ports (never 6379) and stops them. The Redis table's floor rows
 # (one GET, and one EVALSHA that reads a session, through each client) come from
 # RedisSessionBenchmark.floorGet and floorScript; redis-benchmark, shipped
@@ -44,6 +44,11 @@ done
 java -jar "$JAR" \
   'TokenIssueBenchmark|PeerTokenIssueBenchmark|CryptoFloorBenchmark|SessionCookieBenchmark|WebAuthBenchmark|RedisSessionBenchmark|NearCacheCheckBenchmark|RevocationCheckBenchmark|ApiKeyVerifyBenchmark' \
   $JMH_OPTS -rf json -rff "$OUT/jmh.json" | tee -a "$OUT/jmh.log"
+# The revocation replica at a million live revocations: its own file, as each fork's setup first
+# fills a private Redis with them through the revocation script.
+# shellcheck disable=SC2086
+java -jar "$JAR" 'RevocationReplicaBenchmark' $JMH_OPTS -rf json -rff "$OUT/jmh-replica.json" \
+  | tee -a "$OUT/jmh.log"
 # shellcheck disable=SC2086
 java -jar "$JAR" 'PasswordVerifyBenchmark' $PASSWORD_OPTS -rf json -rff "$OUT/jmh-password.json" \
   | tee "$OUT/jmh-password.log"
@@ -58,6 +63,8 @@ for threads in 8 2 1; do
   java -cp "$JAR" dev.latchkey.benchmarks.load.NearCachePropagation 500 "$threads" 2>/dev/null \
     | tee -a "$OUT/commands.txt"
 done
+java -Xmx4g -cp "$JAR" dev.latchkey.redis.RevocationReplicaFootprint 1000000 3 2>/dev/null \
+  | tee -a "$OUT/commands.txt"
 java -cp "$JAR" dev.latchkey.benchmarks.load.EndToEndLoad "$E2E_SECONDS" "$E2E_THREADS" | tee "$OUT/e2e.txt"
 
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -2,6 +2,7 @@ package dev.latchkey.redis;
 
 import dev.latchkey.core.internal.Sha256Digest;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The digests revocation entries are keyed by, in Redis and in the replica: plain SHA-256 of the
@@ -18,6 +19,18 @@ import java.nio.charset.StandardCharsets;
 final class RevocationDigests {
   /** Base64url characters of a subject's digest that make the shard of its revocation keys. */
   static final int SHARD_CHARS = 6;
+
+  private static final int SHARD_BITS = 6 * SHARD_CHARS;
+  private static final String BASE64URL =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  private static final byte[] BASE64URL_VALUES = new byte[128];
+
+  static {
+    Arrays.fill(BASE64URL_VALUES, (byte) -1);
+    for (int i = 0; i < BASE64URL.length(); i++) {
+      BASE64URL_VALUES[BASE64URL.charAt(i)] = (byte) i;
+    }
+  }
 
   private static final byte[] NOTHING = new byte[0];
   private static final byte[] FAMILY = "f|".getBytes(StandardCharsets.UTF_8);
@@ -90,5 +103,43 @@ final class RevocationDigests {
    */
   static String shard(Sha256Digest subject) {
     return subject.toBase64Url().substring(0, SHARD_CHARS);
+  }
+
+  /**
+   * The {@link #shard} of {@code subject} as a number: the 36 bits its six characters encode, which
+   * are the digest's first 36 bits. Building no text, it is what the replica keys its entries by.
+   */
+  static long shardCode(Sha256Digest subject) {
+    return subject.w0() >>> (Long.SIZE - SHARD_BITS);
+  }
+
+  /**
+   * The number {@link #shardCode} gives for the shard text {@code shard}, or -1 when {@code shard}
+   * is not {@value #SHARD_CHARS} Base64url characters (no subject has such a shard).
+   */
+  static long shardCode(String shard) {
+    if (shard.length() != SHARD_CHARS) {
+      return -1;
+    }
+    long code = 0;
+    for (int i = 0; i < SHARD_CHARS; i++) {
+      char c = shard.charAt(i);
+      int v = c < 128 ? BASE64URL_VALUES[c] : -1;
+      if (v < 0) {
+        return -1;
+      }
+      code = code << 6 | v;
+    }
+    return code;
+  }
+
+  /** The shard text whose {@link #shardCode} is {@code code}. */
+  static String shardText(long code) {
+    char[] text = new char[SHARD_CHARS];
+    for (int i = SHARD_CHARS - 1; i >= 0; i--) {
+      text[i] = BASE64URL.charAt((int) (code & 63));
+      code >>>= 6;
+    }
+    return new String(text);
   }
 }

@@ -3,7 +3,6 @@ package dev.latchkey.redis;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
@@ -134,14 +133,14 @@ final class RevocationFeed implements AutoCloseable {
   void resync(RevocationShards shards) {
     long now = clock.millis();
     replica.beginResync();
-    Map<String, String> remote = RevocationScan.read(redis, keys, shards);
-    remote.forEach(replica::mergeStored);
+    // What Redis holds, as compact as the replica: the comparison below then needs no key text.
+    RevocationReplica remote = replica.emptyCopy();
+    RevocationScan.read(redis, keys, shards, remote::mergeStored);
+    replica.mergeAll(remote);
     replica.purge(now);
-    replica.forEach(
+    replica.forEachNotIn(
+        remote,
         (key, value, until, notBefore, type) -> {
-          if (value.equals(remote.get(key))) {
-            return;
-          }
           if (type.equals("s")) {
             scripts.writeSubject(key, notBefore, until, now);
           } else {

@@ -2,8 +2,6 @@ package dev.latchkey.redis;
 
 import dev.latchkey.core.internal.Sha256Digest;
 import java.time.Clock;
-import java.util.Collections;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,34 +14,32 @@ import java.util.concurrent.atomic.AtomicInteger;
  * first.
  *
  * <p>Keyed by the digests themselves ({@link RevocationDigests}), not by key strings: a check
- * hashes {@code iss|jti} (and the subject, unless the replica holds no subject entry) and looks the
- * digests up. Entries only ever get later: merging an earlier end or cut-off changes nothing, so
- * messages may arrive in any order and twice. Keys that no check of this version could look up
- * (another prefix or shape) are ignored. A hit is authoritative ("revoked"); a miss means only "not
- * known here", which the list trusts only while the feed proves the replica current.
+ * hashes {@code iss|jti} (and the subject, only when an entry might need it) and looks the digests
+ * up. Token and family entries are one per Redis key, a digest and its subject shard, in a compact
+ * table ({@link RevocationTable}: 65 to 98 bytes an entry, no object per entry); a check matches
+ * only its own subject's shard. Subject entries, at most one per subject, are a map. Entries only
+ * ever get later: merging an earlier end or cut-off changes nothing, so messages may arrive in any
+ * order and twice. Keys that no check of this version could look up (another prefix or shape) are
+ * ignored. A hit is authoritative ("revoked"); a miss means only "not known here", which the list
+ * trusts only while the feed proves the replica current.
  *
  * <p>Bounded: Redis folds a subject's entries beyond its bound into the subject's not-before, so
  * the replica receives at most that many live entries of one subject; {@link #purge} forgets every
- * entry that has ended; and it holds at most about {@code maximumEntries} digests in all (racing
+ * entry that has ended; and it holds at most about {@code maximumEntries} entries in all (racing
  * writers may pass the bound by one each). A new entry beyond that is not kept, and the replica is
  * then not {@linkplain #complete() complete}: a miss proves nothing, so every check that finds no
  * entry here asks Redis (fail closed) until a resync that fits. Thread-safe.
  */
 final class RevocationReplica {
-  /** The default bound on the digests held in all: about 150 MB of entries. */
+  /** The default bound on the entries held in all: at most about 100 MB of token entries. */
   static final int DEFAULT_MAXIMUM_ENTRIES = 1_000_000;
 
   private final Keys keys;
   private final RevocationDigests digests;
   private final Clock clock;
 
-  /**
-   * Revoked tokens by the digest of {@code iss|jti}, each with its expiry ms per subject shard it
-   * was revoked under: that is one Redis key each, and a check matches only its own subject's (a
-   * token is practically always revoked under one subject). The maps are immutable.
-   */
-  private final ConcurrentHashMap<Sha256Digest, Map<String, Long>> tokens =
-      new ConcurrentHashMap<>();
+  /** Revoked tokens by the digest of {@code iss|jti} and subject shard: expiry ms. */
+  private final RevocationTable tokens = new RevocationTable();
 
   /** Subject digest -> {not-before ms, retain-until ms}; arrays are never mutated once shared. */
   private final ConcurrentHashMap<Sha256Digest, long[]> subjects = new ConcurrentHashMap<>();
@@ -56,12 +52,8 @@ final class RevocationReplica {
    */
   private final AtomicInteger subjectEntries = new AtomicInteger();
 
-  /** Revoked families by the digest of {@code f|family id}, per subject shard, as tokens. */
-  private final ConcurrentHashMap<Sha256Digest, Map<String, Long>> families =
-      new ConcurrentHashMap<>();
-
-  /** Never less than the number of entries in {@link #families}, as {@link #subjectEntries}. */
-  private final AtomicInteger familyEntries = new AtomicInteger();
+  /** Revoked families by the digest of {@code f|family id} and subject shard: retain-until ms. */
+  private final RevocationTable families = new RevocationTable();
 
   private final int maximumEntries;
 
@@ -72,7 +64,7 @@ final class RevocationReplica {
     this(keys, digests, clock, DEFAULT_MAXIMUM_ENTRIES);
   }
 
-  /** With a bound on the digests held in all. */
+  /** With a bound on the entries held in all. */
   RevocationReplica(Keys keys, RevocationDigests digests, Clock clock, int maximumEntries) {
     if (maximumEntries < 1) {
       throw new IllegalArgumentException("maximumEntries must be at least 1: " + maximumEntries);
@@ -104,13 +96,19 @@ final class RevocationReplica {
     return size() <= maximumEntries / 2;
   }
 
-  /** Whether a new digest may be added; records the overflow when not. */
-  private boolean admits(Map<Sha256Digest, ?> map, Sha256Digest key) {
-    if (map.containsKey(key) || size() < maximumEntries) {
-      return true;
+  /** Whether a new entry may be added now: the bound is not reached. */
+  private boolean hasSpace() {
+    return size() < maximumEntries;
+  }
+
+  /** Merges into a table within the bound; records the overflow when an entry is left out. */
+  private void mergeWithin(RevocationTable table, Sha256Digest digest, String shard, long end) {
+    long code = RevocationDigests.shardCode(shard);
+    if (code < 0) {
+      // Not a subject's shard: no check looks this entry up.
+      return;
     }
-    overflowed = true;
-    return false;
+    mergeCoded(table, digest, code, end);
   }
 
   /**
@@ -120,11 +118,10 @@ final class RevocationReplica {
    */
   boolean revokes(Sha256Digest token, String subject, String familyId, long issuedAtMs) {
     Sha256Digest subjectHash = null;
-    Map<String, Long> revoked = tokens.get(token);
-    if (revoked != null) {
+    if (tokens.holdsAny(token)) {
       subjectHash = digests.subject(subject);
-      Long exp = revoked.get(RevocationDigests.shard(subjectHash));
-      if (exp != null && exp > clock.millis()) {
+      long exp = tokens.end(token, RevocationDigests.shardCode(subjectHash));
+      if (exp != 0 && exp > clock.millis()) {
         return true;
       }
     }
@@ -137,44 +134,34 @@ final class RevocationReplica {
         return true;
       }
     }
-    if (familyId != null && familyEntries.get() > 0) {
+    if (familyId != null && families.size() > 0) {
       if (subjectHash == null) {
         subjectHash = digests.subject(subject);
       }
-      Map<String, Long> ended = families.get(digests.family(familyId));
-      Long until = ended == null ? null : ended.get(RevocationDigests.shard(subjectHash));
-      if (until != null && until > clock.millis()) {
+      long until = families.end(digests.family(familyId), RevocationDigests.shardCode(subjectHash));
+      if (until != 0 && until > clock.millis()) {
         return true;
       }
     }
     return false;
   }
 
+  /**
+   * Merges a token entry: {@code token}'s digest revoked under the subject shard {@code shard}
+   * until {@code exp}. A shard no subject has is ignored: no check could look it up.
+   */
   void mergeToken(Sha256Digest token, String shard, long exp) {
-    if (!admits(tokens, token)) {
-      return;
-    }
-    tokens.merge(token, Map.of(shard, exp), RevocationReplica::laterPerShard);
+    mergeWithin(tokens, token, shard, exp);
   }
 
+  /** Merges a family entry, as {@link #mergeToken}. */
   void mergeFamily(Sha256Digest family, String shard, long keep) {
-    if (!admits(families, family)) {
-      return;
-    }
-    families.compute(
-        family,
-        (k, old) -> {
-          if (old == null) {
-            // Counted before the entry is visible: see familyEntries.
-            familyEntries.incrementAndGet();
-            return Map.of(shard, keep);
-          }
-          return laterPerShard(old, Map.of(shard, keep));
-        });
+    mergeWithin(families, family, shard, keep);
   }
 
   void mergeSubject(Sha256Digest subject, long nbf, long keep) {
-    if (!admits(subjects, subject)) {
+    if (!subjects.containsKey(subject) && !hasSpace()) {
+      overflowed = true;
       return;
     }
     subjects.compute(
@@ -187,12 +174,6 @@ final class RevocationReplica {
           }
           return new long[] {Math.max(old[0], nbf), Math.max(old[1], keep)};
         });
-  }
-
-  private static Map<String, Long> laterPerShard(Map<String, Long> a, Map<String, Long> b) {
-    Map<String, Long> merged = new HashMap<>(a);
-    b.forEach((shard, exp) -> merged.merge(shard, exp, Math::max));
-    return Map.copyOf(merged);
   }
 
   /**
@@ -279,42 +260,91 @@ final class RevocationReplica {
    */
   void forEach(Entries out) {
     tokens.forEach(
-        (token, perShard) ->
-            perShard.forEach(
-                (shard, exp) ->
-                    out.entry(keys.revokedToken(shard, token), exp.toString(), exp, 0, "t")));
+        (token, shard, exp) ->
+            out.entry(
+                keys.revokedToken(RevocationDigests.shardText(shard), token),
+                Long.toString(exp),
+                exp,
+                0,
+                "t"));
     subjects.forEach(
         (subject, v) ->
             out.entry(keys.revokedSubject(subject), v[0] + ":" + v[1], v[1], v[0], "s"));
     families.forEach(
-        (family, perShard) ->
-            perShard.forEach(
-                (shard, keep) ->
-                    out.entry(keys.revokedFamily(shard, family), keep.toString(), keep, 0, "g")));
+        (family, shard, keep) ->
+            out.entry(
+                keys.revokedFamily(RevocationDigests.shardText(shard), family),
+                Long.toString(keep),
+                keep,
+                0,
+                "g"));
+  }
+
+  /** A new empty replica with this one's keys, digests, clock and bound. */
+  RevocationReplica emptyCopy() {
+    return new RevocationReplica(keys, digests, clock, maximumEntries);
+  }
+
+  /**
+   * Merges every entry {@code from} holds, as each merge method would. When {@code from} left an
+   * entry out for its bound, this replica is not complete either.
+   */
+  void mergeAll(RevocationReplica from) {
+    from.tokens.forEach((token, shard, exp) -> mergeCoded(tokens, token, shard, exp));
+    from.families.forEach((family, shard, keep) -> mergeCoded(families, family, shard, keep));
+    from.subjects.forEach((subject, v) -> mergeSubject(subject, v[0], v[1]));
+    if (!from.complete()) {
+      overflowed = true;
+    }
+  }
+
+  private void mergeCoded(RevocationTable table, Sha256Digest digest, long shard, long end) {
+    if (table.merge(digest, shard, end, hasSpace()) == RevocationTable.Merge.REFUSED) {
+      overflowed = true;
+    }
+  }
+
+  /**
+   * Hands to {@code out}, as {@link #forEach} does, every entry held here that {@code other} does
+   * not hold with the same value (it lacks it, or holds an earlier end): what a resync writes back.
+   * Builds key text only for those.
+   */
+  void forEachNotIn(RevocationReplica other, Entries out) {
+    tokens.forEach(
+        (token, shard, exp) -> {
+          if (other.tokens.end(token, shard) != exp) {
+            out.entry(
+                keys.revokedToken(RevocationDigests.shardText(shard), token),
+                Long.toString(exp),
+                exp,
+                0,
+                "t");
+          }
+        });
+    subjects.forEach(
+        (subject, v) -> {
+          long[] o = other.subjects.get(subject);
+          if (o == null || o[0] != v[0] || o[1] != v[1]) {
+            out.entry(keys.revokedSubject(subject), v[0] + ":" + v[1], v[1], v[0], "s");
+          }
+        });
+    families.forEach(
+        (family, shard, keep) -> {
+          if (other.families.end(family, shard) != keep) {
+            out.entry(
+                keys.revokedFamily(RevocationDigests.shardText(shard), family),
+                Long.toString(keep),
+                keep,
+                0,
+                "g");
+          }
+        });
   }
 
   /** Forgets every entry that has ended by {@code nowMs}. */
   void purge(long nowMs) {
-    for (Map.Entry<Sha256Digest, Map<String, Long>> e : tokens.entrySet()) {
-      // Rebuilt only when one of its shards has ended: this runs on every heartbeat.
-      if (Collections.min(e.getValue().values()) <= nowMs) {
-        tokens.computeIfPresent(e.getKey(), (k, perShard) -> unexpired(perShard, nowMs));
-      }
-    }
-    for (Map.Entry<Sha256Digest, Map<String, Long>> e : families.entrySet()) {
-      if (Collections.min(e.getValue().values()) <= nowMs) {
-        families.computeIfPresent(
-            e.getKey(),
-            (k, perShard) -> {
-              Map<String, Long> live = unexpired(perShard, nowMs);
-              if (live == null) {
-                // Uncounted inside the removal, so only once: see familyEntries.
-                familyEntries.decrementAndGet();
-              }
-              return live;
-            });
-      }
-    }
+    tokens.purge(nowMs);
+    families.purge(nowMs);
     for (Map.Entry<Sha256Digest, long[]> e : subjects.entrySet()) {
       // Removed first, uncounted after: see subjectEntries.
       if (e.getValue()[1] <= nowMs && subjects.remove(e.getKey(), e.getValue())) {
@@ -323,14 +353,7 @@ final class RevocationReplica {
     }
   }
 
-  /** The shards of {@code perShard} still revoked at {@code now}; null when none is. */
-  private static Map<String, Long> unexpired(Map<String, Long> perShard, long now) {
-    Map<String, Long> live = new HashMap<>(perShard);
-    live.values().removeIf(exp -> exp <= now);
-    return live.isEmpty() ? null : Map.copyOf(live);
-  }
-
-  /** Entries held: tokens, subjects and families (a token or family counted once per digest). */
+  /** Entries held: tokens, subjects and families (a token or family once per subject shard). */
   int size() {
     return tokens.size() + subjects.size() + families.size();
   }

@@ -1,9 +1,8 @@
 package dev.latchkey.redis;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
@@ -17,23 +16,27 @@ import redis.clients.jedis.resps.ScanResult;
 
 /**
  * Reads every revocation entry from Redis for a resync of the replica ({@link RevocationFeed}):
- * SCAN pages of the revocation keys, each page's values read in one pipeline. SCAN sees one node,
- * so on a Cluster every master is read, never a replica.
+ * SCAN pages of the revocation keys, each page's values read in one round trip (one {@code MGET} on
+ * a single server; on a Cluster node, whose keys span slots, a pipeline of {@code GET}s). SCAN sees
+ * one node, so on a Cluster every master is read, never a replica. SCAN returns every key present
+ * for the whole scan; a key read back as gone has expired or been removed meanwhile.
  */
 final class RevocationScan {
-  private static final int SCAN_COUNT = 500;
+  /** Keys a SCAN call examines: few round trips, while one call still blocks Redis briefly. */
+  private static final int SCAN_COUNT = 2_000;
 
   private RevocationScan() {}
 
   /**
-   * Every revocation entry under {@code keys}' prefix, by key: on a Cluster read from the master of
-   * each of {@code shards}, otherwise from the one server.
+   * Hands every revocation entry under {@code keys}' prefix to {@code out}, its key and value, as
+   * each page is read: on a Cluster from the master of each of {@code shards}, otherwise from the
+   * one server. A key may be handed over twice (SCAN may return it twice).
    *
    * @throws dev.latchkey.core.StoreUnavailableException when a node cannot be read
    */
-  static Map<String, String> read(RedisCalls redis, Keys keys, RevocationShards shards) {
+  static void read(
+      RedisCalls redis, Keys keys, RevocationShards shards, BiConsumer<String, String> out) {
     String match = globEscape(keys.prefix()) + "{*}:r[tsg]:*";
-    Map<String, String> out = new HashMap<>();
     try {
       if (redis.jedis() instanceof RedisClusterClient cluster) {
         // SCAN sees one node: ask every master, the shards whose heartbeats prove this replica
@@ -49,19 +52,19 @@ final class RevocationScan {
           masters.forEach(Connection::close);
         }
       } else {
-        scanNode(redis.jedis(), redis.jedis()::pipelined, match, out);
+        scanNode(redis.jedis(), null, match, out);
       }
     } catch (JedisException e) {
       throw RedisCalls.unavailable("revocation resync", e);
     }
-    return out;
   }
 
+  /** Reads one node; {@code pipelines} is null where one {@code MGET} may read any page. */
   private static void scanNode(
       JedisCommands node,
       Supplier<? extends AbstractPipeline> pipelines,
       String match,
-      Map<String, String> out) {
+      BiConsumer<String, String> out) {
     ScanParams params = new ScanParams().match(match).count(SCAN_COUNT);
     String cursor = ScanParams.SCAN_POINTER_START;
     do {
@@ -71,17 +74,26 @@ final class RevocationScan {
       if (found.isEmpty()) {
         continue;
       }
-      List<Response<String>> values = new ArrayList<>(found.size());
-      try (AbstractPipeline pipeline = pipelines.get()) {
-        for (String key : found) {
-          values.add(pipeline.get(key));
+      List<String> values;
+      if (pipelines == null) {
+        values = node.mget(found.toArray(new String[0]));
+      } else {
+        List<Response<String>> replies = new ArrayList<>(found.size());
+        try (AbstractPipeline pipeline = pipelines.get()) {
+          for (String key : found) {
+            replies.add(pipeline.get(key));
+          }
+          pipeline.sync();
         }
-        pipeline.sync();
+        values = new ArrayList<>(found.size());
+        for (Response<String> reply : replies) {
+          values.add(reply.get());
+        }
       }
       for (int i = 0; i < found.size(); i++) {
-        String v = values.get(i).get();
+        String v = values.get(i);
         if (v != null) {
-          out.put(found.get(i), v);
+          out.accept(found.get(i), v);
         }
       }
     } while (!cursor.equals(ScanParams.SCAN_POINTER_START));

@@ -152,6 +152,76 @@ class RevocationReplicaEntriesTest {
   }
 
   @Test
+  void aShardsNumberIsTheNumberItsTextEncodes() {
+    for (String subject : List.of("alice", "bob", "", "\u00e9t\u00e9", "user-123456")) {
+      Sha256Digest digest = digests.subject(subject);
+      String text = RevocationDigests.shard(digest);
+      long code = RevocationDigests.shardCode(digest);
+      assertThat(RevocationDigests.shardCode(text)).as(subject).isEqualTo(code);
+      assertThat(RevocationDigests.shardText(code)).as(subject).isEqualTo(text);
+    }
+    for (String notAShard :
+        List.of("", "abcde", "abcdefg", "abc+ef", "abc/ef", "abc=ef", "abc\u00e9f")) {
+      assertThat(RevocationDigests.shardCode(notAShard)).as(notAShard).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void anEntryUnderAShardNoSubjectHasIsIgnored() {
+    Sha256Digest token = digests.token(ISS, "j1");
+    replica.mergeStored(keys.revokedToken("abc", token), Long.toString(at(Duration.ofMinutes(1))));
+    replica.mergeToken(token, "abc+ef", at(Duration.ofMinutes(1)));
+    assertThat(replica.size()).isZero();
+    assertThat(replica.complete()).isTrue();
+  }
+
+  @Test
+  void aResyncTakesInWhatRedisHoldsAndWritesBackOnlyWhatRedisLacksOrHoldsEarlier() {
+    long exp = at(Duration.ofMinutes(5));
+    String same = tokenKey("same", "ivan");
+    String shorter = tokenKey("shorter", "ivan");
+    String missing = tokenKey("missing", "ivan");
+    String onlyRemote = tokenKey("only-remote", "judy");
+    Sha256Digest subject = digests.subject("ivan");
+    replica.mergeStored(same, Long.toString(exp));
+    replica.mergeStored(shorter, Long.toString(exp));
+    replica.mergeStored(missing, Long.toString(exp));
+    replica.mergeSubject(subject, exp, exp);
+    RevocationReplica remote = replica.emptyCopy();
+    remote.mergeStored(same, Long.toString(exp));
+    remote.mergeStored(shorter, Long.toString(exp - 1));
+    remote.mergeStored(onlyRemote, Long.toString(exp));
+    remote.mergeSubject(subject, exp - 1, exp);
+
+    replica.mergeAll(remote);
+
+    assertThat(replica.size()).isEqualTo(5);
+    assertThat(revokes("only-remote", "judy", null, 0)).isTrue();
+    List<String> writeBack = new ArrayList<>();
+    replica.forEachNotIn(remote, (k, value, until, nbf, type) -> writeBack.add(type + " " + k));
+    assertThat(writeBack)
+        .containsExactlyInAnyOrder(
+            "t " + shorter, "t " + missing, "s " + keys.revokedSubject(subject));
+    assertThat(replica.complete()).isTrue();
+  }
+
+  @Test
+  void aResyncWhoseCopyOfRedisOverflowedLeavesTheReplicaNotComplete() {
+    RevocationReplica bounded = new RevocationReplica(keys, digests, clock, 1);
+    RevocationReplica remote = bounded.emptyCopy();
+    long exp = at(Duration.ofMinutes(5));
+    remote.mergeStored(tokenKey("j1", "kim"), Long.toString(exp));
+    remote.mergeStored(tokenKey("j2", "kim"), Long.toString(exp));
+    assertThat(remote.complete()).isFalse();
+
+    bounded.beginResync();
+    bounded.mergeAll(remote);
+
+    assertThat(bounded.size()).isEqualTo(1);
+    assertThat(bounded.complete()).as("an entry Redis holds was left out").isFalse();
+  }
+
+  @Test
   void aShardIsProvenOnlyByItsHeartbeatsInSequenceAndOnlyForThreeBeats() {
     long t0 = 1_000_000;
     RevocationShards shards = RevocationShards.standalone(keys, STALE_NANOS, t0);

@@ -60,6 +60,9 @@ public final class BenchmarkReport {
   /** The PROPAGATION lines as printed, without their tag, in run order. */
   private final List<String> propagation = new ArrayList<>();
 
+  /** The REPLICA line's fields (entries, bytes per entry, resync ms), or null when none. */
+  private double[] replica;
+
   /** {bytes, check µs, GET µs} of the SAMESIZE line, or null when the run has none. */
   private double[] sameSize;
 
@@ -100,6 +103,7 @@ public final class BenchmarkReport {
       }
     }
     r.readJmh(dir.resolve("jmh-password.json"));
+    r.readJmh(dir.resolve("jmh-replica.json"));
     r.readCommands(dir.resolve("commands.txt"));
     r.readE2e(dir.resolve("e2e.txt"));
     return r.render(loadBefore, loadAfter);
@@ -233,6 +237,10 @@ public final class BenchmarkReport {
       } else if (line.startsWith("PROPAGATION ")) {
         // PROPAGATION rounds=n threads=t median_us=x p99_us=y max_us=z
         propagation.add(line.substring("PROPAGATION ".length()));
+      } else if (line.startsWith("REPLICA ")) {
+        // REPLICA entries=n bytes_per_entry=b resync_ms_median=ms resync_ms=[...]
+        String[] f = line.split(" ", -1);
+        replica = new double[] {value(f[1]), value(f[2]), value(f[3])};
       } else if (line.startsWith("SAMESIZE ")) {
         // SAMESIZE bytes=n check_us=x get_us=y
         String[] f = line.split(" ", -1);
@@ -539,6 +547,7 @@ public final class BenchmarkReport {
         .append(" | ")
         .append(ratio(rc, rg))
         .append(" |\n");
+    o.append(replicaLine());
 
     o.append(
         "\n### Password verify (ms/op)\n\n| cost | Latchkey `PasswordHasher.bcrypt` |"
@@ -773,6 +782,53 @@ public final class BenchmarkReport {
           .append('\n');
     }
     return o.toString();
+  }
+
+  /**
+   * The replica at scale: memory per entry and full resync time ({@code
+   * RevocationReplicaFootprint}) and the check's time on a hit and a miss ({@code
+   * RevocationReplicaBenchmark}); empty when the run has neither.
+   */
+  private String replicaLine() {
+    String hit = "RevocationReplicaBenchmark.hit|" + replicaEntries();
+    String miss = "RevocationReplicaBenchmark.miss|" + replicaEntries();
+    String ids = "RevocationReplicaBenchmark.ids|" + replicaEntries();
+    if (replica == null && !ns.containsKey(hit)) {
+      return "";
+    }
+    StringBuilder o =
+        new StringBuilder(
+            String.format(
+                Locale.ROOT,
+                "%nRevocation replica at %,d entries: ",
+                replica == null ? 1_000_000 : (long) replica[0]));
+    if (replica != null) {
+      o.append(
+          String.format(
+              Locale.ROOT,
+              "%.0f bytes per entry (heap after GC, `RevocationReplicaFootprint`), full resync"
+                  + " %.2f s (median, SCAN and read of every key, merged and compared); ",
+              replica[1],
+              replica[2] / 1e3));
+    }
+    o.append("check through `RedisRevocationList.isRevoked` (SHA-256 included, no command) ")
+        .append(cell(hit, 1, "%.0f"))
+        .append(" ns revoked, ")
+        .append(cell(miss, 1, "%.0f"))
+        .append(" ns not revoked, of which building the benchmark's ids ")
+        .append(cell(ids, 1, "%.0f"))
+        .append(" ns (`RevocationReplicaBenchmark`).\n");
+    return o.toString();
+  }
+
+  /** The entries parameter the replica benchmark ran with, as JMH wrote it. */
+  private String replicaEntries() {
+    for (String key : ns.keySet()) {
+      if (key.startsWith("RevocationReplicaBenchmark.")) {
+        return key.substring(key.indexOf('|') + 1);
+      }
+    }
+    return "1000000";
   }
 
   /** The lines under the Redis table that turn its floor row into bounds. */

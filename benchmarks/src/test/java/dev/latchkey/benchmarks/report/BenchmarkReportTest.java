@@ -166,6 +166,45 @@ class BenchmarkReportTest {
   }
 
   @Test
+  void replicaLineGivesMemoryResyncAndBothChecksAtAMillionEntries() throws IOException {
+    writeRun(true);
+    Files.writeString(
+        dir.resolve("commands.txt"),
+        "REPLICA entries=1000000 bytes_per_entry=79.7 resync_ms_median=4210"
+            + " resync_ms=[4400,4210,4100]\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    JsonArray replica = new JsonArray();
+    JsonObject hit = run("RevocationReplicaBenchmark.hit", null, 180, "ns/op");
+    JsonObject params = new JsonObject();
+    params.addProperty("entries", "1000000");
+    hit.add("params", params);
+    JsonObject miss = run("RevocationReplicaBenchmark.miss", null, 0.12, "us/op");
+    miss.add("params", params);
+    JsonObject ids = run("RevocationReplicaBenchmark.ids", null, 20, "ns/op");
+    ids.add("params", params);
+    replica.add(hit);
+    replica.add(miss);
+    replica.add(ids);
+    Files.writeString(dir.resolve("jmh-replica.json"), replica.toString());
+
+    String section = BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6");
+
+    assertThat(section)
+        .contains("Revocation replica at 1,000,000 entries: 80 bytes per entry")
+        .contains("full resync 4.21 s")
+        .contains("180 ± 18 ns revoked, 120 ± 12 ns not revoked")
+        .contains("building the benchmark's ids 20 ± 2 ns");
+  }
+
+  @Test
+  void runWithoutTheReplicaMeasurementHasNoReplicaLine() throws IOException {
+    writeRun(true);
+
+    assertThat(BenchmarkReport.report(dir, "0.1 0.2 0.3", "0.4 0.5 0.6"))
+        .doesNotContain("Revocation replica at");
+  }
+
+  @Test
   void getFloorAloneStillGivesABound() throws IOException {
     writeRun(true, false);
 
