@@ -232,6 +232,11 @@ final class RedisSessionStore implements SessionStore {
     long epoch = near == null ? 0 : near.epoch();
     Optional<SessionRecord> read = SessionValue.decode(id, get(key, "session read"));
     if (read.isEmpty()) {
+      if (near != null) {
+        // Gone: another read of it still in flight must not cache its older copy now, before
+        // Redis's invalidation arrives, or this node would answer a session it has refused.
+        near.invalidate(key);
+      }
       return read;
     }
     hints.saw(id, read.get().lastSeenAt().toEpochMilli());
