@@ -654,12 +654,11 @@ public final class BenchmarkReport {
         Double n = instructions.get(impl + "|" + op);
         o.append(" | ").append(n == null ? "n/a" : String.format(Locale.ROOT, "%,.0f", n));
       }
-      o.append(" | ")
-          .append(
-              ratio(
-                  instructions.getOrDefault("latchkey|" + op, Double.NaN),
-                  instructions.getOrDefault("springPlain|" + op, Double.NaN)))
-          .append("× |\n");
+      String times =
+          ratio(
+              instructions.getOrDefault("latchkey|" + op, Double.NaN),
+              instructions.getOrDefault("springPlain|" + op, Double.NaN));
+      o.append(" | ").append(times).append(times.equals("n/a") ? "" : "×").append(" |\n");
     }
     double check = instructions.getOrDefault("latchkey|check", Double.NaN);
     double renewing = instructions.getOrDefault("latchkey|readTouch", Double.NaN);
