@@ -33,7 +33,7 @@ import redis.clients.jedis.params.SetParams;
  * of an earlier format) read as absent. Thread-safe.
  */
 final class RedisSessionStore implements SessionStore {
-  private static final Script<List<?>> CREATE = Script.load("session-create", 3, Script::list);
+  private static final Script<Long> CREATE = Script.load("session-create", 3, RedisCalls::num);
   private static final Script<List<?>> CAP = Script.load("session-cap", 2, Script::list);
   private static final Script<Object> RENEW = Script.load("session-renew", 2, Script::raw);
   private static final Script<Long> SET_ATTRIBUTE =
@@ -88,10 +88,15 @@ final class RedisSessionStore implements SessionStore {
     long now = session.createdAt().toEpochMilli();
     long retainUntil = session.retainUntil().toEpochMilli();
     String value = SessionValue.encode(session, subject.hash());
-    CreateResult result =
-        policy == CapPolicy.END_OLDEST && retainUntil > now
-            ? createThenCap(session, subject, value, maxPerSubject)
-            : createWithinCap(session, subject, value, maxPerSubject, policy);
+    CreateResult result;
+    if (policy == CapPolicy.REFUSE_NEW) {
+      result = createWithinCap(session, subject, value, maxPerSubject);
+    } else if (retainUntil > now) {
+      result = createThenCap(session, subject, value, maxPerSubject);
+    } else {
+      // Past its notice at its creation: nothing to store, so nothing to make room for.
+      result = new CreateResult(true, List.of());
+    }
     if (result.created()) {
       hints.saw(id, session.lastSeenAt().toEpochMilli());
     }
@@ -168,17 +173,13 @@ final class RedisSessionStore implements SessionStore {
   }
 
   /**
-   * {@link CapPolicy#REFUSE_NEW} (and a session already past its notice): one script that decides
-   * and writes atomically, since whether the new session may exist depends on what is live.
+   * {@link CapPolicy#REFUSE_NEW}: one script that decides and writes atomically, since whether the
+   * new session may exist depends on what is live.
    */
   private CreateResult createWithinCap(
-      SessionRecord session,
-      Placement.Subject subject,
-      String value,
-      int maxPerSubject,
-      CapPolicy policy) {
+      SessionRecord session, Placement.Subject subject, String value, int maxPerSubject) {
     HashedId id = session.id();
-    List<?> out =
+    long created =
         CREATE.call(
             redis,
             "session create",
@@ -186,17 +187,11 @@ final class RedisSessionStore implements SessionStore {
             List.of(
                 ms(session.createdAt()),
                 Integer.toString(maxPerSubject),
-                policy.name(),
                 id.hash(),
                 ms(session.retainUntil()),
                 Long.toString(indexUntil(session)),
                 value));
-    boolean created = RedisCalls.num(out.get(0)) == 1;
-    List<HashedId> ended = new ArrayList<>();
-    for (int i = 1; i < out.size(); i++) {
-      ended.add(new HashedId(id.shard(), RedisCalls.str(out.get(i))));
-    }
-    return new CreateResult(created, ended);
+    return new CreateResult(created == 1, List.of());
   }
 
   /**
